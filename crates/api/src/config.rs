@@ -1,0 +1,328 @@
+//! Typed, layered settings: built-in defaults, then an optional TOML file,
+//! then the environment (`DATABASE_URL`, `REDIS_URL` and `JEWEL_*`).
+//!
+//! A nested key is spelled with a double underscore in the environment:
+//! `server.bind` is `JEWEL_SERVER__BIND`, `database.max_connections` is
+//! `JEWEL_DATABASE__MAX_CONNECTIONS`.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use figment::Figment;
+use figment::providers::{Env, Format, Toml};
+use secrecy::SecretString;
+use serde::Deserialize;
+
+/// Prefix of every environment variable but the two well-known URLs.
+pub const ENV_PREFIX: &str = "JEWEL_";
+/// The file read when `--config` is not given, if it exists.
+pub const DEFAULT_CONFIG_FILE: &str = "jewel-crm.toml";
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub cache: CacheSettings,
+    pub log: LogSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerSettings {
+    /// Address and port to listen on.
+    pub bind: SocketAddr,
+    /// Worker threads; 0 means one per CPU core.
+    pub workers: usize,
+    /// Largest request body accepted, in bytes.
+    pub body_limit_bytes: usize,
+    /// A request still running after this many seconds is answered with 503.
+    pub request_timeout_secs: u64,
+    /// On SIGTERM/SIGINT, in-flight requests get this long to finish.
+    pub shutdown_timeout_secs: u64,
+    /// Origins allowed by CORS (`*` for any); empty means same-origin only.
+    pub cors_allowed_origins: Vec<String>,
+}
+
+impl Default for ServerSettings {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            workers: 0,
+            body_limit_bytes: 1024 * 1024,
+            request_timeout_secs: 30,
+            shutdown_timeout_secs: 30,
+            cors_allowed_origins: Vec::new(),
+        }
+    }
+}
+
+impl ServerSettings {
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_secs(self.request_timeout_secs)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseSettings {
+    /// `mysql://user:password@host:3306/db` or `sqlite://path`; unset means
+    /// the embedded SQLite file under `data_dir`. Read from `DATABASE_URL`.
+    pub url: Option<SecretString>,
+    pub data_dir: PathBuf,
+    pub max_connections: u32,
+    pub min_connections: u32,
+    pub connect_timeout_secs: u64,
+    pub acquire_timeout_secs: u64,
+    pub idle_timeout_secs: u64,
+    pub slow_statement_ms: u64,
+    /// Apply pending migrations when `serve` starts.
+    pub run_migrations: bool,
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        Self {
+            url: None,
+            data_dir: PathBuf::from("data"),
+            max_connections: 16,
+            min_connections: 0,
+            connect_timeout_secs: 5,
+            acquire_timeout_secs: 5,
+            idle_timeout_secs: 300,
+            slow_statement_ms: 500,
+            run_migrations: true,
+        }
+    }
+}
+
+impl DatabaseSettings {
+    pub fn options(&self) -> jewel_persistence::DatabaseOptions {
+        jewel_persistence::DatabaseOptions {
+            url: self.url.clone(),
+            data_dir: self.data_dir.clone(),
+            max_connections: self.max_connections,
+            min_connections: self.min_connections,
+            connect_timeout: Duration::from_secs(self.connect_timeout_secs),
+            acquire_timeout: Duration::from_secs(self.acquire_timeout_secs),
+            idle_timeout: Duration::from_secs(self.idle_timeout_secs),
+            slow_statement_threshold: Duration::from_millis(self.slow_statement_ms),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CacheSettings {
+    /// `redis://host:6379`; unset means an in-process cache. Read from `REDIS_URL`.
+    pub redis_url: Option<SecretString>,
+    /// Prepended to every key, so several deployments can share one Redis.
+    pub key_prefix: String,
+    /// Entries held by the in-process cache.
+    pub memory_capacity: u64,
+    /// How long a Redis call may take before the cache is bypassed.
+    pub timeout_ms: u64,
+}
+
+impl Default for CacheSettings {
+    fn default() -> Self {
+        Self {
+            redis_url: None,
+            key_prefix: "jewel:".to_owned(),
+            memory_capacity: 100_000,
+            timeout_ms: 250,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogSettings {
+    /// A tracing filter such as `info` or `info,jewel_api=debug`; `RUST_LOG` wins.
+    pub level: String,
+    pub format: LogFormat,
+}
+
+impl Default for LogSettings {
+    fn default() -> Self {
+        Self {
+            level: "info".to_owned(),
+            format: LogFormat::Auto,
+        }
+    }
+}
+
+/// `auto` writes JSON unless standard output is a terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Auto,
+    Json,
+    Pretty,
+}
+
+/// A setting that cannot be used; the message names it and what is allowed.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration file {0} does not exist")]
+    MissingFile(PathBuf),
+    #[error("bad setting: {0}")]
+    Invalid(String),
+}
+
+impl Settings {
+    /// Reads defaults, then `file` (or `jewel-crm.toml` when present), then
+    /// the environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let file = match file {
+            Some(path) if !path.exists() => return Err(ConfigError::MissingFile(path.to_owned())),
+            Some(path) => path.to_owned(),
+            None => PathBuf::from(DEFAULT_CONFIG_FILE),
+        };
+        Self::from_figment(
+            Figment::new()
+                .merge(Toml::file(file))
+                .merge(
+                    Env::prefixed(ENV_PREFIX)
+                        .filter(|key| key.as_str() != "config")
+                        .split("__"),
+                )
+                .merge(
+                    Env::raw()
+                        .only(&["DATABASE_URL"])
+                        .map(|_| "database.url".into()),
+                )
+                .merge(
+                    Env::raw()
+                        .only(&["REDIS_URL"])
+                        .map(|_| "cache.redis_url".into()),
+                ),
+        )
+    }
+
+    fn from_figment(figment: Figment) -> Result<Self, ConfigError> {
+        let settings: Settings = figment
+            .extract()
+            .map_err(|e| ConfigError::Invalid(one_line(&e)))?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        let bad = |key: &str, allowed: &str| Err(ConfigError::Invalid(format!("{key}: {allowed}")));
+        if self.database.max_connections == 0 {
+            return bad("database.max_connections", "must be at least 1");
+        }
+        if self.database.min_connections > self.database.max_connections {
+            return bad(
+                "database.min_connections",
+                "must not exceed database.max_connections",
+            );
+        }
+        if self.server.body_limit_bytes < 1024 {
+            return bad("server.body_limit_bytes", "must be at least 1024");
+        }
+        if self.server.request_timeout_secs == 0 {
+            return bad("server.request_timeout_secs", "must be at least 1");
+        }
+        if self.cache.timeout_ms == 0 {
+            return bad("cache.timeout_ms", "must be at least 1");
+        }
+        if let Err(e) = tracing_subscriber::EnvFilter::try_new(&self.log.level) {
+            return bad("log.level", &format!("not a tracing filter ({e})"));
+        }
+        Ok(())
+    }
+}
+
+/// figment says which key and which source (file or variable) was wrong; keep
+/// that, on one line.
+fn one_line(error: &figment::Error) -> String {
+    let key = error.path.join(".");
+    let source = match (&error.metadata, &error.profile) {
+        (Some(metadata), Some(profile)) if !error.path.is_empty() => {
+            let name = if metadata.name.contains("environment") {
+                format!("{ENV_PREFIX}{}", error.path.join("__").to_uppercase())
+            } else {
+                metadata.interpolate(profile, &error.path)
+            };
+            match &metadata.source {
+                Some(source) => format!(" (`{name}` in {source})"),
+                None if metadata.name.contains("environment") => {
+                    format!(" (environment variable `{name}`)")
+                }
+                None => format!(" (`{name}` in {})", metadata.name),
+            }
+        }
+        (Some(metadata), _) => format!(" (in {})", metadata.name),
+        _ => String::new(),
+    };
+    let what = error.kind.to_string().replace('\n', " ");
+    if key.is_empty() {
+        format!("{what}{source}")
+    } else {
+        format!("{key}: {what}{source}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use figment::providers::Serialized;
+    use secrecy::ExposeSecret;
+
+    fn with(pairs: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let mut figment = Figment::new();
+        for (key, value) in pairs {
+            let value: figment::value::Value = value.parse().expect("infallible");
+            figment = figment.merge(Serialized::default(key, value));
+        }
+        Settings::from_figment(figment)
+    }
+
+    #[test]
+    fn defaults_are_the_embedded_setup() {
+        let settings = with(&[]).expect("defaults are valid");
+        assert_eq!(settings.server.bind.to_string(), "127.0.0.1:8080");
+        assert!(settings.database.url.is_none());
+        assert!(settings.cache.redis_url.is_none());
+        assert!(settings.database.run_migrations);
+    }
+
+    #[test]
+    fn a_bad_value_names_the_setting_and_what_is_allowed() {
+        let err = with(&[("server.bind", "not-an-address")]).expect_err("invalid");
+        let message = err.to_string();
+        assert!(message.contains("server.bind"), "{message}");
+        assert!(!message.contains('\n'), "{message}");
+
+        let err = with(&[("log.format", "xml")]).expect_err("invalid");
+        let message = err.to_string();
+        assert!(message.contains("log.format"), "{message}");
+        assert!(message.contains("json"), "{message}");
+
+        let err = with(&[("database.max_connections", "0")]).expect_err("invalid");
+        assert!(err.to_string().contains("database.max_connections"));
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let settings = with(&[
+            ("database.url", "mysql://root:hunter2@db/jewel"),
+            ("cache.redis_url", "redis://:hunter3@cache"),
+        ])
+        .expect("valid");
+        let shown = format!("{settings:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(!shown.contains("hunter3"), "{shown}");
+        let url = settings.database.url.expect("set");
+        assert_eq!(url.expose_secret(), "mysql://root:hunter2@db/jewel");
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        let err = with(&[("server.bnid", "127.0.0.1:1")]).expect_err("typo");
+        assert!(err.to_string().contains("bnid"), "{err}");
+    }
+}

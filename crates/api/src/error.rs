@@ -1,0 +1,232 @@
+//! The one error type of the API and its RFC 9457 `application/problem+json`
+//! rendering. Handlers return `Result<_, ApiError>`; whatever reaches the
+//! client as an error goes through [`ApiError::error_response`], and the
+//! request-context middleware turns any other error response into one too.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use jewel_domain::{FieldError, Invalid};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::request_context::RequestContext;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// An RFC 9457 problem document: what went wrong, for people and programs.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "type": "urn:jewel-crm:problem:validation",
+    "title": "Invalid input",
+    "status": 422,
+    "detail": "2 fields are invalid",
+    "instance": "/api/v1/customers",
+    "requestId": "01936f0e-8f4a-7cc2-9a4e-1b2f3c4d5e6f",
+    "errors": [
+        {"field": "phone", "code": "format", "message": "must be a 10-digit mobile number"},
+        {"field": "name", "code": "required", "message": "name is required"}
+    ]
+}))]
+pub struct Problem {
+    /// A URI naming the kind of problem; stable, safe to switch on.
+    #[serde(rename = "type")]
+    #[schema(max_length = 200)]
+    pub kind: String,
+    /// A short summary of the kind of problem.
+    #[schema(max_length = 200)]
+    pub title: String,
+    /// The HTTP status code.
+    #[schema(minimum = 400, maximum = 599)]
+    pub status: u16,
+    /// What went wrong this time, for a person.
+    #[schema(max_length = 2000)]
+    pub detail: String,
+    /// The request path this problem is about.
+    #[schema(max_length = 2000)]
+    pub instance: String,
+    /// The `X-Request-Id` of the request; quote it to support.
+    #[schema(max_length = 128)]
+    pub request_id: String,
+    /// One entry per invalid field (validation and malformed input only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(max_items = 500)]
+    pub errors: Vec<ProblemField>,
+}
+
+/// One invalid field of the request.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"field": "phone", "code": "format", "message": "must be a 10-digit mobile number"}))]
+pub struct ProblemField {
+    /// The field as sent, camelCase, dotted for nesting (`address.pinCode`).
+    #[schema(max_length = 200)]
+    pub field: String,
+    /// A stable machine-readable code (`required`, `format`, `too_long`, ...).
+    #[schema(max_length = 64)]
+    pub code: String,
+    /// A sentence a person can read.
+    #[schema(max_length = 500)]
+    pub message: String,
+}
+
+impl From<FieldError> for ProblemField {
+    fn from(e: FieldError) -> Self {
+        Self {
+            field: e.field,
+            code: e.code,
+            message: e.message,
+        }
+    }
+}
+
+/// Every outcome a client can see other than success.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The request is malformed: unreadable JSON, a bad path or query parameter.
+    #[error("{detail}")]
+    BadRequest {
+        detail: String,
+        errors: Vec<FieldError>,
+    },
+    /// Well-formed input that breaks the rules, field by field.
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    #[error("no such resource")]
+    NotFound,
+    #[error("no route matches {path}")]
+    NoRoute { path: String },
+    #[error("{method} is not allowed here; allowed: {}", .allowed.join(", "))]
+    MethodNotAllowed {
+        method: String,
+        allowed: Vec<String>,
+    },
+    #[error("the request body is larger than the limit of {limit} bytes")]
+    PayloadTooLarge { limit: usize },
+    #[error("the request body must be {expected}")]
+    UnsupportedMediaType { expected: &'static str },
+    #[error("the request took longer than {seconds} s and was abandoned")]
+    Timeout { seconds: u64 },
+    /// An error status produced outside our handlers (framework, middleware),
+    /// rendered the same way as ours.
+    #[error("{detail}")]
+    Status { status: StatusCode, detail: String },
+    /// Anything we did not expect. The client sees only "internal error";
+    /// the log has the whole chain.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    pub fn bad_request(detail: impl Into<String>) -> Self {
+        Self::BadRequest {
+            detail: detail.into(),
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn bad_field(
+        detail: impl Into<String>,
+        field: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self::BadRequest {
+            detail: detail.into(),
+            errors: vec![FieldError::new(field, code, message)],
+        }
+    }
+
+    fn slug_and_title(&self) -> (&'static str, &'static str) {
+        match self {
+            Self::BadRequest { .. } => ("bad-request", "Malformed request"),
+            Self::Invalid(_) => ("validation", "Invalid input"),
+            Self::NotFound => ("not-found", "Not found"),
+            Self::NoRoute { .. } => ("no-route", "No such route"),
+            Self::MethodNotAllowed { .. } => ("method-not-allowed", "Method not allowed"),
+            Self::PayloadTooLarge { .. } => ("payload-too-large", "Request body too large"),
+            Self::UnsupportedMediaType { .. } => {
+                ("unsupported-media-type", "Unsupported media type")
+            }
+            Self::Timeout { .. } => ("timeout", "Request timed out"),
+            Self::Status { status, .. } => {
+                ("http-status", status.canonical_reason().unwrap_or("Error"))
+            }
+            Self::Internal(_) => ("internal", "Internal error"),
+        }
+    }
+
+    /// The problem document for this error, for the current request.
+    pub fn to_problem(&self) -> Problem {
+        let (slug, title) = self.slug_and_title();
+        let context = RequestContext::current();
+        let (detail, errors) = match self {
+            Self::Internal(_) => (
+                "Something went wrong on our side. Quote the request id to support.".to_owned(),
+                Vec::new(),
+            ),
+            Self::Invalid(invalid) => (
+                match invalid.errors().len() {
+                    1 => "1 field is invalid".to_owned(),
+                    n => format!("{n} fields are invalid"),
+                },
+                invalid.errors().iter().cloned().map(Into::into).collect(),
+            ),
+            Self::BadRequest { errors, .. } => (
+                self.to_string(),
+                errors.iter().cloned().map(Into::into).collect(),
+            ),
+            _ => (self.to_string(), Vec::new()),
+        };
+        Problem {
+            kind: format!("urn:jewel-crm:problem:{slug}"),
+            title: title.to_owned(),
+            status: self.status_code().as_u16(),
+            detail,
+            instance: context.as_ref().map(|c| c.path.clone()).unwrap_or_default(),
+            request_id: context.map(|c| c.id).unwrap_or_default(),
+            errors,
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::NotFound | Self::NoRoute { .. } => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Timeout { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Status { status, .. } => *status,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let Self::Internal(cause) = self {
+            tracing::error!(error.cause_chain = ?cause, "request failed");
+        }
+        let mut response = problem_response(self.status_code(), &self.to_problem());
+        if let Self::MethodNotAllowed { allowed, .. } = self
+            && let Ok(value) = HeaderValue::from_str(&allowed.join(", "))
+        {
+            response.headers_mut().insert(header::ALLOW, value);
+        }
+        if let Self::Timeout { .. } = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        response
+    }
+}
+
+/// Writes a problem document (ours, or one with extension members).
+pub fn problem_response<T: Serialize>(status: StatusCode, problem: &T) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type(PROBLEM_JSON)
+        .json(problem)
+}

@@ -1,0 +1,215 @@
+//! Extractors whose errors name the offending field. actix-web's own `Json`
+//! and `Query` report serde's message without saying where it happened;
+//! these use `serde_path_to_error` so a client learns which field to fix.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::web::Bytes;
+use actix_web::{FromRequest, HttpRequest};
+use jewel_domain::Invalid;
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+
+/// The largest body a request may have, set as app data beside the
+/// `PayloadConfig` that enforces it, so errors can say what it is.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+/// actix-web's own default for `PayloadConfig`.
+const DEFAULT_BODY_LIMIT: usize = 262_144;
+
+/// A JSON request body (`application/json` or any `+json` type).
+#[derive(Debug)]
+pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<mime::Mime>().ok())
+            .is_some_and(|m| {
+                m.type_() == mime::APPLICATION
+                    && (m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON))
+            });
+        let limit = req
+            .app_data::<BodyLimit>()
+            .map_or(DEFAULT_BODY_LIMIT, |l| l.0);
+        let body = Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !is_json {
+                return Err(ApiError::UnsupportedMediaType {
+                    expected: "application/json",
+                });
+            }
+            let bytes = body.await.map_err(|error| {
+                match error.as_error::<actix_web::error::PayloadError>() {
+                    Some(actix_web::error::PayloadError::Overflow) => {
+                        ApiError::PayloadTooLarge { limit }
+                    }
+                    _ => ApiError::bad_request(format!(
+                        "the request body could not be read: {error}"
+                    )),
+                }
+            })?;
+            parse_json(&bytes).map(Json)
+        })
+    }
+}
+
+fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let deserializer = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let mut field = field_name(error.path());
+        let inner = error.into_inner();
+        // serde reports a missing field at its parent; name the field itself.
+        if let Some(missing) = missing_field(&inner) {
+            field = if field == "body" {
+                missing.to_owned()
+            } else {
+                format!("{field}.{missing}")
+            };
+        }
+        match inner.classify() {
+            serde_json::error::Category::Data => {
+                Invalid::field(field, data_code(&inner), strip_position(&inner)).into()
+            }
+            _ => ApiError::bad_field(
+                format!("the body is not valid JSON: {inner}"),
+                "body",
+                "malformed_json",
+                inner.to_string(),
+            ),
+        }
+    })
+}
+
+/// Query parameters, decoded into `T`.
+#[derive(Debug)]
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest for Query<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let query = req.query_string().as_bytes();
+        let deserializer = serde_urlencoded::Deserializer::new(url::form_urlencoded::parse(query));
+        std::future::ready(
+            serde_path_to_error::deserialize(deserializer)
+                .map(Query)
+                .map_err(|error| {
+                    let field = field_name(error.path());
+                    ApiError::bad_field(
+                        format!("query parameter `{field}` is invalid"),
+                        field,
+                        "invalid",
+                        error.into_inner().to_string(),
+                    )
+                }),
+        )
+    }
+}
+
+fn field_name(path: &serde_path_to_error::Path) -> String {
+    match path.to_string().as_str() {
+        "." | "" => "body".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+fn missing_field(error: &serde_json::Error) -> Option<String> {
+    let text = error.to_string();
+    let rest = text.strip_prefix("missing field `")?;
+    rest.split('`').next().map(str::to_owned)
+}
+
+fn data_code(error: &serde_json::Error) -> &'static str {
+    let text = error.to_string();
+    if text.starts_with("missing field") {
+        "required"
+    } else if text.starts_with("unknown field") {
+        "unknown"
+    } else {
+        "type"
+    }
+}
+
+/// serde_json appends "at line 1 column 42"; the field name says more.
+fn strip_position(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    match text.rfind(" at line ") {
+        Some(at) => text[..at].to_owned(),
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::ResponseError;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Piece {
+        tag_number: String,
+        gross_weight: u32,
+        stones: Vec<Stone>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Stone {
+        carats: u32,
+    }
+
+    fn problem(body: &str) -> (u16, Vec<(String, String)>) {
+        let error = parse_json::<Piece>(body.as_bytes()).expect_err("must fail");
+        let problem = error.to_problem();
+        (
+            error.status_code().as_u16(),
+            problem
+                .errors
+                .into_iter()
+                .map(|e| (e.field, e.code))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn a_wrong_type_names_the_nested_field() {
+        let (status, errors) =
+            problem(r#"{"tagNumber":"T1","grossWeight":3,"stones":[{"carats":"x"}]}"#);
+        assert_eq!(status, 422);
+        assert_eq!(
+            errors,
+            vec![("stones[0].carats".to_owned(), "type".to_owned())]
+        );
+    }
+
+    #[test]
+    fn a_missing_field_is_required() {
+        let (status, errors) = problem(r#"{"tagNumber":"T1","stones":[]}"#);
+        assert_eq!(status, 422);
+        assert_eq!(
+            errors,
+            vec![("grossWeight".to_owned(), "required".to_owned())]
+        );
+    }
+
+    #[test]
+    fn broken_json_is_a_bad_request() {
+        let (status, errors) = problem("{bad json");
+        assert_eq!(status, 400);
+        assert_eq!(errors[0].1, "malformed_json");
+    }
+}

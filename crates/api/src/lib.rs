@@ -1,0 +1,13 @@
+//! The jewel-crm HTTP API: configuration, the server, its middleware, the
+//! error model, the cache, the OpenAPI document and every route.
+
+pub mod cache;
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod openapi;
+pub mod request_context;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

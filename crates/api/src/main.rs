@@ -1,0 +1,131 @@
+//! `jewel-crm`: serve the API, migrate the database, print the OpenAPI document.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use jewel_api::config::Settings;
+use jewel_api::startup::Application;
+use jewel_api::{openapi, telemetry};
+use jewel_persistence::Database;
+
+#[derive(Debug, Parser)]
+#[command(name = "jewel-crm", version, about = "The jewel-crm API server")]
+struct Cli {
+    /// A TOML settings file (default: ./jewel-crm.toml when it exists).
+    #[arg(long, global = true, env = "JEWEL_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the HTTP API.
+    Serve {
+        /// Listen on HOST:PORT instead of `server.bind`.
+        #[arg(long, value_name = "HOST:PORT")]
+        bind: Option<std::net::SocketAddr>,
+        /// Do not apply pending migrations at start-up.
+        #[arg(long)]
+        no_migrate: bool,
+    },
+    /// Apply, roll back or list database migrations.
+    Migrate {
+        #[command(subcommand)]
+        action: MigrateAction,
+    },
+    /// Print the OpenAPI document (as committed in openapi/openapi.json).
+    Openapi,
+}
+
+#[derive(Debug, Subcommand)]
+enum MigrateAction {
+    /// Apply pending migrations (all, or the next N).
+    Up {
+        #[arg(long, value_name = "N")]
+        steps: Option<u32>,
+    },
+    /// Roll back the last migration (or the last N).
+    Down {
+        #[arg(long, value_name = "N")]
+        steps: Option<u32>,
+    },
+    /// List applied and pending migrations.
+    Status,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Command::Openapi = cli.command {
+        print!("{}", openapi::render(&openapi::document()));
+        return ExitCode::SUCCESS;
+    }
+    let mut settings = match Settings::load(cli.config.as_deref()) {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("jewel-crm: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(&settings.log);
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("jewel-crm: cannot start the runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let outcome = runtime.block_on(async move {
+        match cli.command {
+            Command::Serve { bind, no_migrate } => {
+                if let Some(bind) = bind {
+                    settings.server.bind = bind;
+                }
+                if no_migrate {
+                    settings.database.run_migrations = false;
+                }
+                Application::build(settings)
+                    .await?
+                    .run_until_stopped()
+                    .await?;
+                tracing::info!("stopped");
+                Ok(())
+            }
+            Command::Migrate { action } => migrate(&settings, action).await,
+            Command::Openapi => Ok(()),
+        }
+    });
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(error = ?error, "jewel-crm failed");
+            eprintln!("jewel-crm: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn migrate(settings: &Settings, action: MigrateAction) -> anyhow::Result<()> {
+    let database = Database::connect(&settings.database.options()).await?;
+    match action {
+        MigrateAction::Up { steps } => database.migrate_up(steps).await?,
+        MigrateAction::Down { steps } => database.migrate_down(steps).await?,
+        MigrateAction::Status => {}
+    }
+    let state = database.migration_state().await?;
+    for name in &state.applied {
+        println!("applied  {name}");
+    }
+    for name in &state.pending {
+        println!("pending  {name}");
+    }
+    println!(
+        "{} applied, {} pending ({})",
+        state.applied.len(),
+        state.pending.len(),
+        database.kind().as_str()
+    );
+    database.close().await?;
+    Ok(())
+}

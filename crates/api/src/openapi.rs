@@ -1,0 +1,296 @@
+//! The OpenAPI document. Paths come from the routes themselves (registered
+//! only through utoipa-actix-web), so the document cannot drift from what is
+//! served; the error responses every operation can give are added here by
+//! rule, once, so no operation forgets one.
+
+use actix_web::App;
+use serde_json::json;
+use utoipa::OpenApi;
+use utoipa::openapi::path::{Operation, PathItem};
+use utoipa::openapi::response::{Response, ResponseBuilder};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{Components, ContentBuilder, Ref, RefOr};
+use utoipa_actix_web::AppExt;
+
+use crate::error::{PROBLEM_JSON, Problem, ProblemField};
+
+/// Where the document is served, and Swagger UI.
+pub const DOCUMENT_PATH: &str = "/api-docs/openapi.json";
+pub const SWAGGER_UI_PATH: &str = "/docs";
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "jewel-crm API",
+        description = include_str!("openapi_description.md"),
+        contact(name = "jewel-crm maintainers"),
+        license(name = "Apache-2.0", identifier = "Apache-2.0"),
+    ),
+    tags(
+        (name = "health", description = "Liveness and readiness, for load balancers and orchestrators."),
+    ),
+    components(schemas(Problem, ProblemField)),
+)]
+struct ApiDoc;
+
+/// The whole document, as served at [`DOCUMENT_PATH`] and printed by
+/// `jewel-crm openapi`.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let (_, mut doc) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(crate::routes::configure)
+        .split_for_parts();
+    add_security_scheme(&mut doc);
+    add_error_responses(&mut doc);
+    doc
+}
+
+/// The document as committed in `openapi/openapi.json`: pretty, with a final newline.
+pub fn render(doc: &utoipa::openapi::OpenApi) -> String {
+    let mut text = doc.to_pretty_json().unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+fn add_security_scheme(doc: &mut utoipa::openapi::OpenApi) {
+    let components = doc.components.get_or_insert_with(Components::new);
+    components.add_security_scheme(
+        "bearer",
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .bearer_format("JWT")
+                .description(Some(
+                    "A staff, customer or API-client access token from `POST /api/v1/auth/login` \
+                     or `POST /oauth/token`, sent as `Authorization: Bearer <token>`.",
+                ))
+                .build(),
+        ),
+    );
+}
+
+/// The reusable error responses, by status.
+fn error_responses() -> Vec<(&'static str, &'static str, Response)> {
+    let problem = |status: u16, slug: &str, title: &str, detail: &str| {
+        json!({
+            "type": format!("urn:jewel-crm:problem:{slug}"),
+            "title": title,
+            "status": status,
+            "detail": detail,
+            "instance": "/api/v1/customers",
+            "requestId": "01936f0e-8f4a-7cc2-9a4e-1b2f3c4d5e6f"
+        })
+    };
+    let mut invalid = problem(422, "validation", "Invalid input", "1 field is invalid");
+    invalid["errors"] = json!([{"field": "phone", "code": "format", "message": "must be a 10-digit mobile number"}]);
+    let mut malformed = problem(
+        400,
+        "bad-request",
+        "Malformed request",
+        "the body is not valid JSON: key must be a string at line 1 column 2",
+    );
+    malformed["errors"] = json!([{"field": "body", "code": "malformed_json", "message": "key must be a string at line 1 column 2"}]);
+    vec![
+        (
+            "400",
+            "BadRequest",
+            response(
+                "Malformed request: unreadable JSON, or a bad path or query parameter; `errors` names the field.",
+                malformed,
+            ),
+        ),
+        (
+            "401",
+            "Unauthorized",
+            response(
+                "No valid access token; see the `WWW-Authenticate` header.",
+                problem(
+                    401,
+                    "unauthorized",
+                    "Not authenticated",
+                    "the access token has expired",
+                ),
+            ),
+        ),
+        (
+            "403",
+            "Forbidden",
+            response(
+                "The caller's role or scopes do not allow this operation.",
+                problem(
+                    403,
+                    "forbidden",
+                    "Forbidden",
+                    "this operation needs the customers:write permission",
+                ),
+            ),
+        ),
+        (
+            "404",
+            "NotFound",
+            response(
+                "No such record, or it is outside the caller's scope.",
+                problem(404, "not-found", "Not found", "no such resource"),
+            ),
+        ),
+        (
+            "413",
+            "PayloadTooLarge",
+            response(
+                "The request body is larger than the server accepts.",
+                problem(
+                    413,
+                    "payload-too-large",
+                    "Request body too large",
+                    "the request body is larger than the limit of 1048576 bytes",
+                ),
+            ),
+        ),
+        (
+            "415",
+            "UnsupportedMediaType",
+            response(
+                "The request body is not `application/json`.",
+                problem(
+                    415,
+                    "unsupported-media-type",
+                    "Unsupported media type",
+                    "the request body must be application/json",
+                ),
+            ),
+        ),
+        (
+            "422",
+            "UnprocessableEntity",
+            response(
+                "Well-formed input that breaks a rule; `errors` names each field.",
+                invalid,
+            ),
+        ),
+        (
+            "500",
+            "InternalError",
+            response(
+                "Something failed on the server; quote `requestId` to support.",
+                problem(
+                    500,
+                    "internal",
+                    "Internal error",
+                    "Something went wrong on our side. Quote the request id to support.",
+                ),
+            ),
+        ),
+        (
+            "503",
+            "ServiceUnavailable",
+            response(
+                "The request took too long and was abandoned; retry after `Retry-After` seconds.",
+                problem(
+                    503,
+                    "timeout",
+                    "Request timed out",
+                    "the request took longer than 30 s and was abandoned",
+                ),
+            ),
+        ),
+    ]
+}
+
+fn response(description: &str, example: serde_json::Value) -> Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            PROBLEM_JSON,
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .example(Some(example))
+                .build(),
+        )
+        .build()
+}
+
+/// Adds to each operation the errors it can give, by what it takes:
+/// every operation can fail inside (500) or time out (503); parameters can
+/// be malformed (400); a path parameter can name nothing (404); a body can
+/// be unreadable, too large, of the wrong type or invalid (400, 413, 415,
+/// 422); a secured operation can be refused (401, 403).
+fn add_error_responses(doc: &mut utoipa::openapi::OpenApi) {
+    let components = doc.components.get_or_insert_with(Components::new);
+    for (_, name, response) in error_responses() {
+        components
+            .responses
+            .insert(name.to_owned(), RefOr::T(response));
+    }
+    let names: std::collections::BTreeMap<&str, &str> = error_responses()
+        .into_iter()
+        .map(|(status, name, _)| (status, name))
+        .collect();
+    for item in doc.paths.paths.values_mut() {
+        for operation in operations_mut(item) {
+            let mut statuses = vec!["500", "503"];
+            let parameters = operation.parameters.as_deref().unwrap_or_default();
+            if !parameters.is_empty() {
+                statuses.push("400");
+            }
+            let has_path_parameter = parameters.iter().any(|p| {
+                matches!(p, RefOr::T(p) if p.parameter_in == utoipa::openapi::path::ParameterIn::Path)
+            });
+            if has_path_parameter {
+                statuses.push("404");
+            }
+            if operation.request_body.is_some() {
+                statuses.extend(["400", "413", "415", "422"]);
+            }
+            // `security: [{}]` means "no token needed".
+            let secured = operation.security.iter().flatten().any(|requirement| {
+                serde_json::to_value(requirement)
+                    .is_ok_and(|v| v.as_object().is_some_and(|o| !o.is_empty()))
+            });
+            if secured {
+                statuses.extend(["401", "403"]);
+            }
+            for status in statuses {
+                operation
+                    .responses
+                    .responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| RefOr::Ref(Ref::from_response_name(names[status])));
+            }
+        }
+    }
+}
+
+fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        item.get.as_mut(),
+        item.put.as_mut(),
+        item.post.as_mut(),
+        item.delete.as_mut(),
+        item.patch.as_mut(),
+    ]
+    .into_iter()
+    .flatten()
+}
+
+/// The methods each documented path answers, for `405` and `Allow`.
+pub fn methods_by_path(doc: &utoipa::openapi::OpenApi) -> Vec<(String, Vec<String>)> {
+    doc.paths
+        .paths
+        .iter()
+        .map(|(path, item)| {
+            let methods = [
+                ("GET", item.get.is_some()),
+                ("PUT", item.put.is_some()),
+                ("POST", item.post.is_some()),
+                ("DELETE", item.delete.is_some()),
+                ("PATCH", item.patch.is_some()),
+            ]
+            .into_iter()
+            .filter(|(_, present)| *present)
+            .map(|(method, _)| method.to_owned())
+            .collect();
+            (path.clone(), methods)
+        })
+        .collect()
+}

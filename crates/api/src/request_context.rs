@@ -1,0 +1,192 @@
+//! The outermost middleware: gives every request an id, a tracing span, a
+//! deadline, and makes sure every error leaves as problem+json.
+
+use std::time::{Duration, Instant};
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::error::InternalError;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{HttpMessage, ResponseError};
+use tracing::Instrument;
+
+use crate::error::{ApiError, PROBLEM_JSON};
+
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+tokio::task_local! {
+    static CURRENT: RequestContext;
+}
+
+/// What every part of a request's handling may want to know about it.
+#[derive(Debug, Clone)]
+pub struct RequestContext {
+    /// The client's `X-Request-Id` when it is sensible, else a new UUIDv7.
+    pub id: String,
+    pub path: String,
+}
+
+impl RequestContext {
+    /// The context of the request being handled on this task, if any.
+    pub fn current() -> Option<Self> {
+        CURRENT.try_with(Clone::clone).ok()
+    }
+
+    fn of(req: &ServiceRequest) -> Self {
+        let id = req
+            .headers()
+            .get(&REQUEST_ID)
+            .and_then(|v| v.to_str().ok())
+            .filter(|v| is_acceptable_request_id(v))
+            .map(str::to_owned)
+            .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+        Self {
+            id,
+            path: req.path().to_owned(),
+        }
+    }
+}
+
+/// A client id is echoed into logs and headers, so only short, plain ones are
+/// taken; anything else is replaced rather than trusted.
+fn is_acceptable_request_id(id: &str) -> bool {
+    (1..=128).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+}
+
+/// Deadline for one request, set as app data.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestTimeout(pub Duration);
+
+pub async fn middleware(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let context = RequestContext::of(&req);
+    let timeout = req
+        .app_data::<RequestTimeout>()
+        .map(|t| t.0)
+        .unwrap_or(Duration::from_secs(30));
+    let span = tracing::info_span!(
+        "request",
+        request_id = %context.id,
+        method = %req.method(),
+        path = %req.path(),
+    );
+    req.extensions_mut().insert(context.clone());
+    let started = Instant::now();
+
+    // The request cannot be cloned before routing, so an error that comes
+    // back without a response is rendered here and handed to actix-web as a
+    // finished response.
+    let outcome = CURRENT
+        .scope(context.clone(), async {
+            match tokio::time::timeout(timeout, next.call(req)).await {
+                Ok(Ok(response)) => {
+                    let response = response.map_into_boxed_body();
+                    if needs_problem_body(&response) {
+                        let error = as_api_error_response(&response);
+                        Ok(response.into_response(error.error_response()))
+                    } else {
+                        Ok(response)
+                    }
+                }
+                Ok(Err(error)) => Err(as_api_error(&error).error_response()),
+                Err(_elapsed) => Err(ApiError::Timeout {
+                    seconds: timeout.as_secs(),
+                }
+                .error_response()),
+            }
+        })
+        .instrument(span.clone())
+        .await;
+
+    let request_id = HeaderValue::from_str(&context.id).ok();
+    let log = |status: StatusCode| {
+        span.in_scope(|| {
+            let elapsed_ms = started.elapsed().as_millis();
+            if status.is_server_error() {
+                tracing::warn!(status = status.as_u16(), elapsed_ms, "request finished");
+            } else {
+                tracing::info!(status = status.as_u16(), elapsed_ms, "request finished");
+            }
+        });
+    };
+    match outcome {
+        Ok(mut response) => {
+            if let Some(id) = request_id {
+                response.headers_mut().insert(REQUEST_ID, id);
+            }
+            log(response.status());
+            Ok(response)
+        }
+        Err(mut response) => {
+            if let Some(id) = request_id {
+                response.headers_mut().insert(REQUEST_ID, id);
+            }
+            log(response.status());
+            Err(InternalError::from_response("request failed", response).into())
+        }
+    }
+}
+
+/// An error status whose body is not already a problem document: the
+/// framework's own 4xx answers, or a static file that was not found.
+fn needs_problem_body(response: &ServiceResponse<BoxBody>) -> bool {
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return false;
+    }
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    !content_type.starts_with(PROBLEM_JSON)
+}
+
+fn as_api_error_response(response: &ServiceResponse<BoxBody>) -> ApiError {
+    match response.response().error() {
+        Some(error) => as_api_error(error),
+        None => from_status(response.status(), None),
+    }
+}
+
+/// Errors raised outside our handlers keep their status; their text is shown
+/// only for client errors, where it describes the client's request.
+fn as_api_error(error: &actix_web::Error) -> ApiError {
+    let status = error.as_response_error().status_code();
+    let detail = status.is_client_error().then(|| error.to_string());
+    if status.is_server_error() {
+        tracing::error!(error = %error, "request failed outside a handler");
+    }
+    from_status(status, detail)
+}
+
+fn from_status(status: StatusCode, detail: Option<String>) -> ApiError {
+    if status == StatusCode::INTERNAL_SERVER_ERROR {
+        return ApiError::Internal(anyhow::anyhow!("error response without a cause"));
+    }
+    let detail = detail
+        .filter(|d| !d.is_empty())
+        .unwrap_or_else(|| status.canonical_reason().unwrap_or("Error").to_owned());
+    ApiError::Status { status, detail }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_acceptable_request_id;
+
+    #[test]
+    fn plain_request_ids_are_taken_and_others_replaced() {
+        assert!(is_acceptable_request_id("0193-abc_DEF.1:2"));
+        assert!(!is_acceptable_request_id(""));
+        assert!(!is_acceptable_request_id("has space"));
+        assert!(!is_acceptable_request_id("line\nbreak"));
+        assert!(!is_acceptable_request_id(&"a".repeat(129)));
+    }
+}

@@ -1,0 +1,218 @@
+//! Building and running the HTTP server from settings.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_cors::Cors;
+use actix_web::dev::{ResourceDef, Server};
+use actix_web::http::header;
+use actix_web::middleware::{Compress, from_fn};
+use actix_web::web::{self, PayloadConfig};
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer};
+use anyhow::Context;
+use jewel_persistence::Database;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::cache::Cache;
+use crate::config::{ServerSettings, Settings};
+use crate::error::ApiError;
+use crate::extract::BodyLimit;
+use crate::openapi::{self, DOCUMENT_PATH, SWAGGER_UI_PATH};
+use crate::request_context::{self, RequestTimeout};
+use crate::routes;
+use crate::state::AppState;
+
+/// Extra routes mounted beside the API; the test suite uses it to reach the
+/// request pipeline with bodies before any public JSON endpoint exists.
+pub type ExtraRoutes = fn(&mut web::ServiceConfig);
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+}
+
+impl Application {
+    /// Opens the database (migrating it unless switched off), the cache and
+    /// the listener. The server does not serve until [`Self::run_until_stopped`].
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        Self::build_with(settings, |_| {}).await
+    }
+
+    pub async fn build_with(settings: Settings, extra: ExtraRoutes) -> anyhow::Result<Self> {
+        let database = Database::connect(&settings.database.options()).await?;
+        if settings.database.run_migrations {
+            database
+                .migrate_up(None)
+                .await
+                .context("applying database migrations")?;
+        }
+        let cache = Cache::new(&settings.cache).context("setting up the cache")?;
+        let state = AppState { database, cache };
+
+        let listener = TcpListener::bind(settings.server.bind)
+            .with_context(|| format!("cannot listen on {}", settings.server.bind))?;
+        let port = listener.local_addr()?.port();
+        let server = serve(listener, &settings.server, state.clone(), extra)?;
+        tracing::info!(
+            address = %listener_address(&settings, port),
+            storage = state.database.kind().as_str(),
+            cache = state.cache.kind().as_str(),
+            "jewel-crm is listening; API docs at {SWAGGER_UI_PATH}"
+        );
+        Ok(Self {
+            port,
+            server,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until SIGTERM or SIGINT, then lets in-flight requests finish
+    /// (up to `server.shutdown_timeout_secs`).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn listener_address(settings: &Settings, port: u16) -> String {
+    format!("http://{}:{port}", settings.server.bind.ip())
+}
+
+fn serve(
+    listener: TcpListener,
+    settings: &ServerSettings,
+    state: AppState,
+    extra: ExtraRoutes,
+) -> anyhow::Result<Server> {
+    let document = openapi::document();
+    let route_table = web::Data::new(RouteTable::new(&document));
+    let state = web::Data::new(state);
+    let body_limit = settings.body_limit_bytes;
+    let timeout = RequestTimeout(settings.request_timeout());
+    let origins: Arc<[String]> = settings.cors_allowed_origins.clone().into();
+
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .app_data(route_table.clone())
+            .app_data(PayloadConfig::new(body_limit))
+            .app_data(BodyLimit(body_limit))
+            .app_data(timeout)
+            .app_data(web::PathConfig::default().error_handler(|error, _| {
+                ApiError::bad_request(format!("a path parameter is invalid: {error}")).into()
+            }))
+            .wrap(Compress::default())
+            .wrap(cors(&origins))
+            .wrap(from_fn(request_context::middleware))
+            .into_utoipa_app()
+            .configure(routes::configure)
+            .into_app()
+            .service(
+                SwaggerUi::new(format!("{SWAGGER_UI_PATH}/{{_:.*}}"))
+                    .url(DOCUMENT_PATH, document.clone()),
+            )
+            .route(SWAGGER_UI_PATH, web::get().to(to_swagger_ui))
+            .configure(extra)
+            .default_service(web::to(no_route))
+    })
+    .listen(listener)?
+    .shutdown_timeout(settings.shutdown_timeout_secs)
+    .client_request_timeout(Duration::from_secs(10));
+    if settings.workers > 0 {
+        server = server.workers(settings.workers);
+    }
+    Ok(server.run())
+}
+
+fn cors(origins: &[String]) -> Cors {
+    let mut cors = Cors::default()
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_MATCH,
+            header::IF_NONE_MATCH,
+            header::HeaderName::from_static("idempotency-key"),
+            request_context::REQUEST_ID,
+        ])
+        .expose_headers([
+            header::ETAG,
+            header::LOCATION,
+            header::RETRY_AFTER,
+            header::WWW_AUTHENTICATE,
+            request_context::REQUEST_ID,
+        ])
+        .max_age(3600);
+    for origin in origins {
+        cors = if origin == "*" {
+            cors.allow_any_origin()
+        } else {
+            cors.allowed_origin(origin)
+        };
+    }
+    cors
+}
+
+async fn to_swagger_ui() -> HttpResponse {
+    HttpResponse::MovedPermanently()
+        .insert_header((header::LOCATION, format!("{SWAGGER_UI_PATH}/")))
+        .finish()
+}
+
+/// Every path we serve and the methods it answers, taken from the OpenAPI
+/// document (plus the docs), so that a known path with the wrong method is
+/// a 405 with `Allow`, and only an unknown path is a 404.
+pub struct RouteTable(Vec<(ResourceDef, Vec<String>)>);
+
+impl RouteTable {
+    fn new(document: &utoipa::openapi::OpenApi) -> Self {
+        let get = || vec!["GET".to_owned()];
+        let mut routes: Vec<_> = openapi::methods_by_path(document)
+            .into_iter()
+            .map(|(path, methods)| (ResourceDef::new(path), methods))
+            .collect();
+        routes.push((ResourceDef::new(DOCUMENT_PATH), get()));
+        routes.push((ResourceDef::new(SWAGGER_UI_PATH), get()));
+        routes.push((
+            ResourceDef::new(format!("{SWAGGER_UI_PATH}/{{_:.*}}")),
+            get(),
+        ));
+        Self(routes)
+    }
+
+    fn methods_for(&self, path: &str) -> Option<&[String]> {
+        self.0
+            .iter()
+            .find(|(def, _)| def.is_match(path))
+            .map(|(_, methods)| methods.as_slice())
+    }
+}
+
+async fn no_route(
+    req: HttpRequest,
+    routes: web::Data<RouteTable>,
+) -> Result<HttpResponse, ApiError> {
+    Err(match routes.methods_for(req.path()) {
+        Some(allowed) => ApiError::MethodNotAllowed {
+            method: req.method().to_string(),
+            allowed: allowed.to_vec(),
+        },
+        None => ApiError::NoRoute {
+            path: req.path().to_owned(),
+        },
+    })
+}

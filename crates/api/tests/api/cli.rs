@@ -1,0 +1,106 @@
+//! The `jewel-crm` binary: settings errors, migrations and the document.
+
+use std::process::Command;
+
+use crate::helpers::{Backend, TestDatabase};
+use crate::on_both_backends;
+
+on_both_backends!(migrate_applies_lists_and_rolls_back);
+
+fn jewel_crm() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_jewel-crm"));
+    command
+        .env_remove("DATABASE_URL")
+        .env_remove("REDIS_URL")
+        .env("JEWEL_LOG__FORMAT", "json")
+        .env("RUST_LOG", "warn");
+    command
+}
+
+fn run(command: &mut Command) -> (bool, String, String) {
+    let output = command.output().expect("jewel-crm runs");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_bad_setting_stops_start_up_with_one_line_naming_it() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let output = jewel_crm()
+        .current_dir(dir.path())
+        .env("JEWEL_DATABASE__MAX_CONNECTIONS", "many")
+        .arg("serve")
+        .output()
+        .expect("runs");
+
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("database.max_connections"), "{stderr}");
+    assert!(
+        stderr.contains("JEWEL_DATABASE__MAX_CONNECTIONS"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("data").exists(), "nothing was created");
+}
+
+#[test]
+fn a_missing_config_file_is_named() {
+    let (ok, _, stderr) = run(jewel_crm().args(["--config", "/nowhere/jewel.toml", "serve"]));
+    assert!(!ok);
+    assert!(stderr.contains("/nowhere/jewel.toml"), "{stderr}");
+}
+
+#[test]
+fn openapi_prints_the_committed_document() {
+    let (ok, stdout, _) = run(jewel_crm().arg("openapi"));
+    assert!(ok);
+    let committed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../openapi/openapi.json"
+    ))
+    .expect("committed");
+    assert!(stdout == committed, "openapi/openapi.json is stale");
+}
+
+async fn migrate_applies_lists_and_rolls_back(backend: Backend) {
+    let database = TestDatabase::create(backend).await;
+    let with_database = |command: &mut Command| {
+        command.env("JEWEL_DATABASE__DATA_DIR", &database.data_dir);
+        if let Some(url) = database.url() {
+            command.env("DATABASE_URL", secrecy::ExposeSecret::expose_secret(&url));
+        }
+    };
+
+    let mut status = jewel_crm();
+    with_database(status.args(["migrate", "status"]));
+    let (ok, stdout, stderr) = run(&mut status);
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.contains("pending  m20261121_000001_create_branches"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("0 applied, 1 pending ({})", backend.storage())),
+        "{stdout}"
+    );
+
+    let mut up = jewel_crm();
+    with_database(up.args(["migrate", "up"]));
+    let (ok, stdout, stderr) = run(&mut up);
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.contains("applied  m20261121_000001_create_branches"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("1 applied, 0 pending"), "{stdout}");
+
+    let mut down = jewel_crm();
+    with_database(down.args(["migrate", "down"]));
+    let (ok, stdout, stderr) = run(&mut down);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("0 applied, 1 pending"), "{stdout}");
+}

@@ -1,0 +1,117 @@
+//! The OpenAPI document and Swagger UI.
+
+use serde_json::Value;
+
+use crate::helpers::{Backend, TestApp};
+use crate::on_both_backends;
+
+on_both_backends!(
+    served_document_is_the_committed_one,
+    swagger_ui_serves_its_assets_and_the_spec
+);
+
+fn committed_document() -> String {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../openapi/openapi.json");
+    std::fs::read_to_string(path).expect("openapi/openapi.json is committed")
+}
+
+/// The golden-file check: a change to the API must show up as a change to
+/// `openapi/openapi.json`. Regenerate it with
+/// `cargo run -q -- openapi > openapi/openapi.json`.
+#[test]
+fn committed_document_matches_the_code() {
+    let generated = jewel_api::openapi::render(&jewel_api::openapi::document());
+    let committed = committed_document();
+    assert!(
+        generated == committed,
+        "openapi/openapi.json is stale: run `cargo run -q -- openapi > openapi/openapi.json` and commit it"
+    );
+}
+
+#[test]
+fn every_operation_is_documented_with_summary_tag_and_errors() {
+    let document: Value =
+        serde_json::from_str(&committed_document()).expect("the document is JSON");
+    assert_eq!(document["openapi"], "3.1.0");
+    assert!(document["components"]["securitySchemes"]["bearer"].is_object());
+    let paths = document["paths"].as_object().expect("paths");
+    assert!(!paths.is_empty());
+    for (path, item) in paths {
+        for (method, operation) in item.as_object().expect("a path item") {
+            let name = format!("{method} {path}");
+            assert!(
+                operation["summary"].as_str().is_some_and(|s| !s.is_empty()),
+                "{name} has a summary"
+            );
+            assert!(
+                operation["operationId"].is_string(),
+                "{name} has an operationId"
+            );
+            assert!(
+                operation["tags"].as_array().is_some_and(|t| !t.is_empty()),
+                "{name} has a tag"
+            );
+            assert!(
+                operation.get("security").is_some(),
+                "{name} declares its security"
+            );
+            let responses = operation["responses"].as_object().expect("responses");
+            assert!(responses.contains_key("500"), "{name} documents 500");
+            for (status, response) in responses {
+                if status.starts_with('2') {
+                    let example =
+                        response["content"]["application/json"]["schema"]["$ref"].as_str();
+                    assert!(example.is_some(), "{name} {status} has a schema");
+                }
+            }
+        }
+    }
+}
+
+async fn served_document_is_the_committed_one(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+
+    let response = app.get("/api-docs/openapi.json").await;
+
+    assert_eq!(response.status(), 200);
+    let served: Value = response.json().await.expect("JSON");
+    let committed: Value = serde_json::from_str(&committed_document()).expect("JSON");
+    assert_eq!(served, committed);
+}
+
+async fn swagger_ui_serves_its_assets_and_the_spec(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+
+    let redirect = app.get("/docs").await;
+    assert_eq!(redirect.status(), 301);
+    assert_eq!(redirect.headers()["location"], "/docs/");
+
+    let page = app.get("/docs/").await;
+    assert_eq!(page.status(), 200);
+    assert!(
+        page.headers()["content-type"]
+            .to_str()
+            .expect("ascii")
+            .starts_with("text/html")
+    );
+    let html = page.text().await.expect("text");
+    assert!(html.contains("swagger-ui"), "{html}");
+
+    for asset in [
+        "swagger-ui.css",
+        "swagger-ui-bundle.js",
+        "swagger-ui-standalone-preset.js",
+    ] {
+        let response = app.get(&format!("/docs/{asset}")).await;
+        assert_eq!(response.status(), 200, "{asset}");
+        assert!(
+            response.bytes().await.expect("bytes").len() > 1000,
+            "{asset} has content"
+        );
+    }
+
+    let initializer = app.get("/docs/swagger-initializer.js").await;
+    assert_eq!(initializer.status(), 200);
+    let script = initializer.text().await.expect("text");
+    assert!(script.contains("/api-docs/openapi.json"), "{script}");
+}

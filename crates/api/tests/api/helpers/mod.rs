@@ -1,0 +1,344 @@
+mod proxy;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use jewel_api::config::Settings;
+use jewel_api::startup::Application;
+use jewel_api::state::AppState;
+use sea_orm::ConnectionTrait;
+use secrecy::SecretString;
+
+pub use proxy::Proxy;
+
+/// Generates `<name>::sqlite` and `<name>::mariadb` tests from
+/// `async fn <name>(backend: Backend)`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::helpers::Backend::Sqlite).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[cfg_attr(
+                not(mariadb_tests),
+                ignore = "skipped: TEST_MYSQL_URL / TEST_REDIS_URL were not set when the tests were built"
+            )]
+            async fn mariadb() {
+                super::$name($crate::helpers::Backend::Mariadb).await
+            }
+        }
+    )+};
+}
+
+/// Like [`on_both_backends`], for tests that only make sense with MariaDB
+/// and Redis (taking them away, for one).
+#[macro_export]
+macro_rules! on_mariadb_only {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[cfg_attr(
+                not(mariadb_tests),
+                ignore = "skipped: TEST_MYSQL_URL / TEST_REDIS_URL were not set when the tests were built"
+            )]
+            async fn mariadb() {
+                super::$name($crate::helpers::Backend::Mariadb).await
+            }
+        }
+    )+};
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// A new SQLite file and the in-process cache.
+    Sqlite,
+    /// A new MariaDB database and a per-test key prefix in Redis.
+    Mariadb,
+}
+
+impl Backend {
+    pub fn storage(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Mariadb => "mysql",
+        }
+    }
+
+    pub fn cache(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "memory",
+            Backend::Mariadb => "redis",
+        }
+    }
+}
+
+fn required_env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        panic!(
+            "{name} must be set to run the MariaDB + Redis tests (it was set when they were built)"
+        )
+    })
+}
+
+/// Where the shared services live, for a test that puts a proxy in between.
+pub fn mysql_server() -> SocketAddr {
+    socket_of(&required_env("TEST_MYSQL_URL"), 3306)
+}
+
+pub fn redis_server() -> SocketAddr {
+    socket_of(&required_env("TEST_REDIS_URL"), 6379)
+}
+
+pub fn redis_url_via(proxy: &Proxy) -> SecretString {
+    let mut url = url::Url::parse(&required_env("TEST_REDIS_URL")).expect("valid TEST_REDIS_URL");
+    url.set_ip_host(proxy.address.ip()).expect("an IP host");
+    url.set_port(Some(proxy.address.port())).expect("a port");
+    SecretString::from(url.to_string())
+}
+
+fn socket_of(url: &str, default_port: u16) -> SocketAddr {
+    let url = url::Url::parse(url).expect("a valid service URL");
+    let host = url.host_str().expect("a host in the service URL");
+    let port = url.port().unwrap_or(default_port);
+    std::net::ToSocketAddrs::to_socket_addrs(&(host, port))
+        .expect("resolvable service host")
+        .next()
+        .expect("an address for the service host")
+}
+
+/// A private database for one test, dropped when the test ends.
+pub struct TestDatabase {
+    settings_url: Option<String>,
+    admin_url: Option<String>,
+    name: Option<String>,
+    _dir: tempfile::TempDir,
+    pub data_dir: PathBuf,
+}
+
+impl TestDatabase {
+    pub async fn create(backend: Backend) -> Self {
+        Self::create_via(backend, None).await
+    }
+
+    /// Like [`Self::create`], but the app reaches MariaDB through `via`
+    /// (a proxy address) instead of directly.
+    pub async fn create_via(backend: Backend, via: Option<SocketAddr>) -> Self {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let data_dir = dir.path().join("data");
+        if backend == Backend::Sqlite {
+            return Self {
+                settings_url: None,
+                admin_url: None,
+                name: None,
+                _dir: dir,
+                data_dir,
+            };
+        }
+        let admin_url = required_env("TEST_MYSQL_URL");
+        let name = format!("jewel_t_{}", uuid::Uuid::now_v7().simple());
+        let admin = sea_orm::Database::connect(&admin_url)
+            .await
+            .expect("connect to TEST_MYSQL_URL");
+        admin
+            .execute_unprepared(&format!(
+                "CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+            ))
+            .await
+            .expect("create the test database");
+        admin.close().await.ok();
+        let mut url = url::Url::parse(&admin_url).expect("valid TEST_MYSQL_URL");
+        url.set_path(&name);
+        if let Some(via) = via {
+            url.set_ip_host(via.ip()).expect("an IP host");
+            url.set_port(Some(via.port())).expect("a port");
+        }
+        Self {
+            settings_url: Some(url.to_string()),
+            admin_url: Some(admin_url),
+            name: Some(name),
+            _dir: dir,
+            data_dir,
+        }
+    }
+
+    pub fn url(&self) -> Option<SecretString> {
+        self.settings_url.clone().map(SecretString::from)
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let (Some(admin_url), Some(name)) = (self.admin_url.take(), self.name.take()) else {
+            return;
+        };
+        // Drop runs inside the test's runtime, which cannot block on itself.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime");
+            runtime.block_on(async move {
+                let admin = sea_orm::Database::connect(&admin_url).await?;
+                admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS `{name}`"))
+                    .await?;
+                admin.close().await
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!("warning: could not drop a test database: {dropped:?}");
+        }
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub backend: Backend,
+    pub state: AppState,
+    handle: actix_web::dev::ServerHandle,
+    _database: TestDatabase,
+    cache_prefix: String,
+}
+
+/// Settings for a test: port 0, a private database and cache prefix.
+pub fn test_settings(backend: Backend, database: &TestDatabase) -> Settings {
+    let mut settings = Settings::default();
+    settings.server.bind = SocketAddr::from(([127, 0, 0, 1], 0));
+    settings.server.workers = 2;
+    settings.server.shutdown_timeout_secs = 1;
+    settings.database.data_dir = database.data_dir.clone();
+    settings.database.url = database.url();
+    settings.database.max_connections = 5;
+    settings.cache.key_prefix = format!("jewel-test:{}:", uuid::Uuid::now_v7().simple());
+    if backend == Backend::Mariadb {
+        settings.cache.redis_url = Some(SecretString::from(required_env("TEST_REDIS_URL")));
+    }
+    settings
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> Self {
+        let database = TestDatabase::create(backend).await;
+        let settings = test_settings(backend, &database);
+        Self::spawn_with(backend, database, settings).await
+    }
+
+    pub async fn spawn_with(backend: Backend, database: TestDatabase, settings: Settings) -> Self {
+        if std::env::var_os("TEST_LOG").is_some() {
+            jewel_api::telemetry::init(&settings.log);
+        }
+        let cache_prefix = settings.cache.key_prefix.clone();
+        let app = Application::build_with(settings, test_routes::configure)
+            .await
+            .expect("the application builds");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let state = app.state().clone();
+        let handle = app.handle();
+        tokio::spawn(app.run_until_stopped());
+        Self {
+            address,
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("an HTTP client"),
+            backend,
+            state,
+            handle,
+            _database: database,
+            cache_prefix,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("the request is sent")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let handle = self.handle.clone();
+        tokio::spawn(async move { handle.stop(false).await });
+        if self.backend == Backend::Mariadb {
+            let prefix = self.cache_prefix.clone();
+            let url = required_env("TEST_REDIS_URL");
+            let _ = std::thread::spawn(move || forget_keys(&url, &prefix)).join();
+        }
+    }
+}
+
+/// Removes a test's keys from the shared Redis.
+fn forget_keys(url: &str, prefix: &str) {
+    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    else {
+        return;
+    };
+    runtime.block_on(async {
+        let Ok(client) = redis::Client::open(url) else {
+            return;
+        };
+        let Ok(mut conn) = client.get_multiplexed_async_connection().await else {
+            return;
+        };
+        let keys: Vec<String> = redis::cmd("KEYS")
+            .arg(format!("{prefix}*"))
+            .query_async(&mut conn)
+            .await
+            .unwrap_or_default();
+        if !keys.is_empty() {
+            let _: Result<(), _> = redis::cmd("DEL").arg(keys).query_async(&mut conn).await;
+        }
+    });
+}
+
+/// A JSON endpoint for exercising the request pipeline (body limits, content
+/// types, malformed and invalid JSON) through the extractor the API uses.
+mod test_routes {
+    use actix_web::{HttpResponse, web};
+    use jewel_api::error::ApiError;
+    use jewel_api::extract::{Json, Query};
+    use jewel_domain::Invalid;
+
+    #[derive(serde::Deserialize, serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Probe {
+        name: String,
+        gross_weight_mg: u32,
+    }
+
+    async fn echo(Json(probe): Json<Probe>) -> Result<HttpResponse, ApiError> {
+        if probe.name.trim().is_empty() {
+            return Err(Invalid::field("name", "required", "name must not be blank").into());
+        }
+        Ok(HttpResponse::Ok().json(probe))
+    }
+
+    #[derive(serde::Deserialize, serde::Serialize)]
+    struct Page {
+        limit: Option<u16>,
+    }
+
+    async fn page(Query(page): Query<Page>) -> HttpResponse {
+        HttpResponse::Ok().json(page)
+    }
+
+    pub fn configure(cfg: &mut web::ServiceConfig) {
+        cfg.route("/test/echo", web::post().to(echo))
+            .route("/test/page", web::get().to(page));
+    }
+}

@@ -1,0 +1,14 @@
+//! Black-box tests of the API: each test spawns the real server on port 0
+//! against a database of its own and talks to it over HTTP.
+//!
+//! Every test runs twice: on SQLite with the in-process cache, and on
+//! MariaDB with Redis when `TEST_MYSQL_URL` and `TEST_REDIS_URL` are set at
+//! build time (otherwise that variant is reported as ignored).
+
+mod helpers;
+
+mod cli;
+mod docs;
+mod errors;
+mod health;
+mod outages;

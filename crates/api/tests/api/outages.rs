@@ -1,0 +1,98 @@
+//! Taking Redis and MariaDB away from one app (through a proxy, so the
+//! shared services other tests use are untouched) and giving them back.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::helpers::{
+    Backend, Proxy, TestApp, TestDatabase, mysql_server, redis_server, redis_url_via, test_settings,
+};
+use crate::on_mariadb_only;
+
+on_mariadb_only!(
+    cache_outage_degrades_and_recovers,
+    database_outage_is_503_and_recovers
+);
+
+/// Polls readiness until `accept` holds, for at most ~15 s.
+async fn ready_until(app: &TestApp, accept: impl Fn(u16, &Value) -> bool) -> (u16, Value) {
+    let mut last = (0, Value::Null);
+    for _ in 0..60 {
+        let response = app.get("/health/ready").await;
+        let status = response.status().as_u16();
+        let body: Value = response.json().await.expect("JSON");
+        if accept(status, &body) {
+            return (status, body);
+        }
+        last = (status, body);
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    panic!("readiness never reached the expected state; last: {last:?}");
+}
+
+async fn cache_outage_degrades_and_recovers(backend: Backend) {
+    let proxy = Proxy::start(redis_server()).await;
+    let database = TestDatabase::create(backend).await;
+    let mut settings = test_settings(backend, &database);
+    settings.cache.redis_url = Some(redis_url_via(&proxy));
+    let app = TestApp::spawn_with(backend, database, settings).await;
+    ready_until(&app, |status, body| status == 200 && body["status"] == "ok").await;
+    app.state
+        .cache
+        .set("price:T-1001", b"51845.00", Duration::from_secs(60))
+        .await;
+
+    proxy.cut();
+
+    let (_, body) = ready_until(&app, |status, body| {
+        status == 200 && body["status"] == "degraded"
+    })
+    .await;
+    assert_eq!(body["checks"]["cache"]["status"], "down");
+    assert_eq!(body["checks"]["cache"]["kind"], "redis");
+    assert_eq!(body["checks"]["database"]["status"], "up");
+    // Requests still succeed; the cache is bypassed, not waited on.
+    assert_eq!(app.get("/health/live").await.status(), 200);
+    assert_eq!(app.get("/api-docs/openapi.json").await.status(), 200);
+    assert_eq!(app.state.cache.get("price:T-1001").await, None);
+    app.state
+        .cache
+        .set("price:T-1002", b"1.00", Duration::from_secs(60))
+        .await;
+
+    proxy.restore();
+
+    ready_until(&app, |status, body| status == 200 && body["status"] == "ok").await;
+    assert_eq!(
+        app.state.cache.get("price:T-1001").await.as_deref(),
+        Some(&b"51845.00"[..]),
+        "what was cached before the outage is readable again"
+    );
+}
+
+async fn database_outage_is_503_and_recovers(backend: Backend) {
+    let proxy = Proxy::start(mysql_server()).await;
+    let database = TestDatabase::create_via(backend, Some(proxy.address)).await;
+    let settings = test_settings(backend, &database);
+    let app = TestApp::spawn_with(backend, database, settings).await;
+    ready_until(&app, |status, _| status == 200).await;
+
+    proxy.cut();
+
+    let (_, body) = ready_until(&app, |status, _| status == 503).await;
+    assert_eq!(body["checks"]["database"]["status"], "down");
+    assert_eq!(body["checks"]["database"]["kind"], "mysql");
+    assert_eq!(body["detail"], "database is down");
+    assert_eq!(body["status"], 503);
+    assert_eq!(
+        app.get("/health/live").await.status(),
+        200,
+        "liveness ignores the database"
+    );
+
+    proxy.restore();
+
+    let (_, body) = ready_until(&app, |status, _| status == 200).await;
+    assert_eq!(body["checks"]["database"]["status"], "up");
+}

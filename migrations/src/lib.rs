@@ -1,0 +1,16 @@
+//! The jewel-crm schema, one migration per step, portable across SQLite and
+//! MySQL/MariaDB (and MySQL-wire engines such as TiDB): no triggers, no stored
+//! procedures, no engine-specific functions.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261121_000001_create_branches;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261121_000001_create_branches::Migration)]
+    }
+}
