@@ -32,7 +32,7 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 pub struct Problem {
     /// A URI naming the kind of problem; stable, safe to switch on.
     #[serde(rename = "type")]
-    #[schema(max_length = 200)]
+    #[schema(max_length = 200, format = "uri")]
     pub kind: String,
     /// A short summary of the kind of problem.
     #[schema(max_length = 200)]
@@ -44,10 +44,10 @@ pub struct Problem {
     #[schema(max_length = 2000)]
     pub detail: String,
     /// The request path this problem is about.
-    #[schema(max_length = 2000)]
+    #[schema(max_length = 2000, format = "uri-reference")]
     pub instance: String,
     /// The `X-Request-Id` of the request; quote it to support.
-    #[schema(max_length = 128)]
+    #[schema(max_length = 128, pattern = r"^[A-Za-z0-9._:-]{1,128}$")]
     pub request_id: String,
     /// One entry per invalid field (validation and malformed input only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -60,10 +60,10 @@ pub struct Problem {
 #[schema(example = json!({"field": "phone", "code": "format", "message": "must be a 10-digit mobile number"}))]
 pub struct ProblemField {
     /// The field as sent, camelCase, dotted for nesting (`address.pinCode`).
-    #[schema(max_length = 200)]
+    #[schema(max_length = 200, pattern = r"^[A-Za-z_][A-Za-z0-9_.\[\]]*$")]
     pub field: String,
     /// A stable machine-readable code (`required`, `format`, `too_long`, ...).
-    #[schema(max_length = 64)]
+    #[schema(max_length = 64, pattern = r"^[a-z][a-z0-9_]*$")]
     pub code: String,
     /// A sentence a person can read.
     #[schema(max_length = 500)]

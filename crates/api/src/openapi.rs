@@ -6,9 +6,11 @@
 use actix_web::App;
 use serde_json::json;
 use utoipa::OpenApi;
+use utoipa::openapi::extensions::ExtensionsBuilder;
 use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::server::ServerBuilder;
 use utoipa::openapi::{Components, ContentBuilder, Ref, RefOr};
 use utoipa_actix_web::AppExt;
 
@@ -41,6 +43,17 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .configure(crate::routes::configure)
         .split_for_parts();
+    doc.servers = Some(vec![
+        ServerBuilder::new()
+            .url("/")
+            .description(Some(
+                "The deployment serving this document: local, staging or production alike",
+            ))
+            .extensions(Some(
+                ExtensionsBuilder::new().add("x-internal", false).build(),
+            ))
+            .build(),
+    ]);
     add_security_scheme(&mut doc);
     add_error_responses(&mut doc);
     doc
@@ -63,7 +76,10 @@ fn add_security_scheme(doc: &mut utoipa::openapi::OpenApi) {
                 .bearer_format("JWT")
                 .description(Some(
                     "A staff, customer or API-client access token from `POST /api/v1/auth/login` \
-                     or `POST /oauth/token`, sent as `Authorization: Bearer <token>`.",
+                     or `POST /oauth/token`, sent as `Authorization: Bearer <token>`. Tokens are \
+                     JWS and follow RFC8725 (JSON Web Token Best Current Practices): the algorithm \
+                     is fixed by the server, `alg: none` is refused, and `exp`, `iss` and `aud` \
+                     are always checked.",
                 ))
                 .build(),
         ),
@@ -216,16 +232,11 @@ fn response(description: &str, example: serde_json::Value) -> Response {
 /// be unreadable, too large, of the wrong type or invalid (400, 413, 415,
 /// 422); a secured operation can be refused (401, 403).
 fn add_error_responses(doc: &mut utoipa::openapi::OpenApi) {
-    let components = doc.components.get_or_insert_with(Components::new);
-    for (_, name, response) in error_responses() {
-        components
-            .responses
-            .insert(name.to_owned(), RefOr::T(response));
-    }
-    let names: std::collections::BTreeMap<&str, &str> = error_responses()
+    let mut responses: std::collections::BTreeMap<&str, (&str, Response)> = error_responses()
         .into_iter()
-        .map(|(status, name, _)| (status, name))
+        .map(|(status, name, response)| (status, (name, response)))
         .collect();
+    let mut used = std::collections::BTreeSet::new();
     for item in doc.paths.paths.values_mut() {
         for operation in operations_mut(item) {
             let mut statuses = vec!["500", "503"];
@@ -251,12 +262,25 @@ fn add_error_responses(doc: &mut utoipa::openapi::OpenApi) {
                 statuses.extend(["401", "403"]);
             }
             for status in statuses {
+                let name = responses[status].0;
                 operation
                     .responses
                     .responses
                     .entry(status.to_owned())
-                    .or_insert_with(|| RefOr::Ref(Ref::from_response_name(names[status])));
+                    .or_insert_with(|| {
+                        used.insert(status);
+                        RefOr::Ref(Ref::from_response_name(name))
+                    });
             }
+        }
+    }
+    // Only the responses some operation refers to become components.
+    let components = doc.components.get_or_insert_with(Components::new);
+    for status in used {
+        if let Some((name, response)) = responses.remove(status) {
+            components
+                .responses
+                .insert(name.to_owned(), RefOr::T(response));
         }
     }
 }

@@ -23,10 +23,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[schema(example = json!({"status": "ok", "version": "0.1.0"}))]
 pub struct Liveness {
     /// Always `ok`.
-    #[schema(max_length = 8)]
+    #[schema(max_length = 8, pattern = "^ok$")]
     status: &'static str,
     /// The version of the running build.
-    #[schema(max_length = 32)]
+    #[schema(max_length = 32, pattern = r"^\d+\.\d+\.\d+([-+].*)?$")]
     version: &'static str,
 }
 
@@ -65,11 +65,11 @@ pub struct Checks {
 pub struct ComponentCheck {
     status: ComponentStatus,
     /// Which implementation: `sqlite` or `mysql`; `memory` or `redis`.
-    #[schema(max_length = 16)]
+    #[schema(max_length = 16, pattern = "^(sqlite|mysql|memory|redis)$")]
     kind: &'static str,
     /// Why it is down (details are in the server log).
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(max_length = 64)]
+    #[schema(max_length = 16, pattern = "^(unreachable|timed out)$")]
     error: Option<&'static str>,
 }
 
