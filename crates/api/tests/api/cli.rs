@@ -104,3 +104,70 @@ async fn migrate_applies_lists_and_rolls_back(backend: Backend) {
     assert!(ok, "{stderr}");
     assert!(stdout.contains("0 applied, 1 pending"), "{stdout}");
 }
+
+/// The real binary: JSON logs carry the request id on every line about a
+/// request, and SIGTERM stops it cleanly.
+#[test]
+fn serve_logs_request_ids_and_stops_on_sigterm() {
+    use std::io::{BufRead, BufReader};
+
+    let dir = tempfile::tempdir().expect("a folder");
+    let mut child = jewel_crm()
+        .current_dir(dir.path())
+        .env("RUST_LOG", "info")
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("jewel-crm starts");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let address = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|line| {
+            let entry: serde_json::Value = serde_json::from_str(&line).ok()?;
+            entry["address"].as_str().map(str::to_owned)
+        })
+        .expect("a start-up line with the address");
+
+    let response = std::thread::spawn(move || {
+        tokio::runtime::Runtime::new()
+            .expect("runtime")
+            .block_on(async move {
+                reqwest::Client::new()
+                    .get(format!("{address}/health/ready"))
+                    .header("x-request-id", "counter-3:sale-77")
+                    .send()
+                    .await
+                    .expect("sent")
+                    .status()
+            })
+    })
+    .join()
+    .expect("request thread");
+    assert_eq!(response, 200);
+
+    let terminated = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(terminated.success());
+    let status = child.wait().expect("jewel-crm exits");
+    assert!(status.success(), "a clean exit on SIGTERM: {status}");
+
+    let rest: Vec<serde_json::Value> = lines
+        .map_while(Result::ok)
+        .filter_map(|line| serde_json::from_str(&line).ok())
+        .collect();
+    let finished = rest
+        .iter()
+        .find(|entry| entry["message"] == "request finished")
+        .expect("the request was logged");
+    assert_eq!(finished["span"]["request_id"], "counter-3:sale-77");
+    assert_eq!(finished["status"], 200);
+    assert!(rest.iter().any(|entry| entry["message"] == "stopped"));
+    assert!(
+        dir.path().join("data/jewel-crm.sqlite3").exists(),
+        "the embedded database"
+    );
+}

@@ -3,7 +3,7 @@
 use reqwest::Response;
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{Backend, TestApp, TestDatabase, test_settings};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -16,6 +16,8 @@ on_both_backends!(
     client_request_id_is_echoed,
     unusable_request_id_is_replaced,
     bad_query_parameter_is_400_naming_it,
+    internal_error_is_500_without_internals,
+    slow_request_is_abandoned_with_503,
 );
 
 /// Checks the problem+json shape and that `requestId` is the response's
@@ -218,4 +220,28 @@ async fn bad_query_parameter_is_400_naming_it(backend: Backend) {
     let ok = app.get("/test/page?limit=20").await;
     assert_eq!(ok.status(), 200);
     assert_eq!(ok.json::<Value>().await.expect("JSON")["limit"], 20);
+}
+
+async fn internal_error_is_500_without_internals(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+
+    let body = problem(app.get("/test/fail").await, 500).await;
+
+    let text = body.to_string();
+    assert!(!text.contains("secret"), "{text}");
+    assert!(!text.contains("customers"), "{text}");
+    assert_eq!(body["type"], "urn:jewel-crm:problem:internal");
+}
+
+async fn slow_request_is_abandoned_with_503(backend: Backend) {
+    let database = TestDatabase::create(backend).await;
+    let mut settings = test_settings(backend, &database);
+    settings.server.request_timeout_secs = 1;
+    let app = TestApp::spawn_with(backend, database, settings).await;
+
+    let response = app.get("/test/slow").await;
+
+    assert_eq!(response.headers()["retry-after"], "1");
+    let body = problem(response, 503).await;
+    assert_eq!(body["type"], "urn:jewel-crm:problem:timeout");
 }

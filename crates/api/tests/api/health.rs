@@ -1,12 +1,14 @@
 use serde_json::Value;
 
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{Backend, TestApp, TestDatabase, test_settings};
 use crate::on_both_backends;
 
 on_both_backends!(
     liveness_answers_ok,
     readiness_names_the_storage_and_cache,
-    cache_round_trips_values
+    cache_round_trips_values,
+    responses_are_compressed_when_asked,
+    cors_allows_only_configured_origins,
 );
 
 async fn liveness_answers_ok(backend: Backend) {
@@ -60,4 +62,69 @@ async fn cache_round_trips_values(backend: Backend) {
         .set("shared-name", b"ours", std::time::Duration::from_secs(60))
         .await;
     assert_eq!(other.state.cache.get("shared-name").await, None);
+}
+
+async fn responses_are_compressed_when_asked(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+
+    let response = app
+        .client
+        .get(app.url("/api-docs/openapi.json"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .expect("sent");
+
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+    let compressed = response.bytes().await.expect("bytes");
+    let plain = app
+        .get("/api-docs/openapi.json")
+        .await
+        .bytes()
+        .await
+        .expect("bytes");
+    assert!(
+        compressed.len() < plain.len() / 2,
+        "{} vs {}",
+        compressed.len(),
+        plain.len()
+    );
+}
+
+async fn cors_allows_only_configured_origins(backend: Backend) {
+    let database = TestDatabase::create(backend).await;
+    let mut settings = test_settings(backend, &database);
+    settings.server.cors_allowed_origins = vec!["https://pos.example-jeweller.in".to_owned()];
+    let app = TestApp::spawn_with(backend, database, settings).await;
+    let preflight = |origin: &'static str| {
+        app.client
+            .request(reqwest::Method::OPTIONS, app.url("/health/ready"))
+            .header("origin", origin)
+            .header("access-control-request-method", "GET")
+            .header("access-control-request-headers", "authorization")
+            .send()
+    };
+
+    let allowed = preflight("https://pos.example-jeweller.in")
+        .await
+        .expect("sent");
+    assert_eq!(allowed.status(), 200);
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "https://pos.example-jeweller.in"
+    );
+
+    let refused = preflight("https://evil.example").await.expect("sent");
+    assert!(refused.status().is_client_error());
+    assert!(
+        refused
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
+    assert_eq!(
+        refused.headers()["content-type"],
+        "application/problem+json"
+    );
 }

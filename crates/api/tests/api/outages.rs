@@ -12,7 +12,8 @@ use crate::on_mariadb_only;
 
 on_mariadb_only!(
     cache_outage_degrades_and_recovers,
-    database_outage_is_503_and_recovers
+    cache_down_at_start_up_does_not_stop_the_api,
+    database_outage_is_503_and_recovers,
 );
 
 /// Polls readiness until `accept` holds, for at most ~15 s.
@@ -95,4 +96,27 @@ async fn database_outage_is_503_and_recovers(backend: Backend) {
 
     let (_, body) = ready_until(&app, |status, _| status == 200).await;
     assert_eq!(body["checks"]["database"]["status"], "up");
+}
+
+async fn cache_down_at_start_up_does_not_stop_the_api(backend: Backend) {
+    let proxy = Proxy::start(redis_server()).await;
+    proxy.cut();
+    let database = TestDatabase::create(backend).await;
+    let mut settings = test_settings(backend, &database);
+    settings.cache.redis_url = Some(redis_url_via(&proxy));
+
+    let app = TestApp::spawn_with(backend, database, settings).await;
+
+    let (_, body) = ready_until(&app, |status, _| status == 200).await;
+    assert_eq!(body["status"], "degraded");
+    proxy.restore();
+    ready_until(&app, |status, body| status == 200 && body["status"] == "ok").await;
+    app.state
+        .cache
+        .set("rate:silver:925", b"98.50", Duration::from_secs(60))
+        .await;
+    assert_eq!(
+        app.state.cache.get("rate:silver:925").await.as_deref(),
+        Some(&b"98.50"[..])
+    );
 }

@@ -337,8 +337,20 @@ mod test_routes {
         HttpResponse::Ok().json(page)
     }
 
+    /// Fails the way a bug or a lost database would.
+    async fn fail() -> Result<HttpResponse, ApiError> {
+        Err(anyhow::anyhow!("secret internals: table `customers` is corrupt").into())
+    }
+
+    async fn slow() -> HttpResponse {
+        tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+        HttpResponse::Ok().finish()
+    }
+
     pub fn configure(cfg: &mut web::ServiceConfig) {
         cfg.route("/test/echo", web::post().to(echo))
-            .route("/test/page", web::get().to(page));
+            .route("/test/page", web::get().to(page))
+            .route("/test/fail", web::get().to(fail))
+            .route("/test/slow", web::get().to(slow));
     }
 }
