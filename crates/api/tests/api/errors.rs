@@ -239,7 +239,7 @@ async fn slow_request_is_abandoned_with_503(backend: Backend) {
     settings.server.request_timeout_secs = 1;
     let app = TestApp::spawn_with(backend, database, settings).await;
 
-    let response = app.get("/test/slow").await;
+    let response = app.get("/test/slow?ms=5000").await;
 
     assert_eq!(response.headers()["retry-after"], "1");
     let body = problem(response, 503).await;

@@ -9,6 +9,7 @@ on_both_backends!(
     cache_round_trips_values,
     responses_are_compressed_when_asked,
     cors_allows_only_configured_origins,
+    in_flight_requests_finish_on_shutdown,
 );
 
 async fn liveness_answers_ok(backend: Backend) {
@@ -126,5 +127,28 @@ async fn cors_allows_only_configured_origins(backend: Backend) {
     assert_eq!(
         refused.headers()["content-type"],
         "application/problem+json"
+    );
+}
+
+async fn in_flight_requests_finish_on_shutdown(backend: Backend) {
+    let database = TestDatabase::create(backend).await;
+    let mut settings = test_settings(backend, &database);
+    settings.server.shutdown_timeout_secs = 10;
+    let app = TestApp::spawn_with(backend, database, settings).await;
+    let in_flight = tokio::spawn(app.client.get(app.url("/test/slow?ms=1500")).send());
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+
+    app.stop_gracefully().await;
+
+    let response = in_flight.await.expect("joined").expect("answered");
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text().await.expect("text"), "finished");
+    assert!(
+        app.client
+            .get(app.url("/health/live"))
+            .send()
+            .await
+            .is_err(),
+        "no new requests after the stop"
     );
 }

@@ -255,6 +255,12 @@ impl TestApp {
         }
     }
 
+    /// Stops the server the way SIGTERM does: no new connections, in-flight
+    /// requests finish.
+    pub async fn stop_gracefully(&self) {
+        self.handle.stop(true).await;
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }
@@ -342,9 +348,14 @@ mod test_routes {
         Err(anyhow::anyhow!("secret internals: table `customers` is corrupt").into())
     }
 
-    async fn slow() -> HttpResponse {
-        tokio::time::sleep(std::time::Duration::from_secs(5)).await;
-        HttpResponse::Ok().finish()
+    #[derive(serde::Deserialize)]
+    struct Delay {
+        ms: u64,
+    }
+
+    async fn slow(Query(delay): Query<Delay>) -> HttpResponse {
+        tokio::time::sleep(std::time::Duration::from_millis(delay.ms)).await;
+        HttpResponse::Ok().body("finished")
     }
 
     pub fn configure(cfg: &mut web::ServiceConfig) {
