@@ -3,7 +3,7 @@
 use reqwest::Response;
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp, TestDatabase, test_settings};
+use crate::helpers::{Backend, TestApp};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -234,10 +234,10 @@ async fn internal_error_is_500_without_internals(backend: Backend) {
 }
 
 async fn slow_request_is_abandoned_with_503(backend: Backend) {
-    let database = TestDatabase::create(backend).await;
-    let mut settings = test_settings(backend, &database);
-    settings.server.request_timeout_secs = 1;
-    let app = TestApp::spawn_with(backend, database, settings).await;
+    let app = TestApp::spawn_configured(backend, |settings| {
+        settings.server.request_timeout_secs = 1;
+    })
+    .await;
 
     let response = app.get("/test/slow?ms=5000").await;
 

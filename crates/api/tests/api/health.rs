@@ -1,6 +1,6 @@
 use serde_json::Value;
 
-use crate::helpers::{Backend, TestApp, TestDatabase, test_settings};
+use crate::helpers::{Backend, TestApp};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -94,10 +94,10 @@ async fn responses_are_compressed_when_asked(backend: Backend) {
 }
 
 async fn cors_allows_only_configured_origins(backend: Backend) {
-    let database = TestDatabase::create(backend).await;
-    let mut settings = test_settings(backend, &database);
-    settings.server.cors_allowed_origins = vec!["https://pos.example-jeweller.in".to_owned()];
-    let app = TestApp::spawn_with(backend, database, settings).await;
+    let app = TestApp::spawn_configured(backend, |settings| {
+        settings.server.cors_allowed_origins = vec!["https://pos.example-jeweller.in".to_owned()];
+    })
+    .await;
     let preflight = |origin: &'static str| {
         app.client
             .request(reqwest::Method::OPTIONS, app.url("/health/ready"))
@@ -131,10 +131,10 @@ async fn cors_allows_only_configured_origins(backend: Backend) {
 }
 
 async fn in_flight_requests_finish_on_shutdown(backend: Backend) {
-    let database = TestDatabase::create(backend).await;
-    let mut settings = test_settings(backend, &database);
-    settings.server.shutdown_timeout_secs = 10;
-    let app = TestApp::spawn_with(backend, database, settings).await;
+    let app = TestApp::spawn_configured(backend, |settings| {
+        settings.server.shutdown_timeout_secs = 10;
+    })
+    .await;
     let in_flight = tokio::spawn(app.client.get(app.url("/test/slow?ms=1500")).send());
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
 

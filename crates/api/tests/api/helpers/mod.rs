@@ -22,14 +22,7 @@ macro_rules! on_both_backends {
                 super::$name($crate::helpers::Backend::Sqlite).await
             }
 
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            #[cfg_attr(
-                not(mariadb_tests),
-                ignore = "skipped: TEST_MYSQL_URL / TEST_REDIS_URL were not set when the tests were built"
-            )]
-            async fn mariadb() {
-                super::$name($crate::helpers::Backend::Mariadb).await
-            }
+            $crate::mariadb_variant!($name);
         }
     )+};
 }
@@ -40,16 +33,25 @@ macro_rules! on_both_backends {
 macro_rules! on_mariadb_only {
     ($($name:ident),+ $(,)?) => {$(
         mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            #[cfg_attr(
-                not(mariadb_tests),
-                ignore = "skipped: TEST_MYSQL_URL / TEST_REDIS_URL were not set when the tests were built"
-            )]
-            async fn mariadb() {
-                super::$name($crate::helpers::Backend::Mariadb).await
-            }
+            $crate::mariadb_variant!($name);
         }
     )+};
+}
+
+/// The MariaDB + Redis variant of a test: reported as ignored ("skipped")
+/// when the services were not configured at build time.
+#[macro_export]
+macro_rules! mariadb_variant {
+    ($name:ident) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        #[cfg_attr(
+            not(mariadb_tests),
+            ignore = "skipped: TEST_MYSQL_URL / TEST_REDIS_URL were not set when the tests were built"
+        )]
+        async fn mariadb() {
+            super::$name($crate::helpers::Backend::Mariadb).await
+        }
+    };
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -224,8 +226,14 @@ pub fn test_settings(backend: Backend, database: &TestDatabase) -> Settings {
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> Self {
+        Self::spawn_configured(backend, |_| {}).await
+    }
+
+    /// Spawns with the test settings changed by `configure`.
+    pub async fn spawn_configured(backend: Backend, configure: impl FnOnce(&mut Settings)) -> Self {
         let database = TestDatabase::create(backend).await;
-        let settings = test_settings(backend, &database);
+        let mut settings = test_settings(backend, &database);
+        configure(&mut settings);
         Self::spawn_with(backend, database, settings).await
     }
 
