@@ -175,6 +175,66 @@ impl Cache {
         }
     }
 
+    /// Adds one to a counter that lives for `window` from its first increment;
+    /// `None` when the cache is unreachable.
+    pub async fn increment(&self, key: &str, window: Duration) -> Option<u64> {
+        let key = self.key(key);
+        let result = match &self.store {
+            Store::Memory(cache) => {
+                let entry = cache
+                    .entry(key)
+                    .and_upsert_with(|existing| {
+                        let count = existing
+                            .and_then(|e| {
+                                std::str::from_utf8(&e.into_value().value)
+                                    .ok()?
+                                    .parse::<u64>()
+                                    .ok()
+                            })
+                            .unwrap_or(0)
+                            + 1;
+                        std::future::ready(Entry {
+                            value: count.to_string().into_bytes().into(),
+                            ttl: window,
+                        })
+                    })
+                    .await;
+                Ok(std::str::from_utf8(&entry.into_value().value)
+                    .ok()
+                    .and_then(|t| t.parse().ok())
+                    .unwrap_or(1))
+            }
+            Store::Redis(conn) => {
+                let mut conn = conn.clone();
+                let seconds = i64::try_from(window.as_secs().max(1)).unwrap_or(i64::MAX);
+                self.bounded(async move {
+                    let (count, _): (u64, bool) = redis::pipe()
+                        .atomic()
+                        .incr(&key, 1u64)
+                        .cmd("EXPIRE")
+                        .arg(&key)
+                        .arg(seconds)
+                        .arg("NX")
+                        .query_async(&mut conn)
+                        .await?;
+                    Ok(count)
+                })
+                .await
+            }
+        };
+        result
+            .map_err(|error| tracing::warn!(%error, "cache counter bypassed"))
+            .ok()
+    }
+
+    /// Reads a counter written by [`Self::increment`] (0 when absent or unreachable).
+    pub async fn count(&self, key: &str) -> u64 {
+        self.get(key)
+            .await
+            .and_then(|v| std::str::from_utf8(&v).ok()?.parse().ok())
+            .unwrap_or(0)
+    }
+
     /// Proves the store answers (always true in process).
     pub async fn ping(&self) -> Result<(), CacheError> {
         match &self.store {

@@ -25,7 +25,42 @@ pub struct Settings {
     pub server: ServerSettings,
     pub database: DatabaseSettings,
     pub cache: CacheSettings,
+    pub auth: AuthSettings,
     pub log: LogSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthSettings {
+    /// HS256 secret for access tokens (at least 32 bytes). Unset: a key is
+    /// made on first start and kept in the database.
+    pub jwt_secret: Option<SecretString>,
+    /// `iss` of every access token.
+    pub issuer: String,
+    /// `aud` of every access token.
+    pub audience: String,
+    pub access_token_ttl_secs: u64,
+    pub refresh_token_ttl_days: u64,
+    /// Clock skew tolerated on `exp` (at most 60).
+    pub leeway_secs: u64,
+    /// Failed logins allowed per account, and per IP address, per window.
+    pub login_max_failures: u64,
+    pub login_window_secs: u64,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            jwt_secret: None,
+            issuer: "jewel-crm".to_owned(),
+            audience: "jewel-crm-api".to_owned(),
+            access_token_ttl_secs: 900,
+            refresh_token_ttl_days: 30,
+            leeway_secs: 30,
+            login_max_failures: 5,
+            login_window_secs: 900,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -185,7 +220,9 @@ impl Settings {
                 .merge(Toml::file(file))
                 .merge(
                     Env::prefixed(ENV_PREFIX)
-                        .filter(|key| key.as_str() != "config")
+                        .filter(|key| {
+                            key.as_str() != "config" && !key.as_str().starts_with("owner_")
+                        })
                         .split("__"),
                 )
                 .merge(
@@ -225,6 +262,26 @@ impl Settings {
         }
         if self.server.request_timeout_secs == 0 {
             return bad("server.request_timeout_secs", "must be at least 1");
+        }
+        if self.auth.leeway_secs > 60 {
+            return bad("auth.leeway_secs", "must be at most 60");
+        }
+        if !(60..=3600).contains(&self.auth.access_token_ttl_secs) {
+            return bad("auth.access_token_ttl_secs", "must be between 60 and 3600");
+        }
+        if !(1..=90).contains(&self.auth.refresh_token_ttl_days) {
+            return bad("auth.refresh_token_ttl_days", "must be between 1 and 90");
+        }
+        if self.auth.login_max_failures == 0 || self.auth.login_window_secs == 0 {
+            return bad(
+                "auth.login_max_failures",
+                "and auth.login_window_secs must be at least 1",
+            );
+        }
+        if let Some(secret) = &self.auth.jwt_secret
+            && secrecy::ExposeSecret::expose_secret(secret).len() < 32
+        {
+            return bad("auth.jwt_secret", "must be at least 32 bytes");
         }
         if self.cache.timeout_ms == 0 {
             return bad("cache.timeout_ms", "must be at least 1");

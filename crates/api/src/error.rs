@@ -92,6 +92,24 @@ pub enum ApiError {
     /// Well-formed input that breaks the rules, field by field.
     #[error(transparent)]
     Invalid(#[from] Invalid),
+    /// No valid credentials. `invalid_token` says a token was sent and refused.
+    #[error("{detail}")]
+    Unauthorized {
+        detail: &'static str,
+        invalid_token: bool,
+    },
+    #[error("this operation needs the {permission} permission")]
+    Forbidden { permission: &'static str },
+    /// A unique value is taken, or the record is in a state that forbids this.
+    #[error("{detail}")]
+    Conflict {
+        detail: String,
+        errors: Vec<FieldError>,
+    },
+    #[error("the record has changed since it was read; fetch it again and retry with its ETag")]
+    PreconditionFailed,
+    #[error("too many attempts; retry after {retry_after_secs} s")]
+    TooManyRequests { retry_after_secs: u64 },
     #[error("no such resource")]
     NotFound,
     #[error("no route matches {path}")]
@@ -141,6 +159,11 @@ impl ApiError {
         match self {
             Self::BadRequest { .. } => ("bad-request", "Malformed request"),
             Self::Invalid(_) => ("validation", "Invalid input"),
+            Self::Unauthorized { .. } => ("unauthorized", "Not authenticated"),
+            Self::Forbidden { .. } => ("forbidden", "Forbidden"),
+            Self::Conflict { .. } => ("conflict", "Conflict"),
+            Self::PreconditionFailed => ("precondition-failed", "Stale version"),
+            Self::TooManyRequests { .. } => ("too-many-requests", "Too many requests"),
             Self::NotFound => ("not-found", "Not found"),
             Self::NoRoute { .. } => ("no-route", "No such route"),
             Self::MethodNotAllowed { .. } => ("method-not-allowed", "Method not allowed"),
@@ -172,7 +195,7 @@ impl ApiError {
                 },
                 invalid.errors().iter().cloned().map(Into::into).collect(),
             ),
-            Self::BadRequest { errors, .. } => (
+            Self::BadRequest { errors, .. } | Self::Conflict { errors, .. } => (
                 self.to_string(),
                 errors.iter().cloned().map(Into::into).collect(),
             ),
@@ -195,6 +218,11 @@ impl ResponseError for ApiError {
         match self {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            Self::Forbidden { .. } => StatusCode::FORBIDDEN,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::NotFound | Self::NoRoute { .. } => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -215,12 +243,51 @@ impl ResponseError for ApiError {
         {
             response.headers_mut().insert(header::ALLOW, value);
         }
-        if let Self::Timeout { .. } = self {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        let headers = response.headers_mut();
+        match self {
+            Self::Timeout { .. } => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            }
+            Self::TooManyRequests { retry_after_secs } => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+            }
+            Self::Unauthorized { invalid_token, .. } => {
+                headers.insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static(if *invalid_token {
+                        r#"Bearer realm="jewel-crm", error="invalid_token""#
+                    } else {
+                        r#"Bearer realm="jewel-crm""#
+                    }),
+                );
+            }
+            _ => {}
         }
         response
+    }
+}
+
+impl From<jewel_persistence::RepoError> for ApiError {
+    fn from(error: jewel_persistence::RepoError) -> Self {
+        use jewel_persistence::RepoError;
+        match error {
+            RepoError::Taken { field } => Self::Conflict {
+                detail: format!("{field} is already taken"),
+                errors: vec![FieldError::new(field, "taken", "is already taken")],
+            },
+            RepoError::MissingReference { field } => {
+                Invalid::field(field, "not_found", "refers to a record that does not exist").into()
+            }
+            RepoError::StaleVersion => Self::PreconditionFailed,
+            RepoError::NotFound => Self::NotFound,
+            RepoError::Database(db) => Self::Internal(db.into()),
+        }
+    }
+}
+
+impl From<jewel_persistence::DbErr> for ApiError {
+    fn from(error: jewel_persistence::DbErr) -> Self {
+        Self::Internal(error.into())
     }
 }
 

@@ -1,6 +1,8 @@
 //! The jewel-crm HTTP API: configuration, the server, its middleware, the
 //! error model, the cache, the OpenAPI document and every route.
 
+pub mod audit;
+pub mod auth;
 pub mod cache;
 pub mod config;
 pub mod error;

@@ -37,6 +37,17 @@ enum Command {
     },
     /// Print the OpenAPI document (as committed in openapi/openapi.json).
     Openapi,
+    /// Create an owner account (the first one, or another).
+    CreateOwner {
+        #[arg(long, env = "JEWEL_OWNER_EMAIL")]
+        email: String,
+        #[arg(long, env = "JEWEL_OWNER_NAME")]
+        name: String,
+        /// Read from JEWEL_OWNER_PASSWORD when not given; asked for on a terminal
+        /// otherwise (a password on the command line shows in `ps`).
+        #[arg(long, env = "JEWEL_OWNER_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -93,6 +104,11 @@ fn main() -> ExitCode {
                 Ok(())
             }
             Command::Migrate { action } => migrate(&settings, action).await,
+            Command::CreateOwner {
+                email,
+                name,
+                password,
+            } => create_owner(&settings, &email, &name, password).await,
             Command::Openapi => Ok(()),
         }
     });
@@ -128,4 +144,40 @@ async fn migrate(settings: &Settings, action: MigrateAction) -> anyhow::Result<(
     );
     database.close().await?;
     Ok(())
+}
+
+async fn create_owner(
+    settings: &Settings,
+    email: &str,
+    name: &str,
+    password: Option<String>,
+) -> anyhow::Result<()> {
+    let password = match password {
+        Some(password) => password,
+        None => read_password()?,
+    };
+    let database = Database::connect(&settings.database.options()).await?;
+    database.migrate_up(None).await?;
+    let owner = jewel_api::auth::accounts::create_owner(&database, email, name, &password)
+        .await
+        .map_err(|error| anyhow::anyhow!("{error}"))?;
+    println!(
+        "created owner {} <{}> ({})",
+        owner.name, owner.email, owner.id
+    );
+    database.close().await?;
+    Ok(())
+}
+
+fn read_password() -> anyhow::Result<String> {
+    use std::io::{BufRead, IsTerminal, Write};
+    anyhow::ensure!(
+        std::io::stdin().is_terminal(),
+        "give the password with --password or JEWEL_OWNER_PASSWORD"
+    );
+    eprint!("password (at least 10 characters, shown as you type): ");
+    std::io::stderr().flush()?;
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }

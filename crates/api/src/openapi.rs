@@ -37,7 +37,7 @@ struct ApiDoc;
 
 /// The whole document, as served at [`DOCUMENT_PATH`] and printed by
 /// `jewel-crm openapi`.
-pub fn document() -> utoipa::openapi::OpenApi {
+pub fn document() -> serde_json::Value {
     let (_, mut doc) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
@@ -56,12 +56,14 @@ pub fn document() -> utoipa::openapi::OpenApi {
     ]);
     add_security_scheme(&mut doc);
     add_error_responses(&mut doc);
-    doc
+    let mut value = serde_json::to_value(&doc).unwrap_or_default();
+    bound_formats(&mut value);
+    value
 }
 
 /// The document as committed in `openapi/openapi.json`: pretty, with a final newline.
-pub fn render(doc: &utoipa::openapi::OpenApi) -> String {
-    let mut text = doc.to_pretty_json().unwrap_or_default();
+pub fn render(doc: &serde_json::Value) -> String {
+    let mut text = serde_json::to_string_pretty(doc).unwrap_or_default();
     text.push('\n');
     text
 }
@@ -285,6 +287,49 @@ fn add_error_responses(doc: &mut utoipa::openapi::OpenApi) {
     }
 }
 
+/// Gives every string of a known format and every integer the bounds its
+/// type already has (a UUID is 36 characters, an RFC 3339 timestamp at most
+/// 35, an `i32` fits in 32 bits), so that integrators and fuzzers know them.
+fn bound_formats(doc: &mut serde_json::Value) {
+    fn has_type(schema: &serde_json::Map<String, serde_json::Value>, name: &str) -> bool {
+        match schema.get("type") {
+            Some(serde_json::Value::String(t)) => t == name,
+            Some(serde_json::Value::Array(types)) => types.iter().any(|t| t == name),
+            _ => false,
+        }
+    }
+    fn walk(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                let unbounded = !map.contains_key("enum") && !map.contains_key("const");
+                if has_type(map, "string") && unbounded && !map.contains_key("maxLength") {
+                    let max = match map.get("format").and_then(|f| f.as_str()) {
+                        Some("uuid") => Some(36),
+                        Some("date-time") => Some(35),
+                        Some("date") => Some(10),
+                        _ => None,
+                    };
+                    if let Some(max) = max {
+                        map.insert("maxLength".into(), max.into());
+                    }
+                }
+                if has_type(map, "integer") {
+                    let (min, max): (i64, i64) = match map.get("format").and_then(|f| f.as_str()) {
+                        Some("int32") => (i32::MIN.into(), i32::MAX.into()),
+                        _ => (i64::MIN, i64::MAX),
+                    };
+                    map.entry("minimum").or_insert(min.into());
+                    map.entry("maximum").or_insert(max.into());
+                }
+                map.values_mut().for_each(walk);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    walk(doc);
+}
+
 fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
     [
         item.get.as_mut(),
@@ -298,22 +343,18 @@ fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
 }
 
 /// The methods each documented path answers, for `405` and `Allow`.
-pub fn methods_by_path(doc: &utoipa::openapi::OpenApi) -> Vec<(String, Vec<String>)> {
-    doc.paths
-        .paths
+pub fn methods_by_path(doc: &serde_json::Value) -> Vec<(String, Vec<String>)> {
+    let Some(paths) = doc.get("paths").and_then(serde_json::Value::as_object) else {
+        return Vec::new();
+    };
+    paths
         .iter()
         .map(|(path, item)| {
-            let methods = [
-                ("GET", item.get.is_some()),
-                ("PUT", item.put.is_some()),
-                ("POST", item.post.is_some()),
-                ("DELETE", item.delete.is_some()),
-                ("PATCH", item.patch.is_some()),
-            ]
-            .into_iter()
-            .filter(|(_, present)| *present)
-            .map(|(method, _)| method.to_owned())
-            .collect();
+            let methods = ["get", "put", "post", "delete", "patch"]
+                .into_iter()
+                .filter(|method| item.get(method).is_some())
+                .map(str::to_uppercase)
+                .collect();
             (path.clone(), methods)
         })
         .collect()

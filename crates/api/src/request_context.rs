@@ -26,6 +26,8 @@ pub struct RequestContext {
     /// The client's `X-Request-Id` when it is sensible, else a new UUIDv7.
     pub id: String,
     pub path: String,
+    /// The peer's address (the load balancer's, behind one).
+    pub ip: Option<String>,
 }
 
 impl RequestContext {
@@ -45,6 +47,7 @@ impl RequestContext {
         Self {
             id,
             path: req.path().to_owned(),
+            ip: req.peer_addr().map(|a| a.ip().to_string()),
         }
     }
 }

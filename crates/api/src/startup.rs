@@ -12,11 +12,15 @@ use actix_web::web::{self, PayloadConfig};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer};
 use anyhow::Context;
 use jewel_persistence::Database;
+use jewel_persistence::repos::signing_keys::SigningKeys;
+use jewel_persistence::repos::staff::Staff;
+use secrecy::ExposeSecret;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::{TokenKeys, tokens};
 use crate::cache::Cache;
-use crate::config::{ServerSettings, Settings};
+use crate::config::{AuthSettings, ServerSettings, Settings};
 use crate::error::ApiError;
 use crate::extract::BodyLimit;
 use crate::openapi::{self, DOCUMENT_PATH, SWAGGER_UI_PATH};
@@ -50,7 +54,14 @@ impl Application {
                 .context("applying database migrations")?;
         }
         let cache = Cache::new(&settings.cache).context("setting up the cache")?;
-        let state = AppState { database, cache };
+        let tokens = token_keys(&database, &settings.auth).await?;
+        warn_when_there_is_no_owner(&database).await;
+        let state = AppState {
+            database,
+            cache,
+            tokens,
+            auth: Arc::new(settings.auth.clone()),
+        };
 
         let listener = TcpListener::bind(settings.server.bind)
             .with_context(|| format!("cannot listen on {}", settings.server.bind))?;
@@ -85,6 +96,39 @@ impl Application {
     /// (up to `server.shutdown_timeout_secs`).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
+    }
+}
+
+/// The configured secret, or the one made on first start and kept in the
+/// database (so restarts and replicas keep sessions valid).
+async fn token_keys(database: &Database, settings: &AuthSettings) -> anyhow::Result<TokenKeys> {
+    match &settings.jwt_secret {
+        Some(secret) => TokenKeys::new(
+            tokens::CONFIGURED_KID,
+            secret.expose_secret().as_bytes(),
+            settings,
+        ),
+        None => {
+            let secret = SigningKeys::get_or_create(
+                database.connection(),
+                tokens::GENERATED_KID,
+                "HS256",
+                || tokens::new_secret().unwrap_or_default(),
+            )
+            .await
+            .context("loading the token signing key")?;
+            TokenKeys::new(tokens::GENERATED_KID, secret.as_bytes(), settings)
+        }
+    }
+}
+
+async fn warn_when_there_is_no_owner(database: &Database) {
+    if let Ok(0) = Staff::active_owners(database.connection()).await {
+        tracing::warn!(
+            "no owner account yet: create one with \
+             `jewel-crm create-owner --email you@example.com --name \"Your Name\"` \
+             (the password is asked for, or read from JEWEL_OWNER_PASSWORD)"
+        );
     }
 }
 
@@ -123,7 +167,7 @@ fn serve(
             .into_app()
             .service(
                 SwaggerUi::new(format!("{SWAGGER_UI_PATH}/{{_:.*}}"))
-                    .url(DOCUMENT_PATH, document.clone()),
+                    .external_url_unchecked(DOCUMENT_PATH, document.clone()),
             )
             .route(SWAGGER_UI_PATH, web::get().to(to_swagger_ui))
             .configure(extra)
@@ -179,7 +223,7 @@ async fn to_swagger_ui() -> HttpResponse {
 pub struct RouteTable(Vec<(ResourceDef, Vec<String>)>);
 
 impl RouteTable {
-    fn new(document: &utoipa::openapi::OpenApi) -> Self {
+    fn new(document: &serde_json::Value) -> Self {
         let get = || vec!["GET".to_owned()];
         let mut routes: Vec<_> = openapi::methods_by_path(document)
             .into_iter()

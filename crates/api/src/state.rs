@@ -1,11 +1,18 @@
-//! What every handler can reach: the database and the cache.
+//! What every handler can reach: the database, the cache, token keys and
+//! the settings that shape requests.
+
+use std::sync::Arc;
 
 use jewel_persistence::Database;
 
+use crate::auth::TokenKeys;
 use crate::cache::Cache;
+use crate::config::AuthSettings;
 
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub database: Database,
     pub cache: Cache,
+    pub tokens: TokenKeys,
+    pub auth: Arc<AuthSettings>,
 }

@@ -1,6 +1,12 @@
 //! The jewellery business in types: what is valid, how things are priced and
 //! counted. Nothing here knows about HTTP, SQL or the clock on the wall.
 
+pub mod access;
+pub mod branch;
+pub mod contact;
+pub mod page;
 pub mod validation;
 
+pub use access::{Permission, Role};
+pub use page::{Page, PageRequest};
 pub use validation::{FieldError, Invalid};

@@ -1,8 +1,14 @@
-//! Everything that touches the database: connecting, migrating and, as the
-//! capabilities land, one repository per aggregate. Entities never leave this
-//! crate; callers get domain types.
+//! Everything that touches the database: connecting, migrating and one
+//! repository per aggregate. Entities never leave this crate; callers get
+//! domain types.
 
 pub mod database;
+mod entities;
+pub mod error;
+pub mod repos;
 
 pub use database::{Database, DatabaseOptions, MigrationState, StorageKind};
-pub use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait};
+pub use error::RepoError;
+pub use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait,
+};

@@ -1,10 +1,139 @@
 //! Every operation of the API, registered through utoipa-actix-web so that an
 //! undocumented route cannot exist. Each resource module has one `configure`.
 
+pub mod audit_events;
+pub mod auth;
+pub mod branches;
 pub mod health;
+pub mod staff;
 
+use actix_web::HttpRequest;
+use actix_web::http::header;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jewel_domain::{Page, PageRequest};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::error::ApiError;
+
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.configure(health::configure);
+    cfg.configure(health::configure)
+        .configure(auth::configure)
+        .configure(branches::configure)
+        .configure(staff::configure)
+        .configure(audit_events::configure);
+}
+
+/// `?limit=&cursor=` of every list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Pagination {
+    /// Records per page: 1 to 200, 50 when not given.
+    #[param(minimum = 1, maximum = 200, example = 50)]
+    pub limit: Option<u64>,
+    /// `nextCursor` of the previous page.
+    #[param(max_length = 64, pattern = "^[A-Za-z0-9_-]+$")]
+    pub cursor: Option<String>,
+}
+
+impl Pagination {
+    pub fn page(&self) -> Result<PageRequest, ApiError> {
+        let limit = self.limit.unwrap_or(PageRequest::DEFAULT_LIMIT);
+        if !(1..=PageRequest::MAX_LIMIT).contains(&limit) {
+            return Err(ApiError::bad_field(
+                "limit must be between 1 and 200",
+                "limit",
+                "range",
+                "must be between 1 and 200",
+            ));
+        }
+        let after = match &self.cursor {
+            None => None,
+            Some(cursor) => Some(decode_cursor(cursor).ok_or_else(|| {
+                ApiError::bad_field(
+                    "the cursor is not one we issued",
+                    "cursor",
+                    "invalid",
+                    "not a cursor from a previous page",
+                )
+            })?),
+        };
+        Ok(PageRequest { after, limit })
+    }
+}
+
+fn decode_cursor(cursor: &str) -> Option<uuid::Uuid> {
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
+    uuid::Uuid::from_slice(&bytes).ok()
+}
+
+fn encode_cursor(id: uuid::Uuid) -> String {
+    URL_SAFE_NO_PAD.encode(id.as_bytes())
+}
+
+/// One page of a list.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Paged<T> {
+    #[schema(max_items = 200)]
+    pub items: Vec<T>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    #[schema(max_length = 64, pattern = "^[A-Za-z0-9_-]+$")]
+    pub next_cursor: Option<String>,
+}
+
+impl<T> Paged<T> {
+    pub fn from_page<U>(page: Page<U>, view: impl FnMut(U) -> T) -> Self {
+        let next_cursor = page.next.map(encode_cursor);
+        Self {
+            items: page.items.into_iter().map(view).collect(),
+            next_cursor,
+        }
+    }
+}
+
+/// The `ETag` of a record at `version`.
+pub fn etag(version: i32) -> String {
+    format!("\"{version}\"")
+}
+
+/// The version an `If-Match` header names, if one was sent.
+pub fn if_match(req: &HttpRequest) -> Result<Option<i32>, ApiError> {
+    let Some(value) = req.headers().get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    value
+        .to_str()
+        .ok()
+        .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
+        .and_then(|v| v.parse().ok())
+        .map(Some)
+        .ok_or_else(|| {
+            ApiError::bad_field(
+                "If-Match must be an ETag this API sent, such as \"3\"",
+                "If-Match",
+                "invalid",
+                "not an ETag of this API",
+            )
+        })
+}
+
+/// Tells "absent" (`None`) from "null" (`Some(None)`) in a PATCH body.
+pub fn double_option<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// Keeps the value of a parse, or adds its errors to `errors`, so a request
+/// is answered with every invalid field at once.
+pub fn collect<T>(
+    errors: &mut Vec<jewel_domain::FieldError>,
+    result: Result<T, jewel_domain::Invalid>,
+) -> Option<T> {
+    result.map_err(|e| errors.extend(e.into_errors())).ok()
 }

@@ -7,6 +7,8 @@
 
 mod helpers;
 
+mod access;
+mod auth;
 mod cli;
 mod docs;
 mod errors;

@@ -11,6 +11,8 @@ use secrecy::SecretString;
 
 pub use proxy::Proxy;
 
+pub const OWNER_PASSWORD: &str = "owner passphrase 2026";
+
 /// Generates `<name>::sqlite` and `<name>::mariadb` tests from
 /// `async fn <name>(backend: Backend)`.
 #[macro_export]
@@ -261,6 +263,59 @@ impl TestApp {
             _database: database,
             cache_prefix,
         }
+    }
+
+    /// Makes an owner directly (as `jewel-crm create-owner` does).
+    pub async fn create_owner(
+        &self,
+        email: &str,
+        password: &str,
+    ) -> jewel_domain::access::StaffUser {
+        jewel_api::auth::accounts::create_owner(&self.state.database, email, "Test Owner", password)
+            .await
+            .expect("an owner is created")
+    }
+
+    /// Logs in and returns the token response.
+    pub async fn login(&self, email: &str, password: &str) -> serde_json::Value {
+        let response = self
+            .client
+            .post(self.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({"email": email, "password": password}))
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(response.status(), 200, "login of {email}");
+        response.json().await.expect("JSON")
+    }
+
+    /// An owner's access token.
+    pub async fn owner_token(&self) -> String {
+        self.create_owner("owner@example-jeweller.in", OWNER_PASSWORD)
+            .await;
+        self.login("owner@example-jeweller.in", OWNER_PASSWORD)
+            .await["accessToken"]
+            .as_str()
+            .expect("a token")
+            .to_owned()
+    }
+
+    /// Sends `method path` with a bearer token and an optional JSON body.
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<serde_json::Value>,
+    ) -> reqwest::Response {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.expect("sent")
     }
 
     /// Stops the server the way SIGTERM does: no new connections, in-flight

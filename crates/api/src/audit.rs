@@ -1,0 +1,63 @@
+//! Writing the audit trail: every change made through the API records who
+//! did what to which record, before and after, in the same transaction as
+//! the change itself.
+
+use jewel_persistence::ConnectionTrait;
+use jewel_persistence::repos::audit::{AuditTrail, NewAuditEvent};
+use serde::Serialize;
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::request_context::RequestContext;
+
+/// Who made a change.
+#[derive(Debug, Clone)]
+pub enum Actor {
+    Staff(uuid::Uuid),
+    /// The command line (`jewel-crm create-owner`).
+    Cli,
+}
+
+impl From<&Caller> for Actor {
+    fn from(caller: &Caller) -> Self {
+        Actor::Staff(caller.id)
+    }
+}
+
+/// Records one change; `before`/`after` are the API views of the record,
+/// which never hold secrets or hashes.
+pub async fn record<T: Serialize>(
+    db: &impl ConnectionTrait,
+    actor: impl Into<Actor>,
+    action: &str,
+    entity_type: &str,
+    entity_id: impl ToString,
+    before: Option<&T>,
+    after: Option<&T>,
+) -> Result<(), ApiError> {
+    let context = RequestContext::current();
+    let (actor_kind, actor_id) = match actor.into() {
+        Actor::Staff(id) => ("staff", id.to_string()),
+        Actor::Cli => ("cli", "jewel-crm".to_owned()),
+    };
+    let json = |value: Option<&T>| value.map(serde_json::to_value).transpose();
+    AuditTrail::record(
+        db,
+        NewAuditEvent {
+            actor_kind: actor_kind.to_owned(),
+            actor_id,
+            action: action.to_owned(),
+            entity_type: entity_type.to_owned(),
+            entity_id: entity_id.to_string(),
+            before: json(before).map_err(anyhow::Error::from)?,
+            after: json(after).map_err(anyhow::Error::from)?,
+            request_id: context
+                .as_ref()
+                .map(|c| c.id.clone())
+                .unwrap_or_else(|| "cli".to_owned()),
+            ip: context.and_then(|c| c.ip),
+        },
+    )
+    .await?;
+    Ok(())
+}

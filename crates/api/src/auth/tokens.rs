@@ -1,0 +1,148 @@
+//! Access tokens: short-lived HS256 JWTs (RFC 8725 practices: one fixed
+//! algorithm, `kid` checked, `exp`/`iss`/`aud` required, 60 s leeway at most)
+//! and opaque refresh tokens, of which only a SHA-256 is stored.
+
+use std::time::Duration;
+
+use anyhow::Context;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::config::AuthSettings;
+
+/// Key id of the signing key made on first start when none is configured.
+pub const GENERATED_KID: &str = "jewel-hs256-1";
+/// Key id of a secret given in the settings.
+pub const CONFIGURED_KID: &str = "jewel-hs256-config";
+
+/// What an access token says about its bearer.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct AccessClaims {
+    /// The staff member's id.
+    pub sub: String,
+    /// `staff` (customers and API clients come with their capabilities).
+    pub kind: String,
+    pub role: String,
+    /// Branches the staff member acts in (empty for owners: all).
+    pub branches: Vec<String>,
+    /// The login session (refresh-token family) this token belongs to.
+    pub sid: String,
+    pub jti: String,
+    pub iss: String,
+    pub aud: String,
+    pub iat: u64,
+    pub exp: u64,
+}
+
+#[derive(Clone)]
+pub struct TokenKeys {
+    kid: String,
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+    issuer: String,
+    audience: String,
+    access_ttl: Duration,
+}
+
+impl std::fmt::Debug for TokenKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenKeys")
+            .field("kid", &self.kid)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a token was refused; the client only learns "invalid_token".
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    #[error("the token's key id is not ours")]
+    UnknownKid,
+    #[error(transparent)]
+    Invalid(#[from] jsonwebtoken::errors::Error),
+}
+
+impl TokenKeys {
+    pub fn new(kid: &str, secret: &[u8], settings: &AuthSettings) -> anyhow::Result<Self> {
+        anyhow::ensure!(
+            secret.len() >= 32,
+            "the JWT secret must be at least 32 bytes"
+        );
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[&settings.issuer]);
+        validation.set_audience(&[&settings.audience]);
+        validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
+        validation.leeway = settings.leeway_secs.min(60);
+        validation.validate_exp = true;
+        Ok(Self {
+            kid: kid.to_owned(),
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            validation,
+            issuer: settings.issuer.clone(),
+            audience: settings.audience.clone(),
+            access_ttl: Duration::from_secs(settings.access_token_ttl_secs),
+        })
+    }
+
+    pub fn access_ttl(&self) -> Duration {
+        self.access_ttl
+    }
+
+    /// Signs an access token for a staff member in login session `sid`.
+    pub fn issue_staff(
+        &self,
+        user: &jewel_domain::access::StaffUser,
+        sid: uuid::Uuid,
+    ) -> anyhow::Result<String> {
+        let now = jsonwebtoken::get_current_timestamp();
+        let claims = AccessClaims {
+            sub: user.id.to_string(),
+            kind: "staff".to_owned(),
+            role: user.role.as_str().to_owned(),
+            branches: user.branch_ids.iter().map(ToString::to_string).collect(),
+            sid: sid.to_string(),
+            jti: uuid::Uuid::now_v7().to_string(),
+            iss: self.issuer.clone(),
+            aud: self.audience.clone(),
+            iat: now,
+            exp: now + self.access_ttl.as_secs(),
+        };
+        let mut header = Header::new(Algorithm::HS256);
+        header.kid = Some(self.kid.clone());
+        jsonwebtoken::encode(&header, &claims, &self.encoding).context("signing an access token")
+    }
+
+    pub fn verify(&self, token: &str) -> Result<AccessClaims, TokenError> {
+        let header = jsonwebtoken::decode_header(token)?;
+        if header.kid.as_deref() != Some(self.kid.as_str()) {
+            return Err(TokenError::UnknownKid);
+        }
+        Ok(jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &self.validation)?.claims)
+    }
+}
+
+/// A new opaque refresh token (256 random bits, URL-safe).
+pub fn new_refresh_token() -> anyhow::Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    Ok(URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// What is stored for a refresh token: its SHA-256, in hex.
+pub fn refresh_token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A fresh random signing secret for the embedded default.
+pub fn new_secret() -> anyhow::Result<String> {
+    let mut bytes = [0u8; 48];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    Ok(URL_SAFE_NO_PAD.encode(bytes))
+}

@@ -1,0 +1,128 @@
+//! The audit trail, read-only: nothing changes or deletes an event through the API.
+
+use actix_web::{get, web};
+use chrono::{DateTime, Utc};
+use jewel_domain::Permission;
+use jewel_persistence::repos::audit::{AuditEvent, AuditFilter, AuditTrail};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::{Paged, Pagination};
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::extract::Query;
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_audit_events);
+}
+
+/// One change made through the API.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "id": "01936f0e-9999-7000-8000-000000000009", "occurredAt": "2026-11-21T09:31:00Z",
+    "actorKind": "staff", "actorId": "01936f0e-8f4a-7cc2-9a4e-1b2f3c4d5e6f",
+    "action": "update", "entityType": "branch", "entityId": "01936f0e-0000-7000-8000-000000000001",
+    "before": {"name": "T. Nagar"}, "after": {"name": "T. Nagar flagship"},
+    "requestId": "01936f0e-8f4a-7cc2-9a4e-1b2f3c4d5e6f", "ip": "203.0.113.7"
+}))]
+pub struct AuditEventView {
+    id: uuid::Uuid,
+    occurred_at: DateTime<Utc>,
+    /// `staff`, `customer`, `client` or `cli`.
+    #[schema(max_length = 16, pattern = "^[a-z]+$")]
+    actor_kind: String,
+    #[schema(max_length = 64)]
+    actor_id: String,
+    /// `create`, `update`, `delete`, `change_password`, ...
+    #[schema(max_length = 32, pattern = "^[a-z_]+$")]
+    action: String,
+    #[schema(max_length = 32, pattern = "^[a-z_]+$")]
+    entity_type: String,
+    #[schema(max_length = 64)]
+    entity_id: String,
+    /// The record before the change (absent for a create).
+    before: Option<serde_json::Value>,
+    /// The record after the change (absent for a delete).
+    after: Option<serde_json::Value>,
+    #[schema(max_length = 128)]
+    request_id: String,
+    #[schema(max_length = 45)]
+    ip: Option<String>,
+}
+
+impl From<AuditEvent> for AuditEventView {
+    fn from(e: AuditEvent) -> Self {
+        Self {
+            id: e.id,
+            occurred_at: e.occurred_at,
+            actor_kind: e.actor_kind,
+            actor_id: e.actor_id,
+            action: e.action,
+            entity_type: e.entity_type,
+            entity_id: e.entity_id,
+            before: e.before,
+            after: e.after,
+            request_id: e.request_id,
+            ip: e.ip,
+        }
+    }
+}
+
+/// Filters of the audit trail.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query, rename_all = "camelCase")]
+pub struct AuditQuery {
+    /// `branch`, `staff`, ...
+    #[param(max_length = 32, pattern = "^[a-z_]+$")]
+    entity_type: Option<String>,
+    #[param(max_length = 64)]
+    entity_id: Option<String>,
+    #[param(max_length = 64)]
+    actor_id: Option<String>,
+    /// Events at or after this time.
+    #[param(max_length = 40)]
+    from: Option<DateTime<Utc>>,
+    /// Events before this time.
+    #[param(max_length = 40)]
+    to: Option<DateTime<Utc>>,
+    /// Records per page: 1 to 200, 50 when not given.
+    #[param(minimum = 1, maximum = 200, example = 50)]
+    limit: Option<u64>,
+    /// `nextCursor` of the previous page.
+    #[param(max_length = 64, pattern = "^[A-Za-z0-9_-]+$")]
+    cursor: Option<String>,
+}
+
+/// List audit events, oldest first. Needs `audit:read` (owner, manager, accountant).
+#[utoipa::path(
+    tag = "audit",
+    operation_id = "listAuditEvents",
+    security(("bearer" = [])),
+    params(AuditQuery),
+    responses((status = 200, description = "One page of events.", body = Paged<AuditEventView>))
+)]
+#[get("/api/v1/audit-events")]
+pub async fn list_audit_events(
+    state: web::Data<AppState>,
+    caller: Caller,
+    Query(query): Query<AuditQuery>,
+) -> Result<web::Json<Paged<AuditEventView>>, ApiError> {
+    caller.require(Permission::AuditRead)?;
+    let filter = AuditFilter {
+        entity_type: query.entity_type,
+        entity_id: query.entity_id,
+        actor_id: query.actor_id,
+        from: query.from,
+        to: query.to,
+    };
+    let pagination = Pagination {
+        limit: query.limit,
+        cursor: query.cursor,
+    };
+    let page = AuditTrail::list(state.database.connection(), &filter, pagination.page()?).await?;
+    Ok(web::Json(Paged::from_page(page, AuditEventView::from)))
+}

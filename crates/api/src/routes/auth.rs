@@ -1,0 +1,236 @@
+//! Staff login, refresh-token rotation, logout and password change.
+
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use chrono::{DateTime, Utc};
+use jewel_domain::contact::{Email, Password};
+use jewel_persistence::TransactionTrait;
+use jewel_persistence::repos::staff::Staff;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::staff::StaffView;
+use crate::auth::{Caller, password, sessions};
+use crate::error::{ApiError, Problem};
+use crate::extract::Json;
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(login)
+        .service(refresh)
+        .service(logout)
+        .service(logout_everywhere)
+        .service(change_password);
+}
+
+/// E-mail and password of a staff member.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"email": "meena@example-jeweller.in", "password": "correct horse battery"}))]
+pub struct LoginRequest {
+    #[schema(max_length = 254, format = "email")]
+    email: String,
+    #[schema(max_length = 128, format = Password)]
+    password: String,
+}
+
+/// A new access token and the refresh token to get the next one.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "accessToken": "eyJhbGciOiJIUzI1NiIsImtpZCI6Impld2VsLWhzMjU2LTEifQ.eyJzdWIiOiIwMTkzIn0.c2lnbmF0dXJl",
+    "tokenType": "Bearer",
+    "expiresIn": 900,
+    "refreshToken": "Jx2fS8m9nq0qv2yY5b7f3kQk1rX9zL0aH4cV6tB8wE0",
+    "refreshExpiresAt": "2026-12-21T09:30:00Z",
+    "staff": {
+        "id": "01936f0e-8f4a-7cc2-9a4e-1b2f3c4d5e6f", "name": "Meena Iyer",
+        "email": "meena@example-jeweller.in", "phone": "+919876543210", "role": "owner",
+        "branchIds": [], "active": true, "version": 1,
+        "createdAt": "2026-11-21T09:30:00Z", "updatedAt": "2026-11-21T09:30:00Z"
+    }
+}))]
+pub struct TokenResponse {
+    /// A JWT to send as `Authorization: Bearer ...`.
+    #[schema(
+        max_length = 4096,
+        pattern = r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$"
+    )]
+    access_token: String,
+    /// Always `Bearer`.
+    #[schema(max_length = 6, pattern = "^Bearer$")]
+    token_type: &'static str,
+    /// Seconds until the access token expires.
+    #[schema(minimum = 1, maximum = 3600)]
+    expires_in: u64,
+    /// Works once, at `POST /api/v1/auth/refresh`.
+    #[schema(max_length = 64, pattern = "^[A-Za-z0-9_-]{43}$")]
+    refresh_token: String,
+    refresh_expires_at: DateTime<Utc>,
+    staff: StaffView,
+}
+
+impl From<sessions::Issued> for TokenResponse {
+    fn from(issued: sessions::Issued) -> Self {
+        Self {
+            access_token: issued.access_token,
+            token_type: "Bearer",
+            expires_in: issued.expires_in,
+            refresh_token: issued.refresh_token,
+            refresh_expires_at: issued.refresh_expires_at,
+            staff: StaffView::from(issued.user),
+        }
+    }
+}
+
+/// Log in with e-mail and password.
+///
+/// Returns a short-lived access token (15 minutes by default) and a refresh
+/// token (30 days). Unknown e-mail and wrong password get the same answer.
+/// After too many failures for one account or one address, logins are
+/// refused with 429 until the window passes, even with the right password.
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "login",
+    security(()),
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Logged in.", body = TokenResponse),
+        (status = 401, description = "Wrong e-mail or password, or a disabled account.", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed logins; see `Retry-After`.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/api/v1/auth/login")]
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Json(body): Json<LoginRequest>,
+) -> Result<web::Json<TokenResponse>, ApiError> {
+    let email = Email::parse("email", &body.email)?;
+    let ip = req.peer_addr().map(|a| a.ip().to_string());
+    let issued = sessions::login(&state, &email, &body.password, ip.as_deref()).await?;
+    Ok(web::Json(issued.into()))
+}
+
+/// A refresh token to trade for a new pair.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"refreshToken": "Jx2fS8m9nq0qv2yY5b7f3kQk1rX9zL0aH4cV6tB8wE0"}))]
+pub struct RefreshRequest {
+    #[schema(max_length = 64, pattern = "^[A-Za-z0-9_-]{43}$")]
+    refresh_token: String,
+}
+
+/// Trade a refresh token for a new access token and refresh token.
+///
+/// Each refresh token works once. Presenting one that was already used
+/// revokes the whole login session (every token issued from the same login),
+/// because it means the token was copied.
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "refreshTokens",
+    security(()),
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "The next pair of tokens.", body = TokenResponse),
+        (status = 401, description = "Invalid, expired, used or revoked refresh token.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/api/v1/auth/refresh")]
+pub async fn refresh(
+    state: web::Data<AppState>,
+    Json(body): Json<RefreshRequest>,
+) -> Result<web::Json<TokenResponse>, ApiError> {
+    let issued = sessions::refresh(&state, &body.refresh_token).await?;
+    Ok(web::Json(issued.into()))
+}
+
+/// Log out of this session.
+///
+/// The session's refresh tokens stop working at once and its access tokens
+/// are refused.
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "logout",
+    security(("bearer" = [])),
+    responses((status = 204, description = "Logged out."))
+)]
+#[post("/api/v1/auth/logout")]
+pub async fn logout(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    sessions::revoke_family(&state, caller.session).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Log out everywhere: end every session of the calling staff member.
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "logoutEverywhere",
+    security(("bearer" = [])),
+    responses((status = 204, description = "Every session ended."))
+)]
+#[post("/api/v1/auth/logout-everywhere")]
+pub async fn logout_everywhere(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<HttpResponse, ApiError> {
+    sessions::revoke_staff(&state, state.database.connection(), caller.id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The current password and the new one.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"currentPassword": "correct horse battery", "newPassword": "a new and longer passphrase"}))]
+pub struct ChangePasswordRequest {
+    #[schema(max_length = 128, format = Password)]
+    current_password: String,
+    #[schema(min_length = 10, max_length = 128, format = Password)]
+    new_password: String,
+}
+
+/// Change your own password.
+///
+/// Every session of yours ends, this one included: log in again with the
+/// new password.
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "changePassword",
+    security(("bearer" = [])),
+    request_body = ChangePasswordRequest,
+    responses(
+        (status = 204, description = "Changed; log in again."),
+        (status = 401, description = "The current password is wrong.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/api/v1/auth/password")]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    caller: Caller,
+    Json(body): Json<ChangePasswordRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let new_password = Password::parse("newPassword", &body.new_password)?;
+    let db = state.database.connection();
+    let stored = Staff::password_hash(db, caller.id).await?;
+    if stored.is_none() || !password::verify(&body.current_password, stored.as_deref()).await {
+        return Err(ApiError::Unauthorized {
+            detail: "the current password is wrong",
+            invalid_token: false,
+        });
+    }
+    let hash = password::hash(&new_password).await?;
+    let transaction = db.begin().await?;
+    Staff::set_password_hash(&transaction, caller.id, &hash).await?;
+    crate::audit::record::<()>(
+        &transaction,
+        &caller,
+        "change_password",
+        "staff",
+        caller.id,
+        None,
+        None,
+    )
+    .await?;
+    sessions::revoke_staff(&state, &transaction, caller.id).await?;
+    transaction.commit().await?;
+    Ok(HttpResponse::NoContent().finish())
+}

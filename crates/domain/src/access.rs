@@ -1,0 +1,156 @@
+//! Who may do what: staff roles, the permissions each grants, and the kinds
+//! of caller.
+
+use serde::{Deserialize, Serialize};
+
+/// A staff member's role in the business.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Runs the business: everything, in every branch.
+    Owner,
+    /// Runs a branch: staff, stock and sales of their branches.
+    Manager,
+    /// Sells at the counter: customers, quotes, invoices in their branches.
+    Sales,
+    /// Keeps the books: reads sales and reports, records payments.
+    Accountant,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Owner, Role::Manager, Role::Sales, Role::Accountant];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Manager => "manager",
+            Role::Sales => "sales",
+            Role::Accountant => "accountant",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+
+    /// The one table of what each role may do.
+    pub fn permissions(self) -> &'static [Permission] {
+        use Permission::*;
+        match self {
+            Role::Owner => &[
+                BranchesRead,
+                BranchesWrite,
+                StaffRead,
+                StaffWrite,
+                AuditRead,
+            ],
+            Role::Manager => &[BranchesRead, StaffRead, StaffWrite, AuditRead],
+            Role::Sales => &[BranchesRead],
+            Role::Accountant => &[BranchesRead, AuditRead],
+        }
+    }
+
+    pub fn can(self, permission: Permission) -> bool {
+        self.permissions().contains(&permission)
+    }
+
+    /// Whether this role works across every branch rather than its own.
+    pub fn sees_all_branches(self) -> bool {
+        self == Role::Owner
+    }
+
+    /// Whether a staff member of this role may give `other` to someone.
+    /// Only the owner makes owners; a manager makes sales and accountants.
+    pub fn may_assign(self, other: Role) -> bool {
+        match self {
+            Role::Owner => true,
+            Role::Manager => matches!(other, Role::Sales | Role::Accountant),
+            Role::Sales | Role::Accountant => false,
+        }
+    }
+}
+
+/// One thing a caller may be allowed to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Permission {
+    #[serde(rename = "branches:read")]
+    BranchesRead,
+    #[serde(rename = "branches:write")]
+    BranchesWrite,
+    #[serde(rename = "staff:read")]
+    StaffRead,
+    #[serde(rename = "staff:write")]
+    StaffWrite,
+    #[serde(rename = "audit:read")]
+    AuditRead,
+}
+
+impl Permission {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Permission::BranchesRead => "branches:read",
+            Permission::BranchesWrite => "branches:write",
+            Permission::StaffRead => "staff:read",
+            Permission::StaffWrite => "staff:write",
+            Permission::AuditRead => "audit:read",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_round_trip_through_their_names() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("admin"), None);
+    }
+
+    #[test]
+    fn only_the_owner_manages_branches_and_makes_owners() {
+        assert!(Role::Owner.can(Permission::BranchesWrite));
+        assert!(!Role::Manager.can(Permission::BranchesWrite));
+        assert!(!Role::Sales.can(Permission::StaffRead));
+        assert!(Role::Owner.may_assign(Role::Owner));
+        assert!(!Role::Manager.may_assign(Role::Owner));
+        assert!(!Role::Manager.may_assign(Role::Manager));
+        assert!(Role::Manager.may_assign(Role::Sales));
+    }
+}
+
+/// A staff member as stored (never with the password hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffUser {
+    pub id: uuid::Uuid,
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub role: Role,
+    pub branch_ids: Vec<uuid::Uuid>,
+    pub active: bool,
+    pub version: i32,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl StaffUser {
+    /// Whether this staff member acts in `branch`.
+    pub fn acts_in(&self, branch: uuid::Uuid) -> bool {
+        self.role.sees_all_branches() || self.branch_ids.contains(&branch)
+    }
+}
+
+/// A staff member to create, every field already valid.
+#[derive(Debug, Clone)]
+pub struct NewStaffUser {
+    pub name: crate::contact::PersonName,
+    pub email: crate::contact::Email,
+    pub phone: Option<crate::contact::Phone>,
+    pub role: Role,
+    pub branch_ids: Vec<uuid::Uuid>,
+    /// The argon2id PHC string, never the password.
+    pub password_hash: String,
+}

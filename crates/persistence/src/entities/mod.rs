@@ -1,0 +1,9 @@
+//! sea-orm entities, one per table, mirroring `migrations/`. They never leave
+//! this crate: repositories turn them into domain types.
+
+pub mod audit_events;
+pub mod branches;
+pub mod sessions;
+pub mod signing_keys;
+pub mod staff_branches;
+pub mod staff_users;

@@ -1,0 +1,73 @@
+//! What can go wrong in a repository, in the caller's terms: constraint
+//! violations are mapped where the query runs, never surfacing as 500s.
+
+use sea_orm::{DbErr, SqlErr};
+
+#[derive(Debug, thiserror::Error)]
+pub enum RepoError {
+    /// A unique value is taken; `field` names it as the client sent it.
+    #[error("{field} is already taken")]
+    Taken { field: &'static str },
+    /// A referenced record does not exist.
+    #[error("{field} refers to a record that does not exist")]
+    MissingReference { field: &'static str },
+    /// The record changed since the caller read it (`If-Match`).
+    #[error("the record was changed by someone else")]
+    StaleVersion,
+    #[error("no such record")]
+    NotFound,
+    #[error(transparent)]
+    Database(#[from] DbErr),
+}
+
+/// Maps constraint violations of one statement to [`RepoError`]s.
+pub(crate) trait OnConstraint<T> {
+    fn on_unique(self, field: &'static str) -> Result<T, RepoError>;
+    fn on_foreign_key(self, field: &'static str) -> Result<T, RepoError>;
+}
+
+impl<T> OnConstraint<T> for Result<T, DbErr> {
+    fn on_unique(self, field: &'static str) -> Result<T, RepoError> {
+        self.map_err(|e| match e.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => RepoError::Taken { field },
+            _ => RepoError::Database(e),
+        })
+    }
+
+    fn on_foreign_key(self, field: &'static str) -> Result<T, RepoError> {
+        self.map_err(|e| match e.sql_err() {
+            Some(SqlErr::ForeignKeyConstraintViolation(_)) => RepoError::MissingReference { field },
+            _ => RepoError::Database(e),
+        })
+    }
+}
+
+impl<T> OnConstraint<T> for Result<T, RepoError> {
+    fn on_unique(self, field: &'static str) -> Result<T, RepoError> {
+        self.map_err(|e| match e {
+            RepoError::Database(db) => match db.sql_err() {
+                Some(SqlErr::UniqueConstraintViolation(_)) => RepoError::Taken { field },
+                _ => RepoError::Database(db),
+            },
+            other => other,
+        })
+    }
+
+    fn on_foreign_key(self, field: &'static str) -> Result<T, RepoError> {
+        self.map_err(|e| match e {
+            RepoError::Database(db) => match db.sql_err() {
+                Some(SqlErr::ForeignKeyConstraintViolation(_)) => {
+                    RepoError::MissingReference { field }
+                }
+                _ => RepoError::Database(db),
+            },
+            other => other,
+        })
+    }
+}
+
+/// Turns a stored id back into a UUID; a malformed one is a database fault.
+pub(crate) fn uuid_of(text: &str) -> Result<uuid::Uuid, RepoError> {
+    uuid::Uuid::parse_str(text)
+        .map_err(|e| RepoError::Database(DbErr::Type(format!("stored id {text:?}: {e}"))))
+}

@@ -1,0 +1,124 @@
+//! The audit trail: append-only; nothing here updates or deletes an event.
+
+use chrono::{DateTime, Utc};
+use jewel_domain::{Page, PageRequest};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+
+use crate::entities::audit_events::{self, Column, Entity};
+use crate::error::{RepoError, uuid_of};
+
+pub struct AuditTrail;
+
+/// One change, as recorded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditEvent {
+    pub id: uuid::Uuid,
+    pub occurred_at: DateTime<Utc>,
+    pub actor_kind: String,
+    pub actor_id: String,
+    pub action: String,
+    pub entity_type: String,
+    pub entity_id: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+    pub request_id: String,
+    pub ip: Option<String>,
+}
+
+/// A change to record; `before`/`after` must never hold secrets or hashes.
+#[derive(Debug, Clone)]
+pub struct NewAuditEvent {
+    pub actor_kind: String,
+    pub actor_id: String,
+    pub action: String,
+    pub entity_type: String,
+    pub entity_id: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+    pub request_id: String,
+    pub ip: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub entity_type: Option<String>,
+    pub entity_id: Option<String>,
+    pub actor_id: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+}
+
+impl AuditTrail {
+    #[tracing::instrument(name = "audit.record", skip_all, fields(action = %event.action, entity = %event.entity_type))]
+    pub async fn record(db: &impl ConnectionTrait, event: NewAuditEvent) -> Result<(), RepoError> {
+        Entity::insert(audit_events::ActiveModel {
+            id: Set(uuid::Uuid::now_v7().to_string()),
+            occurred_at: Set(Utc::now()),
+            actor_kind: Set(event.actor_kind),
+            actor_id: Set(event.actor_id),
+            action: Set(event.action),
+            entity_type: Set(event.entity_type),
+            entity_id: Set(event.entity_id),
+            before: Set(event.before.map(|v| v.to_string())),
+            after: Set(event.after.map(|v| v.to_string())),
+            request_id: Set(event.request_id),
+            ip: Set(event.ip),
+        })
+        .exec_without_returning(db)
+        .await?;
+        Ok(())
+    }
+
+    #[tracing::instrument(name = "audit.list", skip(db))]
+    pub async fn list(
+        db: &impl ConnectionTrait,
+        filter: &AuditFilter,
+        page: PageRequest,
+    ) -> Result<Page<AuditEvent>, RepoError> {
+        let mut query = Entity::find()
+            .order_by_asc(Column::Id)
+            .limit(page.limit + 1);
+        if let Some(after) = page.after {
+            query = query.filter(Column::Id.gt(after.to_string()));
+        }
+        if let Some(entity_type) = &filter.entity_type {
+            query = query.filter(Column::EntityType.eq(entity_type.clone()));
+        }
+        if let Some(entity_id) = &filter.entity_id {
+            query = query.filter(Column::EntityId.eq(entity_id.clone()));
+        }
+        if let Some(actor_id) = &filter.actor_id {
+            query = query.filter(Column::ActorId.eq(actor_id.clone()));
+        }
+        if let Some(from) = filter.from {
+            query = query.filter(Column::OccurredAt.gte(from));
+        }
+        if let Some(to) = filter.to {
+            query = query.filter(Column::OccurredAt.lt(to));
+        }
+        let events = query
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|m| {
+                Ok(AuditEvent {
+                    id: uuid_of(&m.id)?,
+                    occurred_at: m.occurred_at,
+                    actor_kind: m.actor_kind,
+                    actor_id: m.actor_id,
+                    action: m.action,
+                    entity_type: m.entity_type,
+                    entity_id: m.entity_id,
+                    before: m.before.and_then(|t| serde_json::from_str(&t).ok()),
+                    after: m.after.and_then(|t| serde_json::from_str(&t).ok()),
+                    request_id: m.request_id,
+                    ip: m.ip,
+                })
+            })
+            .collect::<Result<Vec<_>, RepoError>>()?;
+        Ok(Page::from_overfetch(events, page.limit, |e| e.id))
+    }
+}

@@ -1,0 +1,8 @@
+//! One repository per aggregate. Methods take `&impl ConnectionTrait`, so the
+//! same call works on the pool or inside a transaction.
+
+pub mod audit;
+pub mod branches;
+pub mod sessions;
+pub mod signing_keys;
+pub mod staff;
