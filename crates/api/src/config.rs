@@ -26,7 +26,50 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub cache: CacheSettings,
     pub auth: AuthSettings,
+    pub rate_limit: RateLimitSettings,
     pub log: LogSettings,
+}
+
+/// Requests allowed per caller per window, on `/api/v1` and `/oauth`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RateLimitSettings {
+    pub window_secs: u64,
+    /// Per IP address, for calls without a valid token.
+    pub anonymous: u64,
+    /// Per staff member, unless their role has its own number below.
+    pub staff: u64,
+    pub owner: Option<u64>,
+    pub manager: Option<u64>,
+    pub sales: Option<u64>,
+    pub accountant: Option<u64>,
+}
+
+impl Default for RateLimitSettings {
+    fn default() -> Self {
+        Self {
+            window_secs: 60,
+            anonymous: 120,
+            staff: 600,
+            owner: None,
+            manager: None,
+            sales: None,
+            accountant: None,
+        }
+    }
+}
+
+impl RateLimitSettings {
+    pub fn for_role(&self, role: jewel_domain::Role) -> u64 {
+        use jewel_domain::Role;
+        match role {
+            Role::Owner => self.owner,
+            Role::Manager => self.manager,
+            Role::Sales => self.sales,
+            Role::Accountant => self.accountant,
+        }
+        .unwrap_or(self.staff)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -282,6 +325,15 @@ impl Settings {
             && secrecy::ExposeSecret::expose_secret(secret).len() < 32
         {
             return bad("auth.jwt_secret", "must be at least 32 bytes");
+        }
+        if self.rate_limit.window_secs == 0
+            || self.rate_limit.anonymous == 0
+            || self.rate_limit.staff == 0
+        {
+            return bad(
+                "rate_limit",
+                "window_secs, anonymous and staff must be at least 1",
+            );
         }
         if self.cache.timeout_ms == 0 {
             return bad("cache.timeout_ms", "must be at least 1");

@@ -58,7 +58,71 @@ pub fn document() -> serde_json::Value {
     add_error_responses(&mut doc);
     let mut value = serde_json::to_value(&doc).unwrap_or_default();
     bound_formats(&mut value);
+    add_rate_limit_headers(&mut value);
     value
+}
+
+/// Documents the `RateLimit-*` headers on every 2xx and 4xx answer of a
+/// rate-limited path, and `Retry-After` on every 429.
+fn add_rate_limit_headers(doc: &mut serde_json::Value) {
+    let header = |description: &str| json!({"description": description, "schema": {"type": "integer", "format": "int32", "minimum": 0, "maximum": 1_000_000_000}});
+    doc["components"]["headers"] = json!({
+        "Access-Control-Allow-Origin": {
+            "description": "Sent when the request's `Origin` is one of `server.cors_allowed_origins`.",
+            "schema": {"type": "string", "format": "uri", "maxLength": 2000}
+        },
+        "RateLimit-Limit": header("Requests allowed in the current window."),
+        "RateLimit-Remaining": header("Requests left in the current window."),
+        "RateLimit-Reset": header("Seconds until the window starts again."),
+        "Retry-After": header("Seconds to wait before trying again."),
+    });
+    let headers = |status: &str| {
+        let mut headers = json!({
+            "Access-Control-Allow-Origin": {"$ref": "#/components/headers/Access-Control-Allow-Origin"},
+            "RateLimit-Limit": {"$ref": "#/components/headers/RateLimit-Limit"},
+            "RateLimit-Remaining": {"$ref": "#/components/headers/RateLimit-Remaining"},
+            "RateLimit-Reset": {"$ref": "#/components/headers/RateLimit-Reset"},
+        });
+        if status == "429" {
+            headers["Retry-After"] = json!({"$ref": "#/components/headers/Retry-After"});
+        }
+        headers
+    };
+    let mut components = std::collections::BTreeSet::new();
+    if let Some(paths) = doc["paths"].as_object_mut() {
+        for (path, item) in paths.iter_mut() {
+            if !crate::rate_limit::is_limited(path) {
+                continue;
+            }
+            for operation in item
+                .as_object_mut()
+                .into_iter()
+                .flat_map(|o| o.values_mut())
+            {
+                for (status, response) in operation["responses"]
+                    .as_object_mut()
+                    .into_iter()
+                    .flat_map(|r| r.iter_mut())
+                {
+                    if !(status.starts_with('2') || status.starts_with('4')) {
+                        continue;
+                    }
+                    match response.get("$ref").and_then(|r| r.as_str()) {
+                        Some(reference) => {
+                            let name = reference.trim_start_matches("#/components/responses/");
+                            components.insert((name.to_owned(), status.clone()));
+                        }
+                        None => response["headers"] = headers(status),
+                    }
+                }
+            }
+        }
+    }
+    for (name, status) in components {
+        if let Some(response) = doc["components"]["responses"].get_mut(&name) {
+            response["headers"] = headers(&status);
+        }
+    }
 }
 
 /// The document as committed in `openapi/openapi.json`: pretty, with a final newline.
@@ -187,6 +251,19 @@ fn error_responses() -> Vec<(&'static str, &'static str, Response)> {
             ),
         ),
         (
+            "429",
+            "TooManyRequests",
+            response(
+                "Too many requests from this caller; retry after `Retry-After` seconds.",
+                problem(
+                    429,
+                    "too-many-requests",
+                    "Too many requests",
+                    "too many attempts; retry after 42 s",
+                ),
+            ),
+        ),
+        (
             "500",
             "InternalError",
             response(
@@ -239,9 +316,12 @@ fn add_error_responses(doc: &mut utoipa::openapi::OpenApi) {
         .map(|(status, name, response)| (status, (name, response)))
         .collect();
     let mut used = std::collections::BTreeSet::new();
-    for item in doc.paths.paths.values_mut() {
+    for (path, item) in doc.paths.paths.iter_mut() {
         for operation in operations_mut(item) {
             let mut statuses = vec!["500", "503"];
+            if crate::rate_limit::is_limited(path) {
+                statuses.push("429");
+            }
             let parameters = operation.parameters.as_deref().unwrap_or_default();
             if !parameters.is_empty() {
                 statuses.push("400");
@@ -264,7 +344,10 @@ fn add_error_responses(doc: &mut utoipa::openapi::OpenApi) {
                 statuses.extend(["401", "403"]);
             }
             for status in statuses {
-                let name = responses[status].0;
+                let Some((name, _)) = responses.get(status) else {
+                    continue;
+                };
+                let name = *name;
                 operation
                     .responses
                     .responses

@@ -25,8 +25,8 @@ use crate::error::ApiError;
 use crate::extract::BodyLimit;
 use crate::openapi::{self, DOCUMENT_PATH, SWAGGER_UI_PATH};
 use crate::request_context::{self, RequestTimeout};
-use crate::routes;
 use crate::state::AppState;
+use crate::{rate_limit, routes};
 
 /// Extra routes mounted beside the API; the test suite uses it to reach the
 /// request pipeline with bodies before any public JSON endpoint exists.
@@ -61,6 +61,7 @@ impl Application {
             cache,
             tokens,
             auth: Arc::new(settings.auth.clone()),
+            rate_limit: Arc::new(settings.rate_limit.clone()),
         };
 
         let listener = TcpListener::bind(settings.server.bind)
@@ -159,6 +160,7 @@ fn serve(
             .app_data(web::PathConfig::default().error_handler(|error, _| {
                 ApiError::bad_request(format!("a path parameter is invalid: {error}")).into()
             }))
+            .wrap(from_fn(rate_limit::middleware))
             .wrap(Compress::default())
             .wrap(cors(&origins))
             .wrap(from_fn(request_context::middleware))
@@ -199,6 +201,9 @@ fn cors(origins: &[String]) -> Cors {
             header::RETRY_AFTER,
             header::WWW_AUTHENTICATE,
             request_context::REQUEST_ID,
+            rate_limit::LIMIT,
+            rate_limit::REMAINING,
+            rate_limit::RESET,
         ])
         .max_age(3600);
     for origin in origins {

@@ -7,7 +7,7 @@ use jewel_persistence::Database;
 
 use crate::auth::TokenKeys;
 use crate::cache::Cache;
-use crate::config::AuthSettings;
+use crate::config::{AuthSettings, RateLimitSettings};
 
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -15,4 +15,5 @@ pub struct AppState {
     pub cache: Cache,
     pub tokens: TokenKeys,
     pub auth: Arc<AuthSettings>,
+    pub rate_limit: Arc<RateLimitSettings>,
 }

@@ -6,7 +6,7 @@ use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use jewel_domain::{Permission, Role};
 
 use crate::error::ApiError;
@@ -69,70 +69,87 @@ impl FromRequest for Caller {
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        // The rate limiter verified the token already on API routes.
+        let verified = req.extensions().get::<Caller>().cloned();
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let authorization = req
-            .headers()
-            .get(header::AUTHORIZATION)
-            .map(|v| v.to_str().map(str::to_owned));
+        let authorization = authorization(req);
         Box::pin(async move {
+            if let Some(caller) = verified {
+                return Ok(caller);
+            }
             let state = state.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no app state")))?;
-            let token = match authorization {
-                None => {
-                    return Err(ApiError::Unauthorized {
-                        detail: "this operation needs an access token (Authorization: Bearer ...)",
-                        invalid_token: false,
-                    });
-                }
-                Some(Ok(value)) => match value.split_once(' ') {
-                    Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => {
-                        token.trim().to_owned()
-                    }
-                    _ => return Err(refused()),
-                },
-                Some(Err(_)) => return Err(refused()),
-            };
-            let claims = state.tokens.verify(&token).map_err(|error| {
-                tracing::info!(%error, "access token refused");
-                refused()
-            })?;
-            if claims.kind != "staff" {
-                return Err(refused());
-            }
-            let id = uuid::Uuid::parse_str(&claims.sub).map_err(|_| refused())?;
-            let session = uuid::Uuid::parse_str(&claims.sid).map_err(|_| refused())?;
-            let role = Role::parse(&claims.role).ok_or_else(refused)?;
-            let branches = claims
-                .branches
-                .iter()
-                .map(|b| uuid::Uuid::parse_str(b))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|_| refused())?;
-            // Logout, logout-everywhere and disabling a user mark tokens
-            // revoked in the cache until they would have expired anyway.
-            if state
-                .cache
-                .get(&revoked_session_key(session))
-                .await
-                .is_some()
-            {
-                return Err(refused());
-            }
-            if let Some(before) = state.cache.get(&revoked_staff_key(id)).await {
-                let before: u64 = std::str::from_utf8(&before)
-                    .ok()
-                    .and_then(|t| t.parse().ok())
-                    .unwrap_or(u64::MAX);
-                if claims.iat <= before {
-                    return Err(refused());
-                }
-            }
-            Ok(Caller {
-                id,
-                role,
-                branches,
-                session,
-                issued_at: claims.iat,
-            })
+            authenticate(&state, authorization).await
         })
     }
+}
+
+/// The `Authorization` header as sent (`Some(Err)` when it is not text).
+pub fn authorization(req: &HttpRequest) -> Option<Result<String, ()>> {
+    req.headers()
+        .get(header::AUTHORIZATION)
+        .map(|v| v.to_str().map(str::to_owned).map_err(|_| ()))
+}
+
+/// Verifies a bearer token and says who is calling.
+pub async fn authenticate(
+    state: &AppState,
+    authorization: Option<Result<String, ()>>,
+) -> Result<Caller, ApiError> {
+    let token = match authorization {
+        None => {
+            return Err(ApiError::Unauthorized {
+                detail: "this operation needs an access token (Authorization: Bearer ...)",
+                invalid_token: false,
+            });
+        }
+        Some(Ok(value)) => match value.split_once(' ') {
+            Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => {
+                token.trim().to_owned()
+            }
+            _ => return Err(refused()),
+        },
+        Some(Err(())) => return Err(refused()),
+    };
+    let claims = state.tokens.verify(&token).map_err(|error| {
+        tracing::info!(%error, "access token refused");
+        refused()
+    })?;
+    if claims.kind != "staff" {
+        return Err(refused());
+    }
+    let id = uuid::Uuid::parse_str(&claims.sub).map_err(|_| refused())?;
+    let session = uuid::Uuid::parse_str(&claims.sid).map_err(|_| refused())?;
+    let role = Role::parse(&claims.role).ok_or_else(refused)?;
+    let branches = claims
+        .branches
+        .iter()
+        .map(|b| uuid::Uuid::parse_str(b))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| refused())?;
+    // Logout, logout-everywhere and disabling a user mark tokens revoked in
+    // the cache until they would have expired anyway.
+    if state
+        .cache
+        .get(&revoked_session_key(session))
+        .await
+        .is_some()
+    {
+        return Err(refused());
+    }
+    if let Some(before) = state.cache.get(&revoked_staff_key(id)).await {
+        let before: u64 = std::str::from_utf8(&before)
+            .ok()
+            .and_then(|t| t.parse().ok())
+            .unwrap_or(u64::MAX);
+        if claims.iat <= before {
+            return Err(refused());
+        }
+    }
+    Ok(Caller {
+        id,
+        role,
+        branches,
+        session,
+        issued_at: claims.iat,
+    })
 }

@@ -13,4 +13,5 @@ mod cli;
 mod docs;
 mod errors;
 mod health;
+mod limits;
 mod outages;
