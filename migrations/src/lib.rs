@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261121_000001_create_branches;
 mod m20261121_000002_create_identity;
+mod m20261121_000003_create_api_clients;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261121_000001_create_branches::Migration),
             Box::new(m20261121_000002_create_identity::Migration),
+            Box::new(m20261121_000003_create_api_clients::Migration),
         ]
     }
 }

@@ -14,13 +14,17 @@ use crate::request_context::RequestContext;
 #[derive(Debug, Clone)]
 pub enum Actor {
     Staff(uuid::Uuid),
+    Client(uuid::Uuid),
     /// The command line (`jewel-crm create-owner`).
     Cli,
 }
 
 impl From<&Caller> for Actor {
     fn from(caller: &Caller) -> Self {
-        Actor::Staff(caller.id)
+        match caller.role() {
+            Some(_) => Actor::Staff(caller.id),
+            None => Actor::Client(caller.id),
+        }
     }
 }
 
@@ -38,6 +42,7 @@ pub async fn record<T: Serialize>(
     let context = RequestContext::current();
     let (actor_kind, actor_id) = match actor.into() {
         Actor::Staff(id) => ("staff", id.to_string()),
+        Actor::Client(id) => ("client", id.to_string()),
         Actor::Cli => ("cli", "jewel-crm".to_owned()),
     };
     let json = |value: Option<&T>| value.map(serde_json::to_value).transpose();

@@ -39,6 +39,8 @@ pub struct RateLimitSettings {
     pub anonymous: u64,
     /// Per staff member, unless their role has its own number below.
     pub staff: u64,
+    /// Per API client, unless the client has its own number.
+    pub client: u64,
     pub owner: Option<u64>,
     pub manager: Option<u64>,
     pub sales: Option<u64>,
@@ -51,6 +53,7 @@ impl Default for RateLimitSettings {
             window_secs: 60,
             anonymous: 120,
             staff: 600,
+            client: 1200,
             owner: None,
             manager: None,
             sales: None,

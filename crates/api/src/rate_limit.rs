@@ -1,5 +1,6 @@
 //! Rate limits for every caller of `/api/v1` and `/oauth`: a fixed window
-//! per staff member (by role) or, without a valid token, per IP address,
+//! per staff member (by role), per API client or, without a valid token,
+//! per IP address,
 //! counted in the cache so that every replica shares the count. Every
 //! answer carries `RateLimit-Limit`, `RateLimit-Remaining` and
 //! `RateLimit-Reset`; past the limit it is 429 with `Retry-After`.
@@ -43,8 +44,13 @@ pub async fn middleware(
     {
         true => match authenticate(&state, authorization(req.request())).await {
             Ok(caller) => {
-                let key = format!("staff:{}", caller.id);
-                let limit = settings.for_role(caller.role);
+                let (key, limit) = match caller.role() {
+                    Some(role) => (format!("staff:{}", caller.id), settings.for_role(role)),
+                    None => (
+                        format!("client:{}", caller.id),
+                        caller.rate_limit.unwrap_or(settings.client),
+                    ),
+                };
                 req.extensions_mut().insert(caller);
                 (key, limit)
             }

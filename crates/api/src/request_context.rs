@@ -137,11 +137,24 @@ pub async fn middleware(
     }
 }
 
+/// Marks an error response whose body a standard fixes (RFC 6749 errors of
+/// `/oauth/token`), so it is not turned into a problem document.
+#[derive(Debug, Clone, Copy)]
+pub struct StandardErrorBody;
+
 /// An error status whose body is not already a problem document: the
 /// framework's own 4xx answers, or a static file that was not found.
 fn needs_problem_body(response: &ServiceResponse<BoxBody>) -> bool {
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
+        return false;
+    }
+    if response
+        .response()
+        .extensions()
+        .get::<StandardErrorBody>()
+        .is_some()
+    {
         return false;
     }
     let content_type = response

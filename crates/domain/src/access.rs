@@ -43,6 +43,7 @@ impl Role {
                 StaffRead,
                 StaffWrite,
                 AuditRead,
+                ApiClientsWrite,
             ],
             Role::Manager => &[BranchesRead, StaffRead, StaffWrite, AuditRead],
             Role::Sales => &[BranchesRead],
@@ -83,6 +84,8 @@ pub enum Permission {
     StaffWrite,
     #[serde(rename = "audit:read")]
     AuditRead,
+    #[serde(rename = "api-clients:write")]
+    ApiClientsWrite,
 }
 
 impl Permission {
@@ -93,7 +96,18 @@ impl Permission {
             Permission::StaffRead => "staff:read",
             Permission::StaffWrite => "staff:write",
             Permission::AuditRead => "audit:read",
+            Permission::ApiClientsWrite => "api-clients:write",
         }
+    }
+
+    /// The permissions an integrator's API client may be granted as scopes:
+    /// reading and writing business records, never managing people or keys.
+    pub const CLIENT_SCOPES: [Permission; 2] =
+        [Permission::BranchesRead, Permission::BranchesWrite];
+
+    /// The scope named `text`, if an API client may hold it.
+    pub fn client_scope(text: &str) -> Option<Self> {
+        Self::CLIENT_SCOPES.into_iter().find(|p| p.as_str() == text)
     }
 }
 
@@ -107,6 +121,16 @@ mod tests {
             assert_eq!(Role::parse(role.as_str()), Some(role));
         }
         assert_eq!(Role::parse("admin"), None);
+    }
+
+    #[test]
+    fn clients_cannot_hold_people_permissions() {
+        assert_eq!(
+            Permission::client_scope("branches:read"),
+            Some(Permission::BranchesRead)
+        );
+        assert_eq!(Permission::client_scope("staff:write"), None);
+        assert_eq!(Permission::client_scope("api-clients:write"), None);
     }
 
     #[test]
@@ -153,4 +177,33 @@ pub struct NewStaffUser {
     pub branch_ids: Vec<uuid::Uuid>,
     /// The argon2id PHC string, never the password.
     pub password_hash: String,
+}
+
+/// An integrator's API client (OAuth2 client credentials).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiClient {
+    pub id: uuid::Uuid,
+    /// The public `client_id` sent to `/oauth/token`.
+    pub client_id: String,
+    pub name: String,
+    pub scopes: Vec<Permission>,
+    /// Branches the client is limited to; empty for all.
+    pub branch_ids: Vec<uuid::Uuid>,
+    /// Requests per rate-limit window; `None` for the configured default.
+    pub rate_limit: Option<u64>,
+    pub active: bool,
+    pub version: i32,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// An API client to register; the secret itself is never stored.
+#[derive(Debug, Clone)]
+pub struct NewApiClient {
+    pub client_id: String,
+    pub name: crate::contact::PersonName,
+    pub secret_hash: String,
+    pub scopes: Vec<Permission>,
+    pub branch_ids: Vec<uuid::Uuid>,
+    pub rate_limit: Option<u64>,
 }

@@ -12,23 +12,33 @@ use jewel_domain::{Permission, Role};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// A staff member acting through the API.
+/// Who is calling: a staff member or an integrator's API client.
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub id: uuid::Uuid,
-    pub role: Role,
-    /// Branches the caller acts in; owners act in all.
-    pub branches: Vec<uuid::Uuid>,
-    /// The login session the token belongs to.
-    pub session: uuid::Uuid,
-    /// When the token was issued (seconds since the epoch).
-    pub issued_at: u64,
+    pub principal: Principal,
+    /// Branches the caller acts in (for owners and unlimited clients: all).
+    branches: Vec<uuid::Uuid>,
+    /// A staff member's login session.
+    pub session: Option<uuid::Uuid>,
+    /// An API client's own requests per rate-limit window.
+    pub rate_limit: Option<u64>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Principal {
+    Staff(Role),
+    Client { scopes: Vec<Permission> },
 }
 
 impl Caller {
-    /// 403 unless the caller's role grants `permission`.
+    /// 403 unless the caller's role (or client's scopes) grants `permission`.
     pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
-        if self.role.can(permission) {
+        let granted = match &self.principal {
+            Principal::Staff(role) => role.can(permission),
+            Principal::Client { scopes } => scopes.contains(&permission),
+        };
+        if granted {
             Ok(())
         } else {
             Err(ApiError::Forbidden {
@@ -37,9 +47,28 @@ impl Caller {
         }
     }
 
+    /// A staff member's role; `None` for API clients.
+    pub fn role(&self) -> Option<Role> {
+        match self.principal {
+            Principal::Staff(role) => Some(role),
+            Principal::Client { .. } => None,
+        }
+    }
+
+    /// The staff member's login session, or 403 for an API client.
+    pub fn staff_session(&self) -> Result<uuid::Uuid, ApiError> {
+        self.session.ok_or(ApiError::Forbidden {
+            permission: "a staff login",
+        })
+    }
+
     /// The branches the caller is limited to; `None` for all of them.
     pub fn branch_scope(&self) -> Option<&[uuid::Uuid]> {
-        (!self.role.sees_all_branches()).then_some(self.branches.as_slice())
+        let all = match &self.principal {
+            Principal::Staff(role) => role.sees_all_branches(),
+            Principal::Client { .. } => self.branches.is_empty(),
+        };
+        (!all).then_some(self.branches.as_slice())
     }
 
     pub fn acts_in(&self, branch: uuid::Uuid) -> bool {
@@ -55,6 +84,10 @@ pub fn revoked_session_key(session: uuid::Uuid) -> String {
 
 pub fn revoked_staff_key(staff: uuid::Uuid) -> String {
     format!("revoked:staff:{staff}")
+}
+
+pub fn revoked_client_key(client: uuid::Uuid) -> String {
+    format!("revoked:client:{client}")
 }
 
 fn refused() -> ApiError {
@@ -114,29 +147,52 @@ pub async fn authenticate(
         tracing::info!(%error, "access token refused");
         refused()
     })?;
-    if claims.kind != "staff" {
-        return Err(refused());
-    }
     let id = uuid::Uuid::parse_str(&claims.sub).map_err(|_| refused())?;
-    let session = uuid::Uuid::parse_str(&claims.sid).map_err(|_| refused())?;
-    let role = Role::parse(&claims.role).ok_or_else(refused)?;
     let branches = claims
         .branches
         .iter()
         .map(|b| uuid::Uuid::parse_str(b))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|_| refused())?;
-    // Logout, logout-everywhere and disabling a user mark tokens revoked in
-    // the cache until they would have expired anyway.
-    if state
-        .cache
-        .get(&revoked_session_key(session))
-        .await
-        .is_some()
-    {
-        return Err(refused());
-    }
-    if let Some(before) = state.cache.get(&revoked_staff_key(id)).await {
+    let (principal, session, revoked_key) = match claims.kind.as_str() {
+        "staff" => {
+            let role = claims
+                .role
+                .as_deref()
+                .and_then(Role::parse)
+                .ok_or_else(refused)?;
+            let session = claims
+                .sid
+                .as_deref()
+                .and_then(|sid| uuid::Uuid::parse_str(sid).ok())
+                .ok_or_else(refused)?;
+            // Logout marks the session revoked in the cache until its
+            // tokens would have expired anyway.
+            if state
+                .cache
+                .get(&revoked_session_key(session))
+                .await
+                .is_some()
+            {
+                return Err(refused());
+            }
+            (Principal::Staff(role), Some(session), revoked_staff_key(id))
+        }
+        "client" => {
+            let scopes = claims
+                .scope
+                .as_deref()
+                .unwrap_or_default()
+                .split_whitespace()
+                .map(|s| Permission::client_scope(s).ok_or_else(refused))
+                .collect::<Result<Vec<_>, _>>()?;
+            (Principal::Client { scopes }, None, revoked_client_key(id))
+        }
+        _ => return Err(refused()),
+    };
+    // Logout-everywhere, a disabled account or client mark every token
+    // issued up to that second as revoked.
+    if let Some(before) = state.cache.get(&revoked_key).await {
         let before: u64 = std::str::from_utf8(&before)
             .ok()
             .and_then(|t| t.parse().ok())
@@ -147,9 +203,9 @@ pub async fn authenticate(
     }
     Ok(Caller {
         id,
-        role,
+        principal,
         branches,
         session,
-        issued_at: claims.iat,
+        rate_limit: claims.rl,
     })
 }

@@ -21,15 +21,24 @@ pub const CONFIGURED_KID: &str = "jewel-hs256-config";
 /// What an access token says about its bearer.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct AccessClaims {
-    /// The staff member's id.
+    /// The staff member's or API client's id.
     pub sub: String,
-    /// `staff` (customers and API clients come with their capabilities).
+    /// `staff` or `client`.
     pub kind: String,
-    pub role: String,
-    /// Branches the staff member acts in (empty for owners: all).
+    /// A staff member's role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// An API client's scopes, space-separated (RFC 9068).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// Branches the caller acts in (empty: all for owners and unlimited clients).
     pub branches: Vec<String>,
-    /// The login session (refresh-token family) this token belongs to.
-    pub sid: String,
+    /// A staff member's login session (refresh-token family).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
+    /// An API client's own rate limit per window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rl: Option<u64>,
     pub jti: String,
     pub iss: String,
     pub aud: String,
@@ -99,21 +108,55 @@ impl TokenKeys {
         sid: uuid::Uuid,
     ) -> anyhow::Result<String> {
         let now = jsonwebtoken::get_current_timestamp();
-        let claims = AccessClaims {
+        self.sign(&AccessClaims {
             sub: user.id.to_string(),
             kind: "staff".to_owned(),
-            role: user.role.as_str().to_owned(),
+            role: Some(user.role.as_str().to_owned()),
+            scope: None,
             branches: user.branch_ids.iter().map(ToString::to_string).collect(),
-            sid: sid.to_string(),
+            sid: Some(sid.to_string()),
+            rl: None,
             jti: uuid::Uuid::now_v7().to_string(),
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
             iat: now,
             exp: now + self.access_ttl.as_secs(),
-        };
+        })
+    }
+
+    /// Signs an access token for an API client, limited to `scopes`.
+    pub fn issue_client(
+        &self,
+        client: &jewel_domain::access::ApiClient,
+        scopes: &[jewel_domain::Permission],
+    ) -> anyhow::Result<String> {
+        let now = jsonwebtoken::get_current_timestamp();
+        self.sign(&AccessClaims {
+            sub: client.id.to_string(),
+            kind: "client".to_owned(),
+            role: None,
+            scope: Some(
+                scopes
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            branches: client.branch_ids.iter().map(ToString::to_string).collect(),
+            sid: None,
+            rl: client.rate_limit,
+            jti: uuid::Uuid::now_v7().to_string(),
+            iss: self.issuer.clone(),
+            aud: self.audience.clone(),
+            iat: now,
+            exp: now + self.access_ttl.as_secs(),
+        })
+    }
+
+    fn sign(&self, claims: &AccessClaims) -> anyhow::Result<String> {
         let mut header = Header::new(Algorithm::HS256);
         header.kid = Some(self.kid.clone());
-        jsonwebtoken::encode(&header, &claims, &self.encoding).context("signing an access token")
+        jsonwebtoken::encode(&header, claims, &self.encoding).context("signing an access token")
     }
 
     pub fn verify(&self, token: &str) -> Result<AccessClaims, TokenError> {

@@ -157,7 +157,7 @@ pub async fn refresh(
 )]
 #[post("/api/v1/auth/logout")]
 pub async fn logout(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
-    sessions::revoke_family(&state, caller.session).await?;
+    sessions::revoke_family(&state, caller.staff_session()?).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -173,6 +173,7 @@ pub async fn logout_everywhere(
     state: web::Data<AppState>,
     caller: Caller,
 ) -> Result<HttpResponse, ApiError> {
+    caller.staff_session()?;
     sessions::revoke_staff(&state, state.database.connection(), caller.id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -208,6 +209,7 @@ pub async fn change_password(
     caller: Caller,
     Json(body): Json<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    caller.staff_session()?;
     let new_password = Password::parse("newPassword", &body.new_password)?;
     let db = state.database.connection();
     let stored = Staff::password_hash(db, caller.id).await?;

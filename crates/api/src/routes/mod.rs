@@ -1,10 +1,12 @@
 //! Every operation of the API, registered through utoipa-actix-web so that an
 //! undocumented route cannot exist. Each resource module has one `configure`.
 
+pub mod api_clients;
 pub mod audit_events;
 pub mod auth;
 pub mod branches;
 pub mod health;
+pub mod oauth;
 pub mod staff;
 
 use actix_web::HttpRequest;
@@ -23,7 +25,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(auth::configure)
         .configure(branches::configure)
         .configure(staff::configure)
-        .configure(audit_events::configure);
+        .configure(audit_events::configure)
+        .configure(api_clients::configure)
+        .configure(oauth::configure);
 }
 
 /// `?limit=&cursor=` of every list.

@@ -128,7 +128,7 @@ pub struct NewStaffRequest {
 
 /// Checks that `caller` may give `role` in `branches`, naming what is wrong.
 fn check_assignment(caller: &Caller, role: Role, branches: &[uuid::Uuid]) -> Result<(), ApiError> {
-    if !caller.role.may_assign(role) {
+    if !caller.role().is_some_and(|r| r.may_assign(role)) {
         return Err(ApiError::Forbidden {
             permission: "a role that may assign this role",
         });
@@ -348,7 +348,7 @@ pub async fn update_staff(
     caller.require(Permission::StaffWrite)?;
     let expected_version = if_match(&req)?;
     let before = visible(&state, &caller, id.into_inner()).await?;
-    if !caller.role.may_assign(before.role) {
+    if !caller.role().is_some_and(|r| r.may_assign(before.role)) {
         return Err(ApiError::Forbidden {
             permission: "a role that may manage this staff member",
         });

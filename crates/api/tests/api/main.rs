@@ -14,4 +14,5 @@ mod docs;
 mod errors;
 mod health;
 mod limits;
+mod oauth;
 mod outages;

@@ -1,6 +1,7 @@
 //! sea-orm entities, one per table, mirroring `migrations/`. They never leave
 //! this crate: repositories turn them into domain types.
 
+pub mod api_clients;
 pub mod audit_events;
 pub mod branches;
 pub mod sessions;

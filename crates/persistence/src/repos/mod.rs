@@ -1,6 +1,7 @@
 //! One repository per aggregate. Methods take `&impl ConnectionTrait`, so the
 //! same call works on the pool or inside a transaction.
 
+pub mod api_clients;
 pub mod audit;
 pub mod branches;
 pub mod sessions;
