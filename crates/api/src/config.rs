@@ -81,6 +81,12 @@ pub struct AuthSettings {
     /// HS256 secret for access tokens (at least 32 bytes). Unset: a key is
     /// made on first start and kept in the database.
     pub jwt_secret: Option<SecretString>,
+    /// An Ed25519 key pair (PKCS#8 / SPKI PEM files) to sign with EdDSA
+    /// instead; the public key is published at `/.well-known/jwks.json`.
+    pub jwt_private_key_file: Option<PathBuf>,
+    pub jwt_public_key_file: Option<PathBuf>,
+    /// `kid` of that key pair.
+    pub jwt_kid: String,
     /// `iss` of every access token.
     pub issuer: String,
     /// `aud` of every access token.
@@ -98,6 +104,9 @@ impl Default for AuthSettings {
     fn default() -> Self {
         Self {
             jwt_secret: None,
+            jwt_private_key_file: None,
+            jwt_public_key_file: None,
+            jwt_kid: "jewel-ed25519-1".to_owned(),
             issuer: "jewel-crm".to_owned(),
             audience: "jewel-crm-api".to_owned(),
             access_token_ttl_secs: 900,
@@ -309,6 +318,22 @@ impl Settings {
         if self.server.request_timeout_secs == 0 {
             return bad("server.request_timeout_secs", "must be at least 1");
         }
+        let key_files = (
+            self.auth.jwt_private_key_file.is_some(),
+            self.auth.jwt_public_key_file.is_some(),
+        );
+        if key_files.0 != key_files.1 {
+            return bad(
+                "auth.jwt_private_key_file",
+                "and auth.jwt_public_key_file must be given together",
+            );
+        }
+        if key_files.0 && self.auth.jwt_secret.is_some() {
+            return bad(
+                "auth.jwt_secret",
+                "must not be set together with a key pair: choose one",
+            );
+        }
         if self.auth.leeway_secs > 60 {
             return bad("auth.leeway_secs", "must be at most 60");
         }
@@ -430,6 +455,22 @@ mod tests {
         assert!(!shown.contains("hunter3"), "{shown}");
         let url = settings.database.url.expect("set");
         assert_eq!(url.expose_secret(), "mysql://root:hunter2@db/jewel");
+    }
+
+    #[test]
+    fn a_key_pair_comes_whole_and_alone() {
+        let err = with(&[("auth.jwt_private_key_file", "/keys/jwt.pem")]).expect_err("half a pair");
+        assert!(
+            err.to_string().contains("auth.jwt_public_key_file"),
+            "{err}"
+        );
+        let err = with(&[
+            ("auth.jwt_private_key_file", "/keys/jwt.pem"),
+            ("auth.jwt_public_key_file", "/keys/jwt.pub.pem"),
+            ("auth.jwt_secret", "0123456789abcdef0123456789abcdef"),
+        ])
+        .expect_err("two kinds of key");
+        assert!(err.to_string().contains("auth.jwt_secret"), "{err}");
     }
 
     #[test]

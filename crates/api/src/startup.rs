@@ -103,6 +103,15 @@ impl Application {
 /// The configured secret, or the one made on first start and kept in the
 /// database (so restarts and replicas keep sessions valid).
 async fn token_keys(database: &Database, settings: &AuthSettings) -> anyhow::Result<TokenKeys> {
+    if let (Some(private), Some(public)) = (
+        &settings.jwt_private_key_file,
+        &settings.jwt_public_key_file,
+    ) {
+        let read = |path: &std::path::Path| {
+            std::fs::read(path).with_context(|| format!("reading {}", path.display()))
+        };
+        return TokenKeys::ed25519(&settings.jwt_kid, &read(private)?, &read(public)?, settings);
+    }
     match &settings.jwt_secret {
         Some(secret) => TokenKeys::new(
             tokens::CONFIGURED_KID,

@@ -49,6 +49,9 @@ pub struct AccessClaims {
 #[derive(Clone)]
 pub struct TokenKeys {
     kid: String,
+    algorithm: Algorithm,
+    /// The public key as a JWK, for asymmetric keys.
+    jwk: Option<serde_json::Value>,
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
@@ -75,26 +78,102 @@ pub enum TokenError {
 }
 
 impl TokenKeys {
+    /// HS256 with a shared secret (never published).
     pub fn new(kid: &str, secret: &[u8], settings: &AuthSettings) -> anyhow::Result<Self> {
         anyhow::ensure!(
             secret.len() >= 32,
             "the JWT secret must be at least 32 bytes"
         );
-        let mut validation = Validation::new(Algorithm::HS256);
+        Ok(Self::with(
+            kid,
+            Algorithm::HS256,
+            EncodingKey::from_secret(secret),
+            DecodingKey::from_secret(secret),
+            None,
+            settings,
+        ))
+    }
+
+    /// EdDSA with an Ed25519 key pair; the public key is published as a JWK.
+    pub fn ed25519(
+        kid: &str,
+        private_pem: &[u8],
+        public_pem: &[u8],
+        settings: &AuthSettings,
+    ) -> anyhow::Result<Self> {
+        let encoding = EncodingKey::from_ed_pem(private_pem).context("reading the private key")?;
+        let decoding = DecodingKey::from_ed_pem(public_pem).context("reading the public key")?;
+        let x = ed25519_public_key(public_pem)?;
+        let jwk = serde_json::json!({
+            "kty": "OKP", "crv": "Ed25519", "x": x, "kid": kid, "alg": "EdDSA", "use": "sig"
+        });
+        let keys = Self::with(
+            kid,
+            Algorithm::EdDSA,
+            encoding,
+            decoding,
+            Some(jwk),
+            settings,
+        );
+        // A pair that does not match would otherwise only show at the first login.
+        let probe = keys.sign_probe()?;
+        keys.verify_signature(&probe)
+            .context("the private and public keys are not a pair")?;
+        Ok(keys)
+    }
+
+    fn with(
+        kid: &str,
+        algorithm: Algorithm,
+        encoding: EncodingKey,
+        decoding: DecodingKey,
+        jwk: Option<serde_json::Value>,
+        settings: &AuthSettings,
+    ) -> Self {
+        let mut validation = Validation::new(algorithm);
         validation.set_issuer(&[&settings.issuer]);
         validation.set_audience(&[&settings.audience]);
         validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
         validation.leeway = settings.leeway_secs.min(60);
         validation.validate_exp = true;
-        Ok(Self {
+        Self {
             kid: kid.to_owned(),
-            encoding: EncodingKey::from_secret(secret),
-            decoding: DecodingKey::from_secret(secret),
+            algorithm,
+            jwk,
+            encoding,
+            decoding,
             validation,
             issuer: settings.issuer.clone(),
             audience: settings.audience.clone(),
             access_ttl: Duration::from_secs(settings.access_token_ttl_secs),
+        }
+    }
+
+    /// The public keys to publish at `/.well-known/jwks.json` (none for HS256).
+    pub fn jwks(&self) -> serde_json::Value {
+        serde_json::json!({"keys": self.jwk.iter().collect::<Vec<_>>()})
+    }
+
+    fn sign_probe(&self) -> anyhow::Result<String> {
+        let now = jsonwebtoken::get_current_timestamp();
+        self.sign(&AccessClaims {
+            sub: "probe".to_owned(),
+            kind: "probe".to_owned(),
+            role: None,
+            scope: None,
+            branches: Vec::new(),
+            sid: None,
+            rl: None,
+            jti: "probe".to_owned(),
+            iss: self.issuer.clone(),
+            aud: self.audience.clone(),
+            iat: now,
+            exp: now + 60,
         })
+    }
+
+    fn verify_signature(&self, token: &str) -> Result<AccessClaims, TokenError> {
+        Ok(jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &self.validation)?.claims)
     }
 
     pub fn access_ttl(&self) -> Duration {
@@ -154,7 +233,7 @@ impl TokenKeys {
     }
 
     fn sign(&self, claims: &AccessClaims) -> anyhow::Result<String> {
-        let mut header = Header::new(Algorithm::HS256);
+        let mut header = Header::new(self.algorithm);
         header.kid = Some(self.kid.clone());
         jsonwebtoken::encode(&header, claims, &self.encoding).context("signing an access token")
     }
@@ -164,8 +243,23 @@ impl TokenKeys {
         if header.kid.as_deref() != Some(self.kid.as_str()) {
             return Err(TokenError::UnknownKid);
         }
-        Ok(jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &self.validation)?.claims)
+        self.verify_signature(token)
     }
+}
+
+/// The raw 32-byte Ed25519 public key of an SPKI PEM, base64url (a JWK's `x`).
+fn ed25519_public_key(public_pem: &[u8]) -> anyhow::Result<String> {
+    let text = std::str::from_utf8(public_pem).context("the public key is not text")?;
+    let body: String = text
+        .lines()
+        .filter(|line| !line.starts_with("-----"))
+        .collect();
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(body.trim())
+        .context("the public key is not PEM")?;
+    // SPKI for Ed25519: a fixed 12-byte header, then the 32-byte key.
+    anyhow::ensure!(der.len() == 44, "the public key is not an Ed25519 key");
+    Ok(URL_SAFE_NO_PAD.encode(&der[12..]))
 }
 
 /// A new opaque refresh token (256 random bits, URL-safe).

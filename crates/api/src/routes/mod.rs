@@ -6,6 +6,7 @@ pub mod audit_events;
 pub mod auth;
 pub mod branches;
 pub mod health;
+pub mod jwks;
 pub mod oauth;
 pub mod staff;
 
@@ -27,7 +28,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(staff::configure)
         .configure(audit_events::configure)
         .configure(api_clients::configure)
-        .configure(oauth::configure);
+        .configure(oauth::configure)
+        .configure(jwks::configure);
 }
 
 /// `?limit=&cursor=` of every list.

@@ -17,6 +17,7 @@ on_both_backends!(
     logout_ends_the_session,
     logout_everywhere_ends_every_session,
     changing_the_password_ends_sessions,
+    asymmetric_keys_sign_and_are_published,
 );
 
 const OWNER: &str = "owner@example-jeweller.in";
@@ -433,4 +434,60 @@ async fn changing_the_password_ends_sessions(backend: Backend) {
         401
     );
     app.login(OWNER, "a brand new passphrase").await;
+}
+
+async fn asymmetric_keys_sign_and_are_published(backend: Backend) {
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+    let app = TestApp::spawn_configured(backend, |settings| {
+        settings.auth.jwt_private_key_file =
+            Some(format!("{fixtures}/jwt-ed25519-test.key.pem").into());
+        settings.auth.jwt_public_key_file =
+            Some(format!("{fixtures}/jwt-ed25519-test.pub.pem").into());
+        settings.auth.jwt_kid = "test-ed25519".to_owned();
+    })
+    .await;
+    app.create_owner(OWNER, OWNER_PASSWORD).await;
+    let token = text(&app.login(OWNER, OWNER_PASSWORD).await["accessToken"]);
+
+    let header = jsonwebtoken::decode_header(&token).expect("a JWT");
+    assert_eq!(header.alg, Algorithm::EdDSA);
+    assert_eq!(header.kid.as_deref(), Some("test-ed25519"));
+    let jwks: Value = app
+        .get("/.well-known/jwks.json")
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let key = &jwks["keys"][0];
+    assert_eq!(key["kid"], "test-ed25519");
+    assert_eq!(key["crv"], "Ed25519");
+    // Anyone holding the published key can verify the token.
+    let decoding = jsonwebtoken::DecodingKey::from_ed_components(key["x"].as_str().expect("x"))
+        .expect("a key");
+    let mut validation = jsonwebtoken::Validation::new(Algorithm::EdDSA);
+    validation.set_audience(&["jewel-crm-api"]);
+    let claims = jsonwebtoken::decode::<Value>(&token, &decoding, &validation).expect("verifies");
+    assert_eq!(claims.claims["role"], "owner");
+    assert_eq!(
+        app.call(Method::GET, "/api/v1/branches", Some(&token), None)
+            .await
+            .status(),
+        200
+    );
+
+    // An HS256 token under the same kid (algorithm confusion) is refused.
+    let mut hs = Header::new(Algorithm::HS256);
+    hs.kid = Some("test-ed25519".to_owned());
+    let forged = jsonwebtoken::encode(
+        &hs,
+        &claims.claims,
+        &EncodingKey::from_secret(key["x"].as_str().expect("x").as_bytes()),
+    )
+    .expect("signed");
+    assert_eq!(
+        app.call(Method::GET, "/api/v1/branches", Some(&forged), None)
+            .await
+            .status(),
+        401
+    );
 }
