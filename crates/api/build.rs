@@ -1,13 +1,19 @@
 //! Decides, at build time, whether the MariaDB + Redis variant of every
-//! integration test runs or is reported as ignored ("skipped") by the test
+//! integration test (and the single sign-on tests) run or is reported as ignored ("skipped") by the test
 //! runner, so that a machine without those services never passes them silently.
 
 fn main() {
     println!("cargo::rerun-if-env-changed=TEST_MYSQL_URL");
     println!("cargo::rerun-if-env-changed=TEST_REDIS_URL");
+    println!("cargo::rerun-if-env-changed=TEST_SSO");
     println!("cargo::rustc-check-cfg=cfg(mariadb_tests)");
+    println!("cargo::rustc-check-cfg=cfg(sso_tests)");
     let set = |name: &str| std::env::var(name).is_ok_and(|v| !v.is_empty());
     if set("TEST_MYSQL_URL") && set("TEST_REDIS_URL") {
         println!("cargo::rustc-cfg=mariadb_tests");
+    }
+    // The single sign-on tests drive oauth2-mock-server from tools/ (npm ci --prefix tools).
+    if set("TEST_SSO") {
+        println!("cargo::rustc-cfg=sso_tests");
     }
 }

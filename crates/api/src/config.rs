@@ -27,7 +27,47 @@ pub struct Settings {
     pub cache: CacheSettings,
     pub auth: AuthSettings,
     pub rate_limit: RateLimitSettings,
+    pub sso: SsoSettings,
     pub log: LogSettings,
+}
+
+/// Staff single sign-on through an external OAuth2 / OpenID Connect
+/// provider (authorization code + PKCE). Off unless `authorize_url` is set.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SsoSettings {
+    pub authorize_url: Option<String>,
+    pub token_url: Option<String>,
+    /// Where the verified e-mail is read (OpenID Connect userinfo).
+    pub userinfo_url: Option<String>,
+    pub client_id: String,
+    pub client_secret: Option<SecretString>,
+    /// Our callback as registered with the provider; unset: derived from
+    /// the start request (`<scheme>://<host>/api/v1/auth/sso/callback`).
+    pub redirect_url: Option<String>,
+    /// Where to send the browser with the tokens (in the URL fragment);
+    /// unset: the callback answers with the tokens as JSON.
+    pub spa_redirect_url: Option<String>,
+    pub scopes: Vec<String>,
+}
+
+impl Default for SsoSettings {
+    fn default() -> Self {
+        Self {
+            authorize_url: None,
+            token_url: None,
+            userinfo_url: None,
+            client_id: String::new(),
+            client_secret: None,
+            redirect_url: None,
+            spa_redirect_url: None,
+            scopes: vec![
+                "openid".to_owned(),
+                "email".to_owned(),
+                "profile".to_owned(),
+            ],
+        }
+    }
 }
 
 /// Requests allowed per caller per window, on `/api/v1` and `/oauth`.
@@ -333,6 +373,31 @@ impl Settings {
                 "auth.jwt_secret",
                 "must not be set together with a key pair: choose one",
             );
+        }
+        if self.sso.authorize_url.is_some() {
+            if self.sso.token_url.is_none()
+                || self.sso.userinfo_url.is_none()
+                || self.sso.client_id.is_empty()
+            {
+                return bad(
+                    "sso",
+                    "with authorize_url, token_url, userinfo_url and client_id are required",
+                );
+            }
+            let urls = [
+                ("sso.authorize_url", &self.sso.authorize_url),
+                ("sso.token_url", &self.sso.token_url),
+                ("sso.userinfo_url", &self.sso.userinfo_url),
+                ("sso.redirect_url", &self.sso.redirect_url),
+                ("sso.spa_redirect_url", &self.sso.spa_redirect_url),
+            ];
+            for (key, url) in urls {
+                if let Some(url) = url
+                    && url::Url::parse(url).is_err()
+                {
+                    return bad(key, "must be an absolute URL");
+                }
+            }
         }
         if self.auth.leeway_secs > 60 {
             return bad("auth.leeway_secs", "must be at most 60");

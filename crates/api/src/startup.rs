@@ -62,6 +62,7 @@ impl Application {
             tokens,
             auth: Arc::new(settings.auth.clone()),
             rate_limit: Arc::new(settings.rate_limit.clone()),
+            sso: Arc::new(settings.sso.clone()),
         };
 
         let listener = TcpListener::bind(settings.server.bind)

@@ -7,7 +7,7 @@ use jewel_persistence::Database;
 
 use crate::auth::TokenKeys;
 use crate::cache::Cache;
-use crate::config::{AuthSettings, RateLimitSettings};
+use crate::config::{AuthSettings, RateLimitSettings, SsoSettings};
 
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -16,4 +16,5 @@ pub struct AppState {
     pub tokens: TokenKeys,
     pub auth: Arc<AuthSettings>,
     pub rate_limit: Arc<RateLimitSettings>,
+    pub sso: Arc<SsoSettings>,
 }

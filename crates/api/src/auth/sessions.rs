@@ -87,7 +87,7 @@ pub async fn login(
     start_family(state, db, user).await
 }
 
-async fn start_family(
+pub async fn start_family(
     state: &AppState,
     db: &impl ConnectionTrait,
     user: StaffUser,

@@ -70,6 +70,18 @@ pub struct TokenResponse {
     staff: StaffView,
 }
 
+impl TokenResponse {
+    /// The tokens as `key=value` pairs, for a redirect's URL fragment.
+    pub fn fragment_pairs(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("accessToken", self.access_token.clone()),
+            ("tokenType", self.token_type.to_owned()),
+            ("expiresIn", self.expires_in.to_string()),
+            ("refreshToken", self.refresh_token.clone()),
+        ]
+    }
+}
+
 impl From<sessions::Issued> for TokenResponse {
     fn from(issued: sessions::Issued) -> Self {
         Self {

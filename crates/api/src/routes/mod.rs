@@ -8,6 +8,7 @@ pub mod branches;
 pub mod health;
 pub mod jwks;
 pub mod oauth;
+pub mod sso;
 pub mod staff;
 
 use actix_web::HttpRequest;
@@ -29,7 +30,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(audit_events::configure)
         .configure(api_clients::configure)
         .configure(oauth::configure)
-        .configure(jwks::configure);
+        .configure(jwks::configure)
+        .configure(sso::configure);
 }
 
 /// `?limit=&cursor=` of every list.

@@ -16,3 +16,4 @@ mod health;
 mod limits;
 mod oauth;
 mod outages;
+mod sso;

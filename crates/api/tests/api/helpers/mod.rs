@@ -40,6 +40,30 @@ macro_rules! on_mariadb_only {
     )+};
 }
 
+/// Like [`on_both_backends`], for tests that also need oauth2-mock-server
+/// (Node and `npm ci --prefix tools`, enabled by `TEST_SSO=1` at build time).
+#[macro_export]
+macro_rules! on_both_backends_with_sso {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[cfg_attr(not(sso_tests), ignore = "skipped: TEST_SSO was not set when the tests were built")]
+            async fn sqlite() {
+                super::$name($crate::helpers::Backend::Sqlite).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[cfg_attr(
+                not(all(sso_tests, mariadb_tests)),
+                ignore = "skipped: TEST_SSO, TEST_MYSQL_URL or TEST_REDIS_URL was not set when the tests were built"
+            )]
+            async fn mariadb() {
+                super::$name($crate::helpers::Backend::Mariadb).await
+            }
+        }
+    )+};
+}
+
 /// The MariaDB + Redis variant of a test: reported as ignored ("skipped")
 /// when the services were not configured at build time.
 #[macro_export]
