@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261121_000001_create_branches;
 mod m20261121_000002_create_identity;
 mod m20261121_000003_create_api_clients;
+mod m20261121_000004_create_customers;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000001_create_branches::Migration),
             Box::new(m20261121_000002_create_identity::Migration),
             Box::new(m20261121_000003_create_api_clients::Migration),
+            Box::new(m20261121_000004_create_customers::Migration),
         ]
     }
 }

@@ -19,6 +19,12 @@ pub enum Actor {
     Cli,
 }
 
+impl<R> From<&crate::auth::caller::Authorized<R>> for Actor {
+    fn from(caller: &crate::auth::caller::Authorized<R>) -> Self {
+        Actor::from(&**caller)
+    }
+}
+
 impl From<&Caller> for Actor {
     fn from(caller: &Caller) -> Self {
         match caller.role() {

@@ -44,10 +44,19 @@ impl Role {
                 StaffWrite,
                 AuditRead,
                 ApiClientsWrite,
+                CustomersRead,
+                CustomersWrite,
             ],
-            Role::Manager => &[BranchesRead, StaffRead, StaffWrite, AuditRead],
-            Role::Sales => &[BranchesRead],
-            Role::Accountant => &[BranchesRead, AuditRead],
+            Role::Manager => &[
+                BranchesRead,
+                StaffRead,
+                StaffWrite,
+                AuditRead,
+                CustomersRead,
+                CustomersWrite,
+            ],
+            Role::Sales => &[BranchesRead, CustomersRead, CustomersWrite],
+            Role::Accountant => &[BranchesRead, AuditRead, CustomersRead],
         }
     }
 
@@ -86,6 +95,10 @@ pub enum Permission {
     AuditRead,
     #[serde(rename = "api-clients:write")]
     ApiClientsWrite,
+    #[serde(rename = "customers:read")]
+    CustomersRead,
+    #[serde(rename = "customers:write")]
+    CustomersWrite,
 }
 
 impl Permission {
@@ -97,13 +110,19 @@ impl Permission {
             Permission::StaffWrite => "staff:write",
             Permission::AuditRead => "audit:read",
             Permission::ApiClientsWrite => "api-clients:write",
+            Permission::CustomersRead => "customers:read",
+            Permission::CustomersWrite => "customers:write",
         }
     }
 
     /// The permissions an integrator's API client may be granted as scopes:
     /// reading and writing business records, never managing people or keys.
-    pub const CLIENT_SCOPES: [Permission; 2] =
-        [Permission::BranchesRead, Permission::BranchesWrite];
+    pub const CLIENT_SCOPES: [Permission; 4] = [
+        Permission::BranchesRead,
+        Permission::BranchesWrite,
+        Permission::CustomersRead,
+        Permission::CustomersWrite,
+    ];
 
     /// The scope named `text`, if an API client may hold it.
     pub fn client_scope(text: &str) -> Option<Self> {

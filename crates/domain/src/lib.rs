@@ -4,6 +4,7 @@
 pub mod access;
 pub mod branch;
 pub mod contact;
+pub mod customer;
 pub mod page;
 pub mod validation;
 

@@ -28,7 +28,11 @@ pub struct Caller {
 #[derive(Debug, Clone)]
 pub enum Principal {
     Staff(Role),
-    Client { scopes: Vec<Permission> },
+    Client {
+        scopes: Vec<Permission>,
+    },
+    /// A customer using self-service: only their own records, under `/api/v1/me`.
+    Customer,
 }
 
 impl Caller {
@@ -37,6 +41,7 @@ impl Caller {
         let granted = match &self.principal {
             Principal::Staff(role) => role.can(permission),
             Principal::Client { scopes } => scopes.contains(&permission),
+            Principal::Customer => false,
         };
         if granted {
             Ok(())
@@ -51,15 +56,28 @@ impl Caller {
     pub fn role(&self) -> Option<Role> {
         match self.principal {
             Principal::Staff(role) => Some(role),
-            Principal::Client { .. } => None,
+            Principal::Client { .. } | Principal::Customer => None,
         }
     }
 
-    /// The staff member's login session, or 403 for an API client.
+    /// The calling customer's id, or 403 for staff and API clients.
+    pub fn customer(&self) -> Result<uuid::Uuid, ApiError> {
+        match self.principal {
+            Principal::Customer => Ok(self.id),
+            _ => Err(ApiError::Forbidden {
+                permission: "a customer login",
+            }),
+        }
+    }
+
+    /// The staff member's login session, or 403 for anyone else.
     pub fn staff_session(&self) -> Result<uuid::Uuid, ApiError> {
-        self.session.ok_or(ApiError::Forbidden {
-            permission: "a staff login",
-        })
+        match (&self.principal, self.session) {
+            (Principal::Staff(_), Some(session)) => Ok(session),
+            _ => Err(ApiError::Forbidden {
+                permission: "a staff login",
+            }),
+        }
     }
 
     /// The branches the caller is limited to; `None` for all of them.
@@ -67,6 +85,7 @@ impl Caller {
         let all = match &self.principal {
             Principal::Staff(role) => role.sees_all_branches(),
             Principal::Client { .. } => self.branches.is_empty(),
+            Principal::Customer => false,
         };
         (!all).then_some(self.branches.as_slice())
     }
@@ -88,6 +107,10 @@ pub fn revoked_staff_key(staff: uuid::Uuid) -> String {
 
 pub fn revoked_client_key(client: uuid::Uuid) -> String {
     format!("revoked:client:{client}")
+}
+
+pub fn revoked_customer_key(customer: uuid::Uuid) -> String {
+    format!("revoked:customer:{customer}")
 }
 
 fn refused() -> ApiError {
@@ -154,18 +177,9 @@ pub async fn authenticate(
         .map(|b| uuid::Uuid::parse_str(b))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|_| refused())?;
-    let (principal, session, revoked_key) = match claims.kind.as_str() {
-        "staff" => {
-            let role = claims
-                .role
-                .as_deref()
-                .and_then(Role::parse)
-                .ok_or_else(refused)?;
-            let session = claims
-                .sid
-                .as_deref()
-                .and_then(|sid| uuid::Uuid::parse_str(sid).ok())
-                .ok_or_else(refused)?;
+    let session = match claims.sid.as_deref() {
+        Some(sid) => {
+            let session = uuid::Uuid::parse_str(sid).map_err(|_| refused())?;
             // Logout marks the session revoked in the cache until its
             // tokens would have expired anyway.
             if state
@@ -176,8 +190,20 @@ pub async fn authenticate(
             {
                 return Err(refused());
             }
-            (Principal::Staff(role), Some(session), revoked_staff_key(id))
+            Some(session)
         }
+        None => None,
+    };
+    let (principal, revoked_key) = match claims.kind.as_str() {
+        "staff" if session.is_some() => {
+            let role = claims
+                .role
+                .as_deref()
+                .and_then(Role::parse)
+                .ok_or_else(refused)?;
+            (Principal::Staff(role), revoked_staff_key(id))
+        }
+        "customer" if session.is_some() => (Principal::Customer, revoked_customer_key(id)),
         "client" => {
             let scopes = claims
                 .scope
@@ -186,7 +212,7 @@ pub async fn authenticate(
                 .split_whitespace()
                 .map(|s| Permission::client_scope(s).ok_or_else(refused))
                 .collect::<Result<Vec<_>, _>>()?;
-            (Principal::Client { scopes }, None, revoked_client_key(id))
+            (Principal::Client { scopes }, revoked_client_key(id))
         }
         _ => return Err(refused()),
     };
@@ -208,4 +234,90 @@ pub async fn authenticate(
         session,
         rate_limit: claims.rl,
     })
+}
+
+/// A permission an operation needs, as a type, so that the handler's
+/// signature says it and the check runs before the body is read.
+pub trait Requirement {
+    const PERMISSION: Permission;
+}
+
+/// Marker types for [`Authorized`], one per permission.
+pub mod needs {
+    use super::{Permission, Requirement};
+
+    macro_rules! requirements {
+        ($($name:ident),+ $(,)?) => {$(
+            #[derive(Debug, Clone, Copy)]
+            pub struct $name;
+
+            impl Requirement for $name {
+                const PERMISSION: Permission = Permission::$name;
+            }
+        )+};
+    }
+
+    requirements!(
+        BranchesRead,
+        BranchesWrite,
+        StaffRead,
+        StaffWrite,
+        AuditRead,
+        ApiClientsWrite,
+        CustomersRead,
+        CustomersWrite,
+    );
+}
+
+/// A caller holding the permission `R` (401 without a token, 403 without the permission).
+#[derive(Debug, Clone)]
+pub struct Authorized<R> {
+    caller: Caller,
+    requirement: std::marker::PhantomData<R>,
+}
+
+impl<R> std::ops::Deref for Authorized<R> {
+    type Target = Caller;
+
+    fn deref(&self) -> &Caller {
+        &self.caller
+    }
+}
+
+impl<R: Requirement + 'static> FromRequest for Authorized<R> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let caller = Caller::from_request(req, payload);
+        Box::pin(async move {
+            let caller = caller.await?;
+            caller.require(R::PERMISSION)?;
+            Ok(Self {
+                caller,
+                requirement: std::marker::PhantomData,
+            })
+        })
+    }
+}
+
+/// A staff member in a login session (403 for API clients and customers).
+#[derive(Debug, Clone)]
+pub struct StaffLogin {
+    pub caller: Caller,
+    pub session: uuid::Uuid,
+}
+
+impl FromRequest for StaffLogin {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let caller = Caller::from_request(req, payload);
+        Box::pin(async move {
+            let caller = caller.await?;
+            let session = caller.staff_session()?;
+            Ok(Self { caller, session })
+        })
+    }
 }

@@ -1,4 +1,5 @@
-//! Logging in, rotating refresh tokens and logging out.
+//! Logging in, rotating refresh tokens and logging out, for staff and for
+//! customers alike.
 //!
 //! Each login starts a session family. A refresh token works once: using it
 //! marks it used (a conditional update, so of two racing requests exactly
@@ -9,7 +10,9 @@ use std::time::Duration;
 
 use chrono::Utc;
 use jewel_domain::access::StaffUser;
-use jewel_domain::contact::Email;
+use jewel_domain::contact::{Email, Phone};
+use jewel_domain::customer::Customer;
+use jewel_persistence::repos::customers::Customers;
 use jewel_persistence::repos::sessions::{NewSession, Sessions};
 use jewel_persistence::repos::staff::Staff;
 use jewel_persistence::{ConnectionTrait, TransactionTrait};
@@ -20,6 +23,30 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 pub const STAFF: &str = "staff";
+pub const CUSTOMER: &str = "customer";
+
+/// Who a session belongs to.
+#[derive(Debug, Clone)]
+pub enum Subject {
+    Staff(StaffUser),
+    Customer(Customer),
+}
+
+impl Subject {
+    fn kind(&self) -> &'static str {
+        match self {
+            Subject::Staff(_) => STAFF,
+            Subject::Customer(_) => CUSTOMER,
+        }
+    }
+
+    fn id(&self) -> uuid::Uuid {
+        match self {
+            Subject::Staff(user) => user.id,
+            Subject::Customer(customer) => customer.id,
+        }
+    }
+}
 
 /// What a successful login or refresh hands back.
 #[derive(Debug)]
@@ -28,12 +55,19 @@ pub struct Issued {
     pub expires_in: u64,
     pub refresh_token: String,
     pub refresh_expires_at: chrono::DateTime<Utc>,
-    pub user: StaffUser,
+    pub subject: Subject,
+}
+
+/// How a customer names themselves at login.
+#[derive(Debug, Clone)]
+pub enum CustomerLogin {
+    Mobile(Phone),
+    Email(Email),
 }
 
 fn invalid_credentials() -> ApiError {
     ApiError::Unauthorized {
-        detail: "the e-mail or password is wrong",
+        detail: "the login or password is wrong",
         invalid_token: false,
     }
 }
@@ -45,6 +79,50 @@ fn invalid_refresh_token() -> ApiError {
     }
 }
 
+/// Refuses a login while its account or its address has failed too often.
+struct Throttle<'a> {
+    state: &'a AppState,
+    account_key: String,
+    ip_key: Option<String>,
+    window: Duration,
+}
+
+impl<'a> Throttle<'a> {
+    async fn check(state: &'a AppState, account: &str, ip: Option<&str>) -> Result<Self, ApiError> {
+        let throttle = Self {
+            state,
+            account_key: format!("login-failures:account:{account}"),
+            ip_key: ip.map(|ip| format!("login-failures:ip:{ip}")),
+            window: Duration::from_secs(state.auth.login_window_secs),
+        };
+        let mut failures = state.cache.count(&throttle.account_key).await;
+        if let Some(ip_key) = &throttle.ip_key {
+            failures = failures.max(state.cache.count(ip_key).await);
+        }
+        if failures >= state.auth.login_max_failures {
+            return Err(ApiError::TooManyRequests {
+                retry_after_secs: throttle.window.as_secs(),
+            });
+        }
+        Ok(throttle)
+    }
+
+    async fn failed(&self) -> ApiError {
+        self.state
+            .cache
+            .increment(&self.account_key, self.window)
+            .await;
+        if let Some(ip_key) = &self.ip_key {
+            self.state.cache.increment(ip_key, self.window).await;
+        }
+        invalid_credentials()
+    }
+
+    async fn succeeded(&self) {
+        self.state.cache.delete(&self.account_key).await;
+    }
+}
+
 /// Logs a staff member in with e-mail and password.
 pub async fn login(
     state: &AppState,
@@ -52,55 +130,58 @@ pub async fn login(
     password: &str,
     ip: Option<&str>,
 ) -> Result<Issued, ApiError> {
-    let window = Duration::from_secs(state.auth.login_window_secs);
-    let account_key = format!("login-failures:account:{}", email.as_str());
-    let ip_key = ip.map(|ip| format!("login-failures:ip:{ip}"));
-    let limit = state.auth.login_max_failures;
-    let mut failures = state.cache.count(&account_key).await;
-    if let Some(ip_key) = &ip_key {
-        failures = failures.max(state.cache.count(ip_key).await);
-    }
-    if failures >= limit {
-        return Err(ApiError::TooManyRequests {
-            retry_after_secs: window.as_secs(),
-        });
-    }
-
+    let throttle = Throttle::check(state, email.as_str(), ip).await?;
     let db = state.database.connection();
     let credentials = Staff::credentials_by_email(db, email.as_str()).await?;
-    let matches = password::verify(
-        password,
-        credentials.as_ref().map(|c| c.password_hash.as_str()),
-    )
-    .await;
+    let stored = credentials.as_ref().map(|c| c.password_hash.as_str());
+    let matches = password::verify(password, stored).await;
     let user = match credentials {
         Some(credentials) if matches && credentials.user.active => credentials.user,
-        _ => {
-            state.cache.increment(&account_key, window).await;
-            if let Some(ip_key) = &ip_key {
-                state.cache.increment(ip_key, window).await;
-            }
-            return Err(invalid_credentials());
-        }
+        _ => return Err(throttle.failed().await),
     };
-    state.cache.delete(&account_key).await;
-    start_family(state, db, user).await
+    throttle.succeeded().await;
+    start_family(state, db, Subject::Staff(user)).await
 }
 
+/// Logs a customer in with their mobile number or e-mail and password.
+pub async fn customer_login(
+    state: &AppState,
+    login: &CustomerLogin,
+    password: &str,
+    ip: Option<&str>,
+) -> Result<Issued, ApiError> {
+    let (mobile, email) = match login {
+        CustomerLogin::Mobile(phone) => (Some(phone.as_str()), None),
+        CustomerLogin::Email(email) => (None, Some(email.as_str())),
+    };
+    let account = mobile.or(email).unwrap_or_default();
+    let throttle = Throttle::check(state, &format!("customer:{account}"), ip).await?;
+    let db = state.database.connection();
+    let credentials = Customers::credentials(db, mobile, email).await?;
+    let stored = credentials.as_ref().map(|c| c.password_hash.as_str());
+    let matches = password::verify(password, stored).await;
+    let customer = match credentials {
+        Some(credentials) if matches && credentials.active => credentials.customer,
+        _ => return Err(throttle.failed().await),
+    };
+    throttle.succeeded().await;
+    start_family(state, db, Subject::Customer(customer)).await
+}
+
+/// Starts a new login session for `subject`.
 pub async fn start_family(
     state: &AppState,
     db: &impl ConnectionTrait,
-    user: StaffUser,
+    subject: Subject,
 ) -> Result<Issued, ApiError> {
-    let family = uuid::Uuid::now_v7();
-    issue(state, db, family, user).await
+    issue(state, db, uuid::Uuid::now_v7(), subject).await
 }
 
 async fn issue(
     state: &AppState,
     db: &impl ConnectionTrait,
     family: uuid::Uuid,
-    user: StaffUser,
+    subject: Subject,
 ) -> Result<Issued, ApiError> {
     let refresh_token = tokens::new_refresh_token()?;
     let ttl =
@@ -110,20 +191,44 @@ async fn issue(
         db,
         &NewSession {
             family_id: family,
-            subject_kind: STAFF,
-            subject_id: user.id,
+            subject_kind: subject.kind(),
+            subject_id: subject.id(),
             token_hash: &tokens::refresh_token_hash(&refresh_token),
             expires_at: refresh_expires_at,
         },
     )
     .await?;
-    let access_token = state.tokens.issue_staff(&user, family)?;
+    let access_token = match &subject {
+        Subject::Staff(user) => state.tokens.issue_staff(user, family)?,
+        Subject::Customer(customer) => state.tokens.issue_customer(customer, family)?,
+    };
     Ok(Issued {
         access_token,
         expires_in: state.tokens.access_ttl().as_secs(),
         refresh_token,
         refresh_expires_at,
-        user,
+        subject,
+    })
+}
+
+/// Who a session's subject is now, if they may still log in.
+async fn current_subject(
+    db: &impl ConnectionTrait,
+    kind: &str,
+    id: uuid::Uuid,
+) -> Result<Option<Subject>, ApiError> {
+    Ok(match kind {
+        STAFF => Staff::get(db, id)
+            .await?
+            .filter(|user| user.active)
+            .map(Subject::Staff),
+        CUSTOMER => match Customers::get(db, id).await? {
+            Some(customer) if Customers::login_active(db, id).await? => {
+                Some(Subject::Customer(customer))
+            }
+            _ => None,
+        },
+        _ => None,
     })
 }
 
@@ -142,7 +247,7 @@ pub async fn refresh(state: &AppState, refresh_token: &str) -> Result<Issued, Ap
         revoke_family(state, session.family_id).await?;
         return Err(invalid_refresh_token());
     }
-    if session.expires_at <= Utc::now() || session.subject_kind != STAFF {
+    if session.expires_at <= Utc::now() {
         return Err(invalid_refresh_token());
     }
 
@@ -154,15 +259,14 @@ pub async fn refresh(state: &AppState, refresh_token: &str) -> Result<Issued, Ap
         transaction.rollback().await?;
         return Err(invalid_refresh_token());
     }
-    let user = match Staff::get(&transaction, session.subject_id).await? {
-        Some(user) if user.active => user,
-        _ => {
-            Sessions::revoke_family(&transaction, session.family_id).await?;
-            transaction.commit().await?;
-            return Err(invalid_refresh_token());
-        }
+    let Some(subject) =
+        current_subject(&transaction, &session.subject_kind, session.subject_id).await?
+    else {
+        Sessions::revoke_family(&transaction, session.family_id).await?;
+        transaction.commit().await?;
+        return Err(invalid_refresh_token());
     };
-    let issued = issue(state, &transaction, session.family_id, user).await?;
+    let issued = issue(state, &transaction, session.family_id, subject).await?;
     transaction.commit().await?;
     Ok(issued)
 }

@@ -23,7 +23,7 @@ pub const CONFIGURED_KID: &str = "jewel-hs256-config";
 pub struct AccessClaims {
     /// The staff member's or API client's id.
     pub sub: String,
-    /// `staff` or `client`.
+    /// `staff`, `customer` or `client`.
     pub kind: String,
     /// A staff member's role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -193,6 +193,29 @@ impl TokenKeys {
             role: Some(user.role.as_str().to_owned()),
             scope: None,
             branches: user.branch_ids.iter().map(ToString::to_string).collect(),
+            sid: Some(sid.to_string()),
+            rl: None,
+            jti: uuid::Uuid::now_v7().to_string(),
+            iss: self.issuer.clone(),
+            aud: self.audience.clone(),
+            iat: now,
+            exp: now + self.access_ttl.as_secs(),
+        })
+    }
+
+    /// Signs an access token for a customer in login session `sid`.
+    pub fn issue_customer(
+        &self,
+        customer: &jewel_domain::customer::Customer,
+        sid: uuid::Uuid,
+    ) -> anyhow::Result<String> {
+        let now = jsonwebtoken::get_current_timestamp();
+        self.sign(&AccessClaims {
+            sub: customer.id.to_string(),
+            kind: "customer".to_owned(),
+            role: None,
+            scope: None,
+            branches: Vec::new(),
             sid: Some(sid.to_string()),
             rl: None,
             jti: uuid::Uuid::now_v7().to_string(),

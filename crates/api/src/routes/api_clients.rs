@@ -14,7 +14,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{Paged, Pagination, collect, etag, if_match};
 use crate::auth::caller::revoked_client_key;
-use crate::auth::{Caller, tokens};
+use crate::auth::caller::{Authorized, needs};
+use crate::auth::tokens;
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json, Query};
 use crate::state::AppState;
@@ -62,6 +63,10 @@ pub enum ScopeName {
     BranchesRead,
     #[serde(rename = "branches:write")]
     BranchesWrite,
+    #[serde(rename = "customers:read")]
+    CustomersRead,
+    #[serde(rename = "customers:write")]
+    CustomersWrite,
 }
 
 impl From<ScopeName> for Permission {
@@ -69,6 +74,8 @@ impl From<ScopeName> for Permission {
         match scope {
             ScopeName::BranchesRead => Permission::BranchesRead,
             ScopeName::BranchesWrite => Permission::BranchesWrite,
+            ScopeName::CustomersRead => Permission::CustomersRead,
+            ScopeName::CustomersWrite => Permission::CustomersWrite,
         }
     }
 }
@@ -81,6 +88,8 @@ impl From<ApiClient> for ApiClientView {
             .filter_map(|p| match p {
                 Permission::BranchesRead => Some(ScopeName::BranchesRead),
                 Permission::BranchesWrite => Some(ScopeName::BranchesWrite),
+                Permission::CustomersRead => Some(ScopeName::CustomersRead),
+                Permission::CustomersWrite => Some(ScopeName::CustomersWrite),
                 _ => None,
             })
             .collect();
@@ -145,10 +154,9 @@ pub struct RegisteredApiClient {
 #[post("/api/v1/api-clients")]
 pub async fn create_api_client(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: Authorized<needs::ApiClientsWrite>,
     Json(body): Json<NewApiClientRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ApiClientsWrite)?;
     let mut errors: Vec<FieldError> = Vec::new();
     let name = collect(&mut errors, PersonName::parse("name", &body.name));
     if body.scopes.is_empty() {
@@ -226,10 +234,9 @@ pub async fn create_api_client(
 #[get("/api/v1/api-clients")]
 pub async fn list_api_clients(
     state: web::Data<AppState>,
-    caller: Caller,
+    _caller: Authorized<needs::ApiClientsWrite>,
     Query(pagination): Query<Pagination>,
 ) -> Result<web::Json<Paged<ApiClientView>>, ApiError> {
-    caller.require(Permission::ApiClientsWrite)?;
     let page = ApiClients::list(state.database.connection(), pagination.page()?).await?;
     Ok(web::Json(Paged::from_page(page, ApiClientView::from)))
 }
@@ -263,12 +270,11 @@ pub struct ApiClientChanges {
 #[patch("/api/v1/api-clients/{id}")]
 pub async fn update_api_client(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: Authorized<needs::ApiClientsWrite>,
     req: HttpRequest,
     id: web::Path<uuid::Uuid>,
     Json(body): Json<ApiClientChanges>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ApiClientsWrite)?;
     let expected_version = if_match(&req)?;
     let db = state.database.connection();
     let before = ApiClients::get(db, id.into_inner())
@@ -317,4 +323,30 @@ pub async fn update_api_client(
     Ok(HttpResponse::Ok()
         .insert_header(("ETag", etag(after.version)))
         .json(after))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_documented_scope_is_one_a_client_may_hold() {
+        for scope in [
+            ScopeName::BranchesRead,
+            ScopeName::BranchesWrite,
+            ScopeName::CustomersRead,
+            ScopeName::CustomersWrite,
+        ] {
+            let permission = Permission::from(scope);
+            assert_eq!(
+                Permission::client_scope(permission.as_str()),
+                Some(permission)
+            );
+        }
+        assert_eq!(
+            Permission::CLIENT_SCOPES.len(),
+            4,
+            "a new client scope needs a ScopeName"
+        );
+    }
 }

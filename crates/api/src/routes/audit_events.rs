@@ -2,14 +2,13 @@
 
 use actix_web::{get, web};
 use chrono::{DateTime, Utc};
-use jewel_domain::Permission;
 use jewel_persistence::repos::audit::{AuditEvent, AuditFilter, AuditTrail};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{Paged, Pagination};
-use crate::auth::Caller;
+use crate::auth::caller::{Authorized, needs};
 use crate::error::ApiError;
 use crate::extract::Query;
 use crate::state::AppState;
@@ -108,10 +107,9 @@ pub struct AuditQuery {
 #[get("/api/v1/audit-events")]
 pub async fn list_audit_events(
     state: web::Data<AppState>,
-    caller: Caller,
+    _caller: Authorized<needs::AuditRead>,
     Query(query): Query<AuditQuery>,
 ) -> Result<web::Json<Paged<AuditEventView>>, ApiError> {
-    caller.require(Permission::AuditRead)?;
     let filter = AuditFilter {
         entity_type: query.entity_type,
         entity_id: query.entity_id,

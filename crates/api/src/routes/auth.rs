@@ -9,14 +9,17 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::customers::CustomerView;
 use super::staff::StaffView;
-use crate::auth::{Caller, password, sessions};
+use crate::auth::caller::StaffLogin;
+use crate::auth::{password, sessions};
 use crate::error::{ApiError, Problem};
 use crate::extract::Json;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(login)
+        .service(customer_login)
         .service(refresh)
         .service(logout)
         .service(logout_everywhere)
@@ -67,7 +70,12 @@ pub struct TokenResponse {
     #[schema(max_length = 64, pattern = "^[A-Za-z0-9_-]{43}$")]
     refresh_token: String,
     refresh_expires_at: DateTime<Utc>,
-    staff: StaffView,
+    /// Who logged in, for a staff login.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    staff: Option<StaffView>,
+    /// Who logged in, for a customer login.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    customer: Option<CustomerView>,
 }
 
 impl TokenResponse {
@@ -90,7 +98,14 @@ impl From<sessions::Issued> for TokenResponse {
             expires_in: issued.expires_in,
             refresh_token: issued.refresh_token,
             refresh_expires_at: issued.refresh_expires_at,
-            staff: StaffView::from(issued.user),
+            staff: match &issued.subject {
+                sessions::Subject::Staff(user) => Some(StaffView::from(user.clone())),
+                sessions::Subject::Customer(_) => None,
+            },
+            customer: match issued.subject {
+                sessions::Subject::Customer(customer) => Some(CustomerView::from(customer)),
+                sessions::Subject::Staff(_) => None,
+            },
         }
     }
 }
@@ -121,6 +136,51 @@ pub async fn login(
     let email = Email::parse("email", &body.email)?;
     let ip = req.peer_addr().map(|a| a.ip().to_string());
     let issued = sessions::login(&state, &email, &body.password, ip.as_deref()).await?;
+    Ok(web::Json(issued.into()))
+}
+
+/// A customer's mobile number or e-mail, and password.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"login": "98765 43210", "password": "my jewellery passbook"}))]
+pub struct CustomerLoginBody {
+    /// A mobile number (any common spelling) or an e-mail address.
+    #[schema(max_length = 254)]
+    login: String,
+    #[schema(max_length = 128, format = Password)]
+    password: String,
+}
+
+/// Log in as a customer, with mobile number or e-mail and password.
+///
+/// For the customer app: the tokens reach only `/api/v1/me`. Staff give a
+/// customer a login with `PUT /api/v1/customers/{id}/login`. Throttled like
+/// staff logins.
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "customerLogin",
+    security(()),
+    request_body = CustomerLoginBody,
+    responses(
+        (status = 200, description = "Logged in; `customer` says who.", body = TokenResponse),
+        (status = 401, description = "Wrong login or password.", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed logins; see `Retry-After`.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/api/v1/auth/customer-login")]
+pub async fn customer_login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Json(body): Json<CustomerLoginBody>,
+) -> Result<web::Json<TokenResponse>, ApiError> {
+    let identifier = if body.login.contains('@') {
+        sessions::CustomerLogin::Email(Email::parse("login", &body.login)?)
+    } else {
+        sessions::CustomerLogin::Mobile(jewel_domain::contact::Phone::parse("login", &body.login)?)
+    };
+    let ip = req.peer_addr().map(|a| a.ip().to_string());
+    let issued =
+        sessions::customer_login(&state, &identifier, &body.password, ip.as_deref()).await?;
     Ok(web::Json(issued.into()))
 }
 
@@ -168,8 +228,11 @@ pub async fn refresh(
     responses((status = 204, description = "Logged out."))
 )]
 #[post("/api/v1/auth/logout")]
-pub async fn logout(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
-    sessions::revoke_family(&state, caller.staff_session()?).await?;
+pub async fn logout(
+    state: web::Data<AppState>,
+    staff: StaffLogin,
+) -> Result<HttpResponse, ApiError> {
+    sessions::revoke_family(&state, staff.session).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -183,10 +246,9 @@ pub async fn logout(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
 #[post("/api/v1/auth/logout-everywhere")]
 pub async fn logout_everywhere(
     state: web::Data<AppState>,
-    caller: Caller,
+    staff: StaffLogin,
 ) -> Result<HttpResponse, ApiError> {
-    caller.staff_session()?;
-    sessions::revoke_staff(&state, state.database.connection(), caller.id).await?;
+    sessions::revoke_staff(&state, state.database.connection(), staff.caller.id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -218,10 +280,10 @@ pub struct ChangePasswordRequest {
 #[post("/api/v1/auth/password")]
 pub async fn change_password(
     state: web::Data<AppState>,
-    caller: Caller,
+    staff: StaffLogin,
     Json(body): Json<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.staff_session()?;
+    let caller = &staff.caller;
     let new_password = Password::parse("newPassword", &body.new_password)?;
     let db = state.database.connection();
     let stored = Staff::password_hash(db, caller.id).await?;
@@ -236,7 +298,7 @@ pub async fn change_password(
     Staff::set_password_hash(&transaction, caller.id, &hash).await?;
     crate::audit::record::<()>(
         &transaction,
-        &caller,
+        caller,
         "change_password",
         "staff",
         caller.id,

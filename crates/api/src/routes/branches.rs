@@ -2,12 +2,12 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
+use jewel_domain::Invalid;
 use jewel_domain::branch::{
     Branch, BranchCode, BranchPatch, Gstin, NewBranch, StateCode, TimeZoneName, check_gstin_state,
     parse_address,
 };
 use jewel_domain::contact::PersonName;
-use jewel_domain::{Invalid, Permission};
 use jewel_persistence::TransactionTrait;
 use jewel_persistence::repos::branches::{BranchFilter, Branches};
 use serde::{Deserialize, Serialize};
@@ -16,6 +16,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{Paged, Pagination, collect, etag, if_match};
 use crate::auth::Caller;
+use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json, Query};
 use crate::state::AppState;
@@ -162,10 +163,9 @@ impl TryFrom<NewBranchRequest> for NewBranch {
 #[post("/api/v1/branches")]
 pub async fn create_branch(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: Authorized<needs::BranchesWrite>,
     Json(body): Json<NewBranchRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::BranchesWrite)?;
     let new = NewBranch::try_from(body)?;
     let transaction = state.database.connection().begin().await?;
     let view = BranchView::from(Branches::create(&transaction, &new).await?);
@@ -197,10 +197,9 @@ pub async fn create_branch(
 #[get("/api/v1/branches")]
 pub async fn list_branches(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: Authorized<needs::BranchesRead>,
     Query(pagination): Query<Pagination>,
 ) -> Result<web::Json<Paged<BranchView>>, ApiError> {
-    caller.require(Permission::BranchesRead)?;
     let filter = BranchFilter {
         only: caller.branch_scope().map(<[_]>::to_vec),
     };
@@ -226,10 +225,9 @@ async fn visible(state: &AppState, caller: &Caller, id: uuid::Uuid) -> Result<Br
 #[get("/api/v1/branches/{id}")]
 pub async fn get_branch(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: Authorized<needs::BranchesRead>,
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::BranchesRead)?;
     let view = BranchView::from(visible(&state, &caller, id.into_inner()).await?);
     Ok(HttpResponse::Ok()
         .insert_header(("ETag", etag(view.version)))
@@ -272,12 +270,11 @@ pub struct BranchChanges {
 #[patch("/api/v1/branches/{id}")]
 pub async fn update_branch(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: Authorized<needs::BranchesWrite>,
     req: HttpRequest,
     id: web::Path<uuid::Uuid>,
     Json(body): Json<BranchChanges>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::BranchesWrite)?;
     let expected_version = if_match(&req)?;
     let before = visible(&state, &caller, id.into_inner()).await?;
     let mut errors = Vec::new();

@@ -5,8 +5,10 @@ pub mod api_clients;
 pub mod audit_events;
 pub mod auth;
 pub mod branches;
+pub mod customers;
 pub mod health;
 pub mod jwks;
+pub mod me;
 pub mod oauth;
 pub mod sso;
 pub mod staff;
@@ -31,7 +33,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(api_clients::configure)
         .configure(oauth::configure)
         .configure(jwks::configure)
-        .configure(sso::configure);
+        .configure(sso::configure)
+        .configure(customers::configure)
+        .configure(me::configure);
 }
 
 /// `?limit=&cursor=` of every list.

@@ -234,7 +234,9 @@ pub async fn callback(
         Some(credentials) if credentials.user.active => credentials.user,
         _ => return Err(no_account()),
     };
-    let issued = TokenResponse::from(sessions::start_family(&state, db, user).await?);
+    let issued = TokenResponse::from(
+        sessions::start_family(&state, db, sessions::Subject::Staff(user)).await?,
+    );
     match &settings.spa_redirect_url {
         None => Ok(HttpResponse::Ok()
             .insert_header((header::CACHE_CONTROL, "no-store"))

@@ -13,6 +13,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{Paged, Pagination, collect, etag, if_match};
+use crate::auth::caller::{Authorized, needs};
 use crate::auth::{Caller, password, sessions};
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json, Query};
@@ -168,10 +169,9 @@ fn check_assignment(caller: &Caller, role: Role, branches: &[uuid::Uuid]) -> Res
 #[post("/api/v1/staff")]
 pub async fn create_staff(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: Authorized<needs::StaffWrite>,
     Json(body): Json<NewStaffRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::StaffWrite)?;
     let role = Role::from(body.role);
     let mut errors = Vec::new();
     let name = collect(&mut errors, PersonName::parse("name", &body.name));
@@ -244,10 +244,9 @@ pub async fn create_staff(
 #[get("/api/v1/staff")]
 pub async fn list_staff(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: Authorized<needs::StaffRead>,
     Query(pagination): Query<Pagination>,
 ) -> Result<web::Json<Paged<StaffView>>, ApiError> {
-    caller.require(Permission::StaffRead)?;
     let filter = StaffFilter {
         in_branches: caller.branch_scope().map(<[_]>::to_vec),
     };
@@ -340,12 +339,11 @@ pub struct StaffChanges {
 #[patch("/api/v1/staff/{id}")]
 pub async fn update_staff(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: Authorized<needs::StaffWrite>,
     req: HttpRequest,
     id: web::Path<uuid::Uuid>,
     Json(body): Json<StaffChanges>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::StaffWrite)?;
     let expected_version = if_match(&req)?;
     let before = visible(&state, &caller, id.into_inner()).await?;
     if !caller.role().is_some_and(|r| r.may_assign(before.role)) {

@@ -489,6 +489,7 @@ async fn every_protected_operation_needs_a_token(backend: Backend) {
         "GET /.well-known/jwks.json",
         "GET /api/v1/auth/sso/start",
         "GET /api/v1/auth/sso/callback",
+        "POST /api/v1/auth/customer-login",
     ];
     let mut checked = 0;
     for (path, item) in document["paths"].as_object().expect("paths") {
@@ -520,4 +521,58 @@ async fn every_protected_operation_needs_a_token(backend: Backend) {
         }
     }
     assert!(checked >= 12, "walked {checked} protected operations");
+
+    // A customer's token reaches their own records and nothing of the staff's.
+    let owner = app.owner_token().await;
+    let customer: Value = app
+        .call(
+            Method::POST,
+            "/api/v1/customers",
+            Some(&owner),
+            Some(json!({"name": "Lakshmi", "mobile": "9876543210"})),
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let id = customer["id"].as_str().expect("id");
+    app.call(
+        Method::PUT,
+        &format!("/api/v1/customers/{id}/login"),
+        Some(&owner),
+        Some(json!({"password": "my jewellery passbook"})),
+    )
+    .await;
+    let tokens: Value = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/customer-login",
+            None,
+            Some(json!({"login": "9876543210", "password": "my jewellery passbook"})),
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let customer_token = tokens["accessToken"].as_str().expect("token").to_owned();
+    let customer_operations = ["GET /api/v1/me", "POST /api/v1/auth/refresh"];
+    for (path, item) in document["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("item") {
+            let name = format!("{} {path}", method.to_uppercase());
+            if public.contains(&name.as_str()) || customer_operations.contains(&name.as_str()) {
+                continue;
+            }
+            let concrete = path.replace("{id}", id);
+            let method = Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
+            let body = operation.get("requestBody").map(|_| json!({}));
+            let status = app
+                .call(method, &concrete, Some(&customer_token), body)
+                .await
+                .status();
+            assert!(
+                status == 403 || status == 404,
+                "{name} with a customer's token: {status}"
+            );
+        }
+    }
 }

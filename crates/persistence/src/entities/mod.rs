@@ -4,6 +4,8 @@
 pub mod api_clients;
 pub mod audit_events;
 pub mod branches;
+pub mod customer_logins;
+pub mod customers;
 pub mod sessions;
 pub mod signing_keys;
 pub mod staff_branches;

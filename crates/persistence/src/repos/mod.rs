@@ -4,6 +4,7 @@
 pub mod api_clients;
 pub mod audit;
 pub mod branches;
+pub mod customers;
 pub mod sessions;
 pub mod signing_keys;
 pub mod staff;
