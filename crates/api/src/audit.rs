@@ -15,6 +15,7 @@ use crate::request_context::RequestContext;
 pub enum Actor {
     Staff(uuid::Uuid),
     Client(uuid::Uuid),
+    Customer(uuid::Uuid),
     /// The command line (`jewel-crm create-owner`).
     Cli,
 }
@@ -27,9 +28,10 @@ impl<R> From<&crate::auth::caller::Authorized<R>> for Actor {
 
 impl From<&Caller> for Actor {
     fn from(caller: &Caller) -> Self {
-        match caller.role() {
-            Some(_) => Actor::Staff(caller.id),
-            None => Actor::Client(caller.id),
+        match caller.principal {
+            crate::auth::caller::Principal::Staff(_) => Actor::Staff(caller.id),
+            crate::auth::caller::Principal::Client { .. } => Actor::Client(caller.id),
+            crate::auth::caller::Principal::Customer => Actor::Customer(caller.id),
         }
     }
 }
@@ -49,6 +51,7 @@ pub async fn record<T: Serialize>(
     let (actor_kind, actor_id) = match actor.into() {
         Actor::Staff(id) => ("staff", id.to_string()),
         Actor::Client(id) => ("client", id.to_string()),
+        Actor::Customer(id) => ("customer", id.to_string()),
         Actor::Cli => ("cli", "jewel-crm".to_owned()),
     };
     let json = |value: Option<&T>| value.map(serde_json::to_value).transpose();

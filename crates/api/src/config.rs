@@ -138,6 +138,8 @@ pub struct AuthSettings {
     /// Failed logins allowed per account, and per IP address, per window.
     pub login_max_failures: u64,
     pub login_window_secs: u64,
+    /// Whether customers may sign themselves up (`POST /api/v1/auth/customer-register`).
+    pub customer_self_registration: bool,
 }
 
 impl Default for AuthSettings {
@@ -154,6 +156,7 @@ impl Default for AuthSettings {
             leeway_secs: 30,
             login_max_failures: 5,
             login_window_secs: 900,
+            customer_self_registration: false,
         }
     }
 }

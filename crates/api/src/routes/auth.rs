@@ -3,7 +3,9 @@
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use chrono::{DateTime, Utc};
 use jewel_domain::contact::{Email, Password};
+use jewel_domain::customer::NewCustomer;
 use jewel_persistence::TransactionTrait;
+use jewel_persistence::repos::customers::Customers;
 use jewel_persistence::repos::staff::Staff;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -20,6 +22,7 @@ use crate::state::AppState;
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(login)
         .service(customer_login)
+        .service(customer_register)
         .service(refresh)
         .service(logout)
         .service(logout_everywhere)
@@ -182,6 +185,92 @@ pub async fn customer_login(
     let issued =
         sessions::customer_login(&state, &identifier, &body.password, ip.as_deref()).await?;
     Ok(web::Json(issued.into()))
+}
+
+/// A customer signing themselves up.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"name": "Lakshmi Narayanan", "mobile": "98765 43210", "email": "lakshmi@example.com", "password": "my jewellery passbook"}))]
+pub struct CustomerRegistration {
+    #[schema(max_length = 120)]
+    name: String,
+    #[schema(max_length = 20, pattern = r"^\+?[0-9 ()-]{8,19}$")]
+    mobile: String,
+    #[schema(max_length = 254, format = "email")]
+    email: Option<String>,
+    #[schema(min_length = 10, max_length = 128, format = Password)]
+    password: String,
+}
+
+/// Sign up as a customer (when the business allows it) and log in.
+///
+/// Off unless `auth.customer_self_registration` is set (then 404). A mobile
+/// number that already belongs to a customer is 409: ask the store to give
+/// that customer a login instead.
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "customerRegister",
+    security(()),
+    request_body = CustomerRegistration,
+    responses(
+        (status = 201, description = "Signed up and logged in.", body = TokenResponse),
+        (status = 404, description = "Self-registration is off.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The mobile number belongs to a customer already.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/api/v1/auth/customer-register")]
+pub async fn customer_register(
+    state: web::Data<AppState>,
+    Json(body): Json<CustomerRegistration>,
+) -> Result<HttpResponse, ApiError> {
+    if !state.auth.customer_self_registration {
+        return Err(ApiError::Status {
+            status: actix_web::http::StatusCode::NOT_FOUND,
+            detail: "customers cannot sign themselves up here; ask the store".to_owned(),
+        });
+    }
+    let mut errors = Vec::new();
+    let new = super::collect(
+        &mut errors,
+        NewCustomer::try_from(super::customers::NewCustomerRequest {
+            name: body.name,
+            mobile: body.mobile,
+            email: body.email,
+            home_branch_id: None,
+        }),
+    );
+    let password_text = super::collect(&mut errors, Password::parse("password", &body.password));
+    let (Some(new), Some(password_text)) = (new, password_text) else {
+        return Err(jewel_domain::Invalid::from_errors(errors)
+            .unwrap_or_else(|| jewel_domain::Invalid::field("body", "invalid", "invalid"))
+            .into());
+    };
+    let hash = password::hash(&password_text).await?;
+    let db = state.database.connection();
+    let transaction = db.begin().await?;
+    let customer = match Customers::create(&transaction, &new).await {
+        Err(jewel_persistence::RepoError::Taken { field: "mobile" }) => {
+            transaction.rollback().await?;
+            return Err(super::customers::mobile_taken(db, &new, false).await);
+        }
+        other => other?,
+    };
+    Customers::set_login(&transaction, customer.id, &hash).await?;
+    let view = CustomerView::from(customer.clone());
+    crate::audit::record(
+        &transaction,
+        crate::audit::Actor::Customer(customer.id),
+        "create",
+        "customer",
+        customer.id,
+        None,
+        Some(&view),
+    )
+    .await?;
+    let issued =
+        sessions::start_family(&state, &transaction, sessions::Subject::Customer(customer)).await?;
+    transaction.commit().await?;
+    Ok(HttpResponse::Created().json(TokenResponse::from(issued)))
 }
 
 /// A refresh token to trade for a new pair.

@@ -73,13 +73,13 @@ impl From<Customer> for CustomerView {
 #[schema(example = json!({"name": "Lakshmi Narayanan", "mobile": "98765 43210", "email": "lakshmi@example.com"}))]
 pub struct NewCustomerRequest {
     #[schema(max_length = 120)]
-    name: String,
+    pub(crate) name: String,
     /// Any common spelling; a bare 10-digit Indian mobile gets +91.
     #[schema(max_length = 20, pattern = r"^\+?[0-9 ()-]{8,19}$")]
-    mobile: String,
+    pub(crate) mobile: String,
     #[schema(max_length = 254, format = "email")]
-    email: Option<String>,
-    home_branch_id: Option<uuid::Uuid>,
+    pub(crate) email: Option<String>,
+    pub(crate) home_branch_id: Option<uuid::Uuid>,
 }
 
 impl TryFrom<NewCustomerRequest> for NewCustomer {
@@ -164,6 +164,34 @@ pub async fn create_customer(
         .insert_header(("Location", format!("/api/v1/customers/{}", view.id)))
         .insert_header(("ETag", etag(view.version)))
         .json(view))
+}
+
+/// The 409 for a mobile that belongs to someone: staff learn who it is; a
+/// stranger signing up learns only that it is taken.
+pub(crate) async fn mobile_taken(
+    db: &impl jewel_persistence::ConnectionTrait,
+    new: &NewCustomer,
+    name_them: bool,
+) -> ApiError {
+    let existing = match name_them {
+        true => Customers::by_mobile(db, new.mobile.as_str())
+            .await
+            .ok()
+            .flatten(),
+        false => None,
+    };
+    let who = existing.map(|c| format!(": {}", c.id)).unwrap_or_default();
+    ApiError::Conflict {
+        detail: format!(
+            "a customer with mobile {} already exists{who}",
+            new.mobile.as_str()
+        ),
+        errors: vec![FieldError::new(
+            "mobile",
+            "taken",
+            format!("already belongs to a customer{who}"),
+        )],
+    }
 }
 
 /// Get one customer. Needs `customers:read`.

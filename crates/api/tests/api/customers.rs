@@ -10,6 +10,8 @@ on_both_backends!(
     one_customer_per_mobile,
     customers_log_in_and_see_only_themselves,
     a_client_with_customers_read_cannot_write,
+    customers_sign_up_only_when_allowed,
+    every_change_is_in_the_audit_trail,
 );
 
 async fn add_customer(app: &TestApp, token: &str, mobile: &str) -> reqwest::Response {
@@ -199,4 +201,173 @@ async fn a_client_with_customers_read_cannot_write(backend: Backend) {
     assert_eq!(read.status(), 200);
     let write = add_customer(&app, token, "9123456780").await;
     assert_eq!(write.status(), 403);
+}
+
+async fn customers_sign_up_only_when_allowed(backend: Backend) {
+    let closed = TestApp::spawn(backend).await;
+    let body =
+        json!({"name": "Lakshmi", "mobile": "98765 43210", "password": "my jewellery passbook"});
+    let refused = closed
+        .call(
+            Method::POST,
+            "/api/v1/auth/customer-register",
+            None,
+            Some(body.clone()),
+        )
+        .await;
+    assert_eq!(refused.status(), 404);
+
+    let open = TestApp::spawn_configured(backend, |settings| {
+        settings.auth.customer_self_registration = true;
+    })
+    .await;
+    let signed_up = open
+        .call(
+            Method::POST,
+            "/api/v1/auth/customer-register",
+            None,
+            Some(body.clone()),
+        )
+        .await;
+    assert_eq!(signed_up.status(), 201);
+    let tokens: Value = signed_up.json().await.expect("JSON");
+    let me: Value = open
+        .call(
+            Method::GET,
+            "/api/v1/me",
+            tokens["accessToken"].as_str(),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(me["mobile"], "+919876543210");
+
+    let again = open
+        .call(
+            Method::POST,
+            "/api/v1/auth/customer-register",
+            None,
+            Some(body),
+        )
+        .await;
+    assert_eq!(again.status(), 409);
+    let problem: Value = again.json().await.expect("JSON");
+    let id = me["id"].as_str().expect("id");
+    assert!(
+        !problem.to_string().contains(id),
+        "a stranger does not learn who has the number"
+    );
+}
+
+async fn every_change_is_in_the_audit_trail(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.owner_token().await;
+    let branch: Value = app
+        .call(Method::POST, "/api/v1/branches", Some(&owner), Some(json!({"code": "CHN1", "name": "T. Nagar", "address": "Chennai", "stateCode": "33"})))
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let branch_id = branch["id"].as_str().expect("id");
+    app.call(
+        Method::PATCH,
+        &format!("/api/v1/branches/{branch_id}"),
+        Some(&owner),
+        Some(json!({"name": "T. Nagar flagship"})),
+    )
+    .await;
+    let staff: Value = app
+        .call(Method::POST, "/api/v1/staff", Some(&owner), Some(json!({"name": "Ravi", "email": "ravi@example-jeweller.in", "role": "sales", "branchIds": [branch_id], "password": "first day passphrase"})))
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    app.call(
+        Method::PATCH,
+        &format!("/api/v1/staff/{}", staff["id"].as_str().expect("id")),
+        Some(&owner),
+        Some(json!({"role": "accountant"})),
+    )
+    .await;
+    let client: Value = app
+        .call(
+            Method::POST,
+            "/api/v1/api-clients",
+            Some(&owner),
+            Some(json!({"name": "Odoo", "scopes": ["customers:read"]})),
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    app.call(
+        Method::PATCH,
+        &format!(
+            "/api/v1/api-clients/{}",
+            client["client"]["id"].as_str().expect("id")
+        ),
+        Some(&owner),
+        Some(json!({"active": false})),
+    )
+    .await;
+    let customer: Value = add_customer(&app, &owner, "9876543210")
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    app.call(
+        Method::PUT,
+        &format!(
+            "/api/v1/customers/{}/login",
+            customer["id"].as_str().expect("id")
+        ),
+        Some(&owner),
+        Some(json!({"password": "my jewellery passbook"})),
+    )
+    .await;
+
+    let trail: Value = app
+        .call(
+            Method::GET,
+            "/api/v1/audit-events?limit=200",
+            Some(&owner),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let events = trail["items"].as_array().expect("items");
+    let find = |entity: &str, action: &str| {
+        events
+            .iter()
+            .find(|e| e["entityType"] == entity && e["action"] == action)
+            .unwrap_or_else(|| panic!("no {action} of {entity} in {trail}"))
+    };
+    for entity in ["branch", "staff", "api_client", "customer"] {
+        let created = find(entity, "create");
+        assert!(
+            created["before"].is_null() && created["after"].is_object(),
+            "{created}"
+        );
+    }
+    for entity in ["branch", "staff", "api_client"] {
+        let updated = find(entity, "update");
+        assert!(
+            updated["before"].is_object() && updated["after"].is_object(),
+            "{updated}"
+        );
+        assert_ne!(updated["before"], updated["after"]);
+    }
+    assert_eq!(find("staff", "update")["after"]["role"], "accountant");
+    assert_eq!(find("api_client", "update")["after"]["active"], false);
+    find("customer", "set_login");
+    let text = trail.to_string();
+    assert!(
+        !text.contains("first day passphrase")
+            && !text.contains("my jewellery passbook")
+            && !text.contains("$argon2")
+    );
 }
