@@ -71,3 +71,31 @@ pub(crate) fn uuid_of(text: &str) -> Result<uuid::Uuid, RepoError> {
     uuid::Uuid::parse_str(text)
         .map_err(|e| RepoError::Database(DbErr::Type(format!("stored id {text:?}: {e}"))))
 }
+
+/// Bumps `version` and `updated_at` on an update of one record and, when the
+/// caller read a version (`If-Match`), applies only if it is still that one.
+pub(crate) fn versioned<E: sea_orm::EntityTrait>(
+    update: sea_orm::UpdateMany<E>,
+    version: E::Column,
+    updated_at: E::Column,
+    expected: Option<i32>,
+) -> sea_orm::UpdateMany<E> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let update = update
+        .col_expr(version, Expr::col(version).add(1))
+        .col_expr(updated_at, Expr::value(chrono::Utc::now()));
+    match expected {
+        Some(expected) => update.filter(version.eq(expected)),
+        None => update,
+    }
+}
+
+/// Why a versioned update changed no row: someone changed it first, or it is gone.
+pub(crate) fn unchanged_because(still_exists: bool) -> RepoError {
+    if still_exists {
+        RepoError::StaleVersion
+    } else {
+        RepoError::NotFound
+    }
+}

@@ -155,21 +155,7 @@ impl TokenKeys {
     }
 
     fn sign_probe(&self) -> anyhow::Result<String> {
-        let now = jsonwebtoken::get_current_timestamp();
-        self.sign(&AccessClaims {
-            sub: "probe".to_owned(),
-            kind: "probe".to_owned(),
-            role: None,
-            scope: None,
-            branches: Vec::new(),
-            sid: None,
-            rl: None,
-            jti: "probe".to_owned(),
-            iss: self.issuer.clone(),
-            aud: self.audience.clone(),
-            iat: now,
-            exp: now + 60,
-        })
+        self.sign(&self.claims(uuid::Uuid::nil(), "probe"))
     }
 
     fn verify_signature(&self, token: &str) -> Result<AccessClaims, TokenError> {
@@ -180,26 +166,36 @@ impl TokenKeys {
         self.access_ttl
     }
 
-    /// Signs an access token for a staff member in login session `sid`.
-    pub fn issue_staff(
-        &self,
-        user: &jewel_domain::access::StaffUser,
-        sid: uuid::Uuid,
-    ) -> anyhow::Result<String> {
+    /// The claims every token carries, for `sub` of `kind`, issued now.
+    fn claims(&self, sub: uuid::Uuid, kind: &str) -> AccessClaims {
         let now = jsonwebtoken::get_current_timestamp();
-        self.sign(&AccessClaims {
-            sub: user.id.to_string(),
-            kind: "staff".to_owned(),
-            role: Some(user.role.as_str().to_owned()),
+        AccessClaims {
+            sub: sub.to_string(),
+            kind: kind.to_owned(),
+            role: None,
             scope: None,
-            branches: user.branch_ids.iter().map(ToString::to_string).collect(),
-            sid: Some(sid.to_string()),
+            branches: Vec::new(),
+            sid: None,
             rl: None,
             jti: uuid::Uuid::now_v7().to_string(),
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
             iat: now,
             exp: now + self.access_ttl.as_secs(),
+        }
+    }
+
+    /// Signs an access token for a staff member in login session `sid`.
+    pub fn issue_staff(
+        &self,
+        user: &jewel_domain::access::StaffUser,
+        sid: uuid::Uuid,
+    ) -> anyhow::Result<String> {
+        self.sign(&AccessClaims {
+            role: Some(user.role.as_str().to_owned()),
+            branches: user.branch_ids.iter().map(ToString::to_string).collect(),
+            sid: Some(sid.to_string()),
+            ..self.claims(user.id, "staff")
         })
     }
 
@@ -209,20 +205,9 @@ impl TokenKeys {
         customer: &jewel_domain::customer::Customer,
         sid: uuid::Uuid,
     ) -> anyhow::Result<String> {
-        let now = jsonwebtoken::get_current_timestamp();
         self.sign(&AccessClaims {
-            sub: customer.id.to_string(),
-            kind: "customer".to_owned(),
-            role: None,
-            scope: None,
-            branches: Vec::new(),
             sid: Some(sid.to_string()),
-            rl: None,
-            jti: uuid::Uuid::now_v7().to_string(),
-            iss: self.issuer.clone(),
-            aud: self.audience.clone(),
-            iat: now,
-            exp: now + self.access_ttl.as_secs(),
+            ..self.claims(customer.id, "customer")
         })
     }
 
@@ -232,11 +217,7 @@ impl TokenKeys {
         client: &jewel_domain::access::ApiClient,
         scopes: &[jewel_domain::Permission],
     ) -> anyhow::Result<String> {
-        let now = jsonwebtoken::get_current_timestamp();
         self.sign(&AccessClaims {
-            sub: client.id.to_string(),
-            kind: "client".to_owned(),
-            role: None,
             scope: Some(
                 scopes
                     .iter()
@@ -245,13 +226,8 @@ impl TokenKeys {
                     .join(" "),
             ),
             branches: client.branch_ids.iter().map(ToString::to_string).collect(),
-            sid: None,
             rl: client.rate_limit,
-            jti: uuid::Uuid::now_v7().to_string(),
-            iss: self.issuer.clone(),
-            aud: self.audience.clone(),
-            iat: now,
-            exp: now + self.access_ttl.as_secs(),
+            ..self.claims(client.id, "client")
         })
     }
 

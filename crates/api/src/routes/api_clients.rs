@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::{Paged, Pagination, collect, etag, if_match};
+use super::{Paged, Pagination, collect, etag, if_match, with_etag};
 use crate::auth::caller::revoked_client_key;
 use crate::auth::caller::{Authorized, needs};
 use crate::auth::tokens;
@@ -320,9 +320,7 @@ pub async fn update_api_client(
             )
             .await;
     }
-    Ok(HttpResponse::Ok()
-        .insert_header(("ETag", etag(after.version)))
-        .json(after))
+    Ok(with_etag(after.version, after))
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::{Paged, Pagination, collect, etag, if_match};
+use super::{Paged, Pagination, collect, created, if_match, with_etag};
 use crate::auth::Caller;
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
@@ -180,10 +180,11 @@ pub async fn create_branch(
     )
     .await?;
     transaction.commit().await?;
-    Ok(HttpResponse::Created()
-        .insert_header(("Location", format!("/api/v1/branches/{}", view.id)))
-        .insert_header(("ETag", etag(view.version)))
-        .json(view))
+    Ok(created(
+        format!("/api/v1/branches/{}", view.id),
+        view.version,
+        view,
+    ))
 }
 
 /// List branches: all for the owner, one's own for everyone else.
@@ -229,9 +230,7 @@ pub async fn get_branch(
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let view = BranchView::from(visible(&state, &caller, id.into_inner()).await?);
-    Ok(HttpResponse::Ok()
-        .insert_header(("ETag", etag(view.version)))
-        .json(view))
+    Ok(with_etag(view.version, view))
 }
 
 /// Changes to a branch; absent fields stay. `gstin: null` removes it.
@@ -334,7 +333,5 @@ pub async fn update_branch(
     )
     .await?;
     transaction.commit().await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("ETag", etag(after.version)))
-        .json(after))
+    Ok(with_etag(after.version, after))
 }

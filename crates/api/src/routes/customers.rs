@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::{collect, etag};
+use super::{collect, created, with_etag};
 use crate::auth::caller::{Authorized, needs};
 use crate::auth::password;
 use crate::error::{ApiError, Problem};
@@ -160,10 +160,11 @@ pub async fn create_customer(
     )
     .await?;
     transaction.commit().await?;
-    Ok(HttpResponse::Created()
-        .insert_header(("Location", format!("/api/v1/customers/{}", view.id)))
-        .insert_header(("ETag", etag(view.version)))
-        .json(view))
+    Ok(created(
+        format!("/api/v1/customers/{}", view.id),
+        view.version,
+        view,
+    ))
 }
 
 /// The 409 for a mobile that belongs to someone: staff learn who it is; a
@@ -212,9 +213,7 @@ pub async fn get_customer(
         .await?
         .ok_or(ApiError::NotFound)?;
     let view = CustomerView::from(customer);
-    Ok(HttpResponse::Ok()
-        .insert_header(("ETag", etag(view.version)))
-        .json(view))
+    Ok(with_etag(view.version, view))
 }
 
 /// A password for a customer's self-service login.

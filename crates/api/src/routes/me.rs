@@ -5,7 +5,7 @@ use jewel_persistence::repos::customers::Customers;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::customers::CustomerView;
-use super::etag;
+use super::with_etag;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -31,7 +31,5 @@ pub async fn get_me(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
         .await?
         .ok_or(ApiError::NotFound)?;
     let view = CustomerView::from(customer);
-    Ok(HttpResponse::Ok()
-        .insert_header(("ETag", etag(view.version)))
-        .json(view))
+    Ok(with_etag(view.version, view))
 }

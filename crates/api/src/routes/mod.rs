@@ -111,6 +111,21 @@ pub fn etag(version: i32) -> String {
     format!("\"{version}\"")
 }
 
+/// 201 for a new record: where it lives, its `ETag`, and the record.
+pub fn created(location: String, version: i32, body: impl Serialize) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Created()
+        .insert_header((header::LOCATION, location))
+        .insert_header((header::ETAG, etag(version)))
+        .json(body)
+}
+
+/// 200 with a record and its `ETag`.
+pub fn with_etag(version: i32, body: impl Serialize) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(version)))
+        .json(body)
+}
+
 /// The version an `If-Match` header names, if one was sent.
 pub fn if_match(req: &HttpRequest) -> Result<Option<i32>, ApiError> {
     let Some(value) = req.headers().get(header::IF_MATCH) else {

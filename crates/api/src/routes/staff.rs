@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::{Paged, Pagination, collect, etag, if_match};
+use super::{Paged, Pagination, collect, created, if_match, with_etag};
 use crate::auth::caller::{Authorized, needs};
 use crate::auth::{Caller, password, sessions};
 use crate::error::{ApiError, Problem};
@@ -225,10 +225,11 @@ pub async fn create_staff(
     )
     .await?;
     transaction.commit().await?;
-    Ok(HttpResponse::Created()
-        .insert_header(("Location", format!("/api/v1/staff/{}", view.id)))
-        .insert_header(("ETag", etag(view.version)))
-        .json(view))
+    Ok(created(
+        format!("/api/v1/staff/{}", view.id),
+        view.version,
+        view,
+    ))
 }
 
 /// List staff members.
@@ -294,9 +295,7 @@ pub async fn get_staff(
         caller.require(Permission::StaffRead)?;
     }
     let view = StaffView::from(visible(&state, &caller, id).await?);
-    Ok(HttpResponse::Ok()
-        .insert_header(("ETag", etag(view.version)))
-        .json(view))
+    Ok(with_etag(view.version, view))
 }
 
 /// Changes to a staff member; absent fields stay as they are.
@@ -417,7 +416,5 @@ pub async fn update_staff(
     )
     .await?;
     transaction.commit().await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("ETag", etag(after.version)))
-        .json(after))
+    Ok(with_etag(after.version, after))
 }

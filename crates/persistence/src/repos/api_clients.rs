@@ -1,14 +1,14 @@
 use chrono::Utc;
 use jewel_domain::access::{ApiClient, NewApiClient, Permission};
 use jewel_domain::{Page, PageRequest};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect,
 };
 
 use crate::entities::api_clients::{self, Column, Entity};
-use crate::error::{OnConstraint, RepoError, uuid_of};
+use crate::error::{OnConstraint, RepoError, unchanged_because, uuid_of, versioned};
 
 pub struct ApiClients;
 
@@ -120,24 +120,16 @@ impl ApiClients {
         expected_version: Option<i32>,
         patch: &ApiClientPatch,
     ) -> Result<ApiClient, RepoError> {
-        let mut update = Entity::update_many()
-            .col_expr(Column::Version, Expr::col(Column::Version).add(1))
-            .col_expr(Column::UpdatedAt, Expr::value(Utc::now()))
-            .filter(Column::Id.eq(id.to_string()));
+        let mut update = Entity::update_many().filter(Column::Id.eq(id.to_string()));
         if let Some(name) = &patch.name {
             update = update.col_expr(Column::Name, Expr::value(name.clone()));
         }
         if let Some(active) = patch.active {
             update = update.col_expr(Column::Active, Expr::value(active));
         }
-        if let Some(version) = expected_version {
-            update = update.filter(Column::Version.eq(version));
-        }
+        let update = versioned(update, Column::Version, Column::UpdatedAt, expected_version);
         if update.exec(db).await?.rows_affected == 0 {
-            return match Self::get(db, id).await? {
-                Some(_) => Err(RepoError::StaleVersion),
-                None => Err(RepoError::NotFound),
-            };
+            return Err(unchanged_because(Self::get(db, id).await?.is_some()));
         }
         Self::get(db, id).await?.ok_or(RepoError::NotFound)
     }

@@ -8,7 +8,7 @@ use sea_orm::{
 };
 
 use crate::entities::{staff_branches, staff_users};
-use crate::error::{OnConstraint, RepoError, uuid_of};
+use crate::error::{OnConstraint, RepoError, unchanged_because, uuid_of, versioned};
 
 pub struct Staff;
 
@@ -184,10 +184,7 @@ impl Staff {
         patch: &StaffPatch,
     ) -> Result<StaffUser, RepoError> {
         use staff_users::Column;
-        let mut update = staff_users::Entity::update_many()
-            .col_expr(Column::Version, Expr::col(Column::Version).add(1))
-            .col_expr(Column::UpdatedAt, Expr::value(Utc::now()))
-            .filter(Column::Id.eq(id.to_string()));
+        let mut update = staff_users::Entity::update_many().filter(Column::Id.eq(id.to_string()));
         if let Some(name) = &patch.name {
             update = update.col_expr(Column::Name, Expr::value(name.clone()));
         }
@@ -200,14 +197,9 @@ impl Staff {
         if let Some(active) = patch.active {
             update = update.col_expr(Column::Active, Expr::value(active));
         }
-        if let Some(version) = expected_version {
-            update = update.filter(Column::Version.eq(version));
-        }
+        let update = versioned(update, Column::Version, Column::UpdatedAt, expected_version);
         if update.exec(db).await?.rows_affected == 0 {
-            return match Self::get(db, id).await? {
-                Some(_) => Err(RepoError::StaleVersion),
-                None => Err(RepoError::NotFound),
-            };
+            return Err(unchanged_because(Self::get(db, id).await?.is_some()));
         }
         if let Some(branch_ids) = &patch.branch_ids {
             Self::set_branches(db, id, branch_ids).await?;
