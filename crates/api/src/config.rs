@@ -176,6 +176,11 @@ pub struct ServerSettings {
     pub shutdown_timeout_secs: u64,
     /// Origins allowed by CORS (`*` for any); empty means same-origin only.
     pub cors_allowed_origins: Vec<String>,
+    /// Behind a load balancer: the header it puts the client's address in
+    /// (`X-Forwarded-For`, `X-Real-IP`); its last entry, the one the balancer
+    /// added, is the client. Unset: the connection's peer address. Set it
+    /// only behind a proxy, or clients could choose their own address.
+    pub client_ip_header: Option<String>,
 }
 
 impl Default for ServerSettings {
@@ -187,6 +192,7 @@ impl Default for ServerSettings {
             request_timeout_secs: 30,
             shutdown_timeout_secs: 30,
             cors_allowed_origins: Vec::new(),
+            client_ip_header: None,
         }
     }
 }
@@ -357,6 +363,11 @@ impl Settings {
         }
         if self.server.body_limit_bytes < 1024 {
             return bad("server.body_limit_bytes", "must be at least 1024");
+        }
+        if let Some(header) = &self.server.client_ip_header
+            && actix_web::http::header::HeaderName::try_from(header.as_str()).is_err()
+        {
+            return bad("server.client_ip_header", "must be an HTTP header name");
         }
         if self.server.request_timeout_secs == 0 {
             return bad("server.request_timeout_secs", "must be at least 1");

@@ -15,6 +15,7 @@ use actix_web::{HttpMessage, ResponseError, web};
 
 use crate::auth::caller::{authenticate, authorization};
 use crate::error::ApiError;
+use crate::request_context::RequestContext;
 use crate::state::AppState;
 
 pub const LIMIT: HeaderName = HeaderName::from_static("ratelimit-limit");
@@ -87,7 +88,9 @@ pub async fn middleware(
 
 fn anonymous_key(req: &ServiceRequest) -> String {
     let ip = req
-        .peer_addr()
-        .map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string());
+        .extensions()
+        .get::<RequestContext>()
+        .and_then(|c| c.ip.clone())
+        .unwrap_or_else(|| "unknown".to_owned());
     format!("ip:{ip}")
 }

@@ -36,7 +36,7 @@ impl RequestContext {
         CURRENT.try_with(Clone::clone).ok()
     }
 
-    fn of(req: &ServiceRequest) -> Self {
+    fn of(req: &ServiceRequest, client_ip_header: Option<&HeaderName>) -> Self {
         let id = req
             .headers()
             .get(&REQUEST_ID)
@@ -47,10 +47,27 @@ impl RequestContext {
         Self {
             id,
             path: req.path().to_owned(),
-            ip: req.peer_addr().map(|a| a.ip().to_string()),
+            ip: client_ip(req, client_ip_header),
         }
     }
 }
+
+/// The client's address: from the configured proxy header when there is
+/// one (its last entry, which the nearest proxy wrote), else the peer's.
+fn client_ip(req: &ServiceRequest, header: Option<&HeaderName>) -> Option<String> {
+    let from_header = header
+        .and_then(|name| req.headers().get(name))
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.rsplit(',').next())
+        .and_then(|last| last.trim().parse::<std::net::IpAddr>().ok());
+    from_header
+        .or_else(|| req.peer_addr().map(|a| a.ip()))
+        .map(|ip| ip.to_string())
+}
+
+/// Which header carries the client's address, set as app data.
+#[derive(Debug, Clone)]
+pub struct ClientIpHeader(pub Option<HeaderName>);
 
 /// A client id is echoed into logs and headers, so only short, plain ones are
 /// taken; anything else is replaced rather than trusted.
@@ -69,7 +86,8 @@ pub async fn middleware(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let context = RequestContext::of(&req);
+    let header = req.app_data::<ClientIpHeader>().and_then(|h| h.0.clone());
+    let context = RequestContext::of(&req, header.as_ref());
     let timeout = req
         .app_data::<RequestTimeout>()
         .map(|t| t.0)

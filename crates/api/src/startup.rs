@@ -159,6 +159,12 @@ fn serve(
     let body_limit = settings.body_limit_bytes;
     let timeout = RequestTimeout(settings.request_timeout());
     let origins: Arc<[String]> = settings.cors_allowed_origins.clone().into();
+    let client_ip_header = request_context::ClientIpHeader(
+        settings
+            .client_ip_header
+            .as_deref()
+            .and_then(|name| header::HeaderName::try_from(name).ok()),
+    );
 
     let mut server = HttpServer::new(move || {
         App::new()
@@ -167,6 +173,7 @@ fn serve(
             .app_data(PayloadConfig::new(body_limit))
             .app_data(BodyLimit(body_limit))
             .app_data(timeout)
+            .app_data(client_ip_header.clone())
             .app_data(web::PathConfig::default().error_handler(|error, _| {
                 ApiError::bad_request(format!("a path parameter is invalid: {error}")).into()
             }))

@@ -1,6 +1,6 @@
 //! Staff login, refresh-token rotation, logout and password change.
 
-use actix_web::{HttpRequest, HttpResponse, post, web};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, post, web};
 use chrono::{DateTime, Utc};
 use jewel_domain::contact::{Email, Password};
 use jewel_domain::customer::NewCustomer;
@@ -27,6 +27,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(logout)
         .service(logout_everywhere)
         .service(change_password);
+}
+
+/// The client's address as the request context worked it out.
+fn client_ip(req: &HttpRequest) -> Option<String> {
+    req.extensions()
+        .get::<crate::request_context::RequestContext>()
+        .and_then(|c| c.ip.clone())
 }
 
 /// E-mail and password of a staff member.
@@ -137,7 +144,7 @@ pub async fn login(
     Json(body): Json<LoginRequest>,
 ) -> Result<web::Json<TokenResponse>, ApiError> {
     let email = Email::parse("email", &body.email)?;
-    let ip = req.peer_addr().map(|a| a.ip().to_string());
+    let ip = client_ip(&req);
     let issued = sessions::login(&state, &email, &body.password, ip.as_deref()).await?;
     Ok(web::Json(issued.into()))
 }
@@ -181,7 +188,7 @@ pub async fn customer_login(
     } else {
         sessions::CustomerLogin::Mobile(jewel_domain::contact::Phone::parse("login", &body.login)?)
     };
-    let ip = req.peer_addr().map(|a| a.ip().to_string());
+    let ip = client_ip(&req);
     let issued =
         sessions::customer_login(&state, &identifier, &body.password, ip.as_deref()).await?;
     Ok(web::Json(issued.into()))

@@ -8,7 +8,8 @@ use crate::on_both_backends;
 
 on_both_backends!(
     each_staff_member_has_a_budget,
-    anonymous_callers_are_limited_by_address
+    anonymous_callers_are_limited_by_address,
+    behind_a_proxy_each_client_has_its_own_budget,
 );
 
 fn header(response: &reqwest::Response, name: &str) -> String {
@@ -92,5 +93,39 @@ async fn anonymous_callers_are_limited_by_address(backend: Backend) {
         forged.status(),
         429,
         "an invalid token counts against the address"
+    );
+}
+
+async fn behind_a_proxy_each_client_has_its_own_budget(backend: Backend) {
+    let app = TestApp::spawn_configured(backend, |settings| {
+        settings.rate_limit.window_secs = 86_400;
+        settings.rate_limit.anonymous = 2;
+        settings.server.client_ip_header = Some("X-Forwarded-For".to_owned());
+    })
+    .await;
+    let from = |chain: &'static str| {
+        app.client
+            .post(app.url("/api/v1/auth/refresh"))
+            .header("x-forwarded-for", chain)
+            .json(&json!({"refreshToken": "Jx2fS8m9nq0qv2yY5b7f3kQk1rX9zL0aH4cV6tB8wE0"}))
+            .send()
+    };
+
+    for _ in 0..2 {
+        assert_eq!(from("203.0.113.7").await.expect("sent").status(), 401);
+    }
+    assert_eq!(from("203.0.113.7").await.expect("sent").status(), 429);
+    // The balancer appends the real client last; what a client wrote before it counts for nothing.
+    assert_eq!(
+        from("203.0.113.7, 198.51.100.9")
+            .await
+            .expect("sent")
+            .status(),
+        401
+    );
+    assert_eq!(from("198.51.100.9").await.expect("sent").status(), 401);
+    assert_eq!(
+        from("10.0.0.1, 198.51.100.9").await.expect("sent").status(),
+        429
     );
 }
