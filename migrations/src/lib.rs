@@ -8,6 +8,7 @@ mod m20261121_000001_create_branches;
 mod m20261121_000002_create_identity;
 mod m20261121_000003_create_api_clients;
 mod m20261121_000004_create_customers;
+mod m20261121_000005_customer_search;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000002_create_identity::Migration),
             Box::new(m20261121_000003_create_api_clients::Migration),
             Box::new(m20261121_000004_create_customers::Migration),
+            Box::new(m20261121_000005_customer_search::Migration),
         ]
     }
 }

@@ -22,3 +22,104 @@ pub struct NewCustomer {
     pub email: Option<crate::contact::Email>,
     pub home_branch_id: Option<uuid::Uuid>,
 }
+
+/// What a quick-search box asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CustomerQuery {
+    /// The last 4 to 9 digits of a mobile number, reversed (how they are indexed).
+    MobileEnding(String),
+    /// A whole mobile number.
+    Mobile(crate::contact::Phone),
+    /// An e-mail address (lower case).
+    Email(String),
+    /// Prefixes of words of the name, each at least 2 characters.
+    NameWords(Vec<String>),
+}
+
+impl CustomerQuery {
+    /// Reads what a sales person typed: digits are a mobile number or its
+    /// ending, an `@` makes an e-mail, anything else is words of the name.
+    pub fn parse(field: &str, text: &str) -> Result<Self, crate::Invalid> {
+        let text = text.trim();
+        if text.contains('@') {
+            return Ok(Self::Email(text.to_lowercase()));
+        }
+        let digits: String = text
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '+'))
+            .collect();
+        if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
+            return match digits.len() {
+                0..=3 => Err(crate::Invalid::field(
+                    field,
+                    "too_short",
+                    "at least the last 4 digits of a mobile number",
+                )),
+                4..=9 => Ok(Self::MobileEnding(digits.chars().rev().collect())),
+                _ => crate::contact::Phone::parse(field, text).map(Self::Mobile),
+            };
+        }
+        let words = search_terms(text);
+        if words.is_empty() || words.iter().any(|w| w.chars().count() < 2) {
+            return Err(crate::Invalid::field(
+                field,
+                "too_short",
+                "words of at least 2 letters, 4 or more digits of a mobile, or an e-mail",
+            ));
+        }
+        Ok(Self::NameWords(words))
+    }
+}
+
+/// The lower-cased words of a name, as indexed for search (at most 64 characters each).
+pub fn search_terms(name: &str) -> Vec<String> {
+    let mut terms: Vec<String> = name
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_lowercase().chars().take(64).collect())
+        .collect();
+    terms.sort();
+    terms.dedup();
+    terms
+}
+
+/// The mobile number as indexed for "ends with" searches.
+pub fn reversed_mobile(mobile: &str) -> String {
+    mobile.chars().rev().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quick_search_reads_digits_words_and_emails() {
+        assert_eq!(
+            CustomerQuery::parse("q", "3210").expect("valid"),
+            CustomerQuery::MobileEnding("0123".to_owned())
+        );
+        assert!(
+            matches!(CustomerQuery::parse("q", "98765 43210"), Ok(CustomerQuery::Mobile(p)) if p.as_str() == "+919876543210")
+        );
+        assert_eq!(
+            CustomerQuery::parse("q", " Lakshmi@Example.com ").expect("valid"),
+            CustomerQuery::Email("lakshmi@example.com".to_owned())
+        );
+        assert_eq!(
+            CustomerQuery::parse("q", "Nara Lak").expect("valid"),
+            CustomerQuery::NameWords(vec!["lak".to_owned(), "nara".to_owned()])
+        );
+        assert!(CustomerQuery::parse("q", "12").is_err());
+        assert!(CustomerQuery::parse("q", "a").is_err());
+        assert!(CustomerQuery::parse("q", "   ").is_err());
+    }
+
+    #[test]
+    fn names_become_lower_case_words() {
+        assert_eq!(
+            search_terms("Lakshmi  Narayanan-Iyer"),
+            ["iyer", "lakshmi", "narayanan"]
+        );
+        assert_eq!(reversed_mobile("+919876543210"), "012345678919+");
+    }
+}

@@ -258,7 +258,7 @@ pub async fn customer_register(
     let customer = match Customers::create(&transaction, &new).await {
         Err(jewel_persistence::RepoError::Taken { field: "mobile" }) => {
             transaction.rollback().await?;
-            return Err(super::customers::mobile_taken(db, &new, false).await);
+            return Err(super::customers::mobile_taken(db, new.mobile.as_str(), false).await);
         }
         other => other?,
     };

@@ -3,27 +3,29 @@
 //! branches, so every staff member with `customers:read` finds them; the
 //! home branch is where they usually shop.
 
-use actix_web::{HttpResponse, get, post, put, web};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, put, web};
 use chrono::{DateTime, Utc};
 use jewel_domain::contact::{Email, Password, PersonName, Phone};
-use jewel_domain::customer::{Customer, NewCustomer};
+use jewel_domain::customer::{Customer, CustomerQuery, NewCustomer};
 use jewel_domain::{FieldError, Invalid};
-use jewel_persistence::repos::customers::Customers;
+use jewel_persistence::repos::customers::{CustomerFilter, CustomerPatch, Customers};
 use jewel_persistence::{RepoError, TransactionTrait};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::{collect, created, with_etag};
+use super::{Paged, Pagination, collect, created, if_match, with_etag};
 use crate::auth::caller::{Authorized, needs};
 use crate::auth::password;
 use crate::error::{ApiError, Problem};
-use crate::extract::Json;
+use crate::extract::{Json, Query};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(create_customer)
+        .service(list_customers)
         .service(get_customer)
+        .service(update_customer)
         .service(set_customer_login);
 }
 
@@ -171,28 +173,84 @@ pub async fn create_customer(
 /// stranger signing up learns only that it is taken.
 pub(crate) async fn mobile_taken(
     db: &impl jewel_persistence::ConnectionTrait,
-    new: &NewCustomer,
+    mobile: &str,
     name_them: bool,
 ) -> ApiError {
     let existing = match name_them {
-        true => Customers::by_mobile(db, new.mobile.as_str())
-            .await
-            .ok()
-            .flatten(),
+        true => Customers::by_mobile(db, mobile).await.ok().flatten(),
         false => None,
     };
     let who = existing.map(|c| format!(": {}", c.id)).unwrap_or_default();
     ApiError::Conflict {
-        detail: format!(
-            "a customer with mobile {} already exists{who}",
-            new.mobile.as_str()
-        ),
+        detail: format!("a customer with mobile {mobile} already exists{who}"),
         errors: vec![FieldError::new(
             "mobile",
             "taken",
             format!("already belongs to a customer{who}"),
         )],
     }
+}
+
+/// Filters of the customer list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query, rename_all = "camelCase")]
+pub struct CustomerListQuery {
+    /// The quick-search box: 4 to 9 digits find mobiles ending with them, a
+    /// whole number finds that mobile, an `@` finds an e-mail, words find
+    /// names with words beginning so (`lak nara`).
+    #[param(max_length = 120, example = "3210")]
+    q: Option<String>,
+    home_branch_id: Option<uuid::Uuid>,
+    /// Records per page: 1 to 200, 50 when not given.
+    #[param(minimum = 1, maximum = 200, example = 50)]
+    limit: Option<u64>,
+    /// `nextCursor` of the previous page.
+    #[param(max_length = 64, pattern = "^[A-Za-z0-9_-]+$")]
+    cursor: Option<String>,
+}
+
+/// List and search customers. Needs `customers:read`.
+///
+/// Customers are shared by every branch of the business; `homeBranchId`
+/// narrows to those who usually shop at one branch.
+#[utoipa::path(
+    tag = "customers",
+    operation_id = "listCustomers",
+    security(("bearer" = [])),
+    params(CustomerListQuery),
+    responses((status = 200, description = "One page of customers, oldest first.", body = Paged<CustomerView>))
+)]
+#[get("/api/v1/customers")]
+pub async fn list_customers(
+    state: web::Data<AppState>,
+    _caller: Authorized<needs::CustomersRead>,
+    Query(query): Query<CustomerListQuery>,
+) -> Result<web::Json<Paged<CustomerView>>, ApiError> {
+    let search = query
+        .q
+        .as_deref()
+        .map(|q| CustomerQuery::parse("q", q))
+        .transpose()
+        .map_err(|invalid| {
+            let error = invalid.into_errors().remove(0);
+            ApiError::bad_field(
+                format!("q: {}", error.message),
+                "q",
+                error.code,
+                error.message,
+            )
+        })?;
+    let filter = CustomerFilter {
+        query: search,
+        home_branch_id: query.home_branch_id,
+    };
+    let pagination = Pagination {
+        limit: query.limit,
+        cursor: query.cursor,
+    };
+    let page = Customers::list(state.database.connection(), &filter, pagination.page()?).await?;
+    Ok(web::Json(Paged::from_page(page, CustomerView::from)))
 }
 
 /// Get one customer. Needs `customers:read`.
@@ -214,6 +272,100 @@ pub async fn get_customer(
         .ok_or(ApiError::NotFound)?;
     let view = CustomerView::from(customer);
     Ok(with_etag(view.version, view))
+}
+
+/// Changes to a customer; absent fields stay. `email: null` removes it.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"name": "Lakshmi N.", "email": null}))]
+pub struct CustomerChanges {
+    #[schema(max_length = 120)]
+    name: Option<String>,
+    #[schema(max_length = 20, pattern = r"^\+?[0-9 ()-]{8,19}$")]
+    mobile: Option<String>,
+    #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(max_length = 254, format = "email", value_type = Option<String>)]
+    email: Option<Option<String>>,
+    #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(value_type = Option<uuid::Uuid>)]
+    home_branch_id: Option<Option<uuid::Uuid>>,
+}
+
+/// Change a customer. Needs `customers:write`; honours `If-Match`.
+///
+/// A new mobile number that belongs to another customer is 409 naming them.
+#[utoipa::path(
+    tag = "customers",
+    operation_id = "updateCustomer",
+    security(("bearer" = [])),
+    params(
+        ("id" = uuid::Uuid, Path, description = "The customer's id"),
+        ("If-Match" = Option<String>, Header, max_length = 16, pattern = r#"^(W/)?"[0-9]+"$"#, description = "The ETag you read, such as \"3\"")
+    ),
+    request_body = CustomerChanges,
+    responses(
+        (status = 200, description = "Changed.", body = CustomerView),
+        (status = 409, description = "The mobile number belongs to another customer.", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed by someone else since you read it.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/api/v1/customers/{id}")]
+pub async fn update_customer(
+    state: web::Data<AppState>,
+    caller: Authorized<needs::CustomersWrite>,
+    req: HttpRequest,
+    id: web::Path<uuid::Uuid>,
+    Json(body): Json<CustomerChanges>,
+) -> Result<HttpResponse, ApiError> {
+    let expected_version = if_match(&req)?;
+    let mut errors = Vec::new();
+    let mobile = body
+        .mobile
+        .as_deref()
+        .and_then(|m| collect(&mut errors, Phone::parse("mobile", m)));
+    let patch = CustomerPatch {
+        name: body
+            .name
+            .as_deref()
+            .and_then(|n| collect(&mut errors, PersonName::parse("name", n)))
+            .map(|n| n.as_str().to_owned()),
+        mobile: mobile.as_ref().map(|m| m.as_str().to_owned()),
+        email: body.email.as_ref().map(|email| {
+            email
+                .as_deref()
+                .and_then(|e| collect(&mut errors, Email::parse("email", e)))
+                .map(|e| e.as_str().to_owned())
+        }),
+        home_branch_id: body.home_branch_id,
+    };
+    if let Some(invalid) = Invalid::from_errors(errors) {
+        return Err(invalid.into());
+    }
+    let db = state.database.connection();
+    let before = Customers::get(db, id.into_inner())
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let transaction = db.begin().await?;
+    let after = match Customers::update(&transaction, before.id, expected_version, &patch).await {
+        Err(RepoError::Taken { field: "mobile" }) => {
+            transaction.rollback().await?;
+            return Err(mobile_taken(db, patch.mobile.as_deref().unwrap_or_default(), true).await);
+        }
+        other => CustomerView::from(other?),
+    };
+    let before = CustomerView::from(before);
+    crate::audit::record(
+        &transaction,
+        &caller,
+        "update",
+        "customer",
+        after.id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    transaction.commit().await?;
+    Ok(with_etag(after.version, after))
 }
 
 /// A password for a customer's self-service login.

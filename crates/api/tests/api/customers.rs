@@ -12,6 +12,8 @@ on_both_backends!(
     a_client_with_customers_read_cannot_write,
     customers_sign_up_only_when_allowed,
     every_change_is_in_the_audit_trail,
+    quick_search_finds_mobiles_names_and_emails,
+    customers_change_with_if_match_and_stay_searchable,
 );
 
 async fn add_customer(app: &TestApp, token: &str, mobile: &str) -> reqwest::Response {
@@ -370,4 +372,178 @@ async fn every_change_is_in_the_audit_trail(backend: Backend) {
             && !text.contains("my jewellery passbook")
             && !text.contains("$argon2")
     );
+}
+
+async fn customer(
+    app: &TestApp,
+    token: &str,
+    name: &str,
+    mobile: &str,
+    email: Option<&str>,
+) -> Value {
+    let response = app
+        .call(
+            Method::POST,
+            "/api/v1/customers",
+            Some(token),
+            Some(json!({"name": name, "mobile": mobile, "email": email})),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    response.json().await.expect("JSON")
+}
+
+async fn names(app: &TestApp, token: &str, query: &str) -> Vec<String> {
+    let response = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/customers?{query}"),
+            Some(token),
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), 200, "{query}");
+    let page: Value = response.json().await.expect("JSON");
+    page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|c| c["name"].as_str().expect("name").to_owned())
+        .collect()
+}
+
+async fn quick_search_finds_mobiles_names_and_emails(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.owner_token().await;
+    customer(
+        &app,
+        &owner,
+        "Lakshmi Narayanan",
+        "9876543210",
+        Some("lakshmi@example.com"),
+    )
+    .await;
+    customer(&app, &owner, "Lakshmi Priya", "9123453210", None).await;
+    customer(&app, &owner, "Ravi Kumar", "9000012345", None).await;
+
+    assert_eq!(
+        names(&app, &owner, "q=3210").await,
+        ["Lakshmi Narayanan", "Lakshmi Priya"]
+    );
+    assert_eq!(names(&app, &owner, "q=43210").await, ["Lakshmi Narayanan"]);
+    assert_eq!(
+        names(&app, &owner, "q=98765%2043210").await,
+        ["Lakshmi Narayanan"]
+    );
+    assert_eq!(
+        names(&app, &owner, "q=lak").await,
+        ["Lakshmi Narayanan", "Lakshmi Priya"]
+    );
+    assert_eq!(
+        names(&app, &owner, "q=NARA%20lak").await,
+        ["Lakshmi Narayanan"]
+    );
+    assert_eq!(names(&app, &owner, "q=kum").await, ["Ravi Kumar"]);
+    assert_eq!(
+        names(&app, &owner, "q=Lakshmi@Example.com").await,
+        ["Lakshmi Narayanan"]
+    );
+    assert!(names(&app, &owner, "q=zz").await.is_empty());
+    assert_eq!(names(&app, &owner, "").await.len(), 3);
+
+    let short = app
+        .call(Method::GET, "/api/v1/customers?q=12", Some(&owner), None)
+        .await;
+    assert_eq!(short.status(), 400);
+    assert_eq!(
+        short.json::<Value>().await.expect("JSON")["errors"][0]["field"],
+        "q"
+    );
+
+    let first: Value = app
+        .call(
+            Method::GET,
+            "/api/v1/customers?q=lak&limit=1",
+            Some(&owner),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(first["items"][0]["name"], "Lakshmi Narayanan");
+    let cursor = first["nextCursor"].as_str().expect("a next page");
+    let second: Value = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/customers?q=lak&limit=1&cursor={cursor}"),
+            Some(&owner),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(second["items"][0]["name"], "Lakshmi Priya");
+    assert!(second["nextCursor"].is_null());
+}
+
+async fn customers_change_with_if_match_and_stay_searchable(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.owner_token().await;
+    let lakshmi = customer(
+        &app,
+        &owner,
+        "Lakshmi Narayanan",
+        "9876543210",
+        Some("lakshmi@example.com"),
+    )
+    .await;
+    let ravi = customer(&app, &owner, "Ravi Kumar", "9000012345", None).await;
+    let path = format!("/api/v1/customers/{}", lakshmi["id"].as_str().expect("id"));
+    let patch = |if_match: &'static str, body: Value| {
+        app.client
+            .patch(app.url(&path))
+            .bearer_auth(&owner)
+            .header("if-match", if_match)
+            .json(&body)
+            .send()
+    };
+
+    let changed = patch("\"1\"", json!({"name": "Lakshmi N. Iyer", "email": null}))
+        .await
+        .expect("sent");
+    assert_eq!(changed.status(), 200);
+    assert_eq!(changed.headers()["etag"], "\"2\"");
+    let changed: Value = changed.json().await.expect("JSON");
+    assert!(changed["email"].is_null());
+    assert_eq!(names(&app, &owner, "q=iyer").await, ["Lakshmi N. Iyer"]);
+    assert!(
+        names(&app, &owner, "q=narayanan").await.is_empty(),
+        "old words are forgotten"
+    );
+
+    let stale = patch("\"1\"", json!({"name": "Lost update"}))
+        .await
+        .expect("sent");
+    assert_eq!(stale.status(), 412);
+
+    let taken = patch("\"2\"", json!({"mobile": "+91 90000 12345"}))
+        .await
+        .expect("sent");
+    assert_eq!(taken.status(), 409);
+    let problem: Value = taken.json().await.expect("JSON");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .expect("detail")
+            .contains(ravi["id"].as_str().expect("id"))
+    );
+
+    let moved = patch("\"2\"", json!({"mobile": "9988776655"}))
+        .await
+        .expect("sent");
+    assert_eq!(moved.status(), 200);
+    assert_eq!(names(&app, &owner, "q=6655").await, ["Lakshmi N. Iyer"]);
+    assert!(names(&app, &owner, "q=3210").await.is_empty());
 }

@@ -9,6 +9,7 @@ pub struct Model {
     pub mobile: String,
     pub email: Option<String>,
     pub home_branch_id: Option<String>,
+    pub mobile_reversed: Option<String>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

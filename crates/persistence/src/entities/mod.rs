@@ -5,6 +5,7 @@ pub mod api_clients;
 pub mod audit_events;
 pub mod branches;
 pub mod customer_logins;
+pub mod customer_search_terms;
 pub mod customers;
 pub mod sessions;
 pub mod signing_keys;

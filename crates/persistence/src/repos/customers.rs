@@ -1,9 +1,30 @@
 use chrono::Utc;
-use jewel_domain::customer::{Customer, NewCustomer};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use jewel_domain::customer::{Customer, CustomerQuery, NewCustomer, reversed_mobile, search_terms};
+use jewel_domain::{Page, PageRequest};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
 
-use crate::entities::{customer_logins, customers};
-use crate::error::{OnConstraint, RepoError, uuid_of};
+use crate::entities::{customer_logins, customer_search_terms, customers};
+use crate::error::{OnConstraint, RepoError, unchanged_because, uuid_of, versioned};
+
+/// Changes to a customer; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct CustomerPatch {
+    pub name: Option<String>,
+    pub mobile: Option<String>,
+    pub email: Option<Option<String>>,
+    pub home_branch_id: Option<Option<uuid::Uuid>>,
+}
+
+/// Which customers to list.
+#[derive(Debug, Clone, Default)]
+pub struct CustomerFilter {
+    pub query: Option<CustomerQuery>,
+    pub home_branch_id: Option<uuid::Uuid>,
+}
 
 pub struct Customers;
 
@@ -29,6 +50,7 @@ impl Customers {
             mobile: Set(new.mobile.as_str().to_owned()),
             email: Set(new.email.as_ref().map(|e| e.as_str().to_owned())),
             home_branch_id: Set(new.home_branch_id.map(|b| b.to_string())),
+            mobile_reversed: Set(Some(reversed_mobile(new.mobile.as_str()))),
             version: Set(1),
             created_at: Set(now),
             updated_at: Set(now),
@@ -37,7 +59,129 @@ impl Customers {
         .await
         .on_unique("mobile")
         .on_foreign_key("homeBranchId")?;
+        Self::index_name(db, id, new.name.as_str()).await?;
         Self::get(db, id).await?.ok_or(RepoError::NotFound)
+    }
+
+    /// Keeps the searchable words of a customer's name in step with the name.
+    async fn index_name(
+        db: &impl ConnectionTrait,
+        id: uuid::Uuid,
+        name: &str,
+    ) -> Result<(), RepoError> {
+        customer_search_terms::Entity::delete_many()
+            .filter(customer_search_terms::Column::CustomerId.eq(id.to_string()))
+            .exec(db)
+            .await?;
+        let terms = search_terms(name);
+        if terms.is_empty() {
+            return Ok(());
+        }
+        customer_search_terms::Entity::insert_many(terms.into_iter().map(|term| {
+            customer_search_terms::ActiveModel {
+                term: Set(term),
+                customer_id: Set(id.to_string()),
+            }
+        }))
+        .exec_without_returning(db)
+        .await?;
+        Ok(())
+    }
+
+    /// Applies `patch` if the customer is still at `expected_version` (when given).
+    #[tracing::instrument(name = "customers.update", skip(db, patch))]
+    pub async fn update(
+        db: &impl ConnectionTrait,
+        id: uuid::Uuid,
+        expected_version: Option<i32>,
+        patch: &CustomerPatch,
+    ) -> Result<Customer, RepoError> {
+        use customers::Column;
+        let mut update = customers::Entity::update_many().filter(Column::Id.eq(id.to_string()));
+        if let Some(name) = &patch.name {
+            update = update.col_expr(Column::Name, Expr::value(name.clone()));
+        }
+        if let Some(mobile) = &patch.mobile {
+            update = update
+                .col_expr(Column::Mobile, Expr::value(mobile.clone()))
+                .col_expr(Column::MobileReversed, Expr::value(reversed_mobile(mobile)));
+        }
+        if let Some(email) = &patch.email {
+            update = update.col_expr(Column::Email, Expr::value(email.clone()));
+        }
+        if let Some(branch) = &patch.home_branch_id {
+            update = update.col_expr(
+                Column::HomeBranchId,
+                Expr::value(branch.map(|b| b.to_string())),
+            );
+        }
+        let update = versioned(update, Column::Version, Column::UpdatedAt, expected_version);
+        let result = update
+            .exec(db)
+            .await
+            .on_unique("mobile")
+            .on_foreign_key("homeBranchId")?;
+        if result.rows_affected == 0 {
+            return Err(unchanged_because(Self::get(db, id).await?.is_some()));
+        }
+        if let Some(name) = &patch.name {
+            Self::index_name(db, id, name).await?;
+        }
+        Self::get(db, id).await?.ok_or(RepoError::NotFound)
+    }
+
+    /// One page of customers, in id order, narrowed by `filter`. Every way
+    /// of searching uses an index: the mobile (exact), its reversal (ending),
+    /// e-mail (exact), or the name's words (prefix).
+    #[tracing::instrument(name = "customers.list", skip(db))]
+    pub async fn list(
+        db: &impl ConnectionTrait,
+        filter: &CustomerFilter,
+        page: PageRequest,
+    ) -> Result<Page<Customer>, RepoError> {
+        use customers::Column;
+        let mut query = customers::Entity::find()
+            .order_by_asc(Column::Id)
+            .limit(page.limit + 1);
+        if let Some(after) = page.after {
+            query = query.filter(Column::Id.gt(after.to_string()));
+        }
+        if let Some(branch) = filter.home_branch_id {
+            query = query.filter(Column::HomeBranchId.eq(branch.to_string()));
+        }
+        query = match &filter.query {
+            None => query,
+            Some(CustomerQuery::Mobile(phone)) => query.filter(Column::Mobile.eq(phone.as_str())),
+            Some(CustomerQuery::MobileEnding(reversed)) => {
+                query.filter(Column::MobileReversed.starts_with(reversed.as_str()))
+            }
+            Some(CustomerQuery::Email(email)) => query.filter(Column::Email.eq(email.as_str())),
+            Some(CustomerQuery::NameWords(words)) => {
+                // Every word must begin some word of the name.
+                let mut all = Condition::all();
+                for word in words {
+                    all = all.add(
+                        Column::Id.in_subquery(
+                            Query::select()
+                                .column(customer_search_terms::Column::CustomerId)
+                                .from(customer_search_terms::Entity)
+                                .and_where(
+                                    customer_search_terms::Column::Term.starts_with(word.as_str()),
+                                )
+                                .to_owned(),
+                        ),
+                    );
+                }
+                query.filter(all)
+            }
+        };
+        let customers = query
+            .all(db)
+            .await?
+            .into_iter()
+            .map(into_customer)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Page::from_overfetch(customers, page.limit, |c| c.id))
     }
 
     #[tracing::instrument(name = "customers.get", skip(db))]
