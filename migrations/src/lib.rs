@@ -9,6 +9,7 @@ mod m20261121_000002_create_identity;
 mod m20261121_000003_create_api_clients;
 mod m20261121_000004_create_customers;
 mod m20261121_000005_customer_search;
+mod m20261121_000006_create_interactions;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000003_create_api_clients::Migration),
             Box::new(m20261121_000004_create_customers::Migration),
             Box::new(m20261121_000005_customer_search::Migration),
+            Box::new(m20261121_000006_create_interactions::Migration),
         ]
     }
 }

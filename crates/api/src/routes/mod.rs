@@ -7,6 +7,7 @@ pub mod auth;
 pub mod branches;
 pub mod customers;
 pub mod health;
+pub mod interactions;
 pub mod jwks;
 pub mod me;
 pub mod oauth;
@@ -35,6 +36,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(jwks::configure)
         .configure(sso::configure)
         .configure(customers::configure)
+        .configure(interactions::configure)
         .configure(me::configure);
 }
 

@@ -14,6 +14,7 @@ on_both_backends!(
     every_change_is_in_the_audit_trail,
     quick_search_finds_mobiles_names_and_emails,
     customers_change_with_if_match_and_stay_searchable,
+    the_timeline_is_newest_first,
 );
 
 async fn add_customer(app: &TestApp, token: &str, mobile: &str) -> reqwest::Response {
@@ -546,4 +547,103 @@ async fn customers_change_with_if_match_and_stay_searchable(backend: Backend) {
     assert_eq!(moved.status(), 200);
     assert_eq!(names(&app, &owner, "q=6655").await, ["Lakshmi N. Iyer"]);
     assert!(names(&app, &owner, "q=3210").await.is_empty());
+}
+
+async fn the_timeline_is_newest_first(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.owner_token().await;
+    let lakshmi = customer(&app, &owner, "Lakshmi Narayanan", "9876543210", None).await;
+    let path = format!(
+        "/api/v1/customers/{}/interactions",
+        lakshmi["id"].as_str().expect("id")
+    );
+    let now = chrono::Utc::now();
+    let at = |days: i64| {
+        (now - chrono::Duration::days(days)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    };
+    for (kind, summary, when) in [
+        ("visit", "Looked at temple necklaces", Some(at(2))),
+        ("call", "Asked about the gold rate", None),
+        ("whatsapp", "Sent photos of bangles", Some(at(1))),
+    ] {
+        let mut body = json!({"kind": kind, "summary": summary});
+        if let Some(when) = when {
+            body["occurredAt"] = json!(when);
+        }
+        let response = app
+            .call(Method::POST, &path, Some(&owner), Some(body))
+            .await;
+        assert_eq!(response.status(), 201, "{kind}");
+    }
+
+    let first: Value = app
+        .call(Method::GET, &format!("{path}?limit=2"), Some(&owner), None)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let kinds = |page: &Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|i| i["kind"].as_str().expect("kind").to_owned())
+            .collect()
+    };
+    assert_eq!(kinds(&first), ["call", "whatsapp"]);
+    let cursor = first["nextCursor"].as_str().expect("more");
+    let second: Value = app
+        .call(
+            Method::GET,
+            &format!("{path}?limit=2&cursor={cursor}"),
+            Some(&owner),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(kinds(&second), ["visit"]);
+    assert!(second["nextCursor"].is_null());
+    assert_eq!(first["items"][0]["actorKind"], "staff");
+
+    let future = app
+        .call(Method::POST, &path, Some(&owner), Some(json!({"kind": "note", "summary": "x", "occurredAt": (now + chrono::Duration::days(1)).to_rfc3339()})))
+        .await;
+    assert_eq!(future.status(), 422);
+    assert_eq!(
+        future.json::<Value>().await.expect("JSON")["errors"][0]["field"],
+        "occurredAt"
+    );
+    let blank = app
+        .call(
+            Method::POST,
+            &path,
+            Some(&owner),
+            Some(json!({"kind": "note", "summary": "  "})),
+        )
+        .await;
+    assert_eq!(blank.status(), 422);
+    let unknown = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/customers/{}/interactions", uuid::Uuid::now_v7()),
+            Some(&owner),
+            Some(json!({"kind": "note", "summary": "x"})),
+        )
+        .await;
+    assert_eq!(unknown.status(), 404);
+    let wrong_kind = app
+        .call(
+            Method::POST,
+            &path,
+            Some(&owner),
+            Some(json!({"kind": "telegram", "summary": "x"})),
+        )
+        .await;
+    assert_eq!(wrong_kind.status(), 422);
+    assert_eq!(
+        wrong_kind.json::<Value>().await.expect("JSON")["errors"][0]["field"],
+        "kind"
+    );
 }

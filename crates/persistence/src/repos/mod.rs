@@ -5,6 +5,7 @@ pub mod api_clients;
 pub mod audit;
 pub mod branches;
 pub mod customers;
+pub mod interactions;
 pub mod sessions;
 pub mod signing_keys;
 pub mod staff;
