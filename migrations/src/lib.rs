@@ -10,6 +10,7 @@ mod m20261121_000003_create_api_clients;
 mod m20261121_000004_create_customers;
 mod m20261121_000005_customer_search;
 mod m20261121_000006_create_interactions;
+mod m20261121_000007_create_follow_up_tasks;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000004_create_customers::Migration),
             Box::new(m20261121_000005_customer_search::Migration),
             Box::new(m20261121_000006_create_interactions::Migration),
+            Box::new(m20261121_000007_create_follow_up_tasks::Migration),
         ]
     }
 }

@@ -96,22 +96,13 @@ pub struct TimeZoneName(String);
 impl TimeZoneName {
     pub fn parse(field: &str, text: &str) -> Result<Self, Invalid> {
         let text = text.trim();
-        let valid = (3..=64).contains(&text.len())
-            && text.split('/').all(|part| {
-                !part.is_empty()
-                    && part
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+'))
-            })
-            && text.starts_with(|c: char| c.is_ascii_uppercase());
-        if valid {
-            Ok(Self(text.to_owned()))
-        } else {
-            Err(Invalid::field(
+        match text.parse::<chrono_tz::Tz>() {
+            Ok(zone) => Ok(Self(zone.name().to_owned())),
+            Err(_) => Err(Invalid::field(
                 field,
                 "format",
                 "an IANA time zone such as Asia/Kolkata",
-            ))
+            )),
         }
     }
 

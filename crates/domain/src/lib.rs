@@ -6,6 +6,7 @@ pub mod branch;
 pub mod contact;
 pub mod customer;
 pub mod page;
+pub mod task;
 pub mod validation;
 
 pub use access::{Permission, Role};

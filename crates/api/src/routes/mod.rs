@@ -13,6 +13,7 @@ pub mod me;
 pub mod oauth;
 pub mod sso;
 pub mod staff;
+pub mod tasks;
 
 use actix_web::HttpRequest;
 use actix_web::http::header;
@@ -37,6 +38,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(sso::configure)
         .configure(customers::configure)
         .configure(interactions::configure)
+        .configure(tasks::configure)
         .configure(me::configure);
 }
 

@@ -15,6 +15,7 @@ on_both_backends!(
     quick_search_finds_mobiles_names_and_emails,
     customers_change_with_if_match_and_stay_searchable,
     the_timeline_is_newest_first,
+    my_tasks_are_split_by_the_local_day,
 );
 
 async fn add_customer(app: &TestApp, token: &str, mobile: &str) -> reqwest::Response {
@@ -645,5 +646,151 @@ async fn the_timeline_is_newest_first(backend: Backend) {
     assert_eq!(
         wrong_kind.json::<Value>().await.expect("JSON")["errors"][0]["field"],
         "kind"
+    );
+}
+
+async fn my_tasks_are_split_by_the_local_day(backend: Backend) {
+    use chrono::Timelike;
+    let app = TestApp::spawn(backend).await;
+    let owner = app.owner_token().await;
+    let branch: Value = app
+        .call(Method::POST, "/api/v1/branches", Some(&owner), Some(json!({"code": "CHN1", "name": "T. Nagar", "address": "Chennai", "stateCode": "33"})))
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    app.call(Method::POST, "/api/v1/staff", Some(&owner), Some(json!({"name": "Ravi", "email": "ravi@example-jeweller.in", "role": "sales", "branchIds": [branch["id"]], "password": "first day passphrase"})))
+        .await;
+    let sales = app
+        .login("ravi@example-jeweller.in", "first day passphrase")
+        .await["accessToken"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let lakshmi = customer(&app, &sales, "Lakshmi Narayanan", "9876543210", None).await;
+    let now = chrono::Utc::now();
+    let task = |due: chrono::DateTime<chrono::Utc>, reason: &'static str| {
+        app.call(
+            Method::POST,
+            "/api/v1/tasks",
+            Some(&sales),
+            Some(json!({"customerId": lakshmi["id"], "dueAt": due.to_rfc3339(), "reason": reason})),
+        )
+    };
+    for (due, reason) in [
+        (
+            now - chrono::Duration::days(1),
+            "Thank her for the wedding order",
+        ),
+        (now + chrono::Duration::hours(1), "Call about the necklace"),
+        (now + chrono::Duration::days(2), "Show the new collection"),
+        (now + chrono::Duration::days(3), "Already done"),
+    ] {
+        assert_eq!(task(due, reason).await.status(), 201, "{reason}");
+    }
+
+    // A fixed-offset zone where it is about noon now, so the hour ahead is
+    // surely today and two days ahead surely not.
+    let offset = (12 - i64::from(now.hour()) + 24) % 24;
+    let offset = if offset > 12 { offset - 24 } else { offset };
+    let zone = match offset {
+        0 => "Etc/GMT".to_owned(),
+        o if o > 0 => format!("Etc/GMT-{o}"),
+        o => format!("Etc/GMT+{}", -o),
+    };
+    let mine: Value = app
+        .call(Method::GET, "/api/v1/tasks/mine", Some(&sales), None)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(
+        mine["timezone"], "Asia/Kolkata",
+        "the branch's zone by default"
+    );
+    let done = mine["upcoming"]
+        .as_array()
+        .expect("upcoming")
+        .iter()
+        .find(|t| t["reason"] == "Already done")
+        .expect("the task")
+        .clone();
+    let closed = app
+        .client
+        .patch(app.url(&format!(
+            "/api/v1/tasks/{}",
+            done["id"].as_str().expect("id")
+        )))
+        .bearer_auth(&sales)
+        .header("if-match", "\"1\"")
+        .json(&json!({"status": "done"}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(closed.status(), 200);
+    let stale = app
+        .client
+        .patch(app.url(&format!(
+            "/api/v1/tasks/{}",
+            done["id"].as_str().expect("id")
+        )))
+        .bearer_auth(&sales)
+        .header("if-match", "\"1\"")
+        .json(&json!({"status": "cancelled"}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(stale.status(), 412);
+
+    let mine: Value = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/tasks/mine?timezone={}", zone.replace('+', "%2B")),
+            Some(&sales),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let reasons = |bucket: &str| -> Vec<String> {
+        mine[bucket]
+            .as_array()
+            .expect("bucket")
+            .iter()
+            .map(|t| t["reason"].as_str().expect("reason").to_owned())
+            .collect()
+    };
+    assert_eq!(reasons("overdue"), ["Thank her for the wedding order"]);
+    assert_eq!(reasons("today"), ["Call about the necklace"]);
+    assert_eq!(
+        reasons("upcoming"),
+        ["Show the new collection"],
+        "done tasks leave the list"
+    );
+
+    let owners: Value = app
+        .call(Method::GET, "/api/v1/tasks/mine", Some(&owner), None)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(owners["today"], json!([]), "tasks are the assignee's");
+    let bad_zone = app
+        .call(
+            Method::GET,
+            "/api/v1/tasks/mine?timezone=Mars/Olympus",
+            Some(&sales),
+            None,
+        )
+        .await;
+    assert_eq!(bad_zone.status(), 400);
+    let nobody = app
+        .call(Method::POST, "/api/v1/tasks", Some(&sales), Some(json!({"customerId": lakshmi["id"], "assigneeId": uuid::Uuid::now_v7(), "dueAt": now.to_rfc3339(), "reason": "x"})))
+        .await;
+    assert_eq!(nobody.status(), 422);
+    assert_eq!(
+        nobody.json::<Value>().await.expect("JSON")["errors"][0]["field"],
+        "assigneeId"
     );
 }

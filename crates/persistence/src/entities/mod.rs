@@ -7,6 +7,7 @@ pub mod branches;
 pub mod customer_logins;
 pub mod customer_search_terms;
 pub mod customers;
+pub mod follow_up_tasks;
 pub mod interactions;
 pub mod sessions;
 pub mod signing_keys;

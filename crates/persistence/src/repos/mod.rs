@@ -9,3 +9,4 @@ pub mod interactions;
 pub mod sessions;
 pub mod signing_keys;
 pub mod staff;
+pub mod tasks;
