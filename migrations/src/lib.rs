@@ -11,6 +11,7 @@ mod m20261121_000004_create_customers;
 mod m20261121_000005_customer_search;
 mod m20261121_000006_create_interactions;
 mod m20261121_000007_create_follow_up_tasks;
+mod m20261121_000008_customer_occasions;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000005_customer_search::Migration),
             Box::new(m20261121_000006_create_interactions::Migration),
             Box::new(m20261121_000007_create_follow_up_tasks::Migration),
+            Box::new(m20261121_000008_customer_occasions::Migration),
         ]
     }
 }

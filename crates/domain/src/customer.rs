@@ -9,9 +9,20 @@ pub struct Customer {
     pub mobile: String,
     pub email: Option<String>,
     pub home_branch_id: Option<uuid::Uuid>,
+    pub occasions: Occasions,
     pub version: i32,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The dates and sizes a jeweller keeps for clienteling.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Occasions {
+    pub date_of_birth: Option<chrono::NaiveDate>,
+    pub anniversary: Option<chrono::NaiveDate>,
+    pub spouse_name: Option<String>,
+    pub spouse_date_of_birth: Option<chrono::NaiveDate>,
+    pub ring_size: Option<String>,
 }
 
 /// A customer to add, every field already valid.
@@ -21,6 +32,7 @@ pub struct NewCustomer {
     pub mobile: crate::contact::Phone,
     pub email: Option<crate::contact::Email>,
     pub home_branch_id: Option<uuid::Uuid>,
+    pub occasions: Occasions,
 }
 
 /// What a quick-search box asked for.

@@ -244,6 +244,11 @@ pub async fn customer_register(
             mobile: body.mobile,
             email: body.email,
             home_branch_id: None,
+            date_of_birth: None,
+            anniversary: None,
+            spouse_name: None,
+            spouse_date_of_birth: None,
+            ring_size: None,
         }),
     );
     let password_text = super::collect(&mut errors, Password::parse("password", &body.password));

@@ -6,7 +6,8 @@
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, put, web};
 use chrono::{DateTime, Utc};
 use jewel_domain::contact::{Email, Password, PersonName, Phone};
-use jewel_domain::customer::{Customer, CustomerQuery, NewCustomer};
+use jewel_domain::customer::{Customer, CustomerQuery, NewCustomer, Occasions};
+use jewel_domain::occasion::{parse_past_date, parse_ring_size};
 use jewel_domain::{FieldError, Invalid};
 use jewel_persistence::repos::customers::{CustomerFilter, CustomerPatch, Customers};
 use jewel_persistence::{RepoError, TransactionTrait};
@@ -48,6 +49,14 @@ pub struct CustomerView {
     #[schema(max_length = 254, format = "email")]
     email: Option<String>,
     home_branch_id: Option<uuid::Uuid>,
+    date_of_birth: Option<chrono::NaiveDate>,
+    /// Wedding anniversary.
+    anniversary: Option<chrono::NaiveDate>,
+    #[schema(max_length = 120)]
+    spouse_name: Option<String>,
+    spouse_date_of_birth: Option<chrono::NaiveDate>,
+    #[schema(max_length = 8)]
+    ring_size: Option<String>,
     #[schema(minimum = 1)]
     pub(crate) version: i32,
     created_at: DateTime<Utc>,
@@ -62,6 +71,11 @@ impl From<Customer> for CustomerView {
             mobile: c.mobile,
             email: c.email,
             home_branch_id: c.home_branch_id,
+            date_of_birth: c.occasions.date_of_birth,
+            anniversary: c.occasions.anniversary,
+            spouse_name: c.occasions.spouse_name,
+            spouse_date_of_birth: c.occasions.spouse_date_of_birth,
+            ring_size: c.occasions.ring_size,
             version: c.version,
             created_at: c.created_at,
             updated_at: c.updated_at,
@@ -82,6 +96,18 @@ pub struct NewCustomerRequest {
     #[schema(max_length = 254, format = "email")]
     pub(crate) email: Option<String>,
     pub(crate) home_branch_id: Option<uuid::Uuid>,
+    #[serde(default)]
+    pub(crate) date_of_birth: Option<chrono::NaiveDate>,
+    #[serde(default)]
+    pub(crate) anniversary: Option<chrono::NaiveDate>,
+    #[serde(default)]
+    #[schema(max_length = 120)]
+    pub(crate) spouse_name: Option<String>,
+    #[serde(default)]
+    pub(crate) spouse_date_of_birth: Option<chrono::NaiveDate>,
+    #[serde(default)]
+    #[schema(max_length = 8)]
+    pub(crate) ring_size: Option<String>,
 }
 
 impl TryFrom<NewCustomerRequest> for NewCustomer {
@@ -95,12 +121,31 @@ impl TryFrom<NewCustomerRequest> for NewCustomer {
             .email
             .as_deref()
             .map(|e| collect(&mut errors, Email::parse("email", e)));
+        let today = Utc::now().date_naive();
+        let past = |errors: &mut Vec<FieldError>, field: &str, date: Option<chrono::NaiveDate>| {
+            date.and_then(|d| collect(errors, parse_past_date(field, d, today)))
+        };
+        let occasions = Occasions {
+            date_of_birth: past(&mut errors, "dateOfBirth", body.date_of_birth),
+            anniversary: past(&mut errors, "anniversary", body.anniversary),
+            spouse_name: body
+                .spouse_name
+                .as_deref()
+                .and_then(|n| collect(&mut errors, PersonName::parse("spouseName", n)))
+                .map(|n| n.as_str().to_owned()),
+            spouse_date_of_birth: past(&mut errors, "spouseDateOfBirth", body.spouse_date_of_birth),
+            ring_size: body
+                .ring_size
+                .as_deref()
+                .and_then(|r| collect(&mut errors, parse_ring_size("ringSize", r))),
+        };
         match (name, mobile, Invalid::from_errors(errors)) {
             (Some(name), Some(mobile), None) => Ok(NewCustomer {
                 name,
                 mobile,
                 email: email.flatten(),
                 home_branch_id: body.home_branch_id,
+                occasions,
             }),
             (.., Some(invalid)) => Err(invalid),
             _ => Err(Invalid::field("body", "invalid", "invalid customer")),
@@ -289,6 +334,31 @@ pub struct CustomerChanges {
     #[serde(default, deserialize_with = "super::double_option")]
     #[schema(value_type = Option<uuid::Uuid>)]
     home_branch_id: Option<Option<uuid::Uuid>>,
+    #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(value_type = Option<chrono::NaiveDate>)]
+    date_of_birth: Option<Option<chrono::NaiveDate>>,
+    #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(value_type = Option<chrono::NaiveDate>)]
+    anniversary: Option<Option<chrono::NaiveDate>>,
+    #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(max_length = 120, value_type = Option<String>)]
+    spouse_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(value_type = Option<chrono::NaiveDate>)]
+    spouse_date_of_birth: Option<Option<chrono::NaiveDate>>,
+    #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(max_length = 8, value_type = Option<String>)]
+    ring_size: Option<Option<String>>,
+}
+
+/// A date change in a PATCH: absent, cleared (`null`), or a past date.
+fn past_or_cleared(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    date: Option<Option<chrono::NaiveDate>>,
+) -> Option<Option<chrono::NaiveDate>> {
+    let today = Utc::now().date_naive();
+    date.map(|date| date.and_then(|d| collect(errors, parse_past_date(field, d, today))))
 }
 
 /// Change a customer. Needs `customers:write`; honours `If-Match`.
@@ -337,6 +407,22 @@ pub async fn update_customer(
                 .map(|e| e.as_str().to_owned())
         }),
         home_branch_id: body.home_branch_id,
+        date_of_birth: past_or_cleared(&mut errors, "dateOfBirth", body.date_of_birth),
+        anniversary: past_or_cleared(&mut errors, "anniversary", body.anniversary),
+        spouse_name: body.spouse_name.as_ref().map(|name| {
+            name.as_deref()
+                .and_then(|n| collect(&mut errors, PersonName::parse("spouseName", n)))
+                .map(|n| n.as_str().to_owned())
+        }),
+        spouse_date_of_birth: past_or_cleared(
+            &mut errors,
+            "spouseDateOfBirth",
+            body.spouse_date_of_birth,
+        ),
+        ring_size: body.ring_size.as_ref().map(|size| {
+            size.as_deref()
+                .and_then(|r| collect(&mut errors, parse_ring_size("ringSize", r)))
+        }),
     };
     if let Some(invalid) = Invalid::from_errors(errors) {
         return Err(invalid.into());

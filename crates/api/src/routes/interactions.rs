@@ -25,7 +25,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 /// How the business was in touch.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
-pub enum KindName {
+pub enum InteractionKindName {
     Visit,
     Call,
     #[serde(rename = "whatsapp")]
@@ -34,26 +34,26 @@ pub enum KindName {
     Note,
 }
 
-impl From<KindName> for InteractionKind {
-    fn from(kind: KindName) -> Self {
+impl From<InteractionKindName> for InteractionKind {
+    fn from(kind: InteractionKindName) -> Self {
         match kind {
-            KindName::Visit => InteractionKind::Visit,
-            KindName::Call => InteractionKind::Call,
-            KindName::WhatsApp => InteractionKind::WhatsApp,
-            KindName::Email => InteractionKind::Email,
-            KindName::Note => InteractionKind::Note,
+            InteractionKindName::Visit => InteractionKind::Visit,
+            InteractionKindName::Call => InteractionKind::Call,
+            InteractionKindName::WhatsApp => InteractionKind::WhatsApp,
+            InteractionKindName::Email => InteractionKind::Email,
+            InteractionKindName::Note => InteractionKind::Note,
         }
     }
 }
 
-impl From<InteractionKind> for KindName {
+impl From<InteractionKind> for InteractionKindName {
     fn from(kind: InteractionKind) -> Self {
         match kind {
-            InteractionKind::Visit => KindName::Visit,
-            InteractionKind::Call => KindName::Call,
-            InteractionKind::WhatsApp => KindName::WhatsApp,
-            InteractionKind::Email => KindName::Email,
-            InteractionKind::Note => KindName::Note,
+            InteractionKind::Visit => InteractionKindName::Visit,
+            InteractionKind::Call => InteractionKindName::Call,
+            InteractionKind::WhatsApp => InteractionKindName::WhatsApp,
+            InteractionKind::Email => InteractionKindName::Email,
+            InteractionKind::Note => InteractionKindName::Note,
         }
     }
 }
@@ -71,7 +71,7 @@ impl From<InteractionKind> for KindName {
 pub struct InteractionView {
     id: uuid::Uuid,
     customer_id: uuid::Uuid,
-    kind: KindName,
+    kind: InteractionKindName,
     occurred_at: DateTime<Utc>,
     /// `staff` or `client`: who recorded it.
     #[schema(max_length = 16, pattern = "^(staff|client)$")]
@@ -108,7 +108,7 @@ impl From<Interaction> for InteractionView {
     "outcome": "Call back when the new collection arrives"
 }))]
 pub struct NewInteractionRequest {
-    kind: KindName,
+    kind: InteractionKindName,
     /// When it happened; now when absent. Never in the future.
     occurred_at: Option<DateTime<Utc>>,
     #[schema(max_length = 2000)]

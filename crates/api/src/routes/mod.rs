@@ -11,6 +11,7 @@ pub mod interactions;
 pub mod jwks;
 pub mod me;
 pub mod oauth;
+pub mod occasions;
 pub mod sso;
 pub mod staff;
 pub mod tasks;
@@ -39,6 +40,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(customers::configure)
         .configure(interactions::configure)
         .configure(tasks::configure)
+        .configure(occasions::configure)
         .configure(me::configure);
 }
 
@@ -167,4 +169,36 @@ pub fn collect<T>(
     result: Result<T, jewel_domain::Invalid>,
 ) -> Option<T> {
     result.map_err(|e| errors.extend(e.into_errors())).ok()
+}
+
+/// Where "today" is when a staff member acts in no particular branch.
+pub const DEFAULT_TIMEZONE: &str = "Asia/Kolkata";
+
+/// The time zone of a staff member's first branch, or the default.
+pub async fn staff_timezone(
+    db: &impl jewel_persistence::ConnectionTrait,
+    staff: uuid::Uuid,
+) -> Result<String, ApiError> {
+    use jewel_persistence::repos::{branches::Branches, staff::Staff};
+    let first_branch = Staff::get(db, staff)
+        .await?
+        .and_then(|s| s.branch_ids.first().copied());
+    Ok(match first_branch {
+        Some(branch) => Branches::get(db, branch)
+            .await?
+            .map_or_else(|| DEFAULT_TIMEZONE.to_owned(), |b| b.timezone),
+        None => DEFAULT_TIMEZONE.to_owned(),
+    })
+}
+
+/// Reads an IANA time zone from a query parameter.
+pub fn parse_timezone(name: &str) -> Result<chrono_tz::Tz, ApiError> {
+    name.parse().map_err(|_| {
+        ApiError::bad_field(
+            "timezone is not an IANA time zone",
+            "timezone",
+            "invalid",
+            "such as Asia/Kolkata",
+        )
+    })
 }

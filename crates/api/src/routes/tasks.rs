@@ -6,7 +6,6 @@ use chrono::{DateTime, Utc};
 use jewel_domain::task::{Due, FollowUpTask, NewFollowUpTask, TaskStatus, due, parse_reason};
 use jewel_domain::{FieldError, Invalid};
 use jewel_persistence::TransactionTrait;
-use jewel_persistence::repos::branches::Branches;
 use jewel_persistence::repos::customers::Customers;
 use jewel_persistence::repos::staff::Staff;
 use jewel_persistence::repos::tasks::{TaskPatch, Tasks};
@@ -14,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::{collect, created, if_match, with_etag};
+use super::{collect, created, if_match, parse_timezone, staff_timezone, with_etag};
 use crate::auth::caller::{Authorized, Principal, StaffLogin, needs};
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json, Query};
@@ -25,9 +24,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(create_task)
         .service(update_task);
 }
-
-/// Where "today" is when a staff member acts in no particular branch.
-const DEFAULT_TIMEZONE: &str = "Asia/Kolkata";
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -303,24 +299,9 @@ pub async fn my_tasks(
     let db = state.database.connection();
     let zone_name = match query.timezone {
         Some(zone) => zone,
-        None => match Staff::get(db, staff.caller.id)
-            .await?
-            .and_then(|s| s.branch_ids.first().copied())
-        {
-            Some(branch) => Branches::get(db, branch)
-                .await?
-                .map_or_else(|| DEFAULT_TIMEZONE.to_owned(), |b| b.timezone),
-            None => DEFAULT_TIMEZONE.to_owned(),
-        },
+        None => staff_timezone(db, staff.caller.id).await?,
     };
-    let zone: chrono_tz::Tz = zone_name.parse().map_err(|_| {
-        ApiError::bad_field(
-            "timezone is not an IANA time zone",
-            "timezone",
-            "invalid",
-            "such as Asia/Kolkata",
-        )
-    })?;
+    let zone = parse_timezone(&zone_name)?;
     let now = Utc::now();
     let mut mine = MyTasks {
         timezone: zone.name().to_owned(),

@@ -16,6 +16,7 @@ on_both_backends!(
     customers_change_with_if_match_and_stay_searchable,
     the_timeline_is_newest_first,
     my_tasks_are_split_by_the_local_day,
+    upcoming_occasions_in_the_branch_time_zone,
 );
 
 async fn add_customer(app: &TestApp, token: &str, mobile: &str) -> reqwest::Response {
@@ -793,4 +794,144 @@ async fn my_tasks_are_split_by_the_local_day(backend: Backend) {
         nobody.json::<Value>().await.expect("JSON")["errors"][0]["field"],
         "assigneeId"
     );
+}
+
+async fn upcoming_occasions_in_the_branch_time_zone(backend: Backend) {
+    use chrono::Datelike;
+    let app = TestApp::spawn(backend).await;
+    let owner = app.owner_token().await;
+    let branch: Value = app
+        .call(Method::POST, "/api/v1/branches", Some(&owner), Some(json!({"code": "CHN1", "name": "T. Nagar", "address": "Chennai", "stateCode": "33", "timezone": "Asia/Kolkata"})))
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let kolkata: chrono_tz::Tz = "Asia/Kolkata".parse().expect("a zone");
+    let today = chrono::Utc::now().with_timezone(&kolkata).date_naive();
+    // The same day and month, `years` earlier (29 February falls back to the 28th).
+    let years_before = |date: chrono::NaiveDate, years: i32| {
+        chrono::NaiveDate::from_ymd_opt(date.year() - years, date.month(), date.day())
+            .or_else(|| chrono::NaiveDate::from_ymd_opt(date.year() - years, 2, 28))
+            .expect("a date")
+            .to_string()
+    };
+    let add = |name: &'static str, mobile: &'static str, extra: Value| {
+        let mut body = json!({"name": name, "mobile": mobile, "homeBranchId": branch["id"]});
+        for (key, value) in extra.as_object().expect("object") {
+            body[key] = value.clone();
+        }
+        app.call(Method::POST, "/api/v1/customers", Some(&owner), Some(body))
+    };
+    let in_days = |days: i64| today + chrono::Duration::days(days);
+    assert_eq!(
+        add(
+            "Lakshmi",
+            "9876543210",
+            json!({"dateOfBirth": years_before(in_days(3), 30)})
+        )
+        .await
+        .status(),
+        201
+    );
+    assert_eq!(
+        add(
+            "Meena",
+            "9876543211",
+            json!({"anniversary": years_before(today, 25), "ringSize": "14"})
+        )
+        .await
+        .status(),
+        201
+    );
+    assert_eq!(
+        add(
+            "Ravi",
+            "9876543212",
+            json!({"spouseName": "Divya", "spouseDateOfBirth": years_before(in_days(10), 28)})
+        )
+        .await
+        .status(),
+        201
+    );
+    assert_eq!(
+        add(
+            "Arjun",
+            "9876543213",
+            json!({"dateOfBirth": years_before(in_days(-1), 40)})
+        )
+        .await
+        .status(),
+        201
+    );
+    let future = add(
+        "Kavya",
+        "9876543214",
+        json!({"dateOfBirth": in_days(2).to_string()}),
+    )
+    .await;
+    assert_eq!(future.status(), 422);
+    assert_eq!(
+        future.json::<Value>().await.expect("JSON")["errors"][0]["field"],
+        "dateOfBirth"
+    );
+
+    let week: Value = app
+        .call(
+            Method::GET,
+            &format!(
+                "/api/v1/occasions?branchId={}",
+                branch["id"].as_str().expect("id")
+            ),
+            Some(&owner),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(week["timezone"], "Asia/Kolkata");
+    assert_eq!(week["from"], today.to_string());
+    let items = week["items"].as_array().expect("items");
+    let seen: Vec<(&str, &str, i64, i64)> = items
+        .iter()
+        .map(|i| {
+            (
+                i["name"].as_str().expect("name"),
+                i["kind"].as_str().expect("kind"),
+                i["daysAway"].as_i64().expect("days"),
+                i["years"].as_i64().expect("years"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("Meena", "anniversary", 0, 25),
+            ("Lakshmi", "birthday", 3, 30)
+        ]
+    );
+
+    let fortnight: Value = app
+        .call(Method::GET, "/api/v1/occasions?days=14", Some(&owner), None)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let spouse = fortnight["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["kind"] == "spouseBirthday")
+        .expect("Ravi's wife's birthday");
+    assert_eq!(spouse["spouseName"], "Divya");
+    assert_eq!(spouse["daysAway"], 10);
+    assert!(
+        !fortnight.to_string().contains("Arjun"),
+        "yesterday's birthday is next year's"
+    );
+
+    let too_far = app
+        .call(Method::GET, "/api/v1/occasions?days=91", Some(&owner), None)
+        .await;
+    assert_eq!(too_far.status(), 400);
 }

@@ -115,3 +115,49 @@ async fn swagger_ui_serves_its_assets_and_the_spec(backend: Backend) {
     let script = initializer.text().await.expect("text");
     assert!(script.contains("/api-docs/openapi.json"), "{script}");
 }
+
+/// utoipa keys schemas by type name, so two types of one name silently
+/// replace each other in the document; names must be unique.
+#[test]
+fn schema_type_names_are_unique() {
+    let src = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+    let mut files = vec![std::path::PathBuf::from(src)];
+    let mut names: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(
+                std::fs::read_dir(&path)
+                    .expect("a folder")
+                    .map(|e| e.expect("an entry").path()),
+            );
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("source");
+        let mut derives_schema = false;
+        for line in text.lines().map(str::trim) {
+            if line.starts_with("#[derive(") {
+                derives_schema = line.contains("ToSchema");
+            } else if derives_schema
+                && (line.starts_with("pub struct ") || line.starts_with("pub enum "))
+            {
+                let name = line.split_whitespace().nth(2).expect("a name");
+                let name = name
+                    .split(['<', '(', '{', ';'])
+                    .next()
+                    .expect("a name")
+                    .to_owned();
+                names
+                    .entry(name)
+                    .or_default()
+                    .push(path.display().to_string());
+                derives_schema = false;
+            }
+        }
+    }
+    assert!(names.len() > 20, "found the schema types");
+    let twice: Vec<_> = names
+        .iter()
+        .filter(|(_, places)| places.len() > 1)
+        .collect();
+    assert!(twice.is_empty(), "schema names used twice: {twice:?}");
+}

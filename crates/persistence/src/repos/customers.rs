@@ -1,5 +1,8 @@
 use chrono::Utc;
-use jewel_domain::customer::{Customer, CustomerQuery, NewCustomer, reversed_mobile, search_terms};
+use jewel_domain::customer::{
+    Customer, CustomerQuery, NewCustomer, Occasions, reversed_mobile, search_terms,
+};
+use jewel_domain::occasion::{OccasionKind, month_day};
 use jewel_domain::{Page, PageRequest};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
@@ -17,6 +20,11 @@ pub struct CustomerPatch {
     pub mobile: Option<String>,
     pub email: Option<Option<String>>,
     pub home_branch_id: Option<Option<uuid::Uuid>>,
+    pub date_of_birth: Option<Option<chrono::NaiveDate>>,
+    pub anniversary: Option<Option<chrono::NaiveDate>>,
+    pub spouse_name: Option<Option<String>>,
+    pub spouse_date_of_birth: Option<Option<chrono::NaiveDate>>,
+    pub ring_size: Option<Option<String>>,
 }
 
 /// Which customers to list.
@@ -51,6 +59,14 @@ impl Customers {
             email: Set(new.email.as_ref().map(|e| e.as_str().to_owned())),
             home_branch_id: Set(new.home_branch_id.map(|b| b.to_string())),
             mobile_reversed: Set(Some(reversed_mobile(new.mobile.as_str()))),
+            date_of_birth: Set(new.occasions.date_of_birth),
+            birthday_md: Set(new.occasions.date_of_birth.map(month_day)),
+            anniversary: Set(new.occasions.anniversary),
+            anniversary_md: Set(new.occasions.anniversary.map(month_day)),
+            spouse_name: Set(new.occasions.spouse_name.clone()),
+            spouse_date_of_birth: Set(new.occasions.spouse_date_of_birth),
+            spouse_birthday_md: Set(new.occasions.spouse_date_of_birth.map(month_day)),
+            ring_size: Set(new.occasions.ring_size.clone()),
             version: Set(1),
             created_at: Set(now),
             updated_at: Set(now),
@@ -281,8 +297,53 @@ impl Customers {
     }
 }
 
+impl Customers {
+    /// Customers with an occasion of `kind` whose month and day fall in
+    /// `ranges` (inclusive `MMDD` pairs), optionally of one home branch; at
+    /// most `limit`.
+    #[tracing::instrument(name = "customers.occasions", skip(db))]
+    pub async fn with_occasion(
+        db: &impl ConnectionTrait,
+        kind: OccasionKind,
+        ranges: &[(i32, i32)],
+        home_branch_id: Option<uuid::Uuid>,
+        limit: u64,
+    ) -> Result<Vec<Customer>, RepoError> {
+        use customers::Column;
+        let key = match kind {
+            OccasionKind::Birthday => Column::BirthdayMd,
+            OccasionKind::Anniversary => Column::AnniversaryMd,
+            OccasionKind::SpouseBirthday => Column::SpouseBirthdayMd,
+        };
+        let mut within = Condition::any();
+        for (from, to) in ranges {
+            within = within.add(key.between(*from, *to));
+        }
+        let mut query = customers::Entity::find()
+            .filter(within)
+            .order_by_asc(key)
+            .limit(limit);
+        if let Some(branch) = home_branch_id {
+            query = query.filter(Column::HomeBranchId.eq(branch.to_string()));
+        }
+        query
+            .all(db)
+            .await?
+            .into_iter()
+            .map(into_customer)
+            .collect()
+    }
+}
+
 fn into_customer(model: customers::Model) -> Result<Customer, RepoError> {
     Ok(Customer {
+        occasions: Occasions {
+            date_of_birth: model.date_of_birth,
+            anniversary: model.anniversary,
+            spouse_name: model.spouse_name.clone(),
+            spouse_date_of_birth: model.spouse_date_of_birth,
+            ring_size: model.ring_size.clone(),
+        },
         id: uuid_of(&model.id)?,
         name: model.name,
         mobile: model.mobile,
