@@ -12,6 +12,7 @@ mod m20261121_000005_customer_search;
 mod m20261121_000006_create_interactions;
 mod m20261121_000007_create_follow_up_tasks;
 mod m20261121_000008_customer_occasions;
+mod m20261121_000009_customer_pan;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000006_create_interactions::Migration),
             Box::new(m20261121_000007_create_follow_up_tasks::Migration),
             Box::new(m20261121_000008_customer_occasions::Migration),
+            Box::new(m20261121_000009_customer_pan::Migration),
         ]
     }
 }

@@ -46,6 +46,7 @@ impl Role {
                 ApiClientsWrite,
                 CustomersRead,
                 CustomersWrite,
+                CustomersKyc,
             ],
             Role::Manager => &[
                 BranchesRead,
@@ -54,9 +55,10 @@ impl Role {
                 AuditRead,
                 CustomersRead,
                 CustomersWrite,
+                CustomersKyc,
             ],
             Role::Sales => &[BranchesRead, CustomersRead, CustomersWrite],
-            Role::Accountant => &[BranchesRead, AuditRead, CustomersRead],
+            Role::Accountant => &[BranchesRead, AuditRead, CustomersRead, CustomersKyc],
         }
     }
 
@@ -99,6 +101,9 @@ pub enum Permission {
     CustomersRead,
     #[serde(rename = "customers:write")]
     CustomersWrite,
+    /// Seeing customers' KYC details (PAN) whole.
+    #[serde(rename = "customers:kyc")]
+    CustomersKyc,
 }
 
 impl Permission {
@@ -112,6 +117,7 @@ impl Permission {
             Permission::ApiClientsWrite => "api-clients:write",
             Permission::CustomersRead => "customers:read",
             Permission::CustomersWrite => "customers:write",
+            Permission::CustomersKyc => "customers:kyc",
         }
     }
 

@@ -10,9 +10,49 @@ pub struct Customer {
     pub email: Option<String>,
     pub home_branch_id: Option<uuid::Uuid>,
     pub occasions: Occasions,
+    /// Whole; views decide who sees it so.
+    pub pan: Option<String>,
     pub version: i32,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A PAN (permanent account number): five letters, four digits, a letter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pan(String);
+
+impl Pan {
+    pub fn parse(field: &str, text: &str) -> Result<Self, crate::Invalid> {
+        let text = text.trim().to_uppercase();
+        let b = text.as_bytes();
+        let valid = b.len() == 10
+            && b[..5].iter().all(u8::is_ascii_uppercase)
+            && b[5..9].iter().all(u8::is_ascii_digit)
+            && b[9].is_ascii_uppercase();
+        if valid {
+            Ok(Self(text))
+        } else {
+            Err(crate::Invalid::field(
+                field,
+                "format",
+                "a PAN such as ABCDE1234F",
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A stored PAN as shown to someone who may not see it whole: the last four
+/// characters only (`XXXXXX234F`).
+pub fn masked_pan(pan: &str) -> String {
+    let keep = pan.chars().count().saturating_sub(4);
+    pan.chars()
+        .enumerate()
+        .map(|(i, c)| if i < keep { 'X' } else { c })
+        .collect()
 }
 
 /// The dates and sizes a jeweller keeps for clienteling.
@@ -33,6 +73,7 @@ pub struct NewCustomer {
     pub email: Option<crate::contact::Email>,
     pub home_branch_id: Option<uuid::Uuid>,
     pub occasions: Occasions,
+    pub pan: Option<Pan>,
 }
 
 /// What a quick-search box asked for.
@@ -124,6 +165,16 @@ mod tests {
         assert!(CustomerQuery::parse("q", "12").is_err());
         assert!(CustomerQuery::parse("q", "a").is_err());
         assert!(CustomerQuery::parse("q", "   ").is_err());
+    }
+
+    #[test]
+    fn pans_are_checked_and_masked() {
+        assert_eq!(
+            Pan::parse("pan", " abcde1234f ").expect("valid").as_str(),
+            "ABCDE1234F"
+        );
+        assert!(Pan::parse("pan", "ABCDE12345").is_err());
+        assert_eq!(masked_pan("ABCDE1234F"), "XXXXXX234F");
     }
 
     #[test]

@@ -266,6 +266,7 @@ pub mod needs {
         ApiClientsWrite,
         CustomersRead,
         CustomersWrite,
+        CustomersKyc,
     );
 }
 

@@ -249,6 +249,7 @@ pub async fn customer_register(
             spouse_name: None,
             spouse_date_of_birth: None,
             ring_size: None,
+            pan: None,
         }),
     );
     let password_text = super::collect(&mut errors, Password::parse("password", &body.password));

@@ -6,7 +6,7 @@
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, put, web};
 use chrono::{DateTime, Utc};
 use jewel_domain::contact::{Email, Password, PersonName, Phone};
-use jewel_domain::customer::{Customer, CustomerQuery, NewCustomer, Occasions};
+use jewel_domain::customer::{Customer, CustomerQuery, NewCustomer, Occasions, Pan, masked_pan};
 use jewel_domain::occasion::{parse_past_date, parse_ring_size};
 use jewel_domain::{FieldError, Invalid};
 use jewel_persistence::repos::customers::{CustomerFilter, CustomerPatch, Customers};
@@ -57,6 +57,10 @@ pub struct CustomerView {
     spouse_date_of_birth: Option<chrono::NaiveDate>,
     #[schema(max_length = 8)]
     ring_size: Option<String>,
+    /// Whole for owners, managers and accountants (`customers:kyc`) and for
+    /// the customer themselves; otherwise only its last 4 characters.
+    #[schema(max_length = 10, pattern = "^[A-Z0-9X]{10}$")]
+    pan: Option<String>,
     #[schema(minimum = 1)]
     pub(crate) version: i32,
     created_at: DateTime<Utc>,
@@ -64,7 +68,29 @@ pub struct CustomerView {
 }
 
 impl From<Customer> for CustomerView {
+    /// The view with the PAN masked: what the audit trail and most callers see.
     fn from(c: Customer) -> Self {
+        let pan = c.pan.as_deref().map(masked_pan);
+        Self::with_pan(c, pan)
+    }
+}
+
+impl CustomerView {
+    /// The view with the PAN whole.
+    pub fn revealing_pan(c: Customer) -> Self {
+        let pan = c.pan.clone();
+        Self::with_pan(c, pan)
+    }
+
+    /// What `caller` may see of the customer.
+    pub fn for_caller(caller: &crate::auth::Caller, c: Customer) -> Self {
+        match caller.require(jewel_domain::Permission::CustomersKyc) {
+            Ok(()) => Self::revealing_pan(c),
+            Err(_) => Self::from(c),
+        }
+    }
+
+    fn with_pan(c: Customer, pan: Option<String>) -> Self {
         Self {
             id: c.id,
             name: c.name,
@@ -76,6 +102,7 @@ impl From<Customer> for CustomerView {
             spouse_name: c.occasions.spouse_name,
             spouse_date_of_birth: c.occasions.spouse_date_of_birth,
             ring_size: c.occasions.ring_size,
+            pan,
             version: c.version,
             created_at: c.created_at,
             updated_at: c.updated_at,
@@ -108,6 +135,10 @@ pub struct NewCustomerRequest {
     #[serde(default)]
     #[schema(max_length = 8)]
     pub(crate) ring_size: Option<String>,
+    /// Checked for its shape (`ABCDE1234F`).
+    #[serde(default)]
+    #[schema(max_length = 10, pattern = "^[A-Za-z]{5}[0-9]{4}[A-Za-z]$")]
+    pub(crate) pan: Option<String>,
 }
 
 impl TryFrom<NewCustomerRequest> for NewCustomer {
@@ -139,6 +170,10 @@ impl TryFrom<NewCustomerRequest> for NewCustomer {
                 .as_deref()
                 .and_then(|r| collect(&mut errors, parse_ring_size("ringSize", r))),
         };
+        let pan = body
+            .pan
+            .as_deref()
+            .and_then(|p| collect(&mut errors, Pan::parse("pan", p)));
         match (name, mobile, Invalid::from_errors(errors)) {
             (Some(name), Some(mobile), None) => Ok(NewCustomer {
                 name,
@@ -146,6 +181,7 @@ impl TryFrom<NewCustomerRequest> for NewCustomer {
                 email: email.flatten(),
                 home_branch_id: body.home_branch_id,
                 occasions,
+                pan,
             }),
             (.., Some(invalid)) => Err(invalid),
             _ => Err(Invalid::field("body", "invalid", "invalid customer")),
@@ -179,34 +215,23 @@ pub async fn create_customer(
     let customer = match Customers::create(&transaction, &new).await {
         Err(RepoError::Taken { field: "mobile" }) => {
             transaction.rollback().await?;
-            let existing = Customers::by_mobile(db, new.mobile.as_str()).await?;
-            let id = existing.map(|c| c.id.to_string()).unwrap_or_default();
-            return Err(ApiError::Conflict {
-                detail: format!(
-                    "a customer with mobile {} already exists: {id}",
-                    new.mobile.as_str()
-                ),
-                errors: vec![FieldError::new(
-                    "mobile",
-                    "taken",
-                    format!("belongs to customer {id}"),
-                )],
-            });
+            return Err(mobile_taken(db, new.mobile.as_str(), true).await);
         }
         other => other?,
     };
-    let view = CustomerView::from(customer);
+    let recorded = CustomerView::from(customer.clone());
     crate::audit::record(
         &transaction,
         &caller,
         "create",
         "customer",
-        view.id,
+        customer.id,
         None,
-        Some(&view),
+        Some(&recorded),
     )
     .await?;
     transaction.commit().await?;
+    let view = CustomerView::for_caller(&caller, customer);
     Ok(created(
         format!("/api/v1/customers/{}", view.id),
         view.version,
@@ -269,7 +294,7 @@ pub struct CustomerListQuery {
 #[get("/api/v1/customers")]
 pub async fn list_customers(
     state: web::Data<AppState>,
-    _caller: Authorized<needs::CustomersRead>,
+    caller: Authorized<needs::CustomersRead>,
     Query(query): Query<CustomerListQuery>,
 ) -> Result<web::Json<Paged<CustomerView>>, ApiError> {
     let search = query
@@ -295,7 +320,9 @@ pub async fn list_customers(
         cursor: query.cursor,
     };
     let page = Customers::list(state.database.connection(), &filter, pagination.page()?).await?;
-    Ok(web::Json(Paged::from_page(page, CustomerView::from)))
+    Ok(web::Json(Paged::from_page(page, |c| {
+        CustomerView::for_caller(&caller, c)
+    })))
 }
 
 /// Get one customer. Needs `customers:read`.
@@ -309,13 +336,13 @@ pub async fn list_customers(
 #[get("/api/v1/customers/{id}")]
 pub async fn get_customer(
     state: web::Data<AppState>,
-    _caller: Authorized<needs::CustomersRead>,
+    caller: Authorized<needs::CustomersRead>,
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let customer = Customers::get(state.database.connection(), id.into_inner())
         .await?
         .ok_or(ApiError::NotFound)?;
-    let view = CustomerView::from(customer);
+    let view = CustomerView::for_caller(&caller, customer);
     Ok(with_etag(view.version, view))
 }
 
@@ -349,6 +376,9 @@ pub struct CustomerChanges {
     #[serde(default, deserialize_with = "super::double_option")]
     #[schema(max_length = 8, value_type = Option<String>)]
     ring_size: Option<Option<String>>,
+    #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(max_length = 10, pattern = "^[A-Za-z]{5}[0-9]{4}[A-Za-z]$", value_type = Option<String>)]
+    pan: Option<Option<String>>,
 }
 
 /// A date change in a PATCH: absent, cleared (`null`), or a past date.
@@ -423,6 +453,11 @@ pub async fn update_customer(
             size.as_deref()
                 .and_then(|r| collect(&mut errors, parse_ring_size("ringSize", r)))
         }),
+        pan: body.pan.as_ref().map(|pan| {
+            pan.as_deref()
+                .and_then(|p| collect(&mut errors, Pan::parse("pan", p)))
+                .map(|p| p.as_str().to_owned())
+        }),
     };
     if let Some(invalid) = Invalid::from_errors(errors) {
         return Err(invalid.into());
@@ -437,21 +472,25 @@ pub async fn update_customer(
             transaction.rollback().await?;
             return Err(mobile_taken(db, patch.mobile.as_deref().unwrap_or_default(), true).await);
         }
-        other => CustomerView::from(other?),
+        other => other?,
     };
-    let before = CustomerView::from(before);
+    let recorded = (
+        CustomerView::from(before),
+        CustomerView::from(after.clone()),
+    );
     crate::audit::record(
         &transaction,
         &caller,
         "update",
         "customer",
         after.id,
-        Some(&before),
-        Some(&after),
+        Some(&recorded.0),
+        Some(&recorded.1),
     )
     .await?;
     transaction.commit().await?;
-    Ok(with_etag(after.version, after))
+    let view = CustomerView::for_caller(&caller, after);
+    Ok(with_etag(view.version, view))
 }
 
 /// A password for a customer's self-service login.

@@ -30,6 +30,7 @@ pub async fn get_me(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
     let customer = Customers::get(state.database.connection(), id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let view = CustomerView::from(customer);
+    // Their own PAN, whole.
+    let view = CustomerView::revealing_pan(customer);
     Ok(with_etag(view.version, view))
 }

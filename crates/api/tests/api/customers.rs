@@ -17,6 +17,7 @@ on_both_backends!(
     the_timeline_is_newest_first,
     my_tasks_are_split_by_the_local_day,
     upcoming_occasions_in_the_branch_time_zone,
+    sales_staff_see_the_pan_masked,
 );
 
 async fn add_customer(app: &TestApp, token: &str, mobile: &str) -> reqwest::Response {
@@ -934,4 +935,140 @@ async fn upcoming_occasions_in_the_branch_time_zone(backend: Backend) {
         .call(Method::GET, "/api/v1/occasions?days=91", Some(&owner), None)
         .await;
     assert_eq!(too_far.status(), 400);
+}
+
+async fn sales_staff_see_the_pan_masked(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.owner_token().await;
+    let branch: Value = app
+        .call(Method::POST, "/api/v1/branches", Some(&owner), Some(json!({"code": "CHN1", "name": "T. Nagar", "address": "Chennai", "stateCode": "33"})))
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let mut tokens = Vec::new();
+    for (email, role) in [
+        ("sales@example-jeweller.in", "sales"),
+        ("books@example-jeweller.in", "accountant"),
+    ] {
+        app.call(Method::POST, "/api/v1/staff", Some(&owner), Some(json!({"name": "Staff", "email": email, "role": role, "branchIds": [branch["id"]], "password": "first day passphrase"})))
+            .await;
+        tokens.push(
+            app.login(email, "first day passphrase").await["accessToken"]
+                .as_str()
+                .expect("token")
+                .to_owned(),
+        );
+    }
+    let (sales, accountant) = (&tokens[0], &tokens[1]);
+
+    let bad = app
+        .call(
+            Method::POST,
+            "/api/v1/customers",
+            Some(&owner),
+            Some(json!({"name": "Lakshmi", "mobile": "9876543210", "pan": "ABCDE12345"})),
+        )
+        .await;
+    assert_eq!(bad.status(), 422);
+    assert_eq!(
+        bad.json::<Value>().await.expect("JSON")["errors"][0]["field"],
+        "pan"
+    );
+    let created = app
+        .call(
+            Method::POST,
+            "/api/v1/customers",
+            Some(&owner),
+            Some(json!({"name": "Lakshmi", "mobile": "9876543210", "pan": "abcde1234f"})),
+        )
+        .await;
+    let created: Value = created.json().await.expect("JSON");
+    assert_eq!(created["pan"], "ABCDE1234F", "the owner sees it whole");
+    let path = format!("/api/v1/customers/{}", created["id"].as_str().expect("id"));
+
+    assert_eq!(pan_seen_by(&app, &path, sales).await, "XXXXXX234F");
+    assert_eq!(pan_seen_by(&app, &path, accountant).await, "ABCDE1234F");
+    let listed: Value = app
+        .call(
+            Method::GET,
+            "/api/v1/customers?q=lakshmi",
+            Some(sales),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(listed["items"][0]["pan"], "XXXXXX234F");
+    let changed: Value = app
+        .call(
+            Method::PATCH,
+            &path,
+            Some(sales),
+            Some(json!({"ringSize": "14"})),
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(
+        changed["pan"], "XXXXXX234F",
+        "not even in the answer to their own change"
+    );
+    assert!(
+        !app.call(
+            Method::GET,
+            "/api/v1/audit-events?entityType=customer&limit=200",
+            Some(&owner),
+            None
+        )
+        .await
+        .text()
+        .await
+        .expect("text")
+        .contains("ABCDE1234F"),
+        "the trail keeps it masked"
+    );
+
+    app.call(
+        Method::PUT,
+        &format!("{path}/login"),
+        Some(&owner),
+        Some(json!({"password": "my jewellery passbook"})),
+    )
+    .await;
+    let customer = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/customer-login",
+            None,
+            Some(json!({"login": "9876543210", "password": "my jewellery passbook"})),
+        )
+        .await
+        .json::<Value>()
+        .await
+        .expect("JSON");
+    let me: Value = app
+        .call(
+            Method::GET,
+            "/api/v1/me",
+            customer["accessToken"].as_str(),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(me["pan"], "ABCDE1234F", "a customer sees their own");
+}
+
+async fn pan_seen_by(app: &TestApp, path: &str, token: &str) -> Value {
+    let customer: Value = app
+        .call(Method::GET, path, Some(token), None)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    customer["pan"].clone()
 }

@@ -18,6 +18,7 @@ pub struct Model {
     pub spouse_date_of_birth: Option<Date>,
     pub spouse_birthday_md: Option<i32>,
     pub ring_size: Option<String>,
+    pub pan: Option<String>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

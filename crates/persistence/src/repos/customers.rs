@@ -25,6 +25,7 @@ pub struct CustomerPatch {
     pub spouse_name: Option<Option<String>>,
     pub spouse_date_of_birth: Option<Option<chrono::NaiveDate>>,
     pub ring_size: Option<Option<String>>,
+    pub pan: Option<Option<String>>,
 }
 
 /// Which customers to list.
@@ -67,6 +68,7 @@ impl Customers {
             spouse_date_of_birth: Set(new.occasions.spouse_date_of_birth),
             spouse_birthday_md: Set(new.occasions.spouse_date_of_birth.map(month_day)),
             ring_size: Set(new.occasions.ring_size.clone()),
+            pan: Set(new.pan.as_ref().map(|p| p.as_str().to_owned())),
             version: Set(1),
             created_at: Set(now),
             updated_at: Set(now),
@@ -344,6 +346,7 @@ fn into_customer(model: customers::Model) -> Result<Customer, RepoError> {
             spouse_date_of_birth: model.spouse_date_of_birth,
             ring_size: model.ring_size.clone(),
         },
+        pan: model.pan.clone(),
         id: uuid_of(&model.id)?,
         name: model.name,
         mobile: model.mobile,
