@@ -30,52 +30,11 @@ fn chennai(code: &str) -> Value {
     })
 }
 
-async fn open_branch(app: &TestApp, token: &str, code: &str) -> Value {
-    json_of(
-        app.call(
-            Method::POST,
-            "/api/v1/branches",
-            Some(token),
-            Some(chennai(code)),
-        )
-        .await,
-        201,
-    )
-    .await
-}
-
-/// Adds a staff member and returns (record, access token).
-async fn hire(
-    app: &TestApp,
-    owner: &str,
-    email: &str,
-    role: &str,
-    branches: Vec<&Value>,
-) -> (Value, String) {
-    let ids: Vec<Value> = branches.iter().map(|b| b["id"].clone()).collect();
-    let staff = json_of(
-        app.call(
-            Method::POST,
-            "/api/v1/staff",
-            Some(owner),
-            Some(json!({"name": "Staff Member", "email": email, "role": role, "branchIds": ids, "password": "first day passphrase"})),
-        )
-        .await,
-        201,
-    )
-    .await;
-    let token = app.login(email, "first day passphrase").await["accessToken"]
-        .as_str()
-        .expect("token")
-        .to_owned();
-    (staff, token)
-}
-
 async fn owner_opens_and_changes_branches_with_audit(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let owner = app.owner_token().await;
 
-    let branch = open_branch(&app, &owner, "CHN1").await;
+    let branch = app.open_branch(&owner, "CHN1").await;
     assert_eq!(branch["timezone"], "Asia/Kolkata");
     assert_eq!(branch["version"], 1);
     let path = format!("/api/v1/branches/{}", branch["id"].as_str().expect("id"));
@@ -226,24 +185,24 @@ async fn invalid_branch_names_every_field(backend: Backend) {
 async fn staff_see_only_their_branches(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let owner = app.owner_token().await;
-    let chennai = open_branch(&app, &owner, "CHN1").await;
-    let madurai = open_branch(&app, &owner, "MDU1").await;
-    let (_, manager) = hire(
-        &app,
-        &owner,
-        "manager@example-jeweller.in",
-        "manager",
-        vec![&chennai],
-    )
-    .await;
-    let (madurai_sales, _) = hire(
-        &app,
-        &owner,
-        "sales.mdu@example-jeweller.in",
-        "sales",
-        vec![&madurai],
-    )
-    .await;
+    let chennai = app.open_branch(&owner, "CHN1").await;
+    let madurai = app.open_branch(&owner, "MDU1").await;
+    let (_, manager) = app
+        .hire(
+            &owner,
+            "manager@example-jeweller.in",
+            "manager",
+            &[&chennai],
+        )
+        .await;
+    let (madurai_sales, _) = app
+        .hire(
+            &owner,
+            "sales.mdu@example-jeweller.in",
+            "sales",
+            &[&madurai],
+        )
+        .await;
 
     let listed = json_of(
         app.call(Method::GET, "/api/v1/branches", Some(&manager), None)
@@ -327,23 +286,18 @@ async fn staff_see_only_their_branches(backend: Backend) {
 async fn managers_cannot_make_managers_and_sales_cannot_manage_staff(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let owner = app.owner_token().await;
-    let chennai = open_branch(&app, &owner, "CHN1").await;
-    let (_, manager) = hire(
-        &app,
-        &owner,
-        "manager@example-jeweller.in",
-        "manager",
-        vec![&chennai],
-    )
-    .await;
-    let (sales_record, sales) = hire(
-        &app,
-        &owner,
-        "sales@example-jeweller.in",
-        "sales",
-        vec![&chennai],
-    )
-    .await;
+    let chennai = app.open_branch(&owner, "CHN1").await;
+    let (_, manager) = app
+        .hire(
+            &owner,
+            "manager@example-jeweller.in",
+            "manager",
+            &[&chennai],
+        )
+        .await;
+    let (sales_record, sales) = app
+        .hire(&owner, "sales@example-jeweller.in", "sales", &[&chennai])
+        .await;
 
     let promote = app
         .call(Method::POST, "/api/v1/staff", Some(&manager), Some(json!({"name": "Y", "email": "y@example-jeweller.in", "role": "manager", "branchIds": [chennai["id"]], "password": "first day passphrase"})))
@@ -384,15 +338,10 @@ fn chennai_body() -> Value {
 async fn disabling_a_user_ends_their_sessions(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let owner = app.owner_token().await;
-    let chennai = open_branch(&app, &owner, "CHN1").await;
-    let (sales_record, sales) = hire(
-        &app,
-        &owner,
-        "sales@example-jeweller.in",
-        "sales",
-        vec![&chennai],
-    )
-    .await;
+    let chennai = app.open_branch(&owner, "CHN1").await;
+    let (sales_record, sales) = app
+        .hire(&owner, "sales@example-jeweller.in", "sales", &[&chennai])
+        .await;
     let refresh_token = app
         .login("sales@example-jeweller.in", "first day passphrase")
         .await["refreshToken"]
@@ -537,24 +486,7 @@ async fn every_protected_operation_needs_a_token(backend: Backend) {
         .await
         .expect("JSON");
     let id = customer["id"].as_str().expect("id");
-    app.call(
-        Method::PUT,
-        &format!("/api/v1/customers/{id}/login"),
-        Some(&owner),
-        Some(json!({"password": "my jewellery passbook"})),
-    )
-    .await;
-    let tokens: Value = app
-        .call(
-            Method::POST,
-            "/api/v1/auth/customer-login",
-            None,
-            Some(json!({"login": "9876543210", "password": "my jewellery passbook"})),
-        )
-        .await
-        .json()
-        .await
-        .expect("JSON");
+    let tokens = app.customer_tokens(&owner, id, "9876543210").await;
     let customer_token = tokens["accessToken"].as_str().expect("token").to_owned();
     let customer_operations = ["GET /api/v1/me", "POST /api/v1/auth/refresh"];
     for (path, item) in document["paths"].as_object().expect("paths") {

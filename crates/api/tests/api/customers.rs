@@ -270,12 +270,7 @@ async fn customers_sign_up_only_when_allowed(backend: Backend) {
 async fn every_change_is_in_the_audit_trail(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let owner = app.owner_token().await;
-    let branch: Value = app
-        .call(Method::POST, "/api/v1/branches", Some(&owner), Some(json!({"code": "CHN1", "name": "T. Nagar", "address": "Chennai", "stateCode": "33"})))
-        .await
-        .json()
-        .await
-        .expect("JSON");
+    let branch = app.open_branch(&owner, "CHN1").await;
     let branch_id = branch["id"].as_str().expect("id");
     app.call(
         Method::PATCH,
@@ -284,12 +279,9 @@ async fn every_change_is_in_the_audit_trail(backend: Backend) {
         Some(json!({"name": "T. Nagar flagship"})),
     )
     .await;
-    let staff: Value = app
-        .call(Method::POST, "/api/v1/staff", Some(&owner), Some(json!({"name": "Ravi", "email": "ravi@example-jeweller.in", "role": "sales", "branchIds": [branch_id], "password": "first day passphrase"})))
-        .await
-        .json()
-        .await
-        .expect("JSON");
+    let (staff, _) = app
+        .hire(&owner, "ravi@example-jeweller.in", "sales", &[&branch])
+        .await;
     app.call(
         Method::PATCH,
         &format!("/api/v1/staff/{}", staff["id"].as_str().expect("id")),
@@ -655,20 +647,10 @@ async fn my_tasks_are_split_by_the_local_day(backend: Backend) {
     use chrono::Timelike;
     let app = TestApp::spawn(backend).await;
     let owner = app.owner_token().await;
-    let branch: Value = app
-        .call(Method::POST, "/api/v1/branches", Some(&owner), Some(json!({"code": "CHN1", "name": "T. Nagar", "address": "Chennai", "stateCode": "33"})))
-        .await
-        .json()
-        .await
-        .expect("JSON");
-    app.call(Method::POST, "/api/v1/staff", Some(&owner), Some(json!({"name": "Ravi", "email": "ravi@example-jeweller.in", "role": "sales", "branchIds": [branch["id"]], "password": "first day passphrase"})))
+    let branch = app.open_branch(&owner, "CHN1").await;
+    let (_, sales) = app
+        .hire(&owner, "ravi@example-jeweller.in", "sales", &[&branch])
         .await;
-    let sales = app
-        .login("ravi@example-jeweller.in", "first day passphrase")
-        .await["accessToken"]
-        .as_str()
-        .expect("token")
-        .to_owned();
     let lakshmi = customer(&app, &sales, "Lakshmi Narayanan", "9876543210", None).await;
     let now = chrono::Utc::now();
     let task = |due: chrono::DateTime<chrono::Utc>, reason: &'static str| {
@@ -801,12 +783,7 @@ async fn upcoming_occasions_in_the_branch_time_zone(backend: Backend) {
     use chrono::Datelike;
     let app = TestApp::spawn(backend).await;
     let owner = app.owner_token().await;
-    let branch: Value = app
-        .call(Method::POST, "/api/v1/branches", Some(&owner), Some(json!({"code": "CHN1", "name": "T. Nagar", "address": "Chennai", "stateCode": "33", "timezone": "Asia/Kolkata"})))
-        .await
-        .json()
-        .await
-        .expect("JSON");
+    let branch = app.open_branch(&owner, "CHN1").await;
     let kolkata: chrono_tz::Tz = "Asia/Kolkata".parse().expect("a zone");
     let today = chrono::Utc::now().with_timezone(&kolkata).date_naive();
     // The same day and month, `years` earlier (29 February falls back to the 28th).
@@ -940,27 +917,19 @@ async fn upcoming_occasions_in_the_branch_time_zone(backend: Backend) {
 async fn sales_staff_see_the_pan_masked(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let owner = app.owner_token().await;
-    let branch: Value = app
-        .call(Method::POST, "/api/v1/branches", Some(&owner), Some(json!({"code": "CHN1", "name": "T. Nagar", "address": "Chennai", "stateCode": "33"})))
-        .await
-        .json()
-        .await
-        .expect("JSON");
-    let mut tokens = Vec::new();
-    for (email, role) in [
-        ("sales@example-jeweller.in", "sales"),
-        ("books@example-jeweller.in", "accountant"),
-    ] {
-        app.call(Method::POST, "/api/v1/staff", Some(&owner), Some(json!({"name": "Staff", "email": email, "role": role, "branchIds": [branch["id"]], "password": "first day passphrase"})))
-            .await;
-        tokens.push(
-            app.login(email, "first day passphrase").await["accessToken"]
-                .as_str()
-                .expect("token")
-                .to_owned(),
-        );
-    }
-    let (sales, accountant) = (&tokens[0], &tokens[1]);
+    let branch = app.open_branch(&owner, "CHN1").await;
+    let (_, sales) = app
+        .hire(&owner, "sales@example-jeweller.in", "sales", &[&branch])
+        .await;
+    let (_, accountant) = app
+        .hire(
+            &owner,
+            "books@example-jeweller.in",
+            "accountant",
+            &[&branch],
+        )
+        .await;
+    let (sales, accountant) = (&sales, &accountant);
 
     let bad = app
         .call(
@@ -1031,24 +1000,9 @@ async fn sales_staff_see_the_pan_masked(backend: Backend) {
         "the trail keeps it masked"
     );
 
-    app.call(
-        Method::PUT,
-        &format!("{path}/login"),
-        Some(&owner),
-        Some(json!({"password": "my jewellery passbook"})),
-    )
-    .await;
     let customer = app
-        .call(
-            Method::POST,
-            "/api/v1/auth/customer-login",
-            None,
-            Some(json!({"login": "9876543210", "password": "my jewellery passbook"})),
-        )
-        .await
-        .json::<Value>()
-        .await
-        .expect("JSON");
+        .customer_tokens(&owner, created["id"].as_str().expect("id"), "9876543210")
+        .await;
     let me: Value = app
         .call(
             Method::GET,

@@ -12,6 +12,8 @@ use secrecy::SecretString;
 pub use proxy::Proxy;
 
 pub const OWNER_PASSWORD: &str = "owner passphrase 2026";
+pub const STAFF_PASSWORD: &str = "first day passphrase";
+pub const CUSTOMER_PASSWORD: &str = "my jewellery passbook";
 
 /// Generates `<name>::sqlite` and `<name>::mariadb` tests from
 /// `async fn <name>(backend: Backend)`.
@@ -322,6 +324,82 @@ impl TestApp {
             .as_str()
             .expect("a token")
             .to_owned()
+    }
+
+    /// Opens a branch in Tamil Nadu (state 33) with `code`; asserts 201.
+    pub async fn open_branch(&self, token: &str, code: &str) -> serde_json::Value {
+        let response = self
+            .call(
+                reqwest::Method::POST,
+                "/api/v1/branches",
+                Some(token),
+                Some(serde_json::json!({
+                    "code": code, "name": "T. Nagar", "address": "12 Usman Road, Chennai 600017",
+                    "stateCode": "33", "gstin": "33AABCU9603R1ZM"
+                })),
+            )
+            .await;
+        assert_eq!(response.status(), 201, "opening branch {code}");
+        response.json().await.expect("JSON")
+    }
+
+    /// Adds a staff member with the password `STAFF_PASSWORD`, logs them in,
+    /// and returns (their record, their access token); asserts 201.
+    pub async fn hire(
+        &self,
+        owner: &str,
+        email: &str,
+        role: &str,
+        branches: &[&serde_json::Value],
+    ) -> (serde_json::Value, String) {
+        let ids: Vec<serde_json::Value> = branches.iter().map(|b| b["id"].clone()).collect();
+        let response = self
+            .call(
+                reqwest::Method::POST,
+                "/api/v1/staff",
+                Some(owner),
+                Some(serde_json::json!({
+                    "name": "Staff Member", "email": email, "role": role,
+                    "branchIds": ids, "password": STAFF_PASSWORD
+                })),
+            )
+            .await;
+        assert_eq!(response.status(), 201, "hiring {email}");
+        let staff = response.json().await.expect("JSON");
+        let token = self.login(email, STAFF_PASSWORD).await["accessToken"]
+            .as_str()
+            .expect("token")
+            .to_owned();
+        (staff, token)
+    }
+
+    /// Gives a customer the login `CUSTOMER_PASSWORD` (as `staff`), logs
+    /// them in with `login` (mobile or e-mail), and returns the token response.
+    pub async fn customer_tokens(
+        &self,
+        staff: &str,
+        customer_id: &str,
+        login: &str,
+    ) -> serde_json::Value {
+        let set = self
+            .call(
+                reqwest::Method::PUT,
+                &format!("/api/v1/customers/{customer_id}/login"),
+                Some(staff),
+                Some(serde_json::json!({"password": CUSTOMER_PASSWORD})),
+            )
+            .await;
+        assert_eq!(set.status(), 204, "setting a customer login");
+        let response = self
+            .call(
+                reqwest::Method::POST,
+                "/api/v1/auth/customer-login",
+                None,
+                Some(serde_json::json!({"login": login, "password": CUSTOMER_PASSWORD})),
+            )
+            .await;
+        assert_eq!(response.status(), 200, "customer login of {login}");
+        response.json().await.expect("JSON")
     }
 
     /// Sends `method path` with a bearer token and an optional JSON body.
