@@ -13,6 +13,7 @@ mod m20261121_000006_create_interactions;
 mod m20261121_000007_create_follow_up_tasks;
 mod m20261121_000008_customer_occasions;
 mod m20261121_000009_customer_pan;
+mod m20261121_000010_customer_profile;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000007_create_follow_up_tasks::Migration),
             Box::new(m20261121_000008_customer_occasions::Migration),
             Box::new(m20261121_000009_customer_pan::Migration),
+            Box::new(m20261121_000010_customer_profile::Migration),
         ]
     }
 }

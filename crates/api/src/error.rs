@@ -53,6 +53,12 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[schema(max_items = 500)]
     pub errors: Vec<ProblemField>,
+    /// Members particular to one kind of problem (`candidates` of a likely
+    /// duplicate, `mergedInto` of a merged customer); the operations that
+    /// add them document them.
+    #[serde(flatten)]
+    #[schema(ignore)]
+    pub extensions: serde_json::Map<String, serde_json::Value>,
 }
 
 /// One invalid field of the request.
@@ -106,6 +112,15 @@ pub enum ApiError {
         detail: String,
         errors: Vec<FieldError>,
     },
+    /// Records that look like the one being added; the client may confirm.
+    #[error("{detail}")]
+    LikelyDuplicates {
+        detail: String,
+        candidates: serde_json::Value,
+    },
+    /// The customer was merged into another; `survivor` is where it lives on.
+    #[error("this customer was merged into {survivor}")]
+    Merged { survivor: uuid::Uuid },
     #[error("the record has changed since it was read; fetch it again and retry with its ETag")]
     PreconditionFailed,
     #[error("too many attempts; retry after {retry_after_secs} s")]
@@ -162,6 +177,8 @@ impl ApiError {
             Self::Unauthorized { .. } => ("unauthorized", "Not authenticated"),
             Self::Forbidden { .. } => ("forbidden", "Forbidden"),
             Self::Conflict { .. } => ("conflict", "Conflict"),
+            Self::LikelyDuplicates { .. } => ("likely-duplicate", "Likely duplicate"),
+            Self::Merged { .. } => ("merged", "Merged into another customer"),
             Self::PreconditionFailed => ("precondition-failed", "Stale version"),
             Self::TooManyRequests { .. } => ("too-many-requests", "Too many requests"),
             Self::NotFound => ("not-found", "Not found"),
@@ -209,7 +226,22 @@ impl ApiError {
             instance: context.as_ref().map(|c| c.path.clone()).unwrap_or_default(),
             request_id: context.map(|c| c.id).unwrap_or_default(),
             errors,
+            extensions: self.extensions(),
         }
+    }
+
+    fn extensions(&self) -> serde_json::Map<String, serde_json::Value> {
+        let mut members = serde_json::Map::new();
+        match self {
+            Self::LikelyDuplicates { candidates, .. } => {
+                members.insert("candidates".to_owned(), candidates.clone());
+            }
+            Self::Merged { survivor } => {
+                members.insert("mergedInto".to_owned(), survivor.to_string().into());
+            }
+            _ => {}
+        }
+        members
     }
 }
 
@@ -220,7 +252,8 @@ impl ResponseError for ApiError {
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             Self::Forbidden { .. } => StatusCode::FORBIDDEN,
-            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::Conflict { .. } | Self::LikelyDuplicates { .. } => StatusCode::CONFLICT,
+            Self::Merged { .. } => StatusCode::GONE,
             Self::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::NotFound | Self::NoRoute { .. } => StatusCode::NOT_FOUND,
@@ -247,6 +280,11 @@ impl ResponseError for ApiError {
         match self {
             Self::Timeout { .. } => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            }
+            Self::Merged { survivor } => {
+                if let Ok(value) = HeaderValue::from_str(&format!("/api/v1/customers/{survivor}")) {
+                    headers.insert(header::LOCATION, value);
+                }
             }
             Self::TooManyRequests { retry_after_secs } => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));

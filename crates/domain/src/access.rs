@@ -47,6 +47,9 @@ impl Role {
                 CustomersRead,
                 CustomersWrite,
                 CustomersKyc,
+                CustomersMerge,
+                CustomersBulk,
+                CustomersErase,
             ],
             Role::Manager => &[
                 BranchesRead,
@@ -56,6 +59,8 @@ impl Role {
                 CustomersRead,
                 CustomersWrite,
                 CustomersKyc,
+                CustomersMerge,
+                CustomersBulk,
             ],
             Role::Sales => &[BranchesRead, CustomersRead, CustomersWrite],
             Role::Accountant => &[BranchesRead, AuditRead, CustomersRead, CustomersKyc],
@@ -104,6 +109,15 @@ pub enum Permission {
     /// Seeing customers' KYC details (PAN) whole.
     #[serde(rename = "customers:kyc")]
     CustomersKyc,
+    /// Merging a duplicate customer into another.
+    #[serde(rename = "customers:merge")]
+    CustomersMerge,
+    /// CSV import and export of many customers at once.
+    #[serde(rename = "customers:bulk")]
+    CustomersBulk,
+    /// Erasing a customer's personal data (the owner alone).
+    #[serde(rename = "customers:erase")]
+    CustomersErase,
 }
 
 impl Permission {
@@ -118,6 +132,9 @@ impl Permission {
             Permission::CustomersRead => "customers:read",
             Permission::CustomersWrite => "customers:write",
             Permission::CustomersKyc => "customers:kyc",
+            Permission::CustomersMerge => "customers:merge",
+            Permission::CustomersBulk => "customers:bulk",
+            Permission::CustomersErase => "customers:erase",
         }
     }
 

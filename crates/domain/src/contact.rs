@@ -76,6 +76,14 @@ impl Phone {
             None if digits.len() == 10 && digits.starts_with(['6', '7', '8', '9']) => {
                 format!("91{digits}")
             }
+            // An Indian number dialled with the trunk 0: a landline with its
+            // STD code (044 2434 5678) or a mobile (09876543210).
+            None if digits.len() == 11
+                && digits.starts_with('0')
+                && !digits[1..].starts_with('0') =>
+            {
+                format!("91{}", &digits[1..])
+            }
             None => digits.clone(),
         };
         if (8..=15).contains(&e164.len())
@@ -171,6 +179,18 @@ mod tests {
                 .expect("valid")
                 .as_str(),
             "+442079460958"
+        );
+        assert_eq!(
+            Phone::parse("phone", "044-2434 5678")
+                .expect("landline")
+                .as_str(),
+            "+914424345678"
+        );
+        assert_eq!(
+            Phone::parse("phone", "09876543210")
+                .expect("mobile")
+                .as_str(),
+            "+919876543210"
         );
         assert!(Phone::parse("phone", "12345").is_err());
         assert!(Phone::parse("phone", "+91abc").is_err());

@@ -5,6 +5,7 @@ pub mod access;
 pub mod branch;
 pub mod contact;
 pub mod customer;
+pub mod metal;
 pub mod occasion;
 pub mod page;
 pub mod task;

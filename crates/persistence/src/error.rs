@@ -66,6 +66,27 @@ impl<T> OnConstraint<T> for Result<T, RepoError> {
     }
 }
 
+/// Maps a unique violation to the field of whichever of several unique
+/// columns it names (`(column, field)` pairs, checked in order; the engines
+/// name the column or its index in the message).
+pub(crate) trait OnUniqueColumn<T> {
+    fn on_unique_column(self, columns: &[(&str, &'static str)]) -> Result<T, RepoError>;
+}
+
+impl<T> OnUniqueColumn<T> for Result<T, DbErr> {
+    fn on_unique_column(self, columns: &[(&str, &'static str)]) -> Result<T, RepoError> {
+        self.map_err(|e| match e.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(message)) => columns
+                .iter()
+                .find(|(column, _)| message.contains(column))
+                .map_or(RepoError::Database(e), |(_, field)| RepoError::Taken {
+                    field,
+                }),
+            _ => RepoError::Database(e),
+        })
+    }
+}
+
 /// Turns a stored id back into a UUID; a malformed one is a database fault.
 pub(crate) fn uuid_of(text: &str) -> Result<uuid::Uuid, RepoError> {
     uuid::Uuid::parse_str(text)

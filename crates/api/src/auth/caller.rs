@@ -267,6 +267,9 @@ pub mod needs {
         CustomersRead,
         CustomersWrite,
         CustomersKyc,
+        CustomersMerge,
+        CustomersBulk,
+        CustomersErase,
     );
 }
 

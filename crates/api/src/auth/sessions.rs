@@ -29,7 +29,7 @@ pub const CUSTOMER: &str = "customer";
 #[derive(Debug, Clone)]
 pub enum Subject {
     Staff(StaffUser),
-    Customer(Customer),
+    Customer(Box<Customer>),
 }
 
 impl Subject {
@@ -165,7 +165,7 @@ pub async fn customer_login(
         _ => return Err(throttle.failed().await),
     };
     throttle.succeeded().await;
-    start_family(state, db, Subject::Customer(customer)).await
+    start_family(state, db, Subject::Customer(Box::new(customer))).await
 }
 
 /// Starts a new login session for `subject`.
@@ -224,7 +224,7 @@ async fn current_subject(
             .map(Subject::Staff),
         CUSTOMER => match Customers::get(db, id).await? {
             Some(customer) if Customers::login_active(db, id).await? => {
-                Some(Subject::Customer(customer))
+                Some(Subject::Customer(Box::new(customer)))
             }
             _ => None,
         },

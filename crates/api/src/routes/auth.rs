@@ -113,7 +113,7 @@ impl From<sessions::Issued> for TokenResponse {
                 sessions::Subject::Customer(_) => None,
             },
             customer: match issued.subject {
-                sessions::Subject::Customer(customer) => Some(CustomerView::from(customer)),
+                sessions::Subject::Customer(customer) => Some(CustomerView::from(*customer)),
                 sessions::Subject::Staff(_) => None,
             },
         }
@@ -239,17 +239,12 @@ pub async fn customer_register(
     let mut errors = Vec::new();
     let new = super::collect(
         &mut errors,
-        NewCustomer::try_from(super::customers::NewCustomerRequest {
+        NewCustomer::try_from(super::customers::CustomerFields {
             name: body.name,
             mobile: body.mobile,
             email: body.email,
-            home_branch_id: None,
-            date_of_birth: None,
-            anniversary: None,
-            spouse_name: None,
-            spouse_date_of_birth: None,
-            ring_size: None,
-            pan: None,
+            source: Some(super::customers::SourceName::Website),
+            ..Default::default()
         }),
     );
     let password_text = super::collect(&mut errors, Password::parse("password", &body.password));
@@ -280,8 +275,12 @@ pub async fn customer_register(
         Some(&view),
     )
     .await?;
-    let issued =
-        sessions::start_family(&state, &transaction, sessions::Subject::Customer(customer)).await?;
+    let issued = sessions::start_family(
+        &state,
+        &transaction,
+        sessions::Subject::Customer(Box::new(customer)),
+    )
+    .await?;
     transaction.commit().await?;
     Ok(HttpResponse::Created().json(TokenResponse::from(issued)))
 }

@@ -6,7 +6,6 @@ use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use jewel_domain::customer::{Interaction, InteractionKind, NewInteraction};
 use jewel_persistence::TransactionTrait;
-use jewel_persistence::repos::customers::Customers;
 use jewel_persistence::repos::interactions::Interactions;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -124,7 +123,11 @@ pub struct NewInteractionRequest {
     security(("bearer" = [])),
     params(("id" = uuid::Uuid, Path, description = "The customer's id")),
     request_body = NewInteractionRequest,
-    responses((status = 201, description = "Recorded.", body = InteractionView))
+    responses(
+        (status = 201, description = "Recorded.", body = InteractionView),
+        (status = 409, description = "The customer's data was erased.", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 410, description = "Merged into another customer.", body = super::customers::MergedProblem, content_type = "application/problem+json"),
+    )
 )]
 #[post("/api/v1/customers/{id}/interactions")]
 pub async fn record_interaction(
@@ -148,9 +151,7 @@ pub async fn record_interaction(
     };
     new.check(now)?;
     let db = state.database.connection();
-    if Customers::get(db, new.customer_id).await?.is_none() {
-        return Err(ApiError::NotFound);
-    }
+    super::customers::changeable_customer(db, new.customer_id).await?;
     let transaction = db.begin().await?;
     let view = InteractionView::from(Interactions::create(&transaction, &new).await?);
     crate::audit::record(
@@ -173,7 +174,10 @@ pub async fn record_interaction(
     operation_id = "listInteractions",
     security(("bearer" = [])),
     params(("id" = uuid::Uuid, Path, description = "The customer's id"), Pagination),
-    responses((status = 200, description = "One page of the timeline.", body = Paged<InteractionView>))
+    responses(
+        (status = 200, description = "One page of the timeline.", body = Paged<InteractionView>),
+        (status = 410, description = "Merged into another customer.", body = super::customers::MergedProblem, content_type = "application/problem+json"),
+    )
 )]
 #[get("/api/v1/customers/{id}/interactions")]
 pub async fn list_interactions(
@@ -183,9 +187,7 @@ pub async fn list_interactions(
     Query(pagination): Query<Pagination>,
 ) -> Result<web::Json<Paged<InteractionView>>, ApiError> {
     let db = state.database.connection();
-    let customer = Customers::get(db, id.into_inner())
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let customer = super::customers::live_customer(db, id.into_inner()).await?;
     let page = Interactions::timeline(db, customer.id, pagination.page()?).await?;
     Ok(web::Json(Paged::from_page(page, InteractionView::from)))
 }

@@ -1,6 +1,35 @@
 //! Every operation of the API, registered through utoipa-actix-web so that an
 //! undocumented route cannot exist. Each resource module has one `configure`.
 
+/// An enum of the API mirroring one of `domain`, with the wire names the
+/// document shows and conversions both ways. The domain type must be in
+/// scope by its bare name.
+macro_rules! wire_enum {
+    ($(#[$meta:meta])* $name:ident mirrors $domain:ident { $($variant:ident = $text:tt),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        pub enum $name {
+            $(#[serde(rename = $text)] $variant),+
+        }
+
+        impl From<$name> for $domain {
+            fn from(value: $name) -> Self {
+                match value {
+                    $($name::$variant => $domain::$variant),+
+                }
+            }
+        }
+
+        impl From<$domain> for $name {
+            fn from(value: $domain) -> Self {
+                match value {
+                    $($domain::$variant => $name::$variant),+
+                }
+            }
+        }
+    };
+}
+
 pub mod api_clients;
 pub mod audit_events;
 pub mod auth;
@@ -201,4 +230,46 @@ pub fn parse_timezone(name: &str) -> Result<chrono_tz::Tz, ApiError> {
             "such as Asia/Kolkata",
         )
     })
+}
+
+/// Applies an RFC 7396 JSON merge patch: members of `patch` replace those of
+/// `target`, `null` removes one, objects merge member by member.
+pub fn merge_patch(target: &mut serde_json::Value, patch: &serde_json::Value) {
+    let serde_json::Value::Object(members) = patch else {
+        *target = patch.clone();
+        return;
+    };
+    if !target.is_object() {
+        *target = serde_json::Value::Object(serde_json::Map::new());
+    }
+    if let serde_json::Value::Object(existing) = target {
+        for (key, value) in members {
+            if value.is_null() {
+                existing.remove(key);
+            } else {
+                merge_patch(
+                    existing
+                        .entry(key.clone())
+                        .or_insert(serde_json::Value::Null),
+                    value,
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod merge_patch_tests {
+    #[test]
+    fn merge_patch_follows_rfc_7396() {
+        let mut target = serde_json::json!({"a": "b", "c": {"d": "e", "f": "g"}, "t": [1, 2]});
+        super::merge_patch(
+            &mut target,
+            &serde_json::json!({"a": "z", "c": {"f": null}, "t": [3]}),
+        );
+        assert_eq!(
+            target,
+            serde_json::json!({"a": "z", "c": {"d": "e"}, "t": [3]})
+        );
+    }
 }

@@ -158,8 +158,17 @@ pub async fn create_task(
     };
     check_assignee(&state, assignee).await?;
     let db = state.database.connection();
-    if Customers::get(db, body.customer_id).await?.is_none() {
-        return Err(Invalid::field("customerId", "not_found", "no such customer").into());
+    match Customers::get(db, body.customer_id).await? {
+        None => return Err(Invalid::field("customerId", "not_found", "no such customer").into()),
+        Some(c) if c.merged_into.is_some() || c.erased_at.is_some() => {
+            return Err(Invalid::field(
+                "customerId",
+                "not_live",
+                "this customer was merged into another or erased",
+            )
+            .into());
+        }
+        Some(_) => {}
     }
     let transaction = db.begin().await?;
     let task = Tasks::create(

@@ -4,8 +4,12 @@
 pub mod api_clients;
 pub mod audit_events;
 pub mod branches;
+pub mod consent_changes;
+pub mod customer_consents;
 pub mod customer_logins;
+pub mod customer_phones;
 pub mod customer_search_terms;
+pub mod customer_tags;
 pub mod customers;
 pub mod follow_up_tasks;
 pub mod interactions;
@@ -13,3 +17,4 @@ pub mod sessions;
 pub mod signing_keys;
 pub mod staff_branches;
 pub mod staff_users;
+pub mod wish_list_items;

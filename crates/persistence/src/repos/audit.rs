@@ -1,4 +1,5 @@
-//! The audit trail: append-only; nothing here updates or deletes an event.
+//! The audit trail: append-only. Nothing here deletes an event; the one
+//! update is [`AuditTrail::redact`], which erasure of a person's data needs.
 
 use chrono::{DateTime, Utc};
 use jewel_domain::{Page, PageRequest};
@@ -120,5 +121,25 @@ impl AuditTrail {
             })
             .collect::<Result<Vec<_>, RepoError>>()?;
         Ok(Page::from_overfetch(events, page.limit, |e| e.id))
+    }
+
+    /// Removes the personal data recorded about one record (its before and
+    /// after snapshots), keeping who did what and when. What the right to
+    /// erasure asks of the trail; the caller holds the transaction.
+    #[tracing::instrument(name = "audit.redact", skip(db))]
+    pub async fn redact(
+        db: &impl ConnectionTrait,
+        entity_type: &str,
+        entity_id: &str,
+    ) -> Result<u64, RepoError> {
+        use sea_orm::sea_query::Expr;
+        let result = Entity::update_many()
+            .col_expr(Column::Before, Expr::value(None::<String>))
+            .col_expr(Column::After, Expr::value(None::<String>))
+            .filter(Column::EntityType.eq(entity_type))
+            .filter(Column::EntityId.eq(entity_id))
+            .exec(db)
+            .await?;
+        Ok(result.rows_affected)
     }
 }

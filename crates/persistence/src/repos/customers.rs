@@ -1,38 +1,52 @@
 use chrono::Utc;
+use std::collections::HashMap;
+
 use jewel_domain::customer::{
-    Customer, CustomerQuery, NewCustomer, Occasions, reversed_mobile, search_terms,
+    BudgetBand, Customer, CustomerQuery, CustomerSort, NewCustomer, Occasions, Preferences,
+    Profile, SortField, Source, names_look_alike, reversed_mobile, search_terms,
 };
 use jewel_domain::occasion::{OccasionKind, month_day};
 use jewel_domain::{Page, PageRequest};
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect,
 };
 
-use crate::entities::{customer_logins, customer_search_terms, customers};
-use crate::error::{OnConstraint, RepoError, unchanged_because, uuid_of, versioned};
-
-/// Changes to a customer; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default)]
-pub struct CustomerPatch {
-    pub name: Option<String>,
-    pub mobile: Option<String>,
-    pub email: Option<Option<String>>,
-    pub home_branch_id: Option<Option<uuid::Uuid>>,
-    pub date_of_birth: Option<Option<chrono::NaiveDate>>,
-    pub anniversary: Option<Option<chrono::NaiveDate>>,
-    pub spouse_name: Option<Option<String>>,
-    pub spouse_date_of_birth: Option<Option<chrono::NaiveDate>>,
-    pub ring_size: Option<Option<String>>,
-    pub pan: Option<Option<String>>,
-}
+use crate::entities::{
+    customer_consents, customer_logins, customer_phones, customer_search_terms, customer_tags,
+    customers,
+};
+use crate::error::{
+    OnConstraint, OnUniqueColumn, RepoError, unchanged_because, uuid_of, versioned,
+};
 
 /// Which customers to list.
 #[derive(Debug, Clone, Default)]
 pub struct CustomerFilter {
     pub query: Option<CustomerQuery>,
+    /// Names beginning so (any case).
+    pub name_prefix: Option<String>,
+    pub mobile: Option<String>,
+    pub email: Option<String>,
+    pub tag: Option<String>,
     pub home_branch_id: Option<uuid::Uuid>,
+    pub assigned_staff_id: Option<uuid::Uuid>,
+    /// 1 to 12.
+    pub birthday_month: Option<u32>,
+    pub anniversary_month: Option<u32>,
+    pub created_from: Option<chrono::DateTime<Utc>>,
+    pub created_before: Option<chrono::DateTime<Utc>>,
+    pub archived: Archived,
+}
+
+/// Whether archived customers are listed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Archived {
+    #[default]
+    Excluded,
+    Only,
+    Included,
 }
 
 pub struct Customers;
@@ -51,154 +65,218 @@ impl Customers {
         db: &impl ConnectionTrait,
         new: &NewCustomer,
     ) -> Result<Customer, RepoError> {
-        let now = Utc::now();
         let id = uuid::Uuid::now_v7();
-        customers::Entity::insert(customers::ActiveModel {
-            id: Set(id.to_string()),
-            name: Set(new.name.as_str().to_owned()),
-            mobile: Set(new.mobile.as_str().to_owned()),
-            email: Set(new.email.as_ref().map(|e| e.as_str().to_owned())),
-            home_branch_id: Set(new.home_branch_id.map(|b| b.to_string())),
-            mobile_reversed: Set(Some(reversed_mobile(new.mobile.as_str()))),
-            date_of_birth: Set(new.occasions.date_of_birth),
-            birthday_md: Set(new.occasions.date_of_birth.map(month_day)),
-            anniversary: Set(new.occasions.anniversary),
-            anniversary_md: Set(new.occasions.anniversary.map(month_day)),
-            spouse_name: Set(new.occasions.spouse_name.clone()),
-            spouse_date_of_birth: Set(new.occasions.spouse_date_of_birth),
-            spouse_birthday_md: Set(new.occasions.spouse_date_of_birth.map(month_day)),
-            ring_size: Set(new.occasions.ring_size.clone()),
-            pan: Set(new.pan.as_ref().map(|p| p.as_str().to_owned())),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-        })
-        .exec_without_returning(db)
-        .await
-        .on_unique("mobile")
-        .on_foreign_key("homeBranchId")?;
-        Self::index_name(db, id, new.name.as_str()).await?;
+        Self::insert_many(db, &[(id, new)]).await?;
         Self::get(db, id).await?.ok_or(RepoError::NotFound)
     }
 
-    /// Keeps the searchable words of a customer's name in step with the name.
-    async fn index_name(
+    /// Adds many customers in a few statements (chunks of rows per insert),
+    /// as an import needs; the caller holds the transaction.
+    #[tracing::instrument(name = "customers.insert_many", skip_all, fields(count = news.len()))]
+    pub async fn insert_many(
         db: &impl ConnectionTrait,
-        id: uuid::Uuid,
-        name: &str,
+        news: &[(uuid::Uuid, &NewCustomer)],
     ) -> Result<(), RepoError> {
-        customer_search_terms::Entity::delete_many()
-            .filter(customer_search_terms::Column::CustomerId.eq(id.to_string()))
-            .exec(db)
-            .await?;
-        let terms = search_terms(name);
-        if terms.is_empty() {
-            return Ok(());
+        let now = Utc::now();
+        for chunk in news.chunks(INSERT_CHUNK) {
+            customers::Entity::insert_many(chunk.iter().map(|(id, new)| {
+                let mut model = columns_of(new);
+                model.id = Set(id.to_string());
+                model.version = Set(1);
+                model.created_at = Set(now);
+                model.updated_at = Set(now);
+                model.archived_at = Set(None);
+                model.merged_into_id = Set(None);
+                model.erased_at = Set(None);
+                model
+            }))
+            .exec_without_returning(db)
+            .await
+            .on_unique_column(&[("external_id", "externalId"), ("mobile", "mobile")])
+            .on_foreign_key("homeBranchId")?;
         }
-        customer_search_terms::Entity::insert_many(terms.into_iter().map(|term| {
-            customer_search_terms::ActiveModel {
-                term: Set(term),
-                customer_id: Set(id.to_string()),
+        Self::index(db, news.iter().map(|(id, new)| (*id, *new)), false).await
+    }
+
+    /// Keeps the searchable words of each name, the other phones and the
+    /// tags in step with the customer rows.
+    async fn index<'a>(
+        db: &impl ConnectionTrait,
+        customers: impl Iterator<Item = (uuid::Uuid, &'a NewCustomer)> + Clone,
+        replace: bool,
+    ) -> Result<(), RepoError> {
+        if replace {
+            let ids: Vec<String> = customers.clone().map(|(id, _)| id.to_string()).collect();
+            for chunk in ids.chunks(INSERT_CHUNK) {
+                customer_search_terms::Entity::delete_many()
+                    .filter(customer_search_terms::Column::CustomerId.is_in(chunk.iter().cloned()))
+                    .exec(db)
+                    .await?;
+                customer_phones::Entity::delete_many()
+                    .filter(customer_phones::Column::CustomerId.is_in(chunk.iter().cloned()))
+                    .exec(db)
+                    .await?;
+                customer_tags::Entity::delete_many()
+                    .filter(customer_tags::Column::CustomerId.is_in(chunk.iter().cloned()))
+                    .exec(db)
+                    .await?;
             }
-        }))
-        .exec_without_returning(db)
-        .await?;
+        }
+        let terms: Vec<_> = customers
+            .clone()
+            .flat_map(|(id, new)| {
+                search_terms(new.name.as_str())
+                    .into_iter()
+                    .map(move |term| customer_search_terms::ActiveModel {
+                        term: Set(term),
+                        customer_id: Set(id.to_string()),
+                    })
+            })
+            .collect();
+        let phones: Vec<_> = customers
+            .clone()
+            .flat_map(|(id, new)| {
+                new.profile
+                    .other_phones
+                    .iter()
+                    .map(move |phone| customer_phones::ActiveModel {
+                        customer_id: Set(id.to_string()),
+                        phone: Set(phone.clone()),
+                    })
+            })
+            .collect();
+        let tags: Vec<_> = customers
+            .flat_map(|(id, new)| {
+                new.profile
+                    .tags
+                    .iter()
+                    .map(move |tag| customer_tags::ActiveModel {
+                        customer_id: Set(id.to_string()),
+                        tag: Set(tag.clone()),
+                    })
+            })
+            .collect();
+        for chunk in terms.chunks(INSERT_CHUNK) {
+            customer_search_terms::Entity::insert_many(chunk.to_vec())
+                .exec_without_returning(db)
+                .await?;
+        }
+        for chunk in phones.chunks(INSERT_CHUNK) {
+            customer_phones::Entity::insert_many(chunk.to_vec())
+                .exec_without_returning(db)
+                .await?;
+        }
+        for chunk in tags.chunks(INSERT_CHUNK) {
+            customer_tags::Entity::insert_many(chunk.to_vec())
+                .exec_without_returning(db)
+                .await?;
+        }
         Ok(())
     }
 
-    /// Applies `patch` if the customer is still at `expected_version` (when given).
-    #[tracing::instrument(name = "customers.update", skip(db, patch))]
-    pub async fn update(
+    /// Replaces everything a customer's record says with `new` if it is
+    /// still at `expected_version` (when given): how a PATCH, once merged
+    /// with the stored record and checked whole, is written.
+    #[tracing::instrument(name = "customers.replace", skip(db, new))]
+    pub async fn replace(
         db: &impl ConnectionTrait,
         id: uuid::Uuid,
         expected_version: Option<i32>,
-        patch: &CustomerPatch,
+        new: &NewCustomer,
     ) -> Result<Customer, RepoError> {
         use customers::Column;
-        let mut update = customers::Entity::update_many().filter(Column::Id.eq(id.to_string()));
-        if let Some(name) = &patch.name {
-            update = update.col_expr(Column::Name, Expr::value(name.clone()));
-        }
-        if let Some(mobile) = &patch.mobile {
-            update = update
-                .col_expr(Column::Mobile, Expr::value(mobile.clone()))
-                .col_expr(Column::MobileReversed, Expr::value(reversed_mobile(mobile)));
-        }
-        if let Some(email) = &patch.email {
-            update = update.col_expr(Column::Email, Expr::value(email.clone()));
-        }
-        if let Some(branch) = &patch.home_branch_id {
-            update = update.col_expr(
-                Column::HomeBranchId,
-                Expr::value(branch.map(|b| b.to_string())),
-            );
-        }
-        let update = versioned(update, Column::Version, Column::UpdatedAt, expected_version);
-        let result = update
+        let update = customers::Entity::update_many()
+            .set(columns_of(new))
+            .filter(Column::Id.eq(id.to_string()))
+            .filter(Column::MergedIntoId.is_null())
+            .filter(Column::ErasedAt.is_null());
+        let result = versioned(update, Column::Version, Column::UpdatedAt, expected_version)
             .exec(db)
             .await
-            .on_unique("mobile")
+            .on_unique_column(&[("external_id", "externalId"), ("mobile", "mobile")])
             .on_foreign_key("homeBranchId")?;
         if result.rows_affected == 0 {
             return Err(unchanged_because(Self::get(db, id).await?.is_some()));
         }
-        if let Some(name) = &patch.name {
-            Self::index_name(db, id, name).await?;
+        Self::index(db, std::iter::once((id, new)), true).await?;
+        Self::get(db, id).await?.ok_or(RepoError::NotFound)
+    }
+
+    /// Archives or restores a customer if still at `expected_version`.
+    #[tracing::instrument(name = "customers.archive", skip(db))]
+    pub async fn set_archived(
+        db: &impl ConnectionTrait,
+        id: uuid::Uuid,
+        expected_version: Option<i32>,
+        archived: bool,
+    ) -> Result<Customer, RepoError> {
+        use customers::Column;
+        let update = customers::Entity::update_many()
+            .col_expr(Column::ArchivedAt, Expr::value(archived.then(Utc::now)))
+            .filter(Column::Id.eq(id.to_string()))
+            .filter(Column::MergedIntoId.is_null())
+            .filter(Column::ErasedAt.is_null());
+        let result = versioned(update, Column::Version, Column::UpdatedAt, expected_version)
+            .exec(db)
+            .await?;
+        if result.rows_affected == 0 {
+            return Err(unchanged_because(Self::get(db, id).await?.is_some()));
         }
         Self::get(db, id).await?.ok_or(RepoError::NotFound)
     }
 
-    /// One page of customers, in id order, narrowed by `filter`. Every way
-    /// of searching uses an index: the mobile (exact), its reversal (ending),
-    /// e-mail (exact), or the name's words (prefix).
+    /// One page of customers narrowed by `filter`, in `sort` order (id order
+    /// when none). Every way of searching uses an index: the mobile (exact),
+    /// its reversal (ending), e-mail (exact), the name's words (prefix), the
+    /// name (prefix), tags, the assigned sales person, creation time and the
+    /// occasion month-days.
     #[tracing::instrument(name = "customers.list", skip(db))]
     pub async fn list(
         db: &impl ConnectionTrait,
         filter: &CustomerFilter,
+        sort: &CustomerSort,
         page: PageRequest,
     ) -> Result<Page<Customer>, RepoError> {
         use customers::Column;
-        let mut query = customers::Entity::find()
-            .order_by_asc(Column::Id)
-            .limit(page.limit + 1);
-        if let Some(after) = page.after {
-            query = query.filter(Column::Id.gt(after.to_string()));
+        let mut query = customers::Entity::find().limit(page.limit + 1);
+        let keys: Vec<(Column, bool)> = sort
+            .0
+            .iter()
+            .map(|(field, descending)| {
+                let column = match field {
+                    SortField::Name => Column::Name,
+                    SortField::CreatedAt => Column::CreatedAt,
+                    SortField::UpdatedAt => Column::UpdatedAt,
+                };
+                (column, *descending)
+            })
+            .collect();
+        let last_descending = keys.last().is_some_and(|(_, d)| *d);
+        for (column, descending) in &keys {
+            query = match descending {
+                true => query.order_by_desc(*column),
+                false => query.order_by_asc(*column),
+            };
         }
-        if let Some(branch) = filter.home_branch_id {
-            query = query.filter(Column::HomeBranchId.eq(branch.to_string()));
-        }
-        query = match &filter.query {
-            None => query,
-            Some(CustomerQuery::Mobile(phone)) => query.filter(Column::Mobile.eq(phone.as_str())),
-            Some(CustomerQuery::MobileEnding(reversed)) => {
-                query.filter(Column::MobileReversed.starts_with(reversed.as_str()))
-            }
-            Some(CustomerQuery::Email(email)) => query.filter(Column::Email.eq(email.as_str())),
-            Some(CustomerQuery::NameWords(words)) => {
-                // Every word must begin some word of the name.
-                let mut all = Condition::all();
-                for word in words {
-                    all = all.add(
-                        Column::Id.in_subquery(
-                            Query::select()
-                                .column(customer_search_terms::Column::CustomerId)
-                                .from(customer_search_terms::Entity)
-                                .and_where(
-                                    customer_search_terms::Column::Term.starts_with(word.as_str()),
-                                )
-                                .to_owned(),
-                        ),
-                    );
-                }
-                query.filter(all)
-            }
+        query = match last_descending {
+            true => query.order_by_desc(Column::Id),
+            false => query.order_by_asc(Column::Id),
         };
-        let customers = query
-            .all(db)
-            .await?
-            .into_iter()
-            .map(into_customer)
-            .collect::<Result<Vec<_>, _>>()?;
+        if let Some(after) = page.after {
+            let Some(last) = customers::Entity::find_by_id(after.to_string())
+                .one(db)
+                .await?
+            else {
+                return Ok(Page {
+                    items: Vec::new(),
+                    next: None,
+                });
+            };
+            query = query.filter(after_row(&keys, last_descending, &last));
+        }
+        query = query.filter(filter_condition(filter));
+        let models = query.all(db).await?;
+        let customers = Self::hydrate(db, models).await?;
         Ok(Page::from_overfetch(customers, page.limit, |c| c.id))
     }
 
@@ -207,23 +285,272 @@ impl Customers {
         db: &impl ConnectionTrait,
         id: uuid::Uuid,
     ) -> Result<Option<Customer>, RepoError> {
-        customers::Entity::find_by_id(id.to_string())
+        let Some(model) = customers::Entity::find_by_id(id.to_string())
             .one(db)
             .await?
-            .map(into_customer)
-            .transpose()
+        else {
+            return Ok(None);
+        };
+        Ok(Self::hydrate(db, vec![model]).await?.pop())
+    }
+
+    /// Turns rows into customers, with their other phones and tags read in
+    /// one query each.
+    async fn hydrate(
+        db: &impl ConnectionTrait,
+        models: Vec<customers::Model>,
+    ) -> Result<Vec<Customer>, RepoError> {
+        if models.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<String> = models.iter().map(|m| m.id.clone()).collect();
+        let mut phones: HashMap<String, Vec<String>> = HashMap::new();
+        let mut tags: HashMap<String, Vec<String>> = HashMap::new();
+        for chunk in ids.chunks(INSERT_CHUNK) {
+            for row in customer_phones::Entity::find()
+                .filter(customer_phones::Column::CustomerId.is_in(chunk.iter().cloned()))
+                .order_by_asc(customer_phones::Column::Phone)
+                .all(db)
+                .await?
+            {
+                phones.entry(row.customer_id).or_default().push(row.phone);
+            }
+            for row in customer_tags::Entity::find()
+                .filter(customer_tags::Column::CustomerId.is_in(chunk.iter().cloned()))
+                .order_by_asc(customer_tags::Column::Tag)
+                .all(db)
+                .await?
+            {
+                tags.entry(row.customer_id).or_default().push(row.tag);
+            }
+        }
+        models
+            .into_iter()
+            .map(|model| {
+                let other_phones = phones.remove(&model.id).unwrap_or_default();
+                let tags = tags.remove(&model.id).unwrap_or_default();
+                into_customer(model, other_phones, tags)
+            })
+            .collect()
+    }
+
+    pub async fn by_external_id(
+        db: &impl ConnectionTrait,
+        external_id: &str,
+    ) -> Result<Option<Customer>, RepoError> {
+        let found = customers::Entity::find()
+            .filter(customers::Column::ExternalId.eq(external_id))
+            .one(db)
+            .await?;
+        Ok(Self::hydrate(db, found.into_iter().collect()).await?.pop())
+    }
+
+    /// The customers whose mobile is one of `mobiles` or whose external id
+    /// is one of `external_ids`: what an import matches its rows against.
+    pub async fn matching(
+        db: &impl ConnectionTrait,
+        mobiles: &[String],
+        external_ids: &[String],
+    ) -> Result<Vec<Customer>, RepoError> {
+        let mut models = Vec::new();
+        for chunk in mobiles.chunks(INSERT_CHUNK) {
+            models.extend(
+                customers::Entity::find()
+                    .filter(customers::Column::Mobile.is_in(chunk.iter().cloned()))
+                    .all(db)
+                    .await?,
+            );
+        }
+        for chunk in external_ids.chunks(INSERT_CHUNK) {
+            models.extend(
+                customers::Entity::find()
+                    .filter(customers::Column::ExternalId.is_in(chunk.iter().cloned()))
+                    .all(db)
+                    .await?,
+            );
+        }
+        models.sort_by(|a, b| a.id.cmp(&b.id));
+        models.dedup_by(|a, b| a.id == b.id);
+        Self::hydrate(db, models).await
+    }
+
+    /// Customers who look like the one about to be added or changed: the
+    /// same e-mail, a phone of one matching a phone of the other, or, in the
+    /// same home branch, a name that looks alike (among customers sharing a
+    /// word of the name; at most 200 compared). Archived customers count;
+    /// merged and erased ones do not.
+    #[tracing::instrument(name = "customers.likely_duplicates", skip_all)]
+    pub async fn likely_duplicates(
+        db: &impl ConnectionTrait,
+        new: &NewCustomer,
+        except: Option<uuid::Uuid>,
+    ) -> Result<Vec<Customer>, RepoError> {
+        use customers::Column;
+        let mut phones: Vec<String> = new.profile.other_phones.clone();
+        phones.push(new.mobile.as_str().to_owned());
+        let mut signals = Condition::any()
+            .add(Column::Mobile.is_in(new.profile.other_phones.iter().cloned()))
+            .add(
+                Column::Id.in_subquery(
+                    Query::select()
+                        .column(customer_phones::Column::CustomerId)
+                        .from(customer_phones::Entity)
+                        .and_where(customer_phones::Column::Phone.is_in(phones))
+                        .to_owned(),
+                ),
+            );
+        if let Some(email) = &new.email {
+            signals = signals.add(Column::Email.eq(email.as_str()));
+        }
+        let live = Condition::all()
+            .add(Column::MergedIntoId.is_null())
+            .add(Column::ErasedAt.is_null())
+            .add_option(except.map(|id| Column::Id.ne(id.to_string())));
+        let mut models = customers::Entity::find()
+            .filter(live.clone().add(signals))
+            .limit(20)
+            .all(db)
+            .await?;
+        let terms = search_terms(new.name.as_str());
+        if let (Some(branch), false) = (new.home_branch_id, terms.is_empty()) {
+            let namesakes = customers::Entity::find()
+                .filter(live)
+                .filter(Column::HomeBranchId.eq(branch.to_string()))
+                .filter(
+                    Column::Id.in_subquery(
+                        Query::select()
+                            .column(customer_search_terms::Column::CustomerId)
+                            .from(customer_search_terms::Entity)
+                            .and_where(customer_search_terms::Column::Term.is_in(terms))
+                            .to_owned(),
+                    ),
+                )
+                .limit(200)
+                .all(db)
+                .await?;
+            models.extend(
+                namesakes
+                    .into_iter()
+                    .filter(|m| names_look_alike(&m.name, new.name.as_str())),
+            );
+        }
+        models.sort_by(|a, b| a.id.cmp(&b.id));
+        models.dedup_by(|a, b| a.id == b.id);
+        models.truncate(20);
+        Self::hydrate(db, models).await
+    }
+
+    /// Marks `duplicate` merged into `survivor`: archived, its external id
+    /// released (the survivor may take it), its login switched off. False
+    /// when it was merged or erased first by someone else.
+    #[tracing::instrument(name = "customers.mark_merged", skip(db))]
+    pub async fn mark_merged(
+        db: &impl ConnectionTrait,
+        duplicate: uuid::Uuid,
+        survivor: uuid::Uuid,
+    ) -> Result<bool, RepoError> {
+        use customers::Column;
+        let now = Utc::now();
+        let update = customers::Entity::update_many()
+            .col_expr(Column::MergedIntoId, Expr::value(survivor.to_string()))
+            .col_expr(Column::ArchivedAt, Expr::value(now))
+            .col_expr(Column::ExternalId, Expr::value(None::<String>))
+            .filter(Column::Id.eq(duplicate.to_string()))
+            .filter(Column::MergedIntoId.is_null())
+            .filter(Column::ErasedAt.is_null());
+        let result = versioned(update, Column::Version, Column::UpdatedAt, None)
+            .exec(db)
+            .await?;
+        if result.rows_affected == 0 {
+            return Ok(false);
+        }
+        customer_logins::Entity::update_many()
+            .col_expr(customer_logins::Column::Active, Expr::value(false))
+            .filter(customer_logins::Column::CustomerId.eq(duplicate.to_string()))
+            .exec(db)
+            .await?;
+        Ok(true)
+    }
+
+    /// Removes the person's identity from the record: name, mobile (replaced
+    /// by a placeholder no real number can equal), every personal field,
+    /// search words, phones, tags, consents standing and the login. The row
+    /// and its id stay for the records the law keeps. The caller holds the
+    /// transaction and erases the related records.
+    #[tracing::instrument(name = "customers.erase", skip(db))]
+    pub async fn erase(
+        db: &impl ConnectionTrait,
+        id: uuid::Uuid,
+        expected_version: Option<i32>,
+    ) -> Result<Customer, RepoError> {
+        use customers::Column;
+        let now = Utc::now();
+        let none = || Expr::value(None::<String>);
+        let update = customers::Entity::update_many()
+            .col_expr(Column::Name, Expr::value(ERASED_NAME))
+            .col_expr(Column::Mobile, Expr::value(erased_mobile(id)))
+            .col_expr(Column::MobileReversed, none())
+            .col_expr(Column::Email, none())
+            .col_expr(Column::DateOfBirth, Expr::value(None::<chrono::NaiveDate>))
+            .col_expr(Column::BirthdayMd, Expr::value(None::<i32>))
+            .col_expr(Column::Anniversary, Expr::value(None::<chrono::NaiveDate>))
+            .col_expr(Column::AnniversaryMd, Expr::value(None::<i32>))
+            .col_expr(Column::SpouseName, none())
+            .col_expr(
+                Column::SpouseDateOfBirth,
+                Expr::value(None::<chrono::NaiveDate>),
+            )
+            .col_expr(Column::SpouseBirthdayMd, Expr::value(None::<i32>))
+            .col_expr(Column::RingSize, none())
+            .col_expr(Column::Pan, none())
+            .col_expr(Column::Addresses, none())
+            .col_expr(Column::Preferences, none())
+            .col_expr(Column::BudgetBand, none())
+            .col_expr(Column::Notes, none())
+            .col_expr(Column::ExternalId, none())
+            .col_expr(Column::ArchivedAt, Expr::value(now))
+            .col_expr(Column::ErasedAt, Expr::value(now))
+            .filter(Column::Id.eq(id.to_string()))
+            .filter(Column::ErasedAt.is_null());
+        let result = versioned(update, Column::Version, Column::UpdatedAt, expected_version)
+            .exec(db)
+            .await?;
+        if result.rows_affected == 0 {
+            return Err(unchanged_because(Self::get(db, id).await?.is_some()));
+        }
+        let key = id.to_string();
+        customer_search_terms::Entity::delete_many()
+            .filter(customer_search_terms::Column::CustomerId.eq(key.clone()))
+            .exec(db)
+            .await?;
+        customer_phones::Entity::delete_many()
+            .filter(customer_phones::Column::CustomerId.eq(key.clone()))
+            .exec(db)
+            .await?;
+        customer_tags::Entity::delete_many()
+            .filter(customer_tags::Column::CustomerId.eq(key.clone()))
+            .exec(db)
+            .await?;
+        customer_consents::Entity::delete_many()
+            .filter(customer_consents::Column::CustomerId.eq(key.clone()))
+            .exec(db)
+            .await?;
+        customer_logins::Entity::delete_many()
+            .filter(customer_logins::Column::CustomerId.eq(key))
+            .exec(db)
+            .await?;
+        Self::get(db, id).await?.ok_or(RepoError::NotFound)
     }
 
     pub async fn by_mobile(
         db: &impl ConnectionTrait,
         mobile: &str,
     ) -> Result<Option<Customer>, RepoError> {
-        customers::Entity::find()
+        let found = customers::Entity::find()
             .filter(customers::Column::Mobile.eq(mobile))
             .one(db)
-            .await?
-            .map(into_customer)
-            .transpose()
+            .await?;
+        Ok(Self::hydrate(db, found.into_iter().collect()).await?.pop())
     }
 
     /// The customer whose mobile (E.164) or e-mail is `login`, with their
@@ -234,7 +561,10 @@ impl Customers {
         mobile: Option<&str>,
         email: Option<&str>,
     ) -> Result<Option<CustomerCredentials>, RepoError> {
-        let mut query = customers::Entity::find();
+        // Merged-away and erased records log nobody in.
+        let mut query = customers::Entity::find()
+            .filter(customers::Column::MergedIntoId.is_null())
+            .filter(customers::Column::ErasedAt.is_null());
         query = match (mobile, email) {
             (Some(mobile), _) => query.filter(customers::Column::Mobile.eq(mobile)),
             (None, Some(email)) => query.filter(customers::Column::Email.eq(email)),
@@ -252,8 +582,11 @@ impl Customers {
         else {
             return Ok(None);
         };
+        let Some(customer) = Self::hydrate(db, vec![customer]).await?.pop() else {
+            return Ok(None);
+        };
         Ok(Some(CustomerCredentials {
-            customer: into_customer(customer)?,
+            customer,
             password_hash: login.password_hash,
             active: login.active,
         }))
@@ -323,21 +656,193 @@ impl Customers {
         }
         let mut query = customers::Entity::find()
             .filter(within)
+            .filter(Column::ArchivedAt.is_null())
             .order_by_asc(key)
             .limit(limit);
         if let Some(branch) = home_branch_id {
             query = query.filter(Column::HomeBranchId.eq(branch.to_string()));
         }
-        query
-            .all(db)
-            .await?
-            .into_iter()
-            .map(into_customer)
-            .collect()
+        let models = query.all(db).await?;
+        Self::hydrate(db, models).await
     }
 }
 
-fn into_customer(model: customers::Model) -> Result<Customer, RepoError> {
+/// What an erased customer is called.
+pub const ERASED_NAME: &str = "Erased customer";
+
+/// A unique stand-in for an erased mobile: `+0` and 14 hex digits of the
+/// id. No phone number starts with 0 after the `+`, so it can never equal one.
+fn erased_mobile(id: uuid::Uuid) -> String {
+    let hex = id.simple().to_string();
+    format!("+0{}", &hex[hex.len() - 14..])
+}
+
+/// How many rows go in one multi-row insert (well under SQLite's limit of
+/// bound parameters).
+const INSERT_CHUNK: usize = 500;
+
+/// Every column a customer's details are written to, for inserts and
+/// whole-record updates alike.
+fn columns_of(new: &NewCustomer) -> customers::ActiveModel {
+    let profile = &new.profile;
+    let json = |value: String, empty: bool| (!empty).then_some(value);
+    customers::ActiveModel {
+        name: Set(new.name.as_str().to_owned()),
+        mobile: Set(new.mobile.as_str().to_owned()),
+        mobile_reversed: Set(Some(reversed_mobile(new.mobile.as_str()))),
+        email: Set(new.email.as_ref().map(|e| e.as_str().to_owned())),
+        home_branch_id: Set(new.home_branch_id.map(|b| b.to_string())),
+        date_of_birth: Set(new.occasions.date_of_birth),
+        birthday_md: Set(new.occasions.date_of_birth.map(month_day)),
+        anniversary: Set(new.occasions.anniversary),
+        anniversary_md: Set(new.occasions.anniversary.map(month_day)),
+        spouse_name: Set(new.occasions.spouse_name.clone()),
+        spouse_date_of_birth: Set(new.occasions.spouse_date_of_birth),
+        spouse_birthday_md: Set(new.occasions.spouse_date_of_birth.map(month_day)),
+        ring_size: Set(new.occasions.ring_size.clone()),
+        pan: Set(new.pan.as_ref().map(|p| p.as_str().to_owned())),
+        addresses: Set(json(
+            serde_json::to_string(&profile.addresses).unwrap_or_default(),
+            profile.addresses.is_empty(),
+        )),
+        preferences: Set(json(
+            serde_json::to_string(&profile.preferences).unwrap_or_default(),
+            profile.preferences.is_empty(),
+        )),
+        budget_band: Set(profile.budget_band.map(|b| b.as_str().to_owned())),
+        notes: Set(profile.notes.clone()),
+        assigned_staff_id: Set(profile.assigned_staff_id.map(|s| s.to_string())),
+        source: Set(profile.source.as_str().to_owned()),
+        external_id: Set(profile.external_id.clone()),
+        ..Default::default()
+    }
+}
+
+/// Rows after `last` in the order of `keys` then id: the keyset condition
+/// `(k1 > v1) OR (k1 = v1 AND k2 > v2) OR ... OR (all equal AND id > last id)`.
+fn after_row(
+    keys: &[(customers::Column, bool)],
+    id_descending: bool,
+    last: &customers::Model,
+) -> Condition {
+    use customers::Column;
+    let value = |column: Column| -> sea_orm::Value {
+        match column {
+            Column::Name => last.name.clone().into(),
+            Column::CreatedAt => last.created_at.into(),
+            Column::UpdatedAt => last.updated_at.into(),
+            _ => last.id.clone().into(),
+        }
+    };
+    let beyond = |column: Column, descending: bool| match descending {
+        true => Expr::col(column).lt(value(column)),
+        false => Expr::col(column).gt(value(column)),
+    };
+    let mut any = Condition::any();
+    let mut equal_so_far = Condition::all();
+    for (column, descending) in keys {
+        any = any.add(equal_so_far.clone().add(beyond(*column, *descending)));
+        equal_so_far = equal_so_far.add(Expr::col(*column).eq(value(*column)));
+    }
+    any.add(equal_so_far.add(beyond(Column::Id, id_descending)))
+}
+
+/// The `WHERE` of a customer list.
+fn filter_condition(filter: &CustomerFilter) -> Condition {
+    use customers::Column;
+    let mut all = Condition::all()
+        .add(Column::MergedIntoId.is_null())
+        .add_option(
+            filter
+                .home_branch_id
+                .map(|b| Column::HomeBranchId.eq(b.to_string())),
+        )
+        .add_option(
+            filter
+                .assigned_staff_id
+                .map(|s| Column::AssignedStaffId.eq(s.to_string())),
+        )
+        .add_option(filter.mobile.as_deref().map(|m| Column::Mobile.eq(m)))
+        .add_option(filter.email.as_deref().map(|e| Column::Email.eq(e)))
+        .add_option(
+            filter
+                .name_prefix
+                .as_deref()
+                .map(|n| Column::Name.starts_with(n)),
+        )
+        .add_option(filter.created_from.map(|t| Column::CreatedAt.gte(t)))
+        .add_option(filter.created_before.map(|t| Column::CreatedAt.lt(t)));
+    all = match filter.archived {
+        Archived::Excluded => all.add(Column::ArchivedAt.is_null()),
+        Archived::Only => all.add(Column::ArchivedAt.is_not_null()),
+        Archived::Included => all,
+    };
+    let in_month = |month: u32| {
+        let month = i32::try_from(month).unwrap_or_default();
+        (month * 100 + 1, month * 100 + 31)
+    };
+    if let Some(month) = filter.birthday_month {
+        let (from, to) = in_month(month);
+        all = all.add(Column::BirthdayMd.between(from, to));
+    }
+    if let Some(month) = filter.anniversary_month {
+        let (from, to) = in_month(month);
+        all = all.add(Column::AnniversaryMd.between(from, to));
+    }
+    if let Some(tag) = &filter.tag {
+        all = all.add(
+            Column::Id.in_subquery(
+                Query::select()
+                    .column(customer_tags::Column::CustomerId)
+                    .from(customer_tags::Entity)
+                    .and_where(customer_tags::Column::Tag.eq(tag.as_str()))
+                    .to_owned(),
+            ),
+        );
+    }
+    match &filter.query {
+        None => all,
+        Some(CustomerQuery::Mobile(phone)) => all.add(Column::Mobile.eq(phone.as_str())),
+        Some(CustomerQuery::MobileEnding(reversed)) => {
+            all.add(Column::MobileReversed.starts_with(reversed.as_str()))
+        }
+        Some(CustomerQuery::Email(email)) => all.add(Column::Email.eq(email.as_str())),
+        Some(CustomerQuery::NameWords(words)) => {
+            // Every word must begin some word of the name.
+            for word in words {
+                all = all.add(
+                    Column::Id.in_subquery(
+                        Query::select()
+                            .column(customer_search_terms::Column::CustomerId)
+                            .from(customer_search_terms::Entity)
+                            .and_where(
+                                customer_search_terms::Column::Term.starts_with(word.as_str()),
+                            )
+                            .to_owned(),
+                    ),
+                );
+            }
+            all
+        }
+    }
+}
+
+fn into_customer(
+    model: customers::Model,
+    other_phones: Vec<String>,
+    tags: Vec<String>,
+) -> Result<Customer, RepoError> {
+    let stored = |what: &str, e: serde_json::Error| {
+        RepoError::Database(sea_orm::DbErr::Type(format!("stored {what}: {e}")))
+    };
+    let addresses = match model.addresses.as_deref() {
+        Some(text) => serde_json::from_str(text).map_err(|e| stored("addresses", e))?,
+        None => Vec::new(),
+    };
+    let preferences = match model.preferences.as_deref() {
+        Some(text) => serde_json::from_str(text).map_err(|e| stored("preferences", e))?,
+        None => Preferences::default(),
+    };
     Ok(Customer {
         occasions: Occasions {
             date_of_birth: model.date_of_birth,
@@ -347,6 +852,24 @@ fn into_customer(model: customers::Model) -> Result<Customer, RepoError> {
             ring_size: model.ring_size.clone(),
         },
         pan: model.pan.clone(),
+        profile: Profile {
+            other_phones,
+            addresses,
+            preferences,
+            budget_band: model.budget_band.as_deref().and_then(BudgetBand::parse),
+            tags,
+            notes: model.notes.clone(),
+            assigned_staff_id: model
+                .assigned_staff_id
+                .as_deref()
+                .map(uuid_of)
+                .transpose()?,
+            source: Source::parse(&model.source).unwrap_or_default(),
+            external_id: model.external_id.clone(),
+        },
+        archived_at: model.archived_at,
+        merged_into: model.merged_into_id.as_deref().map(uuid_of).transpose()?,
+        erased_at: model.erased_at,
         id: uuid_of(&model.id)?,
         name: model.name,
         mobile: model.mobile,

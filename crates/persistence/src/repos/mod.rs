@@ -4,9 +4,12 @@
 pub mod api_clients;
 pub mod audit;
 pub mod branches;
+pub mod consents;
+pub mod customer_records;
 pub mod customers;
 pub mod interactions;
 pub mod sessions;
 pub mod signing_keys;
 pub mod staff;
 pub mod tasks;
+pub mod wish_list;

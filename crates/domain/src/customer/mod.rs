@@ -1,5 +1,10 @@
 //! Customers: the people the business sells to, one per mobile number.
 
+pub mod consent;
+pub mod profile;
+
+pub use profile::{Address, BudgetBand, Preferences, Profile, Source};
+
 /// A customer as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Customer {
@@ -12,6 +17,13 @@ pub struct Customer {
     pub occasions: Occasions,
     /// Whole; views decide who sees it so.
     pub pan: Option<String>,
+    pub profile: Profile,
+    /// Archived customers are left out of lists and searches.
+    pub archived_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Set when this record was merged into another: the survivor.
+    pub merged_into: Option<uuid::Uuid>,
+    /// Set when the person's data was erased.
+    pub erased_at: Option<chrono::DateTime<chrono::Utc>>,
     pub version: i32,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
@@ -74,6 +86,7 @@ pub struct NewCustomer {
     pub home_branch_id: Option<uuid::Uuid>,
     pub occasions: Occasions,
     pub pan: Option<Pan>,
+    pub profile: Profile,
 }
 
 /// What a quick-search box asked for.
@@ -288,6 +301,164 @@ impl NewInteraction {
         match crate::Invalid::from_errors(errors) {
             Some(invalid) => Err(invalid),
             None => Ok(()),
+        }
+    }
+}
+
+/// Whether two names are very likely one person's: the same words in any
+/// order, or, with the words sorted, at most 3 edits apart and no more than
+/// one edit in five characters (`Lakshmi Narayanan` and `Laxmi Narayanan`).
+pub fn names_look_alike(a: &str, b: &str) -> bool {
+    let a = search_terms(a).join(" ");
+    let b = search_terms(b).join(" ");
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    if a == b {
+        return true;
+    }
+    let distance = strsim::levenshtein(&a, &b);
+    let longer = a.chars().count().max(b.chars().count());
+    distance <= 3 && distance * 5 <= longer
+}
+
+#[cfg(test)]
+mod look_alike_tests {
+    use super::names_look_alike;
+
+    #[test]
+    fn similar_names_look_alike() {
+        assert!(names_look_alike("Lakshmi Narayanan", "Narayanan lakshmi"));
+        assert!(names_look_alike("Lakshmi Narayanan", "Laxmi Narayanan"));
+        assert!(names_look_alike("Ravi Kumar", "Ravi Kumaar"));
+        assert!(!names_look_alike("Priya Narayanan", "Lakshmi Narayanan"));
+        assert!(!names_look_alike("Anil Kumar", "Sunil Kumar"));
+        assert!(!names_look_alike("Om", "Jo"));
+    }
+}
+
+/// A field the customer list may be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortField {
+    Name,
+    CreatedAt,
+    UpdatedAt,
+}
+
+/// How to order customers: fields in turn, each ascending or descending;
+/// the id breaks ties, so paging is stable.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CustomerSort(pub Vec<(SortField, bool)>);
+
+impl CustomerSort {
+    /// Reads `name,-createdAt`: a `-` sorts that field newest or last first.
+    pub fn parse(field: &str, text: &str) -> Result<Self, crate::Invalid> {
+        let mut keys: Vec<(SortField, bool)> = Vec::new();
+        for part in text.split(',').map(str::trim) {
+            let (name, descending) = match part.strip_prefix('-') {
+                Some(name) => (name, true),
+                None => (part, false),
+            };
+            let key = match name {
+                "name" => SortField::Name,
+                "createdAt" => SortField::CreatedAt,
+                "updatedAt" => SortField::UpdatedAt,
+                _ => {
+                    return Err(crate::Invalid::field(
+                        field,
+                        "unknown_field",
+                        "fields to sort by: name, createdAt, updatedAt, each optionally with a leading -",
+                    ));
+                }
+            };
+            if keys.iter().any(|(k, _)| *k == key) {
+                return Err(crate::Invalid::field(
+                    field,
+                    "repeated",
+                    "each field at most once",
+                ));
+            }
+            keys.push((key, descending));
+        }
+        Ok(Self(keys))
+    }
+}
+
+#[cfg(test)]
+mod sort_tests {
+    use super::*;
+
+    #[test]
+    fn sort_reads_fields_and_directions() {
+        assert_eq!(
+            CustomerSort::parse("sort", "name,-createdAt")
+                .expect("valid")
+                .0,
+            [(SortField::Name, false), (SortField::CreatedAt, true)]
+        );
+        assert!(CustomerSort::parse("sort", "mobile").is_err());
+        assert!(CustomerSort::parse("sort", "name,-name").is_err());
+        assert!(CustomerSort::parse("sort", "").is_err());
+    }
+}
+
+/// Something a customer liked: a description (a piece or design once
+/// inventory is here) and a photo's address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Wish {
+    pub id: uuid::Uuid,
+    pub customer_id: uuid::Uuid,
+    pub description: String,
+    pub photo_url: Option<String>,
+    pub actor_kind: String,
+    pub actor_id: uuid::Uuid,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A wish to record, checked by [`NewWish::check`].
+#[derive(Debug, Clone)]
+pub struct NewWish {
+    pub customer_id: uuid::Uuid,
+    pub description: String,
+    pub photo_url: Option<String>,
+    pub actor_kind: &'static str,
+    pub actor_id: uuid::Uuid,
+}
+
+impl NewWish {
+    /// Trims the description (1 to 500 characters) and checks the photo is
+    /// an `http(s)` address of at most 2000 characters.
+    pub fn check(mut self) -> Result<Self, crate::Invalid> {
+        let mut errors = Vec::new();
+        self.description = self.description.trim().to_owned();
+        match self.description.chars().count() {
+            0 => errors.push(crate::FieldError::new(
+                "description",
+                "required",
+                "must not be blank",
+            )),
+            501.. => errors.push(crate::FieldError::new(
+                "description",
+                "too_long",
+                "at most 500 characters",
+            )),
+            _ => {}
+        }
+        if let Some(url) = &self.photo_url {
+            let url = url.trim();
+            let web = url.starts_with("https://") || url.starts_with("http://");
+            if !web || url.len() > 2000 || url.contains(char::is_whitespace) {
+                errors.push(crate::FieldError::new(
+                    "photoUrl",
+                    "format",
+                    "an http(s) address of at most 2000 characters",
+                ));
+            }
+            self.photo_url = Some(url.to_owned());
+        }
+        match crate::Invalid::from_errors(errors) {
+            Some(invalid) => Err(invalid),
+            None => Ok(self),
         }
     }
 }
