@@ -36,6 +36,18 @@ impl From<&Caller> for Actor {
     }
 }
 
+impl Caller {
+    /// How records the caller makes name their author: `staff`, `client`
+    /// or `customer`, and the id.
+    pub fn author(&self) -> (&'static str, uuid::Uuid) {
+        match self.principal {
+            crate::auth::caller::Principal::Staff(_) => ("staff", self.id),
+            crate::auth::caller::Principal::Client { .. } => ("client", self.id),
+            crate::auth::caller::Principal::Customer => ("customer", self.id),
+        }
+    }
+}
+
 /// Records one change; `before`/`after` are the API views of the record,
 /// which never hold secrets or hashes.
 pub async fn record<T: Serialize>(

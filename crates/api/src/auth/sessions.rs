@@ -305,3 +305,22 @@ pub async fn revoke_staff(
         .await;
     Ok(())
 }
+
+/// Ends every login session of a customer (merged away or erased).
+pub async fn revoke_customer(
+    state: &AppState,
+    db: &impl ConnectionTrait,
+    customer: uuid::Uuid,
+) -> Result<(), ApiError> {
+    Sessions::revoke_subject(db, CUSTOMER, customer).await?;
+    let now = jsonwebtoken::get_current_timestamp();
+    state
+        .cache
+        .set(
+            &crate::auth::caller::revoked_customer_key(customer),
+            now.to_string().as_bytes(),
+            state.tokens.access_ttl(),
+        )
+        .await;
+    Ok(())
+}

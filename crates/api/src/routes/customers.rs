@@ -450,6 +450,10 @@ impl From<Customer> for CustomerView {
 }
 
 impl CustomerView {
+    pub fn id(&self) -> uuid::Uuid {
+        self.id
+    }
+
     /// The view with the PAN whole.
     pub fn revealing_pan(c: Customer) -> Self {
         let pan = c.pan.clone();

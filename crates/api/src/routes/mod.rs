@@ -34,6 +34,9 @@ pub mod api_clients;
 pub mod audit_events;
 pub mod auth;
 pub mod branches;
+pub mod consents;
+pub mod customer_data;
+pub mod customer_merge;
 pub mod customers;
 pub mod health;
 pub mod interactions;
@@ -44,6 +47,7 @@ pub mod occasions;
 pub mod sso;
 pub mod staff;
 pub mod tasks;
+pub mod wish_list;
 
 use actix_web::HttpRequest;
 use actix_web::http::header;
@@ -67,6 +71,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(jwks::configure)
         .configure(sso::configure)
         .configure(customers::configure)
+        .configure(customer_merge::configure)
+        .configure(customer_data::configure)
+        .configure(consents::configure)
+        .configure(wish_list::configure)
         .configure(interactions::configure)
         .configure(tasks::configure)
         .configure(occasions::configure)

@@ -462,3 +462,109 @@ impl NewWish {
         }
     }
 }
+
+/// The survivor of a merge, with what only the duplicate knew: every empty
+/// field of the survivor takes the duplicate's value, lists are united
+/// (the duplicate's mobile becomes one of the other phones), notes are
+/// joined. The survivor's own values always win.
+pub fn absorb(survivor: &Customer, duplicate: &Customer) -> Customer {
+    fn fill<T: Clone>(mine: &mut Option<T>, theirs: &Option<T>) {
+        if mine.is_none() {
+            mine.clone_from(theirs);
+        }
+    }
+    fn unite<T: Clone + Ord>(mine: &mut Vec<T>, theirs: &[T], cap: usize) {
+        for item in theirs {
+            if !mine.contains(item) && mine.len() < cap {
+                mine.push(item.clone());
+            }
+        }
+        mine.sort();
+    }
+    let mut merged = survivor.clone();
+    fill(&mut merged.email, &duplicate.email);
+    fill(&mut merged.home_branch_id, &duplicate.home_branch_id);
+    fill(&mut merged.pan, &duplicate.pan);
+    let (mine, theirs) = (&mut merged.occasions, &duplicate.occasions);
+    fill(&mut mine.date_of_birth, &theirs.date_of_birth);
+    fill(&mut mine.anniversary, &theirs.anniversary);
+    fill(&mut mine.spouse_name, &theirs.spouse_name);
+    fill(&mut mine.spouse_date_of_birth, &theirs.spouse_date_of_birth);
+    fill(&mut mine.ring_size, &theirs.ring_size);
+    let (mine, theirs) = (&mut merged.profile, &duplicate.profile);
+    let mut phones = theirs.other_phones.clone();
+    phones.push(duplicate.mobile.clone());
+    phones.retain(|p| *p != survivor.mobile);
+    unite(&mut mine.other_phones, &phones, 5);
+    if mine.addresses.is_empty() {
+        mine.addresses.clone_from(&theirs.addresses);
+    }
+    let (likes, their_likes) = (&mut mine.preferences, &theirs.preferences);
+    unite(&mut likes.metals, &their_likes.metals, 3);
+    unite(&mut likes.purities, &their_likes.purities, 20);
+    likes.purities.reverse();
+    unite(&mut likes.categories, &their_likes.categories, 20);
+    unite(&mut likes.styles, &their_likes.styles, 20);
+    fill(&mut mine.budget_band, &theirs.budget_band);
+    unite(&mut mine.tags, &theirs.tags, 20);
+    mine.notes = match (mine.notes.take(), &theirs.notes) {
+        (Some(a), Some(b)) if a != *b => Some(format!("{a}\n\n{b}").chars().take(4000).collect()),
+        (Some(a), _) => Some(a),
+        (None, b) => b.clone(),
+    };
+    fill(&mut mine.assigned_staff_id, &theirs.assigned_staff_id);
+    fill(&mut mine.external_id, &theirs.external_id);
+    merged
+}
+
+#[cfg(test)]
+mod absorb_tests {
+    use super::*;
+
+    fn customer(name: &str, mobile: &str) -> Customer {
+        Customer {
+            id: uuid::Uuid::now_v7(),
+            name: name.to_owned(),
+            mobile: mobile.to_owned(),
+            email: None,
+            home_branch_id: None,
+            occasions: Occasions::default(),
+            pan: None,
+            profile: Profile::default(),
+            archived_at: None,
+            merged_into: None,
+            erased_at: None,
+            version: 1,
+            created_at: chrono::DateTime::UNIX_EPOCH,
+            updated_at: chrono::DateTime::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn the_survivor_keeps_its_values_and_gains_the_rest() {
+        let mut survivor = customer("Lakshmi Narayanan", "+919876543210");
+        survivor.email = Some("lakshmi@example.com".into());
+        survivor.profile.tags = vec!["vip".into()];
+        survivor.profile.notes = Some("Likes temple work.".into());
+        let mut duplicate = customer("Laxmi N", "+919000012345");
+        duplicate.email = Some("laxmi@example.com".into());
+        duplicate.occasions.date_of_birth = chrono::NaiveDate::from_ymd_opt(1988, 3, 14);
+        duplicate.profile.tags = vec!["bridal".into(), "vip".into()];
+        duplicate.profile.other_phones = vec!["+919876543210".into()];
+        duplicate.profile.notes = Some("Daughter's wedding in May.".into());
+
+        let merged = absorb(&survivor, &duplicate);
+        assert_eq!(merged.name, "Lakshmi Narayanan");
+        assert_eq!(merged.email.as_deref(), Some("lakshmi@example.com"));
+        assert_eq!(
+            merged.occasions.date_of_birth,
+            duplicate.occasions.date_of_birth
+        );
+        assert_eq!(merged.profile.tags, ["bridal", "vip"]);
+        assert_eq!(merged.profile.other_phones, ["+919000012345"]);
+        assert_eq!(
+            merged.profile.notes.as_deref(),
+            Some("Likes temple work.\n\nDaughter's wedding in May.")
+        );
+    }
+}

@@ -211,7 +211,7 @@ impl Preferences {
 
     /// Removes repeats, lower-cases words and checks purities are real grades.
     pub fn check(mut self, field: &str, errors: &mut Vec<FieldError>) -> Self {
-        self.metals.sort_by_key(|m| m.as_str());
+        self.metals.sort();
         self.metals.dedup();
         for (i, fineness) in self.purities.iter().enumerate() {
             if !is_known_fineness(*fineness) {

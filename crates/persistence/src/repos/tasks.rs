@@ -109,6 +109,23 @@ impl Tasks {
     }
 }
 
+impl Tasks {
+    /// Every task about a customer, oldest first (a data-subject export).
+    pub async fn of_customer(
+        db: &impl ConnectionTrait,
+        customer: uuid::Uuid,
+    ) -> Result<Vec<FollowUpTask>, RepoError> {
+        Entity::find()
+            .filter(Column::CustomerId.eq(customer.to_string()))
+            .order_by_asc(Column::Id)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(into_task)
+            .collect()
+    }
+}
+
 fn into_task(model: follow_up_tasks::Model) -> Result<FollowUpTask, RepoError> {
     let status = TaskStatus::parse(&model.status).ok_or_else(|| {
         RepoError::Database(sea_orm::DbErr::Type(format!(
