@@ -35,6 +35,7 @@ pub mod audit_events;
 pub mod auth;
 pub mod branches;
 pub mod consents;
+pub mod customer_csv;
 pub mod customer_data;
 pub mod customer_merge;
 pub mod customers;
@@ -70,6 +71,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(oauth::configure)
         .configure(jwks::configure)
         .configure(sso::configure)
+        // Before `customers`: `/customers/import` and `/customers/export`
+        // would otherwise be taken for `/customers/{id}`.
+        .configure(customer_csv::configure)
         .configure(customers::configure)
         .configure(customer_merge::configure)
         .configure(customer_data::configure)

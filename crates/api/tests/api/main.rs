@@ -10,6 +10,7 @@ mod helpers;
 mod access;
 mod auth;
 mod cli;
+mod customer_csv;
 mod customer_lifecycle;
 mod customer_profiles;
 mod customers;

@@ -1,0 +1,577 @@
+//! Customers in and out as CSV: an import with a dry run and a result per
+//! row, applied in one transaction, and an export of any filtered list in
+//! the same columns, so an export can be edited and imported back.
+
+use std::collections::{HashMap, HashSet};
+
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use futures_util::StreamExt;
+use jewel_domain::contact::Phone;
+use jewel_domain::customer::{Customer, NewCustomer};
+use jewel_domain::{FieldError, PageRequest};
+use jewel_persistence::repos::branches::Branches;
+use jewel_persistence::repos::customers::Customers;
+use jewel_persistence::{RepoError, TransactionTrait};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::customers::{CustomerFields, CustomerListQuery, CustomerView, patched};
+use crate::auth::caller::{Authorized, needs};
+use crate::error::ApiError;
+use crate::extract::{Query, parse_json};
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(import_customers).service(export_customers);
+}
+
+/// The largest CSV an import takes: about 100,000 customers.
+pub const IMPORT_LIMIT_BYTES: usize = 16 * 1024 * 1024;
+
+/// How a column's cells are read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Cell {
+    Text,
+    /// `;`-separated.
+    List,
+}
+
+/// The columns of an import and an export, named as the JSON fields.
+const COLUMNS: [(&str, Cell); 16] = [
+    ("name", Cell::Text),
+    ("mobile", Cell::Text),
+    ("otherPhones", Cell::List),
+    ("email", Cell::Text),
+    ("homeBranchId", Cell::Text),
+    ("dateOfBirth", Cell::Text),
+    ("anniversary", Cell::Text),
+    ("spouseName", Cell::Text),
+    ("spouseDateOfBirth", Cell::Text),
+    ("ringSize", Cell::Text),
+    ("tags", Cell::List),
+    ("notes", Cell::Text),
+    ("source", Cell::Text),
+    ("budgetBand", Cell::Text),
+    ("externalId", Cell::Text),
+    ("pan", Cell::Text),
+];
+
+/// Query parameters of `importCustomers`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query, rename_all = "camelCase")]
+pub struct ImportParams {
+    /// `true` (the default) checks every row and changes nothing; `false`
+    /// applies every valid row in one transaction.
+    #[param(example = true)]
+    dry_run: Option<bool>,
+}
+
+/// What happened, or would happen, to one row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RowOutcome {
+    Created,
+    Updated,
+    Rejected,
+}
+
+/// The result of one row of the file.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportRow {
+    /// The line of the file (the header is line 1).
+    #[schema(minimum = 2, maximum = 1_000_000)]
+    line: u64,
+    outcome: RowOutcome,
+    /// The customer created or updated (created ones: only after a real run).
+    customer_id: Option<uuid::Uuid>,
+    /// Why the row was rejected, field by field.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(max_items = 50)]
+    errors: Vec<crate::error::ProblemField>,
+}
+
+/// The result of an import.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "dryRun": true, "created": 2, "updated": 1, "rejected": 1,
+    "rows": [
+        {"line": 2, "outcome": "created", "customerId": null},
+        {"line": 3, "outcome": "updated", "customerId": "01936f0e-5555-7000-8000-000000000005"},
+        {"line": 4, "outcome": "rejected", "customerId": null, "errors": [
+            {"field": "mobile", "code": "format", "message": "must be a phone number such as +919876543210"}]},
+        {"line": 5, "outcome": "created", "customerId": null}
+    ]
+}))]
+pub struct ImportReport {
+    dry_run: bool,
+    #[schema(minimum = 0, maximum = 1_000_000)]
+    created: u64,
+    #[schema(minimum = 0, maximum = 1_000_000)]
+    updated: u64,
+    #[schema(minimum = 0, maximum = 1_000_000)]
+    rejected: u64,
+    #[schema(max_items = 1_000_000)]
+    rows: Vec<ImportRow>,
+}
+
+/// A row that will be applied.
+enum Change {
+    Create(uuid::Uuid, NewCustomer),
+    Update(Box<Customer>, NewCustomer),
+}
+
+/// A data row: its line in the file and its non-empty cells as JSON.
+type Row = (u64, serde_json::Map<String, serde_json::Value>);
+
+/// A CSV document, as the body of a request or a response.
+pub struct CsvDocument;
+
+impl utoipa::PartialSchema for CsvDocument {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .max_length(Some(1 << 30))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for CsvDocument {}
+
+/// The field errors of a refused row.
+fn reasons(error: ApiError) -> Vec<FieldError> {
+    match error {
+        ApiError::Invalid(invalid) => invalid.into_errors(),
+        ApiError::BadRequest { errors, .. } if !errors.is_empty() => errors,
+        other => vec![FieldError::new("row", "invalid", other.to_string())],
+    }
+}
+
+/// Import customers from CSV. Needs `customers:bulk`.
+///
+/// The body is `text/csv` (UTF-8, up to 16 MiB) with a header row naming
+/// columns as the JSON fields: `name`, `mobile`, `otherPhones`, `email`,
+/// `homeBranchId`, `dateOfBirth`, `anniversary`, `spouseName`,
+/// `spouseDateOfBirth`, `ringSize`, `tags`, `notes`, `source`,
+/// `budgetBand`, `externalId`, `pan` (any subset, any order, `name` and
+/// `mobile` required; lists are `;`-separated). A row whose `externalId`,
+/// or else whose mobile, belongs to a customer updates that customer with
+/// its non-empty cells; any other row creates a customer (`source` defaults
+/// to `import`). Each row is checked as the JSON API would check it, and a
+/// row repeating an earlier row's mobile or external id is rejected.
+/// `dryRun=true` (the default) reports and changes nothing; `dryRun=false`
+/// applies every valid row in one transaction and skips the rejected ones.
+/// Imports do not look for likely duplicates.
+#[utoipa::path(
+    tag = "customers",
+    operation_id = "importCustomers",
+    security(("bearer" = [])),
+    params(ImportParams),
+    request_body(content = CsvDocument, content_type = "text/csv", description = "A header row, then one customer per row.", example = "name,mobile,email,tags\nLakshmi Narayanan,98765 43210,lakshmi@example.com,bridal;vip\n"),
+    responses(
+        (status = 200, description = "The result of every row.", body = ImportReport),
+        (status = 409, description = "A customer changed while the import ran; nothing was applied, run it again.", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/api/v1/customers/import")]
+pub async fn import_customers(
+    state: web::Data<AppState>,
+    caller: Authorized<needs::CustomersBulk>,
+    req: HttpRequest,
+    Query(params): Query<ImportParams>,
+    mut payload: web::Payload,
+) -> Result<web::Json<ImportReport>, ApiError> {
+    let is_csv = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<mime::Mime>().ok())
+        .is_some_and(|m| m.type_() == mime::TEXT && m.subtype() == mime::CSV);
+    if !is_csv {
+        return Err(ApiError::UnsupportedMediaType {
+            expected: "text/csv",
+        });
+    }
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk =
+            chunk.map_err(|e| ApiError::bad_request(format!("the body could not be read: {e}")))?;
+        if body.len() + chunk.len() > IMPORT_LIMIT_BYTES {
+            return Err(ApiError::PayloadTooLarge {
+                limit: IMPORT_LIMIT_BYTES,
+            });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let dry_run = params.dry_run.unwrap_or(true);
+    let rows = read_rows(&body)?;
+    let db = state.database.connection();
+
+    // What the file's rows refer to, read in a few queries.
+    let mobiles: Vec<String> = rows
+        .iter()
+        .filter_map(|(_, cells)| cells.get("mobile")?.as_str())
+        .filter_map(|m| Phone::parse("mobile", m).ok())
+        .map(|p| p.as_str().to_owned())
+        .collect();
+    let external_ids: Vec<String> = rows
+        .iter()
+        .filter_map(|(_, cells)| Some(cells.get("externalId")?.as_str()?.trim().to_owned()))
+        .collect();
+    let existing = Customers::matching(db, &mobiles, &external_ids).await?;
+    let by_mobile: HashMap<&str, &Customer> =
+        existing.iter().map(|c| (c.mobile.as_str(), c)).collect();
+    let by_external: HashMap<&str, &Customer> = existing
+        .iter()
+        .filter_map(|c| Some((c.profile.external_id.as_deref()?, c)))
+        .collect();
+    let mut branch_ids: Vec<uuid::Uuid> = rows
+        .iter()
+        .filter_map(|(_, cells)| cells.get("homeBranchId")?.as_str()?.parse().ok())
+        .collect();
+    branch_ids.sort();
+    branch_ids.dedup();
+    let branches: HashSet<uuid::Uuid> = Branches::existing(db, &branch_ids)
+        .await?
+        .into_iter()
+        .collect();
+
+    let mut results = Vec::with_capacity(rows.len());
+    let mut changes = Vec::new();
+    let mut seen_mobiles: HashMap<String, u64> = HashMap::new();
+    let mut seen_external: HashMap<String, u64> = HashMap::new();
+    for (line, cells) in rows {
+        let outcome = check_row(&cells, &by_mobile, &by_external, &branches).and_then(|change| {
+            let new = match &change {
+                Change::Create(_, new) | Change::Update(_, new) => new,
+            };
+            let mut errors = Vec::new();
+            if let Some(first) = seen_mobiles.insert(new.mobile.as_str().to_owned(), line) {
+                errors.push(FieldError::new(
+                    "mobile",
+                    "repeated",
+                    format!("repeats line {first}"),
+                ));
+            }
+            if let Some(external) = &new.profile.external_id
+                && let Some(first) = seen_external.insert(external.clone(), line)
+            {
+                errors.push(FieldError::new(
+                    "externalId",
+                    "repeated",
+                    format!("repeats line {first}"),
+                ));
+            }
+            match errors.is_empty() {
+                true => Ok(change),
+                false => Err(errors),
+            }
+        });
+        results.push(match outcome {
+            Ok(change) => {
+                let (outcome, customer_id) = match &change {
+                    Change::Create(id, _) => (RowOutcome::Created, (!dry_run).then_some(*id)),
+                    Change::Update(customer, _) => (RowOutcome::Updated, Some(customer.id)),
+                };
+                changes.push(change);
+                ImportRow {
+                    line,
+                    outcome,
+                    customer_id,
+                    errors: Vec::new(),
+                }
+            }
+            Err(errors) => ImportRow {
+                line,
+                outcome: RowOutcome::Rejected,
+                customer_id: None,
+                errors: errors.into_iter().map(Into::into).collect(),
+            },
+        });
+    }
+    let count = |o: RowOutcome| results.iter().filter(|r| r.outcome == o).count() as u64;
+    let report = ImportReport {
+        dry_run,
+        created: count(RowOutcome::Created),
+        updated: count(RowOutcome::Updated),
+        rejected: count(RowOutcome::Rejected),
+        rows: results,
+    };
+    if dry_run || changes.is_empty() {
+        return Ok(web::Json(report));
+    }
+
+    let transaction = db.begin().await?;
+    let creates: Vec<(uuid::Uuid, &NewCustomer)> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::Create(id, new) => Some((*id, new)),
+            Change::Update(..) => None,
+        })
+        .collect();
+    let changed_meanwhile = |_| {
+        ApiError::Conflict {
+        detail: "a customer in the file was added or changed while the import ran; nothing was applied, run it again".to_owned(),
+        errors: Vec::new(),
+    }
+    };
+    Customers::insert_many(&transaction, &creates)
+        .await
+        .map_err(|e| match e {
+            RepoError::Taken { .. } => changed_meanwhile(()),
+            other => other.into(),
+        })?;
+    for change in &changes {
+        if let Change::Update(customer, new) = change {
+            Customers::replace(&transaction, customer.id, Some(customer.version), new)
+                .await
+                .map_err(|e| match e {
+                    RepoError::Taken { .. } | RepoError::StaleVersion => changed_meanwhile(()),
+                    other => other.into(),
+                })?;
+        }
+    }
+    crate::audit::record(
+        &transaction,
+        &caller,
+        "import",
+        "customer",
+        uuid::Uuid::nil(),
+        None,
+        Some(&serde_json::json!({
+            "created": report.created, "updated": report.updated, "rejected": report.rejected
+        })),
+    )
+    .await?;
+    transaction.commit().await?;
+    Ok(web::Json(report))
+}
+
+/// The file's data rows as (line, JSON object of the non-empty cells).
+fn read_rows(body: &[u8]) -> Result<Vec<Row>, ApiError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(body);
+    let headers = reader
+        .headers()
+        .map_err(|e| {
+            ApiError::bad_field(
+                format!("the CSV header cannot be read: {e}"),
+                "body",
+                "malformed_csv",
+                e.to_string(),
+            )
+        })?
+        .clone();
+    let mut columns = Vec::with_capacity(headers.len());
+    for (i, name) in headers.iter().enumerate() {
+        match COLUMNS.iter().find(|(column, _)| *column == name) {
+            Some(column) => columns.push(*column),
+            None => {
+                return Err(jewel_domain::Invalid::field(
+                    format!("header[{i}]"),
+                    "unknown_column",
+                    format!(
+                        "unknown column {name:?}; columns are {}",
+                        COLUMNS.map(|c| c.0).join(", ")
+                    ),
+                )
+                .into());
+            }
+        }
+    }
+    for required in ["name", "mobile"] {
+        if !columns.iter().any(|(c, _)| *c == required) {
+            return Err(jewel_domain::Invalid::field(
+                "header",
+                "missing_column",
+                format!("a {required} column is required"),
+            )
+            .into());
+        }
+    }
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            ApiError::bad_field(
+                format!("the CSV cannot be read: {e}"),
+                "body",
+                "malformed_csv",
+                e.to_string(),
+            )
+        })?;
+        let line = record.position().map_or(0, |p| p.line());
+        let mut cells = serde_json::Map::new();
+        for ((name, kind), value) in columns.iter().zip(record.iter()) {
+            if value.is_empty() {
+                continue;
+            }
+            let value = match kind {
+                Cell::Text => serde_json::Value::from(value),
+                Cell::List => value
+                    .split(';')
+                    .map(str::trim)
+                    .filter(|v| !v.is_empty())
+                    .map(serde_json::Value::from)
+                    .collect(),
+            };
+            cells.insert((*name).to_owned(), value);
+        }
+        rows.push((line, cells));
+    }
+    Ok(rows)
+}
+
+/// What one row asks for, checked as the JSON API checks it.
+fn check_row(
+    cells: &serde_json::Map<String, serde_json::Value>,
+    by_mobile: &HashMap<&str, &Customer>,
+    by_external: &HashMap<&str, &Customer>,
+    branches: &HashSet<uuid::Uuid>,
+) -> Result<Change, Vec<FieldError>> {
+    let external = cells
+        .get("externalId")
+        .and_then(|v| v.as_str())
+        .map(str::trim);
+    let mobile = cells
+        .get("mobile")
+        .and_then(|v| v.as_str())
+        .and_then(|m| Phone::parse("mobile", m).ok());
+    let target = external
+        .and_then(|e| by_external.get(e))
+        .or_else(|| mobile.as_ref().and_then(|m| by_mobile.get(m.as_str())))
+        .copied();
+    let change = match target {
+        Some(customer) if customer.merged_into.is_some() || customer.erased_at.is_some() => {
+            return Err(vec![FieldError::new(
+                "mobile",
+                "not_live",
+                "belongs to a customer who was merged into another or erased",
+            )]);
+        }
+        Some(customer) => {
+            let new =
+                patched(customer, &serde_json::Value::Object(cells.clone())).map_err(reasons)?;
+            let mut errors = Vec::new();
+            if let Some(other) = by_mobile.get(new.mobile.as_str())
+                && other.id != customer.id
+            {
+                errors.push(FieldError::new(
+                    "mobile",
+                    "taken",
+                    format!("belongs to customer {}", other.id),
+                ));
+            }
+            if let Some(other) = new
+                .profile
+                .external_id
+                .as_deref()
+                .and_then(|e| by_external.get(e))
+                && other.id != customer.id
+            {
+                errors.push(FieldError::new(
+                    "externalId",
+                    "taken",
+                    format!("belongs to customer {}", other.id),
+                ));
+            }
+            if !errors.is_empty() {
+                return Err(errors);
+            }
+            Change::Update(Box::new(customer.clone()), new)
+        }
+        None => {
+            let mut cells = cells.clone();
+            cells.entry("source").or_insert_with(|| "import".into());
+            let bytes = serde_json::to_vec(&cells)
+                .map_err(|e| vec![FieldError::new("row", "invalid", e.to_string())])?;
+            let fields: CustomerFields = parse_json(&bytes).map_err(reasons)?;
+            let new = NewCustomer::try_from(fields).map_err(|i| i.into_errors())?;
+            Change::Create(uuid::Uuid::now_v7(), new)
+        }
+    };
+    let new = match &change {
+        Change::Create(_, new) | Change::Update(_, new) => new,
+    };
+    if let Some(branch) = new.home_branch_id
+        && !branches.contains(&branch)
+    {
+        return Err(vec![FieldError::new(
+            "homeBranchId",
+            "not_found",
+            "no branch has this id",
+        )]);
+    }
+    Ok(change)
+}
+
+/// Export customers as CSV. Needs `customers:bulk`.
+///
+/// Takes the filters and sort of `listCustomers` (not `limit` or
+/// `cursor`: every match is exported) and answers `text/csv` in the
+/// columns an import reads, after an `id` and before `createdAt`. The PAN
+/// is whole only for `customers:kyc`.
+#[utoipa::path(
+    tag = "customers",
+    operation_id = "exportCustomers",
+    security(("bearer" = [])),
+    params(CustomerListQuery),
+    responses((status = 200, description = "The customers, one per row.", content_type = "text/csv", body = CsvDocument,
+        example = "id,name,mobile,otherPhones,email,homeBranchId,dateOfBirth,anniversary,spouseName,spouseDateOfBirth,ringSize,tags,notes,source,budgetBand,externalId,pan,createdAt\n01936f0e-5555-7000-8000-000000000005,Lakshmi Narayanan,+919876543210,,lakshmi@example.com,,,,,,,bridal;vip,,referral,,,,2026-11-21T09:30:00Z\n"))
+)]
+#[get("/api/v1/customers/export")]
+pub async fn export_customers(
+    state: web::Data<AppState>,
+    caller: Authorized<needs::CustomersBulk>,
+    Query(query): Query<CustomerListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (filter, sort) = query.parse()?;
+    let db = state.database.connection();
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<&str> = vec!["id"];
+    header.extend(COLUMNS.map(|c| c.0));
+    header.push("createdAt");
+    let csv_error = |e: csv::Error| ApiError::Internal(e.into());
+    writer.write_record(&header).map_err(csv_error)?;
+    let mut page = PageRequest {
+        after: None,
+        limit: 1000,
+    };
+    loop {
+        let batch = Customers::list(db, &filter, &sort, page).await?;
+        for customer in batch.items {
+            let view = serde_json::to_value(CustomerView::for_caller(&caller, customer))
+                .map_err(anyhow::Error::from)?;
+            let cell = |name: &str| match &view[name] {
+                serde_json::Value::Null => String::new(),
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Array(items) => items
+                    .iter()
+                    .filter_map(|i| i.as_str())
+                    .collect::<Vec<_>>()
+                    .join(";"),
+                other => other.to_string(),
+            };
+            let record: Vec<String> = header.iter().map(|name| cell(name)).collect();
+            writer.write_record(&record).map_err(csv_error)?;
+        }
+        match batch.next {
+            Some(next) => page.after = Some(next),
+            None => break,
+        }
+    }
+    let body = writer
+        .into_inner()
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            "attachment; filename=\"customers.csv\"",
+        ))
+        .body(body))
+}
