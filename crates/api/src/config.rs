@@ -324,8 +324,12 @@ impl Settings {
                 .merge(Toml::file(file))
                 .merge(
                     Env::prefixed(ENV_PREFIX)
+                        // The command line's own variables (`JEWEL_CONFIG`,
+                        // `JEWEL_OWNER_*`) are not settings; figment hands the
+                        // key over in its original case.
                         .filter(|key| {
-                            key.as_str() != "config" && !key.as_str().starts_with("owner_")
+                            let key = key.as_str().to_ascii_lowercase();
+                            key != "config" && !key.starts_with("owner_")
                         })
                         .split("__"),
                 )

@@ -48,6 +48,27 @@ fn a_bad_setting_stops_start_up_with_one_line_naming_it() {
 }
 
 #[test]
+fn create_owner_reads_the_password_from_the_environment() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (migrated, _, stderr) = run(jewel_crm().current_dir(dir.path()).args(["migrate", "up"]));
+    assert!(migrated, "{stderr}");
+    let (created, stdout, stderr) = run(jewel_crm()
+        .current_dir(dir.path())
+        .env("JEWEL_OWNER_PASSWORD", "owner passphrase 2026")
+        .args([
+            "create-owner",
+            "--email",
+            "owner@example.in",
+            "--name",
+            "Owner",
+        ]));
+    assert!(
+        created,
+        "JEWEL_OWNER_PASSWORD is no setting: {stdout} {stderr}"
+    );
+}
+
+#[test]
 fn a_missing_config_file_is_named() {
     let (ok, _, stderr) = run(jewel_crm().args(["--config", "/nowhere/jewel.toml", "serve"]));
     assert!(!ok);
