@@ -334,17 +334,6 @@ impl Customers {
             .collect()
     }
 
-    pub async fn by_external_id(
-        db: &impl ConnectionTrait,
-        external_id: &str,
-    ) -> Result<Option<Customer>, RepoError> {
-        let found = customers::Entity::find()
-            .filter(customers::Column::ExternalId.eq(external_id))
-            .one(db)
-            .await?;
-        Ok(Self::hydrate(db, found.into_iter().collect()).await?.pop())
-    }
-
     /// The customers whose mobile is one of `mobiles` or whose external id
     /// is one of `external_ids`: what an import matches its rows against.
     pub async fn matching(
