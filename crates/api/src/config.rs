@@ -28,7 +28,17 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub rate_limit: RateLimitSettings,
     pub sso: SsoSettings,
+    pub phones: PhoneSettings,
     pub log: LogSettings,
+}
+
+/// How phone numbers typed without a country code are read.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PhoneSettings {
+    /// ISO 3166-1 alpha-2 code of the shop's country (`IN`, `AE`): a number
+    /// written without `+` is that country's (`98765 43210` in India).
+    pub default_country: jewel_domain::contact::HomeCountry,
 }
 
 /// Staff single sign-on through an external OAuth2 / OpenID Connect

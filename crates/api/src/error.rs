@@ -25,7 +25,7 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
     "instance": "/api/v1/customers",
     "requestId": "01936f0e-8f4a-7cc2-9a4e-1b2f3c4d5e6f",
     "errors": [
-        {"field": "phone", "code": "format", "message": "must be a 10-digit mobile number"},
+        {"field": "phone", "code": "format", "message": "must be a valid phone number such as +919876543210"},
         {"field": "name", "code": "required", "message": "name is required"}
     ]
 }))]
@@ -63,7 +63,7 @@ pub struct Problem {
 
 /// One invalid field of the request.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({"field": "phone", "code": "format", "message": "must be a 10-digit mobile number"}))]
+#[schema(example = json!({"field": "phone", "code": "format", "message": "must be a valid phone number such as +919876543210"}))]
 pub struct ProblemField {
     /// The field as sent, camelCase, dotted for nesting (`address.pinCode`).
     #[schema(max_length = 200, pattern = r"^[A-Za-z_][A-Za-z0-9_.\[\]]*$")]

@@ -165,7 +165,7 @@ fn error_responses() -> Vec<(&'static str, &'static str, Response)> {
         })
     };
     let mut invalid = problem(422, "validation", "Invalid input", "1 field is invalid");
-    invalid["errors"] = json!([{"field": "phone", "code": "format", "message": "must be a 10-digit mobile number"}]);
+    invalid["errors"] = json!([{"field": "phone", "code": "format", "message": "must be a valid phone number such as +919876543210"}]);
     let mut malformed = problem(
         400,
         "bad-request",

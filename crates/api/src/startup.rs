@@ -63,6 +63,7 @@ impl Application {
             auth: Arc::new(settings.auth.clone()),
             rate_limit: Arc::new(settings.rate_limit.clone()),
             sso: Arc::new(settings.sso.clone()),
+            home_country: settings.phones.default_country,
         };
 
         let listener = TcpListener::bind(settings.server.bind)

@@ -17,4 +17,6 @@ pub struct AppState {
     pub auth: Arc<AuthSettings>,
     pub rate_limit: Arc<RateLimitSettings>,
     pub sso: Arc<SsoSettings>,
+    /// The country of phone numbers written without a country code.
+    pub home_country: jewel_domain::contact::HomeCountry,
 }

@@ -60,44 +60,71 @@ impl Email {
     }
 }
 
-/// A phone number in E.164 form (`+919876543210`); a bare 10-digit Indian
-/// mobile number is taken as `+91`.
+/// The country whose numbers are written without `+` and a country code
+/// (a setting: a shop in India takes `98765 43210` as `+919876543210`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(try_from = "String")]
+pub struct HomeCountry(phonenumber::country::Id);
+
+impl HomeCountry {
+    pub const INDIA: Self = Self(phonenumber::country::Id::IN);
+}
+
+impl Default for HomeCountry {
+    fn default() -> Self {
+        Self::INDIA
+    }
+}
+
+impl std::str::FromStr for HomeCountry {
+    type Err = String;
+
+    /// An ISO 3166-1 alpha-2 code with a telephone numbering plan: `IN`, `AE`.
+    fn from_str(code: &str) -> Result<Self, Self::Err> {
+        code.trim()
+            .to_uppercase()
+            .parse()
+            .map(Self)
+            .map_err(|_| format!("`{code}` is not a country code such as IN or AE"))
+    }
+}
+
+impl TryFrom<String> for HomeCountry {
+    type Error = String;
+
+    fn try_from(code: String) -> Result<Self, Self::Error> {
+        code.parse()
+    }
+}
+
+/// A phone number that is valid in its country's numbering plan, in E.164
+/// form (`+919876543210`). Written without `+` it is read as a number of the
+/// home country, with or without the trunk 0 (`044 2434 5678`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Phone(String);
 
 impl Phone {
-    pub fn parse(field: &str, text: &str) -> Result<Self, Invalid> {
-        let digits: String = text
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '-' | '(' | ')'))
-            .collect();
-        let e164 = match digits.strip_prefix('+') {
-            Some(rest) => rest.to_owned(),
-            None if digits.len() == 10 && digits.starts_with(['6', '7', '8', '9']) => {
-                format!("91{digits}")
-            }
-            // An Indian number dialled with the trunk 0: a landline with its
-            // STD code (044 2434 5678) or a mobile (09876543210).
-            None if digits.len() == 11
-                && digits.starts_with('0')
-                && !digits[1..].starts_with('0') =>
-            {
-                format!("91{}", &digits[1..])
-            }
-            None => digits.clone(),
-        };
-        if (8..=15).contains(&e164.len())
-            && e164.chars().all(|c| c.is_ascii_digit())
-            && !e164.starts_with('0')
-        {
-            Ok(Self(format!("+{e164}")))
-        } else {
-            Err(Invalid::field(
+    /// At most what E.164 allows, with room for spaces and dashes.
+    const MAX_CHARS: usize = 32;
+
+    pub fn parse(field: &str, text: &str, home: HomeCountry) -> Result<Self, Invalid> {
+        let invalid = || {
+            Invalid::field(
                 field,
                 "format",
-                "must be a phone number such as +919876543210",
-            ))
+                "must be a valid phone number such as +919876543210",
+            )
+        };
+        if text.chars().count() > Self::MAX_CHARS {
+            return Err(invalid());
         }
+        let number = phonenumber::parse(Some(home.0), text).map_err(|_| invalid())?;
+        if !phonenumber::is_valid(&number) {
+            return Err(invalid());
+        }
+        Ok(Self(
+            number.format().mode(phonenumber::Mode::E164).to_string(),
+        ))
     }
 
     pub fn as_str(&self) -> &str {
@@ -166,34 +193,38 @@ mod tests {
         }
     }
 
+    fn phone(text: &str, home: &str) -> Result<String, Invalid> {
+        let home = home.parse().expect("country");
+        Phone::parse("phone", text, home).map(|p| p.as_str().to_owned())
+    }
+
     #[test]
-    fn indian_mobiles_get_their_country_code() {
+    fn numbers_without_a_country_code_are_the_home_countrys() {
+        for (text, e164) in [
+            ("98765 43210", "+919876543210"),
+            ("09876543210", "+919876543210"),
+            ("044-2434 5678", "+914424345678"),
+            ("+44 20 7946 0958", "+442079460958"),
+            ("919876543210", "+919876543210"),
+        ] {
+            assert_eq!(phone(text, "IN").expect(text), e164, "{text}");
+        }
+        assert_eq!(phone("050 123 4567", "AE").expect("UAE"), "+971501234567");
+        assert_eq!(phone("(202) 555-0147", "us").expect("US"), "+12025550147");
         assert_eq!(
-            Phone::parse("phone", "98765 43210")
-                .expect("valid")
-                .as_str(),
+            phone("+919876543210", "AE").expect("abroad"),
             "+919876543210"
         );
-        assert_eq!(
-            Phone::parse("phone", "+44 20 7946 0958")
-                .expect("valid")
-                .as_str(),
-            "+442079460958"
-        );
-        assert_eq!(
-            Phone::parse("phone", "044-2434 5678")
-                .expect("landline")
-                .as_str(),
-            "+914424345678"
-        );
-        assert_eq!(
-            Phone::parse("phone", "09876543210")
-                .expect("mobile")
-                .as_str(),
-            "+919876543210"
-        );
-        assert!(Phone::parse("phone", "12345").is_err());
-        assert!(Phone::parse("phone", "+91abc").is_err());
+    }
+
+    #[test]
+    fn numbers_outside_the_numbering_plan_are_refused() {
+        for bad in ["12345", "+91abc", "+91 98765", "98765", "", &"9".repeat(40)] {
+            let error = phone(bad, "IN").expect_err(bad);
+            assert_eq!(error.errors()[0].field, "phone", "{bad}");
+        }
+        assert!("XX".parse::<HomeCountry>().is_err());
+        assert!("india".parse::<HomeCountry>().is_err());
     }
 
     #[test]

@@ -3,7 +3,6 @@
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, post, web};
 use chrono::{DateTime, Utc};
 use jewel_domain::contact::{Email, Password};
-use jewel_domain::customer::NewCustomer;
 use jewel_persistence::TransactionTrait;
 use jewel_persistence::repos::customers::Customers;
 use jewel_persistence::repos::staff::Staff;
@@ -186,7 +185,11 @@ pub async fn customer_login(
     let identifier = if body.login.contains('@') {
         sessions::CustomerLogin::Email(Email::parse("login", &body.login)?)
     } else {
-        sessions::CustomerLogin::Mobile(jewel_domain::contact::Phone::parse("login", &body.login)?)
+        sessions::CustomerLogin::Mobile(jewel_domain::contact::Phone::parse(
+            "login",
+            &body.login,
+            state.home_country,
+        )?)
     };
     let ip = client_ip(&req);
     let issued =
@@ -239,13 +242,14 @@ pub async fn customer_register(
     let mut errors = Vec::new();
     let new = super::collect(
         &mut errors,
-        NewCustomer::try_from(super::customers::CustomerFields {
+        super::customers::CustomerFields {
             name: body.name,
             mobile: body.mobile,
             email: body.email,
             source: Some(super::customers::SourceName::Website),
             ..Default::default()
-        }),
+        }
+        .check(state.home_country),
     );
     let password_text = super::collect(&mut errors, Password::parse("password", &body.password));
     let (Some(new), Some(password_text)) = (new, password_text) else {

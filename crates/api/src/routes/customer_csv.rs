@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use futures_util::StreamExt;
-use jewel_domain::contact::Phone;
+use jewel_domain::contact::{HomeCountry, Phone};
 use jewel_domain::customer::{Customer, NewCustomer};
 use jewel_domain::{FieldError, PageRequest};
 use jewel_persistence::repos::branches::Branches;
@@ -214,7 +214,7 @@ pub async fn import_customers(
     let mobiles: Vec<String> = rows
         .iter()
         .filter_map(|(_, cells)| cells.get("mobile")?.as_str())
-        .filter_map(|m| Phone::parse("mobile", m).ok())
+        .filter_map(|m| Phone::parse("mobile", m, state.home_country).ok())
         .map(|p| p.as_str().to_owned())
         .collect();
     let external_ids: Vec<String> = rows
@@ -244,7 +244,14 @@ pub async fn import_customers(
     let mut seen_mobiles: HashMap<String, u64> = HashMap::new();
     let mut seen_external: HashMap<String, u64> = HashMap::new();
     for (line, cells) in rows {
-        let outcome = check_row(&cells, &by_mobile, &by_external, &branches).and_then(|change| {
+        let outcome = check_row(
+            &cells,
+            &by_mobile,
+            &by_external,
+            &branches,
+            state.home_country,
+        )
+        .and_then(|change| {
             let new = match &change {
                 Change::Create(_, new) | Change::Update(_, new) => new,
             };
@@ -432,6 +439,7 @@ fn check_row(
     by_mobile: &HashMap<&str, &Customer>,
     by_external: &HashMap<&str, &Customer>,
     branches: &HashSet<uuid::Uuid>,
+    home: HomeCountry,
 ) -> Result<Change, Vec<FieldError>> {
     let external = cells
         .get("externalId")
@@ -440,7 +448,7 @@ fn check_row(
     let mobile = cells
         .get("mobile")
         .and_then(|v| v.as_str())
-        .and_then(|m| Phone::parse("mobile", m).ok());
+        .and_then(|m| Phone::parse("mobile", m, home).ok());
     let target = external
         .and_then(|e| by_external.get(e))
         .or_else(|| mobile.as_ref().and_then(|m| by_mobile.get(m.as_str())))
@@ -454,8 +462,8 @@ fn check_row(
             )]);
         }
         Some(customer) => {
-            let new =
-                patched(customer, &serde_json::Value::Object(cells.clone())).map_err(reasons)?;
+            let new = patched(customer, &serde_json::Value::Object(cells.clone()), home)
+                .map_err(reasons)?;
             let mut errors = Vec::new();
             if let Some(other) = by_mobile.get(new.mobile.as_str())
                 && other.id != customer.id
@@ -490,7 +498,7 @@ fn check_row(
             let bytes = serde_json::to_vec(&cells)
                 .map_err(|e| vec![FieldError::new("row", "invalid", e.to_string())])?;
             let fields: CustomerFields = parse_json(&bytes).map_err(reasons)?;
-            let new = NewCustomer::try_from(fields).map_err(|i| i.into_errors())?;
+            let new = fields.check(home).map_err(|i| i.into_errors())?;
             Change::Create(uuid::Uuid::now_v7(), new)
         }
     };
@@ -529,7 +537,7 @@ pub async fn export_customers(
     caller: Authorized<needs::CustomersBulk>,
     Query(query): Query<CustomerListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (filter, sort) = query.parse()?;
+    let (filter, sort) = query.parse(state.home_country)?;
     let db = state.database.connection();
     let mut writer = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<&str> = vec!["id"];

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use actix_web::{HttpRequest, post, web};
 use jewel_domain::Invalid;
-use jewel_domain::customer::{NewCustomer, absorb};
+use jewel_domain::customer::absorb;
 use jewel_persistence::repos::consents::Consents;
 use jewel_persistence::repos::customer_records;
 use jewel_persistence::repos::customers::Customers;
@@ -154,7 +154,7 @@ pub async fn merge_customer(
         other => other?,
     };
     let merged = absorb(&survivor, &duplicate);
-    let new = NewCustomer::try_from(CustomerFields::of(&merged))?;
+    let new = CustomerFields::of(&merged).check(state.home_country)?;
 
     if body.dry_run {
         let moved = customer_records::count(db, duplicate.id).await?;

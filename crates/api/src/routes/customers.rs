@@ -5,7 +5,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, put, web};
 use chrono::{DateTime, Utc};
-use jewel_domain::contact::{Email, Password, PersonName, Phone};
+use jewel_domain::contact::{Email, HomeCountry, Password, PersonName, Phone};
 use jewel_domain::customer::profile::{check_external_id, check_notes, words};
 use jewel_domain::customer::{
     Address, BudgetBand, Customer, CustomerQuery, CustomerSort, NewCustomer, Occasions, Pan,
@@ -191,7 +191,8 @@ impl From<Preferences> for PreferencesFields {
 pub struct CustomerFields {
     #[schema(max_length = 120)]
     pub(crate) name: String,
-    /// Any common spelling; a bare 10-digit Indian mobile gets +91.
+    /// Any common spelling; without `+` it is a number of the shop's country
+    /// (setting `phones.default_country`, India by default: `98765 43210`).
     #[schema(max_length = 20, pattern = r"^\+?[0-9 ()-]{8,19}$")]
     pub(crate) mobile: String,
     /// Landlines, a spouse's phone...; at most 5.
@@ -279,13 +280,14 @@ impl CustomerFields {
     }
 }
 
-impl TryFrom<CustomerFields> for NewCustomer {
-    type Error = Invalid;
-
-    fn try_from(body: CustomerFields) -> Result<Self, Invalid> {
+impl CustomerFields {
+    /// The customer this body describes, checked whole; phones written
+    /// without a country code are `home`'s.
+    pub(crate) fn check(self, home: HomeCountry) -> Result<NewCustomer, Invalid> {
+        let body = self;
         let mut errors: Vec<FieldError> = Vec::new();
         let name = collect(&mut errors, PersonName::parse("name", &body.name));
-        let mobile = collect(&mut errors, Phone::parse("mobile", &body.mobile));
+        let mobile = collect(&mut errors, Phone::parse("mobile", &body.mobile, home));
         let email = body
             .email
             .as_deref()
@@ -320,7 +322,10 @@ impl TryFrom<CustomerFields> for NewCustomer {
             .iter()
             .enumerate()
             .filter_map(|(i, p)| {
-                collect(&mut errors, Phone::parse(&format!("otherPhones[{i}]"), p))
+                collect(
+                    &mut errors,
+                    Phone::parse(&format!("otherPhones[{i}]"), p, home),
+                )
             })
             .map(|p| p.as_str().to_owned())
             .filter(|p| mobile.as_ref().is_none_or(|m| m.as_str() != p))
@@ -620,7 +625,7 @@ pub async fn create_customer(
     Query(params): Query<CreateCustomerParams>,
     Json(body): Json<CustomerFields>,
 ) -> Result<HttpResponse, ApiError> {
-    let new = NewCustomer::try_from(body)?;
+    let new = body.check(state.home_country)?;
     let db = state.database.connection();
     check_assigned_staff(db, &new).await?;
     if Customers::by_mobile(db, new.mobile.as_str())
@@ -761,17 +766,20 @@ fn bad_parameter(invalid: Invalid) -> ApiError {
 
 impl CustomerListQuery {
     /// The filter and order asked for; 400 naming the parameter otherwise.
-    pub(crate) fn parse(&self) -> Result<(CustomerFilter, CustomerSort), ApiError> {
+    pub(crate) fn parse(
+        &self,
+        home: HomeCountry,
+    ) -> Result<(CustomerFilter, CustomerSort), ApiError> {
         let query = self
             .q
             .as_deref()
-            .map(|q| CustomerQuery::parse("q", q))
+            .map(|q| CustomerQuery::parse("q", q, home))
             .transpose()
             .map_err(bad_parameter)?;
         let mobile = self
             .mobile
             .as_deref()
-            .map(|m| Phone::parse("mobile", m))
+            .map(|m| Phone::parse("mobile", m, home))
             .transpose()
             .map_err(bad_parameter)?;
         let month = |field: &str, month: Option<u32>| match month {
@@ -830,7 +838,7 @@ pub async fn list_customers(
     caller: Authorized<needs::CustomersRead>,
     Query(query): Query<CustomerListQuery>,
 ) -> Result<web::Json<Paged<CustomerView>>, ApiError> {
-    let (filter, sort) = query.parse()?;
+    let (filter, sort) = query.parse(state.home_country)?;
     let pagination = Pagination {
         limit: query.limit,
         cursor: query.cursor.clone(),
@@ -932,6 +940,7 @@ pub struct PreferencesChanges {
 pub(crate) fn patched(
     current: &Customer,
     patch: &serde_json::Value,
+    home: HomeCountry,
 ) -> Result<NewCustomer, ApiError> {
     let bytes = serde_json::to_vec(patch).map_err(anyhow::Error::from)?;
     let _: CustomerChanges = parse_json(&bytes)?;
@@ -945,7 +954,7 @@ pub(crate) fn patched(
     merge_patch(&mut merged, patch);
     let bytes = serde_json::to_vec(&merged).map_err(anyhow::Error::from)?;
     let fields: CustomerFields = parse_json(&bytes)?;
-    Ok(NewCustomer::try_from(fields)?)
+    Ok(fields.check(home)?)
 }
 
 /// Change a customer. Needs `customers:write`; honours `If-Match`.
@@ -981,7 +990,7 @@ pub async fn update_customer(
     let expected_version = if_match(&req)?;
     let db = state.database.connection();
     let before = changeable_customer(db, id.into_inner()).await?;
-    let new = patched(&before, &body)?;
+    let new = patched(&before, &body, state.home_country)?;
     check_assigned_staff(db, &new).await?;
     let transaction = db.begin().await?;
     let after = match Customers::replace(&transaction, before.id, expected_version, &new).await {

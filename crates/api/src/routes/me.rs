@@ -97,7 +97,7 @@ pub async fn update_me(
     let _: MyProfileChanges = parse_json(&bytes)?;
     let db = state.database.connection();
     let before = changeable_customer(db, id).await?;
-    let new = patched(&before, &body)?;
+    let new = patched(&before, &body, state.home_country)?;
     let transaction = db.begin().await?;
     let after = match Customers::replace(&transaction, id, expected_version, &new).await {
         Err(error @ jewel_persistence::RepoError::Taken { .. }) => {

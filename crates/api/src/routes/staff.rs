@@ -179,7 +179,7 @@ pub async fn create_staff(
     let phone = body
         .phone
         .as_deref()
-        .map(|p| collect(&mut errors, Phone::parse("phone", p)));
+        .map(|p| collect(&mut errors, Phone::parse("phone", p, state.home_country)));
     let password = collect(&mut errors, Password::parse("password", &body.password));
     if let Some(invalid) = Invalid::from_errors(errors) {
         return Err(invalid.into());
@@ -360,7 +360,7 @@ pub async fn update_staff(
         phone: body
             .phone
             .as_deref()
-            .and_then(|p| collect(&mut errors, Phone::parse("phone", p)))
+            .and_then(|p| collect(&mut errors, Phone::parse("phone", p, state.home_country)))
             .map(|p| Some(p.as_str().to_owned())),
         role: body.role.map(Role::from),
         active: body.active,

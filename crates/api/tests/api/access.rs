@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{Backend, TestApp, json_of};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -15,13 +15,6 @@ on_both_backends!(
     the_last_owner_stays,
     every_protected_operation_needs_a_token,
 );
-
-async fn json_of(response: reqwest::Response, status: u16) -> Value {
-    let actual = response.status().as_u16();
-    let body: Value = response.json().await.unwrap_or(Value::Null);
-    assert_eq!(actual, status, "{body}");
-    body
-}
 
 fn chennai(code: &str) -> Value {
     json!({

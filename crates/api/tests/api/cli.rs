@@ -28,23 +28,33 @@ fn run(command: &mut Command) -> (bool, String, String) {
 
 #[test]
 fn a_bad_setting_stops_start_up_with_one_line_naming_it() {
-    let dir = tempfile::tempdir().expect("a folder");
-    let output = jewel_crm()
-        .current_dir(dir.path())
-        .env("JEWEL_DATABASE__MAX_CONNECTIONS", "many")
-        .arg("serve")
-        .output()
-        .expect("runs");
+    for (variable, value, key) in [
+        (
+            "JEWEL_DATABASE__MAX_CONNECTIONS",
+            "many",
+            "database.max_connections",
+        ),
+        (
+            "JEWEL_PHONES__DEFAULT_COUNTRY",
+            "India",
+            "phones.default_country",
+        ),
+    ] {
+        let dir = tempfile::tempdir().expect("a folder");
+        let output = jewel_crm()
+            .current_dir(dir.path())
+            .env(variable, value)
+            .arg("serve")
+            .output()
+            .expect("runs");
 
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("database.max_connections"), "{stderr}");
-    assert!(
-        stderr.contains("JEWEL_DATABASE__MAX_CONNECTIONS"),
-        "{stderr}"
-    );
-    assert!(!dir.path().join("data").exists(), "nothing was created");
+        assert_eq!(output.status.code(), Some(2), "{variable}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains(key), "{stderr}");
+        assert!(stderr.contains(variable), "{stderr}");
+        assert!(!dir.path().join("data").exists(), "nothing was created");
+    }
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{Backend, TestApp, json_of};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -15,13 +15,6 @@ on_both_backends!(
     data_export_and_erasure_follow_the_law,
     customers_correct_their_own_profile_and_consent,
 );
-
-async fn json_of(response: reqwest::Response, status: u16) -> Value {
-    let actual = response.status().as_u16();
-    let body: Value = response.json().await.expect("JSON");
-    assert_eq!(actual, status, "{body}");
-    body
-}
 
 async fn add(app: &TestApp, token: &str, body: Value) -> Value {
     json_of(

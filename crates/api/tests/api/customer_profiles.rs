@@ -4,7 +4,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{Backend, TestApp, json_of};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -16,13 +16,6 @@ on_both_backends!(
 
 async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> reqwest::Response {
     app.call(Method::POST, path, Some(token), Some(body)).await
-}
-
-async fn json_of(response: reqwest::Response, status: u16) -> Value {
-    let actual = response.status().as_u16();
-    let body: Value = response.json().await.expect("JSON");
-    assert_eq!(actual, status, "{body}");
-    body
 }
 
 async fn patch(app: &TestApp, token: &str, id: &str, body: Value) -> reqwest::Response {

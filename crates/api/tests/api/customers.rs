@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{Backend, TestApp, json_of};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -18,6 +18,7 @@ on_both_backends!(
     my_tasks_are_split_by_the_local_day,
     upcoming_occasions_in_the_branch_time_zone,
     sales_staff_see_the_pan_masked,
+    numbers_without_a_country_code_are_the_home_countrys,
 );
 
 async fn add_customer(app: &TestApp, token: &str, mobile: &str) -> reqwest::Response {
@@ -73,7 +74,7 @@ async fn customers_log_in_and_see_only_themselves(backend: Backend) {
             Method::POST,
             "/api/v1/customers",
             Some(&owner),
-            Some(json!({"name": "Ravi", "mobile": "9123456780"})),
+            Some(json!({"name": "Ravi", "mobile": "9812345678"})),
         )
         .await
         .json()
@@ -100,7 +101,7 @@ async fn customers_log_in_and_see_only_themselves(backend: Backend) {
     };
     assert_eq!(login("9876543210", "not the password!").await.status(), 401);
     assert_eq!(
-        login("9123456780", "my jewellery passbook").await.status(),
+        login("9812345678", "my jewellery passbook").await.status(),
         401,
         "no login for Ravi"
     );
@@ -205,7 +206,7 @@ async fn a_client_with_customers_read_cannot_write(backend: Backend) {
         )
         .await;
     assert_eq!(read.status(), 200);
-    let write = add_customer(&app, token, "9123456780").await;
+    let write = add_customer(&app, token, "9812345678").await;
     assert_eq!(write.status(), 403);
 }
 
@@ -419,7 +420,7 @@ async fn quick_search_finds_mobiles_names_and_emails(backend: Backend) {
         Some("lakshmi@example.com"),
     )
     .await;
-    customer(&app, &owner, "Lakshmi Priya", "9123453210", None).await;
+    customer(&app, &owner, "Lakshmi Priya", "9812353210", None).await;
     customer(&app, &owner, "Ravi Kumar", "9000012345", None).await;
 
     assert_eq!(
@@ -1025,4 +1026,45 @@ async fn pan_seen_by(app: &TestApp, path: &str, token: &str) -> Value {
         .await
         .expect("JSON");
     customer["pan"].clone()
+}
+
+async fn numbers_without_a_country_code_are_the_home_countrys(backend: Backend) {
+    let app = TestApp::spawn_configured(backend, |settings| {
+        settings.phones.default_country = "AE".parse().expect("country");
+    })
+    .await;
+    let owner = app.owner_token().await;
+    let dubai = json_of(add_customer(&app, &owner, "050 123 4567").await, 201).await;
+    assert_eq!(dubai["mobile"], "+971501234567");
+    // An Indian number needs its country code in a shop in the Emirates.
+    let bare = json_of(add_customer(&app, &owner, "98765 43210").await, 422).await;
+    assert_eq!(bare["errors"][0]["field"], "mobile", "{bare}");
+    let abroad = app
+        .call(
+            Method::POST,
+            "/api/v1/customers",
+            Some(&owner),
+            Some(json!({"name": "Ravi Kumar", "mobile": "+91 98765 43210"})),
+        )
+        .await;
+    assert_eq!(json_of(abroad, 201).await["mobile"], "+919876543210");
+    // The quick search and the mobile filter read numbers the same way.
+    assert_eq!(
+        names(&app, &owner, "q=0501234567").await,
+        ["Lakshmi Narayanan"]
+    );
+    assert_eq!(
+        names(&app, &owner, "mobile=050%20123%204567").await,
+        ["Lakshmi Narayanan"]
+    );
+    // Numbers outside the numbering plan are refused, naming the field.
+    let short = app
+        .call(
+            Method::POST,
+            "/api/v1/customers",
+            Some(&owner),
+            Some(json!({"name": "Short", "mobile": "+971 50 123"})),
+        )
+        .await;
+    assert_eq!(json_of(short, 422).await["errors"][0]["field"], "mobile");
 }

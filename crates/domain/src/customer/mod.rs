@@ -105,7 +105,11 @@ pub enum CustomerQuery {
 impl CustomerQuery {
     /// Reads what a sales person typed: digits are a mobile number or its
     /// ending, an `@` makes an e-mail, anything else is words of the name.
-    pub fn parse(field: &str, text: &str) -> Result<Self, crate::Invalid> {
+    pub fn parse(
+        field: &str,
+        text: &str,
+        home: crate::contact::HomeCountry,
+    ) -> Result<Self, crate::Invalid> {
         let text = text.trim();
         if text.contains('@') {
             return Ok(Self::Email(text.to_lowercase()));
@@ -122,7 +126,7 @@ impl CustomerQuery {
                     "at least the last 4 digits of a mobile number",
                 )),
                 4..=9 => Ok(Self::MobileEnding(digits.chars().rev().collect())),
-                _ => crate::contact::Phone::parse(field, text).map(Self::Mobile),
+                _ => crate::contact::Phone::parse(field, text, home).map(Self::Mobile),
             };
         }
         let words = search_terms(text);
@@ -157,27 +161,28 @@ pub fn reversed_mobile(mobile: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::contact::HomeCountry;
 
     #[test]
     fn quick_search_reads_digits_words_and_emails() {
         assert_eq!(
-            CustomerQuery::parse("q", "3210").expect("valid"),
+            CustomerQuery::parse("q", "3210", HomeCountry::INDIA).expect("valid"),
             CustomerQuery::MobileEnding("0123".to_owned())
         );
         assert!(
-            matches!(CustomerQuery::parse("q", "98765 43210"), Ok(CustomerQuery::Mobile(p)) if p.as_str() == "+919876543210")
+            matches!(CustomerQuery::parse("q", "98765 43210", HomeCountry::INDIA), Ok(CustomerQuery::Mobile(p)) if p.as_str() == "+919876543210")
         );
         assert_eq!(
-            CustomerQuery::parse("q", " Lakshmi@Example.com ").expect("valid"),
+            CustomerQuery::parse("q", " Lakshmi@Example.com ", HomeCountry::INDIA).expect("valid"),
             CustomerQuery::Email("lakshmi@example.com".to_owned())
         );
         assert_eq!(
-            CustomerQuery::parse("q", "Nara Lak").expect("valid"),
+            CustomerQuery::parse("q", "Nara Lak", HomeCountry::INDIA).expect("valid"),
             CustomerQuery::NameWords(vec!["lak".to_owned(), "nara".to_owned()])
         );
-        assert!(CustomerQuery::parse("q", "12").is_err());
-        assert!(CustomerQuery::parse("q", "a").is_err());
-        assert!(CustomerQuery::parse("q", "   ").is_err());
+        assert!(CustomerQuery::parse("q", "12", HomeCountry::INDIA).is_err());
+        assert!(CustomerQuery::parse("q", "a", HomeCountry::INDIA).is_err());
+        assert!(CustomerQuery::parse("q", "   ", HomeCountry::INDIA).is_err());
     }
 
     #[test]

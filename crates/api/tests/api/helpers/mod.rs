@@ -530,3 +530,12 @@ mod test_routes {
             .route("/test/slow", web::get().to(slow));
     }
 }
+
+/// The JSON body of `response` (null if it has none), after checking its
+/// status; a wrong status fails the test showing the body.
+pub async fn json_of(response: reqwest::Response, status: u16) -> serde_json::Value {
+    let actual = response.status().as_u16();
+    let body: serde_json::Value = response.json().await.unwrap_or(serde_json::Value::Null);
+    assert_eq!(actual, status, "{body}");
+    body
+}
