@@ -5,9 +5,11 @@ pub mod access;
 pub mod branch;
 pub mod contact;
 pub mod customer;
+pub mod measure;
 pub mod metal;
 pub mod occasion;
 pub mod page;
+pub mod pricing;
 pub mod task;
 pub mod validation;
 
