@@ -14,6 +14,7 @@ mod m20261121_000007_create_follow_up_tasks;
 mod m20261121_000008_customer_occasions;
 mod m20261121_000009_customer_pan;
 mod m20261121_000010_customer_profile;
+mod m20261121_000011_create_inventory;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000008_customer_occasions::Migration),
             Box::new(m20261121_000009_customer_pan::Migration),
             Box::new(m20261121_000010_customer_profile::Migration),
+            Box::new(m20261121_000011_create_inventory::Migration),
         ]
     }
 }

@@ -29,7 +29,34 @@ pub struct Settings {
     pub rate_limit: RateLimitSettings,
     pub sso: SsoSettings,
     pub phones: PhoneSettings,
+    pub inventory: InventorySettings,
     pub log: LogSettings,
+}
+
+/// How pieces are priced and when they may be sold (India's rules by default).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct InventorySettings {
+    /// The currency of every rate and price.
+    pub currency: String,
+    /// GST on jewellery, in percent, split CGST + SGST within the state.
+    pub gst_percent: jewel_domain::measure::Percent,
+    /// Metals whose pieces need a HUID to be sold.
+    pub hallmark_metals: Vec<jewel_domain::metal::Metal>,
+    /// Pieces lighter than this (gross, grams) need no HUID.
+    pub hallmark_exempt_below_grams: jewel_domain::measure::Weight,
+}
+
+impl Default for InventorySettings {
+    fn default() -> Self {
+        let rule = jewel_domain::piece::HallmarkRule::default();
+        Self {
+            currency: "INR".to_owned(),
+            gst_percent: jewel_domain::measure::Percent::from_units(300),
+            hallmark_metals: rule.metals,
+            hallmark_exempt_below_grams: rule.exempt_below,
+        }
+    }
 }
 
 /// How phone numbers typed without a country code are read.
@@ -385,6 +412,10 @@ impl Settings {
         }
         if self.server.request_timeout_secs == 0 {
             return bad("server.request_timeout_secs", "must be at least 1");
+        }
+        if jewel_domain::metal_rate::Currency::parse("currency", &self.inventory.currency).is_err()
+        {
+            return bad("inventory.currency", "must be an ISO 4217 code such as INR");
         }
         let key_files = (
             self.auth.jwt_private_key_file.is_some(),

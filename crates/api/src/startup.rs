@@ -64,6 +64,7 @@ impl Application {
             rate_limit: Arc::new(settings.rate_limit.clone()),
             sso: Arc::new(settings.sso.clone()),
             home_country: settings.phones.default_country,
+            pricing: Arc::new(settings.inventory.clone()),
         };
 
         let listener = TcpListener::bind(settings.server.bind)

@@ -19,4 +19,6 @@ pub struct AppState {
     pub sso: Arc<SsoSettings>,
     /// The country of phone numbers written without a country code.
     pub home_country: jewel_domain::contact::HomeCountry,
+    /// Currency, GST rate and hallmark rule of pricing and selling pieces.
+    pub pricing: Arc<crate::config::InventorySettings>,
 }

@@ -50,6 +50,10 @@ impl Role {
                 CustomersMerge,
                 CustomersBulk,
                 CustomersErase,
+                InventoryRead,
+                InventoryWrite,
+                InventoryCost,
+                MetalRatesWrite,
             ],
             Role::Manager => &[
                 BranchesRead,
@@ -61,9 +65,20 @@ impl Role {
                 CustomersKyc,
                 CustomersMerge,
                 CustomersBulk,
+                InventoryRead,
+                InventoryWrite,
+                InventoryCost,
+                MetalRatesWrite,
             ],
-            Role::Sales => &[BranchesRead, CustomersRead, CustomersWrite],
-            Role::Accountant => &[BranchesRead, AuditRead, CustomersRead, CustomersKyc],
+            Role::Sales => &[BranchesRead, CustomersRead, CustomersWrite, InventoryRead],
+            Role::Accountant => &[
+                BranchesRead,
+                AuditRead,
+                CustomersRead,
+                CustomersKyc,
+                InventoryRead,
+                InventoryCost,
+            ],
         }
     }
 
@@ -118,6 +133,18 @@ pub enum Permission {
     /// Erasing a customer's personal data (the owner alone).
     #[serde(rename = "customers:erase")]
     CustomersErase,
+    /// Designs, pieces, the stock ledger, metal rates and live prices.
+    #[serde(rename = "inventory:read")]
+    InventoryRead,
+    /// Receiving stock and changing pieces and designs.
+    #[serde(rename = "inventory:write")]
+    InventoryWrite,
+    /// Seeing what the store paid for a piece (never the sales role).
+    #[serde(rename = "inventory:cost")]
+    InventoryCost,
+    /// Setting metal rates.
+    #[serde(rename = "metal-rates:write")]
+    MetalRatesWrite,
 }
 
 impl Permission {
@@ -135,16 +162,24 @@ impl Permission {
             Permission::CustomersMerge => "customers:merge",
             Permission::CustomersBulk => "customers:bulk",
             Permission::CustomersErase => "customers:erase",
+            Permission::InventoryRead => "inventory:read",
+            Permission::InventoryWrite => "inventory:write",
+            Permission::InventoryCost => "inventory:cost",
+            Permission::MetalRatesWrite => "metal-rates:write",
         }
     }
 
     /// The permissions an integrator's API client may be granted as scopes:
     /// reading and writing business records, never managing people or keys.
-    pub const CLIENT_SCOPES: [Permission; 4] = [
+    pub const CLIENT_SCOPES: [Permission; 8] = [
         Permission::BranchesRead,
         Permission::BranchesWrite,
         Permission::CustomersRead,
         Permission::CustomersWrite,
+        Permission::InventoryRead,
+        Permission::InventoryWrite,
+        Permission::InventoryCost,
+        Permission::MetalRatesWrite,
     ];
 
     /// The scope named `text`, if an API client may hold it.

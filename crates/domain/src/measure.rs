@@ -99,6 +99,18 @@ macro_rules! fixed_point {
             }
         }
 
+        impl<'de> serde::Deserialize<'de> for $name {
+            /// From a decimal string, as in settings files.
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(deserializer)?;
+                Self::parse("value", &text).map_err(|e| {
+                    serde::de::Error::custom(
+                        e.errors().first().map_or_else(String::new, |e| e.message.clone()),
+                    )
+                })
+            }
+        }
+
         impl std::ops::Add for $name {
             type Output = Self;
             fn add(self, other: Self) -> Self {

@@ -35,6 +35,46 @@ impl Metal {
     }
 }
 
+/// A metal at one of its grades: what a rate is set for and a piece is made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Purity {
+    metal: Metal,
+    fineness: u16,
+}
+
+impl Purity {
+    /// `metal` at `fineness`, which must be one of the metal's grades;
+    /// the error names `field` (the fineness as the client sent it).
+    pub fn parse(field: &str, metal: Metal, fineness: u16) -> Result<Self, crate::Invalid> {
+        if metal.grades().contains(&fineness) {
+            Ok(Self { metal, fineness })
+        } else {
+            Err(crate::Invalid::field(
+                field,
+                "unknown_grade",
+                format!(
+                    "{} is sold at fineness {}",
+                    metal.as_str(),
+                    metal
+                        .grades()
+                        .iter()
+                        .map(u16::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ))
+        }
+    }
+
+    pub fn metal(self) -> Metal {
+        self.metal
+    }
+
+    pub fn fineness(self) -> u16 {
+        self.fineness
+    }
+}
+
 /// Whether `fineness` is a grade of some metal.
 pub fn is_known_fineness(fineness: u16) -> bool {
     Metal::ALL.iter().any(|m| m.grades().contains(&fineness))
@@ -52,5 +92,8 @@ mod tests {
         assert!(Metal::Gold.grades().contains(&916));
         assert!(is_known_fineness(925));
         assert!(!is_known_fineness(917));
+        assert!(Purity::parse("fineness", Metal::Gold, 916).is_ok());
+        let error = Purity::parse("fineness", Metal::Platinum, 916).expect_err("no 916 platinum");
+        assert_eq!(error.errors()[0].field, "fineness");
     }
 }

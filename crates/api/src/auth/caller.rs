@@ -270,6 +270,10 @@ pub mod needs {
         CustomersMerge,
         CustomersBulk,
         CustomersErase,
+        InventoryRead,
+        InventoryWrite,
+        InventoryCost,
+        MetalRatesWrite,
     );
 }
 

@@ -67,6 +67,14 @@ pub enum ScopeName {
     CustomersRead,
     #[serde(rename = "customers:write")]
     CustomersWrite,
+    #[serde(rename = "inventory:read")]
+    InventoryRead,
+    #[serde(rename = "inventory:write")]
+    InventoryWrite,
+    #[serde(rename = "inventory:cost")]
+    InventoryCost,
+    #[serde(rename = "metal-rates:write")]
+    MetalRatesWrite,
 }
 
 impl From<ScopeName> for Permission {
@@ -76,6 +84,10 @@ impl From<ScopeName> for Permission {
             ScopeName::BranchesWrite => Permission::BranchesWrite,
             ScopeName::CustomersRead => Permission::CustomersRead,
             ScopeName::CustomersWrite => Permission::CustomersWrite,
+            ScopeName::InventoryRead => Permission::InventoryRead,
+            ScopeName::InventoryWrite => Permission::InventoryWrite,
+            ScopeName::InventoryCost => Permission::InventoryCost,
+            ScopeName::MetalRatesWrite => Permission::MetalRatesWrite,
         }
     }
 }
@@ -334,6 +346,10 @@ mod tests {
             ScopeName::BranchesWrite,
             ScopeName::CustomersRead,
             ScopeName::CustomersWrite,
+            ScopeName::InventoryRead,
+            ScopeName::InventoryWrite,
+            ScopeName::InventoryCost,
+            ScopeName::MetalRatesWrite,
         ] {
             let permission = Permission::from(scope);
             assert_eq!(
@@ -343,7 +359,7 @@ mod tests {
         }
         assert_eq!(
             Permission::CLIENT_SCOPES.len(),
-            4,
+            8,
             "a new client scope needs a ScopeName"
         );
     }

@@ -11,7 +11,6 @@ use jewel_domain::customer::{
     Address, BudgetBand, Customer, CustomerQuery, CustomerSort, NewCustomer, Occasions, Pan,
     Preferences, Profile, Source, masked_pan,
 };
-use jewel_domain::metal::Metal;
 use jewel_domain::occasion::{parse_past_date, parse_ring_size};
 use jewel_domain::{FieldError, Invalid};
 use jewel_persistence::repos::customers::{Archived, CustomerFilter, Customers};
@@ -21,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::{Paged, Pagination, collect, created, if_match, merge_patch, with_etag};
+use super::{MetalName, Paged, Pagination, collect, created, if_match, merge_patch, with_etag};
 use crate::auth::caller::{Authorized, needs};
 use crate::auth::password;
 use crate::error::{ApiError, Problem};
@@ -53,33 +52,6 @@ wire_enum! {
         UpTo50k = "up_to_50k", From50kTo2l = "50k_to_2l", From2lTo5l = "2l_to_5l",
         From5lTo10l = "5l_to_10l", Over10l = "over_10l",
     }
-}
-
-wire_enum! {
-    /// A precious metal.
-    MetalName mirrors Metal { Gold = "gold", Silver = "silver", Platinum = "platinum" }
-}
-
-/// A string schema with bounds, for the items of string lists (utoipa
-/// cannot bound those in place).
-macro_rules! bounded_string {
-    ($(#[$meta:meta])* $name:ident, $min:expr, $max:expr, $pattern:expr) => {
-        $(#[$meta])*
-        pub struct $name;
-
-        impl utoipa::PartialSchema for $name {
-            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-                utoipa::openapi::ObjectBuilder::new()
-                    .schema_type(utoipa::openapi::schema::Type::String)
-                    .min_length(Some($min))
-                    .max_length(Some($max))
-                    .pattern($pattern)
-                    .into()
-            }
-        }
-
-        impl utoipa::ToSchema for $name {}
-    };
 }
 
 bounded_string!(

@@ -30,6 +30,28 @@ macro_rules! wire_enum {
     };
 }
 
+/// A string schema with bounds, for the items of string lists (utoipa
+/// cannot bound those in place).
+macro_rules! bounded_string {
+    ($(#[$meta:meta])* $name:ident, $min:expr, $max:expr, $pattern:expr) => {
+        $(#[$meta])*
+        pub struct $name;
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .min_length(Some($min))
+                    .max_length(Some($max))
+                    .pattern($pattern)
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
+    };
+}
+
 pub mod api_clients;
 pub mod audit_events;
 pub mod auth;
@@ -39,12 +61,16 @@ pub mod customer_csv;
 pub mod customer_data;
 pub mod customer_merge;
 pub mod customers;
+pub mod designs;
 pub mod health;
 pub mod interactions;
 pub mod jwks;
 pub mod me;
+pub mod metal_rates;
 pub mod oauth;
 pub mod occasions;
+pub mod piece_price;
+pub mod pieces;
 pub mod sso;
 pub mod staff;
 pub mod tasks;
@@ -54,12 +80,39 @@ use actix_web::HttpRequest;
 use actix_web::http::header;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jewel_domain::metal::Metal;
 use jewel_domain::{Page, PageRequest};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::error::ApiError;
+
+wire_enum! {
+    /// A precious metal.
+    MetalName mirrors Metal { Gold = "gold", Silver = "silver", Platinum = "platinum" }
+}
+
+bounded_string!(
+    /// An amount of money: a decimal string with at most 2 places (`"12800.00"`).
+    MoneyText, 1, 16, Some(r"^[0-9]{1,13}(\.[0-9]{1,2})?$")
+);
+bounded_string!(
+    /// An amount of money that may be negative, with 2 places (`"-0.24"`).
+    SignedMoneyText, 4, 17, Some(r"^-?[0-9]{1,13}\.[0-9]{2}$")
+);
+bounded_string!(
+    /// A weight in grams: a decimal string with at most 3 places (`"3.390"`).
+    WeightText, 1, 14, Some(r"^[0-9]{1,9}(\.[0-9]{1,3})?$")
+);
+bounded_string!(
+    /// A weight in carats: a decimal string with at most 3 places (`"0.125"`).
+    CaratsText, 1, 12, Some(r"^[0-9]{1,7}(\.[0-9]{1,3})?$")
+);
+bounded_string!(
+    /// A percentage: a decimal string with at most 2 places (`"16.00"` is 16%).
+    PercentText, 1, 6, Some(r"^[0-9]{1,3}(\.[0-9]{1,2})?$")
+);
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(health::configure)
@@ -82,7 +135,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(interactions::configure)
         .configure(tasks::configure)
         .configure(occasions::configure)
-        .configure(me::configure);
+        .configure(me::configure)
+        .configure(metal_rates::configure)
+        .configure(designs::configure)
+        .configure(pieces::configure)
+        .configure(piece_price::configure);
 }
 
 /// `?limit=&cursor=` of every list.

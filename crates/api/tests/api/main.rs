@@ -17,6 +17,7 @@ mod customers;
 mod docs;
 mod errors;
 mod health;
+mod inventory;
 mod limits;
 mod oauth;
 mod outages;

@@ -4,8 +4,8 @@ use chrono::Utc;
 use jewel_domain::customer::{Interaction, InteractionKind, NewInteraction};
 use jewel_domain::{Page, PageRequest};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
 use crate::entities::interactions::{self, Column, Entity};
@@ -62,15 +62,12 @@ impl Interactions {
                     next: None,
                 });
             };
-            query = query.filter(
-                Condition::any()
-                    .add(Column::OccurredAt.lt(last.occurred_at))
-                    .add(
-                        Condition::all()
-                            .add(Column::OccurredAt.eq(last.occurred_at))
-                            .add(Column::Id.lt(last.id)),
-                    ),
-            );
+            query = query.filter(super::older_than(
+                Column::OccurredAt,
+                Column::Id,
+                last.occurred_at,
+                last.id,
+            ));
         }
         let items = query
             .all(db)

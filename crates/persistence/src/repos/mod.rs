@@ -7,9 +7,26 @@ pub mod branches;
 pub mod consents;
 pub mod customer_records;
 pub mod customers;
+pub mod designs;
 pub mod interactions;
+pub mod metal_rates;
+pub mod pieces;
 pub mod sessions;
 pub mod signing_keys;
 pub mod staff;
 pub mod tasks;
 pub mod wish_list;
+
+/// The rows after `(at, id)` in newest-first order by `time`, then `id`:
+/// the keyset condition of the next page.
+pub(crate) fn older_than<C: sea_orm::ColumnTrait>(
+    time: C,
+    id: C,
+    at: chrono::DateTime<chrono::Utc>,
+    last_id: String,
+) -> sea_orm::Condition {
+    use sea_orm::Condition;
+    Condition::any()
+        .add(time.lt(at))
+        .add(Condition::all().add(time.eq(at)).add(id.lt(last_id)))
+}

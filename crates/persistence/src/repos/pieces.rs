@@ -1,0 +1,474 @@
+//! Pieces and their stock ledger: every change of a piece's status or branch
+//! is written together with its movement, in the caller's transaction.
+
+use chrono::{DateTime, Utc};
+use jewel_domain::measure::{Carats, Money, Percent, Weight};
+use jewel_domain::metal::{Metal, Purity};
+use jewel_domain::piece::{
+    Certificate, Epc, Hallmark, Huid, NewPiece, OtherCharge, Piece, PieceStatus, Stone, TagNumber,
+    Weights,
+};
+use jewel_domain::pricing::{MakingCharge, MakingMode, StonePrice};
+use jewel_domain::{Page, PageRequest};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::entities::pieces::{self, Column, Entity, Model};
+use crate::entities::stock_movements;
+use crate::error::{OnConstraint, OnUniqueColumn, RepoError, uuid_of};
+use crate::repos::designs::{images_json, images_of};
+
+pub struct Pieces;
+
+/// Which pieces to list.
+#[derive(Debug, Clone, Default)]
+pub struct PieceFilter {
+    /// Only these branches (a staff member's own); `None` is all.
+    pub branches: Option<Vec<uuid::Uuid>>,
+    pub status: Option<PieceStatus>,
+    pub category: Option<String>,
+    pub metal: Option<Metal>,
+    pub fineness: Option<u16>,
+    pub design_id: Option<uuid::Uuid>,
+    pub min_net_weight: Option<Weight>,
+    pub max_net_weight: Option<Weight>,
+}
+
+/// What moved a piece, as the ledger names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MovementKind {
+    Receipt,
+    TransferOut,
+    TransferIn,
+    Sale,
+    Return,
+    Adjustment,
+    Melt,
+    /// A status change that leaves stock on hand as it was (a reservation,
+    /// an approval, a repair).
+    Status,
+}
+
+impl MovementKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Receipt => "receipt",
+            Self::TransferOut => "transfer_out",
+            Self::TransferIn => "transfer_in",
+            Self::Sale => "sale",
+            Self::Return => "return",
+            Self::Adjustment => "adjustment",
+            Self::Melt => "melt",
+            Self::Status => "status",
+        }
+    }
+}
+
+/// One line of the stock ledger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StockMovement {
+    pub id: uuid::Uuid,
+    pub piece_id: uuid::Uuid,
+    pub kind: String,
+    pub from_branch_id: Option<uuid::Uuid>,
+    pub to_branch_id: Option<uuid::Uuid>,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub reason: Option<String>,
+    pub reference: Option<uuid::Uuid>,
+    pub actor_kind: String,
+    pub actor_id: uuid::Uuid,
+    pub at: DateTime<Utc>,
+}
+
+/// Who moved stock: `("staff", id)` or `("client", id)`.
+pub type Actor = (&'static str, uuid::Uuid);
+
+/// Rows per multi-row INSERT: well under every engine's bound-parameter limit.
+const CHUNK: usize = 200;
+
+impl Pieces {
+    /// Receives `pieces` into stock (in stock at their branch), each with a
+    /// receipt in the ledger. Call inside a transaction: all or none.
+    #[tracing::instrument(name = "pieces.receive", skip_all, fields(count = pieces.len()))]
+    pub async fn receive(
+        db: &impl ConnectionTrait,
+        pieces: &[NewPiece],
+        actor: Actor,
+    ) -> Result<Vec<uuid::Uuid>, RepoError> {
+        let now = Utc::now();
+        let ids: Vec<uuid::Uuid> = pieces.iter().map(|_| uuid::Uuid::now_v7()).collect();
+        for (chunk, chunk_ids) in pieces.chunks(CHUNK).zip(ids.chunks(CHUNK)) {
+            Entity::insert_many(
+                chunk
+                    .iter()
+                    .zip(chunk_ids)
+                    .map(|(piece, id)| active_model(*id, piece, now)),
+            )
+            .exec_without_returning(db)
+            .await
+            .on_unique_column(&[
+                ("tag_number", "tagNumber"),
+                ("epc", "epc"),
+                ("huid", "huid"),
+            ])
+            // Designs are checked before; a missing reference is the branch.
+            .on_foreign_key("branchId")?;
+            stock_movements::Entity::insert_many(chunk.iter().zip(chunk_ids).map(|(piece, id)| {
+                movement(
+                    *id,
+                    MovementKind::Receipt,
+                    (None, Some(piece.branch_id)),
+                    (None, PieceStatus::InStock),
+                    None,
+                    actor,
+                    now,
+                )
+            }))
+            .exec_without_returning(db)
+            .await?;
+        }
+        Ok(ids)
+    }
+
+    #[tracing::instrument(name = "pieces.get", skip(db))]
+    pub async fn get(
+        db: &impl ConnectionTrait,
+        id: uuid::Uuid,
+    ) -> Result<Option<Piece>, RepoError> {
+        Entity::find_by_id(id.to_string())
+            .one(db)
+            .await?
+            .map(into_piece)
+            .transpose()
+    }
+
+    /// The pieces with these ids, in the order asked.
+    #[tracing::instrument(name = "pieces.many", skip_all, fields(count = ids.len()))]
+    pub async fn many(
+        db: &impl ConnectionTrait,
+        ids: &[uuid::Uuid],
+    ) -> Result<Vec<Piece>, RepoError> {
+        let mut found = std::collections::HashMap::new();
+        for chunk in ids.chunks(CHUNK) {
+            for model in Entity::find()
+                .filter(Column::Id.is_in(chunk.iter().map(ToString::to_string)))
+                .all(db)
+                .await?
+            {
+                let piece = into_piece(model)?;
+                found.insert(piece.id, piece);
+            }
+        }
+        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+    }
+
+    /// Which of `values` of a unique column (tag numbers, EPCs, HUIDs) are
+    /// already taken.
+    pub async fn taken(
+        db: &impl ConnectionTrait,
+        column: UniqueColumn,
+        values: &[String],
+    ) -> Result<Vec<String>, RepoError> {
+        let column = match column {
+            UniqueColumn::TagNumber => Column::TagNumber,
+            UniqueColumn::Epc => Column::Epc,
+            UniqueColumn::Huid => Column::Huid,
+        };
+        let mut taken = Vec::new();
+        for chunk in values.chunks(CHUNK) {
+            let rows: Vec<Option<String>> = Entity::find()
+                .select_only()
+                .column(column)
+                .filter(column.is_in(chunk.iter().cloned()))
+                .into_tuple()
+                .all(db)
+                .await?;
+            taken.extend(rows.into_iter().flatten());
+        }
+        Ok(taken)
+    }
+
+    #[tracing::instrument(name = "pieces.list", skip(db))]
+    pub async fn list(
+        db: &impl ConnectionTrait,
+        filter: &PieceFilter,
+        page: PageRequest,
+    ) -> Result<Page<Piece>, RepoError> {
+        let mut query = Entity::find()
+            .order_by_asc(Column::Id)
+            .limit(page.limit + 1);
+        if let Some(after) = page.after {
+            query = query.filter(Column::Id.gt(after.to_string()));
+        }
+        if let Some(branches) = &filter.branches {
+            query = query.filter(Column::BranchId.is_in(branches.iter().map(ToString::to_string)));
+        }
+        if let Some(status) = filter.status {
+            query = query.filter(Column::Status.eq(status.as_str()));
+        }
+        if let Some(category) = &filter.category {
+            query = query.filter(Column::Category.eq(category.clone()));
+        }
+        if let Some(metal) = filter.metal {
+            query = query.filter(Column::Metal.eq(metal.as_str()));
+        }
+        if let Some(fineness) = filter.fineness {
+            query = query.filter(Column::Fineness.eq(fineness as i16));
+        }
+        if let Some(design) = filter.design_id {
+            query = query.filter(Column::DesignId.eq(design.to_string()));
+        }
+        if let Some(min) = filter.min_net_weight {
+            query = query.filter(Column::NetWeight.gte(min.units()));
+        }
+        if let Some(max) = filter.max_net_weight {
+            query = query.filter(Column::NetWeight.lte(max.units()));
+        }
+        let pieces = query
+            .all(db)
+            .await?
+            .into_iter()
+            .map(into_piece)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Page::from_overfetch(pieces, page.limit, |p| p.id))
+    }
+
+    /// The ledger of one piece, oldest first.
+    #[tracing::instrument(name = "pieces.movements", skip(db))]
+    pub async fn movements(
+        db: &impl ConnectionTrait,
+        piece: uuid::Uuid,
+    ) -> Result<Vec<StockMovement>, RepoError> {
+        stock_movements::Entity::find()
+            .filter(stock_movements::Column::PieceId.eq(piece.to_string()))
+            .order_by_asc(stock_movements::Column::Id)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(into_movement)
+            .collect()
+    }
+}
+
+/// A column whose values are unique among pieces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UniqueColumn {
+    TagNumber,
+    Epc,
+    Huid,
+}
+
+fn movement(
+    piece: uuid::Uuid,
+    kind: MovementKind,
+    (from_branch, to_branch): (Option<uuid::Uuid>, Option<uuid::Uuid>),
+    (from_status, to_status): (Option<PieceStatus>, PieceStatus),
+    reason: Option<String>,
+    (actor_kind, actor_id): Actor,
+    at: DateTime<Utc>,
+) -> stock_movements::ActiveModel {
+    stock_movements::ActiveModel {
+        id: Set(uuid::Uuid::now_v7().to_string()),
+        piece_id: Set(piece.to_string()),
+        kind: Set(kind.as_str().to_owned()),
+        from_branch_id: Set(from_branch.map(|b| b.to_string())),
+        to_branch_id: Set(to_branch.map(|b| b.to_string())),
+        from_status: Set(from_status.map(|s| s.as_str().to_owned())),
+        to_status: Set(to_status.as_str().to_owned()),
+        reason: Set(reason),
+        reference: Set(None),
+        actor_kind: Set(actor_kind.to_owned()),
+        actor_id: Set(actor_id.to_string()),
+        at: Set(at),
+    }
+}
+
+/// A stone as kept in the piece's `stones` column.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StoredStone {
+    kind: String,
+    count: u32,
+    /// Thousandths of a carat.
+    carats: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    shape: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    colour: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    clarity: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    cut: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    certificate: Option<Certificate>,
+    /// Paise per carat, or for the stones when `fixed`.
+    price: i64,
+    fixed: bool,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredCharge {
+    label: String,
+    /// Paise.
+    amount: i64,
+}
+
+fn active_model(id: uuid::Uuid, piece: &NewPiece, now: DateTime<Utc>) -> pieces::ActiveModel {
+    let stones: Vec<StoredStone> = piece
+        .stones
+        .iter()
+        .map(|s| {
+            let (price, fixed) = match s.price {
+                StonePrice::PerCarat(rate) => (rate.units(), false),
+                StonePrice::Fixed(amount) => (amount.units(), true),
+            };
+            StoredStone {
+                kind: s.kind.clone(),
+                count: s.count,
+                carats: s.carats.units(),
+                shape: s.shape.clone(),
+                colour: s.colour.clone(),
+                clarity: s.clarity.clone(),
+                cut: s.cut.clone(),
+                certificate: s.certificate.clone(),
+                price,
+                fixed,
+            }
+        })
+        .collect();
+    let charges: Vec<StoredCharge> = piece
+        .other_charges
+        .iter()
+        .map(|c| StoredCharge {
+            label: c.label.clone(),
+            amount: c.amount.units(),
+        })
+        .collect();
+    pieces::ActiveModel {
+        id: Set(id.to_string()),
+        tag_number: Set(piece.tag_number.as_str().to_owned()),
+        epc: Set(piece.epc.as_ref().map(|e| e.as_str().to_owned())),
+        design_id: Set(piece.design_id.map(|d| d.to_string())),
+        category: Set(piece.category.clone()),
+        metal: Set(piece.purity.metal().as_str().to_owned()),
+        fineness: Set(piece.purity.fineness() as i16),
+        gross_weight: Set(piece.weights.gross.units()),
+        stone_weight: Set(piece.weights.stones.units()),
+        net_weight: Set(piece.weights.net.units()),
+        stones: Set(serde_json::to_string(&stones).unwrap_or_else(|_| "[]".to_owned())),
+        making_mode: Set(piece.making.mode().as_str().to_owned()),
+        making_value: Set(piece.making.hundredths()),
+        wastage: Set(piece.wastage.units()),
+        other_charges: Set(serde_json::to_string(&charges).unwrap_or_else(|_| "[]".to_owned())),
+        hallmark: Set(piece.hallmark.state().to_owned()),
+        huid: Set(piece.hallmark.huid().map(|h| h.as_str().to_owned())),
+        cost_price: Set(piece.cost_price.map(Money::units)),
+        branch_id: Set(piece.branch_id.to_string()),
+        status: Set(PieceStatus::InStock.as_str().to_owned()),
+        images: Set(images_json(&piece.images)),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+}
+
+fn into_piece(model: Model) -> Result<Piece, RepoError> {
+    let corrupt = |what: &str| {
+        RepoError::Database(sea_orm::DbErr::Type(format!(
+            "piece {}: stored {what}",
+            model.id
+        )))
+    };
+    let metal = Metal::parse(&model.metal).ok_or_else(|| corrupt("metal"))?;
+    let fineness = u16::try_from(model.fineness).map_err(|_| corrupt("fineness"))?;
+    let purity = Purity::parse("fineness", metal, fineness).map_err(|_| corrupt("fineness"))?;
+    let stones: Vec<StoredStone> =
+        serde_json::from_str(&model.stones).map_err(|_| corrupt("stones"))?;
+    let charges: Vec<StoredCharge> =
+        serde_json::from_str(&model.other_charges).map_err(|_| corrupt("other charges"))?;
+    let mode = MakingMode::parse(&model.making_mode).ok_or_else(|| corrupt("making mode"))?;
+    let hallmark = match (model.hallmark.as_str(), &model.huid) {
+        ("hallmarked", Some(huid)) => {
+            Hallmark::Marked(Huid::parse("huid", huid).map_err(|_| corrupt("huid"))?)
+        }
+        ("exempt", None) => Hallmark::Exempt,
+        ("pending", None) => Hallmark::Pending,
+        _ => return Err(corrupt("hallmark")),
+    };
+    let status = PieceStatus::parse(&model.status).ok_or_else(|| corrupt("status"))?;
+    let tag_number =
+        TagNumber::parse("tagNumber", &model.tag_number).map_err(|_| corrupt("tag number"))?;
+    let epc = match &model.epc {
+        Some(epc) => Some(Epc::parse("epc", epc).map_err(|_| corrupt("epc"))?),
+        None => None,
+    };
+    Ok(Piece {
+        id: uuid_of(&model.id)?,
+        tag_number,
+        epc,
+        design_id: model.design_id.as_deref().map(uuid_of).transpose()?,
+        category: model.category.clone(),
+        purity,
+        weights: Weights {
+            gross: Weight::from_units(model.gross_weight),
+            stones: Weight::from_units(model.stone_weight),
+            net: Weight::from_units(model.net_weight),
+        },
+        stones: stones
+            .into_iter()
+            .map(|s| Stone {
+                kind: s.kind,
+                count: s.count,
+                carats: Carats::from_units(s.carats),
+                shape: s.shape,
+                colour: s.colour,
+                clarity: s.clarity,
+                cut: s.cut,
+                certificate: s.certificate,
+                price: if s.fixed {
+                    StonePrice::Fixed(Money::from_units(s.price))
+                } else {
+                    StonePrice::PerCarat(Money::from_units(s.price))
+                },
+            })
+            .collect(),
+        making: MakingCharge::from_parts(mode, model.making_value),
+        wastage: Percent::from_units(model.wastage),
+        other_charges: charges
+            .into_iter()
+            .map(|c| OtherCharge {
+                label: c.label,
+                amount: Money::from_units(c.amount),
+            })
+            .collect(),
+        hallmark,
+        cost_price: model.cost_price.map(Money::from_units),
+        branch_id: uuid_of(&model.branch_id)?,
+        status,
+        images: images_of(&model.id, &model.images)?,
+        version: model.version,
+        created_at: model.created_at,
+        updated_at: model.updated_at,
+    })
+}
+
+fn into_movement(model: stock_movements::Model) -> Result<StockMovement, RepoError> {
+    Ok(StockMovement {
+        id: uuid_of(&model.id)?,
+        piece_id: uuid_of(&model.piece_id)?,
+        kind: model.kind,
+        from_branch_id: model.from_branch_id.as_deref().map(uuid_of).transpose()?,
+        to_branch_id: model.to_branch_id.as_deref().map(uuid_of).transpose()?,
+        from_status: model.from_status,
+        to_status: model.to_status,
+        reason: model.reason,
+        reference: model.reference.as_deref().map(uuid_of).transpose()?,
+        actor_kind: model.actor_kind,
+        actor_id: uuid_of(&model.actor_id)?,
+        at: model.at,
+    })
+}
