@@ -15,6 +15,7 @@ mod m20261121_000008_customer_occasions;
 mod m20261121_000009_customer_pan;
 mod m20261121_000010_customer_profile;
 mod m20261121_000011_create_inventory;
+mod m20261121_000012_stock_operations;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000009_customer_pan::Migration),
             Box::new(m20261121_000010_customer_profile::Migration),
             Box::new(m20261121_000011_create_inventory::Migration),
+            Box::new(m20261121_000012_stock_operations::Migration),
         ]
     }
 }

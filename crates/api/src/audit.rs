@@ -60,12 +60,7 @@ pub async fn record<T: Serialize>(
     after: Option<&T>,
 ) -> Result<(), ApiError> {
     let context = RequestContext::current();
-    let (actor_kind, actor_id) = match actor.into() {
-        Actor::Staff(id) => ("staff", id.to_string()),
-        Actor::Client(id) => ("client", id.to_string()),
-        Actor::Customer(id) => ("customer", id.to_string()),
-        Actor::Cli => ("cli", "jewel-crm".to_owned()),
-    };
+    let (actor_kind, actor_id) = actor_ids(actor.into());
     let json = |value: Option<&T>| value.map(serde_json::to_value).transpose();
     AuditTrail::record(
         db,
@@ -86,4 +81,49 @@ pub async fn record<T: Serialize>(
     )
     .await?;
     Ok(())
+}
+
+/// Records the creation of many records of one kind at once: `(id, after)`.
+pub async fn record_created<T: Serialize>(
+    db: &impl ConnectionTrait,
+    actor: impl Into<Actor>,
+    action: &str,
+    entity_type: &str,
+    records: impl IntoIterator<Item = (uuid::Uuid, T)>,
+) -> Result<(), ApiError> {
+    let context = RequestContext::current();
+    let (actor_kind, actor_id) = actor_ids(actor.into());
+    let request_id = context
+        .as_ref()
+        .map(|c| c.id.clone())
+        .unwrap_or_else(|| "cli".to_owned());
+    let ip = context.and_then(|c| c.ip);
+    let events = records
+        .into_iter()
+        .map(|(id, after)| {
+            Ok(NewAuditEvent {
+                actor_kind: actor_kind.to_owned(),
+                actor_id: actor_id.clone(),
+                action: action.to_owned(),
+                entity_type: entity_type.to_owned(),
+                entity_id: id.to_string(),
+                before: None,
+                after: Some(serde_json::to_value(after)?),
+                request_id: request_id.clone(),
+                ip: ip.clone(),
+            })
+        })
+        .collect::<Result<Vec<_>, serde_json::Error>>()
+        .map_err(anyhow::Error::from)?;
+    AuditTrail::record_many(db, events).await?;
+    Ok(())
+}
+
+fn actor_ids(actor: Actor) -> (&'static str, String) {
+    match actor {
+        Actor::Staff(id) => ("staff", id.to_string()),
+        Actor::Client(id) => ("client", id.to_string()),
+        Actor::Customer(id) => ("customer", id.to_string()),
+        Actor::Cli => ("cli", "jewel-crm".to_owned()),
+    }
 }

@@ -99,7 +99,10 @@ impl Application {
     /// Serves until SIGTERM or SIGINT, then lets in-flight requests finish
     /// (up to `server.shutdown_timeout_secs`).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let worker = tokio::spawn(crate::workers::release_expired_holds(self.state.clone()));
+        let stopped = self.server.await;
+        worker.abort();
+        stopped
     }
 }
 

@@ -53,6 +53,7 @@ impl Role {
                 InventoryRead,
                 InventoryWrite,
                 InventoryCost,
+                InventoryReserve,
                 MetalRatesWrite,
             ],
             Role::Manager => &[
@@ -68,9 +69,16 @@ impl Role {
                 InventoryRead,
                 InventoryWrite,
                 InventoryCost,
+                InventoryReserve,
                 MetalRatesWrite,
             ],
-            Role::Sales => &[BranchesRead, CustomersRead, CustomersWrite, InventoryRead],
+            Role::Sales => &[
+                BranchesRead,
+                CustomersRead,
+                CustomersWrite,
+                InventoryRead,
+                InventoryReserve,
+            ],
             Role::Accountant => &[
                 BranchesRead,
                 AuditRead,
@@ -142,6 +150,9 @@ pub enum Permission {
     /// Seeing what the store paid for a piece (never the sales role).
     #[serde(rename = "inventory:cost")]
     InventoryCost,
+    /// Holding a piece for a customer and letting the hold go.
+    #[serde(rename = "inventory:reserve")]
+    InventoryReserve,
     /// Setting metal rates.
     #[serde(rename = "metal-rates:write")]
     MetalRatesWrite,
@@ -165,6 +176,7 @@ impl Permission {
             Permission::InventoryRead => "inventory:read",
             Permission::InventoryWrite => "inventory:write",
             Permission::InventoryCost => "inventory:cost",
+            Permission::InventoryReserve => "inventory:reserve",
             Permission::MetalRatesWrite => "metal-rates:write",
         }
     }

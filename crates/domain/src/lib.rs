@@ -13,7 +13,9 @@ pub mod occasion;
 pub mod page;
 pub mod piece;
 pub mod pricing;
+pub mod stock_audit;
 pub mod task;
+pub mod transfer;
 pub mod validation;
 
 pub use access::{Permission, Role};

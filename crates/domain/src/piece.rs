@@ -226,6 +226,13 @@ impl PieceStatus {
         )
     }
 
+    /// Whether the piece should be found on the shelves when stock is
+    /// counted (not out on approval, at a repairer, on the road, or gone).
+    pub fn is_in_store(self) -> bool {
+        use PieceStatus::*;
+        matches!(self, InStock | Reserved | Returned)
+    }
+
     /// Whether the piece is in the store's hands (counted as stock on hand).
     pub fn is_on_hand(self) -> bool {
         use PieceStatus::*;
@@ -343,13 +350,49 @@ pub struct Piece {
     pub cost_price: Option<Money>,
     pub branch_id: uuid::Uuid,
     pub status: PieceStatus,
+    /// Who the piece is held for, while it is reserved.
+    pub reservation: Option<Reservation>,
     pub images: Vec<String>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
+/// A hold on a piece for a customer, until a time; it then lapses by itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reservation {
+    pub customer_id: uuid::Uuid,
+    pub until: DateTime<Utc>,
+}
+
+/// Why a piece may not move to a status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MoveRefused {
+    /// Not a move a piece can make (a sold piece back to stock).
+    Illegal { from: PieceStatus, to: PieceStatus },
+    /// The move breaks a rule about the piece (HUID pending).
+    Invalid(Invalid),
+}
+
 impl Piece {
+    /// Whether the piece may move to `to` now: a legal move, and one that
+    /// leads to a sale only for a piece that may be sold.
+    pub fn check_move(&self, to: PieceStatus, rule: &HallmarkRule) -> Result<(), MoveRefused> {
+        if !self.status.can_become(to) {
+            return Err(MoveRefused::Illegal {
+                from: self.status,
+                to,
+            });
+        }
+        if matches!(
+            to,
+            PieceStatus::Reserved | PieceStatus::OnApproval | PieceStatus::Sold
+        ) {
+            rule.check_sellable(self).map_err(MoveRefused::Invalid)?;
+        }
+        Ok(())
+    }
+
     /// What the pricing engine needs, at `rate` per gram with no discount.
     pub fn price_input(&self, rate: Money, tax_rate: Percent, supply: Supply) -> PriceInput {
         PriceInput {

@@ -273,6 +273,7 @@ pub mod needs {
         InventoryRead,
         InventoryWrite,
         InventoryCost,
+        InventoryReserve,
         MetalRatesWrite,
     );
 }

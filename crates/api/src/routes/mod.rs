@@ -73,7 +73,10 @@ pub mod piece_price;
 pub mod pieces;
 pub mod sso;
 pub mod staff;
+pub mod stock;
+pub mod stock_moves;
 pub mod tasks;
+pub mod transfers;
 pub mod wish_list;
 
 use actix_web::HttpRequest;
@@ -139,7 +142,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(metal_rates::configure)
         .configure(designs::configure)
         .configure(pieces::configure)
-        .configure(piece_price::configure);
+        .configure(piece_price::configure)
+        .configure(stock_moves::configure)
+        .configure(transfers::configure)
+        .configure(stock::configure);
 }
 
 /// `?limit=&cursor=` of every list.

@@ -416,6 +416,15 @@ pub struct HallmarkView {
     huid: Option<String>,
 }
 
+/// A hold on a piece.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ReservationView {
+    customer_id: uuid::Uuid,
+    /// The hold lapses by itself at this time.
+    until: DateTime<Utc>,
+}
+
 /// A piece.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -426,7 +435,8 @@ pub struct HallmarkView {
     "netWeight": "3.390", "stones": [], "making": {"mode": "percent", "value": "16.00"},
     "wastagePercent": "0.00", "otherCharges": [],
     "hallmark": {"state": "hallmarked", "huid": "AB12CD"}, "costPrice": "41000.00",
-    "branchId": "01936f0e-0000-7000-8000-000000000001", "status": "in_stock", "images": [],
+    "branchId": "01936f0e-0000-7000-8000-000000000001", "status": "in_stock",
+    "reservation": null, "images": [],
     "version": 1, "createdAt": "2026-11-21T09:30:00Z", "updatedAt": "2026-11-21T09:30:00Z"
 }))]
 pub struct PieceView {
@@ -461,6 +471,8 @@ pub struct PieceView {
     cost_price: Option<String>,
     branch_id: uuid::Uuid,
     status: PieceStatusName,
+    /// Who the piece is held for and until when, while it is reserved.
+    reservation: Option<ReservationView>,
     #[schema(max_items = 10, value_type = Vec<ImageAddress>)]
     images: Vec<String>,
     #[schema(minimum = 1)]
@@ -504,6 +516,10 @@ impl PieceView {
                 .map(|c| c.to_string()),
             branch_id: piece.branch_id,
             status: piece.status.into(),
+            reservation: piece.reservation.map(|r| ReservationView {
+                customer_id: r.customer_id,
+                until: r.until,
+            }),
             category: piece.category,
             images: piece.images,
             version: piece.version,
@@ -587,19 +603,16 @@ async fn receive(
     let txn = db.begin().await?;
     let ids = Pieces::receive(&txn, &pieces, caller.author()).await?;
     let received = Pieces::many(&txn, &ids).await?;
-    for piece in &received {
-        let view = PieceView::for_caller(piece.clone(), caller);
-        crate::audit::record(
-            &txn,
-            caller,
-            "receive",
-            "piece",
-            piece.id,
-            None,
-            Some(&view),
-        )
-        .await?;
-    }
+    crate::audit::record_created(
+        &txn,
+        caller,
+        "receive",
+        "piece",
+        received
+            .iter()
+            .map(|p| (p.id, PieceView::for_caller(p.clone(), caller))),
+    )
+    .await?;
     txn.commit().await?;
     Ok(received)
 }
@@ -803,7 +816,9 @@ pub async fn list_pieces(
         min_net_weight: weight("minWeight", &query.min_weight)?,
         max_net_weight: weight("maxWeight", &query.max_weight)?,
     };
-    let page = Pieces::list(state.database.connection(), &filter, pagination.page()?).await?;
+    let db = state.database.connection();
+    Pieces::release_expired(db, Utc::now()).await?;
+    let page = Pieces::list(db, &filter, pagination.page()?).await?;
     Ok(web::Json(Paged::from_page(page, |p| {
         PieceView::for_caller(p, &caller)
     })))
@@ -815,7 +830,9 @@ pub(crate) async fn visible_piece(
     caller: &Caller,
     id: uuid::Uuid,
 ) -> Result<Piece, ApiError> {
-    Pieces::get(state.database.connection(), id)
+    let db = state.database.connection();
+    Pieces::release_expired(db, Utc::now()).await?;
+    Pieces::get(db, id)
         .await?
         .filter(|p| caller.acts_in(p.branch_id))
         .ok_or(ApiError::NotFound)

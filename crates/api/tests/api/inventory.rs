@@ -1,9 +1,8 @@
 //! Metal rates, designs, receiving pieces, the stock ledger and live prices.
 
-use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp, json_of};
+use crate::helpers::{Backend, TestApp, get, json_of, ledger_balances, post};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -16,14 +15,6 @@ on_both_backends!(
     pieces_of_other_branches_are_not_found,
     designs_give_new_pieces_their_charges,
 );
-
-async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> reqwest::Response {
-    app.call(Method::POST, path, Some(token), Some(body)).await
-}
-
-async fn get(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
-    app.call(Method::GET, path, Some(token), None).await
-}
 
 async fn set_rate(app: &TestApp, token: &str, metal: &str, fineness: u16, per_gram: &str) {
     let body = json!({"rates": [{"metal": metal, "fineness": fineness, "perGram": per_gram}]});
@@ -321,6 +312,7 @@ async fn hallmark_and_uniqueness_rules_on_receipt(backend: Backend) {
     heavy["stones"] = json!([{"kind": "diamond", "carats": "6", "price": "1000"}]);
     let refused = json_of(post(&app, &owner, "/api/v1/pieces", heavy).await, 422).await;
     assert_eq!(refused["errors"][0]["field"], "stoneWeight", "{refused}");
+    ledger_balances(&app, &owner).await;
 }
 
 async fn a_delivery_is_received_all_or_none(backend: Backend) {
@@ -400,6 +392,7 @@ async fn a_delivery_is_received_all_or_none(backend: Backend) {
     assert_eq!(listed["items"].as_array().expect("items").len(), 30);
     let light = json_of(get(&app, &owner, "/api/v1/pieces?maxWeight=1.3").await, 200).await;
     assert_eq!(light["items"], json!([]));
+    ledger_balances(&app, &owner).await;
 }
 
 async fn no_operation_shows_cost_price_to_sales(backend: Backend) {
@@ -507,6 +500,7 @@ async fn pieces_of_other_branches_are_not_found(backend: Backend) {
     )
     .await;
     assert_eq!(refused["errors"][0]["field"], "branchId");
+    ledger_balances(&app, &owner).await;
 }
 
 async fn designs_give_new_pieces_their_charges(backend: Backend) {

@@ -22,3 +22,4 @@ mod limits;
 mod oauth;
 mod outages;
 mod sso;
+mod stock;

@@ -20,5 +20,8 @@ pub mod sessions;
 pub mod signing_keys;
 pub mod staff_branches;
 pub mod staff_users;
+pub mod stock_audits;
 pub mod stock_movements;
+pub mod transfer_pieces;
+pub mod transfers;
 pub mod wish_list_items;

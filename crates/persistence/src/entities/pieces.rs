@@ -33,6 +33,8 @@ pub struct Model {
     /// JSON array of addresses.
     pub images: String,
     pub version: i32,
+    pub reserved_for_id: Option<String>,
+    pub reserved_until: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -55,21 +55,40 @@ pub struct AuditFilter {
 impl AuditTrail {
     #[tracing::instrument(name = "audit.record", skip_all, fields(action = %event.action, entity = %event.entity_type))]
     pub async fn record(db: &impl ConnectionTrait, event: NewAuditEvent) -> Result<(), RepoError> {
-        Entity::insert(audit_events::ActiveModel {
-            id: Set(uuid::Uuid::now_v7().to_string()),
-            occurred_at: Set(Utc::now()),
-            actor_kind: Set(event.actor_kind),
-            actor_id: Set(event.actor_id),
-            action: Set(event.action),
-            entity_type: Set(event.entity_type),
-            entity_id: Set(event.entity_id),
-            before: Set(event.before.map(|v| v.to_string())),
-            after: Set(event.after.map(|v| v.to_string())),
-            request_id: Set(event.request_id),
-            ip: Set(event.ip),
-        })
-        .exec_without_returning(db)
-        .await?;
+        Self::record_many(db, vec![event]).await
+    }
+
+    /// Records many changes at once (a delivery of pieces), a few hundred
+    /// rows per statement.
+    #[tracing::instrument(name = "audit.record_many", skip_all, fields(count = events.len()))]
+    pub async fn record_many(
+        db: &impl ConnectionTrait,
+        events: Vec<NewAuditEvent>,
+    ) -> Result<(), RepoError> {
+        let now = Utc::now();
+        let mut events = events.into_iter().peekable();
+        while events.peek().is_some() {
+            let chunk: Vec<audit_events::ActiveModel> = events
+                .by_ref()
+                .take(200)
+                .map(|event| audit_events::ActiveModel {
+                    id: Set(uuid::Uuid::now_v7().to_string()),
+                    occurred_at: Set(now),
+                    actor_kind: Set(event.actor_kind),
+                    actor_id: Set(event.actor_id),
+                    action: Set(event.action),
+                    entity_type: Set(event.entity_type),
+                    entity_id: Set(event.entity_id),
+                    before: Set(event.before.map(|v| v.to_string())),
+                    after: Set(event.after.map(|v| v.to_string())),
+                    request_id: Set(event.request_id),
+                    ip: Set(event.ip),
+                })
+                .collect();
+            Entity::insert_many(chunk)
+                .exec_without_returning(db)
+                .await?;
+        }
         Ok(())
     }
 

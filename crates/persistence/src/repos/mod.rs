@@ -14,7 +14,10 @@ pub mod pieces;
 pub mod sessions;
 pub mod signing_keys;
 pub mod staff;
+pub mod stock;
+pub mod stock_audits;
 pub mod tasks;
+pub mod transfers;
 pub mod wish_list;
 
 /// The rows after `(at, id)` in newest-first order by `time`, then `id`:

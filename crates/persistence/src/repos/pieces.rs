@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use jewel_domain::measure::{Carats, Money, Percent, Weight};
 use jewel_domain::metal::{Metal, Purity};
 use jewel_domain::piece::{
-    Certificate, Epc, Hallmark, Huid, NewPiece, OtherCharge, Piece, PieceStatus, Stone, TagNumber,
-    Weights,
+    Certificate, Epc, Hallmark, Huid, NewPiece, OtherCharge, Piece, PieceStatus, Reservation,
+    Stone, TagNumber, Weights,
 };
 use jewel_domain::pricing::{MakingCharge, MakingMode, StonePrice};
 use jewel_domain::{Page, PageRequest};
@@ -65,6 +65,20 @@ impl MovementKind {
             Self::Status => "status",
         }
     }
+}
+
+/// A change of where a piece stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Move {
+    pub kind: MovementKind,
+    pub to_status: PieceStatus,
+    /// `None` stays at the piece's branch.
+    pub to_branch: Option<uuid::Uuid>,
+    pub reason: Option<String>,
+    /// The transfer, bill or audit behind it.
+    pub reference: Option<uuid::Uuid>,
+    /// The hold, when the piece becomes reserved.
+    pub reservation: Option<Reservation>,
 }
 
 /// One line of the stock ledger.
@@ -134,6 +148,93 @@ impl Pieces {
         Ok(ids)
     }
 
+    /// Moves `piece` as `change` says, with its line in the ledger, if it
+    /// still stands where the caller saw it (same status, branch and
+    /// version). `Ok(None)` when someone else moved it first.
+    #[tracing::instrument(name = "pieces.move", skip(db, piece, change), fields(piece = %piece.id))]
+    pub async fn move_piece(
+        db: &impl ConnectionTrait,
+        piece: &Piece,
+        change: &Move,
+        actor: Actor,
+    ) -> Result<Option<Piece>, RepoError> {
+        use sea_orm::sea_query::{Expr, ExprTrait};
+        let now = Utc::now();
+        let to_branch = change.to_branch.unwrap_or(piece.branch_id);
+        let reservation = change.reservation;
+        let result = Entity::update_many()
+            .col_expr(Column::Status, Expr::value(change.to_status.as_str()))
+            .col_expr(Column::BranchId, Expr::value(to_branch.to_string()))
+            .col_expr(
+                Column::ReservedForId,
+                Expr::value(reservation.map(|r| r.customer_id.to_string())),
+            )
+            .col_expr(
+                Column::ReservedUntil,
+                Expr::value(reservation.map(|r| r.until)),
+            )
+            .col_expr(Column::Version, Expr::col(Column::Version).add(1))
+            .col_expr(Column::UpdatedAt, Expr::value(now))
+            .filter(Column::Id.eq(piece.id.to_string()))
+            .filter(Column::Status.eq(piece.status.as_str()))
+            .filter(Column::BranchId.eq(piece.branch_id.to_string()))
+            .filter(Column::Version.eq(piece.version))
+            .exec(db)
+            .await?;
+        if result.rows_affected == 0 {
+            return Ok(None);
+        }
+        let mut line = movement(
+            piece.id,
+            change.kind,
+            (Some(piece.branch_id), Some(to_branch)),
+            (Some(piece.status), change.to_status),
+            change.reason.clone(),
+            actor,
+            now,
+        );
+        line.reference = Set(change.reference.map(|r| r.to_string()));
+        stock_movements::Entity::insert(line)
+            .exec_without_returning(db)
+            .await?;
+        Self::get(db, piece.id).await
+    }
+
+    /// Lets every hold that ran out by `now` lapse: the piece is back in
+    /// stock, with a line in the ledger. Safe to run anywhere at once: each
+    /// piece lapses once.
+    #[tracing::instrument(name = "pieces.release_expired", skip(db))]
+    pub async fn release_expired(
+        db: &impl ConnectionTrait,
+        now: DateTime<Utc>,
+    ) -> Result<u64, RepoError> {
+        let expired = Entity::find()
+            .filter(Column::Status.eq(PieceStatus::Reserved.as_str()))
+            .filter(Column::ReservedUntil.lte(now))
+            .limit(500)
+            .all(db)
+            .await?;
+        let mut released = 0;
+        for model in expired {
+            let piece = into_piece(model)?;
+            let change = Move {
+                kind: MovementKind::Status,
+                to_status: PieceStatus::InStock,
+                to_branch: None,
+                reason: Some("the hold ran out".to_owned()),
+                reference: None,
+                reservation: None,
+            };
+            if Self::move_piece(db, &piece, &change, ("system", uuid::Uuid::nil()))
+                .await?
+                .is_some()
+            {
+                released += 1;
+            }
+        }
+        Ok(released)
+    }
+
     #[tracing::instrument(name = "pieces.get", skip(db))]
     pub async fn get(
         db: &impl ConnectionTrait,
@@ -164,6 +265,50 @@ impl Pieces {
             }
         }
         Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+    }
+
+    /// The pieces whose tag number or EPC is one of `codes` (upper case).
+    #[tracing::instrument(name = "pieces.by_codes", skip_all, fields(count = codes.len()))]
+    pub async fn by_codes(
+        db: &impl ConnectionTrait,
+        codes: &[String],
+    ) -> Result<Vec<Piece>, RepoError> {
+        let mut found = std::collections::HashMap::new();
+        for chunk in codes.chunks(CHUNK) {
+            for column in [Column::TagNumber, Column::Epc] {
+                for model in Entity::find()
+                    .filter(column.is_in(chunk.iter().cloned()))
+                    .all(db)
+                    .await?
+                {
+                    let piece = into_piece(model)?;
+                    found.insert(piece.id, piece);
+                }
+            }
+        }
+        Ok(found.into_values().collect())
+    }
+
+    /// The pieces that should be on `branch`'s shelves.
+    #[tracing::instrument(name = "pieces.in_store", skip(db))]
+    pub async fn in_store(
+        db: &impl ConnectionTrait,
+        branch: uuid::Uuid,
+    ) -> Result<Vec<Piece>, RepoError> {
+        let statuses: Vec<&str> = PieceStatus::ALL
+            .into_iter()
+            .filter(|s| s.is_in_store())
+            .map(PieceStatus::as_str)
+            .collect();
+        Entity::find()
+            .filter(Column::BranchId.eq(branch.to_string()))
+            .filter(Column::Status.is_in(statuses))
+            .order_by_asc(Column::Id)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(into_piece)
+            .collect()
     }
 
     /// Which of `values` of a unique column (tag numbers, EPCs, HUIDs) are
@@ -371,6 +516,8 @@ fn active_model(id: uuid::Uuid, piece: &NewPiece, now: DateTime<Utc>) -> pieces:
         status: Set(PieceStatus::InStock.as_str().to_owned()),
         images: Set(images_json(&piece.images)),
         version: Set(1),
+        reserved_for_id: Set(None),
+        reserved_until: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -449,6 +596,13 @@ fn into_piece(model: Model) -> Result<Piece, RepoError> {
         cost_price: model.cost_price.map(Money::from_units),
         branch_id: uuid_of(&model.branch_id)?,
         status,
+        reservation: match (&model.reserved_for_id, model.reserved_until) {
+            (Some(customer), Some(until)) => Some(Reservation {
+                customer_id: uuid_of(customer)?,
+                until,
+            }),
+            _ => None,
+        },
         images: images_of(&model.id, &model.images)?,
         version: model.version,
         created_at: model.created_at,

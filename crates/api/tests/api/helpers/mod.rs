@@ -539,3 +539,49 @@ pub async fn json_of(response: reqwest::Response, status: u16) -> serde_json::Va
     assert_eq!(actual, status, "{body}");
     body
 }
+
+/// Asserts that every branch's stock on hand agrees with its ledger, and
+/// returns the count per branch.
+pub async fn ledger_balances(app: &TestApp, owner: &str) -> std::collections::HashMap<String, i64> {
+    let on_hand = json_of(
+        app.call(
+            reqwest::Method::GET,
+            "/api/v1/stock/on-hand",
+            Some(owner),
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    on_hand["branches"]
+        .as_array()
+        .expect("branches")
+        .iter()
+        .map(|b| {
+            assert_eq!(b["pieces"], b["ledger"], "{on_hand}");
+            assert_eq!(b["balanced"], true);
+            (
+                b["branchId"].as_str().expect("id").to_owned(),
+                b["pieces"].as_i64().expect("count"),
+            )
+        })
+        .collect()
+}
+
+/// `POST path` with a bearer token and a JSON body.
+pub async fn post(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    body: serde_json::Value,
+) -> reqwest::Response {
+    app.call(reqwest::Method::POST, path, Some(token), Some(body))
+        .await
+}
+
+/// `GET path` with a bearer token.
+pub async fn get(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
+    app.call(reqwest::Method::GET, path, Some(token), None)
+        .await
+}

@@ -1,0 +1,275 @@
+//! Moving one piece: holding it for a customer (the hold lapses by itself),
+//! letting the hold go, and the store's own moves (on approval, to repair,
+//! back to stock, melted), each with its line in the stock ledger.
+
+use actix_web::{HttpResponse, delete, post, web};
+use chrono::{DateTime, Duration, Utc};
+use jewel_domain::piece::{MoveRefused, Piece, PieceStatus, Reservation};
+use jewel_domain::{FieldError, Invalid};
+use jewel_persistence::TransactionTrait;
+use jewel_persistence::repos::customers::Customers;
+use jewel_persistence::repos::pieces::{Move, MovementKind, Pieces};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::pieces::{PieceStatusName, PieceView, hallmark_rule, visible_piece};
+use super::with_etag;
+use crate::auth::Caller;
+use crate::auth::caller::{Authorized, needs};
+use crate::error::{ApiError, Problem};
+use crate::extract::Json;
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(reserve_piece)
+        .service(release_piece)
+        .service(change_piece_status);
+}
+
+/// The longest a piece may be held.
+const LONGEST_HOLD_DAYS: i64 = 90;
+
+/// A hold to put on a piece.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"customerId": "01936f0e-0000-7000-8000-0000000000c1", "until": "2026-11-28T18:00:00Z"}))]
+pub struct ReservationFields {
+    customer_id: uuid::Uuid,
+    /// When the hold lapses by itself: in the future, at most 90 days ahead.
+    until: DateTime<Utc>,
+}
+
+/// Refusals of a move as the client sees them: an impossible move is 409,
+/// a broken rule (HUID pending) 422.
+pub(crate) fn refused(refusal: MoveRefused) -> ApiError {
+    match refusal {
+        MoveRefused::Illegal { from, to } => ApiError::Conflict {
+            detail: format!(
+                "a piece that is {} cannot become {}",
+                from.as_str(),
+                to.as_str()
+            ),
+            errors: vec![FieldError::new(
+                "status",
+                "illegal_move",
+                format!("the piece is {}", from.as_str()),
+            )],
+        },
+        MoveRefused::Invalid(invalid) => invalid.into(),
+    }
+}
+
+/// 409 for a piece someone else moved between our read and our write.
+pub(crate) fn moved_meanwhile() -> ApiError {
+    ApiError::Conflict {
+        detail: "the piece was moved by someone else at the same moment; read it again".to_owned(),
+        errors: vec![FieldError::new("status", "moved", "changed meanwhile")],
+    }
+}
+
+/// Moves a piece the caller can see, audited, in one transaction.
+async fn apply(
+    state: &AppState,
+    caller: &Caller,
+    piece: Piece,
+    change: Move,
+) -> Result<HttpResponse, ApiError> {
+    piece
+        .check_move(change.to_status, &hallmark_rule(state))
+        .map_err(refused)?;
+    let txn = state.database.connection().begin().await?;
+    let moved = Pieces::move_piece(&txn, &piece, &change, caller.author())
+        .await?
+        .ok_or_else(moved_meanwhile)?;
+    let (before, after) = (
+        PieceView::for_caller(piece, caller),
+        PieceView::for_caller(moved.clone(), caller),
+    );
+    crate::audit::record(
+        &txn,
+        caller,
+        change.kind.as_str(),
+        "piece",
+        moved.id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(with_etag(moved.version, after))
+}
+
+/// Hold a piece for a customer until a time; the hold lapses by itself then.
+/// Two holds racing for one piece: one wins, the other is 409. A piece
+/// waiting for its HUID cannot be held (422 naming `huid`). Needs
+/// `inventory:reserve` (owner, manager, sales).
+#[utoipa::path(
+    tag = "pieces",
+    operation_id = "reservePiece",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The piece's id")),
+    request_body = ReservationFields,
+    responses(
+        (status = 200, description = "Held.", body = PieceView),
+        (status = 409, description = "The piece is not in stock (held, sold, ...), or was moved meanwhile.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/api/v1/pieces/{id}/reservation")]
+pub async fn reserve_piece(
+    state: web::Data<AppState>,
+    caller: Authorized<needs::InventoryReserve>,
+    id: web::Path<uuid::Uuid>,
+    Json(body): Json<ReservationFields>,
+) -> Result<HttpResponse, ApiError> {
+    let now = Utc::now();
+    let mut errors = Vec::new();
+    if body.until <= now {
+        errors.push(FieldError::new("until", "past", "must be in the future"));
+    } else if body.until > now + Duration::days(LONGEST_HOLD_DAYS) {
+        errors.push(FieldError::new("until", "too_far", "at most 90 days ahead"));
+    }
+    let db = state.database.connection();
+    let customer = Customers::get(db, body.customer_id).await?;
+    if customer
+        .is_none_or(|c| c.merged_into.is_some() || c.erased_at.is_some() || c.archived_at.is_some())
+    {
+        errors.push(FieldError::new(
+            "customerId",
+            "not_found",
+            "no such customer",
+        ));
+    }
+    if let Some(invalid) = Invalid::from_errors(errors) {
+        return Err(invalid.into());
+    }
+    let piece = visible_piece(&state, &caller, *id).await?;
+    let change = Move {
+        kind: MovementKind::Status,
+        to_status: PieceStatus::Reserved,
+        to_branch: None,
+        reason: None,
+        reference: Some(body.customer_id),
+        reservation: Some(Reservation {
+            customer_id: body.customer_id,
+            until: body.until,
+        }),
+    };
+    apply(&state, &caller, piece, change).await
+}
+
+/// Let a hold go: the piece is back in stock. Needs `inventory:reserve`.
+#[utoipa::path(
+    tag = "pieces",
+    operation_id = "releasePiece",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The piece's id")),
+    responses(
+        (status = 200, description = "Back in stock.", body = PieceView),
+        (status = 409, description = "The piece is not held.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/api/v1/pieces/{id}/reservation")]
+pub async fn release_piece(
+    state: web::Data<AppState>,
+    caller: Authorized<needs::InventoryReserve>,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let piece = visible_piece(&state, &caller, *id).await?;
+    if piece.status != PieceStatus::Reserved {
+        return Err(refused(MoveRefused::Illegal {
+            from: piece.status,
+            to: PieceStatus::InStock,
+        }));
+    }
+    let change = Move {
+        kind: MovementKind::Status,
+        to_status: PieceStatus::InStock,
+        to_branch: None,
+        reason: Some("hold released".to_owned()),
+        reference: None,
+        reservation: None,
+    };
+    apply(&state, &caller, piece, change).await
+}
+
+/// A move of the store's own.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"status": "in_repair", "reason": "clasp loose; sent to Murugan (karigar)"}))]
+pub struct StatusChange {
+    /// `on_approval`, `in_repair`, `in_stock` (back from approval or
+    /// repair, or a return put back) or `melted`. Holds, transfers and sales
+    /// have their own operations.
+    status: PieceStatusName,
+    /// Why, for the ledger.
+    #[schema(min_length = 1, max_length = 500)]
+    reason: String,
+}
+
+/// Move a piece within its branch: on approval with a customer, to repair,
+/// back in stock, or melted. Only legal moves (409 otherwise); a piece
+/// waiting for its HUID cannot go on approval (422). Needs
+/// `inventory:write` (owner, manager).
+#[utoipa::path(
+    tag = "pieces",
+    operation_id = "changePieceStatus",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The piece's id")),
+    request_body = StatusChange,
+    responses(
+        (status = 200, description = "Moved.", body = PieceView),
+        (status = 409, description = "Not a move this piece can make now.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/api/v1/pieces/{id}/status-changes")]
+pub async fn change_piece_status(
+    state: web::Data<AppState>,
+    caller: Authorized<needs::InventoryWrite>,
+    id: web::Path<uuid::Uuid>,
+    Json(body): Json<StatusChange>,
+) -> Result<HttpResponse, ApiError> {
+    let to = PieceStatus::from(body.status);
+    let reason = body.reason.trim();
+    let mut errors = Vec::new();
+    if reason.is_empty() || reason.chars().count() > 500 {
+        errors.push(FieldError::new("reason", "length", "1 to 500 characters"));
+    }
+    let kind = match to {
+        PieceStatus::OnApproval | PieceStatus::InRepair | PieceStatus::InStock => {
+            MovementKind::Status
+        }
+        PieceStatus::Melted => MovementKind::Melt,
+        other => {
+            errors.push(FieldError::new(
+                "status",
+                "own_operation",
+                format!(
+                    "{} has its own operation (reservation, transfer or bill)",
+                    other.as_str()
+                ),
+            ));
+            MovementKind::Status
+        }
+    };
+    if let Some(invalid) = Invalid::from_errors(errors) {
+        return Err(invalid.into());
+    }
+    let piece = visible_piece(&state, &caller, *id).await?;
+    if matches!(piece.status, PieceStatus::Reserved | PieceStatus::InTransit) {
+        // Holds are let go, transfers received, by their own operations.
+        return Err(refused(MoveRefused::Illegal {
+            from: piece.status,
+            to,
+        }));
+    }
+    let change = Move {
+        kind,
+        to_status: to,
+        to_branch: None,
+        reason: Some(reason.to_owned()),
+        reference: None,
+        reservation: None,
+    };
+    apply(&state, &caller, piece, change).await
+}
