@@ -1,6 +1,7 @@
 //! Moving stock: reservations on pieces (who for, until when), transfers
 //! between branches with the state of each piece in them, and stock audits
-//! with their discrepancies.
+//! with their discrepancies; each piece's price as a line in the rate, for
+//! price-range searches.
 
 use sea_orm_migration::prelude::*;
 
@@ -30,6 +31,18 @@ impl MigrationTrait for Migration {
             ColumnDef::new(Pieces::ReservedUntil)
                 .timestamp_with_time_zone()
                 .null()
+                .to_owned(),
+            // The price before tax as a line in the rate (see
+            // `LinearPrice`), so price ranges are narrowed in the database.
+            ColumnDef::new(Pieces::PriceCoefficient)
+                .big_integer()
+                .not_null()
+                .default(0)
+                .to_owned(),
+            ColumnDef::new(Pieces::PriceFixed)
+                .big_integer()
+                .not_null()
+                .default(0)
                 .to_owned(),
         ] {
             manager
@@ -195,7 +208,12 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        for column in [Pieces::ReservedUntil, Pieces::ReservedForId] {
+        for column in [
+            Pieces::PriceFixed,
+            Pieces::PriceCoefficient,
+            Pieces::ReservedUntil,
+            Pieces::ReservedForId,
+        ] {
             manager
                 .alter_table(
                     Table::alter()
@@ -216,6 +234,8 @@ enum Pieces {
     Status,
     ReservedForId,
     ReservedUntil,
+    PriceCoefficient,
+    PriceFixed,
 }
 
 #[derive(DeriveIden)]

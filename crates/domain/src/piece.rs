@@ -332,6 +332,23 @@ pub struct NewPiece {
     pub images: Vec<String>,
 }
 
+impl NewPiece {
+    /// The piece's price before tax as a line in the rate.
+    pub fn price_line(&self) -> crate::pricing::LinearPrice {
+        crate::pricing::LinearPrice::of(&PriceInput {
+            net_weight: self.weights.net,
+            rate: Money::ZERO,
+            wastage: self.wastage,
+            making: self.making,
+            stones: self.stones.iter().map(|s| (s.carats, s.price)).collect(),
+            other_charges: self.other_charges.iter().map(|c| c.amount).collect(),
+            discount: Money::ZERO,
+            tax_rate: Percent::ZERO,
+            supply: Supply::WithinState,
+        })
+    }
+}
+
 /// A piece as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Piece {

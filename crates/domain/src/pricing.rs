@@ -217,6 +217,62 @@ pub fn price(input: &PriceInput) -> Result<PriceBreakup, PricingError> {
     })
 }
 
+/// The price of a piece before tax, as a straight line in the rate:
+/// about `rate × coefficient / 10^7 + fixed` (rate in paise per gram,
+/// result in paise). Exact up to the rounding of each component, so a
+/// database can narrow a price-range search over many pieces before each
+/// candidate is priced exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LinearPrice {
+    /// Net milligrams times (10,000 + wastage and percent making in
+    /// hundredths of a percent).
+    pub coefficient: i64,
+    /// What does not depend on the rate, in paise: making per gram or fixed,
+    /// stones, other charges.
+    pub fixed: i64,
+}
+
+impl LinearPrice {
+    pub const SCALE: i64 = 10_000_000;
+
+    /// How far a total may be from `taxable x (1 + tax)`: the round-off
+    /// (at most 0.50) and the rounding of each part, in paise, with room.
+    pub const SLACK_PAISE: i64 = 500;
+
+    /// The taxable value, in paise, whose total with `tax_rate` is about
+    /// `total`: the bound of a price-range search, before [`Self::SLACK_PAISE`].
+    pub fn taxable_for_total(total: Money, tax_rate: Percent) -> i64 {
+        let factor = Decimal::ONE + tax_rate.value() / Decimal::ONE_HUNDRED;
+        (Decimal::from(total.units()) / factor)
+            .trunc()
+            .try_into()
+            .unwrap_or(i64::MAX)
+    }
+
+    /// The line of `input` (its rate and discount are not used).
+    pub fn of(input: &PriceInput) -> Self {
+        let percent_making = match input.making {
+            MakingCharge::PercentOfMetal(p) => p.units(),
+            _ => 0,
+        };
+        let coefficient = input
+            .net_weight
+            .units()
+            .saturating_mul(10_000 + input.wastage.units() + percent_making);
+        let making = match input.making {
+            MakingCharge::PercentOfMetal(_) => Money::ZERO,
+            MakingCharge::PerGram(rate) => input.net_weight.at(rate),
+            MakingCharge::Fixed(amount) => amount,
+        };
+        let stones: Money = input.stones.iter().map(|(c, p)| p.amount(*c)).sum();
+        let others: Money = input.other_charges.iter().copied().sum();
+        Self {
+            coefficient,
+            fixed: (making + stones + others).units(),
+        }
+    }
+}
+
 fn taxes(taxable_value: Money, rate: Percent, supply: Supply) -> Vec<TaxLine> {
     let line = |kind, rate: Decimal| TaxLine {
         kind,
@@ -391,7 +447,11 @@ mod tests {
                         net_weight: Weight::from_units(net),
                         rate: Money::from_units(rate),
                         wastage: Percent::from_units(wastage),
-                        making: MakingCharge::from_parts(MakingMode::ALL[mode], making),
+                        // A percentage is at most 100% (the API refuses more).
+                        making: MakingCharge::from_parts(
+                            MakingMode::ALL[mode],
+                            if mode == 0 { making % 10_001 } else { making },
+                        ),
                         stones: stones
                             .into_iter()
                             .map(|(ct, value, per_carat)| {
@@ -421,6 +481,17 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn the_line_is_close_to_the_exact_price(input in any_input()) {
+            let input = PriceInput { discount: Money::ZERO, ..input };
+            let exact = price(&input).expect("priced").taxable_value.units();
+            let line = LinearPrice::of(&input);
+            let approx = (i128::from(input.rate.units()) * i128::from(line.coefficient)
+                / i128::from(LinearPrice::SCALE)) as i64 + line.fixed;
+            // Each of a few components is rounded to the paisa.
+            prop_assert!((exact - approx).abs() <= 5, "{exact} vs {approx}");
+        }
+
         #[test]
         fn the_total_is_the_sum_of_its_parts(input in any_input()) {
             let b = price(&input).expect("priced");

@@ -210,6 +210,19 @@ pub async fn piece_price(
     )))
 }
 
+/// The total price of `piece` at `rates` now (within the state), if its
+/// metal and fineness have a rate.
+pub(crate) fn live_total(
+    piece: &jewel_domain::piece::Piece,
+    rates: &jewel_domain::metal_rate::CurrentRates,
+    gst: jewel_domain::measure::Percent,
+) -> Option<jewel_domain::measure::Money> {
+    let rate = rates.for_purity(piece.purity)?;
+    price(&piece.price_input(rate.per_gram, gst, Supply::WithinState))
+        .ok()
+        .map(|b| b.total)
+}
+
 fn view(
     piece: &jewel_domain::piece::Piece,
     rate: MetalRateView,

@@ -9,20 +9,26 @@ use chrono::{DateTime, Utc};
 use jewel_domain::design::Design;
 use jewel_domain::measure::{Carats, Money, Percent, Weight};
 use jewel_domain::metal::{Metal, Purity};
+use jewel_domain::metal_rate::CurrentRates;
 use jewel_domain::piece::{
     Certificate, Epc, HallmarkRule, Huid, NewPiece, OtherCharge, Piece, PieceStatus, Stone,
     TagNumber, Weights, check_label,
 };
-use jewel_domain::pricing::StonePrice;
+use jewel_domain::pricing::{LinearPrice, StonePrice};
 use jewel_domain::{FieldError, Invalid, Permission};
+use jewel_domain::{Page, PageRequest};
 use jewel_persistence::TransactionTrait;
 use jewel_persistence::repos::designs::Designs;
-use jewel_persistence::repos::pieces::{PieceFilter, Pieces, StockMovement, UniqueColumn};
+use jewel_persistence::repos::pieces::{
+    PieceFilter, Pieces, PriceBand, StockMovement, UniqueColumn,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::designs::{ImageAddress, MakingFields, check_images, check_text};
+use super::metal_rates::current_rates;
+use super::piece_price::live_total;
 use super::{
     CaratsText, MetalName, MoneyText, Paged, Pagination, PercentText, WeightText, collect, created,
     with_etag,
@@ -465,6 +471,11 @@ pub struct PieceView {
     #[schema(max_items = 10)]
     other_charges: Vec<OtherChargeFields>,
     hallmark: HallmarkView,
+    /// The total at the rates in force now (GST within the state); `null`
+    /// without a rate for its metal and fineness. In lists only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<MoneyText>)]
+    live_price: Option<String>,
     /// Only for callers with `inventory:cost` (owner, manager, accountant).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<MoneyText>)]
@@ -510,6 +521,7 @@ impl PieceView {
                 state: piece.hallmark.state(),
                 huid: piece.hallmark.huid().map(|h| h.as_str().to_owned()),
             },
+            live_price: None,
             cost_price: piece
                 .cost_price
                 .filter(|_| sees_cost)
@@ -764,6 +776,42 @@ pub struct PieceQuery {
     /// Net weight at most this many grams.
     #[param(value_type = Option<WeightText>)]
     max_weight: Option<String>,
+    /// Live price (total with GST within the state, at the rates in force)
+    /// at least this much. Pieces without a rate have no price and are left
+    /// out of price searches.
+    #[param(value_type = Option<MoneyText>)]
+    min_price: Option<String>,
+    /// Live price at most this much.
+    #[param(value_type = Option<MoneyText>)]
+    max_price: Option<String>,
+}
+
+/// An amount in a query parameter.
+fn money(field: &str, text: &Option<String>) -> Result<Option<Money>, ApiError> {
+    text.as_deref()
+        .map(|t| Money::parse(field, t))
+        .transpose()
+        .map_err(bad_parameter)
+}
+
+/// The taxable-value band in which the live total can fall between `min`
+/// and `max`, widened for rounding (see `LinearPrice`).
+fn price_band(
+    rates: &CurrentRates,
+    gst: Percent,
+    min: Option<Money>,
+    max: Option<Money>,
+) -> PriceBand {
+    let taxable = |total: Money| LinearPrice::taxable_for_total(total, gst);
+    PriceBand {
+        rates: rates
+            .rates
+            .iter()
+            .map(|r| (r.purity.metal(), r.purity.fineness(), r.per_gram.units()))
+            .collect(),
+        min_taxable: min.map(|m| taxable(m) - LinearPrice::SLACK_PAISE),
+        max_taxable: max.map(|m| taxable(m) + LinearPrice::SLACK_PAISE),
+    }
 }
 
 /// A query parameter's parse failure as a 400 naming it.
@@ -815,12 +863,56 @@ pub async fn list_pieces(
         design_id: query.design_id,
         min_net_weight: weight("minWeight", &query.min_weight)?,
         max_net_weight: weight("maxWeight", &query.max_weight)?,
+        price_band: None,
     };
     let db = state.database.connection();
     Pieces::release_expired(db, Utc::now()).await?;
-    let page = Pieces::list(db, &filter, pagination.page()?).await?;
-    Ok(web::Json(Paged::from_page(page, |p| {
-        PieceView::for_caller(p, &caller)
+    let rates = current_rates(&state).await?;
+    let gst = state.pricing.gst_percent;
+    let page = pagination.page()?;
+    let (min_price, max_price) = (
+        money("minPrice", &query.min_price)?,
+        money("maxPrice", &query.max_price)?,
+    );
+    let priced = min_price.is_some() || max_price.is_some();
+    let mut filter = filter;
+    if priced {
+        filter.price_band = Some(price_band(&rates, gst, min_price, max_price));
+    }
+    // The band is coarse: price each candidate exactly, reading on until
+    // the page is full or the pieces run out.
+    let mut kept = Vec::new();
+    let mut after = page.after;
+    loop {
+        let batch = Pieces::list(
+            db,
+            &filter,
+            PageRequest {
+                after,
+                limit: page.limit,
+            },
+        )
+        .await?;
+        let exhausted = batch.next.is_none();
+        after = batch.items.last().map(|p| p.id);
+        for piece in batch.items {
+            let total = live_total(&piece, &rates, gst);
+            let in_range = total.is_some_and(|t| {
+                min_price.is_none_or(|min| t >= min) && max_price.is_none_or(|max| t <= max)
+            });
+            if !priced || in_range {
+                kept.push((piece, total));
+            }
+        }
+        if exhausted || kept.len() as u64 > page.limit {
+            break;
+        }
+    }
+    let page = Page::from_overfetch(kept, page.limit, |(p, _)| p.id);
+    Ok(web::Json(Paged::from_page(page, |(piece, total)| {
+        let mut view = PieceView::for_caller(piece, &caller);
+        view.live_price = total.map(|t| t.to_string());
+        view
     })))
 }
 

@@ -14,6 +14,7 @@ on_both_backends!(
     no_operation_shows_cost_price_to_sales,
     pieces_of_other_branches_are_not_found,
     designs_give_new_pieces_their_charges,
+    the_price_range_follows_the_rates,
 );
 
 async fn set_rate(app: &TestApp, token: &str, metal: &str, fineness: u16, per_gram: &str) {
@@ -613,4 +614,85 @@ async fn designs_give_new_pieces_their_charges(backend: Backend) {
         .map(|e| e["field"].as_str().expect("field"))
         .collect();
     assert_eq!(fields, ["category", "making"]);
+}
+
+async fn the_price_range_follows_the_rates(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.owner_token().await;
+    let branch = app.open_branch(&owner, "MDS1").await;
+    let (_, sales) = app
+        .hire(&owner, "priya@example.com", "sales", &[&branch])
+        .await;
+    set_rate(&app, &owner, "gold", 916, "12800").await;
+    let necklace = receive(&app, &owner, worked_example(&branch, "GN-1")).await;
+    // 1 g at 12,800 with 16% making: 14,848.00 + GST 445.44 = 15,293.00.
+    let mut ring = worked_example(&branch, "GR-1");
+    ring["grossWeight"] = json!("1.000");
+    let ring = receive(&app, &owner, ring).await;
+    receive(
+        &app,
+        &owner,
+        json!({"tagNumber": "SV-1", "category": "anklet", "metal": "silver", "fineness": 925,
+               "grossWeight": "40", "making": {"mode": "fixed", "value": "300"},
+               "branchId": branch["id"]}),
+    )
+    .await;
+    let tags = |page: &Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|p| p["tagNumber"].as_str().expect("tag").to_owned())
+            .collect()
+    };
+    let search = |query: &str| {
+        let path = format!("/api/v1/pieces?{query}");
+        let (app, sales) = (&app, &sales);
+        async move { json_of(get(app, sales, &path).await, 200).await }
+    };
+
+    let everything = search("").await;
+    assert_eq!(tags(&everything), ["GN-1", "GR-1", "SV-1"]);
+    assert_eq!(everything["items"][0]["livePrice"], "51845.00");
+    assert_eq!(everything["items"][1]["livePrice"], "15293.00");
+    assert!(
+        everything["items"][2].get("livePrice").is_none(),
+        "silver has no rate"
+    );
+
+    assert_eq!(
+        tags(&search("minPrice=50000&maxPrice=52000").await),
+        ["GN-1"]
+    );
+    assert_eq!(tags(&search("maxPrice=51845").await), ["GN-1", "GR-1"]);
+    assert_eq!(tags(&search("maxPrice=51844.99").await), ["GR-1"]);
+    assert_eq!(
+        tags(&search("minPrice=15293&maxPrice=15293").await),
+        ["GR-1"]
+    );
+    // Pages stay full and stable while the search prices candidates.
+    let first = search("minPrice=1&limit=1").await;
+    assert_eq!(tags(&first), ["GN-1"]);
+    let cursor = first["nextCursor"].as_str().expect("more").to_owned();
+    let second = search(&format!("minPrice=1&limit=1&cursor={cursor}")).await;
+    assert_eq!(tags(&second), ["GR-1"]);
+    assert!(second["nextCursor"].is_null());
+
+    // A new rate moves the necklace out of the range at once.
+    set_rate(&app, &owner, "gold", 916, "13000").await;
+    assert_eq!(
+        tags(&search("minPrice=50000&maxPrice=52000").await),
+        Vec::<String>::new()
+    );
+    let moved = search("minPrice=52000&maxPrice=53000").await;
+    assert_eq!(tags(&moved), ["GN-1"]);
+    assert_eq!(moved["items"][0]["livePrice"], "52655.00");
+    assert_eq!(moved["items"][0]["id"], necklace["id"]);
+    assert_ne!(ring["id"], necklace["id"]);
+    let bad = json_of(
+        get(&app, &sales, "/api/v1/pieces?minPrice=cheap").await,
+        400,
+    )
+    .await;
+    assert_eq!(bad["errors"][0]["field"], "minPrice");
 }

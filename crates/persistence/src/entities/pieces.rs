@@ -35,6 +35,10 @@ pub struct Model {
     pub version: i32,
     pub reserved_for_id: Option<String>,
     pub reserved_until: Option<DateTimeUtc>,
+    /// See `jewel_domain::pricing::LinearPrice`.
+    pub price_coefficient: i64,
+    /// Paise.
+    pub price_fixed: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

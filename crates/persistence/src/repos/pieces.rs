@@ -35,6 +35,52 @@ pub struct PieceFilter {
     pub design_id: Option<uuid::Uuid>,
     pub min_net_weight: Option<Weight>,
     pub max_net_weight: Option<Weight>,
+    /// Only pieces whose price before tax, reckoned on the line of
+    /// `LinearPrice`, falls in a band (a coarse filter; the caller prices
+    /// the candidates exactly).
+    pub price_band: Option<PriceBand>,
+}
+
+/// Bounds on the price before tax at given rates, in paise.
+#[derive(Debug, Clone, Default)]
+pub struct PriceBand {
+    /// The rate per gram in paise of each purity that has one; pieces of
+    /// other purities have no price and are left out.
+    pub rates: Vec<(Metal, u16, i64)>,
+    pub min_taxable: Option<i64>,
+    pub max_taxable: Option<i64>,
+}
+
+impl PriceBand {
+    fn condition(&self) -> sea_orm::Condition {
+        use sea_orm::sea_query::Expr;
+        if self.rates.is_empty() {
+            return sea_orm::Condition::all().add(Expr::cust("1 = 0"));
+        }
+        let mut sql = String::from("(CASE");
+        let mut values: Vec<sea_orm::Value> = Vec::new();
+        for (metal, fineness, rate) in &self.rates {
+            sql.push_str(" WHEN metal = ? AND fineness = ? THEN ?");
+            values.push(metal.as_str().into());
+            values.push((*fineness as i16).into());
+            values.push((*rate).into());
+        }
+        sql.push_str(" END) * price_coefficient + price_fixed * ?");
+        values.push(jewel_domain::pricing::LinearPrice::SCALE.into());
+        let scaled = |paise: i64| paise.saturating_mul(jewel_domain::pricing::LinearPrice::SCALE);
+        let mut condition = sea_orm::Condition::all();
+        if let Some(min) = self.min_taxable {
+            let mut v = values.clone();
+            v.push(scaled(min).into());
+            condition = condition.add(Expr::cust_with_values(format!("{sql} >= ?"), v));
+        }
+        if let Some(max) = self.max_taxable {
+            let mut v = values;
+            v.push(scaled(max).into());
+            condition = condition.add(Expr::cust_with_values(format!("{sql} <= ?"), v));
+        }
+        condition
+    }
 }
 
 /// What moved a piece, as the ledger names it.
@@ -373,6 +419,9 @@ impl Pieces {
         if let Some(max) = filter.max_net_weight {
             query = query.filter(Column::NetWeight.lte(max.units()));
         }
+        if let Some(band) = &filter.price_band {
+            query = query.filter(band.condition());
+        }
         let pieces = query
             .all(db)
             .await?
@@ -518,6 +567,8 @@ fn active_model(id: uuid::Uuid, piece: &NewPiece, now: DateTime<Utc>) -> pieces:
         version: Set(1),
         reserved_for_id: Set(None),
         reserved_until: Set(None),
+        price_coefficient: Set(piece.price_line().coefficient),
+        price_fixed: Set(piece.price_line().fixed),
         created_at: Set(now),
         updated_at: Set(now),
     }
