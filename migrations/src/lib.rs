@@ -16,6 +16,7 @@ mod m20261121_000009_customer_pan;
 mod m20261121_000010_customer_profile;
 mod m20261121_000011_create_inventory;
 mod m20261121_000012_stock_operations;
+mod m20261121_000013_idempotency_keys;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000010_customer_profile::Migration),
             Box::new(m20261121_000011_create_inventory::Migration),
             Box::new(m20261121_000012_stock_operations::Migration),
+            Box::new(m20261121_000013_idempotency_keys::Migration),
         ]
     }
 }

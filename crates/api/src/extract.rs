@@ -31,37 +31,43 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let is_json = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<mime::Mime>().ok())
-            .is_some_and(|m| {
-                m.type_() == mime::APPLICATION
-                    && (m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON))
+        let bytes = json_bytes(req, payload);
+        Box::pin(async move { parse_json(&bytes.await?).map(Json) })
+    }
+}
+
+/// The raw body of a JSON request: 415 unless it is JSON, 413 when too large.
+pub(crate) fn json_bytes(
+    req: &HttpRequest,
+    payload: &mut Payload,
+) -> impl Future<Output = Result<Bytes, ApiError>> + 'static {
+    let is_json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<mime::Mime>().ok())
+        .is_some_and(|m| {
+            m.type_() == mime::APPLICATION
+                && (m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON))
+        });
+    let limit = req
+        .app_data::<BodyLimit>()
+        .map_or(DEFAULT_BODY_LIMIT, |l| l.0);
+    let body = Bytes::from_request(req, payload);
+    async move {
+        if !is_json {
+            return Err(ApiError::UnsupportedMediaType {
+                expected: "application/json",
             });
-        let limit = req
-            .app_data::<BodyLimit>()
-            .map_or(DEFAULT_BODY_LIMIT, |l| l.0);
-        let body = Bytes::from_request(req, payload);
-        Box::pin(async move {
-            if !is_json {
-                return Err(ApiError::UnsupportedMediaType {
-                    expected: "application/json",
-                });
-            }
-            let bytes = body.await.map_err(|error| {
-                match error.as_error::<actix_web::error::PayloadError>() {
-                    Some(actix_web::error::PayloadError::Overflow) => {
-                        ApiError::PayloadTooLarge { limit }
-                    }
-                    _ => ApiError::bad_request(format!(
-                        "the request body could not be read: {error}"
-                    )),
+        }
+        body.await.map_err(
+            |error| match error.as_error::<actix_web::error::PayloadError>() {
+                Some(actix_web::error::PayloadError::Overflow) => {
+                    ApiError::PayloadTooLarge { limit }
                 }
-            })?;
-            parse_json(&bytes).map(Json)
-        })
+                _ => ApiError::bad_request(format!("the request body could not be read: {error}")),
+            },
+        )
     }
 }
 

@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use jewel_domain::design::Design;
@@ -30,13 +31,14 @@ use super::designs::{ImageAddress, MakingFields, check_images, check_text};
 use super::metal_rates::current_rates;
 use super::piece_price::live_total;
 use super::{
-    CaratsText, MetalName, MoneyText, Paged, Pagination, PercentText, WeightText, collect, created,
+    CaratsText, MetalName, MoneyText, Paged, Pagination, PercentText, WeightText, collect,
     with_etag,
 };
 use crate::auth::Caller;
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
-use crate::extract::{Json, Query};
+use crate::extract::Query;
+use crate::idempotency::{self, Answer, IdempotentJson};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -690,6 +692,9 @@ async fn check_unique(
     tag = "pieces",
     operation_id = "receivePiece",
     security(("bearer" = [])),
+    params(
+        ("Idempotency-Key" = Option<String>, Header, max_length = 255, description = "Makes a retry safe: the same key and body within 24 h replay the first answer (with `Idempotent-Replayed: true`) and change nothing; the same key with another body is 422; while the first is still running, 409."),
+    ),
     request_body = PieceFields,
     responses(
         (status = 201, description = "Received.", body = PieceView),
@@ -700,16 +705,20 @@ async fn check_unique(
 pub async fn receive_piece(
     state: web::Data<AppState>,
     caller: Authorized<needs::InventoryWrite>,
-    Json(body): Json<PieceFields>,
+    request: IdempotentJson<PieceFields>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut received = receive(&state, &caller, std::slice::from_ref(&body), false).await?;
-    let piece = received.pop().ok_or(ApiError::NotFound)?;
-    let (id, version) = (piece.id, piece.version);
-    Ok(created(
-        format!("/api/v1/pieces/{id}"),
-        version,
-        PieceView::for_caller(piece, &caller),
-    ))
+    let body = request.body;
+    idempotency::once(&state, &caller, request.key, || async {
+        let mut received = receive(&state, &caller, std::slice::from_ref(&body), false).await?;
+        let piece = received.pop().ok_or(ApiError::NotFound)?;
+        let location = format!("/api/v1/pieces/{}", piece.id);
+        Answer::new(
+            StatusCode::CREATED,
+            Some(location),
+            &PieceView::for_caller(piece, &caller),
+        )
+    })
+    .await
 }
 
 /// A delivery of pieces, received all or none.
@@ -733,6 +742,9 @@ pub struct Received {
     tag = "pieces",
     operation_id = "receivePieces",
     security(("bearer" = [])),
+    params(
+        ("Idempotency-Key" = Option<String>, Header, max_length = 255, description = "Makes a retry safe: the same key and body within 24 h replay the first answer (with `Idempotent-Replayed: true`) and change nothing; the same key with another body is 422; while the first is still running, 409."),
+    ),
     request_body = Delivery,
     responses(
         (status = 201, description = "Received.", body = Received),
@@ -743,18 +755,21 @@ pub struct Received {
 pub async fn receive_pieces(
     state: web::Data<AppState>,
     caller: Authorized<needs::InventoryWrite>,
-    Json(body): Json<Delivery>,
+    request: IdempotentJson<Delivery>,
 ) -> Result<HttpResponse, ApiError> {
+    let body = request.body;
     if body.pieces.is_empty() || body.pieces.len() > 1000 {
         return Err(Invalid::field("pieces", "count", "1 to 1000 pieces").into());
     }
-    let received = receive(&state, &caller, &body.pieces, true).await?;
-    Ok(HttpResponse::Created().json(Received {
-        pieces: received
+    idempotency::once(&state, &caller, request.key, || async {
+        let received = receive(&state, &caller, &body.pieces, true).await?;
+        let pieces = received
             .into_iter()
             .map(|p| PieceView::for_caller(p, &caller))
-            .collect(),
-    }))
+            .collect();
+        Answer::new(StatusCode::CREATED, None, &Received { pieces })
+    })
+    .await
 }
 
 /// Filters of the piece list.

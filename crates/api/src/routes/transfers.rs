@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use jewel_domain::piece::PieceStatus;
@@ -19,11 +20,12 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::designs::check_text;
 use super::stock_moves::moved_meanwhile;
-use super::{Paged, Pagination, created, with_etag};
+use super::{Paged, Pagination, with_etag};
 use crate::auth::Caller;
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
-use crate::extract::{Json, Query};
+use crate::extract::Query;
+use crate::idempotency::{self, Answer, IdempotentJson};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -170,6 +172,9 @@ async fn visible_transfer(
     tag = "transfers",
     operation_id = "dispatchTransfer",
     security(("bearer" = [])),
+    params(
+        ("Idempotency-Key" = Option<String>, Header, max_length = 255, description = "Makes a retry safe: the same key and body within 24 h replay the first answer (with `Idempotent-Replayed: true`) and change nothing; the same key with another body is 422; while the first is still running, 409."),
+    ),
     request_body = NewTransfer,
     responses(
         (status = 201, description = "Dispatched.", body = TransferView),
@@ -180,8 +185,24 @@ async fn visible_transfer(
 pub async fn dispatch_transfer(
     state: web::Data<AppState>,
     caller: Authorized<needs::InventoryWrite>,
-    Json(body): Json<NewTransfer>,
+    request: IdempotentJson<NewTransfer>,
 ) -> Result<HttpResponse, ApiError> {
+    idempotency::once(&state, &caller, request.key, || async {
+        let view = dispatch(&state, &caller, request.body).await?;
+        Answer::new(
+            StatusCode::CREATED,
+            Some(format!("/api/v1/transfers/{}", view.id)),
+            &view,
+        )
+    })
+    .await
+}
+
+async fn dispatch(
+    state: &AppState,
+    caller: &Caller,
+    body: NewTransfer,
+) -> Result<TransferView, ApiError> {
     let db = state.database.connection();
     let mut errors = Vec::new();
     if !caller.acts_in(body.from_branch_id) {
@@ -263,22 +284,9 @@ pub async fn dispatch_transfer(
     .map_err(transfer_error)?;
     let transfer = Transfers::get(&txn, id).await?.ok_or(ApiError::NotFound)?;
     let view = TransferView::from(transfer);
-    crate::audit::record(
-        &txn,
-        &*caller,
-        "dispatch",
-        "transfer",
-        id,
-        None,
-        Some(&view),
-    )
-    .await?;
+    crate::audit::record(&txn, caller, "dispatch", "transfer", id, None, Some(&view)).await?;
     txn.commit().await?;
-    Ok(created(
-        format!("/api/v1/transfers/{id}"),
-        view.version,
-        view,
-    ))
+    Ok(view)
 }
 
 /// What arrived.
@@ -299,7 +307,10 @@ pub struct TransferReceipt {
     tag = "transfers",
     operation_id = "receiveTransfer",
     security(("bearer" = [])),
-    params(("id" = uuid::Uuid, Path, description = "The transfer's id")),
+    params(
+        ("id" = uuid::Uuid, Path, description = "The transfer's id"),
+        ("Idempotency-Key" = Option<String>, Header, max_length = 255, description = "Makes a retry safe: the same key and body within 24 h replay the first answer (with `Idempotent-Replayed: true`) and change nothing; the same key with another body is 422; while the first is still running, 409."),
+    ),
     request_body = TransferReceipt,
     responses(
         (status = 200, description = "Received.", body = TransferView),
@@ -311,9 +322,22 @@ pub async fn receive_transfer(
     state: web::Data<AppState>,
     caller: Authorized<needs::InventoryWrite>,
     id: web::Path<uuid::Uuid>,
-    Json(body): Json<TransferReceipt>,
+    request: IdempotentJson<TransferReceipt>,
 ) -> Result<HttpResponse, ApiError> {
-    let transfer = visible_transfer(&state, &caller, *id).await?;
+    idempotency::once(&state, &caller, request.key, || async {
+        let view = receive(&state, &caller, *id, request.body).await?;
+        Answer::new(StatusCode::OK, None, &view)
+    })
+    .await
+}
+
+async fn receive(
+    state: &AppState,
+    caller: &Caller,
+    id: uuid::Uuid,
+    body: TransferReceipt,
+) -> Result<TransferView, ApiError> {
+    let transfer = visible_transfer(state, caller, id).await?;
     if !caller.acts_in(transfer.to_branch_id) {
         return Err(ApiError::Forbidden {
             permission: "inventory:write at the receiving branch",
@@ -360,7 +384,7 @@ pub async fn receive_transfer(
     let (before, after) = (TransferView::from(transfer), TransferView::from(after));
     crate::audit::record(
         &txn,
-        &*caller,
+        caller,
         "receive",
         "transfer",
         after.id,
@@ -369,7 +393,7 @@ pub async fn receive_transfer(
     )
     .await?;
     txn.commit().await?;
-    Ok(with_etag(after.version, after))
+    Ok(after)
 }
 
 /// Read a transfer with the state of each piece. Needs `inventory:read` at

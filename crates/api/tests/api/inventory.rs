@@ -15,6 +15,7 @@ on_both_backends!(
     pieces_of_other_branches_are_not_found,
     designs_give_new_pieces_their_charges,
     the_price_range_follows_the_rates,
+    a_retried_delivery_is_received_once,
 );
 
 async fn set_rate(app: &TestApp, token: &str, metal: &str, fineness: u16, per_gram: &str) {
@@ -695,4 +696,77 @@ async fn the_price_range_follows_the_rates(backend: Backend) {
     )
     .await;
     assert_eq!(bad["errors"][0]["field"], "minPrice");
+}
+
+async fn a_retried_delivery_is_received_once(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.owner_token().await;
+    let branch = app.open_branch(&owner, "MDS1").await;
+    let delivery = |tags: &[&str]| {
+        let pieces: Vec<Value> = tags.iter().map(|t| worked_example(&branch, t)).collect();
+        json!({"pieces": pieces})
+    };
+    let send = |key: &str, body: Value| {
+        app.client
+            .post(app.url("/api/v1/pieces/deliveries"))
+            .bearer_auth(&owner)
+            .header("Idempotency-Key", key)
+            .json(&body)
+            .send()
+    };
+    let count = || async {
+        json_of(get(&app, &owner, "/api/v1/pieces?limit=200").await, 200).await["items"]
+            .as_array()
+            .expect("items")
+            .len()
+    };
+
+    let first = send("delivery-1", delivery(&["D-1", "D-2"]))
+        .await
+        .expect("sent");
+    assert!(first.headers().get("Idempotent-Replayed").is_none());
+    let first = json_of(first, 201).await;
+    let again = send("delivery-1", delivery(&["D-1", "D-2"]))
+        .await
+        .expect("sent");
+    assert_eq!(again.headers()["Idempotent-Replayed"], "true");
+    assert_eq!(
+        json_of(again, 201).await,
+        first,
+        "the first answer, replayed"
+    );
+    assert_eq!(count().await, 2);
+
+    let other = json_of(
+        send("delivery-1", delivery(&["D-3"])).await.expect("sent"),
+        422,
+    )
+    .await;
+    assert_eq!(other["errors"][0]["field"], "Idempotency-Key");
+
+    // A refused request frees its key for the corrected one.
+    let mut bad = delivery(&["D-4"]);
+    bad["pieces"][0]["grossWeight"] = json!("heavy");
+    json_of(send("delivery-2", bad).await.expect("sent"), 422).await;
+    json_of(
+        send("delivery-2", delivery(&["D-4"])).await.expect("sent"),
+        201,
+    )
+    .await;
+    assert_eq!(count().await, 3);
+
+    // Two sends of one delivery at the same moment: received once.
+    let body = delivery(&["D-5", "D-6", "D-7"]);
+    let (a, b) = tokio::join!(send("delivery-3", body.clone()), send("delivery-3", body));
+    let mut statuses = [
+        a.expect("sent").status().as_u16(),
+        b.expect("sent").status().as_u16(),
+    ];
+    statuses.sort_unstable();
+    assert!(
+        statuses == [201, 201] || statuses == [201, 409],
+        "{statuses:?}"
+    );
+    assert_eq!(count().await, 6);
+    ledger_balances(&app, &owner).await;
 }

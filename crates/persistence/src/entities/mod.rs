@@ -13,6 +13,7 @@ pub mod customer_tags;
 pub mod customers;
 pub mod designs;
 pub mod follow_up_tasks;
+pub mod idempotency_keys;
 pub mod interactions;
 pub mod metal_rates;
 pub mod pieces;

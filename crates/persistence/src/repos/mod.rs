@@ -8,6 +8,7 @@ pub mod consents;
 pub mod customer_records;
 pub mod customers;
 pub mod designs;
+pub mod idempotency;
 pub mod interactions;
 pub mod metal_rates;
 pub mod pieces;

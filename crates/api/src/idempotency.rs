@@ -1,0 +1,216 @@
+//! `Idempotency-Key` on POSTs that move stock or money, with Stripe's
+//! semantics: the same key and body replay the first answer for 24 hours;
+//! the same key with another body is 422; a duplicate sent while the first
+//! is still running is 409. Failed requests free their key.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::{StatusCode, header};
+use actix_web::{FromRequest, HttpRequest, HttpResponse};
+use chrono::{Duration, Utc};
+use jewel_domain::FieldError;
+use jewel_persistence::RepoError;
+use jewel_persistence::repos::idempotency::IdempotencyKeys;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::extract::{json_bytes, parse_json};
+use crate::state::AppState;
+
+/// The header a client sends.
+pub const HEADER: &str = "Idempotency-Key";
+/// The header on a replayed answer.
+pub const REPLAYED: &str = "Idempotent-Replayed";
+/// How long a key's answer is kept.
+const KEPT_HOURS: i64 = 24;
+
+/// A JSON body with the request's `Idempotency-Key`, if it has one.
+#[derive(Debug)]
+pub struct IdempotentJson<T> {
+    pub body: T,
+    pub key: Option<RequestKey>,
+}
+
+/// A key and the fingerprint of the request that carried it.
+#[derive(Debug, Clone)]
+pub struct RequestKey {
+    key: String,
+    digest: String,
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for IdempotentJson<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let key = req
+            .headers()
+            .get(HEADER)
+            .map(|v| v.to_str().map(|s| s.trim().to_owned()));
+        let target = format!("{} {}", req.method(), req.path());
+        let bytes = json_bytes(req, payload);
+        Box::pin(async move {
+            let key = match key {
+                None => None,
+                Some(Ok(key))
+                    if (1..=255).contains(&key.len())
+                        && key.bytes().all(|b| b.is_ascii_graphic()) =>
+                {
+                    Some(key)
+                }
+                Some(_) => {
+                    return Err(ApiError::bad_field(
+                        "Idempotency-Key must be 1 to 255 visible ASCII characters",
+                        HEADER,
+                        "format",
+                        "1 to 255 visible ASCII characters, such as a UUID",
+                    ));
+                }
+            };
+            let bytes = bytes.await?;
+            let body = parse_json(&bytes)?;
+            let key = key.map(|key| {
+                let mut digest = Sha256::new();
+                digest.update(target.as_bytes());
+                digest.update(b"\n");
+                digest.update(&bytes);
+                RequestKey {
+                    key,
+                    digest: hex(&digest.finalize()),
+                }
+            });
+            Ok(Self { body, key })
+        })
+    }
+}
+
+/// A successful answer, as kept for replays.
+#[derive(Debug)]
+pub struct Answer {
+    status: StatusCode,
+    body: String,
+    location: Option<String>,
+}
+
+impl Answer {
+    /// `status` with `body` as JSON and, for a new record, its `Location`.
+    pub fn new(
+        status: StatusCode,
+        location: Option<String>,
+        body: &impl Serialize,
+    ) -> Result<Self, ApiError> {
+        Ok(Self {
+            status,
+            body: serde_json::to_string(body).map_err(anyhow::Error::from)?,
+            location,
+        })
+    }
+
+    fn response(&self, replayed: bool) -> HttpResponse {
+        let mut response = HttpResponse::build(self.status);
+        response.content_type(mime::APPLICATION_JSON);
+        if let Some(location) = &self.location {
+            response.insert_header((header::LOCATION, location.clone()));
+        }
+        if replayed {
+            response.insert_header((REPLAYED, "true"));
+        }
+        response.body(self.body.clone())
+    }
+}
+
+/// Runs `work` once per key: a retry with the same key and body gets the
+/// first answer again without running it.
+pub async fn once<F, Fut>(
+    state: &AppState,
+    caller: &Caller,
+    key: Option<RequestKey>,
+    work: F,
+) -> Result<HttpResponse, ApiError>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<Answer, ApiError>>,
+{
+    let Some(key) = key else {
+        return Ok(work().await?.response(false));
+    };
+    let db = state.database.connection();
+    let id = {
+        let mut digest = Sha256::new();
+        digest.update(caller.id.as_bytes());
+        digest.update(key.key.as_bytes());
+        hex(&digest.finalize())
+    };
+    match IdempotencyKeys::claim(db, &id, &key.digest).await {
+        Ok(()) => {}
+        Err(RepoError::Taken { .. }) => {
+            let Some(kept) = IdempotencyKeys::get(db, &id).await? else {
+                return Err(in_progress());
+            };
+            if kept.created_at < Utc::now() - Duration::hours(KEPT_HOURS) {
+                // Too old to replay: the key is new again.
+                IdempotencyKeys::release(db, &id).await?;
+                IdempotencyKeys::claim(db, &id, &key.digest)
+                    .await
+                    .map_err(|_| in_progress())?;
+            } else if kept.request_digest != key.digest {
+                return Err(crate::error::ApiError::Invalid(
+                    jewel_domain::Invalid::field(
+                        HEADER,
+                        "reused",
+                        "this key was used with another request; use a new key",
+                    ),
+                ));
+            } else {
+                return match (kept.status, kept.body) {
+                    (Some(status), Some(body)) => Ok(Answer {
+                        status: StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
+                        body,
+                        location: kept.location,
+                    }
+                    .response(true)),
+                    _ => Err(in_progress()),
+                };
+            }
+        }
+        Err(other) => return Err(other.into()),
+    }
+    match work().await {
+        Ok(answer) => {
+            IdempotencyKeys::answer(
+                db,
+                &id,
+                answer.status.as_u16(),
+                &answer.body,
+                answer.location.as_deref(),
+            )
+            .await?;
+            Ok(answer.response(false))
+        }
+        Err(error) => {
+            IdempotencyKeys::release(db, &id).await?;
+            Err(error)
+        }
+    }
+}
+
+fn in_progress() -> ApiError {
+    ApiError::Conflict {
+        detail: "a request with this Idempotency-Key is still being processed; retry shortly"
+            .to_owned(),
+        errors: vec![FieldError::new(
+            HEADER,
+            "in_progress",
+            "still being processed",
+        )],
+    }
+}
