@@ -2,9 +2,9 @@
 //! letting the hold go, and the store's own moves (on approval, to repair,
 //! back to stock, melted), each with its line in the stock ledger.
 
-use actix_web::{HttpResponse, delete, post, web};
+use actix_web::{HttpRequest, HttpResponse, delete, post, put, web};
 use chrono::{DateTime, Duration, Utc};
-use jewel_domain::piece::{MoveRefused, Piece, PieceStatus, Reservation};
+use jewel_domain::piece::{Huid, MoveRefused, Piece, PieceStatus, Reservation};
 use jewel_domain::{FieldError, Invalid};
 use jewel_persistence::TransactionTrait;
 use jewel_persistence::repos::customers::Customers;
@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::pieces::{PieceStatusName, PieceView, hallmark_rule, visible_piece};
-use super::with_etag;
+use super::{if_match, with_etag};
 use crate::auth::Caller;
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
@@ -22,7 +22,8 @@ use crate::extract::Json;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(reserve_piece)
+    cfg.service(set_piece_huid)
+        .service(reserve_piece)
         .service(release_piece)
         .service(change_piece_status);
 }
@@ -272,4 +273,69 @@ pub async fn change_piece_status(
         reservation: None,
     };
     apply(&state, &caller, piece, change).await
+}
+
+/// A HUID back from the hallmarking centre.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"huid": "AB12CD"}))]
+pub struct HuidFields {
+    /// Six upper-case letters and digits; unique.
+    #[schema(max_length = 6, pattern = "^[A-Z0-9]{6}$")]
+    huid: String,
+}
+
+/// Record a piece's HUID when it comes back from the hallmarking centre:
+/// the piece is hallmarked and, if it was waiting, may now be sold. Honours
+/// `If-Match`. A HUID of another piece is 409. Needs `inventory:write`.
+#[utoipa::path(
+    tag = "pieces",
+    operation_id = "setPieceHuid",
+    security(("bearer" = [])),
+    params(
+        ("id" = uuid::Uuid, Path, description = "The piece's id"),
+        ("If-Match" = Option<String>, Header, max_length = 16, pattern = r#"^(W/)?"[0-9]+"$"#, description = "The ETag you read, such as \"3\"")
+    ),
+    request_body = HuidFields,
+    responses(
+        (status = 200, description = "Hallmarked.", body = PieceView),
+        (status = 409, description = "The HUID belongs to another piece.", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The piece changed since it was read.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/api/v1/pieces/{id}/huid")]
+pub async fn set_piece_huid(
+    state: web::Data<AppState>,
+    caller: Authorized<needs::InventoryWrite>,
+    req: HttpRequest,
+    id: web::Path<uuid::Uuid>,
+    Json(body): Json<HuidFields>,
+) -> Result<HttpResponse, ApiError> {
+    let expected = if_match(&req)?;
+    let huid = Huid::parse("huid", &body.huid)?;
+    let piece = visible_piece(&state, &caller, *id).await?;
+    if expected.is_some_and(|v| v != piece.version) {
+        return Err(ApiError::PreconditionFailed);
+    }
+    let txn = state.database.connection().begin().await?;
+    let after = Pieces::set_huid(&txn, &piece, &huid)
+        .await?
+        .ok_or(ApiError::PreconditionFailed)?;
+    let version = after.version;
+    let (before, after) = (
+        PieceView::for_caller(piece, &caller),
+        PieceView::for_caller(after, &caller),
+    );
+    crate::audit::record(
+        &txn,
+        &*caller,
+        "hallmark",
+        "piece",
+        *id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(with_etag(version, after))
 }

@@ -246,6 +246,53 @@ async fn a_piece_waiting_for_its_huid_cannot_be_held_or_sold(backend: Backend) {
     )
     .await;
     assert_eq!(still["status"], "in_stock");
+
+    // The HUID comes back from the hallmarking centre: now it may be held.
+    let huid = |value: &str, version: &str| {
+        app.client
+            .put(app.url(&format!("/api/v1/pieces/{id}/huid")))
+            .bearer_auth(&owner)
+            .header("If-Match", version)
+            .json(&json!({"huid": value}))
+            .send()
+    };
+    let bad = json_of(huid("ab12cd", "\"1\"").await.expect("sent"), 422).await;
+    assert_eq!(bad["errors"][0]["field"], "huid");
+    let marked = json_of(huid("AB12CD", "\"1\"").await.expect("sent"), 200).await;
+    assert_eq!(
+        marked["hallmark"],
+        json!({"state": "hallmarked", "huid": "AB12CD"})
+    );
+    let stale = huid("AB12CE", "\"1\"").await.expect("sent");
+    assert_eq!(stale.status(), 412);
+    let other = json_of(
+        post(
+            &app,
+            &owner,
+            "/api/v1/pieces",
+            json!({"tagNumber": "B-2", "category": "bangle", "metal": "gold", "fineness": 916,
+                   "grossWeight": "1.5", "making": {"mode": "percent", "value": "12"},
+                   "huid": "ZZ99ZZ", "branchId": branch["id"]}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    assert_eq!(other["hallmark"]["state"], "hallmarked");
+    let taken = json_of(huid("ZZ99ZZ", "\"2\"").await.expect("sent"), 409).await;
+    assert_eq!(taken["errors"][0]["field"], "huid");
+    let held = json_of(
+        post(
+            &app,
+            &owner,
+            &format!("/api/v1/pieces/{id}/reservation"),
+            json!({"customerId": customer, "until": until}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(held["status"], "reserved");
     ledger_balances(&app, &owner).await;
 }
 

@@ -246,6 +246,32 @@ impl Pieces {
         Self::get(db, piece.id).await
     }
 
+    /// Records the HUID of `piece` (hallmarked now), if it is still at the
+    /// version the caller read; `Ok(None)` when it changed meanwhile. A HUID
+    /// of another piece is `Taken`.
+    #[tracing::instrument(name = "pieces.set_huid", skip(db, piece), fields(piece = %piece.id))]
+    pub async fn set_huid(
+        db: &impl ConnectionTrait,
+        piece: &Piece,
+        huid: &Huid,
+    ) -> Result<Option<Piece>, RepoError> {
+        use sea_orm::sea_query::{Expr, ExprTrait};
+        let result = Entity::update_many()
+            .col_expr(Column::Huid, Expr::value(huid.as_str()))
+            .col_expr(Column::Hallmark, Expr::value("hallmarked"))
+            .col_expr(Column::Version, Expr::col(Column::Version).add(1))
+            .col_expr(Column::UpdatedAt, Expr::value(Utc::now()))
+            .filter(Column::Id.eq(piece.id.to_string()))
+            .filter(Column::Version.eq(piece.version))
+            .exec(db)
+            .await
+            .on_unique("huid")?;
+        if result.rows_affected == 0 {
+            return Ok(None);
+        }
+        Self::get(db, piece.id).await
+    }
+
     /// Lets every hold that ran out by `now` lapse: the piece is back in
     /// stock, with a line in the ledger. Safe to run anywhere at once: each
     /// piece lapses once.
