@@ -17,6 +17,7 @@ mod m20261121_000010_customer_profile;
 mod m20261121_000011_create_inventory;
 mod m20261121_000012_stock_operations;
 mod m20261121_000013_idempotency_keys;
+mod m20261121_000014_create_lots;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000011_create_inventory::Migration),
             Box::new(m20261121_000012_stock_operations::Migration),
             Box::new(m20261121_000013_idempotency_keys::Migration),
+            Box::new(m20261121_000014_create_lots::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@ pub mod branch;
 pub mod contact;
 pub mod customer;
 pub mod design;
+pub mod lot;
 pub mod measure;
 pub mod metal;
 pub mod metal_rate;

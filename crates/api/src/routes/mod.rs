@@ -65,6 +65,7 @@ pub mod designs;
 pub mod health;
 pub mod interactions;
 pub mod jwks;
+pub mod lots;
 pub mod me;
 pub mod metal_rates;
 pub mod oauth;
@@ -145,7 +146,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(piece_price::configure)
         .configure(stock_moves::configure)
         .configure(transfers::configure)
-        .configure(stock::configure);
+        .configure(stock::configure)
+        .configure(lots::configure);
 }
 
 /// `?limit=&cursor=` of every list.

@@ -10,6 +10,7 @@ pub mod customers;
 pub mod designs;
 pub mod idempotency;
 pub mod interactions;
+pub mod lots;
 pub mod metal_rates;
 pub mod pieces;
 pub mod sessions;
