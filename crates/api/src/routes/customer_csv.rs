@@ -31,7 +31,7 @@ pub const IMPORT_LIMIT_BYTES: usize = 16 * 1024 * 1024;
 
 /// How a column's cells are read.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Cell {
+pub(crate) enum Cell {
     Text,
     /// `;`-separated.
     List,
@@ -65,7 +65,7 @@ pub struct ImportParams {
     /// `true` (the default) checks every row and changes nothing; `false`
     /// applies every valid row in one transaction.
     #[param(example = true)]
-    dry_run: Option<bool>,
+    pub(crate) dry_run: Option<bool>,
 }
 
 /// What happened, or would happen, to one row.
@@ -125,7 +125,7 @@ enum Change {
 }
 
 /// A data row: its line in the file and its non-empty cells as JSON.
-type Row = (u64, serde_json::Map<String, serde_json::Value>);
+pub(crate) type Row = (u64, serde_json::Map<String, serde_json::Value>);
 
 /// A CSV document, as the body of a request or a response.
 pub struct CsvDocument;
@@ -142,7 +142,7 @@ impl utoipa::PartialSchema for CsvDocument {
 impl utoipa::ToSchema for CsvDocument {}
 
 /// The field errors of a refused row.
-fn reasons(error: ApiError) -> Vec<FieldError> {
+pub(crate) fn reasons(error: ApiError) -> Vec<FieldError> {
     match error {
         ApiError::Invalid(invalid) => invalid.into_errors(),
         ApiError::BadRequest { errors, .. } if !errors.is_empty() => errors,
@@ -184,30 +184,9 @@ pub async fn import_customers(
     Query(params): Query<ImportParams>,
     mut payload: web::Payload,
 ) -> Result<web::Json<ImportReport>, ApiError> {
-    let is_csv = req
-        .headers()
-        .get(actix_web::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<mime::Mime>().ok())
-        .is_some_and(|m| m.type_() == mime::TEXT && m.subtype() == mime::CSV);
-    if !is_csv {
-        return Err(ApiError::UnsupportedMediaType {
-            expected: "text/csv",
-        });
-    }
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk =
-            chunk.map_err(|e| ApiError::bad_request(format!("the body could not be read: {e}")))?;
-        if body.len() + chunk.len() > IMPORT_LIMIT_BYTES {
-            return Err(ApiError::PayloadTooLarge {
-                limit: IMPORT_LIMIT_BYTES,
-            });
-        }
-        body.extend_from_slice(&chunk);
-    }
+    let body = read_csv_body(&req, &mut payload).await?;
     let dry_run = params.dry_run.unwrap_or(true);
-    let rows = read_rows(&body)?;
+    let rows = read_rows(&body, &COLUMNS, &["name", "mobile"])?;
     let db = state.database.connection();
 
     // What the file's rows refer to, read in a few queries.
@@ -357,8 +336,43 @@ pub async fn import_customers(
     Ok(web::Json(report))
 }
 
-/// The file's data rows as (line, JSON object of the non-empty cells).
-fn read_rows(body: &[u8]) -> Result<Vec<Row>, ApiError> {
+/// A `text/csv` body of at most [`IMPORT_LIMIT_BYTES`].
+pub(crate) async fn read_csv_body(
+    req: &HttpRequest,
+    payload: &mut web::Payload,
+) -> Result<web::BytesMut, ApiError> {
+    let is_csv = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<mime::Mime>().ok())
+        .is_some_and(|m| m.type_() == mime::TEXT && m.subtype() == mime::CSV);
+    if !is_csv {
+        return Err(ApiError::UnsupportedMediaType {
+            expected: "text/csv",
+        });
+    }
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk =
+            chunk.map_err(|e| ApiError::bad_request(format!("the body could not be read: {e}")))?;
+        if body.len() + chunk.len() > IMPORT_LIMIT_BYTES {
+            return Err(ApiError::PayloadTooLarge {
+                limit: IMPORT_LIMIT_BYTES,
+            });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// The file's data rows as (line, JSON object of the non-empty cells), for
+/// a file whose header names some of `known` columns, `required` among them.
+pub(crate) fn read_rows(
+    body: &[u8],
+    known: &[(&'static str, Cell)],
+    required: &[&str],
+) -> Result<Vec<Row>, ApiError> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
@@ -376,7 +390,7 @@ fn read_rows(body: &[u8]) -> Result<Vec<Row>, ApiError> {
         .clone();
     let mut columns = Vec::with_capacity(headers.len());
     for (i, name) in headers.iter().enumerate() {
-        match COLUMNS.iter().find(|(column, _)| *column == name) {
+        match known.iter().find(|(column, _)| *column == name) {
             Some(column) => columns.push(*column),
             None => {
                 return Err(jewel_domain::Invalid::field(
@@ -384,15 +398,15 @@ fn read_rows(body: &[u8]) -> Result<Vec<Row>, ApiError> {
                     "unknown_column",
                     format!(
                         "unknown column {name:?}; columns are {}",
-                        COLUMNS.map(|c| c.0).join(", ")
+                        known.iter().map(|c| c.0).collect::<Vec<_>>().join(", ")
                     ),
                 )
                 .into());
             }
         }
     }
-    for required in ["name", "mobile"] {
-        if !columns.iter().any(|(c, _)| *c == required) {
+    for required in required {
+        if !columns.iter().any(|(c, _)| c == required) {
             return Err(jewel_domain::Invalid::field(
                 "header",
                 "missing_column",

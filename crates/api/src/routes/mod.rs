@@ -70,6 +70,7 @@ pub mod me;
 pub mod metal_rates;
 pub mod oauth;
 pub mod occasions;
+pub mod piece_import;
 pub mod piece_price;
 pub mod pieces;
 pub mod sso;
@@ -142,6 +143,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(me::configure)
         .configure(metal_rates::configure)
         .configure(designs::configure)
+        // Before `pieces`: `/pieces/import` would be taken for `/pieces/{id}`.
+        .configure(piece_import::configure)
         .configure(pieces::configure)
         .configure(piece_price::configure)
         .configure(stock_moves::configure)

@@ -551,22 +551,16 @@ pub(crate) fn hallmark_rule(state: &AppState) -> HallmarkRule {
     }
 }
 
-/// Checks a delivery of pieces and receives them, all or none. Errors name
-/// `pieces[i].field` when `indexed`.
-async fn receive(
+/// Each piece checked on its own, as sent: the piece, or what is wrong
+/// with it (field names without a prefix). Tag numbers, EPCs and HUIDs
+/// taken by other pieces or repeated in `fields` are wrong too, with the
+/// codes `taken` and `repeated`.
+pub(crate) async fn check_pieces(
     state: &AppState,
     caller: &Caller,
     fields: &[PieceFields],
-    indexed: bool,
-) -> Result<Vec<Piece>, ApiError> {
+) -> Result<Vec<Result<NewPiece, Vec<FieldError>>>, ApiError> {
     let db = state.database.connection();
-    let at = |i: usize, field: &str| {
-        if indexed {
-            format!("pieces[{i}].{field}")
-        } else {
-            field.to_owned()
-        }
-    };
     let mut designs: HashMap<uuid::Uuid, Design> = HashMap::new();
     for id in fields
         .iter()
@@ -578,44 +572,62 @@ async fn receive(
         }
     }
     let rule = hallmark_rule(state);
-    let mut errors: Vec<FieldError> = Vec::new();
-    let mut pieces = Vec::with_capacity(fields.len());
-    for (i, f) in fields.iter().enumerate() {
-        let design = match f.design_id {
-            Some(id) => match designs.get(&id) {
-                Some(design) => Some(design),
-                None => {
-                    errors.push(FieldError::new(
-                        at(i, "designId"),
-                        "not_found",
-                        "no such design",
-                    ));
-                    continue;
+    let mut checked: Vec<Result<NewPiece, Vec<FieldError>>> = fields
+        .iter()
+        .map(|f| {
+            let design = match f.design_id {
+                Some(id) => match designs.get(&id) {
+                    Some(design) => Some(design),
+                    None => {
+                        return Err(vec![FieldError::new(
+                            "designId",
+                            "not_found",
+                            "no such design",
+                        )]);
+                    }
+                },
+                None => None,
+            };
+            let mut errors = Vec::new();
+            if !caller.acts_in(f.branch_id) {
+                errors.push(FieldError::new(
+                    "branchId",
+                    "out_of_scope",
+                    "not one of your branches",
+                ));
+            }
+            match f.check(design, &rule) {
+                Ok(piece) if errors.is_empty() => Ok(piece),
+                Ok(_) => Err(errors),
+                Err(invalid) => {
+                    errors.extend(invalid.into_errors());
+                    Err(errors)
                 }
-            },
-            None => None,
-        };
-        if !caller.acts_in(f.branch_id) {
-            errors.push(FieldError::new(
-                at(i, "branchId"),
-                "out_of_scope",
-                "not one of your branches",
-            ));
-        }
-        match f.check(design, &rule) {
-            Ok(piece) => pieces.push(piece),
-            Err(invalid) => errors.extend(invalid.into_errors().into_iter().map(|mut e| {
-                e.field = at(i, &e.field);
-                e
-            })),
-        }
+            }
+        })
+        .collect();
+    let problems = {
+        let valid: Vec<(usize, &NewPiece)> = checked
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| c.as_ref().ok().map(|p| (i, p)))
+            .collect();
+        unique_problems(db, &valid).await?
+    };
+    for (i, errors) in problems {
+        checked[i] = Err(errors);
     }
-    if let Some(invalid) = Invalid::from_errors(errors) {
-        return Err(invalid.into());
-    }
-    check_unique(db, &pieces, at).await?;
-    let txn = db.begin().await?;
-    let ids = Pieces::receive(&txn, &pieces, caller.author()).await?;
+    Ok(checked)
+}
+
+/// Receives checked pieces, all or none, audited.
+pub(crate) async fn store(
+    state: &AppState,
+    caller: &Caller,
+    pieces: &[NewPiece],
+) -> Result<Vec<Piece>, ApiError> {
+    let txn = state.database.connection().begin().await?;
+    let ids = Pieces::receive(&txn, pieces, caller.author()).await?;
     let received = Pieces::many(&txn, &ids).await?;
     crate::audit::record_created(
         &txn,
@@ -631,13 +643,51 @@ async fn receive(
     Ok(received)
 }
 
-/// 409 naming each tag number, EPC or HUID that is taken, by another piece
-/// or twice in this delivery.
-async fn check_unique(
+/// Checks a delivery of pieces and receives them, all or none. Errors name
+/// `pieces[i].field` when `indexed`: 422 for invalid pieces, 409 when the
+/// only trouble is a taken or repeated tag number, EPC or HUID.
+async fn receive(
+    state: &AppState,
+    caller: &Caller,
+    fields: &[PieceFields],
+    indexed: bool,
+) -> Result<Vec<Piece>, ApiError> {
+    let checked = check_pieces(state, caller, fields).await?;
+    let mut errors = Vec::new();
+    let mut pieces = Vec::with_capacity(checked.len());
+    for (i, result) in checked.into_iter().enumerate() {
+        match result {
+            Ok(piece) => pieces.push(piece),
+            Err(row) => errors.extend(row.into_iter().map(|mut e| {
+                if indexed {
+                    e.field = format!("pieces[{i}].{}", e.field);
+                }
+                e
+            })),
+        }
+    }
+    if errors.is_empty() {
+        return store(state, caller, &pieces).await;
+    }
+    if errors
+        .iter()
+        .all(|e| e.code == "taken" || e.code == "repeated")
+    {
+        return Err(ApiError::Conflict {
+            detail: "a tag number, EPC or HUID is already taken".to_owned(),
+            errors,
+        });
+    }
+    Err(Invalid::from_errors(errors)
+        .map_or_else(|| ApiError::bad_request("invalid pieces"), ApiError::from))
+}
+
+/// Per piece (by its index), the tag numbers, EPCs or HUIDs taken by
+/// another piece or repeated among `pieces`.
+async fn unique_problems(
     db: &impl jewel_persistence::ConnectionTrait,
-    pieces: &[NewPiece],
-    at: impl Fn(usize, &str) -> String,
-) -> Result<(), ApiError> {
+    pieces: &[(usize, &NewPiece)],
+) -> Result<HashMap<usize, Vec<FieldError>>, ApiError> {
     type Value = fn(&NewPiece) -> Option<String>;
     let columns: [(UniqueColumn, &str, Value); 3] = [
         (UniqueColumn::TagNumber, "tagNumber", |p| {
@@ -650,40 +700,27 @@ async fn check_unique(
             p.hallmark.huid().map(|h| h.as_str().to_owned())
         }),
     ];
-    let mut errors = Vec::new();
+    let mut problems: HashMap<usize, Vec<FieldError>> = HashMap::new();
     for (column, field, value) in columns {
         let values: Vec<(usize, String)> = pieces
             .iter()
-            .enumerate()
-            .filter_map(|(i, p)| value(p).map(|v| (i, v)))
+            .filter_map(|(i, p)| value(p).map(|v| (*i, v)))
             .collect();
         let all: Vec<String> = values.iter().map(|(_, v)| v.clone()).collect();
         let taken: HashSet<String> = Pieces::taken(db, column, &all).await?.into_iter().collect();
         let mut seen = HashSet::new();
         for (i, v) in values {
-            if taken.contains(&v) {
-                errors.push(FieldError::new(
-                    at(i, field),
-                    "taken",
-                    format!("{v} belongs to another piece"),
-                ));
+            let error = if taken.contains(&v) {
+                FieldError::new(field, "taken", format!("{v} belongs to another piece"))
             } else if !seen.insert(v.clone()) {
-                errors.push(FieldError::new(
-                    at(i, field),
-                    "repeated",
-                    format!("{v} is given twice"),
-                ));
-            }
+                FieldError::new(field, "repeated", format!("{v} is given twice"))
+            } else {
+                continue;
+            };
+            problems.entry(i).or_default().push(error);
         }
     }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::Conflict {
-            detail: "a tag number, EPC or HUID is already taken".to_owned(),
-            errors,
-        })
-    }
+    Ok(problems)
 }
 
 /// Receive one piece into stock (in stock at its branch, with a receipt in

@@ -16,6 +16,7 @@ on_both_backends!(
     designs_give_new_pieces_their_charges,
     the_price_range_follows_the_rates,
     a_retried_delivery_is_received_once,
+    pieces_are_imported_from_csv_with_a_dry_run,
 );
 
 async fn set_rate(app: &TestApp, token: &str, metal: &str, fineness: u16, per_gram: &str) {
@@ -768,5 +769,77 @@ async fn a_retried_delivery_is_received_once(backend: Backend) {
         "{statuses:?}"
     );
     assert_eq!(count().await, 6);
+    ledger_balances(&app, &owner).await;
+}
+
+async fn pieces_are_imported_from_csv_with_a_dry_run(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.owner_token().await;
+    let branch = app.open_branch(&owner, "MDS1").await;
+    receive(&app, &owner, worked_example(&branch, "GN-1")).await;
+    let branch_id = branch["id"].as_str().expect("id");
+    let csv = format!(
+        "tagNumber,category,metal,fineness,grossWeight,makingMode,makingValue,huid,branchId,images\n\
+         GR-1,ring,gold,916,4.250,per_gram,450,QW12ER,{branch_id},https://cdn.example-jeweller.in/gr-1.jpg\n\
+         GR-2,ring,gold,916,heavy,per_gram,450,,{branch_id},\n\
+         GR-3,ring,gold,916,4.1,per_gram,450,GN1XXX,{branch_id},\n\
+         GR-1,ring,gold,750,3,fixed,900,,{branch_id},\n"
+    );
+    let import = |dry_run: bool| {
+        app.client
+            .post(app.url(&format!("/api/v1/pieces/import?dryRun={dry_run}")))
+            .bearer_auth(&owner)
+            .header("Content-Type", "text/csv")
+            .body(csv.clone())
+            .send()
+    };
+    let report = json_of(import(true).await.expect("sent"), 200).await;
+    assert_eq!(report["created"], 1, "{report}");
+    assert_eq!(report["rejected"], 3);
+    let why: Vec<(u64, &str, &str)> = report["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter(|r| r["outcome"] == "rejected")
+        .map(|r| {
+            (
+                r["line"].as_u64().expect("line"),
+                r["errors"][0]["field"].as_str().expect("field"),
+                r["errors"][0]["code"].as_str().expect("code"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        why,
+        [
+            (3, "grossWeight", "format"),
+            (4, "huid", "taken"),
+            (5, "tagNumber", "repeated")
+        ]
+    );
+    assert!(
+        report["rows"][0]["pieceId"].is_null(),
+        "a dry run stores nothing"
+    );
+    let listed = json_of(get(&app, &owner, "/api/v1/pieces").await, 200).await;
+    assert_eq!(listed["items"].as_array().expect("items").len(), 1);
+
+    let applied = json_of(import(false).await.expect("sent"), 200).await;
+    assert_eq!(applied["created"], 1);
+    let id = applied["rows"][0]["pieceId"].as_str().expect("received");
+    let piece = json_of(
+        get(&app, &owner, &format!("/api/v1/pieces/{id}")).await,
+        200,
+    )
+    .await;
+    assert_eq!(piece["tagNumber"], "GR-1");
+    assert_eq!(
+        piece["making"],
+        json!({"mode": "per_gram", "value": "450.00"})
+    );
+    assert_eq!(
+        piece["images"][0],
+        "https://cdn.example-jeweller.in/gr-1.jpg"
+    );
     ledger_balances(&app, &owner).await;
 }
