@@ -21,7 +21,7 @@ use jewel_domain::{Page, PageRequest};
 use jewel_persistence::TransactionTrait;
 use jewel_persistence::repos::designs::Designs;
 use jewel_persistence::repos::pieces::{
-    PieceFilter, Pieces, PriceBand, StockMovement, UniqueColumn,
+    PieceFilter, PieceSort, Pieces, PriceBand, StockMovement, UniqueColumn,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -836,6 +836,11 @@ pub struct PieceQuery {
     /// Live price at most this much.
     #[param(value_type = Option<MoneyText>)]
     max_price: Option<String>,
+    /// `received` (the default, oldest first), `weight` or `-weight` (net
+    /// weight), `price` or `-price` (live price; lists only pieces with a
+    /// rate; pieces within a rupee of each other may come in either order).
+    #[param(pattern = "^(received|-?weight|-?price)$", max_length = 8)]
+    sort: Option<String>,
 }
 
 /// An amount in a query parameter.
@@ -844,6 +849,15 @@ fn money(field: &str, text: &Option<String>) -> Result<Option<Money>, ApiError> 
         .map(|t| Money::parse(field, t))
         .transpose()
         .map_err(bad_parameter)
+}
+
+/// Each grade's rate in paise per gram, as the database compares them.
+fn rate_table(rates: &CurrentRates) -> Vec<(Metal, u16, i64)> {
+    rates
+        .rates
+        .iter()
+        .map(|r| (r.purity.metal(), r.purity.fineness(), r.per_gram.units()))
+        .collect()
 }
 
 /// The taxable-value band in which the live total can fall between `min`
@@ -856,11 +870,7 @@ fn price_band(
 ) -> PriceBand {
     let taxable = |total: Money| LinearPrice::taxable_for_total(total, gst);
     PriceBand {
-        rates: rates
-            .rates
-            .iter()
-            .map(|r| (r.purity.metal(), r.purity.fineness(), r.per_gram.units()))
-            .collect(),
+        rates: rate_table(rates),
         min_taxable: min.map(|m| taxable(m) - LinearPrice::SLACK_PAISE),
         max_taxable: max.map(|m| taxable(m) + LinearPrice::SLACK_PAISE),
     }
@@ -916,6 +926,7 @@ pub async fn list_pieces(
         min_net_weight: weight("minWeight", &query.min_weight)?,
         max_net_weight: weight("maxWeight", &query.max_weight)?,
         price_band: None,
+        sort: PieceSort::Received,
     };
     let db = state.database.connection();
     Pieces::release_expired(db, Utc::now()).await?;
@@ -931,6 +942,22 @@ pub async fn list_pieces(
     if priced {
         filter.price_band = Some(price_band(&rates, gst, min_price, max_price));
     }
+    let line = || rate_table(&rates);
+    filter.sort = match query.sort.as_deref() {
+        None | Some("received") => PieceSort::Received,
+        Some("weight") => PieceSort::NetWeight(false),
+        Some("-weight") => PieceSort::NetWeight(true),
+        Some("price") => PieceSort::Price(false, line()),
+        Some("-price") => PieceSort::Price(true, line()),
+        Some(_) => {
+            return Err(ApiError::bad_field(
+                "sort must be received, weight, -weight, price or -price",
+                "sort",
+                "invalid",
+                "received, weight, -weight, price or -price",
+            ));
+        }
+    };
     // The band is coarse: price each candidate exactly, reading on until
     // the page is full or the pieces run out.
     let mut kept = Vec::new();

@@ -691,6 +691,25 @@ async fn the_price_range_follows_the_rates(backend: Backend) {
     assert_eq!(moved["items"][0]["livePrice"], "52655.00");
     assert_eq!(moved["items"][0]["id"], necklace["id"]);
     assert_ne!(ring["id"], necklace["id"]);
+
+    // Sorted by live price or weight, a page at a time.
+    let dearest = search("sort=-price&limit=1").await;
+    assert_eq!(tags(&dearest), ["GN-1"]);
+    let cursor = dearest["nextCursor"].as_str().expect("more").to_owned();
+    let next = search(&format!("sort=-price&limit=1&cursor={cursor}")).await;
+    assert_eq!(tags(&next), ["GR-1"], "silver has no rate, so no price");
+    assert!(next["nextCursor"].is_null());
+    assert_eq!(tags(&search("sort=price").await), ["GR-1", "GN-1"]);
+    assert_eq!(tags(&search("sort=weight").await), ["GR-1", "GN-1", "SV-1"]);
+    let heaviest = search("sort=-weight&limit=2").await;
+    assert_eq!(tags(&heaviest), ["SV-1", "GN-1"]);
+    let cursor = heaviest["nextCursor"].as_str().expect("more").to_owned();
+    assert_eq!(
+        tags(&search(&format!("sort=-weight&limit=2&cursor={cursor}")).await),
+        ["GR-1"]
+    );
+    let bad_sort = json_of(get(&app, &sales, "/api/v1/pieces?sort=cheapest").await, 400).await;
+    assert_eq!(bad_sort["errors"][0]["field"], "sort");
     let bad = json_of(
         get(&app, &sales, "/api/v1/pieces?minPrice=cheap").await,
         400,

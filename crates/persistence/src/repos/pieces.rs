@@ -39,6 +39,7 @@ pub struct PieceFilter {
     /// `LinearPrice`, falls in a band (a coarse filter; the caller prices
     /// the candidates exactly).
     pub price_band: Option<PriceBand>,
+    pub sort: PieceSort,
 }
 
 /// Bounds on the price before tax at given rates, in paise.
@@ -51,22 +52,47 @@ pub struct PriceBand {
     pub max_taxable: Option<i64>,
 }
 
+/// The SQL of a piece's price before tax on the line of `LinearPrice`,
+/// scaled by `LinearPrice::SCALE`, at `rates` (NULL without a rate).
+fn price_line_sql(rates: &[(Metal, u16, i64)]) -> (String, Vec<sea_orm::Value>) {
+    let mut sql = String::from("((CASE");
+    let mut values: Vec<sea_orm::Value> = Vec::new();
+    for (metal, fineness, rate) in rates {
+        sql.push_str(" WHEN metal = ? AND fineness = ? THEN ?");
+        values.push(metal.as_str().into());
+        values.push((*fineness as i16).into());
+        values.push((*rate).into());
+    }
+    sql.push_str(" END) * price_coefficient + price_fixed * ?)");
+    values.push(jewel_domain::pricing::LinearPrice::SCALE.into());
+    (sql, values)
+}
+
+/// `price_line_sql` of one piece, computed here: the keyset of a page
+/// sorted by price.
+fn price_line_of(model: &Model, rates: &[(Metal, u16, i64)]) -> Option<i64> {
+    let rate = rates
+        .iter()
+        .find(|(m, f, _)| {
+            m.as_str() == model.metal && i16::try_from(*f).ok() == Some(model.fineness)
+        })?
+        .2;
+    Some(
+        rate.saturating_mul(model.price_coefficient).saturating_add(
+            model
+                .price_fixed
+                .saturating_mul(jewel_domain::pricing::LinearPrice::SCALE),
+        ),
+    )
+}
+
 impl PriceBand {
     fn condition(&self) -> sea_orm::Condition {
         use sea_orm::sea_query::Expr;
         if self.rates.is_empty() {
             return sea_orm::Condition::all().add(Expr::cust("1 = 0"));
         }
-        let mut sql = String::from("(CASE");
-        let mut values: Vec<sea_orm::Value> = Vec::new();
-        for (metal, fineness, rate) in &self.rates {
-            sql.push_str(" WHEN metal = ? AND fineness = ? THEN ?");
-            values.push(metal.as_str().into());
-            values.push((*fineness as i16).into());
-            values.push((*rate).into());
-        }
-        sql.push_str(" END) * price_coefficient + price_fixed * ?");
-        values.push(jewel_domain::pricing::LinearPrice::SCALE.into());
+        let (sql, values) = price_line_sql(&self.rates);
         let scaled = |paise: i64| paise.saturating_mul(jewel_domain::pricing::LinearPrice::SCALE);
         let mut condition = sea_orm::Condition::all();
         if let Some(min) = self.min_taxable {
@@ -81,6 +107,19 @@ impl PriceBand {
         }
         condition
     }
+}
+
+/// The order of a list of pieces; ties by id.
+#[derive(Debug, Clone, Default)]
+pub enum PieceSort {
+    /// Oldest first.
+    #[default]
+    Received,
+    /// By net weight; `true` heaviest first.
+    NetWeight(bool),
+    /// By price before tax at `rates` (pieces without a rate are left
+    /// out); `true` dearest first.
+    Price(bool, Vec<(Metal, u16, i64)>),
 }
 
 /// What moved a piece, as the ledger names it.
@@ -415,11 +454,78 @@ impl Pieces {
         filter: &PieceFilter,
         page: PageRequest,
     ) -> Result<Page<Piece>, RepoError> {
-        let mut query = Entity::find()
-            .order_by_asc(Column::Id)
-            .limit(page.limit + 1);
-        if let Some(after) = page.after {
-            query = query.filter(Column::Id.gt(after.to_string()));
+        use sea_orm::sea_query::{Expr, ExprTrait};
+        use sea_orm::{Condition, Order};
+        let mut query = Entity::find().limit(page.limit + 1);
+        let cursor = match page.after {
+            Some(after) => match Entity::find_by_id(after.to_string()).one(db).await? {
+                Some(model) => Some(model),
+                None => {
+                    return Ok(Page {
+                        items: Vec::new(),
+                        next: None,
+                    });
+                }
+            },
+            None => None,
+        };
+        // Keyset: rows after the cursor's (key, id) in the list's order.
+        let after = |key: Expr, value: Option<i64>, id: &str, desc: bool| {
+            let (beyond, id_beyond) = if desc {
+                (
+                    key.clone().lt(value),
+                    Expr::col(Column::Id).lt(id.to_owned()),
+                )
+            } else {
+                (
+                    key.clone().gt(value),
+                    Expr::col(Column::Id).gt(id.to_owned()),
+                )
+            };
+            Condition::any()
+                .add(beyond)
+                .add(Condition::all().add(key.eq(value)).add(id_beyond))
+        };
+        match &filter.sort {
+            PieceSort::Received => {
+                query = query.order_by_asc(Column::Id);
+                if let Some(cursor) = &cursor {
+                    query = query.filter(Column::Id.gt(cursor.id.clone()));
+                }
+            }
+            PieceSort::NetWeight(desc) => {
+                let order = if *desc { Order::Desc } else { Order::Asc };
+                query = query
+                    .order_by(Column::NetWeight, order.clone())
+                    .order_by(Column::Id, order);
+                if let Some(cursor) = &cursor {
+                    query = query.filter(after(
+                        Expr::col(Column::NetWeight),
+                        Some(cursor.net_weight),
+                        &cursor.id,
+                        *desc,
+                    ));
+                }
+            }
+            PieceSort::Price(desc, rates) => {
+                if rates.is_empty() {
+                    return Ok(Page {
+                        items: Vec::new(),
+                        next: None,
+                    });
+                }
+                let (sql, values) = price_line_sql(rates);
+                let line = Expr::cust_with_values(sql, values);
+                let order = if *desc { Order::Desc } else { Order::Asc };
+                query = query
+                    .filter(line.clone().is_not_null())
+                    .order_by(line.clone(), order.clone())
+                    .order_by(Column::Id, order);
+                if let Some(cursor) = &cursor {
+                    query =
+                        query.filter(after(line, price_line_of(cursor, rates), &cursor.id, *desc));
+                }
+            }
         }
         if let Some(branches) = &filter.branches {
             query = query.filter(Column::BranchId.is_in(branches.iter().map(ToString::to_string)));
