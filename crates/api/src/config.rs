@@ -568,6 +568,24 @@ mod tests {
     }
 
     #[test]
+    fn pricing_settings_read_numbers_exactly() {
+        let settings = with(&[
+            ("inventory.gst_percent", "5"),
+            ("inventory.hallmark_exempt_below_grams", "2.5"),
+        ])
+        .expect("valid");
+        assert_eq!(settings.inventory.gst_percent.to_string(), "5.00");
+        assert_eq!(
+            settings.inventory.hallmark_exempt_below_grams.to_string(),
+            "2.500"
+        );
+        let err = with(&[("inventory.gst_percent", "3.125")]).expect_err("3 places");
+        assert!(err.to_string().contains("inventory.gst_percent"), "{err}");
+        let err = with(&[("inventory.currency", "rupees")]).expect_err("not ISO");
+        assert!(err.to_string().contains("inventory.currency"), "{err}");
+    }
+
+    #[test]
     fn secrets_never_print() {
         let settings = with(&[
             ("database.url", "mysql://root:hunter2@db/jewel"),

@@ -100,14 +100,40 @@ macro_rules! fixed_point {
         }
 
         impl<'de> serde::Deserialize<'de> for $name {
-            /// From a decimal string, as in settings files.
+            /// From a decimal string, or from a number as settings files
+            /// and environment variables hand them over (`3`, `2.5`).
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let text = String::deserialize(deserializer)?;
-                Self::parse("value", &text).map_err(|e| {
-                    serde::de::Error::custom(
-                        e.errors().first().map_or_else(String::new, |e| e.message.clone()),
-                    )
-                })
+                struct Visitor;
+
+                impl serde::de::Visitor<'_> for Visitor {
+                    type Value = $name;
+
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        write!(f, "{} as a decimal string", $what)
+                    }
+
+                    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<$name, E> {
+                        $name::parse("value", text).map_err(|e| {
+                            E::custom(e.errors().first().map_or_else(String::new, |e| e.message.clone()))
+                        })
+                    }
+
+                    fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<$name, E> {
+                        self.visit_str(&n.to_string())
+                    }
+
+                    fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<$name, E> {
+                        self.visit_str(&n.to_string())
+                    }
+
+                    // The shortest text that reads back as this number is
+                    // what was written.
+                    fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<$name, E> {
+                        self.visit_str(&n.to_string())
+                    }
+                }
+
+                deserializer.deserialize_any(Visitor)
             }
         }
 
