@@ -104,6 +104,26 @@ impl PriceBand {
             let mut v = values;
             v.push(scaled(max).into());
             condition = condition.add(Expr::cust_with_values(format!("{sql} <= ?"), v));
+            // The metal alone costs no more than the whole, so no piece
+            // heavier than max / rate qualifies: a range on the index of
+            // (metal, fineness, net weight) for each grade.
+            let mut grades = sea_orm::Condition::any();
+            for (metal, fineness, rate) in &self.rates {
+                let grade = sea_orm::Condition::all()
+                    .add(Column::Metal.eq(metal.as_str()))
+                    .add(Column::Fineness.eq(*fineness as i16));
+                grades = grades.add(
+                    match max
+                        .saturating_add(1)
+                        .saturating_mul(1000)
+                        .checked_div(*rate)
+                    {
+                        Some(heaviest) => grade.add(Column::NetWeight.lte(heaviest)),
+                        None => grade,
+                    },
+                );
+            }
+            condition = condition.add(grades);
         }
         condition
     }
