@@ -18,6 +18,7 @@ mod m20261121_000011_create_inventory;
 mod m20261121_000012_stock_operations;
 mod m20261121_000013_idempotency_keys;
 mod m20261121_000014_create_lots;
+mod m20261121_000015_piece_price_keys;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000012_stock_operations::Migration),
             Box::new(m20261121_000013_idempotency_keys::Migration),
             Box::new(m20261121_000014_create_lots::Migration),
+            Box::new(m20261121_000015_piece_price_keys::Migration),
         ]
     }
 }

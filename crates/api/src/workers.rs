@@ -1,4 +1,5 @@
-//! Work that runs by the clock beside the server.
+//! Work that runs by the clock beside the server: expired holds lapse,
+//! price keys follow rates that take over.
 
 use std::time::Duration;
 
@@ -19,6 +20,10 @@ pub async fn release_expired_holds(state: AppState) {
             Ok(0) => {}
             Ok(released) => tracing::info!(released, "expired holds released"),
             Err(error) => tracing::warn!(%error, "releasing expired holds failed"),
+        }
+        // Rates set ahead take over by the clock: re-reckon price keys then.
+        if let Err(error) = crate::routes::metal_rates::refresh_price_keys(&state).await {
+            tracing::warn!(%error, "refreshing price keys failed");
         }
     }
 }

@@ -10,7 +10,6 @@ use chrono::{DateTime, Utc};
 use jewel_domain::design::Design;
 use jewel_domain::measure::{Carats, Money, Percent, Weight};
 use jewel_domain::metal::{Metal, Purity};
-use jewel_domain::metal_rate::CurrentRates;
 use jewel_domain::piece::{
     Certificate, Epc, HallmarkRule, Huid, NewPiece, OtherCharge, Piece, PieceStatus, Stone,
     TagNumber, Weights, check_label,
@@ -28,7 +27,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::designs::{ImageAddress, MakingFields, check_images, check_text};
-use super::metal_rates::current_rates;
+use super::metal_rates::{current_rates, rate_table};
 use super::piece_price::live_total;
 use super::{
     CaratsText, MetalName, MoneyText, Paged, Pagination, PercentText, WeightText, collect,
@@ -851,26 +850,11 @@ fn money(field: &str, text: &Option<String>) -> Result<Option<Money>, ApiError> 
         .map_err(bad_parameter)
 }
 
-/// Each grade's rate in paise per gram, as the database compares them.
-fn rate_table(rates: &CurrentRates) -> Vec<(Metal, u16, i64)> {
-    rates
-        .rates
-        .iter()
-        .map(|r| (r.purity.metal(), r.purity.fineness(), r.per_gram.units()))
-        .collect()
-}
-
 /// The taxable-value band in which the live total can fall between `min`
 /// and `max`, widened for rounding (see `LinearPrice`).
-fn price_band(
-    rates: &CurrentRates,
-    gst: Percent,
-    min: Option<Money>,
-    max: Option<Money>,
-) -> PriceBand {
+fn price_band(gst: Percent, min: Option<Money>, max: Option<Money>) -> PriceBand {
     let taxable = |total: Money| LinearPrice::taxable_for_total(total, gst);
     PriceBand {
-        rates: rate_table(rates),
         min_taxable: min.map(|m| taxable(m) - LinearPrice::SLACK_PAISE),
         max_taxable: max.map(|m| taxable(m) + LinearPrice::SLACK_PAISE),
     }
@@ -940,15 +924,14 @@ pub async fn list_pieces(
     let priced = min_price.is_some() || max_price.is_some();
     let mut filter = filter;
     if priced {
-        filter.price_band = Some(price_band(&rates, gst, min_price, max_price));
+        filter.price_band = Some(price_band(gst, min_price, max_price));
     }
-    let line = || rate_table(&rates);
     filter.sort = match query.sort.as_deref() {
         None | Some("received") => PieceSort::Received,
         Some("weight") => PieceSort::NetWeight(false),
         Some("-weight") => PieceSort::NetWeight(true),
-        Some("price") => PieceSort::Price(false, line()),
-        Some("-price") => PieceSort::Price(true, line()),
+        Some("price") => PieceSort::Price(false),
+        Some("-price") => PieceSort::Price(true),
         Some(_) => {
             return Err(ApiError::bad_field(
                 "sort must be received, weight, -weight, price or -price",
@@ -958,6 +941,9 @@ pub async fn list_pieces(
             ));
         }
     };
+    if priced || matches!(filter.sort, PieceSort::Price(_)) {
+        Pieces::refresh_price_keys(db, &rate_table(&rates)).await?;
+    }
     // The band is coarse: price each candidate exactly, reading on until
     // the page is full or the pieces run out.
     let mut kept = Vec::new();

@@ -39,6 +39,9 @@ pub struct Model {
     pub price_coefficient: i64,
     /// Paise.
     pub price_fixed: i64,
+    /// The price line at `price_key_rate` (see `Pieces::refresh_price_keys`).
+    pub price_key: Option<i64>,
+    pub price_key_rate: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -42,88 +42,25 @@ pub struct PieceFilter {
     pub sort: PieceSort,
 }
 
-/// Bounds on the price before tax at given rates, in paise.
+/// Bounds on the price before tax at the rates in force, in paise; pieces
+/// without a rate have no price and are left out.
 #[derive(Debug, Clone, Default)]
 pub struct PriceBand {
-    /// The rate per gram in paise of each purity that has one; pieces of
-    /// other purities have no price and are left out.
-    pub rates: Vec<(Metal, u16, i64)>,
     pub min_taxable: Option<i64>,
     pub max_taxable: Option<i64>,
 }
 
-/// The SQL of a piece's price before tax on the line of `LinearPrice`,
-/// scaled by `LinearPrice::SCALE`, at `rates` (NULL without a rate).
-fn price_line_sql(rates: &[(Metal, u16, i64)]) -> (String, Vec<sea_orm::Value>) {
-    let mut sql = String::from("((CASE");
-    let mut values: Vec<sea_orm::Value> = Vec::new();
-    for (metal, fineness, rate) in rates {
-        sql.push_str(" WHEN metal = ? AND fineness = ? THEN ?");
-        values.push(metal.as_str().into());
-        values.push((*fineness as i16).into());
-        values.push((*rate).into());
-    }
-    sql.push_str(" END) * price_coefficient + price_fixed * ?)");
-    values.push(jewel_domain::pricing::LinearPrice::SCALE.into());
-    (sql, values)
-}
-
-/// `price_line_sql` of one piece, computed here: the keyset of a page
-/// sorted by price.
-fn price_line_of(model: &Model, rates: &[(Metal, u16, i64)]) -> Option<i64> {
-    let rate = rates
-        .iter()
-        .find(|(m, f, _)| {
-            m.as_str() == model.metal && i16::try_from(*f).ok() == Some(model.fineness)
-        })?
-        .2;
-    Some(
-        rate.saturating_mul(model.price_coefficient).saturating_add(
-            model
-                .price_fixed
-                .saturating_mul(jewel_domain::pricing::LinearPrice::SCALE),
-        ),
-    )
-}
-
 impl PriceBand {
+    /// On the price keys, which the caller brought up to date with
+    /// [`Pieces::refresh_price_keys`].
     fn condition(&self) -> sea_orm::Condition {
-        use sea_orm::sea_query::Expr;
-        if self.rates.is_empty() {
-            return sea_orm::Condition::all().add(Expr::cust("1 = 0"));
-        }
-        let (sql, values) = price_line_sql(&self.rates);
         let scaled = |paise: i64| paise.saturating_mul(jewel_domain::pricing::LinearPrice::SCALE);
-        let mut condition = sea_orm::Condition::all();
+        let mut condition = sea_orm::Condition::all().add(Column::PriceKey.is_not_null());
         if let Some(min) = self.min_taxable {
-            let mut v = values.clone();
-            v.push(scaled(min).into());
-            condition = condition.add(Expr::cust_with_values(format!("{sql} >= ?"), v));
+            condition = condition.add(Column::PriceKey.gte(scaled(min)));
         }
         if let Some(max) = self.max_taxable {
-            let mut v = values;
-            v.push(scaled(max).into());
-            condition = condition.add(Expr::cust_with_values(format!("{sql} <= ?"), v));
-            // The metal alone costs no more than the whole, so no piece
-            // heavier than max / rate qualifies: a range on the index of
-            // (metal, fineness, net weight) for each grade.
-            let mut grades = sea_orm::Condition::any();
-            for (metal, fineness, rate) in &self.rates {
-                let grade = sea_orm::Condition::all()
-                    .add(Column::Metal.eq(metal.as_str()))
-                    .add(Column::Fineness.eq(*fineness as i16));
-                grades = grades.add(
-                    match max
-                        .saturating_add(1)
-                        .saturating_mul(1000)
-                        .checked_div(*rate)
-                    {
-                        Some(heaviest) => grade.add(Column::NetWeight.lte(heaviest)),
-                        None => grade,
-                    },
-                );
-            }
-            condition = condition.add(grades);
+            condition = condition.add(Column::PriceKey.lte(scaled(max)));
         }
         condition
     }
@@ -137,9 +74,9 @@ pub enum PieceSort {
     Received,
     /// By net weight; `true` heaviest first.
     NetWeight(bool),
-    /// By price before tax at `rates` (pieces without a rate are left
-    /// out); `true` dearest first.
-    Price(bool, Vec<(Metal, u16, i64)>),
+    /// By price before tax at the rates in force (pieces without a rate
+    /// are left out; see [`Pieces::refresh_price_keys`]); `true` dearest first.
+    Price(bool),
 }
 
 /// What moved a piece, as the ledger names it.
@@ -329,6 +266,59 @@ impl Pieces {
             return Ok(None);
         }
         Self::get(db, piece.id).await
+    }
+
+    /// Brings every piece's price key up to `rates` (paise per gram of each
+    /// grade in force): pieces whose key was reckoned at another rate, or
+    /// never, get `rate x coefficient + fixed x SCALE`; pieces of grades
+    /// without a rate lose theirs. When nothing changed since the last
+    /// call this is an index lookup per grade.
+    #[tracing::instrument(name = "pieces.refresh_price_keys", skip_all)]
+    pub async fn refresh_price_keys(
+        db: &impl ConnectionTrait,
+        rates: &[(Metal, u16, i64)],
+    ) -> Result<(), RepoError> {
+        use sea_orm::sea_query::{Expr, ExprTrait};
+        for metal in Metal::ALL {
+            for &fineness in metal.grades() {
+                let grade = Entity::update_many()
+                    .filter(Column::Metal.eq(metal.as_str()))
+                    .filter(Column::Fineness.eq(fineness as i16));
+                let rate = rates
+                    .iter()
+                    .find(|(m, f, _)| *m == metal && *f == fineness)
+                    .map(|r| r.2);
+                match rate {
+                    Some(rate) => {
+                        grade
+                            .col_expr(
+                                Column::PriceKey,
+                                Expr::col(Column::PriceCoefficient).mul(rate).add(
+                                    Expr::col(Column::PriceFixed)
+                                        .mul(jewel_domain::pricing::LinearPrice::SCALE),
+                                ),
+                            )
+                            .col_expr(Column::PriceKeyRate, Expr::value(rate))
+                            .filter(
+                                sea_orm::Condition::any()
+                                    .add(Column::PriceKeyRate.is_null())
+                                    .add(Column::PriceKeyRate.ne(rate)),
+                            )
+                            .exec(db)
+                            .await?;
+                    }
+                    None => {
+                        grade
+                            .col_expr(Column::PriceKey, Expr::value(Option::<i64>::None))
+                            .col_expr(Column::PriceKeyRate, Expr::value(Option::<i64>::None))
+                            .filter(Column::PriceKeyRate.is_not_null())
+                            .exec(db)
+                            .await?;
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Lets every hold that ran out by `now` lapse: the piece is back in
@@ -527,23 +517,19 @@ impl Pieces {
                     ));
                 }
             }
-            PieceSort::Price(desc, rates) => {
-                if rates.is_empty() {
-                    return Ok(Page {
-                        items: Vec::new(),
-                        next: None,
-                    });
-                }
-                let (sql, values) = price_line_sql(rates);
-                let line = Expr::cust_with_values(sql, values);
+            PieceSort::Price(desc) => {
                 let order = if *desc { Order::Desc } else { Order::Asc };
                 query = query
-                    .filter(line.clone().is_not_null())
-                    .order_by(line.clone(), order.clone())
+                    .filter(Column::PriceKey.is_not_null())
+                    .order_by(Column::PriceKey, order.clone())
                     .order_by(Column::Id, order);
                 if let Some(cursor) = &cursor {
-                    query =
-                        query.filter(after(line, price_line_of(cursor, rates), &cursor.id, *desc));
+                    query = query.filter(after(
+                        Expr::col(Column::PriceKey),
+                        cursor.price_key,
+                        &cursor.id,
+                        *desc,
+                    ));
                 }
             }
         }
@@ -721,6 +707,9 @@ fn active_model(id: uuid::Uuid, piece: &NewPiece, now: DateTime<Utc>) -> pieces:
         reserved_until: Set(None),
         price_coefficient: Set(piece.price_line().coefficient),
         price_fixed: Set(piece.price_line().fixed),
+        // Reckoned by the next price search.
+        price_key: Set(None),
+        price_key_rate: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }
