@@ -70,6 +70,7 @@ pub mod me;
 pub mod metal_rates;
 pub mod oauth;
 pub mod occasions;
+pub mod piece_changes;
 pub mod piece_import;
 pub mod piece_price;
 pub mod pieces;
@@ -146,6 +147,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         // Before `pieces`: `/pieces/import` would be taken for `/pieces/{id}`.
         .configure(piece_import::configure)
         .configure(pieces::configure)
+        .configure(piece_changes::configure)
         .configure(piece_price::configure)
         .configure(stock_moves::configure)
         .configure(transfers::configure)

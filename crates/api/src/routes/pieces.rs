@@ -213,7 +213,7 @@ pub struct OtherChargeFields {
 }
 
 /// A piece to receive into stock.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(example = json!({
     "tagNumber": "GN-22-000123", "designId": "01936f0e-0000-7000-8000-0000000000d1",
@@ -270,8 +270,52 @@ pub struct PieceFields {
 }
 
 impl PieceFields {
+    /// The fields of a stored piece: the base of a merge patch.
+    pub(crate) fn of(piece: &Piece) -> Self {
+        Self {
+            tag_number: piece.tag_number.as_str().to_owned(),
+            epc: piece.epc.as_ref().map(|e| e.as_str().to_owned()),
+            design_id: piece.design_id,
+            category: Some(piece.category.clone()),
+            metal: piece.purity.metal().into(),
+            fineness: piece.purity.fineness(),
+            gross_weight: piece.weights.gross.to_string(),
+            stone_weight: Some(piece.weights.stones.to_string()),
+            net_weight: Some(piece.weights.net.to_string()),
+            stones: piece.stones.iter().map(StoneFields::of).collect(),
+            making: Some(MakingFields::of(piece.making)),
+            wastage_percent: Some(piece.wastage.to_string()),
+            other_charges: piece
+                .other_charges
+                .iter()
+                .map(|c| OtherChargeFields {
+                    label: c.label.clone(),
+                    amount: c.amount.to_string(),
+                })
+                .collect(),
+            huid: piece.hallmark.huid().map(|h| h.as_str().to_owned()),
+            cost_price: piece.cost_price.map(|c| c.to_string()),
+            branch_id: piece.branch_id,
+            images: piece.images.clone(),
+        }
+    }
+
+    /// The branch the piece is at.
+    pub(crate) fn branch_id(&self) -> uuid::Uuid {
+        self.branch_id
+    }
+
+    /// The design the piece is of.
+    pub(crate) fn design_id(&self) -> Option<uuid::Uuid> {
+        self.design_id
+    }
+
     /// The piece this describes, with field names as sent.
-    fn check(&self, design: Option<&Design>, rule: &HallmarkRule) -> Result<NewPiece, Invalid> {
+    pub(crate) fn check(
+        &self,
+        design: Option<&Design>,
+        rule: &HallmarkRule,
+    ) -> Result<NewPiece, Invalid> {
         let mut errors = Vec::new();
         let tag_number = collect(&mut errors, TagNumber::parse("tagNumber", &self.tag_number));
         let epc = self

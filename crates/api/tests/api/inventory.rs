@@ -17,6 +17,7 @@ on_both_backends!(
     the_price_range_follows_the_rates,
     a_retried_delivery_is_received_once,
     pieces_are_imported_from_csv_with_a_dry_run,
+    a_corrected_piece_is_priced_anew,
 );
 
 async fn set_rate(app: &TestApp, token: &str, metal: &str, fineness: u16, per_gram: &str) {
@@ -860,5 +861,105 @@ async fn pieces_are_imported_from_csv_with_a_dry_run(backend: Backend) {
         piece["images"][0],
         "https://cdn.example-jeweller.in/gr-1.jpg"
     );
+    ledger_balances(&app, &owner).await;
+}
+
+async fn a_corrected_piece_is_priced_anew(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.owner_token().await;
+    let branch = app.open_branch(&owner, "MDS1").await;
+    let other = app.open_branch(&owner, "MDU1").await;
+    set_rate(&app, &owner, "gold", 916, "12800").await;
+    let piece = receive(&app, &owner, worked_example(&branch, "GN-1")).await;
+    receive(&app, &owner, worked_example(&branch, "GN-2")).await;
+    let id = piece["id"].as_str().expect("id");
+    let change = |body: Value, version: &str| {
+        app.client
+            .patch(app.url(&format!("/api/v1/pieces/{id}")))
+            .bearer_auth(&owner)
+            .header("If-Match", version)
+            .json(&body)
+            .send()
+    };
+    // Weighed again: 3.400 g, net follows gross.
+    let corrected = json_of(
+        change(
+            json!({"grossWeight": "3.400", "stoneWeight": null, "netWeight": null, "costPrice": "41250"}),
+            "\"1\"",
+        )
+        .await
+        .expect("sent"),
+        200,
+    )
+    .await;
+    assert_eq!(corrected["netWeight"], "3.400");
+    assert_eq!(corrected["costPrice"], "41250.00");
+    assert_eq!(corrected["tagNumber"], "GN-1", "the rest stays");
+    assert_eq!(corrected["version"], 2);
+    // 3.400 x 12800 = 43520.00; making 6963.20; taxable 50483.20;
+    // GST 757.25 x 2; 51997.70 rounds to 51998.00.
+    let price = json_of(
+        get(&app, &owner, &format!("/api/v1/pieces/{id}/price")).await,
+        200,
+    )
+    .await;
+    assert_eq!(price["total"], "51998.00");
+    let found = json_of(
+        get(&app, &owner, "/api/v1/pieces?minPrice=51990&maxPrice=52000").await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        found["items"][0]["id"], piece["id"],
+        "the price search follows"
+    );
+
+    let stale = change(json!({"category": "chain"}), "\"1\"")
+        .await
+        .expect("sent");
+    assert_eq!(stale.status(), 412);
+    let taken = json_of(
+        change(json!({"tagNumber": "GN-2"}), "\"2\"")
+            .await
+            .expect("sent"),
+        409,
+    )
+    .await;
+    assert_eq!(taken["errors"][0]["field"], "tagNumber");
+    let moved = json_of(
+        change(json!({"branchId": other["id"]}), "\"2\"")
+            .await
+            .expect("sent"),
+        422,
+    )
+    .await;
+    assert_eq!(moved["errors"][0]["field"], "branchId");
+    let bad = json_of(
+        change(json!({"grossWeight": "-1"}), "\"2\"")
+            .await
+            .expect("sent"),
+        422,
+    )
+    .await;
+    assert_eq!(bad["errors"][0]["field"], "grossWeight");
+    json_of(
+        post(
+            &app,
+            &owner,
+            &format!("/api/v1/pieces/{id}/status-changes"),
+            json!({"status": "melted", "reason": "broken beyond repair"}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let melted = json_of(
+        change(json!({"category": "chain"}), "\"3\"")
+            .await
+            .expect("sent"),
+        409,
+    )
+    .await;
+    assert_eq!(melted["errors"][0]["field"], "status");
     ledger_balances(&app, &owner).await;
 }

@@ -242,6 +242,65 @@ impl Pieces {
         Self::get(db, piece.id).await
     }
 
+    /// Writes `new` over `piece` (not its branch, status or hold), if it is
+    /// still at the version the caller read; `Ok(None)` when it changed
+    /// meanwhile. Its price key is re-reckoned by the next price search.
+    #[tracing::instrument(name = "pieces.replace", skip(db, piece, new), fields(piece = %piece.id))]
+    pub async fn replace(
+        db: &impl ConnectionTrait,
+        piece: &Piece,
+        new: &NewPiece,
+    ) -> Result<Option<Piece>, RepoError> {
+        use sea_orm::sea_query::{Expr, ExprTrait};
+        let model = active_model(piece.id, new, Utc::now());
+        let mut update = Entity::update_many()
+            .col_expr(Column::Version, Expr::col(Column::Version).add(1))
+            .col_expr(Column::PriceKey, Expr::value(Option::<i64>::None))
+            .col_expr(Column::PriceKeyRate, Expr::value(Option::<i64>::None))
+            .filter(Column::Id.eq(piece.id.to_string()))
+            .filter(Column::Version.eq(piece.version));
+        let columns = [
+            (Column::TagNumber, model.tag_number.into_value()),
+            (Column::Epc, model.epc.into_value()),
+            (Column::DesignId, model.design_id.into_value()),
+            (Column::Category, model.category.into_value()),
+            (Column::Metal, model.metal.into_value()),
+            (Column::Fineness, model.fineness.into_value()),
+            (Column::GrossWeight, model.gross_weight.into_value()),
+            (Column::StoneWeight, model.stone_weight.into_value()),
+            (Column::NetWeight, model.net_weight.into_value()),
+            (Column::Stones, model.stones.into_value()),
+            (Column::MakingMode, model.making_mode.into_value()),
+            (Column::MakingValue, model.making_value.into_value()),
+            (Column::Wastage, model.wastage.into_value()),
+            (Column::OtherCharges, model.other_charges.into_value()),
+            (Column::Hallmark, model.hallmark.into_value()),
+            (Column::Huid, model.huid.into_value()),
+            (Column::CostPrice, model.cost_price.into_value()),
+            (Column::Images, model.images.into_value()),
+            (
+                Column::PriceCoefficient,
+                model.price_coefficient.into_value(),
+            ),
+            (Column::PriceFixed, model.price_fixed.into_value()),
+            (Column::UpdatedAt, model.updated_at.into_value()),
+        ];
+        for (column, value) in columns {
+            if let Some(value) = value {
+                update = update.col_expr(column, Expr::value(value));
+            }
+        }
+        let result = update.exec(db).await.on_unique_column(&[
+            ("tag_number", "tagNumber"),
+            ("epc", "epc"),
+            ("huid", "huid"),
+        ])?;
+        if result.rows_affected == 0 {
+            return Ok(None);
+        }
+        Self::get(db, piece.id).await
+    }
+
     /// Records the HUID of `piece` (hallmarked now), if it is still at the
     /// version the caller read; `Ok(None)` when it changed meanwhile. A HUID
     /// of another piece is `Taken`.
