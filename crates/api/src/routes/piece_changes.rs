@@ -13,9 +13,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::designs::{ImageAddress, MakingFields};
 use super::pieces::{
-    OtherChargeFields, PieceFields, PieceView, StoneFields, hallmark_rule, visible_piece,
+    OtherChargeFields, PieceFields, PieceView, StoneFields, changed, hallmark_rule, visible_piece,
 };
-use super::{MetalName, MoneyText, PercentText, WeightText, if_match, merge_patch, with_etag};
+use super::{MetalName, MoneyText, PercentText, WeightText, if_match, merge_patch};
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json, parse_json};
@@ -135,21 +135,5 @@ pub async fn update_piece(
     let after = Pieces::replace(&txn, &piece, &new)
         .await?
         .ok_or(ApiError::PreconditionFailed)?;
-    let version = after.version;
-    let (before, after) = (
-        PieceView::for_caller(piece, &caller),
-        PieceView::for_caller(after, &caller),
-    );
-    crate::audit::record(
-        &txn,
-        &*caller,
-        "update",
-        "piece",
-        *id,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(with_etag(version, after))
+    changed(txn, &caller, "update", piece, after).await
 }

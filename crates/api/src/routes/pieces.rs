@@ -212,6 +212,15 @@ pub struct OtherChargeFields {
     amount: String,
 }
 
+impl OtherChargeFields {
+    fn of(charge: &OtherCharge) -> Self {
+        Self {
+            label: charge.label.clone(),
+            amount: charge.amount.to_string(),
+        }
+    }
+}
+
 /// A piece to receive into stock.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -288,10 +297,7 @@ impl PieceFields {
             other_charges: piece
                 .other_charges
                 .iter()
-                .map(|c| OtherChargeFields {
-                    label: c.label.clone(),
-                    amount: c.amount.to_string(),
-                })
+                .map(OtherChargeFields::of)
                 .collect(),
             huid: piece.hallmark.huid().map(|h| h.as_str().to_owned()),
             cost_price: piece.cost_price.map(|c| c.to_string()),
@@ -557,10 +563,7 @@ impl PieceView {
             other_charges: piece
                 .other_charges
                 .iter()
-                .map(|c| OtherChargeFields {
-                    label: c.label.clone(),
-                    amount: c.amount.to_string(),
-                })
+                .map(OtherChargeFields::of)
                 .collect(),
             hallmark: HallmarkView {
                 state: piece.hallmark.state(),
@@ -584,6 +587,34 @@ impl PieceView {
             updated_at: piece.updated_at,
         }
     }
+}
+
+/// Audits a change of a piece, commits it and answers with the piece as
+/// `caller` may see it and its new `ETag`.
+pub(crate) async fn changed(
+    txn: jewel_persistence::DatabaseTransaction,
+    caller: &Caller,
+    action: &str,
+    before: Piece,
+    after: Piece,
+) -> Result<HttpResponse, ApiError> {
+    let (id, version) = (after.id, after.version);
+    let (before, after) = (
+        PieceView::for_caller(before, caller),
+        PieceView::for_caller(after, caller),
+    );
+    crate::audit::record(
+        &txn,
+        caller,
+        action,
+        "piece",
+        id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(with_etag(version, after))
 }
 
 /// The hallmark rule of the settings.

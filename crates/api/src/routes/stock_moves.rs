@@ -13,8 +13,8 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::pieces::{PieceStatusName, PieceView, hallmark_rule, visible_piece};
-use super::{if_match, with_etag};
+use super::if_match;
+use super::pieces::{PieceStatusName, PieceView, changed, hallmark_rule, visible_piece};
 use crate::auth::Caller;
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
@@ -83,22 +83,7 @@ async fn apply(
     let moved = Pieces::move_piece(&txn, &piece, &change, caller.author())
         .await?
         .ok_or_else(moved_meanwhile)?;
-    let (before, after) = (
-        PieceView::for_caller(piece, caller),
-        PieceView::for_caller(moved.clone(), caller),
-    );
-    crate::audit::record(
-        &txn,
-        caller,
-        change.kind.as_str(),
-        "piece",
-        moved.id,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(with_etag(moved.version, after))
+    changed(txn, caller, change.kind.as_str(), piece, moved).await
 }
 
 /// Hold a piece for a customer until a time; the hold lapses by itself then.
@@ -321,21 +306,5 @@ pub async fn set_piece_huid(
     let after = Pieces::set_huid(&txn, &piece, &huid)
         .await?
         .ok_or(ApiError::PreconditionFailed)?;
-    let version = after.version;
-    let (before, after) = (
-        PieceView::for_caller(piece, &caller),
-        PieceView::for_caller(after, &caller),
-    );
-    crate::audit::record(
-        &txn,
-        &*caller,
-        "hallmark",
-        "piece",
-        *id,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(with_etag(version, after))
+    changed(txn, &caller, "hallmark", piece, after).await
 }
