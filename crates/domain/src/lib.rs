@@ -2,6 +2,7 @@
 //! counted. Nothing here knows about HTTP, SQL or the clock on the wall.
 
 pub mod access;
+pub mod billing;
 pub mod branch;
 pub mod contact;
 pub mod customer;
