@@ -571,7 +571,7 @@ mod tests {
     fn pricing_settings_read_numbers_exactly() {
         let settings = with(&[
             ("inventory.gst_percent", "5"),
-            ("inventory.hallmark_exempt_below_grams", "2.5"),
+            ("inventory.hallmark_exempt_below_grams", "\"2.5\""),
         ])
         .expect("valid");
         assert_eq!(settings.inventory.gst_percent.to_string(), "5.00");
@@ -579,7 +579,9 @@ mod tests {
             settings.inventory.hallmark_exempt_below_grams.to_string(),
             "2.500"
         );
-        let err = with(&[("inventory.gst_percent", "3.125")]).expect_err("3 places");
+        let err = with(&[("inventory.gst_percent", "2.5")]).expect_err("a float");
+        assert!(err.to_string().contains("in quotes"), "{err}");
+        let err = with(&[("inventory.gst_percent", "\"3.125\"")]).expect_err("3 places");
         assert!(err.to_string().contains("inventory.gst_percent"), "{err}");
         let err = with(&[("inventory.currency", "rupees")]).expect_err("not ISO");
         assert!(err.to_string().contains("inventory.currency"), "{err}");

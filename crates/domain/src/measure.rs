@@ -100,8 +100,8 @@ macro_rules! fixed_point {
         }
 
         impl<'de> serde::Deserialize<'de> for $name {
-            /// From a decimal string, or from a number as settings files
-            /// and environment variables hand them over (`3`, `2.5`).
+            /// From a decimal string, or a whole number as settings files
+            /// and environment variables hand them over (`3`).
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 struct Visitor;
 
@@ -109,7 +109,9 @@ macro_rules! fixed_point {
                     type Value = $name;
 
                     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                        write!(f, "{} as a decimal string", $what)
+                        // A number with a fraction would arrive as a binary
+                        // float and is refused: it may not be what was written.
+                        write!(f, "{} as a decimal string in quotes, such as \"2.5\"", $what)
                     }
 
                     fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<$name, E> {
@@ -123,12 +125,6 @@ macro_rules! fixed_point {
                     }
 
                     fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<$name, E> {
-                        self.visit_str(&n.to_string())
-                    }
-
-                    // The shortest text that reads back as this number is
-                    // what was written.
-                    fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<$name, E> {
                         self.visit_str(&n.to_string())
                     }
                 }
