@@ -83,6 +83,14 @@ impl From<Consent> for ConsentView {
 /// consent) and every change, newest first.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "current": [{"channel": "whatsapp", "purpose": "marketing", "granted": true,
+                 "source": "in_store", "changedAt": "2026-11-21T09:30:00Z",
+                 "changedByKind": "staff", "changedById": "01936f0e-2222-7000-8000-000000000002"}],
+    "history": [{"channel": "whatsapp", "purpose": "marketing", "granted": true,
+                 "source": "in_store", "changedAt": "2026-11-21T09:30:00Z",
+                 "changedByKind": "staff", "changedById": "01936f0e-2222-7000-8000-000000000002"}]
+}))]
 pub struct ConsentsView {
     #[schema(max_items = 8)]
     current: Vec<ConsentView>,

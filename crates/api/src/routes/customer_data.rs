@@ -40,6 +40,19 @@ pub fn configure(cfg: &mut ServiceConfig) {
 /// Everything held about one customer.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "exportedAt": "2026-11-21T09:30:00Z",
+    "customer": {
+        "id": "01936f0e-5555-7000-8000-000000000005", "name": "Lakshmi Narayanan",
+        "mobile": "+919876543210", "otherPhones": [], "email": "lakshmi@example.com",
+        "addresses": [], "homeBranchId": "01936f0e-0000-7000-8000-000000000001",
+        "preferences": {"metals": ["gold"], "purities": [916], "categories": [], "styles": []},
+        "tags": ["bridal"], "source": "referral", "version": 1,
+        "createdAt": "2026-11-21T09:30:00Z", "updatedAt": "2026-11-21T09:30:00Z"
+    },
+    "consents": [], "consentHistory": [], "interactions": [], "tasks": [], "wishList": [],
+    "auditTrail": []
+}))]
 pub struct CustomerDataExport {
     exported_at: DateTime<Utc>,
     /// The profile, PAN whole.
@@ -196,6 +209,18 @@ fn attachment(data: &CustomerDataExport) -> HttpResponse {
 /// What an erasure removed.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "customer": {
+        "id": "01936f0e-5555-7000-8000-000000000005", "name": "Lakshmi Narayanan",
+        "mobile": "+919876543210", "otherPhones": [], "email": "lakshmi@example.com",
+        "addresses": [], "homeBranchId": "01936f0e-0000-7000-8000-000000000001",
+        "preferences": {"metals": ["gold"], "purities": [916], "categories": [], "styles": []},
+        "tags": ["bridal"], "source": "referral", "version": 1,
+        "createdAt": "2026-11-21T09:30:00Z", "updatedAt": "2026-11-21T09:30:00Z"
+    },
+    "deleted": {"interactions": 4, "tasks": 1, "wishList": 2},
+    "redactedAuditEvents": 7
+}))]
 pub struct ErasureReport {
     /// The record as it stays: its id, `erasedAt`, and no personal data.
     customer: CustomerView,

@@ -96,6 +96,10 @@ impl MetalRateView {
 /// The rates in force now, one per grade that has one.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(example = json!({"rates": [{"id": "01936f0e-0000-7000-8000-0000000000a1", "metal": "gold", "fineness": 916,
+     "perGram": "12800.00", "currency": "INR", "effectiveAt": "2026-11-21T04:30:00Z",
+     "session": "AM", "source": "IBJA", "setBy": "01936f0e-0000-7000-8000-000000000010",
+     "createdAt": "2026-11-21T04:25:00Z"}], "nextChangeAt": "2026-11-22T04:30:00Z"}))]
 pub struct CurrentRatesView {
     #[schema(max_items = 18)]
     pub rates: Vec<MetalRateView>,
@@ -105,6 +109,10 @@ pub struct CurrentRatesView {
 
 /// The rates as stored.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"rates": [{"id": "01936f0e-0000-7000-8000-0000000000a1", "metal": "gold", "fineness": 916,
+     "perGram": "12800.00", "currency": "INR", "effectiveAt": "2026-11-21T04:30:00Z",
+     "session": "AM", "source": "IBJA", "setBy": "01936f0e-0000-7000-8000-000000000010",
+     "createdAt": "2026-11-21T04:25:00Z"}]}))]
 pub struct RatesSet {
     #[schema(max_items = 100)]
     rates: Vec<MetalRateView>,

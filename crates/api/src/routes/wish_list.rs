@@ -63,6 +63,14 @@ impl From<Wish> for WishView {
 
 /// A customer's wish list, newest first.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"items": [{
+    "id": "01936f0e-6666-7000-8000-000000000006",
+    "customerId": "01936f0e-5555-7000-8000-000000000005",
+    "description": "Temple necklace with ruby drops, about 40 g",
+    "photoUrl": "https://photos.example.com/wish/123.jpg",
+    "addedByKind": "staff", "addedById": "01936f0e-2222-7000-8000-000000000002",
+    "createdAt": "2026-11-21T09:30:00Z"
+}]}))]
 pub struct WishListView {
     #[schema(max_items = 10000)]
     items: Vec<WishView>,

@@ -72,6 +72,48 @@ fn every_operation_is_documented_with_summary_tag_and_errors() {
     }
 }
 
+/// Every JSON request body and success answer shows an example: on its
+/// schema, or for a page, on the schema of its items.
+#[test]
+fn every_body_has_an_example() {
+    let document: Value =
+        serde_json::from_str(&committed_document()).expect("the document is JSON");
+    let schemas = &document["components"]["schemas"];
+    let has_example = |schema: &Value| {
+        let Some(name) = schema["$ref"].as_str().and_then(|r| r.rsplit('/').next()) else {
+            return true;
+        };
+        let schema = &schemas[name];
+        if schema.get("example").is_some() {
+            return true;
+        }
+        // A page of items: the items (inlined or referred to) carry it.
+        let items = &schema["properties"]["items"]["items"];
+        items.get("example").is_some()
+            || items["$ref"]
+                .as_str()
+                .and_then(|r| r.rsplit('/').next())
+                .is_some_and(|item| schemas[item].get("example").is_some())
+    };
+    for (path, item) in document["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("a path item") {
+            let name = format!("{method} {path}");
+            if let Some(body) =
+                operation["requestBody"]["content"]["application/json"].get("schema")
+            {
+                assert!(has_example(body), "{name}: the request body has an example");
+            }
+            for (status, response) in operation["responses"].as_object().expect("responses") {
+                if let Some(body) = response["content"]["application/json"].get("schema")
+                    && status.starts_with('2')
+                {
+                    assert!(has_example(body), "{name} {status} has an example");
+                }
+            }
+        }
+    }
+}
+
 async fn served_document_is_the_committed_one(backend: Backend) {
     let app = TestApp::spawn(backend).await;
 
