@@ -56,6 +56,7 @@ pub mod api_clients;
 pub mod audit_events;
 pub mod auth;
 pub mod branches;
+pub mod catalogue;
 pub mod consents;
 pub mod customer_csv;
 pub mod customer_data;
@@ -73,6 +74,7 @@ pub mod occasions;
 pub mod piece_changes;
 pub mod piece_import;
 pub mod piece_price;
+pub mod piece_receipts;
 pub mod pieces;
 pub mod sso;
 pub mod staff;
@@ -146,6 +148,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(designs::configure)
         // Before `pieces`: `/pieces/import` would be taken for `/pieces/{id}`.
         .configure(piece_import::configure)
+        .configure(piece_receipts::configure)
+        .configure(catalogue::configure)
         .configure(pieces::configure)
         .configure(piece_changes::configure)
         .configure(piece_price::configure)

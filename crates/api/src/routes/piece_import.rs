@@ -11,7 +11,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::customer_csv::{
     Cell, CsvDocument, ImportParams, RowOutcome, read_csv_body, read_rows, reasons,
 };
-use super::pieces::{PieceFields, check_pieces, store};
+use super::piece_receipts::{check_pieces, store};
+use super::pieces::PieceFields;
 use crate::auth::caller::{Authorized, needs};
 use crate::error::ApiError;
 use crate::extract::{Query, parse_json};

@@ -1,51 +1,32 @@
-//! Pieces: receiving stock (one or a supplier's delivery of hundreds), reading
-//! and listing pieces, their stock ledger, and the live price with its
-//! breakup at the rates in force.
+//! Pieces: what a piece is made of as sent and as shown, reading one and
+//! its stock ledger. Receiving stock, the catalogue, prices, moves and
+//! corrections have modules of their own.
 
-use std::collections::{HashMap, HashSet};
-
-use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
 use jewel_domain::design::Design;
 use jewel_domain::measure::{Carats, Money, Percent, Weight};
-use jewel_domain::metal::{Metal, Purity};
+use jewel_domain::metal::Purity;
 use jewel_domain::piece::{
     Certificate, Epc, HallmarkRule, Huid, NewPiece, OtherCharge, Piece, PieceStatus, Stone,
     TagNumber, Weights, check_label,
 };
-use jewel_domain::pricing::{LinearPrice, StonePrice};
+use jewel_domain::pricing::StonePrice;
 use jewel_domain::{FieldError, Invalid, Permission};
-use jewel_domain::{Page, PageRequest};
-use jewel_persistence::TransactionTrait;
-use jewel_persistence::repos::designs::Designs;
-use jewel_persistence::repos::pieces::{
-    PieceFilter, PieceSort, Pieces, PriceBand, StockMovement, UniqueColumn,
-};
+use jewel_persistence::repos::pieces::{Pieces, StockMovement};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::designs::{ImageAddress, MakingFields, check_images, check_text};
-use super::metal_rates::{current_rates, rate_table};
-use super::piece_price::live_total;
-use super::{
-    CaratsText, MetalName, MoneyText, Paged, Pagination, PercentText, WeightText, collect,
-    with_etag,
-};
+use super::{CaratsText, MetalName, MoneyText, PercentText, WeightText, collect, with_etag};
 use crate::auth::Caller;
 use crate::auth::caller::{Authorized, needs};
-use crate::error::{ApiError, Problem};
-use crate::extract::Query;
-use crate::idempotency::{self, Answer, IdempotentJson};
+use crate::error::ApiError;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(receive_piece)
-        .service(receive_pieces)
-        .service(list_pieces)
-        .service(get_piece)
-        .service(piece_movements);
+    cfg.service(get_piece).service(piece_movements);
 }
 
 wire_enum! {
@@ -544,6 +525,14 @@ pub struct PieceView {
 }
 
 impl PieceView {
+    /// With the piece's total at the rates in force, as lists show it.
+    pub fn with_live_price(self, total: Option<Money>) -> Self {
+        Self {
+            live_price: total.map(|t| t.to_string()),
+            ..self
+        }
+    }
+
     /// The piece as `caller` may see it: cost price only with `inventory:cost`.
     pub fn for_caller(piece: Piece, caller: &Caller) -> Self {
         let sees_cost = caller.require(Permission::InventoryCost).is_ok();
@@ -623,456 +612,6 @@ pub(crate) fn hallmark_rule(state: &AppState) -> HallmarkRule {
         metals: state.pricing.hallmark_metals.clone(),
         exempt_below: state.pricing.hallmark_exempt_below_grams,
     }
-}
-
-/// Each piece checked on its own, as sent: the piece, or what is wrong
-/// with it (field names without a prefix). Tag numbers, EPCs and HUIDs
-/// taken by other pieces or repeated in `fields` are wrong too, with the
-/// codes `taken` and `repeated`.
-pub(crate) async fn check_pieces(
-    state: &AppState,
-    caller: &Caller,
-    fields: &[PieceFields],
-) -> Result<Vec<Result<NewPiece, Vec<FieldError>>>, ApiError> {
-    let db = state.database.connection();
-    let mut designs: HashMap<uuid::Uuid, Design> = HashMap::new();
-    for id in fields
-        .iter()
-        .filter_map(|f| f.design_id)
-        .collect::<HashSet<_>>()
-    {
-        if let Some(design) = Designs::get(db, id).await? {
-            designs.insert(id, design);
-        }
-    }
-    let rule = hallmark_rule(state);
-    let mut checked: Vec<Result<NewPiece, Vec<FieldError>>> = fields
-        .iter()
-        .map(|f| {
-            let design = match f.design_id {
-                Some(id) => match designs.get(&id) {
-                    Some(design) => Some(design),
-                    None => {
-                        return Err(vec![FieldError::new(
-                            "designId",
-                            "not_found",
-                            "no such design",
-                        )]);
-                    }
-                },
-                None => None,
-            };
-            let mut errors = Vec::new();
-            if !caller.acts_in(f.branch_id) {
-                errors.push(FieldError::new(
-                    "branchId",
-                    "out_of_scope",
-                    "not one of your branches",
-                ));
-            }
-            match f.check(design, &rule) {
-                Ok(piece) if errors.is_empty() => Ok(piece),
-                Ok(_) => Err(errors),
-                Err(invalid) => {
-                    errors.extend(invalid.into_errors());
-                    Err(errors)
-                }
-            }
-        })
-        .collect();
-    let problems = {
-        let valid: Vec<(usize, &NewPiece)> = checked
-            .iter()
-            .enumerate()
-            .filter_map(|(i, c)| c.as_ref().ok().map(|p| (i, p)))
-            .collect();
-        unique_problems(db, &valid).await?
-    };
-    for (i, errors) in problems {
-        checked[i] = Err(errors);
-    }
-    Ok(checked)
-}
-
-/// Receives checked pieces, all or none, audited.
-pub(crate) async fn store(
-    state: &AppState,
-    caller: &Caller,
-    pieces: &[NewPiece],
-) -> Result<Vec<Piece>, ApiError> {
-    let txn = state.database.connection().begin().await?;
-    let ids = Pieces::receive(&txn, pieces, caller.author()).await?;
-    let received = Pieces::many(&txn, &ids).await?;
-    crate::audit::record_created(
-        &txn,
-        caller,
-        "receive",
-        "piece",
-        received
-            .iter()
-            .map(|p| (p.id, PieceView::for_caller(p.clone(), caller))),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(received)
-}
-
-/// Checks a delivery of pieces and receives them, all or none. Errors name
-/// `pieces[i].field` when `indexed`: 422 for invalid pieces, 409 when the
-/// only trouble is a taken or repeated tag number, EPC or HUID.
-async fn receive(
-    state: &AppState,
-    caller: &Caller,
-    fields: &[PieceFields],
-    indexed: bool,
-) -> Result<Vec<Piece>, ApiError> {
-    let checked = check_pieces(state, caller, fields).await?;
-    let mut errors = Vec::new();
-    let mut pieces = Vec::with_capacity(checked.len());
-    for (i, result) in checked.into_iter().enumerate() {
-        match result {
-            Ok(piece) => pieces.push(piece),
-            Err(row) => errors.extend(row.into_iter().map(|mut e| {
-                if indexed {
-                    e.field = format!("pieces[{i}].{}", e.field);
-                }
-                e
-            })),
-        }
-    }
-    if errors.is_empty() {
-        return store(state, caller, &pieces).await;
-    }
-    if errors
-        .iter()
-        .all(|e| e.code == "taken" || e.code == "repeated")
-    {
-        return Err(ApiError::Conflict {
-            detail: "a tag number, EPC or HUID is already taken".to_owned(),
-            errors,
-        });
-    }
-    Err(Invalid::from_errors(errors)
-        .map_or_else(|| ApiError::bad_request("invalid pieces"), ApiError::from))
-}
-
-/// Per piece (by its index), the tag numbers, EPCs or HUIDs taken by
-/// another piece or repeated among `pieces`.
-async fn unique_problems(
-    db: &impl jewel_persistence::ConnectionTrait,
-    pieces: &[(usize, &NewPiece)],
-) -> Result<HashMap<usize, Vec<FieldError>>, ApiError> {
-    type Value = fn(&NewPiece) -> Option<String>;
-    let columns: [(UniqueColumn, &str, Value); 3] = [
-        (UniqueColumn::TagNumber, "tagNumber", |p| {
-            Some(p.tag_number.as_str().to_owned())
-        }),
-        (UniqueColumn::Epc, "epc", |p| {
-            p.epc.as_ref().map(|e| e.as_str().to_owned())
-        }),
-        (UniqueColumn::Huid, "huid", |p| {
-            p.hallmark.huid().map(|h| h.as_str().to_owned())
-        }),
-    ];
-    let mut problems: HashMap<usize, Vec<FieldError>> = HashMap::new();
-    for (column, field, value) in columns {
-        let values: Vec<(usize, String)> = pieces
-            .iter()
-            .filter_map(|(i, p)| value(p).map(|v| (*i, v)))
-            .collect();
-        let all: Vec<String> = values.iter().map(|(_, v)| v.clone()).collect();
-        let taken: HashSet<String> = Pieces::taken(db, column, &all).await?.into_iter().collect();
-        let mut seen = HashSet::new();
-        for (i, v) in values {
-            let error = if taken.contains(&v) {
-                FieldError::new(field, "taken", format!("{v} belongs to another piece"))
-            } else if !seen.insert(v.clone()) {
-                FieldError::new(field, "repeated", format!("{v} is given twice"))
-            } else {
-                continue;
-            };
-            problems.entry(i).or_default().push(error);
-        }
-    }
-    Ok(problems)
-}
-
-/// Receive one piece into stock (in stock at its branch, with a receipt in
-/// the stock ledger). Needs `inventory:write` (owner, manager).
-#[utoipa::path(
-    tag = "pieces",
-    operation_id = "receivePiece",
-    security(("bearer" = [])),
-    params(
-        ("Idempotency-Key" = Option<String>, Header, max_length = 255, description = "Makes a retry safe: the same key and body within 24 h replay the first answer (with `Idempotent-Replayed: true`) and change nothing; the same key with another body is 422; while the first is still running, 409."),
-    ),
-    request_body = PieceFields,
-    responses(
-        (status = 201, description = "Received.", body = PieceView),
-        (status = 409, description = "The tag number, EPC or HUID belongs to another piece.", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[post("/api/v1/pieces")]
-pub async fn receive_piece(
-    state: web::Data<AppState>,
-    caller: Authorized<needs::InventoryWrite>,
-    request: IdempotentJson<PieceFields>,
-) -> Result<HttpResponse, ApiError> {
-    let body = request.body;
-    idempotency::once(&state, &caller, request.key, || async {
-        let mut received = receive(&state, &caller, std::slice::from_ref(&body), false).await?;
-        let piece = received.pop().ok_or(ApiError::NotFound)?;
-        let location = format!("/api/v1/pieces/{}", piece.id);
-        Answer::new(
-            StatusCode::CREATED,
-            Some(location),
-            &PieceView::for_caller(piece, &caller),
-        )
-    })
-    .await
-}
-
-/// A delivery of pieces, received all or none.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schema(example = json!({"pieces": [
-    {"tagNumber": "GR-22-000124", "category": "ring", "metal": "gold", "fineness": 916,
-     "grossWeight": "4.250", "making": {"mode": "per_gram", "value": "450.00"},
-     "huid": "QW12ER", "costPrice": "52000.00", "branchId": "01936f0e-0000-7000-8000-000000000001"},
-    {"tagNumber": "ER-18-000031", "category": "earrings", "metal": "gold", "fineness": 750,
-     "grossWeight": "3.120", "stones": [{"kind": "diamond", "count": 12, "carats": "0.480",
-     "pricePerCarat": "65000.00"}], "making": {"mode": "percent", "value": "14.00"},
-     "huid": "TY34UI", "branchId": "01936f0e-0000-7000-8000-000000000001"}
-]}))]
-pub struct Delivery {
-    #[schema(min_items = 1, max_items = 1000)]
-    pieces: Vec<PieceFields>,
-}
-
-/// The pieces received, in the order sent.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"pieces": [{
-    "id": "01936f0e-0000-7000-8000-0000000000e1", "tagNumber": "GR-22-000124", "epc": null,
-    "designId": null, "category": "ring", "metal": "gold", "fineness": 916,
-    "grossWeight": "4.250", "stoneWeight": "0.000", "netWeight": "4.250", "stones": [],
-    "making": {"mode": "per_gram", "value": "450.00"}, "wastagePercent": "0.00",
-    "otherCharges": [], "hallmark": {"state": "hallmarked", "huid": "QW12ER"},
-    "costPrice": "52000.00", "branchId": "01936f0e-0000-7000-8000-000000000001",
-    "status": "in_stock", "reservation": null, "images": [], "version": 1,
-    "createdAt": "2026-11-21T09:30:00Z", "updatedAt": "2026-11-21T09:30:00Z"
-}]}))]
-pub struct Received {
-    #[schema(max_items = 1000)]
-    pieces: Vec<PieceView>,
-}
-
-/// Receive a supplier's delivery: up to 1,000 pieces in one call, all or
-/// none; errors name `pieces[i].field`. Needs `inventory:write`.
-#[utoipa::path(
-    tag = "pieces",
-    operation_id = "receivePieces",
-    security(("bearer" = [])),
-    params(
-        ("Idempotency-Key" = Option<String>, Header, max_length = 255, description = "Makes a retry safe: the same key and body within 24 h replay the first answer (with `Idempotent-Replayed: true`) and change nothing; the same key with another body is 422; while the first is still running, 409."),
-    ),
-    request_body = Delivery,
-    responses(
-        (status = 201, description = "Received.", body = Received),
-        (status = 409, description = "A tag number, EPC or HUID is taken or repeated.", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[post("/api/v1/pieces/deliveries")]
-pub async fn receive_pieces(
-    state: web::Data<AppState>,
-    caller: Authorized<needs::InventoryWrite>,
-    request: IdempotentJson<Delivery>,
-) -> Result<HttpResponse, ApiError> {
-    let body = request.body;
-    if body.pieces.is_empty() || body.pieces.len() > 1000 {
-        return Err(Invalid::field("pieces", "count", "1 to 1000 pieces").into());
-    }
-    idempotency::once(&state, &caller, request.key, || async {
-        let received = receive(&state, &caller, &body.pieces, true).await?;
-        let pieces = received
-            .into_iter()
-            .map(|p| PieceView::for_caller(p, &caller))
-            .collect();
-        Answer::new(StatusCode::CREATED, None, &Received { pieces })
-    })
-    .await
-}
-
-/// Filters of the piece list.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(rename_all = "camelCase")]
-#[into_params(parameter_in = Query)]
-pub struct PieceQuery {
-    branch_id: Option<uuid::Uuid>,
-    status: Option<PieceStatusName>,
-    #[param(max_length = 40)]
-    category: Option<String>,
-    metal: Option<MetalName>,
-    #[param(minimum = 375, maximum = 999)]
-    fineness: Option<u16>,
-    design_id: Option<uuid::Uuid>,
-    /// Net weight at least this many grams.
-    #[param(value_type = Option<WeightText>)]
-    min_weight: Option<String>,
-    /// Net weight at most this many grams.
-    #[param(value_type = Option<WeightText>)]
-    max_weight: Option<String>,
-    /// Live price (total with GST within the state, at the rates in force)
-    /// at least this much. Pieces without a rate have no price and are left
-    /// out of price searches.
-    #[param(value_type = Option<MoneyText>)]
-    min_price: Option<String>,
-    /// Live price at most this much.
-    #[param(value_type = Option<MoneyText>)]
-    max_price: Option<String>,
-    /// `received` (the default, oldest first), `weight` or `-weight` (net
-    /// weight), `price` or `-price` (live price; lists only pieces with a
-    /// rate; pieces within a rupee of each other may come in either order).
-    #[param(pattern = "^(received|-?weight|-?price)$", max_length = 8)]
-    sort: Option<String>,
-}
-
-/// An amount in a query parameter.
-fn money(field: &str, text: &Option<String>) -> Result<Option<Money>, ApiError> {
-    text.as_deref()
-        .map(|t| Money::parse(field, t))
-        .transpose()
-        .map_err(bad_parameter)
-}
-
-/// The taxable-value band in which the live total can fall between `min`
-/// and `max`, widened for rounding (see `LinearPrice`).
-fn price_band(gst: Percent, min: Option<Money>, max: Option<Money>) -> PriceBand {
-    let taxable = |total: Money| LinearPrice::taxable_for_total(total, gst);
-    PriceBand {
-        min_taxable: min.map(|m| taxable(m) - LinearPrice::SLACK_PAISE),
-        max_taxable: max.map(|m| taxable(m) + LinearPrice::SLACK_PAISE),
-    }
-}
-
-/// A query parameter's parse failure as a 400 naming it.
-fn bad_parameter(invalid: Invalid) -> ApiError {
-    let error = invalid.into_errors().remove(0);
-    ApiError::bad_field(
-        format!("{} {}", error.field, error.message),
-        error.field,
-        error.code,
-        error.message,
-    )
-}
-
-/// List pieces in the caller's branches, filtered. Needs `inventory:read`.
-#[utoipa::path(
-    tag = "pieces",
-    operation_id = "listPieces",
-    security(("bearer" = [])),
-    params(PieceQuery, Pagination),
-    responses((status = 200, description = "One page of pieces.", body = Paged<PieceView>))
-)]
-#[get("/api/v1/pieces")]
-pub async fn list_pieces(
-    state: web::Data<AppState>,
-    caller: Authorized<needs::InventoryRead>,
-    Query(query): Query<PieceQuery>,
-    Query(pagination): Query<Pagination>,
-) -> Result<web::Json<Paged<PieceView>>, ApiError> {
-    let weight = |field: &str, text: &Option<String>| {
-        text.as_deref()
-            .map(|t| Weight::parse(field, t))
-            .transpose()
-            .map_err(bad_parameter)
-    };
-    let branches = match (caller.branch_scope(), query.branch_id) {
-        (None, None) => None,
-        (None, Some(branch)) => Some(vec![branch]),
-        (Some(scope), None) => Some(scope.to_vec()),
-        (Some(scope), Some(branch)) => {
-            Some(scope.iter().copied().filter(|b| *b == branch).collect())
-        }
-    };
-    let filter = PieceFilter {
-        branches,
-        status: query.status.map(Into::into),
-        category: query.category.map(|c| c.trim().to_lowercase()),
-        metal: query.metal.map(Metal::from),
-        fineness: query.fineness,
-        design_id: query.design_id,
-        min_net_weight: weight("minWeight", &query.min_weight)?,
-        max_net_weight: weight("maxWeight", &query.max_weight)?,
-        price_band: None,
-        sort: PieceSort::Received,
-    };
-    let db = state.database.connection();
-    Pieces::release_expired(db, Utc::now()).await?;
-    let rates = current_rates(&state).await?;
-    let gst = state.pricing.gst_percent;
-    let page = pagination.page()?;
-    let (min_price, max_price) = (
-        money("minPrice", &query.min_price)?,
-        money("maxPrice", &query.max_price)?,
-    );
-    let priced = min_price.is_some() || max_price.is_some();
-    let mut filter = filter;
-    if priced {
-        filter.price_band = Some(price_band(gst, min_price, max_price));
-    }
-    filter.sort = match query.sort.as_deref() {
-        None | Some("received") => PieceSort::Received,
-        Some("weight") => PieceSort::NetWeight(false),
-        Some("-weight") => PieceSort::NetWeight(true),
-        Some("price") => PieceSort::Price(false),
-        Some("-price") => PieceSort::Price(true),
-        Some(_) => {
-            return Err(ApiError::bad_field(
-                "sort must be received, weight, -weight, price or -price",
-                "sort",
-                "invalid",
-                "received, weight, -weight, price or -price",
-            ));
-        }
-    };
-    if priced || matches!(filter.sort, PieceSort::Price(_)) {
-        Pieces::refresh_price_keys(db, &rate_table(&rates)).await?;
-    }
-    // The band is coarse: price each candidate exactly, reading on until
-    // the page is full or the pieces run out.
-    let mut kept = Vec::new();
-    let mut after = page.after;
-    loop {
-        let batch = Pieces::list(
-            db,
-            &filter,
-            PageRequest {
-                after,
-                limit: page.limit,
-            },
-        )
-        .await?;
-        let exhausted = batch.next.is_none();
-        after = batch.items.last().map(|p| p.id);
-        for piece in batch.items {
-            let total = live_total(&piece, &rates, gst);
-            let in_range = total.is_some_and(|t| {
-                min_price.is_none_or(|min| t >= min) && max_price.is_none_or(|max| t <= max)
-            });
-            if !priced || in_range {
-                kept.push((piece, total));
-            }
-        }
-        if exhausted || kept.len() as u64 > page.limit {
-            break;
-        }
-    }
-    let page = Page::from_overfetch(kept, page.limit, |(p, _)| p.id);
-    Ok(web::Json(Paged::from_page(page, |(piece, total)| {
-        let mut view = PieceView::for_caller(piece, &caller);
-        view.live_price = total.map(|t| t.to_string());
-        view
-    })))
 }
 
 /// A piece in the caller's branches; 404 otherwise.
