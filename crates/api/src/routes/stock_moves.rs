@@ -80,9 +80,12 @@ async fn apply(
         .check_move(change.to_status, &hallmark_rule(state))
         .map_err(refused)?;
     let txn = state.database.connection().begin().await?;
-    let moved = Pieces::move_piece(&txn, &piece, &change, caller.author())
+    if !Pieces::move_piece(&txn, &piece, &change, caller.author()).await? {
+        return Err(moved_meanwhile());
+    }
+    let moved = Pieces::get(&txn, piece.id)
         .await?
-        .ok_or_else(moved_meanwhile)?;
+        .ok_or(ApiError::NotFound)?;
     changed(txn, caller, change.kind.as_str(), piece, moved).await
 }
 

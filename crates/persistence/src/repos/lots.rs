@@ -3,8 +3,6 @@
 //! is a conditional update, so two sales racing for the last coin have one
 //! winner.
 
-use std::collections::BTreeMap;
-
 use chrono::Utc;
 use jewel_domain::lot::{Lot, LotMovementKind, LotUnit, NewLot};
 use jewel_domain::metal::{Metal, Purity};
@@ -188,18 +186,20 @@ async fn with_stock(db: &impl ConnectionTrait, model: lots::Model) -> Result<Lot
         .into_iter()
         .map(|s| Ok((uuid_of(&s.branch_id)?, s.quantity)))
         .collect::<Result<Vec<_>, RepoError>>()?;
-    let mut ledger: BTreeMap<uuid::Uuid, i64> = BTreeMap::new();
-    let lines: Vec<(String, i64)> = lot_movements::Entity::find()
+    // SUM is DECIMAL on MySQL: cast back to a whole number on both engines.
+    let ledger = lot_movements::Entity::find()
         .select_only()
         .column(lot_movements::Column::BranchId)
-        .column(lot_movements::Column::Quantity)
+        .column_as(Expr::cust("CAST(SUM(quantity) AS SIGNED)"), "total")
         .filter(lot_movements::Column::LotId.eq(model.id.clone()))
-        .into_tuple()
+        .group_by(lot_movements::Column::BranchId)
+        .order_by_asc(lot_movements::Column::BranchId)
+        .into_tuple::<(String, i64)>()
         .all(db)
-        .await?;
-    for (branch, quantity) in lines {
-        *ledger.entry(uuid_of(&branch)?).or_default() += quantity;
-    }
+        .await?
+        .into_iter()
+        .map(|(branch, total)| Ok((uuid_of(&branch)?, total)))
+        .collect::<Result<Vec<_>, RepoError>>()?;
     Ok(Lot {
         id: uuid_of(&model.id)?,
         code: model.code,
@@ -208,7 +208,7 @@ async fn with_stock(db: &impl ConnectionTrait, model: lots::Model) -> Result<Lot
         unit,
         purity,
         on_hand,
-        ledger: ledger.into_iter().collect(),
+        ledger,
         created_at: model.created_at,
     })
 }

@@ -192,14 +192,14 @@ impl Pieces {
 
     /// Moves `piece` as `change` says, with its line in the ledger, if it
     /// still stands where the caller saw it (same status, branch and
-    /// version). `Ok(None)` when someone else moved it first.
+    /// version). `Ok(false)` when someone else moved it first.
     #[tracing::instrument(name = "pieces.move", skip(db, piece, change), fields(piece = %piece.id))]
     pub async fn move_piece(
         db: &impl ConnectionTrait,
         piece: &Piece,
         change: &Move,
         actor: Actor,
-    ) -> Result<Option<Piece>, RepoError> {
+    ) -> Result<bool, RepoError> {
         use sea_orm::sea_query::{Expr, ExprTrait};
         let now = Utc::now();
         let to_branch = change.to_branch.unwrap_or(piece.branch_id);
@@ -224,7 +224,7 @@ impl Pieces {
             .exec(db)
             .await?;
         if result.rows_affected == 0 {
-            return Ok(None);
+            return Ok(false);
         }
         let mut line = movement(
             piece.id,
@@ -239,7 +239,7 @@ impl Pieces {
         stock_movements::Entity::insert(line)
             .exec_without_returning(db)
             .await?;
-        Self::get(db, piece.id).await
+        Ok(true)
     }
 
     /// Writes `new` over `piece` (not its branch, status or hold), if it is
@@ -405,10 +405,7 @@ impl Pieces {
                 reference: None,
                 reservation: None,
             };
-            if Self::move_piece(db, &piece, &change, ("system", uuid::Uuid::nil()))
-                .await?
-                .is_some()
-            {
+            if Self::move_piece(db, &piece, &change, ("system", uuid::Uuid::nil())).await? {
                 released += 1;
             }
         }

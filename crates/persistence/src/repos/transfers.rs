@@ -82,9 +82,9 @@ impl Transfers {
             reservation: None,
         };
         for piece in pieces {
-            Pieces::move_piece(db, piece, &change, actor)
-                .await?
-                .ok_or(TransferError::MovedMeanwhile)?;
+            if !Pieces::move_piece(db, piece, &change, actor).await? {
+                return Err(TransferError::MovedMeanwhile);
+            }
         }
         Ok(id)
     }
@@ -147,9 +147,9 @@ impl Transfers {
             reservation: None,
         };
         for piece in Pieces::many(db, &received).await? {
-            Pieces::move_piece(db, &piece, &change, actor)
-                .await?
-                .ok_or(TransferError::MovedMeanwhile)?;
+            if !Pieces::move_piece(db, &piece, &change, actor).await? {
+                return Err(TransferError::MovedMeanwhile);
+            }
         }
         Ok(())
     }
