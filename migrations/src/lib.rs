@@ -19,6 +19,7 @@ mod m20261121_000012_stock_operations;
 mod m20261121_000013_idempotency_keys;
 mod m20261121_000014_create_lots;
 mod m20261121_000015_piece_price_keys;
+mod m20261121_000016_create_invoices;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000013_idempotency_keys::Migration),
             Box::new(m20261121_000014_create_lots::Migration),
             Box::new(m20261121_000015_piece_price_keys::Migration),
+            Box::new(m20261121_000016_create_invoices::Migration),
         ]
     }
 }

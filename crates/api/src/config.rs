@@ -30,6 +30,7 @@ pub struct Settings {
     pub sso: SsoSettings,
     pub phones: PhoneSettings,
     pub inventory: InventorySettings,
+    pub billing: BillingSettings,
     pub log: LogSettings,
 }
 
@@ -55,6 +56,47 @@ impl Default for InventorySettings {
             gst_percent: jewel_domain::measure::Percent::from_units(300),
             hallmark_metals: rule.metals,
             hallmark_exempt_below_grams: rule.exempt_below,
+        }
+    }
+}
+
+/// How bills are numbered, checked and discounted (India's rules by default).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BillingSettings {
+    /// The month a financial year starts in, 1 to 12 (4: April to March);
+    /// invoice numbers start again at 1 each year.
+    pub financial_year_start_month: u32,
+    /// Cash received for one bill must stay below this.
+    pub cash_limit: jewel_domain::measure::Money,
+    /// A bill of this or more needs the customer's PAN.
+    pub pan_threshold: jewel_domain::measure::Money,
+    /// How long the prices of a quote hold, in minutes; a draft invoice
+    /// priced longer ago than this must be priced again before it is issued.
+    pub price_valid_minutes: u32,
+    /// GST on services sold at the counter (engraving, sizing), in percent.
+    pub service_gst_percent: jewel_domain::measure::Percent,
+    /// The most discount (percent of the value) the sales role may give
+    /// without a manager's approval.
+    pub discount_limit_sales: jewel_domain::measure::Percent,
+    /// The same for accountants and for API clients.
+    pub discount_limit_accountant: jewel_domain::measure::Percent,
+    /// The same for managers (the owner has no limit).
+    pub discount_limit_manager: jewel_domain::measure::Percent,
+}
+
+impl Default for BillingSettings {
+    fn default() -> Self {
+        use jewel_domain::measure::{Money, Percent};
+        Self {
+            financial_year_start_month: 4,
+            cash_limit: Money::from_units(20_000_000),
+            pan_threshold: Money::from_units(20_000_000),
+            price_valid_minutes: 60,
+            service_gst_percent: Percent::from_units(500),
+            discount_limit_sales: Percent::from_units(200),
+            discount_limit_accountant: Percent::ZERO,
+            discount_limit_manager: Percent::from_units(10_000),
         }
     }
 }
@@ -393,6 +435,15 @@ impl Settings {
 
     fn check(&self) -> Result<(), ConfigError> {
         let bad = |key: &str, allowed: &str| Err(ConfigError::Invalid(format!("{key}: {allowed}")));
+        if !(1..=12).contains(&self.billing.financial_year_start_month) {
+            return bad(
+                "billing.financial_year_start_month",
+                "must be a month, 1 to 12",
+            );
+        }
+        if self.billing.price_valid_minutes == 0 {
+            return bad("billing.price_valid_minutes", "must be at least 1");
+        }
         if self.database.max_connections == 0 {
             return bad("database.max_connections", "must be at least 1");
         }

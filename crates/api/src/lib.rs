@@ -1,6 +1,10 @@
 //! The jewel-crm HTTP API: configuration, the server, its middleware, the
 //! error model, the cache, the OpenAPI document and every route.
 
+// The examples of the largest documents (an invoice inside a quote) nest
+// deeper than `json!`'s default limit.
+#![recursion_limit = "256"]
+
 pub mod audit;
 pub mod auth;
 pub mod cache;

@@ -65,6 +65,7 @@ impl Application {
             sso: Arc::new(settings.sso.clone()),
             home_country: settings.phones.default_country,
             pricing: Arc::new(settings.inventory.clone()),
+            billing: Arc::new(settings.billing.clone()),
         };
 
         let listener = TcpListener::bind(settings.server.bind)

@@ -21,4 +21,6 @@ pub struct AppState {
     pub home_country: jewel_domain::contact::HomeCountry,
     /// Currency, GST rate and hallmark rule of pricing and selling pieces.
     pub pricing: Arc<crate::config::InventorySettings>,
+    /// Numbering, compliance limits and discount limits of bills.
+    pub billing: Arc<crate::config::BillingSettings>,
 }

@@ -55,6 +55,10 @@ impl Role {
                 InventoryCost,
                 InventoryReserve,
                 MetalRatesWrite,
+                SalesRead,
+                SalesWrite,
+                SalesApprove,
+                PaymentsWrite,
             ],
             Role::Manager => &[
                 BranchesRead,
@@ -71,6 +75,10 @@ impl Role {
                 InventoryCost,
                 InventoryReserve,
                 MetalRatesWrite,
+                SalesRead,
+                SalesWrite,
+                SalesApprove,
+                PaymentsWrite,
             ],
             Role::Sales => &[
                 BranchesRead,
@@ -78,6 +86,9 @@ impl Role {
                 CustomersWrite,
                 InventoryRead,
                 InventoryReserve,
+                SalesRead,
+                SalesWrite,
+                PaymentsWrite,
             ],
             Role::Accountant => &[
                 BranchesRead,
@@ -86,6 +97,8 @@ impl Role {
                 CustomersKyc,
                 InventoryRead,
                 InventoryCost,
+                SalesRead,
+                PaymentsWrite,
             ],
         }
     }
@@ -156,6 +169,18 @@ pub enum Permission {
     /// Setting metal rates.
     #[serde(rename = "metal-rates:write")]
     MetalRatesWrite,
+    /// Quotes, invoices, their payments and the customers' purchases.
+    #[serde(rename = "sales:read")]
+    SalesRead,
+    /// Making quotes and invoices, issuing them, taking returns.
+    #[serde(rename = "sales:write")]
+    SalesWrite,
+    /// Approving a discount beyond a role's limit, cancelling an invoice.
+    #[serde(rename = "sales:approve")]
+    SalesApprove,
+    /// Recording payments against invoices.
+    #[serde(rename = "payments:write")]
+    PaymentsWrite,
 }
 
 impl Permission {
@@ -178,12 +203,16 @@ impl Permission {
             Permission::InventoryCost => "inventory:cost",
             Permission::InventoryReserve => "inventory:reserve",
             Permission::MetalRatesWrite => "metal-rates:write",
+            Permission::SalesRead => "sales:read",
+            Permission::SalesWrite => "sales:write",
+            Permission::SalesApprove => "sales:approve",
+            Permission::PaymentsWrite => "payments:write",
         }
     }
 
     /// The permissions an integrator's API client may be granted as scopes:
     /// reading and writing business records, never managing people or keys.
-    pub const CLIENT_SCOPES: [Permission; 8] = [
+    pub const CLIENT_SCOPES: [Permission; 11] = [
         Permission::BranchesRead,
         Permission::BranchesWrite,
         Permission::CustomersRead,
@@ -192,6 +221,9 @@ impl Permission {
         Permission::InventoryWrite,
         Permission::InventoryCost,
         Permission::MetalRatesWrite,
+        Permission::SalesRead,
+        Permission::SalesWrite,
+        Permission::PaymentsWrite,
     ];
 
     /// The scope named `text`, if an API client may hold it.

@@ -197,6 +197,11 @@ impl Money {
     pub fn negated(self) -> Self {
         Self::exact(-self.0)
     }
+
+    /// `count` times this amount (a price per piece times the pieces).
+    pub fn times(self, count: i64) -> Self {
+        Self::exact(self.0 * Decimal::from(count))
+    }
 }
 
 impl Percent {

@@ -275,6 +275,10 @@ pub mod needs {
         InventoryCost,
         InventoryReserve,
         MetalRatesWrite,
+        SalesRead,
+        SalesWrite,
+        SalesApprove,
+        PaymentsWrite,
     );
 }
 

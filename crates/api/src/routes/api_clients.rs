@@ -75,6 +75,28 @@ pub enum ScopeName {
     InventoryCost,
     #[serde(rename = "metal-rates:write")]
     MetalRatesWrite,
+    #[serde(rename = "sales:read")]
+    SalesRead,
+    #[serde(rename = "sales:write")]
+    SalesWrite,
+    #[serde(rename = "payments:write")]
+    PaymentsWrite,
+}
+
+impl ScopeName {
+    const ALL: [Self; 11] = [
+        Self::BranchesRead,
+        Self::BranchesWrite,
+        Self::CustomersRead,
+        Self::CustomersWrite,
+        Self::InventoryRead,
+        Self::InventoryWrite,
+        Self::InventoryCost,
+        Self::MetalRatesWrite,
+        Self::SalesRead,
+        Self::SalesWrite,
+        Self::PaymentsWrite,
+    ];
 }
 
 impl From<ScopeName> for Permission {
@@ -88,6 +110,9 @@ impl From<ScopeName> for Permission {
             ScopeName::InventoryWrite => Permission::InventoryWrite,
             ScopeName::InventoryCost => Permission::InventoryCost,
             ScopeName::MetalRatesWrite => Permission::MetalRatesWrite,
+            ScopeName::SalesRead => Permission::SalesRead,
+            ScopeName::SalesWrite => Permission::SalesWrite,
+            ScopeName::PaymentsWrite => Permission::PaymentsWrite,
         }
     }
 }
@@ -97,12 +122,10 @@ impl From<ApiClient> for ApiClientView {
         let scopes = client
             .scopes
             .iter()
-            .filter_map(|p| match p {
-                Permission::BranchesRead => Some(ScopeName::BranchesRead),
-                Permission::BranchesWrite => Some(ScopeName::BranchesWrite),
-                Permission::CustomersRead => Some(ScopeName::CustomersRead),
-                Permission::CustomersWrite => Some(ScopeName::CustomersWrite),
-                _ => None,
+            .filter_map(|p| {
+                ScopeName::ALL
+                    .into_iter()
+                    .find(|scope| Permission::from(*scope) == *p)
             })
             .collect();
         Self {
@@ -341,16 +364,7 @@ mod tests {
 
     #[test]
     fn every_documented_scope_is_one_a_client_may_hold() {
-        for scope in [
-            ScopeName::BranchesRead,
-            ScopeName::BranchesWrite,
-            ScopeName::CustomersRead,
-            ScopeName::CustomersWrite,
-            ScopeName::InventoryRead,
-            ScopeName::InventoryWrite,
-            ScopeName::InventoryCost,
-            ScopeName::MetalRatesWrite,
-        ] {
+        for scope in ScopeName::ALL {
             let permission = Permission::from(scope);
             assert_eq!(
                 Permission::client_scope(permission.as_str()),
@@ -359,7 +373,7 @@ mod tests {
         }
         assert_eq!(
             Permission::CLIENT_SCOPES.len(),
-            8,
+            ScopeName::ALL.len(),
             "a new client scope needs a ScopeName"
         );
     }

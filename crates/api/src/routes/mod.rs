@@ -65,6 +65,8 @@ pub mod customers;
 pub mod designs;
 pub mod health;
 pub mod interactions;
+pub mod invoice_actions;
+pub mod invoices;
 pub mod jwks;
 pub mod lots;
 pub mod me;
@@ -76,6 +78,7 @@ pub mod piece_import;
 pub mod piece_price;
 pub mod piece_receipts;
 pub mod pieces;
+pub mod quotes;
 pub mod sso;
 pub mod staff;
 pub mod stock;
@@ -156,7 +159,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(stock_moves::configure)
         .configure(transfers::configure)
         .configure(stock::configure)
-        .configure(lots::configure);
+        .configure(lots::configure)
+        .configure(invoices::configure)
+        .configure(invoice_actions::configure)
+        .configure(quotes::configure);
 }
 
 /// `?limit=&cursor=` of every list.

@@ -44,12 +44,12 @@ pub struct PriceQuery {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct MakingLine {
-    mode: MakingModeName,
+    pub(crate) mode: MakingModeName,
     /// A percentage for `percent`, an amount for `per_gram` and `fixed`.
     #[schema(max_length = 16, pattern = r"^[0-9]{1,13}(\.[0-9]{1,2})?$")]
-    value: String,
+    pub(crate) value: String,
     #[schema(value_type = MoneyText)]
-    amount: String,
+    pub(crate) amount: String,
 }
 
 /// Wastage (value addition): its percentage and what it comes to.
@@ -57,9 +57,9 @@ pub struct MakingLine {
 #[serde(rename_all = "camelCase")]
 pub struct WastageLine {
     #[schema(value_type = PercentText)]
-    percent: String,
+    pub(crate) percent: String,
     #[schema(value_type = MoneyText)]
-    amount: String,
+    pub(crate) amount: String,
 }
 
 /// A stone's line.
@@ -67,13 +67,13 @@ pub struct WastageLine {
 #[serde(rename_all = "camelCase")]
 pub struct StoneLine {
     #[schema(max_length = 40)]
-    kind: String,
+    pub(crate) kind: String,
     #[schema(minimum = 1)]
-    count: u32,
+    pub(crate) count: u32,
     #[schema(max_length = 12)]
-    carats: String,
+    pub(crate) carats: String,
     #[schema(value_type = MoneyText)]
-    amount: String,
+    pub(crate) amount: String,
 }
 
 /// Another charge's line.
@@ -81,9 +81,9 @@ pub struct StoneLine {
 #[serde(rename_all = "camelCase")]
 pub struct ChargeLine {
     #[schema(max_length = 40)]
-    label: String,
+    pub(crate) label: String,
     #[schema(value_type = MoneyText)]
-    amount: String,
+    pub(crate) amount: String,
 }
 
 /// One tax on the taxable value.
@@ -92,12 +92,26 @@ pub struct ChargeLine {
 pub struct TaxLineView {
     /// CGST, SGST or IGST.
     #[schema(pattern = "^(CGST|SGST|IGST)$", max_length = 4)]
-    kind: &'static str,
+    pub(crate) kind: &'static str,
     /// In percent (`1.5`).
     #[schema(max_length = 8, pattern = r"^[0-9]{1,3}(\.[0-9]{1,4})?$")]
-    rate: String,
+    pub(crate) rate: String,
     #[schema(value_type = MoneyText)]
-    amount: String,
+    pub(crate) amount: String,
+}
+
+impl From<&jewel_domain::pricing::TaxLine> for TaxLineView {
+    fn from(t: &jewel_domain::pricing::TaxLine) -> Self {
+        Self {
+            kind: match t.kind {
+                TaxKind::Cgst => "CGST",
+                TaxKind::Sgst => "SGST",
+                TaxKind::Igst => "IGST",
+            },
+            rate: t.rate.to_string(),
+            amount: t.amount.to_string(),
+        }
+    }
 }
 
 /// The price of a piece with every part, as a bill would show it.
@@ -269,19 +283,7 @@ fn view(
         other_charges_total: b.other_charges.to_string(),
         discount: b.discount.to_string(),
         taxable_value: b.taxable_value.to_string(),
-        taxes: b
-            .taxes
-            .iter()
-            .map(|t| TaxLineView {
-                kind: match t.kind {
-                    TaxKind::Cgst => "CGST",
-                    TaxKind::Sgst => "SGST",
-                    TaxKind::Igst => "IGST",
-                },
-                rate: t.rate.to_string(),
-                amount: t.amount.to_string(),
-            })
-            .collect(),
+        taxes: b.taxes.iter().map(TaxLineView::from).collect(),
         tax_total: b.tax_total.to_string(),
         gross_total: b.gross_total.to_string(),
         round_off: b.round_off.to_string(),

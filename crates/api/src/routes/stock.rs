@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use jewel_domain::stock_audit::{StockAudit, count, distinct_codes};
 use jewel_domain::{FieldError, Invalid};
 use jewel_persistence::TransactionTrait;
+use jewel_persistence::repos::invoices::Invoices;
 use jewel_persistence::repos::pieces::Pieces;
 use jewel_persistence::repos::stock::Stock;
 use jewel_persistence::repos::stock_audits::StockAudits;
@@ -23,7 +24,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(count_stock)
         .service(list_stock_audits)
         .service(get_stock_audit)
-        .service(stock_on_hand);
+        .service(stock_on_hand)
+        .service(scrap_stock);
 }
 
 /// The most codes in one count.
@@ -328,6 +330,63 @@ pub async fn stock_on_hand(
                 pieces: on_hand.pieces,
                 ledger: on_hand.ledger,
                 balanced: on_hand.pieces == on_hand.ledger,
+            })
+            .collect(),
+    }))
+}
+
+/// Old metal of one grade held at a branch.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ScrapHolding {
+    branch_id: uuid::Uuid,
+    metal: super::MetalName,
+    /// Parts per thousand, as tested.
+    #[schema(minimum = 1, maximum = 999)]
+    fineness: u16,
+    #[schema(value_type = super::WeightText)]
+    weight: String,
+    /// What was credited for it on bills.
+    #[schema(value_type = super::MoneyText)]
+    value: String,
+}
+
+/// Scrap stock: old metal taken in exchange, by branch and grade.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"items": [
+    {"branchId": "01936f0e-0000-7000-8000-000000000001", "metal": "gold", "fineness": 916,
+     "weight": "2.000", "value": "22540.00"}
+]}))]
+pub struct ScrapView {
+    #[schema(max_items = 1000)]
+    items: Vec<ScrapHolding>,
+}
+
+/// Old metal taken in exchange on bills and held as scrap in each of the
+/// caller's branches, by metal and tested fineness, with the value credited
+/// for it (a cancelled bill takes its old metal back out). Needs
+/// `inventory:read`.
+#[utoipa::path(
+    tag = "stock",
+    operation_id = "getScrapStock",
+    security(("bearer" = [])),
+    responses((status = 200, description = "Scrap held per branch and grade.", body = ScrapView))
+)]
+#[get("/api/v1/stock/scrap")]
+pub async fn scrap_stock(
+    state: web::Data<AppState>,
+    caller: Authorized<needs::InventoryRead>,
+) -> Result<web::Json<ScrapView>, ApiError> {
+    let held = Invoices::scrap_on_hand(state.database.connection(), caller.branch_scope()).await?;
+    Ok(web::Json(ScrapView {
+        items: held
+            .into_iter()
+            .map(|(branch_id, metal, fineness, weight, value)| ScrapHolding {
+                branch_id,
+                metal: metal.into(),
+                fineness,
+                weight: weight.to_string(),
+                value: value.to_string(),
             })
             .collect(),
     }))

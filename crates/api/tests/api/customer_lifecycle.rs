@@ -263,6 +263,19 @@ async fn merge_moves_everything_and_the_dry_run_changes_nothing(backend: Backend
         201,
     )
     .await;
+    // A bill of the duplicate's follows it to the survivor.
+    let bill = json_of(
+        app.call(
+            Method::POST,
+            "/api/v1/invoices",
+            Some(&owner),
+            Some(json!({"branchId": branch["id"], "customerId": duplicate,
+                        "lines": [{"kind": "service", "description": "Polishing", "amount": "200.00"}]})),
+        )
+        .await,
+        201,
+    )
+    .await;
     let path = format!("/api/v1/customers/{survivor}/merge");
 
     // Sales staff may not merge.
@@ -289,7 +302,8 @@ async fn merge_moves_everything_and_the_dry_run_changes_nothing(backend: Backend
     .await;
     assert_eq!(
         dry["moved"],
-        json!({"interactions": 1, "tasks": 1, "wishList": 1, "consentChanges": 0})
+        json!({"interactions": 1, "tasks": 1, "wishList": 1, "consentChanges": 0,
+               "invoices": 1, "quotes": 0})
     );
     assert_eq!(dry["survivor"]["otherPhones"], json!(["+919000012345"]));
     assert_eq!(dry["survivor"]["tags"], json!(["lakshmi", "laxmi"]));
@@ -324,6 +338,18 @@ async fn merge_moves_everything_and_the_dry_run_changes_nothing(backend: Backend
     assert_eq!(done["dryRun"], false);
     assert_eq!(done["moved"], dry["moved"]);
     assert_eq!(counts(&app, &owner, &survivor).await, (2, 2));
+    let moved_bill = json_of(
+        app.call(
+            Method::GET,
+            &format!("/api/v1/invoices/{}", bill["id"].as_str().expect("id")),
+            Some(&owner),
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(moved_bill["customerId"].as_str(), Some(survivor.as_str()));
     let tasks = json_of(
         app.call(Method::GET, "/api/v1/tasks/mine", Some(&owner), None)
             .await,

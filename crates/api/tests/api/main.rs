@@ -9,6 +9,7 @@ mod helpers;
 
 mod access;
 mod auth;
+mod billing;
 mod cli;
 mod customer_csv;
 mod customer_lifecycle;

@@ -49,6 +49,19 @@ pub const CUSTOMER_RECORDS: &[CustomerRecords] = &[
         // customer's identity is erased.
         erased: false,
     },
+    CustomerRecords {
+        kind: "invoices",
+        table: "invoices",
+        column: "customer_id",
+        // Tax records the law makes us keep.
+        erased: false,
+    },
+    CustomerRecords {
+        kind: "quotes",
+        table: "quotes",
+        column: "customer_id",
+        erased: false,
+    },
 ];
 
 /// How many records of each kind belong to `customer`.

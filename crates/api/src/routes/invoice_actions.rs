@@ -1,0 +1,706 @@
+//! What happens to an invoice after its draft: issuing (the gapless number,
+//! the pieces sold and the ledger in one transaction), payments (split over
+//! methods, old gold as a credit, the cash and PAN guards), a manager's
+//! approval of a large discount, and cancelling (stock back).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, post, web};
+use chrono::{Duration, Utc};
+use jewel_domain::billing::{FinancialYear, OldGold, check_cash, check_pan, invoice_number};
+use jewel_domain::invoice::{
+    Exchange, Invoice, InvoiceStatus, LineKind, Payment, PaymentMethod, check_payments,
+};
+use jewel_domain::lot::LotMovementKind;
+use jewel_domain::measure::{Money, Percent, Weight};
+use jewel_domain::piece::PieceStatus;
+use jewel_domain::{FieldError, Invalid};
+use jewel_persistence::repos::branches::Branches;
+use jewel_persistence::repos::customers::Customers;
+use jewel_persistence::repos::invoices::{Invoices, Issued};
+use jewel_persistence::repos::lots::{LotChange, LotError, Lots};
+use jewel_persistence::repos::pieces::{Move, MovementKind, Pieces};
+use jewel_persistence::{DatabaseTransaction, TransactionTrait};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::invoices::{InvoiceView, PaymentMethodName, visible_invoice};
+use super::pieces::hallmark_rule;
+use super::stock_moves::refused;
+use super::{MetalName, MoneyText, PercentText, WeightText, parse_timezone};
+use crate::auth::Caller;
+use crate::auth::caller::{Authorized, needs};
+use crate::error::{ApiError, Problem};
+use crate::extract::Json;
+use crate::idempotency::{self, Answer, IdempotentJson};
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(issue_invoice)
+        .service(add_payments)
+        .service(approve_discount)
+        .service(cancel_invoice);
+}
+
+/// The most payments in one request.
+const MOST_PAYMENTS: usize = 10;
+
+/// A payment: the method and amount; a reference for cheques (number),
+/// vouchers (code) and bank transfers (transaction id); for `old_gold` the
+/// metal weighed and tested instead of an amount: its value is weight x
+/// rate less the deduction.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"method": "old_gold", "metal": "gold", "weight": "2.000",
+                          "testedFineness": 916, "rate": "11500.00", "deductionPercent": "2.00"}))]
+pub struct PaymentFields {
+    method: PaymentMethodName,
+    /// Every method but `old_gold`.
+    #[schema(value_type = Option<MoneyText>)]
+    amount: Option<String>,
+    #[schema(max_length = 80)]
+    reference: Option<String>,
+    /// For `old_gold`: `gold` when not given.
+    metal: Option<MetalName>,
+    /// For `old_gold`: grams as weighed.
+    #[schema(value_type = Option<WeightText>)]
+    weight: Option<String>,
+    /// For `old_gold`: parts per thousand as tested.
+    #[schema(minimum = 1, maximum = 999)]
+    tested_fineness: Option<u16>,
+    /// For `old_gold`: the buying rate per gram for that fineness.
+    #[schema(value_type = Option<MoneyText>)]
+    rate: Option<String>,
+    /// For `old_gold`: taken off the value; 0 when not given.
+    #[schema(value_type = Option<PercentText>)]
+    deduction_percent: Option<String>,
+}
+
+/// Issue a draft, optionally paying at once.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"payments": [
+    {"method": "old_gold", "metal": "gold", "weight": "2.000", "testedFineness": 916,
+     "rate": "11500.00", "deductionPercent": "2.00"},
+    {"method": "upi", "amount": "29305.00", "reference": "UPI-4471"}
+]}))]
+pub struct IssueFields {
+    /// Payments taken as the bill is issued; up to 10.
+    #[serde(default)]
+    #[schema(max_items = 10)]
+    payments: Vec<PaymentFields>,
+}
+
+/// Payments against an issued invoice.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"payments": [
+    {"method": "cash", "amount": "10000.00"},
+    {"method": "card", "amount": "19305.00", "reference": "VISA 4242 auth 771234"}
+]}))]
+pub struct PaymentsFields {
+    /// 1 to 10 payments, split over methods.
+    #[schema(min_items = 1, max_items = 10)]
+    payments: Vec<PaymentFields>,
+}
+
+/// Why an invoice is cancelled.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"reason": "Billed the wrong necklace; re-billed"}))]
+pub struct CancelFields {
+    #[schema(min_length = 1, max_length = 500)]
+    reason: String,
+}
+
+/// The payments of a request, checked field by field (`payments[i].x`).
+fn payments_of(fields: &[PaymentFields], by: uuid::Uuid) -> Result<Vec<Payment>, ApiError> {
+    if fields.len() > MOST_PAYMENTS {
+        return Err(Invalid::field("payments", "count", "at most 10 payments").into());
+    }
+    let now = Utc::now();
+    let mut payments = Vec::with_capacity(fields.len());
+    let mut errors = Vec::new();
+    for (i, f) in fields.iter().enumerate() {
+        let at = |name: &str| format!("payments[{i}].{name}");
+        let method = PaymentMethod::from(f.method);
+        let reference = f
+            .reference
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty());
+        if reference.is_some_and(|r| r.chars().count() > 80) {
+            errors.push(FieldError::new(
+                at("reference"),
+                "length",
+                "at most 80 characters",
+            ));
+            continue;
+        }
+        if method.needs_reference() && reference.is_none() {
+            errors.push(FieldError::new(
+                at("reference"),
+                "required",
+                "the cheque number, voucher code or bank transaction id",
+            ));
+            continue;
+        }
+        let result = if method == PaymentMethod::OldGold {
+            exchange_of(f, &at)
+        } else {
+            match (
+                &f.amount,
+                f.weight.is_some() || f.tested_fineness.is_some() || f.rate.is_some(),
+            ) {
+                (_, true) => Err(Invalid::field(
+                    at("weight"),
+                    "unexpected",
+                    "only for an old_gold payment",
+                )),
+                (None, _) => Err(Invalid::field(at("amount"), "required", "the amount paid")),
+                (Some(amount), _) => Money::parse(&at("amount"), amount).map(|a| (a, None)),
+            }
+        };
+        match result {
+            Ok((amount, exchange)) => payments.push(Payment {
+                id: uuid::Uuid::now_v7(),
+                method,
+                amount,
+                reference: reference.map(str::to_owned),
+                exchange,
+                received_by: by,
+                received_at: now,
+            }),
+            Err(invalid) => errors.extend(invalid.into_errors()),
+        }
+    }
+    match Invalid::from_errors(errors) {
+        Some(invalid) => Err(invalid.into()),
+        None => Ok(payments),
+    }
+}
+
+/// Old gold weighed and tested, and its value.
+fn exchange_of(
+    f: &PaymentFields,
+    at: &dyn Fn(&str) -> String,
+) -> Result<(Money, Option<Exchange>), Invalid> {
+    if f.amount.is_some() {
+        return Err(Invalid::field(
+            at("amount"),
+            "unexpected",
+            "old gold is valued from its weight, fineness, rate and deduction",
+        ));
+    }
+    let required = |name: &str| Invalid::field(at(name), "required", "needed for old gold");
+    let weight = Weight::parse(
+        &at("weight"),
+        f.weight.as_deref().ok_or_else(|| required("weight"))?,
+    )?;
+    let rate = Money::parse(
+        &at("rate"),
+        f.rate.as_deref().ok_or_else(|| required("rate"))?,
+    )?;
+    let deduction = match &f.deduction_percent {
+        Some(text) => Percent::parse_share(&at("deductionPercent"), text)?,
+        None => Percent::ZERO,
+    };
+    let old_gold = OldGold {
+        weight,
+        tested_fineness: f
+            .tested_fineness
+            .ok_or_else(|| required("testedFineness"))?,
+        rate,
+        deduction,
+    };
+    old_gold.check().map_err(|invalid| {
+        Invalid::from_errors(
+            invalid
+                .into_errors()
+                .into_iter()
+                .map(|e| FieldError::new(at(&e.field), &e.code, &e.message))
+                .collect(),
+        )
+        .unwrap_or_else(|| required("weight"))
+    })?;
+    let value = old_gold.value();
+    let metal = f
+        .metal
+        .map(Into::into)
+        .unwrap_or(jewel_domain::metal::Metal::Gold);
+    Ok((
+        value.value,
+        Some(Exchange {
+            metal,
+            old_gold,
+            value,
+        }),
+    ))
+}
+
+/// The guards on money received for `invoice`: no more than the balance,
+/// cash below the limit for the bill.
+fn check_received(
+    state: &AppState,
+    invoice: &Invoice,
+    payments: &[Payment],
+) -> Result<(), ApiError> {
+    let amounts: Vec<(String, Money)> = payments
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (format!("payments[{i}].amount"), p.amount))
+        .collect();
+    check_payments(invoice.balance(), &amounts)?;
+    let cash: Money = payments
+        .iter()
+        .filter(|p| p.method == PaymentMethod::Cash)
+        .map(|p| p.amount)
+        .sum();
+    if !cash.is_zero() {
+        check_cash(invoice.cash_received() + cash, state.billing.cash_limit)?;
+    }
+    Ok(())
+}
+
+/// 409 for an invoice changed by another request between our read and write.
+fn changed_meanwhile() -> ApiError {
+    ApiError::Conflict {
+        detail: "the invoice was changed by someone else at the same moment; read it again"
+            .to_owned(),
+        errors: vec![FieldError::new("version", "changed", "changed meanwhile")],
+    }
+}
+
+fn not_in_state(invoice: &Invoice, wanted: &str) -> ApiError {
+    ApiError::Conflict {
+        detail: format!("the invoice is {}; {wanted}", invoice.status.as_str()),
+        errors: vec![FieldError::new(
+            "status",
+            "wrong_status",
+            format!("the invoice is {}", invoice.status.as_str()),
+        )],
+    }
+}
+
+/// Audits the change of an invoice, commits, and answers with it.
+async fn commit(
+    txn: DatabaseTransaction,
+    caller: &Caller,
+    action: &str,
+    before: &Invoice,
+) -> Result<InvoiceView, ApiError> {
+    let after = Invoices::get(&txn, before.id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let (before_view, after_view) = (InvoiceView::of(before), InvoiceView::of(&after));
+    crate::audit::record(
+        &txn,
+        caller,
+        action,
+        "invoice",
+        before.id,
+        Some(&before_view),
+        Some(&after_view),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(after_view)
+}
+
+/// Issue a draft: it takes the next number of its branch and financial year
+/// (`MUM1/2026-27/000123`, no gaps, never reused), its pieces become sold
+/// and its lots go down, each with its line in the stock ledger, all in one
+/// transaction with the number; payments given here are taken in the same
+/// transaction. Two drafts selling the same piece: one is issued, the other
+/// is 409. A bill at or above the PAN threshold needs a customer with a PAN
+/// (422 `pan_required`); cash at or above the limit is 422 `cash_limit`.
+/// Needs `sales:write` in the branch.
+#[utoipa::path(
+    tag = "invoices",
+    operation_id = "issueInvoice",
+    security(("bearer" = [])),
+    params(
+        ("id" = uuid::Uuid, Path, description = "The invoice's id"),
+        ("Idempotency-Key" = Option<String>, Header, max_length = 255, description = "Makes a retry safe: the same key and body within 24 h replay the first answer (with `Idempotent-Replayed: true`) and change nothing; the same key with another body is 422; while the first is still running, 409."),
+    ),
+    request_body = IssueFields,
+    responses(
+        (status = 200, description = "Issued, with its number.", body = InvoiceView),
+        (status = 409, description = "Not a draft, a piece was sold or moved meanwhile, or a lot has not enough on hand.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Discount awaiting approval, prices older than the validity, PAN required, cash limit, payments beyond the total.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/api/v1/invoices/{id}/issue")]
+pub async fn issue_invoice(
+    state: web::Data<AppState>,
+    caller: Authorized<needs::SalesWrite>,
+    id: web::Path<uuid::Uuid>,
+    request: IdempotentJson<IssueFields>,
+) -> Result<HttpResponse, ApiError> {
+    idempotency::once(&state, &caller, request.key, || async {
+        let view = issue(&state, &caller, *id, request.body).await?;
+        Answer::new(StatusCode::OK, None, &view)
+    })
+    .await
+}
+
+async fn issue(
+    state: &AppState,
+    caller: &Caller,
+    id: uuid::Uuid,
+    body: IssueFields,
+) -> Result<InvoiceView, ApiError> {
+    let db = state.database.connection();
+    let invoice = visible_invoice(state, caller, id).await?;
+    if invoice.status != InvoiceStatus::Draft {
+        return Err(not_in_state(&invoice, "only a draft can be issued"));
+    }
+    invoice.check_issuable()?;
+    let valid_for = Duration::minutes(i64::from(state.billing.price_valid_minutes));
+    if invoice.priced_at + valid_for < Utc::now() {
+        return Err(Invalid::field(
+            "pricedAt",
+            "prices_expired",
+            format!(
+                "the bill was priced more than {} minutes ago; make it again at today's rates",
+                state.billing.price_valid_minutes
+            ),
+        )
+        .into());
+    }
+    let has_pan = match invoice.customer_id {
+        Some(customer) => Customers::get(db, customer)
+            .await?
+            .is_some_and(|c| c.pan.is_some()),
+        None => false,
+    };
+    check_pan(invoice.bill.total, state.billing.pan_threshold, has_pan)?;
+    let payments = payments_of(&body.payments, caller.id)?;
+    check_received(state, &invoice, &payments)?;
+    let branch = Branches::get(db, invoice.branch_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let now = Utc::now();
+    let local = now
+        .with_timezone(&parse_timezone(&branch.timezone)?)
+        .date_naive();
+    let start_month = state.billing.financial_year_start_month;
+    let year = FinancialYear::of(local, start_month).label(start_month);
+    Invoices::open_sequence(db, branch.id, &year).await?;
+
+    let txn = db.begin().await?;
+    // The number first: the sequence row queues every issue of the branch's
+    // year behind this one until it commits or rolls back.
+    let sequence = Invoices::take_number(&txn, branch.id, &year).await?;
+    let issued = Issued {
+        number: invoice_number(&branch.code, &year, u64::try_from(sequence).unwrap_or(0)),
+        financial_year: year,
+        sequence,
+        by: caller.id,
+        at: now,
+    };
+    if !Invoices::mark_issued(&txn, &invoice, &issued).await? {
+        return Err(changed_meanwhile());
+    }
+    sell_stock(state, &txn, caller, &invoice, &issued.number).await?;
+    if !payments.is_empty() {
+        let mut issued_invoice = invoice.clone();
+        issued_invoice.version += 1;
+        if !Invoices::add_payments(&txn, &issued_invoice, &payments, caller.author()).await? {
+            return Err(changed_meanwhile());
+        }
+    }
+    commit(txn, caller, "issue", &invoice).await
+}
+
+/// Marks the invoice's pieces sold and takes its lots out of stock, each
+/// with its ledger line, inside the issuing transaction.
+async fn sell_stock(
+    state: &AppState,
+    txn: &DatabaseTransaction,
+    caller: &Caller,
+    invoice: &Invoice,
+    number: &str,
+) -> Result<(), ApiError> {
+    let rule = hallmark_rule(state);
+    for (i, line) in invoice.lines.iter().enumerate() {
+        let field = format!("lines[{i}]");
+        match line.kind {
+            LineKind::Piece => {
+                let Some(piece_id) = line.piece_id else {
+                    continue;
+                };
+                let piece = Pieces::get(txn, piece_id)
+                    .await?
+                    .filter(|p| p.branch_id == invoice.branch_id)
+                    .ok_or_else(|| piece_gone(&field))?;
+                if let Some(hold) = piece.reservation
+                    && Some(hold.customer_id) != invoice.customer_id
+                {
+                    return Err(ApiError::Conflict {
+                        detail: "the piece is held for another customer".to_owned(),
+                        errors: vec![FieldError::new(
+                            format!("{field}.pieceId"),
+                            "reserved",
+                            "held for another customer",
+                        )],
+                    });
+                }
+                piece
+                    .check_move(PieceStatus::Sold, &rule)
+                    .map_err(|refusal| match refused(refusal) {
+                        ApiError::Conflict { detail, .. } => ApiError::Conflict {
+                            detail,
+                            errors: vec![FieldError::new(
+                                format!("{field}.pieceId"),
+                                "not_in_stock",
+                                "the piece is not in stock",
+                            )],
+                        },
+                        other => other,
+                    })?;
+                let change = Move {
+                    kind: MovementKind::Sale,
+                    to_status: PieceStatus::Sold,
+                    to_branch: None,
+                    reason: Some(format!("invoice {number}")),
+                    reference: Some(invoice.id),
+                    reservation: None,
+                };
+                if !Pieces::move_piece(txn, &piece, &change, caller.author()).await? {
+                    return Err(piece_gone(&field));
+                }
+            }
+            LineKind::Lot => {
+                let (Some(lot), Some(quantity)) = (line.lot_id, line.quantity) else {
+                    continue;
+                };
+                let change = LotChange {
+                    branch_id: invoice.branch_id,
+                    kind: LotMovementKind::Sale,
+                    quantity: -quantity,
+                    reason: Some(format!("invoice {number}")),
+                };
+                match Lots::change(txn, lot, &change, caller.author()).await {
+                    Ok(()) => {}
+                    Err(LotError::NotEnough { on_hand }) => {
+                        return Err(ApiError::Conflict {
+                            detail: "not enough of the lot on hand at the branch".to_owned(),
+                            errors: vec![FieldError::new(
+                                format!("{field}.quantity"),
+                                "not_enough",
+                                format!("{on_hand} units on hand"),
+                            )],
+                        });
+                    }
+                    Err(LotError::Repo(e)) => return Err(e.into()),
+                }
+            }
+            LineKind::Service => {}
+        }
+    }
+    Ok(())
+}
+
+fn piece_gone(field: &str) -> ApiError {
+    ApiError::Conflict {
+        detail: "a piece of this bill was sold or moved meanwhile".to_owned(),
+        errors: vec![FieldError::new(
+            format!("{field}.pieceId"),
+            "not_in_stock",
+            "the piece is not in stock at the branch",
+        )],
+    }
+}
+
+/// Record payments against an issued invoice, split over methods: cash,
+/// card, UPI, bank transfer, cheque, gift voucher, old gold (valued from
+/// weight, tested fineness, rate and deduction; the metal enters stock as
+/// scrap). Together no more than the balance (422 `more_than_due`); cash
+/// for the bill stays below the limit (422 `cash_limit`). The invoice
+/// becomes partially paid or paid. Needs `payments:write` in its branch.
+#[utoipa::path(
+    tag = "invoices",
+    operation_id = "addInvoicePayments",
+    security(("bearer" = [])),
+    params(
+        ("id" = uuid::Uuid, Path, description = "The invoice's id"),
+        ("Idempotency-Key" = Option<String>, Header, max_length = 255, description = "Makes a retry safe: the same key and body within 24 h replay the first answer (with `Idempotent-Replayed: true`) and change nothing; the same key with another body is 422; while the first is still running, 409."),
+    ),
+    request_body = PaymentsFields,
+    responses(
+        (status = 201, description = "Received; the invoice with its payments and balance.", body = InvoiceView),
+        (status = 409, description = "The invoice is not issued (draft, paid, cancelled) or changed meanwhile.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "More than the balance, the cash limit, a missing reference.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/api/v1/invoices/{id}/payments")]
+pub async fn add_payments(
+    state: web::Data<AppState>,
+    caller: Authorized<needs::PaymentsWrite>,
+    id: web::Path<uuid::Uuid>,
+    request: IdempotentJson<PaymentsFields>,
+) -> Result<HttpResponse, ApiError> {
+    idempotency::once(&state, &caller, request.key, || async {
+        let invoice = visible_invoice(&state, &caller, *id).await?;
+        if !matches!(
+            invoice.status,
+            InvoiceStatus::Issued | InvoiceStatus::PartiallyPaid
+        ) {
+            return Err(not_in_state(
+                &invoice,
+                "payments go against an issued invoice with a balance",
+            ));
+        }
+        if request.body.payments.is_empty() {
+            return Err(Invalid::field("payments", "count", "1 to 10 payments").into());
+        }
+        let payments = payments_of(&request.body.payments, caller.id)?;
+        check_received(&state, &invoice, &payments)?;
+        let txn = state.database.connection().begin().await?;
+        if !Invoices::add_payments(&txn, &invoice, &payments, caller.author()).await? {
+            return Err(changed_meanwhile());
+        }
+        let view = commit(txn, &caller, "pay", &invoice).await?;
+        Answer::new(
+            StatusCode::CREATED,
+            Some(format!("/api/v1/invoices/{}", invoice.id)),
+            &view,
+        )
+    })
+    .await
+}
+
+/// Approve the discount of a draft that is beyond the limit of its
+/// creator's role; the approval is recorded on the invoice (who, when).
+/// Needs `sales:approve` (owner, manager) in the branch.
+#[utoipa::path(
+    tag = "invoices",
+    operation_id = "approveInvoiceDiscount",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The invoice's id")),
+    responses(
+        (status = 200, description = "Approved; the draft may be issued.", body = InvoiceView),
+        (status = 409, description = "Not a draft, or changed meanwhile.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The discount needs no approval.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/api/v1/invoices/{id}/discount-approval")]
+pub async fn approve_discount(
+    state: web::Data<AppState>,
+    caller: Authorized<needs::SalesApprove>,
+    id: web::Path<uuid::Uuid>,
+) -> Result<web::Json<InvoiceView>, ApiError> {
+    let invoice = visible_invoice(&state, &caller, *id).await?;
+    if invoice.status != InvoiceStatus::Draft {
+        return Err(not_in_state(
+            &invoice,
+            "only a draft's discount is approved",
+        ));
+    }
+    if !invoice.approval_needed {
+        return Err(Invalid::field(
+            "discount",
+            "no_approval_needed",
+            "the discount is within the limit",
+        )
+        .into());
+    }
+    let txn = state.database.connection().begin().await?;
+    if !Invoices::approve(&txn, &invoice, caller.id).await? {
+        return Err(changed_meanwhile());
+    }
+    Ok(web::Json(
+        commit(txn, &caller, "approve_discount", &invoice).await?,
+    ))
+}
+
+/// Cancel an invoice with a reason. An issued invoice's pieces go back in
+/// stock and its lots back on hand (each with a ledger line), old gold
+/// taken on it leaves the scrap stock, and what was paid shows as
+/// `refundDue`; its number stays used. Needs `sales:approve` (owner,
+/// manager) in the branch.
+#[utoipa::path(
+    tag = "invoices",
+    operation_id = "cancelInvoice",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The invoice's id")),
+    request_body = CancelFields,
+    responses(
+        (status = 200, description = "Cancelled.", body = InvoiceView),
+        (status = 409, description = "Already cancelled, or changed meanwhile.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/api/v1/invoices/{id}/cancel")]
+pub async fn cancel_invoice(
+    state: web::Data<AppState>,
+    caller: Authorized<needs::SalesApprove>,
+    id: web::Path<uuid::Uuid>,
+    Json(body): Json<CancelFields>,
+) -> Result<web::Json<InvoiceView>, ApiError> {
+    let reason = body.reason.trim();
+    if reason.is_empty() || reason.chars().count() > 500 {
+        return Err(Invalid::field("reason", "length", "1 to 500 characters").into());
+    }
+    let invoice = visible_invoice(&state, &caller, *id).await?;
+    if invoice.status == InvoiceStatus::Cancelled {
+        return Err(not_in_state(&invoice, "it cannot be cancelled again"));
+    }
+    let txn = state.database.connection().begin().await?;
+    if !Invoices::cancel(&txn, &invoice, caller.id, reason).await? {
+        return Err(changed_meanwhile());
+    }
+    if invoice.status.is_sale() {
+        restore_stock(&txn, &caller, &invoice).await?;
+        Invoices::reverse_scrap(&txn, &invoice, caller.author()).await?;
+    }
+    Ok(web::Json(commit(txn, &caller, "cancel", &invoice).await?))
+}
+
+/// Puts a cancelled invoice's pieces and lots back, with ledger lines.
+async fn restore_stock(
+    txn: &DatabaseTransaction,
+    caller: &Caller,
+    invoice: &Invoice,
+) -> Result<(), ApiError> {
+    let number = invoice.number.clone().unwrap_or_default();
+    for line in &invoice.lines {
+        match (line.kind, line.piece_id, line.lot_id, line.quantity) {
+            (LineKind::Piece, Some(piece_id), _, _) => {
+                let Some(piece) = Pieces::get(txn, piece_id).await? else {
+                    continue;
+                };
+                if piece.status != PieceStatus::Sold {
+                    continue;
+                }
+                let change = Move {
+                    kind: MovementKind::Return,
+                    to_status: PieceStatus::InStock,
+                    to_branch: None,
+                    reason: Some(format!("invoice {number} cancelled")),
+                    reference: Some(invoice.id),
+                    reservation: None,
+                };
+                if !Pieces::move_piece(txn, &piece, &change, caller.author()).await? {
+                    return Err(changed_meanwhile());
+                }
+            }
+            (LineKind::Lot, _, Some(lot), Some(quantity)) => {
+                let change = LotChange {
+                    branch_id: invoice.branch_id,
+                    kind: LotMovementKind::Return,
+                    quantity,
+                    reason: Some(format!("invoice {number} cancelled")),
+                };
+                Lots::change(txn, lot, &change, caller.author())
+                    .await
+                    .map_err(|e| match e {
+                        LotError::Repo(e) => ApiError::from(e),
+                        LotError::NotEnough { .. } => changed_meanwhile(),
+                    })?;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,231 @@
+//! Quotes (estimates): a bill priced at one rate snapshot that holds its
+//! prices for a set time (`billing.price_valid_minutes`, 60 by default);
+//! converting a valid quote makes a draft invoice at the quote's prices.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, Duration, Utc};
+use jewel_domain::FieldError;
+use jewel_domain::Invalid;
+use jewel_domain::invoice::Quote;
+use jewel_persistence::TransactionTrait;
+use jewel_persistence::repos::invoices::Invoices;
+use jewel_persistence::repos::quotes::Quotes;
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::invoices::{InvoiceView, NewInvoice, priced_draft};
+use crate::auth::Caller;
+use crate::auth::caller::{Authorized, needs};
+use crate::error::{ApiError, Problem};
+use crate::idempotency::{self, Answer, IdempotentJson};
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create_quote)
+        .service(get_quote)
+        .service(convert_quote);
+}
+
+/// A quote: the bill as it would be invoiced, and how long its prices hold.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "validUntil": "2026-11-21T10:30:00Z", "expired": false, "invoiceId": null,
+    "bill": {
+        "id": "01936f0e-0000-7000-8000-0000000000a9", "number": null, "financialYear": null,
+        "status": "draft", "branchId": "01936f0e-0000-7000-8000-000000000001",
+        "customerId": "01936f0e-0000-7000-8000-0000000000c1", "quoteId": null, "placeOfSupply": "33",
+        "supply": "within_state", "currency": "INR", "lines": [], "discount": null,
+        "value": "50334.72", "discountTotal": "0.00", "taxableValue": "50334.72",
+        "taxes": [{"kind": "CGST", "rate": "1.5", "amount": "755.02"},
+                  {"kind": "SGST", "rate": "1.5", "amount": "755.02"}],
+        "taxTotal": "1510.04", "grossTotal": "51844.76", "roundOff": "0.24", "total": "51845.00",
+        "amountInWords": "Rupees Fifty One Thousand Eight Hundred Forty Five Only",
+        "paid": "0.00", "balance": "51845.00", "refundDue": "0.00", "payments": [],
+        "approvalNeeded": false, "approvedBy": null, "approvedAt": null, "salesPeople": [],
+        "note": null, "pricedAt": "2026-11-21T09:30:00Z",
+        "createdBy": "01936f0e-0000-7000-8000-000000000012", "issuedBy": null, "issuedAt": null,
+        "cancelledBy": null, "cancelledAt": null, "cancelReason": null, "version": 1,
+        "createdAt": "2026-11-21T09:30:00Z", "updatedAt": "2026-11-21T09:30:00Z"
+    }
+}))]
+pub struct QuoteView {
+    /// The quote's lines and totals, shaped as an invoice (no number).
+    bill: InvoiceView,
+    /// Until when its prices hold.
+    valid_until: DateTime<Utc>,
+    expired: bool,
+    /// The invoice it became.
+    invoice_id: Option<uuid::Uuid>,
+}
+
+impl QuoteView {
+    fn of(quote: &Quote) -> Self {
+        Self {
+            bill: InvoiceView::of(&quote.bill),
+            valid_until: quote.valid_until,
+            expired: !quote.is_valid_at(Utc::now()),
+            invoice_id: quote.invoice_id,
+        }
+    }
+}
+
+/// Make a quote: the same body as a new invoice, priced at the rates in
+/// force with every line's breakup; its prices hold for
+/// `billing.price_valid_minutes` (60 by default). Stock is not touched.
+/// Needs `sales:write` in the branch.
+#[utoipa::path(
+    tag = "quotes",
+    operation_id = "createQuote",
+    security(("bearer" = [])),
+    request_body = NewInvoice,
+    responses(
+        (status = 201, description = "The quote.", body = QuoteView),
+        (status = 409, description = "A piece is not in stock (`lines[i].pieceId`).", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A line is not valid (unknown piece or lot, no rate, HUID pending, a discount beyond its base).", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/api/v1/quotes")]
+pub async fn create_quote(
+    state: web::Data<AppState>,
+    caller: Authorized<needs::SalesWrite>,
+    crate::extract::Json(body): crate::extract::Json<NewInvoice>,
+) -> Result<HttpResponse, ApiError> {
+    let bill = priced_draft(&state, &caller, body).await?;
+    let quote = Quote {
+        valid_until: bill.priced_at
+            + Duration::minutes(i64::from(state.billing.price_valid_minutes)),
+        bill,
+        invoice_id: None,
+    };
+    let txn = state.database.connection().begin().await?;
+    Quotes::insert(&txn, &quote).await?;
+    let view = QuoteView::of(&quote);
+    crate::audit::record(
+        &txn,
+        &caller,
+        "create",
+        "quote",
+        quote.bill.id,
+        None,
+        Some(&view),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/api/v1/quotes/{}", quote.bill.id),
+        ))
+        .json(view))
+}
+
+async fn visible_quote(
+    state: &AppState,
+    caller: &Caller,
+    id: uuid::Uuid,
+) -> Result<Quote, ApiError> {
+    Quotes::get(state.database.connection(), id)
+        .await?
+        .filter(|q| caller.acts_in(q.bill.branch_id))
+        .ok_or(ApiError::NotFound)
+}
+
+/// Read a quote with its breakup, its validity and the invoice it became.
+/// Needs `sales:read` in its branch.
+#[utoipa::path(
+    tag = "quotes",
+    operation_id = "getQuote",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The quote's id")),
+    responses((status = 200, description = "The quote.", body = QuoteView))
+)]
+#[get("/api/v1/quotes/{id}")]
+pub async fn get_quote(
+    state: web::Data<AppState>,
+    caller: Authorized<needs::SalesRead>,
+    id: web::Path<uuid::Uuid>,
+) -> Result<web::Json<QuoteView>, ApiError> {
+    Ok(web::Json(QuoteView::of(
+        &visible_quote(&state, &caller, *id).await?,
+    )))
+}
+
+/// Turn a valid quote into a draft invoice at the quote's prices (its rate
+/// snapshot, discounts and taxes); the draft must be issued while the
+/// quote's prices hold. An expired quote is 422 `quote_expired`; a quote
+/// converted before is 409. Needs `sales:write` in the branch.
+#[utoipa::path(
+    tag = "quotes",
+    operation_id = "convertQuote",
+    security(("bearer" = [])),
+    params(
+        ("id" = uuid::Uuid, Path, description = "The quote's id"),
+        ("Idempotency-Key" = Option<String>, Header, max_length = 255, description = "Makes a retry safe: the same key and body within 24 h replay the first answer (with `Idempotent-Replayed: true`) and change nothing; the same key with another body is 422; while the first is still running, 409."),
+    ),
+    request_body = ConvertFields,
+    responses(
+        (status = 201, description = "The draft invoice.", body = InvoiceView),
+        (status = 409, description = "The quote became an invoice already.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The quote's prices no longer hold.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/api/v1/quotes/{id}/invoice")]
+pub async fn convert_quote(
+    state: web::Data<AppState>,
+    caller: Authorized<needs::SalesWrite>,
+    id: web::Path<uuid::Uuid>,
+    request: IdempotentJson<ConvertFields>,
+) -> Result<HttpResponse, ApiError> {
+    idempotency::once(&state, &caller, request.key, || async {
+        let quote = visible_quote(&state, &caller, *id).await?;
+        let now = Utc::now();
+        if !quote.is_valid_at(now) {
+            return Err(Invalid::field(
+                "validUntil",
+                "quote_expired",
+                "the quote's prices no longer hold; make a new quote at today's rates",
+            )
+            .into());
+        }
+        let invoice = quote.to_invoice(caller.id, now);
+        let txn = state.database.connection().begin().await?;
+        if !Quotes::mark_converted(&txn, quote.bill.id, invoice.id).await? {
+            return Err(ApiError::Conflict {
+                detail: "the quote became an invoice already".to_owned(),
+                errors: vec![FieldError::new(
+                    "invoiceId",
+                    "converted",
+                    "converted before",
+                )],
+            });
+        }
+        Invoices::insert(&txn, &invoice).await?;
+        let view = InvoiceView::of(&invoice);
+        crate::audit::record(
+            &txn,
+            &caller,
+            "create",
+            "invoice",
+            invoice.id,
+            None,
+            Some(&view),
+        )
+        .await?;
+        txn.commit().await?;
+        Answer::new(
+            StatusCode::CREATED,
+            Some(format!("/api/v1/invoices/{}", invoice.id)),
+            &view,
+        )
+    })
+    .await
+}
+
+/// Nothing to say: the quote says it all (an empty object).
+#[derive(Debug, Clone, Default, serde::Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({}))]
+pub struct ConvertFields {}
