@@ -20,6 +20,7 @@ mod m20261121_000013_idempotency_keys;
 mod m20261121_000014_create_lots;
 mod m20261121_000015_piece_price_keys;
 mod m20261121_000016_create_invoices;
+mod m20261121_000017_customer_purchases;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000014_create_lots::Migration),
             Box::new(m20261121_000015_piece_price_keys::Migration),
             Box::new(m20261121_000016_create_invoices::Migration),
+            Box::new(m20261121_000017_customer_purchases::Migration),
         ]
     }
 }

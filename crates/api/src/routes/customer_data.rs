@@ -47,7 +47,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         "mobile": "+919876543210", "otherPhones": [], "email": "lakshmi@example.com",
         "addresses": [], "homeBranchId": "01936f0e-0000-7000-8000-000000000001",
         "preferences": {"metals": ["gold"], "purities": [916], "categories": [], "styles": []},
-        "tags": ["bridal"], "source": "referral", "version": 1,
+        "tags": ["bridal"], "source": "referral",
+        "purchases": {"count": 1, "lifetimeValue": "51845.00", "lastPurchaseAt": "2026-11-02T11:20:00Z"},
+        "version": 1,
         "createdAt": "2026-11-21T09:30:00Z", "updatedAt": "2026-11-21T09:30:00Z"
     },
     "consents": [], "consentHistory": [], "interactions": [], "tasks": [], "wishList": [],
@@ -215,7 +217,9 @@ fn attachment(data: &CustomerDataExport) -> HttpResponse {
         "mobile": "+919876543210", "otherPhones": [], "email": "lakshmi@example.com",
         "addresses": [], "homeBranchId": "01936f0e-0000-7000-8000-000000000001",
         "preferences": {"metals": ["gold"], "purities": [916], "categories": [], "styles": []},
-        "tags": ["bridal"], "source": "referral", "version": 1,
+        "tags": ["bridal"], "source": "referral",
+        "purchases": {"count": 1, "lifetimeValue": "51845.00", "lastPurchaseAt": "2026-11-02T11:20:00Z"},
+        "version": 1,
         "createdAt": "2026-11-21T09:30:00Z", "updatedAt": "2026-11-21T09:30:00Z"
     },
     "deleted": {"interactions": 4, "tasks": 1, "wishList": 2},

@@ -75,12 +75,15 @@ pub struct MergeRequest {
 #[schema(example = json!({
     "dryRun": false, "survivorId": "01936f0e-5555-7000-8000-000000000005",
     "duplicateId": "01936f0e-5555-7000-8000-000000000006",
-    "moved": {"interactions": 3, "tasks": 1, "wishList": 2, "consentChanges": 0},
+    "moved": {"interactions": 3, "tasks": 1, "wishList": 2, "consentChanges": 0,
+              "invoices": 1, "quotes": 0},
     "survivor": {"id": "01936f0e-5555-7000-8000-000000000005", "name": "Lakshmi Narayanan",
         "mobile": "+919876543210", "otherPhones": ["+919000012345"], "email": null,
         "addresses": [], "homeBranchId": null, "assignedStaffId": null, "preferences":
         {"metals": [], "purities": [], "categories": [], "styles": []}, "tags": [],
-        "source": "walk_in", "version": 2,
+        "source": "walk_in",
+        "purchases": {"count": 1, "lifetimeValue": "51845.00", "lastPurchaseAt": "2026-11-02T11:20:00Z"},
+        "version": 2,
         "createdAt": "2026-11-21T09:30:00Z", "updatedAt": "2026-11-21T09:35:00Z"}
 }))]
 pub struct MergeReport {
@@ -178,6 +181,10 @@ pub async fn merge_customer(
     }
     crate::auth::sessions::revoke_customer(&state, &transaction, duplicate.id).await?;
     let moved = customer_records::reassign(&transaction, duplicate.id, survivor_id).await?;
+    for customer in [duplicate.id, survivor_id] {
+        jewel_persistence::repos::invoices::Invoices::refresh_purchases(&transaction, customer)
+            .await?;
+    }
     Consents::adopt(&transaction, duplicate.id, survivor_id).await?;
     let after = match Customers::replace(&transaction, survivor_id, expected_version, &new).await {
         Err(error @ RepoError::Taken { .. }) => {

@@ -358,6 +358,18 @@ impl CustomerFields {
     }
 }
 
+/// A customer's purchases: issued bills that were not cancelled.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PurchasesView {
+    #[schema(minimum = 0)]
+    count: u32,
+    /// What their bills came to.
+    #[schema(value_type = super::MoneyText)]
+    lifetime_value: String,
+    last_purchase_at: Option<DateTime<Utc>>,
+}
+
 /// A customer.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -366,7 +378,9 @@ impl CustomerFields {
     "mobile": "+919876543210", "otherPhones": [], "email": "lakshmi@example.com",
     "addresses": [], "homeBranchId": "01936f0e-0000-7000-8000-000000000001",
     "preferences": {"metals": ["gold"], "purities": [916], "categories": [], "styles": []},
-    "tags": ["bridal"], "source": "referral", "version": 1,
+    "tags": ["bridal"], "source": "referral",
+    "purchases": {"count": 3, "lifetimeValue": "184250.00", "lastPurchaseAt": "2026-11-02T11:20:00Z"},
+    "version": 1,
     "createdAt": "2026-11-21T09:30:00Z", "updatedAt": "2026-11-21T09:30:00Z"
 }))]
 pub struct CustomerView {
@@ -412,6 +426,8 @@ pub struct CustomerView {
     merged_into_id: Option<uuid::Uuid>,
     /// Set when the person's data was erased.
     erased_at: Option<DateTime<Utc>>,
+    /// Their bills at a glance.
+    purchases: PurchasesView,
     #[schema(minimum = 1)]
     pub(crate) version: i32,
     created_at: DateTime<Utc>,
@@ -470,6 +486,11 @@ impl CustomerView {
             archived_at: c.archived_at,
             merged_into_id: c.merged_into,
             erased_at: c.erased_at,
+            purchases: PurchasesView {
+                count: c.purchases.count,
+                lifetime_value: c.purchases.lifetime_value.to_string(),
+                last_purchase_at: c.purchases.last_purchase_at,
+            },
             version: c.version,
             created_at: c.created_at,
             updated_at: c.updated_at,
@@ -707,6 +728,13 @@ pub struct CustomerListQuery {
     pub(crate) created_from: Option<DateTime<Utc>>,
     /// Added before this time.
     pub(crate) created_before: Option<DateTime<Utc>>,
+    /// Lifetime value (their bills) at least this much (`"100000.00"`).
+    #[param(value_type = Option<super::MoneyText>)]
+    pub(crate) min_lifetime_value: Option<String>,
+    /// Last purchase at or after this time.
+    pub(crate) last_purchase_from: Option<DateTime<Utc>>,
+    /// Last purchase before this time (customers who never bought are left out).
+    pub(crate) last_purchase_before: Option<DateTime<Utc>>,
     /// `true`: archived customers only; `false` (the default): live ones only.
     pub(crate) archived: Option<bool>,
     /// Fields to sort by, comma-separated, `-` for descending: `name`,
@@ -775,6 +803,13 @@ impl CustomerListQuery {
             anniversary_month: month("anniversaryMonth", self.anniversary_month)?,
             created_from: self.created_from,
             created_before: self.created_before,
+            min_lifetime_value: self
+                .min_lifetime_value
+                .as_deref()
+                .map(|v| jewel_domain::measure::Money::parse("minLifetimeValue", v))
+                .transpose()?,
+            last_purchase_from: self.last_purchase_from,
+            last_purchase_before: self.last_purchase_before,
             archived: match self.archived {
                 Some(true) => Archived::Only,
                 _ => Archived::Excluded,

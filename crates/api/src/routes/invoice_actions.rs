@@ -403,6 +403,9 @@ async fn issue(
         return Err(changed_meanwhile());
     }
     sell_stock(state, &txn, caller, &invoice, &issued.number).await?;
+    if let Some(customer) = invoice.customer_id {
+        Invoices::refresh_purchases(&txn, customer).await?;
+    }
     if !payments.is_empty() {
         let mut issued_invoice = invoice.clone();
         issued_invoice.version += 1;
@@ -653,6 +656,9 @@ pub async fn cancel_invoice(
     if invoice.status.is_sale() {
         restore_stock(&txn, &caller, &invoice).await?;
         Invoices::reverse_scrap(&txn, &invoice, caller.author()).await?;
+        if let Some(customer) = invoice.customer_id {
+            Invoices::refresh_purchases(&txn, customer).await?;
+        }
     }
     Ok(web::Json(commit(txn, &caller, "cancel", &invoice).await?))
 }

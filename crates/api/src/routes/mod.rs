@@ -66,6 +66,7 @@ pub mod designs;
 pub mod health;
 pub mod interactions;
 pub mod invoice_actions;
+pub mod invoice_print;
 pub mod invoices;
 pub mod jwks;
 pub mod lots;
@@ -162,6 +163,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(lots::configure)
         .configure(invoices::configure)
         .configure(invoice_actions::configure)
+        .configure(invoice_print::configure)
         .configure(quotes::configure);
 }
 

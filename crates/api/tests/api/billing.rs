@@ -82,6 +82,25 @@ fn this_financial_year() -> String {
     format!("{start}-{:02}", (start + 1) % 100)
 }
 
+/// The printable invoice; asserts it is HTML.
+async fn print(app: &TestApp, token: &str, invoice: &Value) -> String {
+    let response = get(
+        app,
+        token,
+        &format!(
+            "/api/v1/invoices/{}/print",
+            invoice["id"].as_str().expect("id")
+        ),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"].to_str().expect("text"),
+        "text/html; charset=utf-8"
+    );
+    response.text().await.expect("a page")
+}
+
 fn error_codes(problem: &Value) -> Vec<(String, String)> {
     problem["errors"]
         .as_array()
@@ -261,21 +280,116 @@ async fn the_worked_example_sold_with_an_old_gold_exchange(backend: Backend) {
     );
     ledger_balances(&app, &owner).await;
 
-    // The customer's purchases.
-    let profile = json_of(
+    // The printed tax invoice shows what the jeweller's bill shows.
+    let printed = print(&app, &sales, &bill).await;
+    for shown in [
+        "TAX INVOICE",
+        issued["number"].as_str().expect("number"),
+        "GSTIN: 33AABCU9603R1ZM",
+        "Meenakshi Sundaram",
+        necklace["hallmark"]["huid"].as_str().expect("huid"),
+        "22K (916)",
+        "3.390",
+        "12800.00",
+        "43392.00",
+        "6942.72",
+        "CGST @ 1.5%",
+        "SGST @ 1.5%",
+        "755.02",
+        "0.24",
+        "51845.00",
+        "Rupees Fifty One Thousand Eight Hundred Forty Five Only",
+        "Old gold exchange",
+        "2.000 g of gold 916",
+        "22540.00",
+        "UPI-4471",
+    ] {
+        assert!(printed.contains(shown), "{shown} missing from {printed}");
+    }
+
+    // The customer's purchases: their bills, lifetime value and last
+    // purchase, on the customer and in the list filters.
+    let buyer_id = buyer["id"].as_str().expect("id");
+    let bills = json_of(
         get(
             &app,
             &sales,
-            &format!(
-                "/api/v1/invoices?customerId={}",
-                buyer["id"].as_str().expect("id")
-            ),
+            &format!("/api/v1/invoices?customerId={buyer_id}"),
         )
         .await,
         200,
     )
     .await;
-    assert_eq!(profile["items"].as_array().expect("items").len(), 1);
+    assert_eq!(bills["items"].as_array().expect("items").len(), 1);
+    let seen = json_of(
+        get(&app, &sales, &format!("/api/v1/customers/{buyer_id}")).await,
+        200,
+    )
+    .await;
+    assert_eq!(seen["purchases"]["count"], 1);
+    assert_eq!(seen["purchases"]["lifetimeValue"], "51845.00");
+    assert_eq!(seen["purchases"]["lastPurchaseAt"], issued["issuedAt"]);
+    let big = json_of(
+        get(&app, &sales, "/api/v1/customers?minLifetimeValue=50000.00").await,
+        200,
+    )
+    .await;
+    assert_eq!(big["items"].as_array().expect("items").len(), 1);
+    assert_eq!(big["items"][0]["id"], buyer["id"]);
+    let bigger = json_of(
+        get(&app, &sales, "/api/v1/customers?minLifetimeValue=51845.01").await,
+        200,
+    )
+    .await;
+    assert_eq!(bigger["items"], json!([]));
+    // A second bill counts; cancelled, it no longer does.
+    let small = draft(
+        &app,
+        &sales,
+        json!({"branchId": branch["id"], "customerId": buyer["id"],
+               "lines": [{"kind": "service", "description": "Polishing & <b>care</b>", "amount": "200.00"}]}),
+    )
+    .await;
+    json_of(
+        post(&app, &sales, &issue_path(&small), json!({})).await,
+        200,
+    )
+    .await;
+    let printed = print(&app, &sales, &small).await;
+    assert!(
+        printed.contains("Polishing &amp; &lt;b&gt;care&lt;/b&gt;"),
+        "{printed}"
+    );
+    assert!(!printed.contains("<b>care"), "{printed}");
+    let seen = json_of(
+        get(&app, &sales, &format!("/api/v1/customers/{buyer_id}")).await,
+        200,
+    )
+    .await;
+    assert_eq!(seen["purchases"]["count"], 2);
+    assert_eq!(seen["purchases"]["lifetimeValue"], "52055.00");
+    let cancel = format!(
+        "/api/v1/invoices/{}/cancel",
+        small["id"].as_str().expect("id")
+    );
+    json_of(
+        post(
+            &app,
+            &owner,
+            &cancel,
+            json!({"reason": "Polishing was free"}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let seen = json_of(
+        get(&app, &sales, &format!("/api/v1/customers/{buyer_id}")).await,
+        200,
+    )
+    .await;
+    assert_eq!(seen["purchases"]["count"], 1);
+    assert_eq!(seen["purchases"]["lifetimeValue"], "51845.00");
 }
 
 async fn twenty_bills_racing_for_one_piece_sell_it_once(backend: Backend) {

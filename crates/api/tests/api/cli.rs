@@ -115,7 +115,7 @@ async fn migrate_applies_lists_and_rolls_back(backend: Backend) {
         "{stdout}"
     );
     assert!(
-        stdout.contains(&format!("0 applied, 16 pending ({})", backend.storage())),
+        stdout.contains(&format!("0 applied, 17 pending ({})", backend.storage())),
         "{stdout}"
     );
 
@@ -124,16 +124,16 @@ async fn migrate_applies_lists_and_rolls_back(backend: Backend) {
     let (ok, stdout, stderr) = run(&mut up);
     assert!(ok, "{stderr}");
     assert!(
-        stdout.contains("applied  m20261121_000016_create_invoices"),
+        stdout.contains("applied  m20261121_000017_customer_purchases"),
         "{stdout}"
     );
-    assert!(stdout.contains("16 applied, 0 pending"), "{stdout}");
+    assert!(stdout.contains("17 applied, 0 pending"), "{stdout}");
 
     let mut down = jewel_crm();
     with_database(down.args(["migrate", "down"]));
     let (ok, stdout, stderr) = run(&mut down);
     assert!(ok, "{stderr}");
-    assert!(stdout.contains("15 applied, 1 pending"), "{stdout}");
+    assert!(stdout.contains("16 applied, 1 pending"), "{stdout}");
 }
 
 /// The real binary: JSON logs carry the request id on every line about a

@@ -5,6 +5,15 @@ pub mod profile;
 
 pub use profile::{Address, BudgetBand, Preferences, Profile, Source};
 
+/// A customer's purchases at a glance: issued bills not cancelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Purchases {
+    pub count: u32,
+    /// What the bills came to, less what was returned.
+    pub lifetime_value: crate::measure::Money,
+    pub last_purchase_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 /// A customer as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Customer {
@@ -24,6 +33,8 @@ pub struct Customer {
     pub merged_into: Option<uuid::Uuid>,
     /// Set when the person's data was erased.
     pub erased_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Issued bills not cancelled, kept by the billing transactions.
+    pub purchases: Purchases,
     pub version: i32,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
@@ -539,6 +550,7 @@ mod absorb_tests {
             archived_at: None,
             merged_into: None,
             erased_at: None,
+            purchases: Purchases::default(),
             version: 1,
             created_at: chrono::DateTime::UNIX_EPOCH,
             updated_at: chrono::DateTime::UNIX_EPOCH,

@@ -29,6 +29,10 @@ pub struct Model {
     pub archived_at: Option<DateTimeUtc>,
     pub merged_into_id: Option<String>,
     pub erased_at: Option<DateTimeUtc>,
+    pub purchase_count: i32,
+    /// Paise.
+    pub lifetime_value: i64,
+    pub last_purchase_at: Option<DateTimeUtc>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

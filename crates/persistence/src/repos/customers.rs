@@ -3,8 +3,9 @@ use std::collections::HashMap;
 
 use jewel_domain::customer::{
     BudgetBand, Customer, CustomerQuery, CustomerSort, NewCustomer, Occasions, Preferences,
-    Profile, SortField, Source, names_look_alike, reversed_mobile, search_terms,
+    Profile, Purchases, SortField, Source, names_look_alike, reversed_mobile, search_terms,
 };
+use jewel_domain::measure::Money;
 use jewel_domain::occasion::{OccasionKind, month_day};
 use jewel_domain::{Page, PageRequest};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
@@ -37,6 +38,9 @@ pub struct CustomerFilter {
     pub anniversary_month: Option<u32>,
     pub created_from: Option<chrono::DateTime<Utc>>,
     pub created_before: Option<chrono::DateTime<Utc>>,
+    pub min_lifetime_value: Option<Money>,
+    pub last_purchase_from: Option<chrono::DateTime<Utc>>,
+    pub last_purchase_before: Option<chrono::DateTime<Utc>>,
     pub archived: Archived,
 }
 
@@ -760,7 +764,22 @@ fn filter_condition(filter: &CustomerFilter) -> Condition {
                 .map(|n| Column::Name.starts_with(n)),
         )
         .add_option(filter.created_from.map(|t| Column::CreatedAt.gte(t)))
-        .add_option(filter.created_before.map(|t| Column::CreatedAt.lt(t)));
+        .add_option(filter.created_before.map(|t| Column::CreatedAt.lt(t)))
+        .add_option(
+            filter
+                .min_lifetime_value
+                .map(|v| Column::LifetimeValue.gte(v.units())),
+        )
+        .add_option(
+            filter
+                .last_purchase_from
+                .map(|t| Column::LastPurchaseAt.gte(t)),
+        )
+        .add_option(
+            filter
+                .last_purchase_before
+                .map(|t| Column::LastPurchaseAt.lt(t)),
+        );
     all = match filter.archived {
         Archived::Excluded => all.add(Column::ArchivedAt.is_null()),
         Archived::Only => all.add(Column::ArchivedAt.is_not_null()),
@@ -859,6 +878,11 @@ fn into_customer(
         archived_at: model.archived_at,
         merged_into: model.merged_into_id.as_deref().map(uuid_of).transpose()?,
         erased_at: model.erased_at,
+        purchases: Purchases {
+            count: u32::try_from(model.purchase_count).unwrap_or(0),
+            lifetime_value: Money::from_units(model.lifetime_value),
+            last_purchase_at: model.last_purchase_at,
+        },
         id: uuid_of(&model.id)?,
         name: model.name,
         mobile: model.mobile,

@@ -24,7 +24,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use crate::entities::{
-    invoice_lines, invoice_payments, invoice_sequences, invoices, scrap_receipts,
+    customers, invoice_lines, invoice_payments, invoice_sequences, invoices, scrap_receipts,
 };
 use crate::error::{RepoError, uuid_of};
 use crate::repos::pieces::Actor;
@@ -52,14 +52,6 @@ pub struct Issued {
     pub sequence: i64,
     pub by: uuid::Uuid,
     pub at: DateTime<Utc>,
-}
-
-/// A customer's purchases: issued invoices not cancelled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Purchases {
-    pub count: u64,
-    pub lifetime_value: Money,
-    pub last_purchase_at: Option<DateTime<Utc>>,
 }
 
 impl Invoices {
@@ -483,11 +475,13 @@ impl Invoices {
             .collect()
     }
 
-    /// The purchases of `customer`: issued invoices that were not cancelled.
-    pub async fn purchases(
+    /// Brings the purchases kept on `customer` (count, lifetime value, last
+    /// purchase) up to date with their bills: issued and not cancelled.
+    /// Call in the transaction that changed a bill of theirs.
+    pub async fn refresh_purchases(
         db: &impl ConnectionTrait,
         customer: uuid::Uuid,
-    ) -> Result<Purchases, RepoError> {
+    ) -> Result<(), RepoError> {
         use invoices::Column;
         let sales = [
             InvoiceStatus::Issued,
@@ -495,6 +489,7 @@ impl Invoices {
             InvoiceStatus::Paid,
         ]
         .map(|s| s.as_str());
+        // SUM is DECIMAL on MySQL: cast back to a whole number.
         let row: Option<(i64, Option<i64>, Option<DateTime<Utc>>)> = invoices::Entity::find()
             .select_only()
             .column_as(Column::Id.count(), "count")
@@ -506,11 +501,20 @@ impl Invoices {
             .one(db)
             .await?;
         let (count, total, last) = row.unwrap_or((0, None, None));
-        Ok(Purchases {
-            count: u64::try_from(count).unwrap_or(0),
-            lifetime_value: Money::from_units(total.unwrap_or(0)),
-            last_purchase_at: last,
-        })
+        customers::Entity::update_many()
+            .col_expr(
+                customers::Column::PurchaseCount,
+                Expr::value(i32::try_from(count).unwrap_or(i32::MAX)),
+            )
+            .col_expr(
+                customers::Column::LifetimeValue,
+                Expr::value(total.unwrap_or(0)),
+            )
+            .col_expr(customers::Column::LastPurchaseAt, Expr::value(last))
+            .filter(customers::Column::Id.eq(customer.to_string()))
+            .exec(db)
+            .await?;
+        Ok(())
     }
 }
 
