@@ -1,6 +1,6 @@
 //! Selling: quotes with their rate snapshot, invoices with their lines and
 //! payments, the gapless number sequence per branch and financial year, and
-//! old metal taken in exchange (scrap).
+//! old metal taken in exchange (scrap), and credit notes for returns.
 
 use sea_orm_migration::prelude::*;
 
@@ -203,13 +203,52 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(InvoiceSequences::Table)
                     .col(uuid(InvoiceSequences::BranchId))
+                    // `invoice` or `credit_note`: each numbered on its own.
+                    .col(text(InvoiceSequences::Series, 16))
                     .col(text(InvoiceSequences::FinancialYear, 9))
                     // The last number given; the next is one more.
                     .col(units(InvoiceSequences::LastNumber))
                     .primary_key(
                         Index::create()
                             .col(InvoiceSequences::BranchId)
+                            .col(InvoiceSequences::Series)
                             .col(InvoiceSequences::FinancialYear),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(CreditNotes::Table)
+                    .col(id(CreditNotes::Id))
+                    .col(uuid(CreditNotes::InvoiceId))
+                    .col(uuid(CreditNotes::BranchId))
+                    .col(optional_uuid(CreditNotes::CustomerId))
+                    .col(
+                        ColumnDef::new(CreditNotes::Number)
+                            .string_len(40)
+                            .not_null()
+                            .unique_key(),
+                    )
+                    .col(text(CreditNotes::FinancialYear, 9))
+                    .col(units(CreditNotes::Sequence))
+                    .col(text(CreditNotes::Reason, 500))
+                    // `refund` or `store_credit`.
+                    .col(text(CreditNotes::Settlement, 16))
+                    .col(optional_text(CreditNotes::RefundMethod, 16))
+                    .col(units(CreditNotes::TaxableValue))
+                    .col(units(CreditNotes::TaxTotal))
+                    .col(units(CreditNotes::RoundOff))
+                    .col(units(CreditNotes::Total))
+                    .col(text(CreditNotes::CreatedByKind, 16))
+                    .col(uuid(CreditNotes::CreatedBy))
+                    .col(at(CreditNotes::CreatedAt))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_credit_notes_invoice")
+                            .from(CreditNotes::Table, CreditNotes::InvoiceId)
+                            .to(Invoices::Table, Invoices::Id),
                     )
                     .to_owned(),
             )
@@ -281,6 +320,16 @@ impl MigrationTrait for Migration {
                 ],
             ),
             (
+                "ix_credit_notes_invoice",
+                CreditNotes::Table.into_iden(),
+                vec![CreditNotes::InvoiceId.into_iden()],
+            ),
+            (
+                "ix_credit_notes_customer",
+                CreditNotes::Table.into_iden(),
+                vec![CreditNotes::CustomerId.into_iden()],
+            ),
+            (
                 "ix_quotes_branch",
                 Quotes::Table.into_iden(),
                 vec![Quotes::BranchId.into_iden(), Quotes::Id.into_iden()],
@@ -298,6 +347,7 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in [
             ScrapReceipts::Table.into_iden(),
+            CreditNotes::Table.into_iden(),
             InvoiceSequences::Table.into_iden(),
             InvoicePayments::Table.into_iden(),
             InvoiceLines::Table.into_iden(),
@@ -415,6 +465,7 @@ enum InvoicePayments {
 enum InvoiceSequences {
     Table,
     BranchId,
+    Series,
     FinancialYear,
     LastNumber,
 }
@@ -433,4 +484,26 @@ enum ScrapReceipts {
     ActorKind,
     ActorId,
     At,
+}
+
+#[derive(DeriveIden)]
+enum CreditNotes {
+    Table,
+    Id,
+    InvoiceId,
+    BranchId,
+    CustomerId,
+    Number,
+    FinancialYear,
+    Sequence,
+    Reason,
+    Settlement,
+    RefundMethod,
+    TaxableValue,
+    TaxTotal,
+    RoundOff,
+    Total,
+    CreatedByKind,
+    CreatedBy,
+    CreatedAt,
 }

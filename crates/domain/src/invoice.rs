@@ -510,6 +510,8 @@ pub struct BillLine {
     pub discount: Option<Discount>,
     /// The discount it carries in the end: its own and its share of the bill's.
     pub discount_amount: Money,
+    /// The credit note that took it back, once returned.
+    pub returned_by: Option<uuid::Uuid>,
 }
 
 /// Prices `lines` for `supply` with the bill's `discount`, and records on
@@ -591,6 +593,8 @@ pub struct Invoice {
     pub bill: Bill,
     pub paid: Money,
     pub payments: Vec<Payment>,
+    /// Returns against it.
+    pub credit_notes: Vec<CreditNote>,
     pub approval_needed: bool,
     pub approved_by: Option<uuid::Uuid>,
     pub approved_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -638,6 +642,69 @@ impl Invoice {
             ));
         }
         Ok(())
+    }
+}
+
+/// How a return is settled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Settlement {
+    /// Money back, by this method.
+    Refund(PaymentMethod),
+    /// Kept by the store as credit for the customer's next purchase.
+    StoreCredit,
+}
+
+/// A credit note: lines of an invoice taken back, with their value and
+/// tax reversed exactly as they were billed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreditNote {
+    pub id: uuid::Uuid,
+    pub invoice_id: uuid::Uuid,
+    pub number: String,
+    pub reason: String,
+    pub settlement: Settlement,
+    /// The invoice's lines it took back.
+    pub line_ids: Vec<uuid::Uuid>,
+    /// Their taxable value, taxes and total (rounded once, as a bill).
+    pub bill: Bill,
+    pub created_by: uuid::Uuid,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl Invoice {
+    /// The credit for taking back the lines `line_ids` (each a line of this
+    /// invoice not returned before): their taxable value and tax as billed,
+    /// rounded once. Names `lineIds[i]` when one cannot be returned.
+    pub fn credit_for(&self, line_ids: &[uuid::Uuid]) -> Result<Bill, Invalid> {
+        let mut lines = Vec::with_capacity(line_ids.len());
+        let mut errors = Vec::new();
+        for (i, id) in line_ids.iter().enumerate() {
+            let field = format!("lineIds[{i}]");
+            if line_ids[..i].contains(id) {
+                errors.push(crate::FieldError::new(field, "repeated", "given twice"));
+                continue;
+            }
+            match self.line_ids.iter().position(|l| l == id) {
+                None => errors.push(crate::FieldError::new(
+                    field,
+                    "not_found",
+                    "not a line of this invoice",
+                )),
+                Some(p) if self.lines[p].returned_by.is_some() => {
+                    errors.push(crate::FieldError::new(field, "returned", "returned before"))
+                }
+                Some(p) => lines.push(self.bill.lines[p].clone()),
+            }
+        }
+        if let Some(invalid) = Invalid::from_errors(errors) {
+            return Err(invalid);
+        }
+        Ok(Bill::of_lines(lines))
+    }
+
+    /// What the credit notes against it came to.
+    pub fn credited(&self) -> Money {
+        self.credit_notes.iter().map(|c| c.bill.total).sum()
     }
 }
 
@@ -850,6 +917,7 @@ mod tests {
             snapshot: LineSnapshot::of_amount("service", money("300.00"), percent("5")),
             discount: None,
             discount_amount: Money::ZERO,
+            returned_by: None,
         }];
         let bill = price_lines(&mut lines, None, Supply::WithinState).expect("priced");
         let quote = Quote {
@@ -870,6 +938,7 @@ mod tests {
                 bill,
                 paid: Money::ZERO,
                 payments: Vec::new(),
+                credit_notes: Vec::new(),
                 approval_needed: false,
                 approved_by: None,
                 approved_at: None,

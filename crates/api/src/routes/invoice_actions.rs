@@ -16,7 +16,7 @@ use jewel_domain::piece::PieceStatus;
 use jewel_domain::{FieldError, Invalid};
 use jewel_persistence::repos::branches::Branches;
 use jewel_persistence::repos::customers::Customers;
-use jewel_persistence::repos::invoices::{Invoices, Issued};
+use jewel_persistence::repos::invoices::{Invoices, Issued, Series};
 use jewel_persistence::repos::lots::{LotChange, LotError, Lots};
 use jewel_persistence::repos::pieces::{Move, MovementKind, Pieces};
 use jewel_persistence::{DatabaseTransaction, TransactionTrait};
@@ -263,7 +263,7 @@ fn check_received(
 }
 
 /// 409 for an invoice changed by another request between our read and write.
-fn changed_meanwhile() -> ApiError {
+pub(crate) fn changed_meanwhile() -> ApiError {
     ApiError::Conflict {
         detail: "the invoice was changed by someone else at the same moment; read it again"
             .to_owned(),
@@ -271,7 +271,7 @@ fn changed_meanwhile() -> ApiError {
     }
 }
 
-fn not_in_state(invoice: &Invoice, wanted: &str) -> ApiError {
+pub(crate) fn not_in_state(invoice: &Invoice, wanted: &str) -> ApiError {
     ApiError::Conflict {
         detail: format!("the invoice is {}; {wanted}", invoice.status.as_str()),
         errors: vec![FieldError::new(
@@ -283,7 +283,7 @@ fn not_in_state(invoice: &Invoice, wanted: &str) -> ApiError {
 }
 
 /// Audits the change of an invoice, commits, and answers with it.
-async fn commit(
+pub(crate) async fn commit(
     txn: DatabaseTransaction,
     caller: &Caller,
     action: &str,
@@ -381,17 +381,13 @@ async fn issue(
         .await?
         .ok_or(ApiError::NotFound)?;
     let now = Utc::now();
-    let local = now
-        .with_timezone(&parse_timezone(&branch.timezone)?)
-        .date_naive();
-    let start_month = state.billing.financial_year_start_month;
-    let year = FinancialYear::of(local, start_month).label(start_month);
-    Invoices::open_sequence(db, branch.id, &year).await?;
+    let year = financial_year(state, &branch, now)?;
+    Invoices::open_sequence(db, branch.id, Series::Invoice, &year).await?;
 
     let txn = db.begin().await?;
     // The number first: the sequence row queues every issue of the branch's
     // year behind this one until it commits or rolls back.
-    let sequence = Invoices::take_number(&txn, branch.id, &year).await?;
+    let sequence = Invoices::take_number(&txn, branch.id, Series::Invoice, &year).await?;
     let issued = Issued {
         number: invoice_number(&branch.code, &year, u64::try_from(sequence).unwrap_or(0)),
         financial_year: year,
@@ -414,6 +410,20 @@ async fn issue(
         }
     }
     commit(txn, caller, "issue", &invoice).await
+}
+
+/// The label of the financial year `at` falls in at `branch` (its own
+/// clock): `2026-27`.
+pub(crate) fn financial_year(
+    state: &AppState,
+    branch: &jewel_domain::branch::Branch,
+    at: chrono::DateTime<Utc>,
+) -> Result<String, ApiError> {
+    let local = at
+        .with_timezone(&parse_timezone(&branch.timezone)?)
+        .date_naive();
+    let start_month = state.billing.financial_year_start_month;
+    Ok(FinancialYear::of(local, start_month).label(start_month))
 }
 
 /// Marks the invoice's pieces sold and takes its lots out of stock, each

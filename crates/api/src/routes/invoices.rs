@@ -8,8 +8,8 @@ use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use jewel_domain::billing::amount_in_words;
 use jewel_domain::invoice::{
-    BillLine, Discount, DiscountOn, DiscountSize, Invoice, InvoiceStatus, LineKind, LineSnapshot,
-    Payment, PaymentMethod, StoneSnapshot, price_lines,
+    BillLine, CreditNote, Discount, DiscountOn, DiscountSize, Invoice, InvoiceStatus, LineKind,
+    LineSnapshot, Payment, PaymentMethod, Settlement, StoneSnapshot, price_lines,
 };
 use jewel_domain::lot::LotUnit;
 use jewel_domain::measure::{Money, Percent, Weight};
@@ -261,6 +261,63 @@ pub struct InvoiceLineView {
     /// Taxable value plus tax.
     #[schema(value_type = MoneyText)]
     total: String,
+    /// The credit note that took it back, once returned.
+    returned_by: Option<uuid::Uuid>,
+}
+
+/// A credit note: lines taken back, their value and tax reversed as billed.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CreditNoteView {
+    id: uuid::Uuid,
+    /// Branch code, `CN`, financial year and a number without gaps.
+    #[schema(max_length = 40)]
+    number: String,
+    #[schema(max_length = 500)]
+    reason: String,
+    /// `refund` (money back by `refundMethod`) or `store_credit`.
+    #[schema(pattern = "^(refund|store_credit)$", max_length = 12)]
+    settlement: &'static str,
+    refund_method: Option<PaymentMethodName>,
+    #[schema(max_items = 100)]
+    line_ids: Vec<uuid::Uuid>,
+    #[schema(value_type = MoneyText)]
+    taxable_value: String,
+    #[schema(max_items = 10)]
+    taxes: Vec<TaxLineView>,
+    #[schema(value_type = MoneyText)]
+    tax_total: String,
+    #[schema(value_type = SignedMoneyText)]
+    round_off: String,
+    /// What is refunded or credited.
+    #[schema(value_type = MoneyText)]
+    total: String,
+    created_by: uuid::Uuid,
+    created_at: DateTime<Utc>,
+}
+
+impl From<&CreditNote> for CreditNoteView {
+    fn from(c: &CreditNote) -> Self {
+        let (settlement, refund_method) = match c.settlement {
+            Settlement::Refund(method) => ("refund", Some(method.into())),
+            Settlement::StoreCredit => ("store_credit", None),
+        };
+        Self {
+            id: c.id,
+            number: c.number.clone(),
+            reason: c.reason.clone(),
+            settlement,
+            refund_method,
+            line_ids: c.line_ids.clone(),
+            taxable_value: c.bill.taxable_value.to_string(),
+            taxes: c.bill.taxes.iter().map(TaxLineView::from).collect(),
+            tax_total: c.bill.tax_total.to_string(),
+            round_off: c.bill.round_off.to_string(),
+            total: c.bill.total.to_string(),
+            created_by: c.created_by,
+            created_at: c.created_at,
+        }
+    }
 }
 
 /// Old gold taken in exchange: weighed, tested, valued.
@@ -348,7 +405,7 @@ impl From<&Payment> for PaymentView {
         "discount": "0.00", "taxableValue": "50334.72",
         "taxes": [{"kind": "CGST", "rate": "1.5", "amount": "755.02"},
                   {"kind": "SGST", "rate": "1.5", "amount": "755.02"}],
-        "taxTotal": "1510.04", "total": "51844.76"
+        "taxTotal": "1510.04", "total": "51844.76", "returnedBy": null
     }],
     "discount": null, "value": "50334.72", "discountTotal": "0.00",
     "taxableValue": "50334.72",
@@ -357,6 +414,7 @@ impl From<&Payment> for PaymentView {
     "taxTotal": "1510.04", "grossTotal": "51844.76", "roundOff": "0.24", "total": "51845.00",
     "amountInWords": "Rupees Fifty One Thousand Eight Hundred Forty Five Only",
     "paid": "22540.00", "balance": "29305.00", "refundDue": "0.00",
+    "creditNotes": [], "credited": "0.00",
     "payments": [{
         "id": "01936f0e-0000-7000-8000-0000000000b3", "method": "old_gold", "amount": "22540.00",
         "reference": null,
@@ -425,6 +483,12 @@ pub struct InvoiceView {
     refund_due: String,
     #[schema(max_items = 20)]
     payments: Vec<PaymentView>,
+    /// Returns against it.
+    #[schema(max_items = 100)]
+    credit_notes: Vec<CreditNoteView>,
+    /// What the credit notes came to.
+    #[schema(value_type = MoneyText)]
+    credited: String,
     /// The discount is beyond the limit of the creator's role.
     approval_needed: bool,
     approved_by: Option<uuid::Uuid>,
@@ -497,6 +561,12 @@ impl InvoiceView {
             .to_string(),
             refund_due: refund_due.to_string(),
             payments: invoice.payments.iter().map(PaymentView::from).collect(),
+            credit_notes: invoice
+                .credit_notes
+                .iter()
+                .map(CreditNoteView::from)
+                .collect(),
+            credited: invoice.credited().to_string(),
             approval_needed: invoice.approval_needed,
             approved_by: invoice.approved_by,
             approved_at: invoice.approved_at,
@@ -581,6 +651,7 @@ fn line_view(
         taxes: b.taxes.iter().map(TaxLineView::from).collect(),
         tax_total: b.tax_total.to_string(),
         total: b.gross_total.to_string(),
+        returned_by: line.returned_by,
     }
 }
 
@@ -698,6 +769,7 @@ async fn bill_line(
                 },
                 discount,
                 discount_amount: Money::ZERO,
+                returned_by: None,
             }
         }
         LineKindName::Lot => {
@@ -747,6 +819,7 @@ async fn bill_line(
                 snapshot,
                 discount,
                 discount_amount: Money::ZERO,
+                returned_by: None,
             }
         }
         LineKindName::Service => {
@@ -776,6 +849,7 @@ async fn bill_line(
                 ),
                 discount,
                 discount_amount: Money::ZERO,
+                returned_by: None,
             }
         }
     };
@@ -970,6 +1044,7 @@ pub(crate) async fn priced_draft(
         bill,
         paid: Money::ZERO,
         payments: Vec::new(),
+        credit_notes: Vec::new(),
         approval_needed,
         approved_by: None,
         approved_at: None,

@@ -67,6 +67,7 @@ pub mod health;
 pub mod interactions;
 pub mod invoice_actions;
 pub mod invoice_print;
+pub mod invoice_returns;
 pub mod invoices;
 pub mod jwks;
 pub mod lots;
@@ -164,6 +165,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(invoices::configure)
         .configure(invoice_actions::configure)
         .configure(invoice_print::configure)
+        .configure(invoice_returns::configure)
         .configure(quotes::configure);
 }
 

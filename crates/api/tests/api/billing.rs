@@ -19,6 +19,7 @@ on_both_backends!(
     cancelling_puts_the_stock_back_and_other_branches_see_nothing,
     lots_and_services_sold_to_another_state_pay_igst,
     a_quote_keeps_its_prices_when_the_rate_moves,
+    a_return_credits_the_lines_and_puts_the_stock_back,
 );
 
 async fn set_rate(app: &TestApp, token: &str, metal: &str, fineness: u16, per_gram: &str) {
@@ -1097,4 +1098,89 @@ async fn a_quote_keeps_its_prices_when_the_rate_moves(backend: Backend) {
     );
     let read = json_of(get(&app, &owner, &path).await, 200).await;
     assert_eq!(read["invoiceId"], invoice["id"]);
+}
+
+async fn a_return_credits_the_lines_and_puts_the_stock_back(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.owner_token().await;
+    let branch = app.open_branch(&owner, "MDS1").await;
+    set_rate(&app, &owner, "gold", 916, "12800.00").await;
+    let first = piece(&app, &owner, &branch, "GN-A", "3.390").await;
+    let second = piece(&app, &owner, &branch, "GN-B", "3.390").await;
+    let buyer = customer(&app, &owner, "9876543210", None).await;
+    let bill = draft(
+        &app,
+        &owner,
+        json!({"branchId": branch["id"], "customerId": buyer["id"],
+               "lines": [{"kind": "piece", "pieceId": first["id"]},
+                         {"kind": "piece", "pieceId": second["id"]}]}),
+    )
+    .await;
+    // Two worked examples: 100,669.44 taxable, 3,020.08 tax, 103,689.52
+    // rounds to 103,690.00.
+    assert_eq!(bill["total"], "103690.00");
+    let returns = format!("/api/v1/invoices/{}/returns", bill["id"].as_str().expect("id"));
+    let line = |i: usize| bill["lines"][i]["id"].clone();
+    // Unpaid: cancel it instead.
+    json_of(post(&app, &owner, &issue_path(&bill), json!({})).await, 200).await;
+    let unpaid = json_of(
+        post(&app, &owner, &returns, json!({"lineIds": [line(0)], "reason": "fit", "settlement": "store_credit"})).await,
+        409,
+    )
+    .await;
+    assert_eq!(error_codes(&unpaid), vec![("status".to_owned(), "wrong_status".to_owned())]);
+    json_of(
+        post(&app, &owner, &payments_path(&bill),
+             json!({"payments": [{"method": "card", "amount": "103690.00", "reference": "auth 1"}]})).await,
+        201,
+    )
+    .await;
+    let refused = json_of(
+        post(&app, &owner, &returns,
+             json!({"lineIds": [line(0)], "reason": "fit", "settlement": "store_credit", "refundMethod": "cash"})).await,
+        422,
+    )
+    .await;
+    assert_eq!(error_codes(&refused), vec![("refundMethod".to_owned(), "unexpected".to_owned())]);
+
+    let returned = json_of(
+        post(&app, &owner, &returns,
+             json!({"lineIds": [line(0)], "reason": "Does not fit", "settlement": "refund", "refundMethod": "upi"})).await,
+        201,
+    )
+    .await;
+    let note = &returned["creditNotes"][0];
+    assert_eq!(note["number"], format!("MDS1/CN/{}/000001", this_financial_year()));
+    // The line's value and tax as billed: 50,334.72 + 755.02 + 755.02 =
+    // 51,844.76, rounded to 51,845.00.
+    assert_eq!(note["taxableValue"], "50334.72");
+    assert_eq!(note["taxTotal"], "1510.04");
+    assert_eq!(note["total"], "51845.00");
+    assert_eq!(note["refundMethod"], "upi");
+    assert_eq!(returned["credited"], "51845.00");
+    assert_eq!(returned["lines"][0]["returnedBy"], note["id"]);
+    assert_eq!(returned["lines"][1]["returnedBy"], Value::Null);
+    let back = json_of(get(&app, &owner, &format!("/api/v1/pieces/{}", first["id"].as_str().expect("id"))).await, 200).await;
+    assert_eq!(back["status"], "returned");
+    let seen = json_of(get(&app, &owner, &format!("/api/v1/customers/{}", buyer["id"].as_str().expect("id"))).await, 200).await;
+    assert_eq!(seen["purchases"]["lifetimeValue"], "51845.00");
+    let again = json_of(
+        post(&app, &owner, &returns, json!({"lineIds": [line(0)], "reason": "again", "settlement": "store_credit"})).await,
+        422,
+    )
+    .await;
+    assert_eq!(error_codes(&again), vec![("lineIds[0]".to_owned(), "returned".to_owned())]);
+
+    // Two returns racing for the other line: one credit note.
+    let body = json!({"lineIds": [line(1)], "reason": "Changed mind", "settlement": "store_credit"});
+    let (a, b) = tokio::join!(post(&app, &owner, &returns, body.clone()), post(&app, &owner, &returns, body));
+    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    statuses.sort_unstable();
+    assert!(statuses == [201, 409] || statuses == [201, 422], "{statuses:?}");
+    let read = json_of(get(&app, &owner, &format!("/api/v1/invoices/{}", bill["id"].as_str().expect("id"))).await, 200).await;
+    assert_eq!(read["creditNotes"].as_array().expect("notes").len(), 2);
+    assert_eq!(read["creditNotes"][1]["number"], format!("MDS1/CN/{}/000002", this_financial_year()));
+    let seen = json_of(get(&app, &owner, &format!("/api/v1/customers/{}", buyer["id"].as_str().expect("id"))).await, 200).await;
+    assert_eq!(seen["purchases"]["lifetimeValue"], "0.00");
+    ledger_balances(&app, &owner).await;
 }

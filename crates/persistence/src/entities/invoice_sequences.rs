@@ -6,6 +6,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub branch_id: String,
     #[sea_orm(primary_key, auto_increment = false)]
+    pub series: String,
+    #[sea_orm(primary_key, auto_increment = false)]
     pub financial_year: String,
     pub last_number: i64,
 }

@@ -5,6 +5,7 @@ pub mod api_clients;
 pub mod audit_events;
 pub mod branches;
 pub mod consent_changes;
+pub mod credit_notes;
 pub mod customer_consents;
 pub mod customer_logins;
 pub mod customer_phones;

@@ -9,8 +9,9 @@
 use chrono::{DateTime, Utc};
 use jewel_domain::billing::{OldGold, OldGoldValue};
 use jewel_domain::invoice::{
-    BillLine, Discount, DiscountOn, DiscountSize, Exchange, Invoice, InvoiceStatus, LineKind,
-    LineSnapshot, Payment, PaymentMethod, StoneSnapshot, bill_of,
+    Bill, BillLine, CreditNote, Discount, DiscountOn, DiscountSize, Exchange, Invoice,
+    InvoiceStatus, LineKind, LineSnapshot, Payment, PaymentMethod, Settlement, StoneSnapshot,
+    bill_of,
 };
 use jewel_domain::measure::{Carats, Money, Percent, Weight};
 use jewel_domain::metal::{Metal, Purity};
@@ -24,12 +25,29 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use crate::entities::{
-    customers, invoice_lines, invoice_payments, invoice_sequences, invoices, scrap_receipts,
+    credit_notes, customers, invoice_lines, invoice_payments, invoice_sequences, invoices,
+    scrap_receipts,
 };
 use crate::error::{RepoError, uuid_of};
 use crate::repos::pieces::Actor;
 
 pub struct Invoices;
+
+/// A run of numbers of its own per branch and financial year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Series {
+    Invoice,
+    CreditNote,
+}
+
+impl Series {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Invoice => "invoice",
+            Self::CreditNote => "credit_note",
+        }
+    }
+}
 
 /// Which invoices to list.
 #[derive(Debug, Clone, Default)]
@@ -123,7 +141,7 @@ impl Invoices {
                         discount: Set(line.discount_amount.units()),
                         taxable_value: Set(priced.breakup.taxable_value.units()),
                         tax_total: Set(priced.breakup.tax_total.units()),
-                        credit_note_id: Set(None),
+                        credit_note_id: Set(line.returned_by.map(|c| c.to_string())),
                     },
                 ),
         )
@@ -151,7 +169,12 @@ impl Invoices {
             .order_by_asc(invoice_payments::Column::Id)
             .all(db)
             .await?;
-        into_invoice(model, lines, payments).map(Some)
+        let notes = credit_notes::Entity::find()
+            .filter(credit_notes::Column::InvoiceId.eq(model.id.clone()))
+            .order_by_asc(credit_notes::Column::Id)
+            .all(db)
+            .await?;
+        into_invoice(model, lines, payments, notes).map(Some)
     }
 
     /// Newest first.
@@ -200,9 +223,15 @@ impl Invoices {
     pub async fn open_sequence(
         db: &impl ConnectionTrait,
         branch: uuid::Uuid,
+        series: Series,
         year: &str,
     ) -> Result<(), RepoError> {
-        let exists = invoice_sequences::Entity::find_by_id((branch.to_string(), year.to_owned()))
+        let key = (
+            branch.to_string(),
+            series.as_str().to_owned(),
+            year.to_owned(),
+        );
+        let exists = invoice_sequences::Entity::find_by_id(key)
             .one(db)
             .await?
             .is_some();
@@ -211,6 +240,7 @@ impl Invoices {
         }
         let inserted = invoice_sequences::Entity::insert(invoice_sequences::ActiveModel {
             branch_id: Set(branch.to_string()),
+            series: Set(series.as_str().to_owned()),
             financial_year: Set(year.to_owned()),
             last_number: Set(0),
         })
@@ -237,19 +267,26 @@ impl Invoices {
     pub async fn take_number(
         db: &impl ConnectionTrait,
         branch: uuid::Uuid,
+        series: Series,
         year: &str,
     ) -> Result<i64, RepoError> {
         use invoice_sequences::Column;
         let result = invoice_sequences::Entity::update_many()
             .col_expr(Column::LastNumber, Expr::col(Column::LastNumber).add(1))
             .filter(Column::BranchId.eq(branch.to_string()))
+            .filter(Column::Series.eq(series.as_str()))
             .filter(Column::FinancialYear.eq(year))
             .exec(db)
             .await?;
         if result.rows_affected == 0 {
             return Err(RepoError::NotFound);
         }
-        let row = invoice_sequences::Entity::find_by_id((branch.to_string(), year.to_owned()))
+        let key = (
+            branch.to_string(),
+            series.as_str().to_owned(),
+            year.to_owned(),
+        );
+        let row = invoice_sequences::Entity::find_by_id(key)
             .one(db)
             .await?
             .ok_or(RepoError::NotFound)?;
@@ -387,6 +424,65 @@ impl Invoices {
         Ok(())
     }
 
+    /// Records `note` against `invoice` (as the caller read it): the credit
+    /// note, and its lines marked returned; `Ok(false)` when the invoice or
+    /// one of the lines changed meanwhile (a racing return).
+    pub async fn record_return(
+        db: &impl ConnectionTrait,
+        invoice: &Invoice,
+        note: &CreditNote,
+        sequence: (&str, i64),
+        actor: Actor,
+    ) -> Result<bool, RepoError> {
+        use invoices::Column;
+        let bumped = invoices::Entity::update_many()
+            .col_expr(Column::Version, Expr::col(Column::Version).add(1))
+            .col_expr(Column::UpdatedAt, Expr::value(note.created_at))
+            .filter(Column::Id.eq(invoice.id.to_string()))
+            .filter(Column::Version.eq(invoice.version))
+            .exec(db)
+            .await?;
+        if bumped.rows_affected == 0 {
+            return Ok(false);
+        }
+        let (refund_method, settlement) = match note.settlement {
+            Settlement::Refund(method) => (Some(method.as_str().to_owned()), "refund"),
+            Settlement::StoreCredit => (None, "store_credit"),
+        };
+        credit_notes::Entity::insert(credit_notes::ActiveModel {
+            id: Set(note.id.to_string()),
+            invoice_id: Set(invoice.id.to_string()),
+            branch_id: Set(invoice.branch_id.to_string()),
+            customer_id: Set(invoice.customer_id.map(|c| c.to_string())),
+            number: Set(note.number.clone()),
+            financial_year: Set(sequence.0.to_owned()),
+            sequence: Set(sequence.1),
+            reason: Set(note.reason.clone()),
+            settlement: Set(settlement.to_owned()),
+            refund_method: Set(refund_method),
+            taxable_value: Set(note.bill.taxable_value.units()),
+            tax_total: Set(note.bill.tax_total.units()),
+            round_off: Set(note.bill.round_off.units()),
+            total: Set(note.bill.total.units()),
+            created_by_kind: Set(actor.0.to_owned()),
+            created_by: Set(note.created_by.to_string()),
+            created_at: Set(note.created_at),
+        })
+        .exec_without_returning(db)
+        .await?;
+        let marked = invoice_lines::Entity::update_many()
+            .col_expr(
+                invoice_lines::Column::CreditNoteId,
+                Expr::value(note.id.to_string()),
+            )
+            .filter(invoice_lines::Column::InvoiceId.eq(invoice.id.to_string()))
+            .filter(invoice_lines::Column::Id.is_in(note.line_ids.iter().map(ToString::to_string)))
+            .filter(invoice_lines::Column::CreditNoteId.is_null())
+            .exec(db)
+            .await?;
+        Ok(marked.rows_affected == note.line_ids.len() as u64)
+    }
+
     /// Records a manager's approval of the draft's discount, if it is still
     /// the draft the caller read.
     pub async fn approve(
@@ -501,15 +597,20 @@ impl Invoices {
             .one(db)
             .await?;
         let (count, total, last) = row.unwrap_or((0, None, None));
+        let credited: Option<Option<i64>> = credit_notes::Entity::find()
+            .select_only()
+            .column_as(Expr::cust("CAST(SUM(total) AS SIGNED)"), "credited")
+            .filter(credit_notes::Column::CustomerId.eq(customer.to_string()))
+            .into_tuple()
+            .one(db)
+            .await?;
+        let total = total.unwrap_or(0) - credited.flatten().unwrap_or(0);
         customers::Entity::update_many()
             .col_expr(
                 customers::Column::PurchaseCount,
                 Expr::value(i32::try_from(count).unwrap_or(i32::MAX)),
             )
-            .col_expr(
-                customers::Column::LifetimeValue,
-                Expr::value(total.unwrap_or(0)),
-            )
+            .col_expr(customers::Column::LifetimeValue, Expr::value(total))
             .col_expr(customers::Column::LastPurchaseAt, Expr::value(last))
             .filter(customers::Column::Id.eq(customer.to_string()))
             .exec(db)
@@ -727,6 +828,7 @@ pub(crate) fn into_line(model: &invoice_lines::Model) -> Result<BillLine, RepoEr
         },
         discount: stored.discount.map(Discount::from),
         discount_amount: Money::from_units(model.discount),
+        returned_by: model.credit_note_id.as_deref().map(uuid_of).transpose()?,
     })
 }
 
@@ -765,6 +867,7 @@ fn into_invoice(
     model: invoices::Model,
     lines: Vec<invoice_lines::Model>,
     payments: Vec<invoice_payments::Model>,
+    notes: Vec<credit_notes::Model>,
 ) -> Result<Invoice, RepoError> {
     let bad = |what: &str| corrupt(&model.id, what);
     let status = InvoiceStatus::parse(&model.status).ok_or_else(|| bad("status"))?;
@@ -791,6 +894,36 @@ fn into_invoice(
         _ => return Err(bad("supply")),
     };
     let bill = bill_of(&lines, supply);
+    let credit_notes = notes
+        .iter()
+        .map(|note| {
+            let id = uuid_of(&note.id)?;
+            let returned: Vec<usize> = lines
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.returned_by == Some(id))
+                .map(|(i, _)| i)
+                .collect();
+            let settlement = match (note.settlement.as_str(), note.refund_method.as_deref()) {
+                ("store_credit", _) => Settlement::StoreCredit,
+                ("refund", Some(method)) => Settlement::Refund(
+                    PaymentMethod::parse(method).ok_or_else(|| bad("refund method"))?,
+                ),
+                _ => return Err(bad("settlement")),
+            };
+            Ok(CreditNote {
+                id,
+                invoice_id: uuid_of(&note.invoice_id)?,
+                number: note.number.clone(),
+                reason: note.reason.clone(),
+                settlement,
+                line_ids: returned.iter().map(|i| line_ids[*i]).collect(),
+                bill: Bill::of_lines(returned.iter().map(|i| bill.lines[*i].clone()).collect()),
+                created_by: uuid_of(&note.created_by)?,
+                created_at: note.created_at,
+            })
+        })
+        .collect::<Result<Vec<_>, RepoError>>()?;
     let optional_uuid = |text: &Option<String>| text.as_deref().map(uuid_of).transpose();
     Ok(Invoice {
         id: uuid_of(&model.id)?,
@@ -809,6 +942,7 @@ fn into_invoice(
         bill,
         paid: Money::from_units(model.paid),
         payments,
+        credit_notes,
         approval_needed: model.approval_needed,
         approved_by: optional_uuid(&model.approved_by)?,
         approved_at: model.approved_at,

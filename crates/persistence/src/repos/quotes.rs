@@ -179,6 +179,7 @@ fn into_quote(model: quotes::Model) -> Result<Quote, RepoError> {
             bill,
             paid: Money::ZERO,
             payments: Vec::new(),
+            credit_notes: Vec::new(),
             approval_needed: stored.approval_needed,
             approved_by: None,
             approved_at: None,

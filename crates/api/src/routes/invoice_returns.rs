@@ -1,0 +1,242 @@
+//! Returns: a credit note takes back lines of a paid invoice, reverses
+//! their value and tax exactly as billed, puts the pieces and lots back in
+//! stock through the ledger, and is settled by a refund or store credit.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, post, web};
+use chrono::Utc;
+use jewel_domain::billing::invoice_number;
+use jewel_domain::invoice::{CreditNote, InvoiceStatus, LineKind, PaymentMethod, Settlement};
+use jewel_domain::lot::LotMovementKind;
+use jewel_domain::piece::PieceStatus;
+use jewel_domain::{FieldError, Invalid};
+use jewel_persistence::repos::branches::Branches;
+use jewel_persistence::repos::invoices::{Invoices, Series};
+use jewel_persistence::repos::lots::{LotChange, LotError, Lots};
+use jewel_persistence::repos::pieces::{Move, MovementKind, Pieces};
+use jewel_persistence::{DatabaseTransaction, TransactionTrait};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::invoice_actions::{changed_meanwhile, commit, financial_year, not_in_state};
+use super::invoices::{PaymentMethodName, visible_invoice};
+use crate::auth::Caller;
+use crate::auth::caller::{Authorized, needs};
+use crate::error::{ApiError, Problem};
+use crate::idempotency::{self, Answer, IdempotentJson};
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(return_lines);
+}
+
+/// How a return is settled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SettlementName {
+    /// Money back, by `refundMethod`.
+    Refund,
+    /// Credit kept for the customer's next purchase.
+    StoreCredit,
+}
+
+/// Lines of an invoice to take back.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({
+    "lineIds": ["01936f0e-0000-7000-8000-0000000000b2"],
+    "reason": "Size does not fit; customer will choose another",
+    "settlement": "refund", "refundMethod": "upi"
+}))]
+pub struct ReturnFields {
+    /// Lines of the invoice not returned before; 1 to 100.
+    #[schema(min_items = 1, max_items = 100)]
+    line_ids: Vec<uuid::Uuid>,
+    #[schema(min_length = 1, max_length = 500)]
+    reason: String,
+    settlement: SettlementName,
+    /// For a refund: `cash`, `card`, `upi`, `bank_transfer` or `cheque`.
+    refund_method: Option<PaymentMethodName>,
+}
+
+impl ReturnFields {
+    fn check(&self) -> Result<(String, Settlement), Invalid> {
+        let mut errors = Vec::new();
+        let reason = self.reason.trim();
+        if reason.is_empty() || reason.chars().count() > 500 {
+            errors.push(FieldError::new("reason", "length", "1 to 500 characters"));
+        }
+        if self.line_ids.is_empty() || self.line_ids.len() > 100 {
+            errors.push(FieldError::new("lineIds", "count", "1 to 100 lines"));
+        }
+        let settlement = match (self.settlement, self.refund_method.map(PaymentMethod::from)) {
+            (SettlementName::StoreCredit, None) => Some(Settlement::StoreCredit),
+            (SettlementName::StoreCredit, Some(_)) => {
+                errors.push(FieldError::new(
+                    "refundMethod",
+                    "unexpected",
+                    "only for a refund",
+                ));
+                None
+            }
+            (SettlementName::Refund, None) => {
+                errors.push(FieldError::new(
+                    "refundMethod",
+                    "required",
+                    "how the money goes back",
+                ));
+                None
+            }
+            (SettlementName::Refund, Some(PaymentMethod::OldGold | PaymentMethod::Voucher)) => {
+                errors.push(FieldError::new(
+                    "refundMethod",
+                    "not_allowed",
+                    "refunds go back as cash, card, UPI, bank transfer or cheque",
+                ));
+                None
+            }
+            (SettlementName::Refund, Some(method)) => Some(Settlement::Refund(method)),
+        };
+        match (Invalid::from_errors(errors), settlement) {
+            (None, Some(settlement)) => Ok((reason.to_owned(), settlement)),
+            (Some(invalid), _) => Err(invalid),
+            (None, None) => Err(Invalid::field("settlement", "invalid", "not valid")),
+        }
+    }
+}
+
+/// Take back lines of a paid invoice with a credit note: numbered without
+/// gaps per branch and financial year (`MDS1/CN/2026-27/000001`), their
+/// taxable value and tax reversed exactly as billed, the pieces back on
+/// hand as returned and the lots back in stock (each with a ledger line),
+/// the customer's lifetime value reduced; settled by a refund or store
+/// credit. A line returned before is 422 naming `lineIds[i]`; two returns
+/// racing for one line: one wins, the other is 409. Needs `sales:write` in
+/// the branch.
+#[utoipa::path(
+    tag = "invoices",
+    operation_id = "returnInvoiceLines",
+    security(("bearer" = [])),
+    params(
+        ("id" = uuid::Uuid, Path, description = "The invoice's id"),
+        ("Idempotency-Key" = Option<String>, Header, max_length = 255, description = "Makes a retry safe: the same key and body within 24 h replay the first answer (with `Idempotent-Replayed: true`) and change nothing; the same key with another body is 422; while the first is still running, 409."),
+    ),
+    request_body = ReturnFields,
+    responses(
+        (status = 201, description = "Returned; the invoice with its credit notes.", body = super::invoices::InvoiceView),
+        (status = 409, description = "The invoice is not paid, or changed meanwhile.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A line is unknown or returned before; a refund without its method.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/api/v1/invoices/{id}/returns")]
+pub async fn return_lines(
+    state: web::Data<AppState>,
+    caller: Authorized<needs::SalesWrite>,
+    id: web::Path<uuid::Uuid>,
+    request: IdempotentJson<ReturnFields>,
+) -> Result<HttpResponse, ApiError> {
+    idempotency::once(&state, &caller, request.key, || async {
+        let (reason, settlement) = request.body.check()?;
+        let invoice = visible_invoice(&state, &caller, *id).await?;
+        if invoice.status != InvoiceStatus::Paid {
+            return Err(not_in_state(
+                &invoice,
+                "a return is taken on a paid invoice; an unpaid one is cancelled instead",
+            ));
+        }
+        let credit = invoice.credit_for(&request.body.line_ids)?;
+        let db = state.database.connection();
+        let branch = Branches::get(db, invoice.branch_id)
+            .await?
+            .ok_or(ApiError::NotFound)?;
+        let now = Utc::now();
+        let year = financial_year(&state, &branch, now)?;
+        Invoices::open_sequence(db, branch.id, Series::CreditNote, &year).await?;
+        let txn = db.begin().await?;
+        let sequence = Invoices::take_number(&txn, branch.id, Series::CreditNote, &year).await?;
+        let note = CreditNote {
+            id: uuid::Uuid::now_v7(),
+            invoice_id: invoice.id,
+            number: invoice_number(
+                &format!("{}/CN", branch.code),
+                &year,
+                u64::try_from(sequence).unwrap_or(0),
+            ),
+            reason,
+            settlement,
+            line_ids: request.body.line_ids.clone(),
+            bill: credit,
+            created_by: caller.id,
+            created_at: now,
+        };
+        if !Invoices::record_return(&txn, &invoice, &note, (&year, sequence), caller.author())
+            .await?
+        {
+            return Err(changed_meanwhile());
+        }
+        take_back_stock(&txn, &caller, &invoice, &note).await?;
+        if let Some(customer) = invoice.customer_id {
+            Invoices::refresh_purchases(&txn, customer).await?;
+        }
+        let view = commit(txn, &caller, "return", &invoice).await?;
+        Answer::new(
+            StatusCode::CREATED,
+            Some(format!("/api/v1/invoices/{}", invoice.id)),
+            &view,
+        )
+    })
+    .await
+}
+
+/// Puts the returned pieces back on hand (returned) and the lots back in
+/// stock, each with its ledger line.
+async fn take_back_stock(
+    txn: &DatabaseTransaction,
+    caller: &Caller,
+    invoice: &jewel_domain::invoice::Invoice,
+    note: &CreditNote,
+) -> Result<(), ApiError> {
+    for id in &note.line_ids {
+        let Some(position) = invoice.line_ids.iter().position(|l| l == id) else {
+            continue;
+        };
+        let line = &invoice.lines[position];
+        let reason = Some(format!("credit note {}", note.number));
+        match (line.kind, line.piece_id, line.lot_id, line.quantity) {
+            (LineKind::Piece, Some(piece_id), _, _) => {
+                let piece = Pieces::get(txn, piece_id)
+                    .await?
+                    .filter(|p| p.status == PieceStatus::Sold)
+                    .ok_or_else(changed_meanwhile)?;
+                let change = Move {
+                    kind: MovementKind::Return,
+                    to_status: PieceStatus::Returned,
+                    to_branch: None,
+                    reason,
+                    reference: Some(invoice.id),
+                    reservation: None,
+                };
+                if !Pieces::move_piece(txn, &piece, &change, caller.author()).await? {
+                    return Err(changed_meanwhile());
+                }
+            }
+            (LineKind::Lot, _, Some(lot), Some(quantity)) => {
+                let change = LotChange {
+                    branch_id: invoice.branch_id,
+                    kind: LotMovementKind::Return,
+                    quantity,
+                    reason,
+                };
+                Lots::change(txn, lot, &change, caller.author())
+                    .await
+                    .map_err(|e| match e {
+                        LotError::Repo(e) => ApiError::from(e),
+                        LotError::NotEnough { .. } => changed_meanwhile(),
+                    })?;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
