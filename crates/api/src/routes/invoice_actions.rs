@@ -659,12 +659,37 @@ pub async fn cancel_invoice(
     if invoice.status == InvoiceStatus::Cancelled {
         return Err(not_in_state(&invoice, "it cannot be cancelled again"));
     }
+    if !invoice.credit_notes.is_empty() {
+        return Err(ApiError::Conflict {
+            detail:
+                "goods were returned against this invoice; return the rest instead of cancelling"
+                    .to_owned(),
+            errors: vec![FieldError::new(
+                "creditNotes",
+                "has_returns",
+                "returns were taken",
+            )],
+        });
+    }
     let txn = state.database.connection().begin().await?;
     if !Invoices::cancel(&txn, &invoice, caller.id, reason).await? {
         return Err(changed_meanwhile());
     }
     if invoice.status.is_sale() {
-        restore_stock(&txn, &caller, &invoice).await?;
+        let lines: Vec<_> = invoice.lines.iter().collect();
+        let reason = format!(
+            "invoice {} cancelled",
+            invoice.number.as_deref().unwrap_or_default()
+        );
+        put_back_stock(
+            &txn,
+            &caller,
+            &invoice,
+            &lines,
+            PieceStatus::InStock,
+            &reason,
+        )
+        .await?;
         Invoices::reverse_scrap(&txn, &invoice, caller.author()).await?;
         if let Some(customer) = invoice.customer_id {
             Invoices::refresh_purchases(&txn, customer).await?;
@@ -673,27 +698,32 @@ pub async fn cancel_invoice(
     Ok(web::Json(commit(txn, &caller, "cancel", &invoice).await?))
 }
 
-/// Puts a cancelled invoice's pieces and lots back, with ledger lines.
-async fn restore_stock(
+/// Puts the pieces and lots of `lines` (of `invoice`) back: each sold
+/// piece becomes `to` (in stock after a cancel, returned after a return),
+/// each lot's quantity is back on hand, with ledger lines saying `reason`.
+pub(crate) async fn put_back_stock(
     txn: &DatabaseTransaction,
     caller: &Caller,
     invoice: &Invoice,
+    lines: &[&jewel_domain::invoice::BillLine],
+    to: PieceStatus,
+    reason: &str,
 ) -> Result<(), ApiError> {
-    let number = invoice.number.clone().unwrap_or_default();
-    for line in &invoice.lines {
+    for line in lines {
         match (line.kind, line.piece_id, line.lot_id, line.quantity) {
             (LineKind::Piece, Some(piece_id), _, _) => {
-                let Some(piece) = Pieces::get(txn, piece_id).await? else {
+                // A piece moved back by hand already stays where it is.
+                let Some(piece) = Pieces::get(txn, piece_id)
+                    .await?
+                    .filter(|p| p.status == PieceStatus::Sold)
+                else {
                     continue;
                 };
-                if piece.status != PieceStatus::Sold {
-                    continue;
-                }
                 let change = Move {
                     kind: MovementKind::Return,
-                    to_status: PieceStatus::InStock,
+                    to_status: to,
                     to_branch: None,
-                    reason: Some(format!("invoice {number} cancelled")),
+                    reason: Some(reason.to_owned()),
                     reference: Some(invoice.id),
                     reservation: None,
                 };
@@ -706,7 +736,7 @@ async fn restore_stock(
                     branch_id: invoice.branch_id,
                     kind: LotMovementKind::Return,
                     quantity,
-                    reason: Some(format!("invoice {number} cancelled")),
+                    reason: Some(reason.to_owned()),
                 };
                 Lots::change(txn, lot, &change, caller.author())
                     .await

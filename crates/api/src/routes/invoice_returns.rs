@@ -6,22 +6,20 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, post, web};
 use chrono::Utc;
 use jewel_domain::billing::invoice_number;
-use jewel_domain::invoice::{CreditNote, InvoiceStatus, LineKind, PaymentMethod, Settlement};
-use jewel_domain::lot::LotMovementKind;
+use jewel_domain::invoice::{CreditNote, InvoiceStatus, PaymentMethod, Settlement};
 use jewel_domain::piece::PieceStatus;
 use jewel_domain::{FieldError, Invalid};
+use jewel_persistence::TransactionTrait;
 use jewel_persistence::repos::branches::Branches;
 use jewel_persistence::repos::invoices::{Invoices, Series};
-use jewel_persistence::repos::lots::{LotChange, LotError, Lots};
-use jewel_persistence::repos::pieces::{Move, MovementKind, Pieces};
-use jewel_persistence::{DatabaseTransaction, TransactionTrait};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::invoice_actions::{changed_meanwhile, commit, financial_year, not_in_state};
+use super::invoice_actions::{
+    changed_meanwhile, commit, financial_year, not_in_state, put_back_stock,
+};
 use super::invoices::{PaymentMethodName, visible_invoice};
-use crate::auth::Caller;
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
 use crate::idempotency::{self, Answer, IdempotentJson};
@@ -175,7 +173,23 @@ pub async fn return_lines(
         {
             return Err(changed_meanwhile());
         }
-        take_back_stock(&txn, &caller, &invoice, &note).await?;
+        let lines: Vec<_> = invoice
+            .line_ids
+            .iter()
+            .zip(&invoice.lines)
+            .filter(|(id, _)| note.line_ids.contains(id))
+            .map(|(_, line)| line)
+            .collect();
+        let reason = format!("credit note {}", note.number);
+        put_back_stock(
+            &txn,
+            &caller,
+            &invoice,
+            &lines,
+            PieceStatus::Returned,
+            &reason,
+        )
+        .await?;
         if let Some(customer) = invoice.customer_id {
             Invoices::refresh_purchases(&txn, customer).await?;
         }
@@ -187,56 +201,4 @@ pub async fn return_lines(
         )
     })
     .await
-}
-
-/// Puts the returned pieces back on hand (returned) and the lots back in
-/// stock, each with its ledger line.
-async fn take_back_stock(
-    txn: &DatabaseTransaction,
-    caller: &Caller,
-    invoice: &jewel_domain::invoice::Invoice,
-    note: &CreditNote,
-) -> Result<(), ApiError> {
-    for id in &note.line_ids {
-        let Some(position) = invoice.line_ids.iter().position(|l| l == id) else {
-            continue;
-        };
-        let line = &invoice.lines[position];
-        let reason = Some(format!("credit note {}", note.number));
-        match (line.kind, line.piece_id, line.lot_id, line.quantity) {
-            (LineKind::Piece, Some(piece_id), _, _) => {
-                let piece = Pieces::get(txn, piece_id)
-                    .await?
-                    .filter(|p| p.status == PieceStatus::Sold)
-                    .ok_or_else(changed_meanwhile)?;
-                let change = Move {
-                    kind: MovementKind::Return,
-                    to_status: PieceStatus::Returned,
-                    to_branch: None,
-                    reason,
-                    reference: Some(invoice.id),
-                    reservation: None,
-                };
-                if !Pieces::move_piece(txn, &piece, &change, caller.author()).await? {
-                    return Err(changed_meanwhile());
-                }
-            }
-            (LineKind::Lot, _, Some(lot), Some(quantity)) => {
-                let change = LotChange {
-                    branch_id: invoice.branch_id,
-                    kind: LotMovementKind::Return,
-                    quantity,
-                    reason,
-                };
-                Lots::change(txn, lot, &change, caller.author())
-                    .await
-                    .map_err(|e| match e {
-                        LotError::Repo(e) => ApiError::from(e),
-                        LotError::NotEnough { .. } => changed_meanwhile(),
-                    })?;
-            }
-            _ => {}
-        }
-    }
-    Ok(())
 }

@@ -1119,19 +1119,36 @@ async fn a_return_credits_the_lines_and_puts_the_stock_back(backend: Backend) {
     // Two worked examples: 100,669.44 taxable, 3,020.08 tax, 103,689.52
     // rounds to 103,690.00.
     assert_eq!(bill["total"], "103690.00");
-    let returns = format!("/api/v1/invoices/{}/returns", bill["id"].as_str().expect("id"));
+    let returns = format!(
+        "/api/v1/invoices/{}/returns",
+        bill["id"].as_str().expect("id")
+    );
     let line = |i: usize| bill["lines"][i]["id"].clone();
     // Unpaid: cancel it instead.
     json_of(post(&app, &owner, &issue_path(&bill), json!({})).await, 200).await;
     let unpaid = json_of(
-        post(&app, &owner, &returns, json!({"lineIds": [line(0)], "reason": "fit", "settlement": "store_credit"})).await,
+        post(
+            &app,
+            &owner,
+            &returns,
+            json!({"lineIds": [line(0)], "reason": "fit", "settlement": "store_credit"}),
+        )
+        .await,
         409,
     )
     .await;
-    assert_eq!(error_codes(&unpaid), vec![("status".to_owned(), "wrong_status".to_owned())]);
+    assert_eq!(
+        error_codes(&unpaid),
+        vec![("status".to_owned(), "wrong_status".to_owned())]
+    );
     json_of(
-        post(&app, &owner, &payments_path(&bill),
-             json!({"payments": [{"method": "card", "amount": "103690.00", "reference": "auth 1"}]})).await,
+        post(
+            &app,
+            &owner,
+            &payments_path(&bill),
+            json!({"payments": [{"method": "card", "amount": "103690.00", "reference": "auth 1"}]}),
+        )
+        .await,
         201,
     )
     .await;
@@ -1141,7 +1158,10 @@ async fn a_return_credits_the_lines_and_puts_the_stock_back(backend: Backend) {
         422,
     )
     .await;
-    assert_eq!(error_codes(&refused), vec![("refundMethod".to_owned(), "unexpected".to_owned())]);
+    assert_eq!(
+        error_codes(&refused),
+        vec![("refundMethod".to_owned(), "unexpected".to_owned())]
+    );
 
     let returned = json_of(
         post(&app, &owner, &returns,
@@ -1150,7 +1170,10 @@ async fn a_return_credits_the_lines_and_puts_the_stock_back(backend: Backend) {
     )
     .await;
     let note = &returned["creditNotes"][0];
-    assert_eq!(note["number"], format!("MDS1/CN/{}/000001", this_financial_year()));
+    assert_eq!(
+        note["number"],
+        format!("MDS1/CN/{}/000001", this_financial_year())
+    );
     // The line's value and tax as billed: 50,334.72 + 755.02 + 755.02 =
     // 51,844.76, rounded to 51,845.00.
     assert_eq!(note["taxableValue"], "50334.72");
@@ -1160,27 +1183,96 @@ async fn a_return_credits_the_lines_and_puts_the_stock_back(backend: Backend) {
     assert_eq!(returned["credited"], "51845.00");
     assert_eq!(returned["lines"][0]["returnedBy"], note["id"]);
     assert_eq!(returned["lines"][1]["returnedBy"], Value::Null);
-    let back = json_of(get(&app, &owner, &format!("/api/v1/pieces/{}", first["id"].as_str().expect("id"))).await, 200).await;
+    let back = json_of(
+        get(
+            &app,
+            &owner,
+            &format!("/api/v1/pieces/{}", first["id"].as_str().expect("id")),
+        )
+        .await,
+        200,
+    )
+    .await;
     assert_eq!(back["status"], "returned");
-    let seen = json_of(get(&app, &owner, &format!("/api/v1/customers/{}", buyer["id"].as_str().expect("id"))).await, 200).await;
+    let seen = json_of(
+        get(
+            &app,
+            &owner,
+            &format!("/api/v1/customers/{}", buyer["id"].as_str().expect("id")),
+        )
+        .await,
+        200,
+    )
+    .await;
     assert_eq!(seen["purchases"]["lifetimeValue"], "51845.00");
     let again = json_of(
-        post(&app, &owner, &returns, json!({"lineIds": [line(0)], "reason": "again", "settlement": "store_credit"})).await,
+        post(
+            &app,
+            &owner,
+            &returns,
+            json!({"lineIds": [line(0)], "reason": "again", "settlement": "store_credit"}),
+        )
+        .await,
         422,
     )
     .await;
-    assert_eq!(error_codes(&again), vec![("lineIds[0]".to_owned(), "returned".to_owned())]);
+    assert_eq!(
+        error_codes(&again),
+        vec![("lineIds[0]".to_owned(), "returned".to_owned())]
+    );
 
     // Two returns racing for the other line: one credit note.
-    let body = json!({"lineIds": [line(1)], "reason": "Changed mind", "settlement": "store_credit"});
-    let (a, b) = tokio::join!(post(&app, &owner, &returns, body.clone()), post(&app, &owner, &returns, body));
+    let body =
+        json!({"lineIds": [line(1)], "reason": "Changed mind", "settlement": "store_credit"});
+    let (a, b) = tokio::join!(
+        post(&app, &owner, &returns, body.clone()),
+        post(&app, &owner, &returns, body)
+    );
     let mut statuses = [a.status().as_u16(), b.status().as_u16()];
     statuses.sort_unstable();
-    assert!(statuses == [201, 409] || statuses == [201, 422], "{statuses:?}");
-    let read = json_of(get(&app, &owner, &format!("/api/v1/invoices/{}", bill["id"].as_str().expect("id"))).await, 200).await;
+    assert!(
+        statuses == [201, 409] || statuses == [201, 422],
+        "{statuses:?}"
+    );
+    let read = json_of(
+        get(
+            &app,
+            &owner,
+            &format!("/api/v1/invoices/{}", bill["id"].as_str().expect("id")),
+        )
+        .await,
+        200,
+    )
+    .await;
     assert_eq!(read["creditNotes"].as_array().expect("notes").len(), 2);
-    assert_eq!(read["creditNotes"][1]["number"], format!("MDS1/CN/{}/000002", this_financial_year()));
-    let seen = json_of(get(&app, &owner, &format!("/api/v1/customers/{}", buyer["id"].as_str().expect("id"))).await, 200).await;
+    assert_eq!(
+        read["creditNotes"][1]["number"],
+        format!("MDS1/CN/{}/000002", this_financial_year())
+    );
+    let seen = json_of(
+        get(
+            &app,
+            &owner,
+            &format!("/api/v1/customers/{}", buyer["id"].as_str().expect("id")),
+        )
+        .await,
+        200,
+    )
+    .await;
     assert_eq!(seen["purchases"]["lifetimeValue"], "0.00");
+    // Goods came back against it: it can no longer be cancelled.
+    let cancel = format!(
+        "/api/v1/invoices/{}/cancel",
+        bill["id"].as_str().expect("id")
+    );
+    let refused = json_of(
+        post(&app, &owner, &cancel, json!({"reason": "too late"})).await,
+        409,
+    )
+    .await;
+    assert_eq!(
+        error_codes(&refused),
+        vec![("creditNotes".to_owned(), "has_returns".to_owned())]
+    );
     ledger_balances(&app, &owner).await;
 }
