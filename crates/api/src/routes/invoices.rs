@@ -45,7 +45,9 @@ use crate::state::AppState;
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(create_invoice)
         .service(list_invoices)
-        .service(get_invoice);
+        .service(get_invoice)
+        .service(my_invoices)
+        .service(my_invoice);
 }
 
 /// The most lines on one bill.
@@ -1137,7 +1139,56 @@ pub async fn list_invoices(
         status: query.status.map(Into::into),
         issued_from: query.issued_from,
         issued_to: query.issued_to,
+        issued_only: false,
     };
     let page = Invoices::list(state.database.connection(), &filter, pagination.page()?).await?;
     Ok(web::Json(Paged::from_page(page, |i| InvoiceView::of(&i))))
+}
+
+/// Your own bills (customers logged in with `POST /api/v1/auth/customer-login`),
+/// newest first: issued, paid, cancelled; never drafts. Staff and API
+/// clients get 403 here.
+#[utoipa::path(
+    tag = "me",
+    operation_id = "listMyInvoices",
+    security(("bearer" = [])),
+    params(Pagination),
+    responses((status = 200, description = "A page of your invoices.", body = Paged<InvoiceView>))
+)]
+#[get("/api/v1/me/invoices")]
+pub async fn my_invoices(
+    state: web::Data<AppState>,
+    caller: Caller,
+    Query(pagination): Query<Pagination>,
+) -> Result<web::Json<Paged<InvoiceView>>, ApiError> {
+    let filter = InvoiceFilter {
+        customer_id: Some(caller.customer()?),
+        issued_only: true,
+        ..InvoiceFilter::default()
+    };
+    let page = Invoices::list(state.database.connection(), &filter, pagination.page()?).await?;
+    Ok(web::Json(Paged::from_page(page, |i| InvoiceView::of(&i))))
+}
+
+/// One of your own bills with its full breakup and payments; anyone
+/// else's is 404.
+#[utoipa::path(
+    tag = "me",
+    operation_id = "getMyInvoice",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The invoice's id")),
+    responses((status = 200, description = "The invoice.", body = InvoiceView))
+)]
+#[get("/api/v1/me/invoices/{id}")]
+pub async fn my_invoice(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let me = caller.customer()?;
+    let invoice = Invoices::get(state.database.connection(), *id)
+        .await?
+        .filter(|i| i.customer_id == Some(me) && i.number.is_some())
+        .ok_or(ApiError::NotFound)?;
+    Ok(with_etag(invoice.version, InvoiceView::of(&invoice)))
 }

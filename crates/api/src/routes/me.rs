@@ -22,8 +22,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 /// Your own profile (customers logged in with `POST /api/v1/auth/customer-login`).
 ///
-/// Staff and API clients get 403 here. Purchases, points, schemes and jobs
-/// join `/api/v1/me` as those capabilities land.
+/// Staff and API clients get 403 here. `purchases` sums up your bills
+/// (listed at `/api/v1/me/invoices`); points, schemes and jobs join
+/// `/api/v1/me` as those capabilities land.
 #[utoipa::path(
     tag = "me",
     operation_id = "getMe",

@@ -20,6 +20,7 @@ on_both_backends!(
     lots_and_services_sold_to_another_state_pay_igst,
     a_quote_keeps_its_prices_when_the_rate_moves,
     a_return_credits_the_lines_and_puts_the_stock_back,
+    customers_see_their_own_bills_and_no_one_elses,
 );
 
 async fn set_rate(app: &TestApp, token: &str, metal: &str, fineness: u16, per_gram: &str) {
@@ -1275,4 +1276,55 @@ async fn a_return_credits_the_lines_and_puts_the_stock_back(backend: Backend) {
         vec![("creditNotes".to_owned(), "has_returns".to_owned())]
     );
     ledger_balances(&app, &owner).await;
+}
+
+async fn customers_see_their_own_bills_and_no_one_elses(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.owner_token().await;
+    let branch = app.open_branch(&owner, "MDS1").await;
+    let lakshmi = customer(&app, &owner, "9876543210", None).await;
+    let ravi = customer(&app, &owner, "9876543211", None).await;
+    let service = |who: &Value| {
+        json!({"branchId": branch["id"], "customerId": who["id"],
+               "lines": [{"kind": "service", "description": "Polishing", "amount": "200.00"}]})
+    };
+    let hers = draft(&app, &owner, service(&lakshmi)).await;
+    json_of(post(&app, &owner, &issue_path(&hers), json!({})).await, 200).await;
+    // A draft of hers is not shown to her.
+    draft(&app, &owner, service(&lakshmi)).await;
+    let his = draft(&app, &owner, service(&ravi)).await;
+    json_of(post(&app, &owner, &issue_path(&his), json!({})).await, 200).await;
+
+    let her_token = app
+        .customer_tokens(&owner, lakshmi["id"].as_str().expect("id"), "9876543210")
+        .await["accessToken"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let mine = json_of(get(&app, &her_token, "/api/v1/me/invoices").await, 200).await;
+    let ids: Vec<&Value> = mine["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| &i["id"])
+        .collect();
+    assert_eq!(ids, vec![&hers["id"]]);
+    let me = json_of(get(&app, &her_token, "/api/v1/me").await, 200).await;
+    assert_eq!(me["purchases"]["count"], 1);
+    assert_eq!(me["purchases"]["lifetimeValue"], "210.00");
+    let path = |bill: &Value| format!("/api/v1/me/invoices/{}", bill["id"].as_str().expect("id"));
+    json_of(get(&app, &her_token, &path(&hers)).await, 200).await;
+    json_of(get(&app, &her_token, &path(&his)).await, 404).await;
+    // Staff routes stay closed to her; her routes to staff.
+    json_of(
+        get(
+            &app,
+            &her_token,
+            &format!("/api/v1/invoices/{}", his["id"].as_str().expect("id")),
+        )
+        .await,
+        403,
+    )
+    .await;
+    json_of(get(&app, &owner, "/api/v1/me/invoices").await, 403).await;
 }

@@ -60,6 +60,8 @@ pub struct InvoiceFilter {
     pub issued_from: Option<DateTime<Utc>>,
     /// Issued before.
     pub issued_to: Option<DateTime<Utc>>,
+    /// Leave drafts out (what a customer sees of their bills).
+    pub issued_only: bool,
 }
 
 /// What issuing writes on a draft.
@@ -205,6 +207,9 @@ impl Invoices {
         }
         if let Some(to) = filter.issued_to {
             query = query.filter(Column::IssuedAt.lt(to));
+        }
+        if filter.issued_only {
+            query = query.filter(Column::Number.is_not_null());
         }
         let models = query.all(db).await?;
         let mut items = Vec::with_capacity(models.len());
