@@ -632,7 +632,8 @@ pub async fn approve_discount(
 /// stock and its lots back on hand (each with a ledger line), old gold
 /// taken on it leaves the scrap stock, and what was paid shows as
 /// `refundDue`; its number stays used. Needs `sales:approve` (owner,
-/// manager) in the branch.
+/// manager) in the branch; a draft (no number, no stock touched) may be
+/// discarded with `sales:write`.
 #[utoipa::path(
     tag = "invoices",
     operation_id = "cancelInvoice",
@@ -647,7 +648,7 @@ pub async fn approve_discount(
 #[post("/api/v1/invoices/{id}/cancel")]
 pub async fn cancel_invoice(
     state: web::Data<AppState>,
-    caller: Authorized<needs::SalesApprove>,
+    caller: Authorized<needs::SalesWrite>,
     id: web::Path<uuid::Uuid>,
     Json(body): Json<CancelFields>,
 ) -> Result<web::Json<InvoiceView>, ApiError> {
@@ -658,6 +659,9 @@ pub async fn cancel_invoice(
     let invoice = visible_invoice(&state, &caller, *id).await?;
     if invoice.status == InvoiceStatus::Cancelled {
         return Err(not_in_state(&invoice, "it cannot be cancelled again"));
+    }
+    if invoice.status != InvoiceStatus::Draft {
+        caller.require(jewel_domain::Permission::SalesApprove)?;
     }
     if !invoice.credit_notes.is_empty() {
         return Err(ApiError::Conflict {

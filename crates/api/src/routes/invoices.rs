@@ -50,6 +50,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(my_invoice);
 }
 
+/// The most one bill may come to, in paise (10^12 of the currency).
+const MOST_PAISE: i64 = 100_000_000_000_000;
 /// The most lines on one bill.
 const MOST_LINES: usize = 100;
 /// HSN of jewellery and articles of precious metal.
@@ -1026,6 +1028,14 @@ pub(crate) async fn priced_draft(
         .map(|d| d.check("discount"))
         .transpose()?;
     let bill = price_lines(&mut lines, discount, supply).map_err(|e| e.into_invalid())?;
+    if bill.total > Money::from_units(MOST_PAISE) {
+        return Err(Invalid::field(
+            "lines",
+            "too_large",
+            "a bill comes to at most 1,000,000,000,000.00",
+        )
+        .into());
+    }
     let approval_needed =
         discount_limit(state, caller).is_some_and(|limit| bill.discount_beyond(limit));
     let now = Utc::now();

@@ -746,6 +746,35 @@ async fn a_discount_beyond_the_role_limit_waits_for_a_manager(backend: Backend) 
         error_codes(&waiting),
         vec![("discount".to_owned(), "approval_needed".to_owned())]
     );
+    // Too large to be real: refused, not stored wrapped around.
+    let huge = json_of(
+        post(&app, &sales, "/api/v1/invoices",
+             json!({"branchId": branch["id"],
+                    "lines": [{"kind": "service", "description": "Gold bar", "amount": "999999999999999.00"}]})).await,
+        422,
+    )
+    .await;
+    assert_eq!(
+        error_codes(&huge),
+        vec![("lines".to_owned(), "too_large".to_owned())]
+    );
+    // Sales may discard a draft of theirs; not an issued bill.
+    let discarded = json_of(
+        post(
+            &app,
+            &sales,
+            &format!(
+                "/api/v1/invoices/{}/cancel",
+                small["id"].as_str().expect("id")
+            ),
+            json!({"reason": "Customer left"}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(discarded["status"], "cancelled");
+    assert_eq!(discarded["number"], Value::Null);
     let approval = format!(
         "/api/v1/invoices/{}/discount-approval",
         large["id"].as_str().expect("id")
