@@ -2,6 +2,10 @@
 //! semantics: the same key and body replay the first answer for 24 hours;
 //! the same key with another body is 422; a duplicate sent while the first
 //! is still running is 409. Failed requests free their key.
+//!
+//! A handler that commits its work in one transaction calls [`keep`] inside
+//! it, so the kept answer commits with the work: a crash between the two
+//! cannot leave work done and its key unanswered.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -28,6 +32,43 @@ pub const HEADER: &str = "Idempotency-Key";
 pub const REPLAYED: &str = "Idempotent-Replayed";
 /// How long a key's answer is kept.
 const KEPT_HOURS: i64 = 24;
+
+/// The key a request being run under [`once`] claimed, and whether its
+/// answer was kept in the work's own transaction.
+#[derive(Debug, Clone)]
+struct Keeper {
+    id: String,
+    kept: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+tokio::task_local! {
+    static KEEPER: Keeper;
+}
+
+/// Keeps the answer of the request being run under [`once`] (if it came
+/// with a key) in `txn`, the transaction that commits its work; call just
+/// before committing, with the answer the handler will give.
+pub async fn keep(
+    txn: &impl jewel_persistence::ConnectionTrait,
+    status: StatusCode,
+    location: Option<String>,
+    body: &impl Serialize,
+) -> Result<(), ApiError> {
+    let Ok(keeper) = KEEPER.try_with(Keeper::clone) else {
+        return Ok(());
+    };
+    let answer = Answer::new(status, location, body)?;
+    IdempotencyKeys::answer(
+        txn,
+        &keeper.id,
+        answer.status.as_u16(),
+        &answer.body,
+        answer.location.as_deref(),
+    )
+    .await?;
+    keeper.kept.store(true, std::sync::atomic::Ordering::SeqCst);
+    Ok(())
+}
 
 /// A JSON body with the request's `Idempotency-Key`, if it has one.
 #[derive(Debug)]
@@ -184,16 +225,24 @@ where
         }
         Err(other) => return Err(other.into()),
     }
-    match work().await {
+    let keeper = Keeper {
+        id: id.clone(),
+        kept: std::sync::Arc::default(),
+    };
+    match KEEPER.scope(keeper.clone(), work()).await {
         Ok(answer) => {
-            IdempotencyKeys::answer(
-                db,
-                &id,
-                answer.status.as_u16(),
-                &answer.body,
-                answer.location.as_deref(),
-            )
-            .await?;
+            // Kept with the work already, or kept now (a handler that does
+            // not commit through one transaction).
+            if !keeper.kept.load(std::sync::atomic::Ordering::SeqCst) {
+                IdempotencyKeys::answer(
+                    db,
+                    &id,
+                    answer.status.as_u16(),
+                    &answer.body,
+                    answer.location.as_deref(),
+                )
+                .await?;
+            }
             Ok(answer.response(false))
         }
         Err(error) => {

@@ -282,12 +282,15 @@ pub(crate) fn not_in_state(invoice: &Invoice, wanted: &str) -> ApiError {
     }
 }
 
-/// Audits the change of an invoice, commits, and answers with it.
+/// Audits the change of an invoice, keeps the answer (`status`, with
+/// `location`) of an idempotent request with it, commits, and answers with
+/// the invoice.
 pub(crate) async fn commit(
     txn: DatabaseTransaction,
     caller: &Caller,
     action: &str,
     before: &Invoice,
+    answer: (StatusCode, Option<String>),
 ) -> Result<InvoiceView, ApiError> {
     let after = Invoices::get(&txn, before.id)
         .await?
@@ -303,6 +306,7 @@ pub(crate) async fn commit(
         Some(&after_view),
     )
     .await?;
+    idempotency::keep(&txn, answer.0, answer.1, &after_view).await?;
     txn.commit().await?;
     Ok(after_view)
 }
@@ -409,7 +413,7 @@ async fn issue(
             return Err(changed_meanwhile());
         }
     }
-    commit(txn, caller, "issue", &invoice).await
+    commit(txn, caller, "issue", &invoice, (StatusCode::OK, None)).await
 }
 
 /// The label of the financial year `at` falls in at `branch` (its own
@@ -574,12 +578,10 @@ pub async fn add_payments(
         if !Invoices::add_payments(&txn, &invoice, &payments, caller.author()).await? {
             return Err(changed_meanwhile());
         }
-        let view = commit(txn, &caller, "pay", &invoice).await?;
-        Answer::new(
-            StatusCode::CREATED,
-            Some(format!("/api/v1/invoices/{}", invoice.id)),
-            &view,
-        )
+        let location = Some(format!("/api/v1/invoices/{}", invoice.id));
+        let answer = (StatusCode::CREATED, location.clone());
+        let view = commit(txn, &caller, "pay", &invoice, answer).await?;
+        Answer::new(StatusCode::CREATED, location, &view)
     })
     .await
 }
@@ -624,7 +626,14 @@ pub async fn approve_discount(
         return Err(changed_meanwhile());
     }
     Ok(web::Json(
-        commit(txn, &caller, "approve_discount", &invoice).await?,
+        commit(
+            txn,
+            &caller,
+            "approve_discount",
+            &invoice,
+            (StatusCode::OK, None),
+        )
+        .await?,
     ))
 }
 
@@ -699,7 +708,9 @@ pub async fn cancel_invoice(
             Invoices::refresh_purchases(&txn, customer).await?;
         }
     }
-    Ok(web::Json(commit(txn, &caller, "cancel", &invoice).await?))
+    Ok(web::Json(
+        commit(txn, &caller, "cancel", &invoice, (StatusCode::OK, None)).await?,
+    ))
 }
 
 /// Puts the pieces and lots of `lines` (of `invoice`) back: each sold

@@ -193,12 +193,10 @@ pub async fn return_lines(
         if let Some(customer) = invoice.customer_id {
             Invoices::refresh_purchases(&txn, customer).await?;
         }
-        let view = commit(txn, &caller, "return", &invoice).await?;
-        Answer::new(
-            StatusCode::CREATED,
-            Some(format!("/api/v1/invoices/{}", invoice.id)),
-            &view,
-        )
+        let location = Some(format!("/api/v1/invoices/{}", invoice.id));
+        let answer = (StatusCode::CREATED, location.clone());
+        let view = commit(txn, &caller, "return", &invoice, answer).await?;
+        Answer::new(StatusCode::CREATED, location, &view)
     })
     .await
 }

@@ -938,6 +938,13 @@ async fn create(state: &AppState, caller: &Caller, body: NewInvoice) -> Result<I
         Some(&InvoiceView::of(&invoice)),
     )
     .await?;
+    idempotency::keep(
+        &txn,
+        StatusCode::CREATED,
+        Some(format!("/api/v1/invoices/{}", invoice.id)),
+        &InvoiceView::of(&invoice),
+    )
+    .await?;
     txn.commit().await?;
     Ok(invoice)
 }

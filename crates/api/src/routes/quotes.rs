@@ -215,12 +215,10 @@ pub async fn convert_quote(
             Some(&view),
         )
         .await?;
+        let location = Some(format!("/api/v1/invoices/{}", invoice.id));
+        idempotency::keep(&txn, StatusCode::CREATED, location.clone(), &view).await?;
         txn.commit().await?;
-        Answer::new(
-            StatusCode::CREATED,
-            Some(format!("/api/v1/invoices/{}", invoice.id)),
-            &view,
-        )
+        Answer::new(StatusCode::CREATED, location, &view)
     })
     .await
 }
