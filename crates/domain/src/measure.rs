@@ -12,6 +12,9 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::validation::Invalid;
 
+/// Every quantity a client writes is below this.
+const LARGEST_WHOLE: i64 = 10_000_000_000_000;
+
 /// Reads a non-negative decimal written with at most `places` decimals.
 fn parse_decimal(field: &str, text: &str, places: u32, what: &str) -> Result<Decimal, Invalid> {
     let example = match places {
@@ -27,6 +30,13 @@ fn parse_decimal(field: &str, text: &str, places: u32, what: &str) -> Result<Dec
         && !text.ends_with('.');
     let value = shape_ok.then(|| text.parse::<Decimal>().ok()).flatten();
     match value {
+        // Below 10^13 (13 whole digits, as the document's patterns say), so
+        // every amount, sum and product stays far inside what is stored.
+        Some(v) if v >= Decimal::from(LARGEST_WHOLE) => Err(Invalid::field(
+            field,
+            "too_large",
+            format!("{what} has at most 13 digits before the decimal point"),
+        )),
         Some(v) if v.scale() <= places => Ok(v),
         Some(_) => Err(Invalid::field(
             field,
@@ -255,6 +265,15 @@ mod tests {
             "12800.00"
         );
         assert_eq!(Money::from_units(5184500).to_string(), "51845.00");
+    }
+
+    #[test]
+    fn amounts_of_14_digits_are_refused_not_wrapped() {
+        assert!(Money::parse("rate", "9999999999999.99").is_ok());
+        let error = Money::parse("rate", "10000000000000").expect_err("14 digits");
+        assert_eq!(error.errors()[0].code, "too_large");
+        let error = Weight::parse("w", "999999999999999999999.9").expect_err("huge");
+        assert_eq!(error.errors()[0].code, "too_large");
     }
 
     #[test]
