@@ -72,6 +72,12 @@ pub(crate) fn json_bytes(
 }
 
 pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    // Every body is a JSON object; serde would also read a struct from an
+    // array of its fields in order, which no client means.
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if first != Some(&b'{') && serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok() {
+        return Err(Invalid::field("body", "type", "the body is a JSON object").into());
+    }
     let deserializer = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(deserializer).map_err(|error| {
         let mut field = field_name(error.path());
@@ -150,12 +156,36 @@ fn data_code(error: &serde_json::Error) -> &'static str {
 }
 
 /// serde_json appends "at line 1 column 42"; the field name says more.
+/// serde's message without its position and without the names of our
+/// types (`expected struct DiscountFields` reads `expected an object`).
 fn strip_position(error: &serde_json::Error) -> String {
     let text = error.to_string();
-    match text.rfind(" at line ") {
-        Some(at) => text[..at].to_owned(),
-        None => text,
+    let text = match text.rfind(" at line ") {
+        Some(at) => &text[..at],
+        None => &text,
+    };
+    let mut plain = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest
+        .find("expected struct ")
+        .or_else(|| rest.find("expected enum "))
+    {
+        plain.push_str(&rest[..at]);
+        let after = &rest[at..];
+        let (prefix, plainly) = if after.starts_with("expected struct ") {
+            ("expected struct ", "expected an object")
+        } else {
+            ("expected enum ", "expected one of the allowed values")
+        };
+        plain.push_str(plainly);
+        let name = &after[prefix.len()..];
+        let name_len = name
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(name.len());
+        rest = &name[name_len..];
     }
+    plain.push_str(rest);
+    plain
 }
 
 #[cfg(test)]
@@ -210,6 +240,18 @@ mod tests {
             errors,
             vec![("grossWeight".to_owned(), "required".to_owned())]
         );
+    }
+
+    #[test]
+    fn a_body_that_is_not_an_object_is_refused_without_our_type_names() {
+        let (status, errors) = problem(r#"["T1", 3, []]"#);
+        assert_eq!(status, 422);
+        assert_eq!(errors, vec![("body".to_owned(), "type".to_owned())]);
+        let error = parse_json::<Piece>(br#"{"tagNumber":"T1","grossWeight":3,"stones":["x"]}"#)
+            .expect_err("a string for a stone");
+        let message = error.to_problem().errors[0].message.clone();
+        assert!(!message.contains("Stone"), "{message}");
+        assert!(message.contains("expected an object"), "{message}");
     }
 
     #[test]
