@@ -598,7 +598,8 @@ fn line_view(
     let s = &line.snapshot;
     let b = &priced.breakup;
     let quantity = line.quantity.map(|q| {
-        if s.purity.is_some() || s.gross_weight.is_some() || !s.net_weight.is_zero() {
+        // Sold by weight when it has one (a count lot's is nil).
+        if !s.net_weight.is_zero() {
             LotUnit::Weight.format(q)
         } else {
             LotUnit::Count.format(q)
@@ -927,7 +928,7 @@ pub async fn create_invoice(
 async fn create(state: &AppState, caller: &Caller, body: NewInvoice) -> Result<Invoice, ApiError> {
     let invoice = priced_draft(state, caller, body).await?;
     let txn = state.database.connection().begin().await?;
-    Invoices::insert(&txn, &invoice).await?;
+    Invoices::insert(&txn, &invoice, caller.author()).await?;
     crate::audit::record(
         &txn,
         caller,

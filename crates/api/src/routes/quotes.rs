@@ -102,7 +102,7 @@ pub async fn create_quote(
         invoice_id: None,
     };
     let txn = state.database.connection().begin().await?;
-    Quotes::insert(&txn, &quote).await?;
+    Quotes::insert(&txn, &quote, caller.author()).await?;
     let view = QuoteView::of(&quote);
     crate::audit::record(
         &txn,
@@ -203,7 +203,7 @@ pub async fn convert_quote(
                 )],
             });
         }
-        Invoices::insert(&txn, &invoice).await?;
+        Invoices::insert(&txn, &invoice, caller.author()).await?;
         let view = InvoiceView::of(&invoice);
         crate::audit::record(
             &txn,

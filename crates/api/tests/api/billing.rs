@@ -512,6 +512,16 @@ async fn two_hundred_bills_are_numbered_1_to_200(backend: Backend) {
     }
     numbers.sort_unstable();
     assert_eq!(numbers, (1..=200).collect::<Vec<u32>>());
+    // A page of them, each with its own line and payments loaded.
+    let page = json_of(get(&app, &owner, "/api/v1/invoices?limit=200").await, 200).await;
+    let items = page["items"].as_array().expect("items");
+    assert_eq!(items.len(), 200);
+    for bill in items {
+        assert_eq!(bill["lines"].as_array().expect("lines").len(), 1, "{bill}");
+        assert_eq!(bill["lines"][0]["description"], "Ring sizing");
+        assert_eq!(bill["total"], "368.00");
+        assert!(bill["number"].is_string());
+    }
 }
 
 async fn a_retried_bill_is_made_once(backend: Backend) {
@@ -957,7 +967,8 @@ async fn lots_and_services_sold_to_another_state_pay_igst(backend: Backend) {
     set_rate(&app, &owner, "gold", 916, "12800.00").await;
     let coins = json_of(
         post(&app, &owner, "/api/v1/lots",
-             json!({"code": "COIN-SILVER-10G", "name": "Silver coin 10 g", "category": "coin", "unit": "count"})).await,
+             json!({"code": "COIN-SILVER-10G", "name": "Silver coin 10 g", "category": "coin", "unit": "count",
+                    "metal": "silver", "fineness": 999})).await,
         201,
     )
     .await;
@@ -1003,6 +1014,8 @@ async fn lots_and_services_sold_to_another_state_pay_igst(backend: Backend) {
     // 10.500 g x 12,800.00 = 134,400.00 + making 10.500 x 450.00 = 4,725.00
     // = 139,125.00 at 3% = 4,173.75; engraving 300.00 at 5% = 15.00.
     assert_eq!(bill["supply"], "inter_state");
+    assert_eq!(bill["lines"][0]["quantity"], "2");
+    assert_eq!(bill["lines"][1]["quantity"], "10.500");
     assert_eq!(bill["lines"][0]["total"], "2575.00");
     assert_eq!(bill["lines"][1]["metalValue"], "134400.00");
     assert_eq!(bill["lines"][1]["making"]["amount"], "4725.00");

@@ -77,8 +77,11 @@ pub struct Issued {
 impl Invoices {
     /// Stores a new draft with its lines.
     #[tracing::instrument(name = "invoices.insert", skip_all, fields(invoice = %invoice.id))]
-    pub async fn insert(db: &impl ConnectionTrait, invoice: &Invoice) -> Result<(), RepoError> {
-        let actor_kind = "staff";
+    pub async fn insert(
+        db: &impl ConnectionTrait,
+        invoice: &Invoice,
+        actor: Actor,
+    ) -> Result<(), RepoError> {
         invoices::Entity::insert(invoices::ActiveModel {
             id: Set(invoice.id.to_string()),
             branch_id: Set(invoice.branch_id.to_string()),
@@ -105,7 +108,7 @@ impl Invoices {
             sales_people: Set(json(&invoice.sales_people)),
             note: Set(invoice.note.clone()),
             priced_at: Set(invoice.priced_at),
-            created_by_kind: Set(actor_kind.to_owned()),
+            created_by_kind: Set(actor.0.to_owned()),
             created_by: Set(invoice.created_by.to_string()),
             issued_by: Set(None),
             issued_at: Set(None),
@@ -160,23 +163,7 @@ impl Invoices {
         let Some(model) = invoices::Entity::find_by_id(id.to_string()).one(db).await? else {
             return Ok(None);
         };
-        let lines = invoice_lines::Entity::find()
-            .filter(invoice_lines::Column::InvoiceId.eq(model.id.clone()))
-            .order_by_asc(invoice_lines::Column::Position)
-            .all(db)
-            .await?;
-        let payments = invoice_payments::Entity::find()
-            .filter(invoice_payments::Column::InvoiceId.eq(model.id.clone()))
-            .order_by_asc(invoice_payments::Column::ReceivedAt)
-            .order_by_asc(invoice_payments::Column::Id)
-            .all(db)
-            .await?;
-        let notes = credit_notes::Entity::find()
-            .filter(credit_notes::Column::InvoiceId.eq(model.id.clone()))
-            .order_by_asc(credit_notes::Column::Id)
-            .all(db)
-            .await?;
-        into_invoice(model, lines, payments, notes).map(Some)
+        Ok(with_parts(db, vec![model]).await?.pop())
     }
 
     /// Newest first.
@@ -211,14 +198,7 @@ impl Invoices {
         if filter.issued_only {
             query = query.filter(Column::Number.is_not_null());
         }
-        let models = query.all(db).await?;
-        let mut items = Vec::with_capacity(models.len());
-        for model in models {
-            let id = uuid_of(&model.id)?;
-            if let Some(invoice) = Self::get(db, id).await? {
-                items.push(invoice);
-            }
-        }
+        let items = with_parts(db, query.all(db).await?).await?;
         Ok(Page::from_overfetch(items, page.limit, |i| i.id))
     }
 
@@ -866,6 +846,60 @@ fn into_payment(model: &invoice_payments::Model) -> Result<Payment, RepoError> {
         received_by: uuid_of(&model.received_by)?,
         received_at: model.received_at,
     })
+}
+
+/// The invoices of `models`, in their order, with their lines, payments
+/// and credit notes: three queries for the lot, not three per invoice.
+async fn with_parts(
+    db: &impl ConnectionTrait,
+    models: Vec<invoices::Model>,
+) -> Result<Vec<Invoice>, RepoError> {
+    use std::collections::HashMap;
+    if models.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<String> = models.iter().map(|m| m.id.clone()).collect();
+    let mut lines: HashMap<String, Vec<invoice_lines::Model>> = HashMap::new();
+    for line in invoice_lines::Entity::find()
+        .filter(invoice_lines::Column::InvoiceId.is_in(ids.clone()))
+        .order_by_asc(invoice_lines::Column::InvoiceId)
+        .order_by_asc(invoice_lines::Column::Position)
+        .all(db)
+        .await?
+    {
+        lines.entry(line.invoice_id.clone()).or_default().push(line);
+    }
+    let mut payments: HashMap<String, Vec<invoice_payments::Model>> = HashMap::new();
+    for payment in invoice_payments::Entity::find()
+        .filter(invoice_payments::Column::InvoiceId.is_in(ids.clone()))
+        .order_by_asc(invoice_payments::Column::ReceivedAt)
+        .order_by_asc(invoice_payments::Column::Id)
+        .all(db)
+        .await?
+    {
+        payments
+            .entry(payment.invoice_id.clone())
+            .or_default()
+            .push(payment);
+    }
+    let mut notes: HashMap<String, Vec<credit_notes::Model>> = HashMap::new();
+    for note in credit_notes::Entity::find()
+        .filter(credit_notes::Column::InvoiceId.is_in(ids))
+        .order_by_asc(credit_notes::Column::Id)
+        .all(db)
+        .await?
+    {
+        notes.entry(note.invoice_id.clone()).or_default().push(note);
+    }
+    models
+        .into_iter()
+        .map(|model| {
+            let lines = lines.remove(&model.id).unwrap_or_default();
+            let payments = payments.remove(&model.id).unwrap_or_default();
+            let notes = notes.remove(&model.id).unwrap_or_default();
+            into_invoice(model, lines, payments, notes)
+        })
+        .collect()
 }
 
 fn into_invoice(

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::entities::{invoice_lines, quotes};
 use crate::error::{RepoError, uuid_of};
 use crate::repos::invoices::{StoredDiscount, StoredLine, into_line, supply_name};
+use crate::repos::pieces::Actor;
 
 pub struct Quotes;
 
@@ -41,7 +42,11 @@ struct StoredQuoteLine {
 }
 
 impl Quotes {
-    pub async fn insert(db: &impl ConnectionTrait, quote: &Quote) -> Result<(), RepoError> {
+    pub async fn insert(
+        db: &impl ConnectionTrait,
+        quote: &Quote,
+        actor: Actor,
+    ) -> Result<(), RepoError> {
         let bill = &quote.bill;
         let stored = StoredQuote {
             supply: supply_name(bill.supply).to_owned(),
@@ -79,7 +84,7 @@ impl Quotes {
             priced_at: Set(bill.priced_at),
             valid_until: Set(quote.valid_until),
             invoice_id: Set(None),
-            created_by_kind: Set("staff".to_owned()),
+            created_by_kind: Set(actor.0.to_owned()),
             created_by: Set(bill.created_by.to_string()),
             created_at: Set(bill.created_at),
         })
