@@ -65,8 +65,10 @@ pub struct Problem {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({"field": "phone", "code": "format", "message": "must be a valid phone number such as +919876543210"}))]
 pub struct ProblemField {
-    /// The field as sent, camelCase, dotted for nesting (`address.pinCode`).
-    #[schema(max_length = 200, pattern = r"^[A-Za-z_][A-Za-z0-9_.\[\]]*$")]
+    /// The field as sent, camelCase, dotted for nesting (`address.pinCode`,
+    /// `lines[0].discount`); a header by its name (`If-Match`); `body` for
+    /// the body as a whole. A member the API does not know is named as sent.
+    #[schema(max_length = 200)]
     pub field: String,
     /// A stable machine-readable code (`required`, `format`, `too_long`, ...).
     #[schema(max_length = 64, pattern = r"^[a-z][a-z0-9_]*$")]

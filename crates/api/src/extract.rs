@@ -72,14 +72,21 @@ pub(crate) fn json_bytes(
 }
 
 pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut body: serde_json::Value = serde_json::from_slice(bytes).map_err(|inner| {
+        ApiError::bad_field(
+            format!("the body is not valid JSON: {inner}"),
+            "body",
+            "malformed_json",
+            inner.to_string(),
+        )
+    })?;
     // Every body is a JSON object; serde would also read a struct from an
     // array of its fields in order, which no client means.
-    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
-    if first != Some(&b'{') && serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok() {
+    if !body.is_object() {
         return Err(Invalid::field("body", "type", "the body is a JSON object").into());
     }
-    let deserializer = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+    integral_numbers(&mut body);
+    serde_path_to_error::deserialize(body).map_err(|error| {
         let mut field = field_name(error.path());
         let inner = error.into_inner();
         // serde reports a missing field at its parent; name the field itself.
@@ -90,18 +97,30 @@ pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiErro
                 format!("{field}.{missing}")
             };
         }
-        match inner.classify() {
-            serde_json::error::Category::Data => {
-                Invalid::field(field, data_code(&inner), strip_position(&inner)).into()
-            }
-            _ => ApiError::bad_field(
-                format!("the body is not valid JSON: {inner}"),
-                "body",
-                "malformed_json",
-                inner.to_string(),
-            ),
-        }
+        Invalid::field(field, data_code(&inner), strip_position(&inner)).into()
     })
+}
+
+/// JSON has one kind of number: `916.0` is the integer 916 (and JSON Schema's
+/// `integer` says so), while serde would refuse it for a `u16`.
+fn integral_numbers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(number) => {
+            if let Some(float) = number.as_f64().filter(|_| number.is_f64())
+                && float.fract() == 0.0
+                && float.abs() < 9_007_199_254_740_992.0
+            {
+                // Exact: an integral f64 below 2^53 converts without loss.
+                #[allow(clippy::cast_possible_truncation)]
+                let integer = float as i64;
+                *number = integer.into();
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_numbers),
+        Value::Object(members) => members.values_mut().for_each(integral_numbers),
+        Value::Null | Value::Bool(_) | Value::String(_) => {}
+    }
 }
 
 /// Query parameters, decoded into `T`.

@@ -13,6 +13,7 @@ pub mod error;
 pub mod extract;
 pub mod idempotency;
 pub mod openapi;
+pub mod query_rules;
 pub mod rate_limit;
 pub mod request_context;
 pub mod routes;

@@ -58,6 +58,7 @@ pub fn document() -> serde_json::Value {
     add_error_responses(&mut doc);
     let mut value = serde_json::to_value(&doc).unwrap_or_default();
     bound_formats(&mut value);
+    headers_are_never_null(&mut value);
     add_rate_limit_headers(&mut value);
     value
 }
@@ -411,6 +412,45 @@ fn bound_formats(doc: &mut serde_json::Value) {
         }
     }
     walk(doc);
+}
+
+/// An optional header is absent or a string: HTTP has no null, and a
+/// client reading `["string", "null"]` would send the text `null`.
+fn headers_are_never_null(doc: &mut serde_json::Value) {
+    let Some(paths) = doc
+        .get_mut("paths")
+        .and_then(serde_json::Value::as_object_mut)
+    else {
+        return;
+    };
+    let parameters = paths
+        .values_mut()
+        .filter_map(serde_json::Value::as_object_mut)
+        .flat_map(|item| item.values_mut())
+        .filter_map(|operation| operation.get_mut("parameters"))
+        .filter_map(serde_json::Value::as_array_mut)
+        .flatten();
+    for parameter in parameters {
+        if parameter.get("in").and_then(serde_json::Value::as_str) != Some("header") {
+            continue;
+        }
+        if let Some(types) = parameter
+            .pointer_mut("/schema/type")
+            .filter(|types| types.is_array())
+        {
+            let named: Vec<serde_json::Value> = types
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|t| t.as_str() != Some("null"))
+                .cloned()
+                .collect();
+            *types = match <[serde_json::Value; 1]>::try_from(named) {
+                Ok([one]) => one,
+                Err(many) => many.into(),
+            };
+        }
+    }
 }
 
 fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {

@@ -5,9 +5,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_cors::Cors;
-use actix_web::dev::{ResourceDef, Server};
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ResourceDef, Server, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
-use actix_web::middleware::{Compress, from_fn};
+use actix_web::middleware::{Compress, Next, from_fn};
 use actix_web::web::{self, PayloadConfig};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer};
 use anyhow::Context;
@@ -24,6 +25,7 @@ use crate::config::{AuthSettings, ServerSettings, Settings};
 use crate::error::ApiError;
 use crate::extract::BodyLimit;
 use crate::openapi::{self, DOCUMENT_PATH, SWAGGER_UI_PATH};
+use crate::query_rules::QueryRules;
 use crate::request_context::{self, RequestTimeout};
 use crate::state::AppState;
 use crate::{rate_limit, routes};
@@ -183,6 +185,7 @@ fn serve(
             .app_data(web::PathConfig::default().error_handler(|error, _| {
                 ApiError::bad_request(format!("a path parameter is invalid: {error}")).into()
             }))
+            .wrap(from_fn(as_documented))
             .wrap(from_fn(rate_limit::middleware))
             .wrap(Compress::default())
             .wrap(cors(&origins))
@@ -248,7 +251,10 @@ async fn to_swagger_ui() -> HttpResponse {
 /// Every path we serve and the methods it answers, taken from the OpenAPI
 /// document (plus the docs), so that a known path with the wrong method is
 /// a 405 with `Allow`, and only an unknown path is a 404.
-pub struct RouteTable(Vec<(ResourceDef, Vec<String>)>);
+pub struct RouteTable {
+    routes: Vec<(ResourceDef, Vec<String>)>,
+    query_rules: QueryRules,
+}
 
 impl RouteTable {
     fn new(document: &serde_json::Value) -> Self {
@@ -263,14 +269,79 @@ impl RouteTable {
             ResourceDef::new(format!("{SWAGGER_UI_PATH}/{{_:.*}}")),
             get(),
         ));
-        Self(routes)
+        Self {
+            routes,
+            query_rules: QueryRules::new(document),
+        }
     }
 
+    /// The methods of `path`; a path without parameters wins over a pattern
+    /// that also matches it (`/customers/import` over `/customers/{id}`).
     fn methods_for(&self, path: &str) -> Option<&[String]> {
-        self.0
+        self.fixed(path).or_else(|| {
+            self.routes
+                .iter()
+                .find(|(def, _)| def.is_match(path))
+                .map(|(_, methods)| methods.as_slice())
+        })
+    }
+
+    /// The documented path (`/api/v1/customers/{id}`) that answers `method`
+    /// on `path`, a path without parameters first.
+    fn documented(&self, path: &str, method: &str) -> Option<&str> {
+        let answers = |(def, methods): &&(ResourceDef, Vec<String>)| {
+            def.is_match(path) && methods.iter().any(|m| m == method)
+        };
+        let fixed = self
+            .routes
             .iter()
-            .find(|(def, _)| def.is_match(path))
+            .filter(|(def, _)| def.pattern() == Some(path))
+            .find(answers);
+        fixed
+            .or_else(|| self.routes.iter().find(answers))
+            .and_then(|(def, _)| def.pattern())
+    }
+
+    fn fixed(&self, path: &str) -> Option<&[String]> {
+        self.routes
+            .iter()
+            .find(|(def, _)| !def.is_prefix() && def.pattern() == Some(path))
             .map(|(_, methods)| methods.as_slice())
+    }
+}
+
+/// Requests are held to the document before any handler runs: a documented
+/// path without parameters is answered by its own operations only (`PATCH
+/// /api/v1/customers/import` is a 405 naming what the path allows, not a
+/// request for the customer whose id is `import`), and every query
+/// parameter is within the bounds the document gives it.
+async fn as_documented(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let refused = req.app_data::<web::Data<RouteTable>>().and_then(|routes| {
+        let method = req.method().as_str();
+        if let Some(allowed) = routes.fixed(req.path())
+            && method != "OPTIONS"
+            && !allowed.iter().any(|m| m == method)
+        {
+            return Some(ApiError::MethodNotAllowed {
+                method: method.to_owned(),
+                allowed: allowed.to_vec(),
+            });
+        }
+        let documented = routes.documented(req.path(), method)?;
+        routes
+            .query_rules
+            .check(documented, method, req.query_string())
+            .err()
+    });
+    match refused {
+        Some(error) => Ok(req.error_response(error)),
+        None => next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body),
     }
 }
 

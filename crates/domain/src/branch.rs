@@ -36,8 +36,9 @@ pub struct StateCode(u8);
 
 impl StateCode {
     pub fn parse(field: &str, text: &str) -> Result<Self, Invalid> {
+        let two_digits = text.len() == 2 && text.bytes().all(|b| b.is_ascii_digit());
         match text.parse::<u8>() {
-            Ok(code) if text.len() == 2 && (1..=38).contains(&code) || code == 97 || code == 99 => {
+            Ok(code) if two_digits && ((1..=38).contains(&code) || code == 97 || code == 99) => {
                 Ok(Self(code))
             }
             _ => Err(Invalid::field(

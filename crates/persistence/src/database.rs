@@ -183,6 +183,20 @@ fn embedded_url(data_dir: &Path) -> Result<String, ConnectError> {
     Ok(format!("sqlite://{}?mode=rwc", file.display()))
 }
 
+/// Begins a transaction that will write. On SQLite it takes the write lock
+/// at `BEGIN` (`BEGIN IMMEDIATE`), so that two such transactions queue on
+/// the busy timeout; a deferred one that read first could not take the lock
+/// later and would fail at once with "database is locked". MySQL/MariaDB
+/// begin as always.
+pub async fn begin_writing(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+    use sea_orm::TransactionTrait;
+    db.begin_with_options(sea_orm::TransactionOptions {
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,7 @@ mod entities;
 pub mod error;
 pub mod repos;
 
-pub use database::{Database, DatabaseOptions, MigrationState, StorageKind};
+pub use database::{Database, DatabaseOptions, MigrationState, StorageKind, begin_writing};
 pub use error::RepoError;
 pub use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait,

@@ -3,8 +3,8 @@
 use jewel_domain::access::{NewStaffUser, StaffUser};
 use jewel_domain::contact::{Email, Password, PersonName};
 use jewel_domain::{Invalid, Role};
+use jewel_persistence::Database;
 use jewel_persistence::repos::staff::Staff;
-use jewel_persistence::{Database, TransactionTrait};
 
 use super::password;
 use crate::audit::{self, Actor};
@@ -44,9 +44,7 @@ pub async fn create_owner(
     let password_hash = password::hash(&password_text)
         .await
         .map_err(ApiError::from)?;
-    let transaction = database
-        .connection()
-        .begin()
+    let transaction = jewel_persistence::begin_writing(database.connection())
         .await
         .map_err(ApiError::from)?;
     let owner = Staff::create(

@@ -12,10 +12,10 @@ use chrono::Utc;
 use jewel_domain::access::StaffUser;
 use jewel_domain::contact::{Email, Phone};
 use jewel_domain::customer::Customer;
+use jewel_persistence::ConnectionTrait;
 use jewel_persistence::repos::customers::Customers;
 use jewel_persistence::repos::sessions::{NewSession, Sessions};
 use jewel_persistence::repos::staff::Staff;
-use jewel_persistence::{ConnectionTrait, TransactionTrait};
 
 use super::caller::{revoked_session_key, revoked_staff_key};
 use super::{password, tokens};
@@ -251,7 +251,7 @@ pub async fn refresh(state: &AppState, refresh_token: &str) -> Result<Issued, Ap
         return Err(invalid_refresh_token());
     }
 
-    let transaction = db.begin().await?;
+    let transaction = jewel_persistence::begin_writing(db).await?;
     // The conditional update comes first, so it takes the write lock before
     // anything is read: of two racing refreshes, one marks it and one finds
     // it marked.

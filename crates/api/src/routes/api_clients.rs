@@ -5,7 +5,6 @@ use chrono::{DateTime, Utc};
 use jewel_domain::access::{ApiClient, NewApiClient};
 use jewel_domain::contact::PersonName;
 use jewel_domain::{FieldError, Invalid, Permission};
-use jewel_persistence::TransactionTrait;
 use jewel_persistence::repos::api_clients::{ApiClientPatch, ApiClients};
 use jewel_persistence::repos::branches::Branches;
 use serde::{Deserialize, Serialize};
@@ -39,7 +38,11 @@ pub struct ApiClientView {
     /// Send as `client_id` to `POST /oauth/token`.
     #[schema(max_length = 64, pattern = "^jc_[0-9a-f]{32}$")]
     client_id: String,
-    #[schema(max_length = 120)]
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = r"^[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\x00-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x1F\x7F-\x9F]*[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
+    )]
     name: String,
     #[schema(max_items = 16)]
     scopes: Vec<ScopeName>,
@@ -148,7 +151,11 @@ impl From<ApiClient> for ApiClientView {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(example = json!({"name": "Odoo stock sync", "scopes": ["branches:read"], "branchIds": []}))]
 pub struct NewApiClientRequest {
-    #[schema(max_length = 120)]
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = r"^[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\x00-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x1F\x7F-\x9F]*[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
+    )]
     name: String,
     #[schema(min_items = 1, max_items = 16)]
     scopes: Vec<ScopeName>,
@@ -219,7 +226,7 @@ pub async fn create_api_client(
     branch_ids.dedup();
 
     let secret = tokens::new_refresh_token()?;
-    let transaction = state.database.connection().begin().await?;
+    let transaction = jewel_persistence::begin_writing(state.database.connection()).await?;
     let existing = Branches::existing(&transaction, &branch_ids).await?;
     if let Some(missing) = branch_ids.iter().find(|b| !existing.contains(b)) {
         return Err(
@@ -281,7 +288,11 @@ pub async fn list_api_clients(
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(example = json!({"active": false}))]
 pub struct ApiClientChanges {
-    #[schema(max_length = 120)]
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = r"^[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\x00-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x1F\x7F-\x9F]*[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
+    )]
     name: Option<String>,
     /// `false` revokes the client: its tokens stop working at once.
     active: Option<bool>,
@@ -327,7 +338,7 @@ pub async fn update_api_client(
     if let Some(invalid) = Invalid::from_errors(errors) {
         return Err(invalid.into());
     }
-    let transaction = db.begin().await?;
+    let transaction = jewel_persistence::begin_writing(db).await?;
     let after = ApiClientView::from(
         ApiClients::update(&transaction, before.id, expected_version, &patch).await?,
     );

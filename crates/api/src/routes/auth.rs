@@ -3,7 +3,6 @@
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, post, web};
 use chrono::{DateTime, Utc};
 use jewel_domain::contact::{Email, Password};
-use jewel_persistence::TransactionTrait;
 use jewel_persistence::repos::customers::Customers;
 use jewel_persistence::repos::staff::Staff;
 use serde::{Deserialize, Serialize};
@@ -259,7 +258,7 @@ pub async fn customer_register(
     };
     let hash = password::hash(&password_text).await?;
     let db = state.database.connection();
-    let transaction = db.begin().await?;
+    let transaction = jewel_persistence::begin_writing(db).await?;
     let customer = match Customers::create(&transaction, &new).await {
         Err(jewel_persistence::RepoError::Taken { field: "mobile" }) => {
             transaction.rollback().await?;
@@ -399,7 +398,7 @@ pub async fn change_password(
         });
     }
     let hash = password::hash(&new_password).await?;
-    let transaction = db.begin().await?;
+    let transaction = jewel_persistence::begin_writing(db).await?;
     Staff::set_password_hash(&transaction, caller.id, &hash).await?;
     crate::audit::record::<()>(
         &transaction,

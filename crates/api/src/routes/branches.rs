@@ -8,7 +8,6 @@ use jewel_domain::branch::{
     parse_address,
 };
 use jewel_domain::contact::PersonName;
-use jewel_persistence::TransactionTrait;
 use jewel_persistence::repos::branches::{BranchFilter, Branches};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -44,10 +43,14 @@ pub struct BranchView {
     code: String,
     #[schema(max_length = 120)]
     name: String,
-    #[schema(max_length = 500)]
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    )]
     address: String,
     /// GST state code: decides the place of supply.
-    #[schema(max_length = 2, pattern = "^[0-9]{2}$")]
+    #[schema(max_length = 2, pattern = "^(0[1-9]|[12][0-9]|3[0-8]|97|99)$")]
     state_code: String,
     #[schema(
         max_length = 15,
@@ -91,11 +94,18 @@ pub struct NewBranchRequest {
     code: String,
     #[schema(max_length = 120)]
     name: String,
-    #[schema(max_length = 500)]
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    )]
     address: String,
-    #[schema(max_length = 2, pattern = "^[0-9]{2}$")]
+    #[schema(max_length = 2, pattern = "^(0[1-9]|[12][0-9]|3[0-8]|97|99)$")]
     state_code: String,
-    #[schema(max_length = 15, pattern = "^[0-9A-Za-z]{15}$")]
+    #[schema(
+        max_length = 40,
+        pattern = r"^[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[0-9]{2}[A-Za-z]{5}[0-9]{4}[A-Za-z][1-9A-Za-z][Zz][0-9A-Za-z][\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
+    )]
     gstin: Option<String>,
     /// Defaults to `Asia/Kolkata`.
     #[schema(max_length = 64, pattern = r"^[A-Za-z0-9_+\-/]+$")]
@@ -167,7 +177,7 @@ pub async fn create_branch(
     Json(body): Json<NewBranchRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let new = NewBranch::try_from(body)?;
-    let transaction = state.database.connection().begin().await?;
+    let transaction = jewel_persistence::begin_writing(state.database.connection()).await?;
     let view = BranchView::from(Branches::create(&transaction, &new).await?);
     crate::audit::record(
         &transaction,
@@ -240,12 +250,16 @@ pub async fn get_branch(
 pub struct BranchChanges {
     #[schema(max_length = 120)]
     name: Option<String>,
-    #[schema(max_length = 500)]
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    )]
     address: Option<String>,
-    #[schema(max_length = 2, pattern = "^[0-9]{2}$")]
+    #[schema(max_length = 2, pattern = "^(0[1-9]|[12][0-9]|3[0-8]|97|99)$")]
     state_code: Option<String>,
     #[serde(default, deserialize_with = "super::double_option")]
-    #[schema(max_length = 15, pattern = "^[0-9A-Za-z]{15}$", value_type = Option<String>)]
+    #[schema(max_length = 40, pattern = r"^[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[0-9]{2}[A-Za-z]{5}[0-9]{4}[A-Za-z][1-9A-Za-z][Zz][0-9A-Za-z][\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$", value_type = Option<String>)]
     gstin: Option<Option<String>>,
     #[schema(max_length = 64, pattern = r"^[A-Za-z0-9_+\-/]+$")]
     timezone: Option<String>,
@@ -317,7 +331,7 @@ pub async fn update_branch(
     if let Some(invalid) = Invalid::from_errors(errors) {
         return Err(invalid.into());
     }
-    let transaction = state.database.connection().begin().await?;
+    let transaction = jewel_persistence::begin_writing(state.database.connection()).await?;
     let after = BranchView::from(
         Branches::update(&transaction, before.id, expected_version, &patch).await?,
     );

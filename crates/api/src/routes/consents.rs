@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use jewel_domain::customer::consent::{
     Channel, Consent, ConsentChange, ConsentSource, Purpose, effective_changes,
 };
+use jewel_persistence::ConnectionTrait;
 use jewel_persistence::repos::consents::{Consents, RecordedBy};
-use jewel_persistence::{ConnectionTrait, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -171,7 +171,7 @@ async fn record(
     let db = state.database.connection();
     changeable_customer(db, customer).await?;
     let asked: Vec<ConsentChange> = changes.iter().copied().map(Into::into).collect();
-    let transaction = db.begin().await?;
+    let transaction = jewel_persistence::begin_writing(db).await?;
     let current = Consents::current(&transaction, customer).await?;
     let effective = effective_changes(&current, &asked);
     if !effective.is_empty() {

@@ -9,9 +9,9 @@ use futures_util::StreamExt;
 use jewel_domain::contact::{HomeCountry, Phone};
 use jewel_domain::customer::{Customer, NewCustomer};
 use jewel_domain::{FieldError, PageRequest};
+use jewel_persistence::RepoError;
 use jewel_persistence::repos::branches::Branches;
 use jewel_persistence::repos::customers::Customers;
-use jewel_persistence::{RepoError, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -290,7 +290,7 @@ pub async fn import_customers(
         return Ok(web::Json(report));
     }
 
-    let transaction = db.begin().await?;
+    let transaction = jewel_persistence::begin_writing(db).await?;
     let creates: Vec<(uuid::Uuid, &NewCustomer)> = changes
         .iter()
         .filter_map(|c| match c {

@@ -9,10 +9,10 @@ use std::collections::BTreeMap;
 use actix_web::{HttpRequest, post, web};
 use jewel_domain::Invalid;
 use jewel_domain::customer::absorb;
+use jewel_persistence::RepoError;
 use jewel_persistence::repos::consents::Consents;
 use jewel_persistence::repos::customer_records;
 use jewel_persistence::repos::customers::Customers;
-use jewel_persistence::{RepoError, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -170,7 +170,7 @@ pub async fn merge_customer(
         }));
     }
 
-    let transaction = db.begin().await?;
+    let transaction = jewel_persistence::begin_writing(db).await?;
     // First, so that of two merges racing for one duplicate exactly one wins.
     if !Customers::mark_merged(&transaction, duplicate.id, survivor_id).await? {
         transaction.rollback().await?;

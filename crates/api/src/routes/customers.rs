@@ -15,7 +15,7 @@ use jewel_domain::occasion::{parse_past_date, parse_ring_size};
 use jewel_domain::{FieldError, Invalid};
 use jewel_persistence::repos::customers::{Archived, CustomerFilter, Customers};
 use jewel_persistence::repos::staff::Staff;
-use jewel_persistence::{ConnectionTrait, RepoError, TransactionTrait};
+use jewel_persistence::{ConnectionTrait, RepoError};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -161,7 +161,11 @@ impl From<Preferences> for PreferencesFields {
     "preferences": {"metals": ["gold"], "purities": [916]}
 }))]
 pub struct CustomerFields {
-    #[schema(max_length = 120)]
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = r"^[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\x00-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x1F\x7F-\x9F]*[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
+    )]
     pub(crate) name: String,
     /// Any common spelling; without `+` it is a number of the shop's country
     /// (setting `phones.default_country`, India by default: `98765 43210`).
@@ -188,12 +192,19 @@ pub struct CustomerFields {
     #[serde(default)]
     pub(crate) anniversary: Option<chrono::NaiveDate>,
     #[serde(default)]
-    #[schema(max_length = 120)]
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = r"^[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\x00-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x1F\x7F-\x9F]*[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
+    )]
     pub(crate) spouse_name: Option<String>,
     #[serde(default)]
     pub(crate) spouse_date_of_birth: Option<chrono::NaiveDate>,
     #[serde(default)]
-    #[schema(max_length = 8)]
+    #[schema(
+        max_length = 8,
+        pattern = r"^[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[A-Za-z0-9.]{1,8}[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
+    )]
     pub(crate) ring_size: Option<String>,
     #[serde(default)]
     pub(crate) preferences: PreferencesFields,
@@ -385,11 +396,15 @@ pub struct PurchasesView {
 }))]
 pub struct CustomerView {
     id: uuid::Uuid,
-    #[schema(max_length = 120)]
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = r"^[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\x00-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x1F\x7F-\x9F]*[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
+    )]
     name: String,
     /// E.164; one customer per mobile number. An erased customer's is a
-    /// placeholder beginning `+0`.
-    #[schema(max_length = 16, pattern = r"^\+[0-9]{8,15}$")]
+    /// placeholder no number can equal: `+0` and 14 hexadecimal digits.
+    #[schema(max_length = 16, pattern = r"^\+([0-9]{8,15}|0[0-9a-f]{14})$")]
     mobile: String,
     #[schema(max_items = 5, value_type = Vec<PhoneText>)]
     other_phones: Vec<String>,
@@ -402,10 +417,17 @@ pub struct CustomerView {
     date_of_birth: Option<chrono::NaiveDate>,
     /// Wedding anniversary.
     anniversary: Option<chrono::NaiveDate>,
-    #[schema(max_length = 120)]
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = r"^[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\x00-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x1F\x7F-\x9F]*[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
+    )]
     spouse_name: Option<String>,
     spouse_date_of_birth: Option<chrono::NaiveDate>,
-    #[schema(max_length = 8)]
+    #[schema(
+        max_length = 8,
+        pattern = r"^[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[A-Za-z0-9.]{1,8}[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
+    )]
     ring_size: Option<String>,
     preferences: PreferencesFields,
     budget_band: Option<BudgetBandName>,
@@ -643,7 +665,7 @@ pub async fn create_customer(
             });
         }
     }
-    let transaction = db.begin().await?;
+    let transaction = jewel_persistence::begin_writing(db).await?;
     let customer = match Customers::create(&transaction, &new).await {
         Err(error @ RepoError::Taken { .. }) => {
             transaction.rollback().await?;
@@ -741,7 +763,7 @@ pub struct CustomerListQuery {
     /// `createdAt`, `updatedAt` (`-createdAt,name`). Id order when absent.
     #[param(
         max_length = 40,
-        pattern = "^-?[A-Za-z]+(,-?[A-Za-z]+){0,2}$",
+        pattern = "^-?(name|createdAt|updatedAt)(,-?(name|createdAt|updatedAt)){0,2}$",
         example = "name"
     )]
     pub(crate) sort: Option<String>,
@@ -895,7 +917,11 @@ pub async fn get_customer(
 #[schema(example = json!({"name": "Lakshmi N.", "email": null, "tags": ["bridal", "vip"]}))]
 #[allow(dead_code)] // read only to check the shape of a patch
 pub struct CustomerChanges {
-    #[schema(max_length = 120)]
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = r"^[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\x00-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x1F\x7F-\x9F]*[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
+    )]
     name: Option<String>,
     #[schema(max_length = 20, pattern = r"^\+?[0-9 ()-]{8,19}$")]
     mobile: Option<String>,
@@ -909,10 +935,17 @@ pub struct CustomerChanges {
     assigned_staff_id: Option<uuid::Uuid>,
     date_of_birth: Option<chrono::NaiveDate>,
     anniversary: Option<chrono::NaiveDate>,
-    #[schema(max_length = 120)]
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = r"^[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\x00-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x1F\x7F-\x9F]*[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
+    )]
     spouse_name: Option<String>,
     spouse_date_of_birth: Option<chrono::NaiveDate>,
-    #[schema(max_length = 8)]
+    #[schema(
+        max_length = 8,
+        pattern = r"^[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[A-Za-z0-9.]{1,8}[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
+    )]
     ring_size: Option<String>,
     preferences: Option<PreferencesChanges>,
     budget_band: Option<BudgetBandName>,
@@ -999,7 +1032,7 @@ pub async fn update_customer(
     let before = changeable_customer(db, id.into_inner()).await?;
     let new = patched(&before, &body, state.home_country)?;
     check_assigned_staff(db, &new).await?;
-    let transaction = db.begin().await?;
+    let transaction = jewel_persistence::begin_writing(db).await?;
     let after = match Customers::replace(&transaction, before.id, expected_version, &new).await {
         Err(error @ RepoError::Taken { .. }) => {
             transaction.rollback().await?;
@@ -1090,7 +1123,7 @@ async fn set_archived(
     let expected_version = if_match(req)?;
     let db = state.database.connection();
     changeable_customer(db, id).await?;
-    let transaction = db.begin().await?;
+    let transaction = jewel_persistence::begin_writing(db).await?;
     let customer = Customers::set_archived(&transaction, id, expected_version, archived).await?;
     crate::audit::record::<()>(
         &transaction,
@@ -1141,7 +1174,7 @@ pub async fn set_customer_login(
         .await?
         .ok_or(ApiError::NotFound)?;
     let hash = password::hash(&password_text).await?;
-    let transaction = db.begin().await?;
+    let transaction = jewel_persistence::begin_writing(db).await?;
     Customers::set_login(&transaction, customer.id, &hash).await?;
     crate::audit::record::<()>(
         &transaction,

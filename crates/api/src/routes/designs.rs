@@ -8,7 +8,6 @@ use jewel_domain::measure::{Money, Percent};
 use jewel_domain::piece::{TagNumber, check_image, check_label};
 use jewel_domain::pricing::{MakingCharge, MakingMode};
 use jewel_domain::{FieldError, Invalid};
-use jewel_persistence::TransactionTrait;
 use jewel_persistence::repos::designs::{DesignFilter, Designs};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -78,11 +77,19 @@ pub struct DesignFields {
     /// Letters, digits and dashes; unique.
     #[schema(max_length = 32, pattern = "^[A-Za-z0-9-]{1,32}$")]
     code: String,
-    #[schema(max_length = 120)]
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    )]
     name: String,
     /// ring, chain, necklace, bangle, bracelet, earrings, pendant, nose_pin,
     /// anklet, coin, bar, ... (lower-cased).
-    #[schema(max_length = 40)]
+    #[schema(
+        min_length = 1,
+        max_length = 40,
+        pattern = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    )]
     category: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(max_length = 80)]
@@ -110,9 +117,17 @@ pub struct DesignFields {
 pub struct DesignChanges {
     #[schema(max_length = 32, pattern = "^[A-Za-z0-9-]{1,32}$")]
     code: Option<String>,
-    #[schema(max_length = 120)]
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    )]
     name: Option<String>,
-    #[schema(max_length = 40)]
+    #[schema(
+        min_length = 1,
+        max_length = 40,
+        pattern = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    )]
     category: Option<String>,
     #[schema(max_length = 80)]
     collection: Option<String>,
@@ -237,9 +252,17 @@ pub struct DesignView {
     id: uuid::Uuid,
     #[schema(max_length = 32)]
     code: String,
-    #[schema(max_length = 120)]
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    )]
     name: String,
-    #[schema(max_length = 40)]
+    #[schema(
+        min_length = 1,
+        max_length = 40,
+        pattern = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    )]
     category: String,
     #[schema(max_length = 80)]
     collection: Option<String>,
@@ -293,7 +316,7 @@ pub async fn create_design(
     Json(body): Json<DesignFields>,
 ) -> Result<HttpResponse, ApiError> {
     let new = body.check()?;
-    let txn = state.database.connection().begin().await?;
+    let txn = jewel_persistence::begin_writing(state.database.connection()).await?;
     let design = Designs::create(&txn, &new).await?;
     let (id, version) = (design.id, design.version);
     let view = DesignView::from(design);
@@ -382,7 +405,7 @@ pub async fn update_design(
     Json(patch): Json<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
     let expected = if_match(&req)?;
-    let txn = state.database.connection().begin().await?;
+    let txn = jewel_persistence::begin_writing(state.database.connection()).await?;
     let before = Designs::get(&txn, *id).await?.ok_or(ApiError::NotFound)?;
     let _: DesignChanges = parse_json(&serde_json::to_vec(&patch).map_err(anyhow::Error::from)?)?;
     let mut merged =

@@ -5,7 +5,6 @@
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use jewel_domain::customer::{Interaction, InteractionKind, NewInteraction};
-use jewel_persistence::TransactionTrait;
 use jewel_persistence::repos::interactions::Interactions;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -76,7 +75,11 @@ pub struct InteractionView {
     #[schema(max_length = 16, pattern = "^(staff|client)$")]
     actor_kind: String,
     actor_id: uuid::Uuid,
-    #[schema(max_length = 2000)]
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    )]
     summary: String,
     #[schema(max_length = 500)]
     outcome: Option<String>,
@@ -110,7 +113,11 @@ pub struct NewInteractionRequest {
     kind: InteractionKindName,
     /// When it happened; now when absent. Never in the future.
     occurred_at: Option<DateTime<Utc>>,
-    #[schema(max_length = 2000)]
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    )]
     summary: String,
     #[schema(max_length = 500)]
     outcome: Option<String>,
@@ -152,7 +159,7 @@ pub async fn record_interaction(
     new.check(now)?;
     let db = state.database.connection();
     super::customers::changeable_customer(db, new.customer_id).await?;
-    let transaction = db.begin().await?;
+    let transaction = jewel_persistence::begin_writing(db).await?;
     let view = InteractionView::from(Interactions::create(&transaction, &new).await?);
     crate::audit::record(
         &transaction,

@@ -14,12 +14,12 @@ use jewel_domain::lot::LotMovementKind;
 use jewel_domain::measure::{Money, Percent, Weight};
 use jewel_domain::piece::PieceStatus;
 use jewel_domain::{FieldError, Invalid};
+use jewel_persistence::DatabaseTransaction;
 use jewel_persistence::repos::branches::Branches;
 use jewel_persistence::repos::customers::Customers;
 use jewel_persistence::repos::invoices::{Invoices, Issued, Series};
 use jewel_persistence::repos::lots::{LotChange, LotError, Lots};
 use jewel_persistence::repos::pieces::{Move, MovementKind, Pieces};
-use jewel_persistence::{DatabaseTransaction, TransactionTrait};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -325,7 +325,7 @@ pub(crate) async fn commit(
     security(("bearer" = [])),
     params(
         ("id" = uuid::Uuid, Path, description = "The invoice's id"),
-        ("Idempotency-Key" = Option<String>, Header, max_length = 255, description = "Makes a retry safe: the same key and body within 24 h replay the first answer (with `Idempotent-Replayed: true`) and change nothing; the same key with another body is 422; while the first is still running, 409."),
+        ("Idempotency-Key" = Option<String>, Header, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes a retry safe: the same key and body within 24 h replay the first answer (with `Idempotent-Replayed: true`) and change nothing; the same key with another body is 422; while the first is still running, 409."),
     ),
     request_body = IssueFields,
     responses(
@@ -388,7 +388,7 @@ async fn issue(
     let year = financial_year(state, &branch, now)?;
     Invoices::open_sequence(db, branch.id, Series::Invoice, &year).await?;
 
-    let txn = db.begin().await?;
+    let txn = jewel_persistence::begin_writing(db).await?;
     // The number first: the sequence row queues every issue of the branch's
     // year behind this one until it commits or rolls back.
     let sequence = Invoices::take_number(&txn, branch.id, Series::Invoice, &year).await?;
@@ -542,7 +542,7 @@ fn piece_gone(field: &str) -> ApiError {
     security(("bearer" = [])),
     params(
         ("id" = uuid::Uuid, Path, description = "The invoice's id"),
-        ("Idempotency-Key" = Option<String>, Header, max_length = 255, description = "Makes a retry safe: the same key and body within 24 h replay the first answer (with `Idempotent-Replayed: true`) and change nothing; the same key with another body is 422; while the first is still running, 409."),
+        ("Idempotency-Key" = Option<String>, Header, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes a retry safe: the same key and body within 24 h replay the first answer (with `Idempotent-Replayed: true`) and change nothing; the same key with another body is 422; while the first is still running, 409."),
     ),
     request_body = PaymentsFields,
     responses(
@@ -574,7 +574,7 @@ pub async fn add_payments(
         }
         let payments = payments_of(&request.body.payments, caller.id)?;
         check_received(&state, &invoice, &payments)?;
-        let txn = state.database.connection().begin().await?;
+        let txn = jewel_persistence::begin_writing(state.database.connection()).await?;
         if !Invoices::add_payments(&txn, &invoice, &payments, caller.author()).await? {
             return Err(changed_meanwhile());
         }
@@ -621,7 +621,7 @@ pub async fn approve_discount(
         )
         .into());
     }
-    let txn = state.database.connection().begin().await?;
+    let txn = jewel_persistence::begin_writing(state.database.connection()).await?;
     if !Invoices::approve(&txn, &invoice, caller.id).await? {
         return Err(changed_meanwhile());
     }
@@ -684,7 +684,7 @@ pub async fn cancel_invoice(
             )],
         });
     }
-    let txn = state.database.connection().begin().await?;
+    let txn = jewel_persistence::begin_writing(state.database.connection()).await?;
     if !Invoices::cancel(&txn, &invoice, caller.id, reason).await? {
         return Err(changed_meanwhile());
     }

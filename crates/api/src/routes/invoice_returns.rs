@@ -9,7 +9,6 @@ use jewel_domain::billing::invoice_number;
 use jewel_domain::invoice::{CreditNote, InvoiceStatus, PaymentMethod, Settlement};
 use jewel_domain::piece::PieceStatus;
 use jewel_domain::{FieldError, Invalid};
-use jewel_persistence::TransactionTrait;
 use jewel_persistence::repos::branches::Branches;
 use jewel_persistence::repos::invoices::{Invoices, Series};
 use serde::Deserialize;
@@ -118,7 +117,7 @@ impl ReturnFields {
     security(("bearer" = [])),
     params(
         ("id" = uuid::Uuid, Path, description = "The invoice's id"),
-        ("Idempotency-Key" = Option<String>, Header, max_length = 255, description = "Makes a retry safe: the same key and body within 24 h replay the first answer (with `Idempotent-Replayed: true`) and change nothing; the same key with another body is 422; while the first is still running, 409."),
+        ("Idempotency-Key" = Option<String>, Header, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes a retry safe: the same key and body within 24 h replay the first answer (with `Idempotent-Replayed: true`) and change nothing; the same key with another body is 422; while the first is still running, 409."),
     ),
     request_body = ReturnFields,
     responses(
@@ -151,7 +150,7 @@ pub async fn return_lines(
         let now = Utc::now();
         let year = financial_year(&state, &branch, now)?;
         Invoices::open_sequence(db, branch.id, Series::CreditNote, &year).await?;
-        let txn = db.begin().await?;
+        let txn = jewel_persistence::begin_writing(db).await?;
         let sequence = Invoices::take_number(&txn, branch.id, Series::CreditNote, &year).await?;
         let note = CreditNote {
             id: uuid::Uuid::now_v7(),

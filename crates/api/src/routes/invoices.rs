@@ -17,7 +17,6 @@ use jewel_domain::metal_rate::CurrentRates;
 use jewel_domain::piece::PieceStatus;
 use jewel_domain::pricing::Supply;
 use jewel_domain::{FieldError, Invalid, Role};
-use jewel_persistence::TransactionTrait;
 use jewel_persistence::repos::branches::Branches;
 use jewel_persistence::repos::invoices::{InvoiceFilter, Invoices};
 use jewel_persistence::repos::lots::Lots;
@@ -899,7 +898,7 @@ fn with_field(error: ApiError, field: &str) -> ApiError {
     operation_id = "createInvoice",
     security(("bearer" = [])),
     params(
-        ("Idempotency-Key" = Option<String>, Header, max_length = 255, description = "Makes a retry safe: the same key and body within 24 h replay the first answer (with `Idempotent-Replayed: true`) and change nothing; the same key with another body is 422; while the first is still running, 409."),
+        ("Idempotency-Key" = Option<String>, Header, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes a retry safe: the same key and body within 24 h replay the first answer (with `Idempotent-Replayed: true`) and change nothing; the same key with another body is 422; while the first is still running, 409."),
     ),
     request_body = NewInvoice,
     responses(
@@ -927,7 +926,7 @@ pub async fn create_invoice(
 
 async fn create(state: &AppState, caller: &Caller, body: NewInvoice) -> Result<Invoice, ApiError> {
     let invoice = priced_draft(state, caller, body).await?;
-    let txn = state.database.connection().begin().await?;
+    let txn = jewel_persistence::begin_writing(state.database.connection()).await?;
     Invoices::insert(&txn, &invoice, caller.author()).await?;
     crate::audit::record(
         &txn,

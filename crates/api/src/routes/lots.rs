@@ -8,7 +8,6 @@ use jewel_domain::lot::{Lot, LotMovementKind, LotUnit, NewLot};
 use jewel_domain::metal::Purity;
 use jewel_domain::piece::{TagNumber, check_label};
 use jewel_domain::{FieldError, Invalid};
-use jewel_persistence::TransactionTrait;
 use jewel_persistence::repos::lots::{LotChange, LotError, Lots};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -182,7 +181,7 @@ pub async fn create_lot(
     Json(body): Json<LotFields>,
 ) -> Result<HttpResponse, ApiError> {
     let new = body.check()?;
-    let txn = state.database.connection().begin().await?;
+    let txn = jewel_persistence::begin_writing(state.database.connection()).await?;
     let lot = Lots::create(&txn, &new).await?;
     let view = LotView::for_caller(lot, &caller);
     crate::audit::record(&txn, &*caller, "create", "lot", view.id, None, Some(&view)).await?;
@@ -284,7 +283,7 @@ fn not_enough(error: LotError, unit: LotUnit, field: &str) -> ApiError {
     security(("bearer" = [])),
     params(
         ("id" = uuid::Uuid, Path, description = "The lot's id"),
-        ("Idempotency-Key" = Option<String>, Header, max_length = 255, description = "Makes a retry safe: the same key and body within 24 h replay the first answer and change nothing."),
+        ("Idempotency-Key" = Option<String>, Header, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes a retry safe: the same key and body within 24 h replay the first answer and change nothing."),
     ),
     request_body = LotMovementFields,
     responses(
@@ -363,7 +362,7 @@ pub async fn change_lot(
         reason,
     };
     idempotency::once(&state, &caller, request.key, || async {
-        let txn = db.begin().await?;
+        let txn = jewel_persistence::begin_writing(db).await?;
         Lots::change(&txn, lot.id, &change, caller.author())
             .await
             .map_err(|e| not_enough(e, lot.unit, "quantity"))?;
@@ -408,7 +407,7 @@ pub struct LotTransferFields {
     security(("bearer" = [])),
     params(
         ("id" = uuid::Uuid, Path, description = "The lot's id"),
-        ("Idempotency-Key" = Option<String>, Header, max_length = 255, description = "Makes a retry safe: the same key and body within 24 h replay the first answer and change nothing."),
+        ("Idempotency-Key" = Option<String>, Header, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes a retry safe: the same key and body within 24 h replay the first answer and change nothing."),
     ),
     request_body = LotTransferFields,
     responses(
@@ -450,7 +449,7 @@ pub async fn transfer_lot(
     }
     let quantity = quantity.unwrap_or_default();
     idempotency::once(&state, &caller, request.key, || async {
-        let txn = db.begin().await?;
+        let txn = jewel_persistence::begin_writing(db).await?;
         let out = LotChange {
             branch_id: body.from_branch_id,
             kind: LotMovementKind::TransferOut,

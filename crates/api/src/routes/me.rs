@@ -1,7 +1,6 @@
 //! Self-service for customers: their own records, never anyone else's.
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, web};
-use jewel_persistence::TransactionTrait;
 use jewel_persistence::repos::customers::Customers;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -50,7 +49,11 @@ pub async fn get_me(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
 #[schema(example = json!({"email": "lakshmi.n@example.com", "ringSize": "15", "preferences": {"metals": ["gold", "platinum"]}}))]
 #[allow(dead_code)] // read only to check the shape of a patch
 pub struct MyProfileChanges {
-    #[schema(max_length = 120)]
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = r"^[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\x00-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x1F\x7F-\x9F]*[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
+    )]
     name: Option<String>,
     #[schema(max_items = 5, value_type = Option<Vec<PhoneText>>)]
     other_phones: Option<Vec<String>>,
@@ -60,10 +63,17 @@ pub struct MyProfileChanges {
     addresses: Option<Vec<AddressFields>>,
     date_of_birth: Option<chrono::NaiveDate>,
     anniversary: Option<chrono::NaiveDate>,
-    #[schema(max_length = 120)]
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = r"^[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\x00-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x1F\x7F-\x9F]*[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
+    )]
     spouse_name: Option<String>,
     spouse_date_of_birth: Option<chrono::NaiveDate>,
-    #[schema(max_length = 8)]
+    #[schema(
+        max_length = 8,
+        pattern = r"^[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[A-Za-z0-9.]{1,8}[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
+    )]
     ring_size: Option<String>,
     preferences: Option<PreferencesChanges>,
 }
@@ -99,7 +109,7 @@ pub async fn update_me(
     let db = state.database.connection();
     let before = changeable_customer(db, id).await?;
     let new = patched(&before, &body, state.home_country)?;
-    let transaction = db.begin().await?;
+    let transaction = jewel_persistence::begin_writing(db).await?;
     let after = match Customers::replace(&transaction, id, expected_version, &new).await {
         Err(error @ jewel_persistence::RepoError::Taken { .. }) => {
             transaction.rollback().await?;

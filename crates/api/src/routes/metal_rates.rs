@@ -10,7 +10,6 @@ use jewel_domain::metal_rate::{
     Currency, CurrentRates, MetalRate, NewMetalRate, RateSession, check_source,
 };
 use jewel_domain::{FieldError, Invalid};
-use jewel_persistence::TransactionTrait;
 use jewel_persistence::repos::metal_rates::{MetalRateFilter, MetalRates};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -127,7 +126,7 @@ pub struct NewMetalRateFields {
     /// 375; silver 999, 990, 970, 958, 925, 900, 835, 800; platinum 950, 900.
     #[schema(minimum = 375, maximum = 999)]
     fineness: u16,
-    #[schema(value_type = MoneyText)]
+    #[schema(value_type = super::PositiveMoneyText)]
     per_gram: String,
     /// The business's currency (setting `inventory.currency`); may be left out.
     #[schema(max_length = 3, pattern = "^[A-Za-z]{3}$")]
@@ -233,7 +232,7 @@ pub async fn set_metal_rates(
 ) -> Result<HttpResponse, ApiError> {
     let rates = body.check(&state.pricing.currency, Utc::now())?;
     let (_, author) = caller.author();
-    let txn = state.database.connection().begin().await?;
+    let txn = jewel_persistence::begin_writing(state.database.connection()).await?;
     let stored = MetalRates::set(&txn, &rates, author).await?;
     let views: Vec<MetalRateView> = stored.iter().map(MetalRateView::from).collect();
     for view in &views {

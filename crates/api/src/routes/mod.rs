@@ -119,6 +119,14 @@ bounded_string!(
     WeightText, 1, 14, Some(r"^[0-9]{1,9}(\.[0-9]{1,3})?$")
 );
 bounded_string!(
+    /// An amount of money above zero (`"12800.00"`; `"0"` is refused).
+    PositiveMoneyText, 1, 16, Some(r"^(?!0*(\.0*)?$)[0-9]{1,13}(\.[0-9]{1,2})?$")
+);
+bounded_string!(
+    /// A weight in grams above zero (`"3.390"`; `"0.000"` is refused).
+    PositiveWeightText, 1, 14, Some(r"^(?!0*(\.0*)?$)[0-9]{1,9}(\.[0-9]{1,3})?$")
+);
+bounded_string!(
     /// A weight in carats: a decimal string with at most 3 places (`"0.125"`).
     CaratsText, 1, 12, Some(r"^[0-9]{1,7}(\.[0-9]{1,3})?$")
 );
@@ -258,24 +266,29 @@ pub fn with_etag(version: i32, body: impl Serialize) -> actix_web::HttpResponse 
 }
 
 /// The version an `If-Match` header names, if one was sent.
+///
+/// An entity-tag in our form whose number is beyond any version (`"99999999999"`)
+/// names a version no record has: it is read as -1 (versions start at 1),
+/// so the request is a 412 like any other stale one.
 pub fn if_match(req: &HttpRequest) -> Result<Option<i32>, ApiError> {
     let Some(value) = req.headers().get(header::IF_MATCH) else {
         return Ok(None);
     };
-    value
+    let digits = value
         .to_str()
         .ok()
-        .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
-        .and_then(|v| v.parse().ok())
-        .map(Some)
-        .ok_or_else(|| {
-            ApiError::bad_field(
-                "If-Match must be an ETag this API sent, such as \"3\"",
-                "If-Match",
-                "invalid",
-                "not an ETag of this API",
-            )
-        })
+        .map(|v| v.trim().trim_start_matches("W/"))
+        .and_then(|v| v.strip_prefix('"')?.strip_suffix('"'))
+        .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()));
+    match digits {
+        Some(digits) => Ok(Some(digits.parse().unwrap_or(-1))),
+        None => Err(ApiError::bad_field(
+            "If-Match must be an ETag this API sent, such as \"3\"",
+            "If-Match",
+            "invalid",
+            "not an ETag of this API",
+        )),
+    }
 }
 
 /// Tells "absent" (`None`) from "null" (`Some(None)`) in a PATCH body.

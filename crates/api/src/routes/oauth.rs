@@ -25,16 +25,17 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[schema(example = json!({"grant_type": "client_credentials", "scope": "branches:read"}))]
 pub struct TokenRequest {
-    /// Must be `client_credentials`.
-    #[schema(max_length = 32, pattern = "^client_credentials$")]
+    /// Must be `client_credentials` (a request without it is 400
+    /// `invalid_request`).
+    #[schema(value_type = String, required = true, max_length = 32, pattern = "^client_credentials$")]
     grant_type: Option<String>,
     /// Space-separated scopes; all of the client's when absent.
-    #[schema(max_length = 500, pattern = "^[a-z:-]+( [a-z:-]+)*$")]
+    #[schema(value_type = String, required = false, max_length = 500, pattern = "^[a-z:-]+( [a-z:-]+)*$")]
     scope: Option<String>,
     /// With `client_secret`, when not using HTTP Basic authentication.
-    #[schema(max_length = 64, pattern = "^[A-Za-z0-9_-]+$")]
+    #[schema(value_type = String, required = false, max_length = 64, pattern = "^[A-Za-z0-9_-]+$")]
     client_id: Option<String>,
-    #[schema(max_length = 64, format = Password)]
+    #[schema(value_type = String, required = false, max_length = 64, format = Password)]
     client_secret: Option<String>,
 }
 

@@ -126,7 +126,14 @@ pub async fn upcoming_occasions(
     let zone_name = match query.branch_id {
         Some(branch) => match Branches::get(db, branch).await? {
             Some(branch) if caller.acts_in(branch.id) => branch.timezone,
-            _ => return Err(ApiError::NotFound),
+            _ => {
+                return Err(ApiError::bad_field(
+                    "branchId is not a branch you work at",
+                    "branchId",
+                    "not_found",
+                    "no such branch among yours",
+                ));
+            }
         },
         None => match caller.principal {
             Principal::Staff(_) => staff_timezone(db, caller.id).await?,

@@ -4,7 +4,6 @@
 use actix_web::{HttpRequest, HttpResponse, patch, web};
 use jewel_domain::piece::PieceStatus;
 use jewel_domain::{FieldError, Invalid};
-use jewel_persistence::TransactionTrait;
 use jewel_persistence::repos::designs::Designs;
 use jewel_persistence::repos::pieces::Pieces;
 use serde::Deserialize;
@@ -131,7 +130,7 @@ pub async fn update_piece(
         None => None,
     };
     let new = fields.check(design.as_ref(), &hallmark_rule(&state))?;
-    let txn = db.begin().await?;
+    let txn = jewel_persistence::begin_writing(db).await?;
     let after = Pieces::replace(&txn, &piece, &new)
         .await?
         .ok_or(ApiError::PreconditionFailed)?;

@@ -8,7 +8,6 @@ use actix_web::{HttpResponse, post, web};
 use jewel_domain::design::Design;
 use jewel_domain::piece::{NewPiece, Piece};
 use jewel_domain::{FieldError, Invalid};
-use jewel_persistence::TransactionTrait;
 use jewel_persistence::repos::designs::Designs;
 use jewel_persistence::repos::pieces::{Pieces, UniqueColumn};
 use serde::{Deserialize, Serialize};
@@ -101,7 +100,7 @@ pub(crate) async fn store(
     caller: &Caller,
     pieces: &[NewPiece],
 ) -> Result<Vec<Piece>, ApiError> {
-    let txn = state.database.connection().begin().await?;
+    let txn = jewel_persistence::begin_writing(state.database.connection()).await?;
     let ids = Pieces::receive(&txn, pieces, caller.author()).await?;
     let received = Pieces::many(&txn, &ids).await?;
     crate::audit::record_created(
@@ -205,7 +204,7 @@ async fn unique_problems(
     operation_id = "receivePiece",
     security(("bearer" = [])),
     params(
-        ("Idempotency-Key" = Option<String>, Header, max_length = 255, description = "Makes a retry safe: the same key and body within 24 h replay the first answer (with `Idempotent-Replayed: true`) and change nothing; the same key with another body is 422; while the first is still running, 409."),
+        ("Idempotency-Key" = Option<String>, Header, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes a retry safe: the same key and body within 24 h replay the first answer (with `Idempotent-Replayed: true`) and change nothing; the same key with another body is 422; while the first is still running, 409."),
     ),
     request_body = PieceFields,
     responses(
@@ -274,7 +273,7 @@ pub struct Received {
     operation_id = "receivePieces",
     security(("bearer" = [])),
     params(
-        ("Idempotency-Key" = Option<String>, Header, max_length = 255, description = "Makes a retry safe: the same key and body within 24 h replay the first answer (with `Idempotent-Replayed: true`) and change nothing; the same key with another body is 422; while the first is still running, 409."),
+        ("Idempotency-Key" = Option<String>, Header, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes a retry safe: the same key and body within 24 h replay the first answer (with `Idempotent-Replayed: true`) and change nothing; the same key with another body is 422; while the first is still running, 409."),
     ),
     request_body = Delivery,
     responses(

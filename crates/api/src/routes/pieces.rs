@@ -221,12 +221,16 @@ pub struct PieceFields {
     /// The design; its category, making and wastage apply unless given here.
     design_id: Option<uuid::Uuid>,
     /// Required without a design.
-    #[schema(max_length = 40)]
+    #[schema(
+        min_length = 1,
+        max_length = 40,
+        pattern = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    )]
     category: Option<String>,
     metal: MetalName,
     #[schema(minimum = 375, maximum = 999)]
     fineness: u16,
-    #[schema(value_type = WeightText)]
+    #[schema(value_type = super::PositiveWeightText)]
     gross_weight: String,
     /// The stones' weight in grams; their carats at 0.2 g each when left out.
     #[schema(value_type = Option<WeightText>)]

@@ -8,7 +8,6 @@ use chrono::{DateTime, Duration, Utc};
 use jewel_domain::FieldError;
 use jewel_domain::Invalid;
 use jewel_domain::invoice::Quote;
-use jewel_persistence::TransactionTrait;
 use jewel_persistence::repos::invoices::Invoices;
 use jewel_persistence::repos::quotes::Quotes;
 use serde::Serialize;
@@ -101,7 +100,7 @@ pub async fn create_quote(
         bill,
         invoice_id: None,
     };
-    let txn = state.database.connection().begin().await?;
+    let txn = jewel_persistence::begin_writing(state.database.connection()).await?;
     Quotes::insert(&txn, &quote, caller.author()).await?;
     let view = QuoteView::of(&quote);
     crate::audit::record(
@@ -164,7 +163,7 @@ pub async fn get_quote(
     security(("bearer" = [])),
     params(
         ("id" = uuid::Uuid, Path, description = "The quote's id"),
-        ("Idempotency-Key" = Option<String>, Header, max_length = 255, description = "Makes a retry safe: the same key and body within 24 h replay the first answer (with `Idempotent-Replayed: true`) and change nothing; the same key with another body is 422; while the first is still running, 409."),
+        ("Idempotency-Key" = Option<String>, Header, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes a retry safe: the same key and body within 24 h replay the first answer (with `Idempotent-Replayed: true`) and change nothing; the same key with another body is 422; while the first is still running, 409."),
     ),
     request_body = ConvertFields,
     responses(
@@ -192,7 +191,7 @@ pub async fn convert_quote(
             .into());
         }
         let invoice = quote.to_invoice(caller.id, now);
-        let txn = state.database.connection().begin().await?;
+        let txn = jewel_persistence::begin_writing(state.database.connection()).await?;
         if !Quotes::mark_converted(&txn, quote.bill.id, invoice.id).await? {
             return Err(ApiError::Conflict {
                 detail: "the quote became an invoice already".to_owned(),

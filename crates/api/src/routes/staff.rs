@@ -5,7 +5,6 @@ use chrono::{DateTime, Utc};
 use jewel_domain::access::{NewStaffUser, StaffUser};
 use jewel_domain::contact::{Email, Password, PersonName, Phone};
 use jewel_domain::{Invalid, Permission, Role};
-use jewel_persistence::TransactionTrait;
 use jewel_persistence::repos::branches::Branches;
 use jewel_persistence::repos::staff::{Staff, StaffFilter, StaffPatch};
 use serde::{Deserialize, Serialize};
@@ -37,7 +36,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }))]
 pub struct StaffView {
     id: uuid::Uuid,
-    #[schema(max_length = 120)]
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = r"^[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\x00-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x1F\x7F-\x9F]*[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
+    )]
     name: String,
     #[schema(max_length = 254, format = "email")]
     email: String,
@@ -113,7 +116,11 @@ impl From<StaffUser> for StaffView {
     "password": "first day passphrase"
 }))]
 pub struct NewStaffRequest {
-    #[schema(max_length = 120)]
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = r"^[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\x00-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x1F\x7F-\x9F]*[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
+    )]
     name: String,
     #[schema(max_length = 254, format = "email")]
     email: String,
@@ -194,7 +201,7 @@ pub async fn create_staff(
 
     let password_hash = password::hash(&password).await?;
     let db = state.database.connection();
-    let transaction = db.begin().await?;
+    let transaction = jewel_persistence::begin_writing(db).await?;
     let existing = Branches::existing(&transaction, &branch_ids).await?;
     if let Some(missing) = branch_ids.iter().find(|b| !existing.contains(b)) {
         return Err(
@@ -303,7 +310,11 @@ pub async fn get_staff(
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(example = json!({"role": "manager", "branchIds": ["01936f0e-0000-7000-8000-000000000001"]}))]
 pub struct StaffChanges {
-    #[schema(max_length = 120)]
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = r"^[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\x00-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x1F\x7F-\x9F]*[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
+    )]
     name: Option<String>,
     #[schema(max_length = 20, pattern = r"^\+?[0-9 ()-]{8,19}$")]
     phone: Option<String>,
@@ -386,7 +397,7 @@ pub async fn update_staff(
         && (role != Role::Owner || patch.active == Some(false));
 
     let db = state.database.connection();
-    let transaction = db.begin().await?;
+    let transaction = jewel_persistence::begin_writing(db).await?;
     let existing = Branches::existing(&transaction, &branches).await?;
     if let Some(missing) = branches.iter().find(|b| !existing.contains(b)) {
         return Err(

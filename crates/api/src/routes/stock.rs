@@ -5,7 +5,6 @@ use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use jewel_domain::stock_audit::{StockAudit, count, distinct_codes};
 use jewel_domain::{FieldError, Invalid};
-use jewel_persistence::TransactionTrait;
 use jewel_persistence::repos::invoices::Invoices;
 use jewel_persistence::repos::pieces::Pieces;
 use jewel_persistence::repos::stock::Stock;
@@ -41,7 +40,7 @@ const MOST_CODES: usize = 20_000;
 pub struct StockCount {
     branch_id: uuid::Uuid,
     /// Tag numbers or EPCs, in any case, repeats allowed; up to 20,000.
-    #[schema(max_items = 20000, value_type = Vec<ScannedCode>)]
+    #[schema(min_items = 1, max_items = 20000, value_type = Vec<ScannedCode>)]
     scanned: Vec<String>,
 }
 
@@ -209,7 +208,7 @@ pub async fn count_stock(
         actor_id,
         at: Utc::now(),
     };
-    let txn = db.begin().await?;
+    let txn = jewel_persistence::begin_writing(db).await?;
     StockAudits::record(&txn, &audit).await?;
     let view = StockAuditView::from(audit);
     crate::audit::record(

@@ -6,7 +6,6 @@ use actix_web::{HttpRequest, HttpResponse, delete, post, put, web};
 use chrono::{DateTime, Duration, Utc};
 use jewel_domain::piece::{Huid, MoveRefused, Piece, PieceStatus, Reservation};
 use jewel_domain::{FieldError, Invalid};
-use jewel_persistence::TransactionTrait;
 use jewel_persistence::repos::customers::Customers;
 use jewel_persistence::repos::pieces::{Move, MovementKind, Pieces};
 use serde::Deserialize;
@@ -14,7 +13,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::if_match;
-use super::pieces::{PieceStatusName, PieceView, changed, hallmark_rule, visible_piece};
+use super::pieces::{PieceView, changed, hallmark_rule, visible_piece};
 use crate::auth::Caller;
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
@@ -79,7 +78,7 @@ async fn apply(
     piece
         .check_move(change.to_status, &hallmark_rule(state))
         .map_err(refused)?;
-    let txn = state.database.connection().begin().await?;
+    let txn = jewel_persistence::begin_writing(state.database.connection()).await?;
     if !Pieces::move_piece(&txn, &piece, &change, caller.author()).await? {
         return Err(moved_meanwhile());
     }
@@ -182,17 +181,44 @@ pub async fn release_piece(
     apply(&state, &caller, piece, change).await
 }
 
+/// Where a piece goes by a move of the store's own: `on_approval`,
+/// `in_repair`, `in_stock` (back from approval or repair, or a return put
+/// back) or `melted`. Holds, transfers and sales have their own operations.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StoreMove {
+    OnApproval,
+    InRepair,
+    InStock,
+    Melted,
+}
+
+impl StoreMove {
+    fn status(self) -> PieceStatus {
+        match self {
+            Self::OnApproval => PieceStatus::OnApproval,
+            Self::InRepair => PieceStatus::InRepair,
+            Self::InStock => PieceStatus::InStock,
+            Self::Melted => PieceStatus::Melted,
+        }
+    }
+
+    fn ledger_kind(self) -> MovementKind {
+        match self {
+            Self::Melted => MovementKind::Melt,
+            Self::OnApproval | Self::InRepair | Self::InStock => MovementKind::Status,
+        }
+    }
+}
+
 /// A move of the store's own.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(example = json!({"status": "in_repair", "reason": "clasp loose; sent to Murugan (karigar)"}))]
 pub struct StatusChange {
-    /// `on_approval`, `in_repair`, `in_stock` (back from approval or
-    /// repair, or a return put back) or `melted`. Holds, transfers and sales
-    /// have their own operations.
-    status: PieceStatusName,
+    status: StoreMove,
     /// Why, for the ledger.
-    #[schema(min_length = 1, max_length = 500)]
+    #[schema(min_length = 1, max_length = 500, pattern = r"\S")]
     reason: String,
 }
 
@@ -218,29 +244,13 @@ pub async fn change_piece_status(
     id: web::Path<uuid::Uuid>,
     Json(body): Json<StatusChange>,
 ) -> Result<HttpResponse, ApiError> {
-    let to = PieceStatus::from(body.status);
+    let to = body.status.status();
+    let kind = body.status.ledger_kind();
     let reason = body.reason.trim();
     let mut errors = Vec::new();
     if reason.is_empty() || reason.chars().count() > 500 {
         errors.push(FieldError::new("reason", "length", "1 to 500 characters"));
     }
-    let kind = match to {
-        PieceStatus::OnApproval | PieceStatus::InRepair | PieceStatus::InStock => {
-            MovementKind::Status
-        }
-        PieceStatus::Melted => MovementKind::Melt,
-        other => {
-            errors.push(FieldError::new(
-                "status",
-                "own_operation",
-                format!(
-                    "{} has its own operation (reservation, transfer or bill)",
-                    other.as_str()
-                ),
-            ));
-            MovementKind::Status
-        }
-    };
     if let Some(invalid) = Invalid::from_errors(errors) {
         return Err(invalid.into());
     }
@@ -305,7 +315,7 @@ pub async fn set_piece_huid(
     if expected.is_some_and(|v| v != piece.version) {
         return Err(ApiError::PreconditionFailed);
     }
-    let txn = state.database.connection().begin().await?;
+    let txn = jewel_persistence::begin_writing(state.database.connection()).await?;
     let after = Pieces::set_huid(&txn, &piece, &huid)
         .await?
         .ok_or(ApiError::PreconditionFailed)?;

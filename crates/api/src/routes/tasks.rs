@@ -5,7 +5,6 @@ use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use jewel_domain::task::{Due, FollowUpTask, NewFollowUpTask, TaskStatus, due, parse_reason};
 use jewel_domain::{FieldError, Invalid};
-use jewel_persistence::TransactionTrait;
 use jewel_persistence::repos::customers::Customers;
 use jewel_persistence::repos::staff::Staff;
 use jewel_persistence::repos::tasks::{TaskPatch, Tasks};
@@ -67,7 +66,11 @@ pub struct TaskView {
     customer_id: uuid::Uuid,
     assignee_id: uuid::Uuid,
     due_at: DateTime<Utc>,
-    #[schema(max_length = 500)]
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    )]
     reason: String,
     status: StatusName,
     #[schema(minimum = 1)]
@@ -104,7 +107,11 @@ pub struct NewTaskRequest {
     /// Who should do it; the caller when absent (API clients must name someone).
     assignee_id: Option<uuid::Uuid>,
     due_at: DateTime<Utc>,
-    #[schema(max_length = 500)]
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    )]
     reason: String,
 }
 
@@ -170,7 +177,7 @@ pub async fn create_task(
         }
         Some(_) => {}
     }
-    let transaction = db.begin().await?;
+    let transaction = jewel_persistence::begin_writing(db).await?;
     let task = Tasks::create(
         &transaction,
         &NewFollowUpTask {
@@ -246,7 +253,7 @@ pub async fn update_task(
         due_at: body.due_at,
         assignee_id: body.assignee_id,
     };
-    let transaction = db.begin().await?;
+    let transaction = jewel_persistence::begin_writing(db).await?;
     let after =
         TaskView::from(Tasks::update(&transaction, before.id, expected_version, &patch).await?);
     let before = TaskView::from(before);

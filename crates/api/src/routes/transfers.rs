@@ -10,7 +10,6 @@ use chrono::{DateTime, Utc};
 use jewel_domain::piece::PieceStatus;
 use jewel_domain::transfer::{Transfer, TransferPieceState, TransferStatus};
 use jewel_domain::{FieldError, Invalid};
-use jewel_persistence::TransactionTrait;
 use jewel_persistence::repos::branches::Branches;
 use jewel_persistence::repos::pieces::Pieces;
 use jewel_persistence::repos::transfers::{TransferError, Transfers};
@@ -173,7 +172,7 @@ async fn visible_transfer(
     operation_id = "dispatchTransfer",
     security(("bearer" = [])),
     params(
-        ("Idempotency-Key" = Option<String>, Header, max_length = 255, description = "Makes a retry safe: the same key and body within 24 h replay the first answer (with `Idempotent-Replayed: true`) and change nothing; the same key with another body is 422; while the first is still running, 409."),
+        ("Idempotency-Key" = Option<String>, Header, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes a retry safe: the same key and body within 24 h replay the first answer (with `Idempotent-Replayed: true`) and change nothing; the same key with another body is 422; while the first is still running, 409."),
     ),
     request_body = NewTransfer,
     responses(
@@ -271,7 +270,7 @@ async fn dispatch(
             errors: conflicts,
         });
     }
-    let txn = db.begin().await?;
+    let txn = jewel_persistence::begin_writing(db).await?;
     let id = Transfers::dispatch(
         &txn,
         body.from_branch_id,
@@ -309,7 +308,7 @@ pub struct TransferReceipt {
     security(("bearer" = [])),
     params(
         ("id" = uuid::Uuid, Path, description = "The transfer's id"),
-        ("Idempotency-Key" = Option<String>, Header, max_length = 255, description = "Makes a retry safe: the same key and body within 24 h replay the first answer (with `Idempotent-Replayed: true`) and change nothing; the same key with another body is 422; while the first is still running, 409."),
+        ("Idempotency-Key" = Option<String>, Header, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes a retry safe: the same key and body within 24 h replay the first answer (with `Idempotent-Replayed: true`) and change nothing; the same key with another body is 422; while the first is still running, 409."),
     ),
     request_body = TransferReceipt,
     responses(
@@ -368,7 +367,7 @@ async fn receive(
     }
     let arrived: HashSet<uuid::Uuid> = body.received_piece_ids.iter().copied().collect();
     let (states, status) = transfer.receipt(&arrived);
-    let txn = state.database.connection().begin().await?;
+    let txn = jewel_persistence::begin_writing(state.database.connection()).await?;
     Transfers::receive(&txn, &transfer, &states, status, caller.author())
         .await
         .map_err(|e| match e {

@@ -4,7 +4,6 @@
 use actix_web::{HttpResponse, delete, get, post, web};
 use chrono::{DateTime, Utc};
 use jewel_domain::customer::{NewWish, Wish};
-use jewel_persistence::TransactionTrait;
 use jewel_persistence::repos::wish_list::WishList;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -36,7 +35,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
 pub struct WishView {
     id: uuid::Uuid,
     customer_id: uuid::Uuid,
-    #[schema(max_length = 500)]
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    )]
     description: String,
     #[schema(max_length = 2000, format = "uri")]
     photo_url: Option<String>,
@@ -81,7 +84,11 @@ pub struct WishListView {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(example = json!({"description": "Temple necklace with ruby drops, about 40 g", "photoUrl": "https://photos.example.com/wish/123.jpg"}))]
 pub struct NewWishRequest {
-    #[schema(max_length = 500)]
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    )]
     description: String,
     #[serde(default)]
     #[schema(max_length = 2000, format = "uri")]
@@ -144,7 +151,7 @@ pub async fn add_wish(
     .check()?;
     let db = state.database.connection();
     changeable_customer(db, new.customer_id).await?;
-    let transaction = db.begin().await?;
+    let transaction = jewel_persistence::begin_writing(db).await?;
     let view = WishView::from(WishList::add(&transaction, &new).await?);
     crate::audit::record(
         &transaction,
@@ -188,7 +195,7 @@ pub async fn remove_wish(
     let (customer, item) = path.into_inner();
     let db = state.database.connection();
     live_customer(db, customer).await?;
-    let transaction = db.begin().await?;
+    let transaction = jewel_persistence::begin_writing(db).await?;
     if !WishList::remove(&transaction, customer, item).await? {
         return Err(ApiError::NotFound);
     }

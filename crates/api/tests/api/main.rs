@@ -11,6 +11,7 @@ mod access;
 mod auth;
 mod billing;
 mod cli;
+mod conformance;
 mod customer_csv;
 mod customer_lifecycle;
 mod customer_profiles;

@@ -1,0 +1,194 @@
+//! The server keeps the promises of its OpenAPI document: what Schemathesis
+//! found against a live server, each kept here as a black-box test.
+
+use futures_util::future::join_all;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::{Backend, TestApp, get, json_of, post};
+use crate::on_both_backends;
+
+on_both_backends!(
+    a_fixed_path_with_another_method_is_405_not_an_id,
+    query_parameters_are_held_to_their_documented_bounds,
+    a_whole_number_written_with_a_point_is_a_whole_number,
+    an_etag_beyond_any_version_is_stale_not_malformed,
+    racing_writes_all_land_on_either_backend,
+    a_state_code_is_two_digits_of_a_real_state,
+);
+
+fn first_error(problem: &Value) -> (&str, &str) {
+    (
+        problem["errors"][0]["field"].as_str().unwrap_or_default(),
+        problem["errors"][0]["code"].as_str().unwrap_or_default(),
+    )
+}
+
+async fn a_fixed_path_with_another_method_is_405_not_an_id(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.owner_token().await;
+    // `/customers/import` is not the customer whose id is `import`.
+    let response = app
+        .call(
+            Method::PATCH,
+            "/api/v1/customers/import",
+            Some(&owner),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(response.status(), 405);
+    assert_eq!(
+        response
+            .headers()
+            .get("allow")
+            .and_then(|v| v.to_str().ok()),
+        Some("POST")
+    );
+    let response = app
+        .call(Method::PATCH, "/api/v1/tasks/mine", Some(&owner), None)
+        .await;
+    assert_eq!(response.status(), 405);
+    // The pattern path still answers its own methods.
+    let missing = app
+        .call(
+            Method::GET,
+            "/api/v1/customers/01936f0e-0000-7000-8000-000000000009",
+            Some(&owner),
+            None,
+        )
+        .await;
+    assert_eq!(missing.status(), 404);
+}
+
+async fn query_parameters_are_held_to_their_documented_bounds(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.owner_token().await;
+    let long_tag = "x".repeat(41);
+    for (path, field, code) in [
+        (
+            format!("/api/v1/customers?tag={long_tag}"),
+            "tag",
+            "too_long",
+        ),
+        (
+            format!("/api/v1/customers/export?tag={long_tag}"),
+            "tag",
+            "too_long",
+        ),
+        (
+            "/api/v1/pieces?fineness=374".to_owned(),
+            "fineness",
+            "range",
+        ),
+        (
+            "/api/v1/metal-rates?fineness=1000".to_owned(),
+            "fineness",
+            "range",
+        ),
+        (
+            "/api/v1/audit-events?entityType=0.5".to_owned(),
+            "entityType",
+            "format",
+        ),
+        ("/api/v1/customers?sort=age".to_owned(), "sort", "format"),
+    ] {
+        let problem = json_of(get(&app, &owner, &path).await, 400).await;
+        assert_eq!(first_error(&problem), (field, code), "{path}: {problem}");
+    }
+    // A branch the caller does not have is named, not a missing page.
+    let problem = json_of(
+        get(
+            &app,
+            &owner,
+            "/api/v1/occasions?branchId=01936f0e-0000-7000-8000-000000000009",
+        )
+        .await,
+        400,
+    )
+    .await;
+    assert_eq!(first_error(&problem), ("branchId", "not_found"));
+    // Within bounds, the list answers.
+    json_of(
+        get(&app, &owner, "/api/v1/customers?tag=vip&sort=-createdAt").await,
+        200,
+    )
+    .await;
+}
+
+async fn a_whole_number_written_with_a_point_is_a_whole_number(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.owner_token().await;
+    let body = json!({"rates": [{"metal": "gold", "fineness": 916.0, "perGram": "12800.00"}]});
+    let saved = json_of(post(&app, &owner, "/api/v1/metal-rates", body).await, 201).await;
+    assert_eq!(saved["rates"][0]["fineness"], 916);
+    let half = json!({"rates": [{"metal": "gold", "fineness": 916.5, "perGram": "12800.00"}]});
+    let problem = json_of(post(&app, &owner, "/api/v1/metal-rates", half).await, 422).await;
+    assert_eq!(first_error(&problem).0, "rates[0].fineness");
+}
+
+async fn an_etag_beyond_any_version_is_stale_not_malformed(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.owner_token().await;
+    let branch = app.open_branch(&owner, "MDS1").await;
+    let path = format!("/api/v1/branches/{}", branch["id"].as_str().expect("id"));
+    let patch = |if_match: &'static str| {
+        app.client
+            .patch(app.url(&path))
+            .bearer_auth(&owner)
+            .header("If-Match", if_match)
+            .json(&json!({"name": "T. Nagar flagship"}))
+            .send()
+    };
+    assert_eq!(patch("\"99999999999\"").await.expect("sent").status(), 412);
+    assert_eq!(patch("null").await.expect("sent").status(), 400);
+    assert_eq!(patch("W/\"1\"").await.expect("sent").status(), 200);
+}
+
+/// SQLite has one writer at a time: writes that race queue for the lock
+/// instead of failing with "database is locked".
+async fn racing_writes_all_land_on_either_backend(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.owner_token().await;
+    let branch = app.open_branch(&owner, "MDS1").await;
+    let names = [
+        "Lakshmi Narayanan",
+        "Meenakshi Sundaram",
+        "Ravi Shankar",
+        "Anand Krishnan",
+        "Priya Venkatesh",
+        "Karthik Raja",
+        "Divya Ramesh",
+        "Suresh Babu",
+        "Kavitha Mohan",
+        "Arjun Prakash",
+        "Revathi Ganesan",
+        "Vignesh Kumar",
+    ];
+    let creates = names.iter().enumerate().map(|(n, name)| {
+        post(
+            &app,
+            &owner,
+            "/api/v1/customers",
+            json!({"name": name, "mobile": format!("98765432{n:02}"), "homeBranchId": branch["id"]}),
+        )
+    });
+    let statuses: Vec<u16> = join_all(creates)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    assert_eq!(statuses, vec![201; 12]);
+    let listed = json_of(get(&app, &owner, "/api/v1/customers?limit=50").await, 200).await;
+    assert_eq!(listed["items"].as_array().map(Vec::len), Some(12));
+}
+
+async fn a_state_code_is_two_digits_of_a_real_state(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.owner_token().await;
+    for code in ["+3", "00", "39", "097"] {
+        let body = json!({"code": "MDS1", "name": "T. Nagar", "address": "12 Usman Road",
+                          "stateCode": code});
+        let problem = json_of(post(&app, &owner, "/api/v1/branches", body).await, 422).await;
+        assert_eq!(first_error(&problem).0, "stateCode", "{code}: {problem}");
+    }
+}
