@@ -1,0 +1,90 @@
+"""Schemathesis hooks for jewel-crm: one check stricter than the stock one.
+
+Schemathesis's `positive_data_acceptance` fails a schema-valid request that is
+refused. Some refusals of schema-valid data are right and no schema can rule
+them out: an id that names nothing stored, a branch the caller does not work
+at, a cursor or an ETag we never issued, a date after today. So
+`schemathesis.toml` lets 400, 412 and 422 through that check, and this one
+takes its place, reading the problem+json: a schema-valid request may be
+refused only for one of the reasons below; anything else (`required`,
+`format`, `type`, `too_long`, ...) means the document allows what the server
+refuses, and fails the run.
+"""
+
+import json
+import re
+
+import schemathesis
+
+# (field, code) pairs, or (None, code) for any field, that depend on what is
+# stored, on who asks, on the clock or on another field of the request; no
+# JSON Schema this API can publish expresses them. A field's list indexes are
+# read as `[]` (`pieces[3].making` is `pieces[].making`).
+STATE_DEPENDENT = {
+    (None, "not_found"),  # an id that names no record (of this caller's)
+    (None, "out_of_scope"),  # a branch the caller does not work at
+    (None, "taken"),  # a code, e-mail or tag number already in use
+    (None, "future"),  # a birthday or anniversary after today
+    (None, "past"),  # a hold that would end before now
+    ("cursor", "invalid"),  # a cursor we never issued
+    ("If-Match", "invalid"),  # an ETag we never issued
+    ("Idempotency-Key", "reused"),  # a key already used with another request
+    ("timezone", "invalid"),  # a name the IANA time zone database lacks
+    ("timezone", "format"),
+    ("q", "too_short"),  # the quick search needs 2 letters or 4 digits of a word
+    ("header", "missing_column"),  # a CSV body's header row (text/csv has no schema)
+    # A phone number is checked against its country's numbering plan.
+    ("mobile", "format"),
+    ("login", "format"),
+    ("phone", "format"),
+    ("otherPhones[]", "format"),
+    # One field depends on another, or on a setting.
+    ("refundMethod", "required"),  # with settlement refund only
+    ("refundMethod", "unexpected"),
+    ("fineness", "together"),  # a lot's metal and fineness come as a pair
+    ("metal", "together"),
+    ("branchIds", "required"),  # every role but the owner works somewhere
+    ("making", "required"),  # unless the piece's design has a making charge
+    ("pieces[].making", "required"),
+    ("category", "required"),  # unless the piece has a design
+    ("pieces[].category", "required"),
+    ("rates[].currency", "other_currency"),  # the business's currency, a setting
+    ("currency", "other_currency"),
+}
+
+
+def _allowed(error):
+    field = re.sub(r"\[\d+\]", "[]", str(error.get("field")))
+    code = error.get("code")
+    return (field, code) in STATE_DEPENDENT or (None, code) in STATE_DEPENDENT
+
+
+def _problem(response):
+    try:
+        return json.loads(response.content)
+    except (ValueError, TypeError):
+        return None
+
+
+@schemathesis.check
+def refused_only_for_stored_facts(ctx, response, case):
+    """A schema-valid request is refused only for a reason no schema can state."""
+    meta = case.meta
+    if meta is None or not meta.generation.mode.is_positive:
+        return None
+    status = response.status_code
+    if status not in (400, 422, 412):
+        return None
+    if status == 412:
+        if "If-Match" not in (case.headers or {}):
+            raise AssertionError("412 to a request that sent no If-Match")
+        return None
+    problem = _problem(response)
+    errors = (problem or {}).get("errors") or []
+    if not errors:
+        raise AssertionError(f"{status} refusing schema-valid data without naming a field: {response.text[:300]}")
+    unexplained = [e for e in errors if not _allowed(e)]
+    if unexplained:
+        listed = ", ".join(f"{e.get('field')}: {e.get('code')} ({e.get('message')})" for e in unexplained)
+        raise AssertionError(f"schema-valid data refused with {status}; the document should rule this out: {listed}")
+    return None
