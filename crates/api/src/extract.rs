@@ -102,24 +102,26 @@ pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiErro
 }
 
 /// JSON has one kind of number: `916.0` is the integer 916 (and JSON Schema's
-/// `integer` says so), while serde would refuse it for a `u16`.
+/// `integer` says so), while serde would refuse it for a `u16`. Read from its
+/// text, so no arithmetic is done on it: `916.0` and `916.000` become 916,
+/// `916.5` and `1e3` stay as they are (and are refused where a whole number
+/// is expected).
 fn integral_numbers(value: &mut serde_json::Value) {
     use serde_json::Value;
     match value {
-        Value::Number(number) => {
-            if let Some(float) = number.as_f64().filter(|_| number.is_f64())
-                && float.fract() == 0.0
-                && float.abs() < 9_007_199_254_740_992.0
-            {
-                // Exact: an integral f64 below 2^53 converts without loss.
-                #[allow(clippy::cast_possible_truncation)]
-                let integer = float as i64;
-                *number = integer.into();
+        Value::Number(number) if number.is_f64() => {
+            let text = number.to_string();
+            let whole = text
+                .split_once('.')
+                .filter(|(_, fraction)| fraction.bytes().all(|b| b == b'0'))
+                .and_then(|(whole, _)| whole.parse::<i64>().ok());
+            if let Some(whole) = whole {
+                *number = whole.into();
             }
         }
         Value::Array(items) => items.iter_mut().for_each(integral_numbers),
         Value::Object(members) => members.values_mut().for_each(integral_numbers),
-        Value::Null | Value::Bool(_) | Value::String(_) => {}
+        Value::Null | Value::Bool(_) | Value::String(_) | Value::Number(_) => {}
     }
 }
 

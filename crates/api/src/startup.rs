@@ -330,6 +330,9 @@ async fn as_documented(
                 allowed: allowed.to_vec(),
             });
         }
+        if req.query_string().is_empty() {
+            return None;
+        }
         let documented = routes.documented(req.path(), method)?;
         routes
             .query_rules

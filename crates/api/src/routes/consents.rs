@@ -172,6 +172,7 @@ async fn record(
     changeable_customer(db, customer).await?;
     let asked: Vec<ConsentChange> = changes.iter().copied().map(Into::into).collect();
     let transaction = jewel_persistence::begin_writing(db).await?;
+    Consents::lock_customer(&transaction, customer).await?;
     let current = Consents::current(&transaction, customer).await?;
     let effective = effective_changes(&current, &asked);
     if !effective.is_empty() {

@@ -4,9 +4,10 @@
 use jewel_domain::customer::consent::{Channel, Consent, ConsentChange, ConsentSource, Purpose};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
-use crate::entities::{consent_changes, customer_consents};
+use crate::entities::{consent_changes, customer_consents, customers};
 use crate::error::{OnConstraint, RepoError, uuid_of};
 
 pub struct Consents;
@@ -19,6 +20,24 @@ pub struct RecordedBy<'a> {
 }
 
 impl Consents {
+    /// Takes the customer's row lock for the rest of the transaction, so that
+    /// two changes of one customer's consents are made one after the other:
+    /// each reads where the consents stand, then writes. (MariaDB locks the
+    /// row; SQLite's write transaction already holds the database.)
+    pub async fn lock_customer(
+        db: &impl ConnectionTrait,
+        customer: uuid::Uuid,
+    ) -> Result<(), RepoError> {
+        customers::Entity::find_by_id(customer.to_string())
+            .select_only()
+            .column(customers::Column::Id)
+            .lock_exclusive()
+            .into_tuple::<String>()
+            .one(db)
+            .await?;
+        Ok(())
+    }
+
     /// Where the customer's consents stand, by channel then purpose.
     pub async fn current(
         db: &impl ConnectionTrait,
