@@ -18,6 +18,10 @@ export JEWEL_RATE_LIMIT__ANONYMOUS=100000000 JEWEL_RATE_LIMIT__STAFF=100000000 J
 export JEWEL_AUTH__LOGIN_MAX_FAILURES=100000000
 export JEWEL_OWNER_PASSWORD="${LIVE_OWNER_PASSWORD:-owner passphrase 2026}"
 export RUST_LOG="${RUST_LOG:-warn}"
+if curl -fsS "http://127.0.0.1:$port/health/live" >/dev/null 2>&1; then
+  echo "something already answers on port $port; stop it or pick another port" >&2
+  exit 1
+fi
 "$binary" migrate up >"$workdir/migrate.log" 2>&1
 "$binary" create-owner --email owner@example.com --name "Owner" >>"$workdir/migrate.log" 2>&1
 "$binary" serve --bind "127.0.0.1:$port" >"$workdir/server.log" 2>&1 &

@@ -50,6 +50,32 @@ STATE_DEPENDENT = {
     ("pieces[].category", "required"),
     ("rates[].currency", "other_currency"),  # the business's currency, a setting
     ("currency", "other_currency"),
+    ("gstin", "state_mismatch"),  # a GSTIN begins with its branch's state code
+    # Which grades go with which metal (the schema lists every metal's grades).
+    ("fineness", "unknown_grade"),
+    ("rates[].fineness", "unknown_grade"),
+    ("pieces[].fineness", "unknown_grade"),
+    # A stone is priced per carat or at a fixed price, one of the two.
+    ("stones[].pricePerCarat", "one_of"),
+    ("pieces[].stones[].pricePerCarat", "one_of"),
+    ("until", "too_far"),  # a hold ends within 90 days of now
+    ("header[]", "unknown_column"),  # a CSV body's header row (text/csv has no schema)
+    ("sort", "repeated"),  # each sort field at most once
+    ("q", "format"),  # a quick search of digits only is read as a phone number
+    # Stones cannot weigh more than the piece they are set in.
+    ("stoneWeight", "too_large"),
+    ("pieces[].stoneWeight", "too_large"),
+    # A making charge in percent is at most 100 (per gram, any amount).
+    ("making.value", "too_large"),
+    ("pieces[].making.value", "too_large"),
+    ("quantity", "format"),  # a lot counted in pieces takes whole numbers
+    ("direction", "required"),  # an adjustment says whether stock goes in or out
+    ("direction", "receipt_in"),  # and a receipt always comes in
+    ("reason", "required"),  # an adjustment of a lot's stock says why
+    # The net weight and the stones' cannot weigh more than the piece.
+    ("netWeight", "too_large"),
+    ("pieces[].netWeight", "too_large"),
+    ("addresses[].pinCode", "indian_pin"),  # in India, with country IN
 }
 
 

@@ -14,6 +14,9 @@ use crate::request_context::RequestContext;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
+/// The most `errors` a problem lists.
+const MOST_ERRORS: usize = 500;
+
 /// An RFC 9457 problem document: what went wrong, for people and programs.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -212,7 +215,14 @@ impl ApiError {
                     1 => "1 field is invalid".to_owned(),
                     n => format!("{n} fields are invalid"),
                 },
-                invalid.errors().iter().cloned().map(Into::into).collect(),
+                // As many as the document promises (`maxItems`).
+                invalid
+                    .errors()
+                    .iter()
+                    .take(MOST_ERRORS)
+                    .cloned()
+                    .map(Into::into)
+                    .collect(),
             ),
             Self::BadRequest { errors, .. } | Self::Conflict { errors, .. } => (
                 self.to_string(),

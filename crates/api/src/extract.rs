@@ -13,6 +13,7 @@ use jewel_domain::Invalid;
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
+use crate::startup::DocumentedBody;
 
 /// The largest body a request may have, set as app data beside the
 /// `PayloadConfig` that enforces it, so errors can say what it is.
@@ -32,7 +33,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let bytes = json_bytes(req, payload);
-        Box::pin(async move { parse_json(&bytes.await?).map(Json) })
+        let documented = DocumentedBody::of(req);
+        Box::pin(async move { parse_documented_json(&bytes.await?, documented.as_ref()).map(Json) })
     }
 }
 
@@ -71,7 +73,17 @@ pub(crate) fn json_bytes(
     }
 }
 
+/// A JSON object read into `T`, its fields named in any error.
 pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    parse_documented_json(bytes, None)
+}
+
+/// A request body read into `T`, after its strings are held to the lengths
+/// the document gives them (when it is the body of a documented operation).
+pub(crate) fn parse_documented_json<T: DeserializeOwned>(
+    bytes: &[u8],
+    documented: Option<&DocumentedBody>,
+) -> Result<T, ApiError> {
     let mut body: serde_json::Value = serde_json::from_slice(bytes).map_err(|inner| {
         ApiError::bad_field(
             format!("the body is not valid JSON: {inner}"),
@@ -84,6 +96,9 @@ pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiErro
     // array of its fields in order, which no client means.
     if !body.is_object() {
         return Err(Invalid::field("body", "type", "the body is a JSON object").into());
+    }
+    if let Some(documented) = documented {
+        documented.check(&body)?;
     }
     integral_numbers(&mut body);
     serde_path_to_error::deserialize(body).map_err(|error| {

@@ -23,7 +23,8 @@ use sha2::{Digest, Sha256};
 
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::extract::{json_bytes, parse_json};
+use crate::extract::{json_bytes, parse_documented_json};
+use crate::startup::DocumentedBody;
 use crate::state::AppState;
 
 /// The header a client sends.
@@ -99,6 +100,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for IdempotentJson<T> {
             .map(|v| v.to_str().map(|s| s.trim().to_owned()));
         let target = format!("{} {}", req.method(), req.path());
         let bytes = json_bytes(req, payload);
+        let documented = DocumentedBody::of(req);
         Box::pin(async move {
             let key = match key {
                 None => None,
@@ -118,7 +120,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for IdempotentJson<T> {
                 }
             };
             let bytes = bytes.await?;
-            let body = parse_json(&bytes)?;
+            let body = parse_documented_json(&bytes, documented.as_ref())?;
             let key = key.map(|key| {
                 let mut digest = Sha256::new();
                 digest.update(target.as_bytes());

@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod body_rules;
 pub mod cache;
 pub mod config;
 pub mod error;

@@ -23,11 +23,16 @@ struct Rule {
 }
 
 impl Rule {
-    fn of(parameter: &Value) -> Option<Self> {
+    fn of(parameter: &Value, document: &Value) -> Option<Self> {
         if parameter.get("in")?.as_str()? != "query" {
             return None;
         }
         let schema = parameter.get("schema")?;
+        // A named schema (`MoneyText`) is read where the document keeps it.
+        let schema = match schema.get("$ref").and_then(Value::as_str) {
+            Some(reference) => document.pointer(reference.strip_prefix('#')?)?,
+            None => schema,
+        };
         let number = |key: &str| schema.get(key).and_then(Value::as_i64);
         let length = |key: &str| {
             schema
@@ -119,7 +124,7 @@ impl QueryRules {
                     .and_then(Value::as_array)
                     .into_iter()
                     .flatten()
-                    .filter_map(Rule::of)
+                    .filter_map(|parameter| Rule::of(parameter, document))
                     .collect();
                 if !of_operation.is_empty() {
                     rules.insert((path.clone(), method.to_uppercase()), of_operation);
@@ -155,8 +160,10 @@ mod tests {
             {"in": "query", "name": "tag", "schema": {"type": "string", "maxLength": 4, "pattern": "^[a-z]+$"}},
             {"in": "query", "name": "limit", "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
             {"in": "query", "name": "sort", "schema": {"type": "string", "enum": ["name", "-name"]}},
+            {"in": "query", "name": "minValue", "schema": {"$ref": "#/components/schemas/MoneyText"}},
             {"in": "path", "name": "id", "schema": {"type": "string", "maxLength": 1}}
-        ]}}}}))
+        ]}}},
+        "components": {"schemas": {"MoneyText": {"type": "string", "pattern": "^[0-9]+$"}}}}))
     }
 
     fn refused(query: &str) -> Option<(String, String)> {
@@ -178,7 +185,14 @@ mod tests {
         assert_eq!(refused("tag=AB"), Some(("tag".into(), "format".into())));
         assert_eq!(refused("limit=0"), Some(("limit".into(), "range".into())));
         assert_eq!(refused("sort=age"), Some(("sort".into(), "invalid".into())));
-        assert_eq!(refused("tag=vip&limit=200&sort=-name&other=x"), None);
+        assert_eq!(
+            refused("minValue=null"),
+            Some(("minValue".into(), "format".into()))
+        );
+        assert_eq!(
+            refused("tag=vip&limit=200&sort=-name&minValue=12&other=x"),
+            None
+        );
         // Not a number is serde's to refuse; other operations have no rules.
         assert_eq!(refused("limit=many"), None);
         assert!(rules().check("/api/v1/other", "GET", "tag=bridal").is_ok());

@@ -20,6 +20,7 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::{TokenKeys, tokens};
+use crate::body_rules::BodyRules;
 use crate::cache::Cache;
 use crate::config::{AuthSettings, ServerSettings, Settings};
 use crate::error::ApiError;
@@ -254,6 +255,7 @@ async fn to_swagger_ui() -> HttpResponse {
 pub struct RouteTable {
     routes: Vec<(ResourceDef, Vec<String>)>,
     query_rules: QueryRules,
+    body_rules: BodyRules,
 }
 
 impl RouteTable {
@@ -272,6 +274,7 @@ impl RouteTable {
         Self {
             routes,
             query_rules: QueryRules::new(document),
+            body_rules: BodyRules::new(document),
         }
     }
 
@@ -345,6 +348,31 @@ async fn as_documented(
             .call(req)
             .await
             .map(ServiceResponse::map_into_boxed_body),
+    }
+}
+
+/// The document's string lengths for the JSON body of one request, checked
+/// by the body extractors once the body is read.
+pub(crate) struct DocumentedBody {
+    routes: web::Data<RouteTable>,
+    path: String,
+    method: String,
+}
+
+impl DocumentedBody {
+    pub(crate) fn of(req: &HttpRequest) -> Option<Self> {
+        let routes = req.app_data::<web::Data<RouteTable>>()?.clone();
+        let method = req.method().as_str().to_owned();
+        let path = routes.documented(req.path(), &method)?.to_owned();
+        Some(Self {
+            routes,
+            path,
+            method,
+        })
+    }
+
+    pub(crate) fn check(&self, body: &serde_json::Value) -> Result<(), jewel_domain::Invalid> {
+        self.routes.body_rules.check(&self.path, &self.method, body)
     }
 }
 

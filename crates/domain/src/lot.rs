@@ -43,7 +43,11 @@ impl LotUnit {
             Self::Weight => Weight::parse(field, text)?.units(),
         };
         if units <= 0 || units > 1_000_000_000_000 {
-            return Err(Invalid::field(field, "range", "more than 0"));
+            return Err(Invalid::field(
+                field,
+                "range",
+                "more than 0, at most 1000000000000",
+            ));
         }
         Ok(units)
     }

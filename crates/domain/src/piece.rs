@@ -51,7 +51,7 @@ impl Epc {
             Err(Invalid::field(
                 field,
                 "format",
-                "an EPC in hexadecimal, 8 to 64 digits, such as 3034257BF400B7800004CB2F",
+                "an EPC in hexadecimal, an even number of 8 to 64 digits, such as 3034257BF400B7800004CB2F",
             ))
         }
     }
@@ -446,8 +446,14 @@ pub fn check_label(field: &str, text: &str, max: usize) -> Result<String, FieldE
 /// spaces, at most 500 characters.
 pub fn check_image(field: &str, text: &str) -> Result<String, FieldError> {
     let text = text.trim();
-    let scheme_ok = text.starts_with("https://") || text.starts_with("http://");
-    if scheme_ok && text.len() <= 500 && text.len() > 8 && !text.chars().any(char::is_whitespace) {
+    let address = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"));
+    let length = text.chars().count();
+    if address.is_some_and(|a| !a.is_empty())
+        && length <= 500
+        && !text.chars().any(char::is_whitespace)
+    {
         Ok(text.to_owned())
     } else {
         Err(FieldError::new(

@@ -38,11 +38,7 @@ pub struct ApiClientView {
     /// Send as `client_id` to `POST /oauth/token`.
     #[schema(max_length = 64, pattern = "^jc_[0-9a-f]{32}$")]
     client_id: String,
-    #[schema(
-        min_length = 1,
-        max_length = 120,
-        pattern = r"^[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\x00-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x1F\x7F-\x9F]*[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
-    )]
+    #[schema(value_type = super::NameText)]
     name: String,
     #[schema(max_items = 16)]
     scopes: Vec<ScopeName>,
@@ -151,11 +147,7 @@ impl From<ApiClient> for ApiClientView {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(example = json!({"name": "Odoo stock sync", "scopes": ["branches:read"], "branchIds": []}))]
 pub struct NewApiClientRequest {
-    #[schema(
-        min_length = 1,
-        max_length = 120,
-        pattern = r"^[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\x00-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x1F\x7F-\x9F]*[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
-    )]
+    #[schema(value_type = super::NameText)]
     name: String,
     #[schema(min_items = 1, max_items = 16)]
     scopes: Vec<ScopeName>,
@@ -288,11 +280,7 @@ pub async fn list_api_clients(
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(example = json!({"active": false}))]
 pub struct ApiClientChanges {
-    #[schema(
-        min_length = 1,
-        max_length = 120,
-        pattern = r"^[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\x00-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x1F\x7F-\x9F]*[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
-    )]
+    #[schema(value_type = Option<super::NameText>)]
     name: Option<String>,
     /// `false` revokes the client: its tokens stop working at once.
     active: Option<bool>,

@@ -201,7 +201,7 @@ pub async fn customer_login(
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(example = json!({"name": "Lakshmi Narayanan", "mobile": "98765 43210", "email": "lakshmi@example.com", "password": "my jewellery passbook"}))]
 pub struct CustomerRegistration {
-    #[schema(max_length = 120)]
+    #[schema(value_type = super::NameText)]
     name: String,
     #[schema(max_length = 20, pattern = r"^\+?[0-9 ()-]{8,19}$")]
     mobile: String,

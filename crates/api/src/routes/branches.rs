@@ -41,7 +41,7 @@ pub struct BranchView {
     /// Printed in invoice numbers; never changes.
     #[schema(max_length = 8, pattern = "^[A-Z0-9]{2,8}$")]
     code: String,
-    #[schema(max_length = 120)]
+    #[schema(value_type = super::NameText)]
     name: String,
     #[schema(
         min_length = 1,
@@ -92,7 +92,7 @@ impl From<Branch> for BranchView {
 pub struct NewBranchRequest {
     #[schema(max_length = 8, pattern = "^[A-Z0-9]{2,8}$")]
     code: String,
-    #[schema(max_length = 120)]
+    #[schema(value_type = super::NameText)]
     name: String,
     #[schema(
         min_length = 1,
@@ -248,7 +248,7 @@ pub async fn get_branch(
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(example = json!({"name": "T. Nagar flagship", "gstin": "33AABCU9603R1ZM"}))]
 pub struct BranchChanges {
-    #[schema(max_length = 120)]
+    #[schema(value_type = Option<super::NameText>)]
     name: Option<String>,
     #[schema(
         min_length = 1,

@@ -59,8 +59,9 @@ bounded_string!(
     PhoneText, 8, 20, Some(r"^\+?[0-9 ()-]{8,19}$")
 );
 bounded_string!(
-    /// A short label: a tag, a category, a style.
-    Label, 1, 40, None::<String>
+    /// A short label (a tag, a category, a style): 1 to 40 characters once
+    /// trimmed, on one line, without `,` or `;` (they part labels in CSV).
+    Label, 1, 40, Some(super::one_line(40, ",;"))
 );
 
 /// A postal address.
@@ -72,19 +73,31 @@ pub struct AddressFields {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(max_length = 40)]
     label: Option<String>,
-    #[schema(max_length = 200)]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    )]
     line1: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(max_length = 200)]
     line2: Option<String>,
-    #[schema(max_length = 100)]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    )]
     city: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(max_length = 100)]
     state: Option<String>,
-    /// 6 digits in India.
+    /// 2 to 12 letters, digits, spaces or `-`; in India 6 digits. Blank is
+    /// none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(max_length = 12)]
+    #[schema(
+        max_length = 12,
+        pattern = r"^[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*([A-Za-z0-9-][A-Za-z0-9 -]{0,10}[A-Za-z0-9-])?[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
+    )]
     pin_code: Option<String>,
     /// ISO 3166-1 alpha-2.
     #[schema(min_length = 2, max_length = 2, pattern = "^[A-Za-z]{2}$")]
@@ -129,7 +142,7 @@ pub struct PreferencesFields {
     metals: Vec<MetalName>,
     /// Fineness in parts per thousand (916 is 22K, 750 is 18K, 925 sterling).
     #[serde(default)]
-    #[schema(max_items = 20, value_type = Vec<u16>)]
+    #[schema(max_items = 20, value_type = Vec<super::Fineness>)]
     purities: Vec<u16>,
     #[serde(default)]
     #[schema(max_items = 20, value_type = Vec<Label>)]
@@ -161,11 +174,7 @@ impl From<Preferences> for PreferencesFields {
     "preferences": {"metals": ["gold"], "purities": [916]}
 }))]
 pub struct CustomerFields {
-    #[schema(
-        min_length = 1,
-        max_length = 120,
-        pattern = r"^[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\x00-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x1F\x7F-\x9F]*[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
-    )]
+    #[schema(value_type = super::NameText)]
     pub(crate) name: String,
     /// Any common spelling; without `+` it is a number of the shop's country
     /// (setting `phones.default_country`, India by default: `98765 43210`).
@@ -192,11 +201,7 @@ pub struct CustomerFields {
     #[serde(default)]
     pub(crate) anniversary: Option<chrono::NaiveDate>,
     #[serde(default)]
-    #[schema(
-        min_length = 1,
-        max_length = 120,
-        pattern = r"^[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\x00-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x1F\x7F-\x9F]*[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
-    )]
+    #[schema(value_type = Option<super::NameText>)]
     pub(crate) spouse_name: Option<String>,
     #[serde(default)]
     pub(crate) spouse_date_of_birth: Option<chrono::NaiveDate>,
@@ -396,11 +401,7 @@ pub struct PurchasesView {
 }))]
 pub struct CustomerView {
     id: uuid::Uuid,
-    #[schema(
-        min_length = 1,
-        max_length = 120,
-        pattern = r"^[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\x00-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x1F\x7F-\x9F]*[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
-    )]
+    #[schema(value_type = super::NameText)]
     name: String,
     /// E.164; one customer per mobile number. An erased customer's is a
     /// placeholder no number can equal: `+0` and 14 hexadecimal digits.
@@ -417,11 +418,7 @@ pub struct CustomerView {
     date_of_birth: Option<chrono::NaiveDate>,
     /// Wedding anniversary.
     anniversary: Option<chrono::NaiveDate>,
-    #[schema(
-        min_length = 1,
-        max_length = 120,
-        pattern = r"^[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\x00-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x1F\x7F-\x9F]*[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
-    )]
+    #[schema(value_type = Option<super::NameText>)]
     spouse_name: Option<String>,
     spouse_date_of_birth: Option<chrono::NaiveDate>,
     #[schema(
@@ -526,8 +523,11 @@ impl CustomerView {
 pub struct DuplicateProblem {
     #[serde(flatten)]
     problem: Problem,
-    /// The customers the new one looks like (PAN masked as for the caller).
-    #[schema(max_items = 20)]
+    /// The customers the new one looks like (PAN masked as for the caller);
+    /// only in a `likely-duplicate` problem, not when a mobile or external id
+    /// is taken (`errors[0]` names the customer who has it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(max_items = 20, required = false)]
     candidates: Vec<CustomerView>,
 }
 
@@ -829,7 +829,8 @@ impl CustomerListQuery {
                 .min_lifetime_value
                 .as_deref()
                 .map(|v| jewel_domain::measure::Money::parse("minLifetimeValue", v))
-                .transpose()?,
+                .transpose()
+                .map_err(bad_parameter)?,
             last_purchase_from: self.last_purchase_from,
             last_purchase_before: self.last_purchase_before,
             archived: match self.archived {
@@ -917,13 +918,9 @@ pub async fn get_customer(
 #[schema(example = json!({"name": "Lakshmi N.", "email": null, "tags": ["bridal", "vip"]}))]
 #[allow(dead_code)] // read only to check the shape of a patch
 pub struct CustomerChanges {
-    #[schema(
-        min_length = 1,
-        max_length = 120,
-        pattern = r"^[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\x00-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x1F\x7F-\x9F]*[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
-    )]
+    #[schema(value_type = super::NameText, required = false)]
     name: Option<String>,
-    #[schema(max_length = 20, pattern = r"^\+?[0-9 ()-]{8,19}$")]
+    #[schema(value_type = PhoneText, required = false)]
     mobile: Option<String>,
     #[schema(max_items = 5, value_type = Option<Vec<PhoneText>>)]
     other_phones: Option<Vec<String>>,
@@ -935,11 +932,7 @@ pub struct CustomerChanges {
     assigned_staff_id: Option<uuid::Uuid>,
     date_of_birth: Option<chrono::NaiveDate>,
     anniversary: Option<chrono::NaiveDate>,
-    #[schema(
-        min_length = 1,
-        max_length = 120,
-        pattern = r"^[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\x00-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x1F\x7F-\x9F]*[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
-    )]
+    #[schema(value_type = Option<super::NameText>)]
     spouse_name: Option<String>,
     spouse_date_of_birth: Option<chrono::NaiveDate>,
     #[schema(
@@ -967,7 +960,7 @@ pub struct CustomerChanges {
 pub struct PreferencesChanges {
     #[schema(max_items = 3)]
     metals: Option<Vec<MetalName>>,
-    #[schema(max_items = 20, value_type = Option<Vec<u16>>)]
+    #[schema(max_items = 20, value_type = Option<Vec<super::Fineness>>)]
     purities: Option<Vec<u16>>,
     #[schema(max_items = 20, value_type = Option<Vec<Label>>)]
     categories: Option<Vec<String>>,

@@ -85,11 +85,7 @@ pub struct DesignFields {
     name: String,
     /// ring, chain, necklace, bangle, bracelet, earrings, pendant, nose_pin,
     /// anklet, coin, bar, ... (lower-cased).
-    #[schema(
-        min_length = 1,
-        max_length = 40,
-        pattern = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
-    )]
+    #[schema(value_type = super::ShortText)]
     category: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(max_length = 80)]
@@ -115,19 +111,17 @@ pub struct DesignFields {
 #[schema(example = json!({"making": {"mode": "per_gram", "value": "450.00"}, "collection": null}))]
 #[allow(dead_code)] // read only to check the shape of a patch
 pub struct DesignChanges {
-    #[schema(max_length = 32, pattern = "^[A-Za-z0-9-]{1,32}$")]
+    #[schema(value_type = String, required = false, max_length = 32, pattern = "^[A-Za-z0-9-]{1,32}$")]
     code: Option<String>,
     #[schema(
+        value_type = String,
+        required = false,
         min_length = 1,
         max_length = 120,
         pattern = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
     )]
     name: Option<String>,
-    #[schema(
-        min_length = 1,
-        max_length = 40,
-        pattern = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
-    )]
+    #[schema(value_type = super::ShortText, required = false)]
     category: Option<String>,
     #[schema(max_length = 80)]
     collection: Option<String>,
@@ -142,7 +136,7 @@ pub struct DesignChanges {
 
 bounded_string!(
     /// The address of an image: `https://...`.
-    ImageAddress, 9, 500, Some(r"^https?://\S+$")
+    ImageAddress, 8, 500, Some(r"^[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*https?://[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$")
 );
 
 /// Checks image addresses: at most 10.

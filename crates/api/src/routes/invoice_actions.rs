@@ -109,7 +109,11 @@ pub struct PaymentsFields {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(example = json!({"reason": "Billed the wrong necklace; re-billed"}))]
 pub struct CancelFields {
-    #[schema(min_length = 1, max_length = 500)]
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    )]
     reason: String,
 }
 

@@ -18,7 +18,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::invoice_actions::{
     changed_meanwhile, commit, financial_year, not_in_state, put_back_stock,
 };
-use super::invoices::{PaymentMethodName, visible_invoice};
+use super::invoices::visible_invoice;
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
 use crate::idempotency::{self, Answer, IdempotentJson};
@@ -38,6 +38,29 @@ pub enum SettlementName {
     StoreCredit,
 }
 
+/// How a refund goes back: money only (not old gold, not a voucher).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RefundMethodName {
+    Cash,
+    Card,
+    Upi,
+    BankTransfer,
+    Cheque,
+}
+
+impl From<RefundMethodName> for PaymentMethod {
+    fn from(method: RefundMethodName) -> Self {
+        match method {
+            RefundMethodName::Cash => Self::Cash,
+            RefundMethodName::Card => Self::Card,
+            RefundMethodName::Upi => Self::Upi,
+            RefundMethodName::BankTransfer => Self::BankTransfer,
+            RefundMethodName::Cheque => Self::Cheque,
+        }
+    }
+}
+
 /// Lines of an invoice to take back.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -50,11 +73,15 @@ pub struct ReturnFields {
     /// Lines of the invoice not returned before; 1 to 100.
     #[schema(min_items = 1, max_items = 100)]
     line_ids: Vec<uuid::Uuid>,
-    #[schema(min_length = 1, max_length = 500)]
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    )]
     reason: String,
     settlement: SettlementName,
-    /// For a refund: `cash`, `card`, `upi`, `bank_transfer` or `cheque`.
-    refund_method: Option<PaymentMethodName>,
+    /// With `refund` only: how the money goes back.
+    refund_method: Option<RefundMethodName>,
 }
 
 impl ReturnFields {
@@ -82,14 +109,6 @@ impl ReturnFields {
                     "refundMethod",
                     "required",
                     "how the money goes back",
-                ));
-                None
-            }
-            (SettlementName::Refund, Some(PaymentMethod::OldGold | PaymentMethod::Voucher)) => {
-                errors.push(FieldError::new(
-                    "refundMethod",
-                    "not_allowed",
-                    "refunds go back as cash, card, UPI, bank transfer or cheque",
                 ));
                 None
             }

@@ -45,13 +45,17 @@ wire_enum! {
 pub struct LotFields {
     #[schema(max_length = 32, pattern = "^[A-Za-z0-9-]{1,32}$")]
     code: String,
-    #[schema(max_length = 120)]
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    )]
     name: String,
-    #[schema(max_length = 40)]
+    #[schema(value_type = super::ShortText)]
     category: String,
     unit: LotUnitName,
     metal: Option<MetalName>,
-    #[schema(minimum = 375, maximum = 999)]
+    #[schema(value_type = Option<super::Fineness>)]
     fineness: Option<u16>,
 }
 
@@ -120,13 +124,17 @@ pub struct LotView {
     id: uuid::Uuid,
     #[schema(max_length = 32)]
     code: String,
-    #[schema(max_length = 120)]
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    )]
     name: String,
-    #[schema(max_length = 40)]
+    #[schema(value_type = super::ShortText)]
     category: String,
     unit: LotUnitName,
     metal: Option<MetalName>,
-    #[schema(minimum = 375, maximum = 999)]
+    #[schema(value_type = Option<super::Fineness>)]
     fineness: Option<u16>,
     #[schema(max_items = 1000)]
     on_hand: Vec<BranchQuantity>,
@@ -252,7 +260,10 @@ pub struct LotMovementFields {
     #[schema(pattern = "^(receipt|adjustment)$", max_length = 10)]
     kind: String,
     /// Pieces, or grams with up to 3 places; more than 0.
-    #[schema(max_length = 20, pattern = r"^[0-9]+(\.[0-9]{1,3})?$")]
+    #[schema(
+        max_length = 20,
+        pattern = r"^(?!0*(\.0*)?$)[0-9]{1,12}(\.[0-9]{1,3})?$"
+    )]
     quantity: String,
     /// For an adjustment: which way. Receipts are always in.
     direction: Option<Direction>,
@@ -394,7 +405,11 @@ pub async fn change_lot(
 pub struct LotTransferFields {
     from_branch_id: uuid::Uuid,
     to_branch_id: uuid::Uuid,
-    #[schema(max_length = 20, pattern = r"^[0-9]+(\.[0-9]{1,3})?$")]
+    /// Pieces, or grams with up to 3 places; more than 0.
+    #[schema(
+        max_length = 20,
+        pattern = r"^(?!0*(\.0*)?$)[0-9]{1,12}(\.[0-9]{1,3})?$"
+    )]
     quantity: String,
 }
 

@@ -49,11 +49,7 @@ pub async fn get_me(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
 #[schema(example = json!({"email": "lakshmi.n@example.com", "ringSize": "15", "preferences": {"metals": ["gold", "platinum"]}}))]
 #[allow(dead_code)] // read only to check the shape of a patch
 pub struct MyProfileChanges {
-    #[schema(
-        min_length = 1,
-        max_length = 120,
-        pattern = r"^[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\x00-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x1F\x7F-\x9F]*[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
-    )]
+    #[schema(value_type = super::NameText, required = false)]
     name: Option<String>,
     #[schema(max_items = 5, value_type = Option<Vec<PhoneText>>)]
     other_phones: Option<Vec<String>>,
@@ -63,11 +59,7 @@ pub struct MyProfileChanges {
     addresses: Option<Vec<AddressFields>>,
     date_of_birth: Option<chrono::NaiveDate>,
     anniversary: Option<chrono::NaiveDate>,
-    #[schema(
-        min_length = 1,
-        max_length = 120,
-        pattern = r"^[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\x00-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x1F\x7F-\x9F]*[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
-    )]
+    #[schema(value_type = Option<super::NameText>)]
     spouse_name: Option<String>,
     spouse_date_of_birth: Option<chrono::NaiveDate>,
     #[schema(

@@ -124,7 +124,7 @@ pub struct NewMetalRateFields {
     metal: MetalName,
     /// One of the metal's grades: gold 999, 995, 958, 916, 833, 750, 585,
     /// 375; silver 999, 990, 970, 958, 925, 900, 835, 800; platinum 950, 900.
-    #[schema(minimum = 375, maximum = 999)]
+    #[schema(value_type = super::Fineness)]
     fineness: u16,
     #[schema(value_type = super::PositiveMoneyText)]
     per_gram: String,
@@ -135,7 +135,7 @@ pub struct NewMetalRateFields {
     effective_at: Option<DateTime<Utc>>,
     session: Option<RateSessionName>,
     /// Where the rate came from: `IBJA`, `association`, `manual`.
-    #[schema(max_length = 60)]
+    #[schema(value_type = Option<super::RateSourceText>)]
     source: Option<String>,
 }
 

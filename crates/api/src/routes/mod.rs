@@ -131,9 +131,68 @@ bounded_string!(
     CaratsText, 1, 12, Some(r"^[0-9]{1,7}(\.[0-9]{1,3})?$")
 );
 bounded_string!(
-    /// A percentage: a decimal string with at most 2 places (`"16.00"` is 16%).
-    PercentText, 1, 6, Some(r"^[0-9]{1,3}(\.[0-9]{1,2})?$")
+    /// A percentage from 0 to 100: a decimal string with at most 2 places
+    /// (`"16.00"` is 16%).
+    PercentText, 1, 6, Some(r"^0*(100(\.0{1,2})?|[0-9]{1,2}(\.[0-9]{1,2})?)$")
 );
+
+/// What `str::trim` takes off either end (Unicode White_Space), as the body
+/// of a regex character class.
+const SPACE: &str = r"\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000";
+/// Control characters (Unicode Cc), as the body of a character class.
+const CONTROL: &str = r"\x00-\x1F\x7F-\x9F";
+
+/// The pattern of one line of text as the domain reads it: trimmed, then 1
+/// to `max` characters, none a control character or one of `refused`.
+fn one_line(max: usize, refused: &str) -> String {
+    format!(
+        "^[{SPACE}]*[^{SPACE}{CONTROL}{refused}]([^{CONTROL}{refused}]{{0,{}}}[^{SPACE}{CONTROL}{refused}])?[{SPACE}]*$",
+        max - 2
+    )
+}
+
+bounded_string!(
+    /// One line naming a kind of thing (a category, a stone's shape, a
+    /// charge): 1 to 40 characters once trimmed, no control characters.
+    ShortText, 1, 40, Some(one_line(40, ""))
+);
+bounded_string!(
+    /// Where a metal rate came from (`IBJA`, `association`, `manual`): 1 to
+    /// 60 characters once trimmed, on one line.
+    RateSourceText, 1, 60, Some(one_line(60, ""))
+);
+bounded_string!(
+    /// A name as its owner writes it: 1 to 120 characters once trimmed, on
+    /// one line.
+    NameText, 1, 120, Some(one_line(120, ""))
+);
+
+/// A fineness in parts per thousand that a jeweller sells of some metal
+/// (916 is 22K gold, 925 sterling silver, 950 platinum); which grades go
+/// with which metal is in domain.md "Purity".
+pub struct Fineness;
+
+impl utoipa::PartialSchema for Fineness {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        let mut grades: Vec<u16> = Metal::ALL
+            .iter()
+            .flat_map(|m| m.grades())
+            .copied()
+            .collect();
+        grades.sort_unstable_by(|a, b| b.cmp(a));
+        grades.dedup();
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::Integer)
+            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                utoipa::openapi::KnownFormat::Int32,
+            )))
+            .enum_values(Some(grades))
+            .examples([916])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Fineness {}
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(health::configure)

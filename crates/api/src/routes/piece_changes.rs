@@ -32,17 +32,18 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[schema(example = json!({"grossWeight": "3.420", "netWeight": null, "costPrice": "41250.00"}))]
 #[allow(dead_code)] // read only to check the shape of a patch
 pub struct PieceChanges {
-    #[schema(max_length = 32, pattern = "^[A-Za-z0-9-]{1,32}$")]
+    #[schema(value_type = String, required = false, max_length = 32, pattern = "^[A-Za-z0-9-]{1,32}$")]
     tag_number: Option<String>,
-    #[schema(max_length = 64, pattern = "^[0-9A-Fa-f]{8,64}$")]
+    #[schema(max_length = 64, pattern = "^([0-9A-Fa-f]{2}){4,32}$")]
     epc: Option<String>,
     design_id: Option<uuid::Uuid>,
-    #[schema(max_length = 40)]
+    #[schema(value_type = Option<super::ShortText>)]
     category: Option<String>,
+    #[schema(value_type = MetalName, required = false)]
     metal: Option<MetalName>,
-    #[schema(minimum = 375, maximum = 999)]
+    #[schema(value_type = super::Fineness, required = false)]
     fineness: Option<u16>,
-    #[schema(value_type = Option<WeightText>)]
+    #[schema(value_type = super::PositiveWeightText, required = false)]
     gross_weight: Option<String>,
     #[schema(value_type = Option<WeightText>)]
     stone_weight: Option<String>,
@@ -60,6 +61,7 @@ pub struct PieceChanges {
     #[schema(value_type = Option<MoneyText>)]
     cost_price: Option<String>,
     /// Must stay the piece's branch.
+    #[schema(value_type = uuid::Uuid, required = false)]
     branch_id: Option<uuid::Uuid>,
     #[schema(max_items = 10, value_type = Option<Vec<ImageAddress>>)]
     images: Option<Vec<String>>,

@@ -43,9 +43,17 @@ wire_enum! {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CertificateFields {
     /// GIA, IGI, SGL...
-    #[schema(max_length = 40)]
+    #[schema(
+        min_length = 1,
+        max_length = 40,
+        pattern = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    )]
     lab: String,
-    #[schema(max_length = 40)]
+    #[schema(
+        min_length = 1,
+        max_length = 40,
+        pattern = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    )]
     number: String,
 }
 
@@ -59,7 +67,7 @@ pub struct CertificateFields {
 }))]
 pub struct StoneFields {
     /// diamond, ruby, emerald, pearl, ... (lower-cased).
-    #[schema(max_length = 40)]
+    #[schema(value_type = super::ShortText)]
     kind: String,
     /// How many alike stones; 1 when left out.
     #[serde(default = "one")]
@@ -69,16 +77,16 @@ pub struct StoneFields {
     #[schema(value_type = CaratsText)]
     carats: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(max_length = 40)]
+    #[schema(value_type = Option<super::ShortText>)]
     shape: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(max_length = 40)]
+    #[schema(value_type = Option<super::ShortText>)]
     colour: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(max_length = 40)]
+    #[schema(value_type = Option<super::ShortText>)]
     clarity: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(max_length = 40)]
+    #[schema(value_type = Option<super::ShortText>)]
     cut: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     certificate: Option<CertificateFields>,
@@ -187,7 +195,7 @@ impl StoneFields {
 #[schema(example = json!({"label": "hallmarking", "amount": "45.00"}))]
 pub struct OtherChargeFields {
     /// hallmarking, certificate, ...
-    #[schema(max_length = 40)]
+    #[schema(value_type = super::ShortText)]
     label: String,
     #[schema(value_type = MoneyText)]
     amount: String,
@@ -216,19 +224,15 @@ pub struct PieceFields {
     #[schema(max_length = 32, pattern = "^[A-Za-z0-9-]{1,32}$")]
     tag_number: String,
     /// The RFID tag's EPC in hexadecimal; unique.
-    #[schema(max_length = 64, pattern = "^[0-9A-Fa-f]{8,64}$")]
+    #[schema(max_length = 64, pattern = "^([0-9A-Fa-f]{2}){4,32}$")]
     epc: Option<String>,
     /// The design; its category, making and wastage apply unless given here.
     design_id: Option<uuid::Uuid>,
     /// Required without a design.
-    #[schema(
-        min_length = 1,
-        max_length = 40,
-        pattern = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
-    )]
+    #[schema(value_type = Option<super::ShortText>)]
     category: Option<String>,
     metal: MetalName,
-    #[schema(minimum = 375, maximum = 999)]
+    #[schema(value_type = super::Fineness)]
     fineness: u16,
     #[schema(value_type = super::PositiveWeightText)]
     gross_weight: String,

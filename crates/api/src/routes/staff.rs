@@ -36,11 +36,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }))]
 pub struct StaffView {
     id: uuid::Uuid,
-    #[schema(
-        min_length = 1,
-        max_length = 120,
-        pattern = r"^[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\x00-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x1F\x7F-\x9F]*[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
-    )]
+    #[schema(value_type = super::NameText)]
     name: String,
     #[schema(max_length = 254, format = "email")]
     email: String,
@@ -116,11 +112,7 @@ impl From<StaffUser> for StaffView {
     "password": "first day passphrase"
 }))]
 pub struct NewStaffRequest {
-    #[schema(
-        min_length = 1,
-        max_length = 120,
-        pattern = r"^[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\x00-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x1F\x7F-\x9F]*[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
-    )]
+    #[schema(value_type = super::NameText)]
     name: String,
     #[schema(max_length = 254, format = "email")]
     email: String,
@@ -310,11 +302,7 @@ pub async fn get_staff(
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(example = json!({"role": "manager", "branchIds": ["01936f0e-0000-7000-8000-000000000001"]}))]
 pub struct StaffChanges {
-    #[schema(
-        min_length = 1,
-        max_length = 120,
-        pattern = r"^[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\x00-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x1F\x7F-\x9F]*[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
-    )]
+    #[schema(value_type = Option<super::NameText>)]
     name: Option<String>,
     #[schema(max_length = 20, pattern = r"^\+?[0-9 ()-]{8,19}$")]
     phone: Option<String>,

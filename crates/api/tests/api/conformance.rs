@@ -15,6 +15,8 @@ on_both_backends!(
     an_etag_beyond_any_version_is_stale_not_malformed,
     racing_writes_all_land_on_either_backend,
     a_state_code_is_two_digits_of_a_real_state,
+    text_is_held_to_the_documented_length_as_sent,
+    labels_and_conflicts_read_as_documented,
 );
 
 fn first_error(problem: &Value) -> (&str, &str) {
@@ -91,6 +93,13 @@ async fn query_parameters_are_held_to_their_documented_bounds(backend: Backend) 
             "format",
         ),
         ("/api/v1/customers?sort=age".to_owned(), "sort", "format"),
+        // A named schema (`MoneyText`) bounds a parameter too, and a
+        // parameter is a 400, never a 422.
+        (
+            "/api/v1/customers?minLifetimeValue=null".to_owned(),
+            "minLifetimeValue",
+            "format",
+        ),
     ] {
         let problem = json_of(get(&app, &owner, &path).await, 400).await;
         assert_eq!(first_error(&problem), (field, code), "{path}: {problem}");
@@ -199,4 +208,84 @@ async fn a_state_code_is_two_digits_of_a_real_state(backend: Backend) {
         let problem = json_of(post(&app, &owner, "/api/v1/branches", body).await, 422).await;
         assert_eq!(first_error(&problem).0, "stateCode", "{code}: {problem}");
     }
+}
+
+async fn text_is_held_to_the_documented_length_as_sent(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.owner_token().await;
+    let branch = |name: String| json!({"code": "CHN9", "name": name, "address": "12 Usman Road", "stateCode": "33"});
+    // 8 characters once trimmed, 121 as sent: the document says at most 120.
+    let padded = format!("T. Nagar{}", " ".repeat(113));
+    let problem = json_of(
+        post(&app, &owner, "/api/v1/branches", branch(padded)).await,
+        422,
+    )
+    .await;
+    assert_eq!(first_error(&problem), ("name", "too_long"), "{problem}");
+    // Padding within the length is trimmed, as before.
+    let saved = json_of(
+        post(
+            &app,
+            &owner,
+            "/api/v1/branches",
+            branch("  T. Nagar  ".to_owned()),
+        )
+        .await,
+        201,
+    )
+    .await;
+    assert_eq!(saved["name"], "T. Nagar");
+    // Too long even trimmed: named by the domain beside the other errors.
+    let problem = json_of(
+        post(
+            &app,
+            &owner,
+            "/api/v1/branches",
+            json!({"code": "chennai main", "name": "x".repeat(121), "address": "x", "stateCode": "33"}),
+        )
+        .await,
+        422,
+    )
+    .await;
+    let mut fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    fields.sort_unstable();
+    assert_eq!(fields, ["code", "name"], "{problem}");
+}
+
+async fn labels_and_conflicts_read_as_documented(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.owner_token().await;
+    // A label is any one line without `,` or `;` (they part labels in CSV).
+    let meena =
+        json!({"name": "Meena Iyer", "mobile": "98765 43210", "tags": ["Mother's Day", "vip"]});
+    let saved = json_of(post(&app, &owner, "/api/v1/customers", meena).await, 201).await;
+    assert_eq!(saved["tags"], json!(["mother's day", "vip"]));
+    let listed = json!({"name": "Kavya Raman", "mobile": "98765 43212", "tags": ["gold;silver"]});
+    let problem = json_of(post(&app, &owner, "/api/v1/customers", listed).await, 422).await;
+    assert_eq!(first_error(&problem), ("tags[0]", "format"));
+    // A taken mobile is a 409 naming the field, without the `candidates`
+    // of a likely duplicate.
+    let again = json!({"name": "Revathi Subramanian", "mobile": "+919876543210"});
+    let problem = json_of(post(&app, &owner, "/api/v1/customers", again).await, 409).await;
+    assert_eq!(first_error(&problem), ("mobile", "taken"), "{problem}");
+    assert!(problem.get("candidates").is_none(), "{problem}");
+    // A refund goes back as money: old gold is not a refund method.
+    let problem = json_of(
+        post(
+            &app,
+            &owner,
+            "/api/v1/invoices/01936f0e-0000-7000-8000-000000000009/returns",
+            json!({"lineIds": ["01936f0e-0000-7000-8000-0000000000b2"], "reason": "size",
+                   "settlement": "refund", "refundMethod": "old_gold"}),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_eq!(first_error(&problem).0, "refundMethod", "{problem}");
 }

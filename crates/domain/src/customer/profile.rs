@@ -163,20 +163,25 @@ impl Address {
         }
         if let Some(pin) = &address.pin_code {
             let indian = address.country == "IN";
-            let valid = if indian {
-                pin.len() == 6 && pin.bytes().all(|b| b.is_ascii_digit()) && !pin.starts_with('0')
-            } else {
-                (2..=12).contains(&pin.len())
-            };
-            if !valid {
+            let postal = (2..=12).contains(&pin.len())
+                && pin
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b' ' | b'-'));
+            if !postal {
                 errors.push(FieldError::new(
                     format!("{field}.pinCode"),
                     "format",
-                    if indian {
-                        "a 6-digit PIN code such as 600017"
-                    } else {
-                        "2 to 12 characters"
-                    },
+                    "2 to 12 letters, digits, spaces or -",
+                ));
+            } else if indian
+                && !(pin.len() == 6
+                    && pin.bytes().all(|b| b.is_ascii_digit())
+                    && !pin.starts_with('0'))
+            {
+                errors.push(FieldError::new(
+                    format!("{field}.pinCode"),
+                    "indian_pin",
+                    "a 6-digit PIN code such as 600017",
                 ));
             }
         }
@@ -211,6 +216,20 @@ impl Preferences {
 
     /// Removes repeats, lower-cases words and checks purities are real grades.
     pub fn check(mut self, field: &str, errors: &mut Vec<FieldError>) -> Self {
+        if self.metals.len() > 3 {
+            errors.push(FieldError::new(
+                format!("{field}.metals"),
+                "too_many",
+                "at most 3",
+            ));
+        }
+        if self.purities.len() > 20 {
+            errors.push(FieldError::new(
+                format!("{field}.purities"),
+                "too_many",
+                "at most 20",
+            ));
+        }
         self.metals.sort();
         self.metals.dedup();
         for (i, fineness) in self.purities.iter().enumerate() {
@@ -238,8 +257,9 @@ impl Preferences {
     }
 }
 
-/// Lower-cased short labels, each 1 to 40 characters of letters, digits,
-/// spaces, `-` or `_`; at most 20, repeats dropped, sorted.
+/// Lower-cased short labels, each 1 to 40 characters once trimmed, without
+/// control characters, `,` or `;` (they part labels in a CSV cell); at most
+/// 20, repeats dropped, sorted.
 pub fn words(field: &str, list: Vec<String>, errors: &mut Vec<FieldError>) -> Vec<String> {
     if list.len() > 20 {
         errors.push(FieldError::new(field, "too_many", "at most 20"));
@@ -248,16 +268,16 @@ pub fn words(field: &str, list: Vec<String>, errors: &mut Vec<FieldError>) -> Ve
     for (i, word) in list.into_iter().enumerate() {
         let word = word.trim().to_lowercase();
         let valid = (1..=40).contains(&word.chars().count())
-            && word
+            && !word
                 .chars()
-                .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'));
+                .any(|c| c.is_control() || matches!(c, ',' | ';'));
         if valid {
             out.push(word);
         } else {
             errors.push(FieldError::new(
                 format!("{field}[{i}]"),
                 "format",
-                "1 to 40 letters, digits, spaces, - or _",
+                "1 to 40 characters on one line, without , or ;",
             ));
         }
     }
