@@ -7,7 +7,9 @@ that test the running server (Schemathesis, newman, the Swagger UI test).
 It logs in as the owner (owner@example.com, $LIVE_OWNER_PASSWORD), opens a
 branch, takes on a manager, a sales person and an accountant, sets the day's
 metal rates, receives pieces and a lot, registers two customers with their own
-logins, issues one bill to each and keeps a quote. OUTDIR/seed.env gets the
+logins, issues one bill to each and keeps a quote; a second branch has its
+own sales person and piece, to prove a branch's staff see only their own.
+OUTDIR/seed.env gets the
 branch's id and every role's e-mail (or mobile) and password as shell
 variables, and OUTDIR/auth.json the same logins as a Web Fuzzing Commons auth
 document for Schemathesis, so that each tool logs in as the role it tests.
@@ -67,6 +69,13 @@ def seed(base):
         api.call("POST", "/api/v1/staff", {"name": name, "email": email, "role": role,
                                            "password": STAFF_PASSWORD, "branchIds": [branch["id"]]})
         staff[role] = email
+    madurai = api.call("POST", "/api/v1/branches", {
+        "code": "MDU1", "name": "Madurai", "address": "4 West Masi Street, Madurai 625001",
+        "stateCode": "33", "timezone": "Asia/Kolkata"})
+    api.call("POST", "/api/v1/staff", {"name": "Karthik Sales", "email": "sales.madurai@example.com",
+                                       "role": "sales", "password": STAFF_PASSWORD,
+                                       "branchIds": [madurai["id"]]})
+    staff["other_branch_sales"] = "sales.madurai@example.com"
     api.call("POST", "/api/v1/metal-rates", {"rates": [
         {"metal": "gold", "fineness": 916, "perGram": "12800.00", "session": "AM", "source": "IBJA"},
         {"metal": "gold", "fineness": 750, "perGram": "10480.00", "session": "AM", "source": "IBJA"},
@@ -82,6 +91,10 @@ def seed(base):
             "grossWeight": f"{3 + number}.390", "making": {"mode": "percent", "value": "16"},
             "huid": f"AB12C{number}", "branchId": branch["id"], "designId": design["id"],
             "costPrice": "41000.00"}))
+    api.call("POST", "/api/v1/pieces", {
+        "tagNumber": "MD-22-000001", "category": "bangle", "metal": "gold", "fineness": 916,
+        "grossWeight": "12.500", "making": {"mode": "percent", "value": "12"},
+        "huid": "MD12C1", "branchId": madurai["id"], "costPrice": "150000.00"})
     coins = api.call("POST", "/api/v1/lots", {
         "code": "COIN-24K-10G", "name": "Lakshmi coin 10 g", "category": "coin", "unit": "count",
         "metal": "gold", "fineness": 999})
@@ -132,6 +145,8 @@ def wfc_auth(values):
     staff = [login(role, "/api/v1/auth/login", "email", values[f"LIVE_{role.upper()}_EMAIL"],
                    values["LIVE_OWNER_PASSWORD"] if role == "owner" else values["LIVE_STAFF_PASSWORD"])
              for role in ("owner", "manager", "sales", "accountant")]
+    staff.append(login("other-branch-sales", "/api/v1/auth/login", "email",
+                       values["LIVE_OTHER_BRANCH_SALES_EMAIL"], values["LIVE_STAFF_PASSWORD"]))
     customers = [login(name, "/api/v1/auth/customer-login", "login", values[variable],
                        values["LIVE_CUSTOMER_PASSWORD"])
                  for name, variable in (("customer", "LIVE_CUSTOMER_LOGIN"),

@@ -2,7 +2,8 @@
 # Schemathesis against a live jewel-crm: starts one on a fresh embedded
 # database, seeds it over the API (tools/live), runs the customers' own
 # operations as a customer (customers.toml), then every other operation as
-# the staff (schemathesis.toml), and stops the server. Exits non-zero on any
+# the staff (schemathesis.toml), then again as a sales person with another
+# branch's sales person as the peer (branch-scope.toml), and stops the server. Exits non-zero on any
 # failure; prints how many operations and cases each run tested.
 #
 #   tools/schemathesis/run.sh BINARY [WORKDIR] [PORT]
@@ -43,6 +44,7 @@ run() {
 }
 run customers customers.toml --include-path-regex "$own"
 run staff schemathesis.toml --exclude-path-regex "$own"
+run branch-scope branch-scope.toml --exclude-path-regex "$own"
 if [ "$status" -ne 0 ]; then
   echo "Schemathesis found failures; the server's log is $workdir/server.log" >&2
 fi

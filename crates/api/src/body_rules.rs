@@ -1,10 +1,9 @@
 //! The longest text the OpenAPI document allows in each string of a JSON
-//! request body (`maxLength`, counted in characters as sent), for what the
-//! domain cannot see: it trims names and labels before it measures them, so
-//! a value the document calls too long only because of its padding would
-//! slip through. 422 naming every such field, before a handler reads the
-//! body. Text too long even when trimmed is left to the domain, which names
-//! it with the request's other errors.
+//! request body (`maxLength`, counted in characters as sent), enforced
+//! before a handler reads the body: 422 `too_long` naming every such field.
+//! The domain trims names and labels before it measures them and reads
+//! `"0100.00"` as 100, so without this a value the document calls too long
+//! would slip through.
 
 use std::collections::HashMap;
 
@@ -111,7 +110,6 @@ impl BodyRules {
                 let most = schema.get("maxLength").and_then(Value::as_u64);
                 if let Some(most) = most
                     && text.chars().count() as u64 > most
-                    && text.trim().chars().count() as u64 <= most
                 {
                     let name = if field.is_empty() { "body" } else { field };
                     errors.push(FieldError::new(
@@ -194,8 +192,7 @@ mod tests {
             too_long(json!({"name": " ab  ", "tags": ["ok", "ab   "], "stone": {"kind": "a  "}}));
         named.sort();
         assert_eq!(named, ["name", "stone.kind", "tags[1]"]);
-        // Too long even trimmed: the domain's to name, with the other errors.
-        assert!(too_long(json!({"name": "bangle"})).is_empty());
+        assert_eq!(too_long(json!({"name": "bangle"})), ["name"]);
         assert!(too_long(json!({"stone": null, "other": "not documented here"})).is_empty());
         assert!(
             rules()

@@ -235,7 +235,7 @@ async fn text_is_held_to_the_documented_length_as_sent(backend: Backend) {
     )
     .await;
     assert_eq!(saved["name"], "T. Nagar");
-    // Too long even trimmed: named by the domain beside the other errors.
+    // Every string over its length is named.
     let problem = json_of(
         post(
             &app,
