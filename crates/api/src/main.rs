@@ -48,6 +48,16 @@ enum Command {
         #[arg(long, env = "JEWEL_OWNER_PASSWORD", hide_env_values = true)]
         password: Option<String>,
     },
+    /// Fill an empty database with a shop for the benchmarks: branches and
+    /// their staff, a year of rates, customers, pieces and interactions,
+    /// the same for the same seed.
+    Seed {
+        /// S: 10k customers and 5k pieces; M: 100k and 50k; L: 1M and 200k.
+        #[arg(long, value_enum)]
+        tier: jewel_api::seed::Tier,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -110,6 +120,7 @@ fn main() -> ExitCode {
                 password,
             } => create_owner(&settings, &email, &name, password).await,
             Command::Openapi => Ok(()),
+            Command::Seed { tier, seed } => seed_database(&settings, tier, seed).await,
         }
     });
     match outcome {
@@ -164,6 +175,30 @@ async fn create_owner(
     println!(
         "created owner {} <{}> ({})",
         owner.name, owner.email, owner.id
+    );
+    database.close().await?;
+    Ok(())
+}
+
+async fn seed_database(
+    settings: &Settings,
+    tier: jewel_api::seed::Tier,
+    seed: u64,
+) -> anyhow::Result<()> {
+    let database = Database::connect(&settings.database.options()).await?;
+    database.migrate_up(None).await?;
+    let seeded = jewel_api::seed::seed(&database, tier, seed).await?;
+    let counts = seeded.counts;
+    println!(
+        "seeded {} branches, {} staff, {} rates, {} customers, {} pieces, {} interactions in {:.1} s; every seeded login's password is \"{}\" (owner: owner@seed.example)",
+        counts.branches,
+        seeded.staff,
+        seeded.rates,
+        counts.customers,
+        counts.pieces,
+        counts.interactions,
+        seeded.took.as_secs_f64(),
+        jewel_api::seed::STAFF_PASSWORD,
     );
     database.close().await?;
     Ok(())

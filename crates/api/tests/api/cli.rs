@@ -2,10 +2,13 @@
 
 use std::process::Command;
 
-use crate::helpers::{Backend, TestDatabase};
+use crate::helpers::{Backend, TestApp, TestDatabase, get, json_of, test_settings};
 use crate::on_both_backends;
 
-on_both_backends!(migrate_applies_lists_and_rolls_back);
+on_both_backends!(
+    migrate_applies_lists_and_rolls_back,
+    seed_fills_an_empty_database_the_same_way_every_time,
+);
 
 fn jewel_crm() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_jewel-crm"));
@@ -201,4 +204,78 @@ fn serve_logs_request_ids_and_stops_on_sigterm() {
         dir.path().join("data/jewel-crm.sqlite3").exists(),
         "the embedded database"
     );
+}
+
+/// `jewel-crm seed` run against `database`: its success and what it printed.
+fn seed(database: &TestDatabase, seed: &str) -> (bool, String, String) {
+    let mut command = jewel_crm();
+    command
+        .args(["seed", "--tier", "tiny", "--seed", seed])
+        .env("JEWEL_DATABASE__DATA_DIR", &database.data_dir);
+    if let Some(url) = database.url() {
+        command.env("DATABASE_URL", secrecy::ExposeSecret::expose_secret(&url));
+    }
+    run(&mut command)
+}
+
+/// The customers of a seeded shop as the API lists them: id, name, mobile.
+async fn seeded_customers(app: &TestApp, token: &str) -> Vec<(String, String, String)> {
+    let page = json_of(get(app, token, "/api/v1/customers?limit=200").await, 200).await;
+    page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|c| {
+            let text = |key: &str| c[key].as_str().expect("text").to_owned();
+            (text("id"), text("name"), text("mobile"))
+        })
+        .collect()
+}
+
+async fn seed_fills_an_empty_database_the_same_way_every_time(backend: Backend) {
+    let mut shops = Vec::new();
+    for _ in 0..2 {
+        let database = TestDatabase::create(backend).await;
+        let (ok, stdout, stderr) = seed(&database, "7");
+        assert!(ok, "{stderr}");
+        assert!(
+            stdout.contains(
+                "seeded 2 branches, 9 staff, 2190 rates, 40 customers, 20 pieces, 20 interactions"
+            ),
+            "{stdout}"
+        );
+        // A database with a shop in it is not seeded again.
+        let (ok, _, stderr) = seed(&database, "7");
+        assert!(!ok && stderr.contains("seed an empty one"), "{stderr}");
+
+        let settings = test_settings(backend, &database);
+        let app = TestApp::spawn_with(backend, database, settings).await;
+        let owner = app
+            .login("owner@seed.example", "seed passphrase 2026")
+            .await;
+        let token = owner["accessToken"].as_str().expect("token").to_owned();
+        let customers = seeded_customers(&app, &token).await;
+        assert_eq!(customers.len(), 40);
+        let pieces = json_of(get(&app, &token, "/api/v1/pieces?limit=200").await, 200).await;
+        assert_eq!(pieces["items"].as_array().expect("items").len(), 20);
+        // The seeded pieces price from the seeded rates.
+        let piece = pieces["items"][0]["id"].as_str().expect("id").to_owned();
+        let price = json_of(
+            get(&app, &token, &format!("/api/v1/pieces/{piece}/price")).await,
+            200,
+        )
+        .await;
+        assert!(
+            price["total"].as_str().is_some_and(|t| t != "0.00"),
+            "{price}"
+        );
+        // A sales person of a branch logs in with the seeded password.
+        let sales = app
+            .login("sales1.b001@seed.example", "seed passphrase 2026")
+            .await;
+        assert!(sales["accessToken"].is_string(), "{sales}");
+        shops.push(customers);
+    }
+    // The same seed made the same customers, ids and all.
+    assert_eq!(shops[0], shops[1]);
 }

@@ -3,8 +3,8 @@ use jewel_domain::branch::{Branch, BranchPatch, NewBranch};
 use jewel_domain::{Page, PageRequest};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 
 use crate::entities::branches::{self, Column, Entity};
@@ -110,6 +110,11 @@ impl Branches {
             return Err(unchanged_because(Self::get(db, id).await?.is_some()));
         }
         Self::get(db, id).await?.ok_or(RepoError::NotFound)
+    }
+
+    /// How many branches there are (open or not).
+    pub async fn count(db: &impl ConnectionTrait) -> Result<u64, RepoError> {
+        Ok(Entity::find().count(db).await?)
     }
 
     /// Which of `ids` exist.

@@ -13,6 +13,24 @@ use crate::error::{OnConstraint, RepoError, uuid_of};
 
 pub struct Interactions;
 
+fn active_model(
+    id: uuid::Uuid,
+    new: &NewInteraction,
+    created_at: chrono::DateTime<Utc>,
+) -> interactions::ActiveModel {
+    interactions::ActiveModel {
+        id: Set(id.to_string()),
+        customer_id: Set(new.customer_id.to_string()),
+        kind: Set(new.kind.as_str().to_owned()),
+        occurred_at: Set(new.occurred_at),
+        actor_kind: Set(new.actor_kind.to_owned()),
+        actor_id: Set(new.actor_id.to_string()),
+        summary: Set(new.summary.trim().to_owned()),
+        outcome: Set(new.outcome.as_ref().map(|o| o.trim().to_owned())),
+        created_at: Set(created_at),
+    }
+}
+
 impl Interactions {
     #[tracing::instrument(name = "interactions.create", skip_all)]
     pub async fn create(
@@ -20,26 +38,36 @@ impl Interactions {
         new: &NewInteraction,
     ) -> Result<Interaction, RepoError> {
         let id = uuid::Uuid::now_v7();
-        Entity::insert(interactions::ActiveModel {
-            id: Set(id.to_string()),
-            customer_id: Set(new.customer_id.to_string()),
-            kind: Set(new.kind.as_str().to_owned()),
-            occurred_at: Set(new.occurred_at),
-            actor_kind: Set(new.actor_kind.to_owned()),
-            actor_id: Set(new.actor_id.to_string()),
-            summary: Set(new.summary.trim().to_owned()),
-            outcome: Set(new.outcome.as_ref().map(|o| o.trim().to_owned())),
-            created_at: Set(Utc::now()),
-        })
-        .exec_without_returning(db)
-        .await
-        .on_foreign_key("customerId")?;
+        Entity::insert(active_model(id, new, Utc::now()))
+            .exec_without_returning(db)
+            .await
+            .on_foreign_key("customerId")?;
         Entity::find_by_id(id.to_string())
             .one(db)
             .await?
             .map(into_interaction)
             .transpose()?
             .ok_or(RepoError::NotFound)
+    }
+
+    /// Stores many interactions under the given ids in a few statements, as
+    /// an import or a seed needs; the caller holds the transaction.
+    #[tracing::instrument(name = "interactions.insert_many", skip_all, fields(count = news.len()))]
+    pub async fn insert_many(
+        db: &impl ConnectionTrait,
+        news: &[(uuid::Uuid, NewInteraction)],
+    ) -> Result<(), RepoError> {
+        for chunk in news.chunks(500) {
+            Entity::insert_many(
+                chunk
+                    .iter()
+                    .map(|(id, new)| active_model(*id, new, new.occurred_at)),
+            )
+            .exec_without_returning(db)
+            .await
+            .on_foreign_key("customerId")?;
+        }
+        Ok(())
     }
 
     /// One page of a customer's timeline, newest first; `page.after` is the
