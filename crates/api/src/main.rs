@@ -190,13 +190,15 @@ async fn seed_database(
     let seeded = jewel_api::seed::seed(&database, tier, seed).await?;
     let counts = seeded.counts;
     println!(
-        "seeded {} branches, {} staff, {} rates, {} customers, {} pieces, {} interactions in {:.1} s; every seeded login's password is \"{}\" (owner: owner@seed.example)",
+        "seeded {} branches, {} staff, {} rates, {} customers, {} pieces, {} interactions, {} bills with {} lines in {:.1} s; every seeded login's password is \"{}\" (owner: owner@seed.example)",
         counts.branches,
         seeded.staff,
         seeded.rates,
         counts.customers,
         counts.pieces,
         counts.interactions,
+        seeded.invoices,
+        counts.invoice_lines,
         seeded.took.as_secs_f64(),
         jewel_api::seed::STAFF_PASSWORD,
     );

@@ -1,26 +1,34 @@
 //! `jewel-crm seed`: a shop of a given size for the benchmarks, made the
 //! same way every time from a seed: branches with their staff, a year of
-//! daily metal rates, customers, pieces in stock and the customers' logged
-//! calls and visits. Rows go in through the repositories' bulk inserts (a
-//! few hundred rows a statement), in one transaction per batch.
+//! daily metal rates, customers, pieces in stock, the customers' logged
+//! calls and visits, and a year of paid bills (pieces sold at the day's
+//! rate, and repairs), numbered without gaps per branch and financial year.
+//! Rows go in through the repositories' bulk inserts (a few hundred rows a
+//! statement), in one transaction per batch.
 
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Days, NaiveDate, TimeDelta, TimeZone, Utc};
 use jewel_domain::access::{NewStaffUser, Role};
+use jewel_domain::billing::{FinancialYear, invoice_number};
 use jewel_domain::branch::{BranchCode, NewBranch, StateCode, TimeZoneName};
 use jewel_domain::contact::{Email, HomeCountry, Password, PersonName, Phone};
 use jewel_domain::customer::profile::{Preferences, Profile, Source};
 use jewel_domain::customer::{InteractionKind, NewCustomer, NewInteraction, Occasions};
+use jewel_domain::invoice::{
+    BillLine, Invoice, InvoiceStatus, LineKind, LineSnapshot, Payment, PaymentMethod, price_lines,
+};
 use jewel_domain::measure::{Money, Percent, Weight};
 use jewel_domain::metal::{Metal, Purity};
 use jewel_domain::metal_rate::{Currency, NewMetalRate, RateSession};
-use jewel_domain::piece::{Hallmark, Huid, NewPiece, TagNumber, Weights};
-use jewel_domain::pricing::MakingCharge;
+use jewel_domain::piece::{Hallmark, Huid, NewPiece, Piece, PieceStatus, TagNumber, Weights};
+use jewel_domain::pricing::{MakingCharge, Supply};
 use jewel_persistence::repos::branches::Branches;
 use jewel_persistence::repos::customers::Customers;
 use jewel_persistence::repos::interactions::Interactions;
+use jewel_persistence::repos::invoices::Invoices;
 use jewel_persistence::repos::metal_rates::MetalRates;
 use jewel_persistence::repos::pieces::Pieces;
 use jewel_persistence::repos::staff::Staff;
@@ -30,6 +38,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::auth::password;
+use crate::routes::invoices::SAC_SERVICES;
 
 /// How big a shop to make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -51,21 +60,24 @@ pub struct Counts {
     pub customers: usize,
     pub pieces: usize,
     pub interactions: usize,
+    /// Lines of paid bills over the year (about two a bill).
+    pub invoice_lines: usize,
 }
 
 impl Tier {
     pub fn counts(self) -> Counts {
-        let (branches, customers, pieces) = match self {
-            Self::Tiny => (2, 40, 20),
-            Self::S => (4, 10_000, 5_000),
-            Self::M => (10, 100_000, 50_000),
-            Self::L => (25, 1_000_000, 200_000),
+        let (branches, customers, pieces, invoice_lines) = match self {
+            Self::Tiny => (2, 40, 20, 60),
+            Self::S => (4, 10_000, 5_000, 100_000),
+            Self::M => (10, 100_000, 50_000, 1_000_000),
+            Self::L => (25, 1_000_000, 200_000, 10_000_000),
         };
         Counts {
             branches,
             customers,
             pieces,
             interactions: customers / 2,
+            invoice_lines,
         }
     }
 }
@@ -76,6 +88,7 @@ pub struct Seeded {
     pub counts: Counts,
     pub staff: usize,
     pub rates: usize,
+    pub invoices: usize,
     pub took: Duration,
 }
 
@@ -235,6 +248,7 @@ pub async fn seed(database: &Database, tier: Tier, seed: u64) -> anyhow::Result<
     )
     .await?;
     let mut branches = Vec::with_capacity(counts.branches);
+    let mut codes = Vec::with_capacity(counts.branches);
     let mut sales_people = Vec::new();
     let mut staff = 1;
     for number in 1..=counts.branches {
@@ -276,6 +290,7 @@ pub async fn seed(database: &Database, tier: Tier, seed: u64) -> anyhow::Result<
             }
         }
         branches.push(branch.id);
+        codes.push(branch.code.as_str().to_owned());
     }
     let rates = daily_rates(&mut rng)?;
     MetalRates::set(&transaction, &rates, owner.id).await?;
@@ -300,6 +315,8 @@ pub async fn seed(database: &Database, tier: Tier, seed: u64) -> anyhow::Result<
         start = end;
     }
 
+    // What each branch has in stock to sell, by its index.
+    let mut stock: Vec<Vec<Piece>> = vec![Vec::new(); branches.len()];
     let mut start = 0;
     while start < counts.pieces {
         let end = (start + BATCH).min(counts.pieces);
@@ -307,8 +324,16 @@ pub async fn seed(database: &Database, tier: Tier, seed: u64) -> anyhow::Result<
             .map(|number| piece(&mut rng, number, &branches))
             .collect::<anyhow::Result<_>>()?;
         let transaction = begin_writing(db).await?;
-        Pieces::receive(&transaction, &batch, ("staff", owner.id)).await?;
+        let ids = Pieces::receive(&transaction, &batch, ("staff", owner.id)).await?;
         transaction.commit().await?;
+        let now = Utc::now();
+        for (id, piece) in ids.into_iter().zip(batch) {
+            let at = branches
+                .iter()
+                .position(|b| *b == piece.branch_id)
+                .unwrap_or(0);
+            stock[at].push(in_stock(id, piece, now));
+        }
         start = end;
     }
 
@@ -329,10 +354,28 @@ pub async fn seed(database: &Database, tier: Tier, seed: u64) -> anyhow::Result<
         start = end;
     }
 
+    let shop = Shop {
+        branches: &branches,
+        codes: &codes,
+        sales_people: &sales_people,
+        customers: &customer_ids,
+        rates: &rates,
+    };
+    let invoices = bills(
+        db,
+        &mut rng,
+        &shop,
+        &mut stock,
+        counts.invoice_lines,
+        owner.id,
+    )
+    .await?;
+
     Ok(Seeded {
         counts,
         staff,
         rates: rates.len(),
+        invoices,
         took: started.elapsed(),
     })
 }
@@ -341,6 +384,15 @@ pub async fn seed(database: &Database, tier: Tier, seed: u64) -> anyhow::Result<
 /// the same seed gives the same ids.
 fn id_from(rng: &mut ChaCha8Rng) -> uuid::Uuid {
     let millis = rng.random_range(1_735_689_600_000_u64..1_763_683_200_000);
+    let random: [u8; 10] = rng.random();
+    uuid::Builder::from_unix_timestamp_millis(millis, &random).into_uuid()
+}
+
+/// A UUIDv7 of something made at `at` (as the server would have made it,
+/// so a year of bills goes in in the order of their keys), its random bits
+/// from the seeded generator.
+fn id_at(rng: &mut ChaCha8Rng, at: DateTime<Utc>) -> uuid::Uuid {
+    let millis = u64::try_from(at.timestamp_millis()).unwrap_or_default();
     let random: [u8; 10] = rng.random();
     uuid::Builder::from_unix_timestamp_millis(millis, &random).into_uuid()
 }
@@ -395,10 +447,12 @@ fn customer(
     let digits = (number as u64 * 48_271 + 11) % 100_000_000;
     let mobile = Phone::parse("mobile", &format!("98{digits:08}"), home)?;
     let born = date_between(rng, 1950, 2004);
-    let married = rng.random_bool(0.6).then(|| date_between(rng, 1975, 2025));
+    let married = rng
+        .random_ratio(60, 100)
+        .then(|| date_between(rng, 1975, 2025));
     let mut tags: Vec<String> = TAGS
         .iter()
-        .filter(|_| rng.random_bool(0.15))
+        .filter(|_| rng.random_ratio(15, 100))
         .map(|t| (*t).to_owned())
         .collect();
     tags.sort();
@@ -406,7 +460,7 @@ fn customer(
         name: PersonName::parse("name", &format!("{first} {family}"))?,
         mobile,
         email: rng
-            .random_bool(0.4)
+            .random_ratio(40, 100)
             .then(|| {
                 Email::parse(
                     "email",
@@ -416,7 +470,7 @@ fn customer(
             .transpose()?,
         home_branch_id: branches.choose(rng).copied(),
         occasions: Occasions {
-            date_of_birth: rng.random_bool(0.7).then_some(born),
+            date_of_birth: rng.random_ratio(70, 100).then_some(born),
             anniversary: married,
             spouse_name: None,
             spouse_date_of_birth: None,
@@ -453,8 +507,8 @@ fn date_between(rng: &mut ChaCha8Rng, from: i32, to: i32) -> NaiveDate {
 fn piece(rng: &mut ChaCha8Rng, number: usize, branches: &[uuid::Uuid]) -> anyhow::Result<NewPiece> {
     let (category, lightest, heaviest) = *CATEGORIES.choose(rng).context("categories")?;
     let grams = Weight::from_units(i64::from(rng.random_range(lightest..=heaviest)) * 100);
-    let (purity, hallmark) = if rng.random_bool(0.85) {
-        let fineness = if rng.random_bool(0.8) { 916 } else { 750 };
+    let (purity, hallmark) = if rng.random_ratio(85, 100) {
+        let fineness = if rng.random_ratio(80, 100) { 916 } else { 750 };
         let huid = Huid::parse("huid", &base36(number as u64 + 36_u64.pow(5)))?;
         (
             Purity::parse("fineness", Metal::Gold, fineness)?,
@@ -466,7 +520,7 @@ fn piece(rng: &mut ChaCha8Rng, number: usize, branches: &[uuid::Uuid]) -> anyhow
             Hallmark::Exempt,
         )
     };
-    let making = if rng.random_bool(0.7) {
+    let making = if rng.random_ratio(70, 100) {
         MakingCharge::PercentOfMetal(Percent::from_units(rng.random_range(800..=1800)))
     } else {
         MakingCharge::PerGram(Money::from_units(rng.random_range(30_000..=90_000)))
@@ -529,4 +583,247 @@ fn interaction(
         summary: summary.to_owned(),
         outcome: None,
     }
+}
+
+/// What the bills are made of.
+struct Shop<'a> {
+    branches: &'a [uuid::Uuid],
+    codes: &'a [String],
+    /// Two per branch, in branch order.
+    sales_people: &'a [uuid::Uuid],
+    customers: &'a [uuid::Uuid],
+    /// Six a day (gold 999, 916, 750; silver 999, 925; platinum 950).
+    rates: &'a [NewMetalRate],
+}
+
+const SERVICES: &[(&str, i64, i64)] = &[
+    // (what, cheapest, dearest) in rupees
+    ("Polishing", 200, 1_500),
+    ("Ring resizing", 300, 1_200),
+    ("Engraving", 250, 800),
+    ("Rhodium plating", 500, 2_500),
+    ("Chain repair", 150, 900),
+    ("Stone setting", 400, 3_000),
+];
+
+/// A year of paid bills with about `lines` lines, day by day, numbered in
+/// order per branch and financial year; a piece line sells a piece of the
+/// branch's stock at that day's rate. Returns how many bills.
+async fn bills(
+    db: &jewel_persistence::DatabaseConnection,
+    rng: &mut ChaCha8Rng,
+    shop: &Shop<'_>,
+    stock: &mut [Vec<Piece>],
+    lines: usize,
+    owner: uuid::Uuid,
+) -> anyhow::Result<usize> {
+    let first_day = Utc
+        .with_ymd_and_hms(2025, 11, 21, 4, 30, 0)
+        .single()
+        .context("a fixed date")?;
+    // A piece line sells stock: at most half of it over the year.
+    let pieces: usize = stock.iter().map(Vec::len).sum();
+    let piece_chance = (
+        u32::try_from((pieces / 2).min(lines * 15 / 100)).unwrap_or(u32::MAX),
+        u32::try_from(lines.max(1)).unwrap_or(u32::MAX),
+    );
+    let mut numbers: BTreeMap<(usize, String), i64> = BTreeMap::new();
+    let mut batch: Vec<(Invoice, i64)> = Vec::new();
+    let mut sold = Vec::new();
+    let (mut made_lines, mut made_bills) = (0, 0);
+    for day in 0..365_u64 {
+        let opening = first_day + Days::new(day);
+        // What is left, spread over the days left (two lines a bill on
+        // average); the last day makes up what chance left short.
+        let days_left = (365 - day) as usize;
+        let today = (lines - made_lines).div_ceil(2).div_ceil(days_left).max(1);
+        let mut slot = 0;
+        while made_lines < lines && (slot < today || day == 364) {
+            let at = opening + TimeDelta::seconds((slot.min(today - 1) * 36_000 / today) as i64);
+            slot += 1;
+            let branch = rng.random_range(0..shop.branches.len());
+            let seller = shop.sales_people[branch * 2 + rng.random_range(0..2)];
+            let day_rates = &shop.rates[day as usize * 6..day as usize * 6 + 6];
+            let wanted = rng.random_range(1..=3_usize).min(lines - made_lines);
+            let mut bill_lines = Vec::with_capacity(wanted);
+            let mut pieces = Vec::new();
+            for _ in 0..wanted {
+                let piece = (rng.random_ratio(piece_chance.0, piece_chance.1)
+                    && !stock[branch].is_empty())
+                .then(|| {
+                    let at = rng.random_range(0..stock[branch].len());
+                    stock[branch].swap_remove(at)
+                });
+                bill_lines.push(match piece {
+                    Some(piece) => {
+                        pieces.push(piece.id);
+                        piece_line(&piece, day_rates)
+                    }
+                    None => service_line(rng),
+                });
+            }
+            let local = (at + TimeDelta::minutes(330)).date_naive();
+            let year = FinancialYear::of(local, 4).label(4);
+            let number = numbers.entry((branch, year.clone())).or_insert(0);
+            *number += 1;
+            let invoice = paid_bill(rng, shop, branch, seller, at, &year, *number, bill_lines)?;
+            sold.extend(pieces.into_iter().map(|piece| {
+                let number = invoice.number.clone().unwrap_or_default();
+                (piece, shop.branches[branch], invoice.id, number, at)
+            }));
+            made_lines += wanted;
+            made_bills += 1;
+            batch.push((invoice, *number));
+            if batch.len() >= BATCH / 2 {
+                store_bills(db, &mut batch, &mut sold, owner).await?;
+            }
+        }
+    }
+    store_bills(db, &mut batch, &mut sold, owner).await?;
+    let transaction = begin_writing(db).await?;
+    for ((branch, year), last) in &numbers {
+        Invoices::raise_sequence(&transaction, shop.branches[*branch], year, *last).await?;
+    }
+    Invoices::refresh_all_purchases(&transaction).await?;
+    transaction.commit().await?;
+    Ok(made_bills)
+}
+
+async fn store_bills(
+    db: &jewel_persistence::DatabaseConnection,
+    batch: &mut Vec<(Invoice, i64)>,
+    sold: &mut Vec<(uuid::Uuid, uuid::Uuid, uuid::Uuid, String, DateTime<Utc>)>,
+    owner: uuid::Uuid,
+) -> anyhow::Result<()> {
+    let transaction = begin_writing(db).await?;
+    Invoices::insert_issued(&transaction, batch, ("staff", owner)).await?;
+    Pieces::sell_many(&transaction, sold, ("staff", owner)).await?;
+    transaction.commit().await?;
+    batch.clear();
+    sold.clear();
+    Ok(())
+}
+
+/// `piece` as stored on receipt: in stock at its branch.
+fn in_stock(id: uuid::Uuid, piece: NewPiece, at: DateTime<Utc>) -> Piece {
+    Piece {
+        id,
+        tag_number: piece.tag_number,
+        epc: piece.epc,
+        design_id: piece.design_id,
+        category: piece.category,
+        purity: piece.purity,
+        weights: piece.weights,
+        stones: piece.stones,
+        making: piece.making,
+        wastage: piece.wastage,
+        other_charges: piece.other_charges,
+        hallmark: piece.hallmark,
+        cost_price: piece.cost_price,
+        branch_id: piece.branch_id,
+        status: PieceStatus::InStock,
+        reservation: None,
+        images: piece.images,
+        version: 1,
+        created_at: at,
+        updated_at: at,
+    }
+}
+
+fn piece_line(piece: &Piece, day_rates: &[NewMetalRate]) -> BillLine {
+    let rate = day_rates
+        .iter()
+        .find(|r| r.purity == piece.purity)
+        .map_or(Money::ZERO, |r| r.per_gram);
+    BillLine::of_piece(piece, rate, Percent::from_units(300))
+}
+
+fn service_line(rng: &mut ChaCha8Rng) -> BillLine {
+    let (what, cheapest, dearest) = *SERVICES.choose(rng).unwrap_or(&SERVICES[0]);
+    let rupees = rng.random_range(cheapest / 50..=dearest / 50) * 50;
+    BillLine {
+        kind: LineKind::Service,
+        piece_id: None,
+        lot_id: None,
+        quantity: None,
+        description: what.to_owned(),
+        hsn: SAC_SERVICES.to_owned(),
+        snapshot: LineSnapshot::of_amount(
+            what,
+            Money::from_units(rupees * 100),
+            Percent::from_units(1_800),
+        ),
+        discount: None,
+        discount_amount: Money::ZERO,
+        returned_by: None,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn paid_bill(
+    rng: &mut ChaCha8Rng,
+    shop: &Shop<'_>,
+    branch: usize,
+    seller: uuid::Uuid,
+    at: DateTime<Utc>,
+    year: &str,
+    number: i64,
+    mut lines: Vec<BillLine>,
+) -> anyhow::Result<Invoice> {
+    let bill = price_lines(&mut lines, None, Supply::WithinState)
+        .map_err(|error| anyhow::anyhow!("pricing a seeded bill: {}", error.into_invalid()))?;
+    let method = if bill.total < Money::from_units(20_000_000) && rng.random_ratio(40, 100) {
+        PaymentMethod::Cash
+    } else {
+        *[PaymentMethod::Upi, PaymentMethod::Card]
+            .choose(rng)
+            .unwrap_or(&PaymentMethod::Upi)
+    };
+    let id = id_at(rng, at);
+    let payment = Payment {
+        id: id_at(rng, at),
+        method,
+        amount: bill.total,
+        reference: method.needs_reference().then(|| format!("REF-{number:08}")),
+        exchange: None,
+        received_by: seller,
+        received_at: at,
+    };
+    Ok(Invoice {
+        id,
+        branch_id: shop.branches[branch],
+        customer_id: rng
+            .random_ratio(85, 100)
+            .then(|| shop.customers.choose(rng).copied())
+            .flatten(),
+        quote_id: None,
+        status: InvoiceStatus::Paid,
+        number: Some(invoice_number(&shop.codes[branch], year, number as u64)),
+        financial_year: Some(year.to_owned()),
+        place_of_supply: "33".to_owned(),
+        supply: Supply::WithinState,
+        currency: "INR".to_owned(),
+        line_ids: lines.iter().map(|_| id_at(rng, at)).collect(),
+        lines,
+        discount: None,
+        paid: bill.total,
+        bill,
+        payments: vec![payment],
+        credit_notes: Vec::new(),
+        approval_needed: false,
+        approved_by: None,
+        approved_at: None,
+        sales_people: vec![seller],
+        note: None,
+        priced_at: at,
+        created_by: seller,
+        issued_by: Some(seller),
+        issued_at: Some(at),
+        cancelled_by: None,
+        cancelled_at: None,
+        cancel_reason: None,
+        version: 3,
+        created_at: at,
+        updated_at: at,
+    })
 }

@@ -514,6 +514,58 @@ pub struct BillLine {
     pub returned_by: Option<uuid::Uuid>,
 }
 
+/// HSN of jewellery of precious metal: what a piece line sells.
+pub const HSN_JEWELLERY: &str = "7113";
+
+impl BillLine {
+    /// A line selling `piece` at `rate` per gram, taxed at `tax_rate`, with
+    /// the piece as it is now kept on the bill (the rate snapshot).
+    pub fn of_piece(piece: &crate::piece::Piece, rate: Money, tax_rate: Percent) -> Self {
+        Self {
+            kind: LineKind::Piece,
+            piece_id: Some(piece.id),
+            lot_id: None,
+            quantity: None,
+            description: format!(
+                "{} {} {}",
+                piece.purity.metal().as_str(),
+                piece.purity.fineness(),
+                piece.category
+            ),
+            hsn: HSN_JEWELLERY.to_owned(),
+            snapshot: LineSnapshot {
+                tag_number: Some(piece.tag_number.as_str().to_owned()),
+                huid: piece.hallmark.huid().map(|h| h.as_str().to_owned()),
+                purity: Some(piece.purity),
+                gross_weight: Some(piece.weights.gross),
+                net_weight: piece.weights.net,
+                rate,
+                wastage: piece.wastage,
+                making: piece.making,
+                stones: piece
+                    .stones
+                    .iter()
+                    .map(|s| StoneSnapshot {
+                        kind: s.kind.clone(),
+                        count: s.count,
+                        carats: s.carats,
+                        price: s.price,
+                    })
+                    .collect(),
+                other_charges: piece
+                    .other_charges
+                    .iter()
+                    .map(|c| (c.label.clone(), c.amount))
+                    .collect(),
+                tax_rate,
+            },
+            discount: None,
+            discount_amount: Money::ZERO,
+            returned_by: None,
+        }
+    }
+}
+
 /// Prices `lines` for `supply` with the bill's `discount`, and records on
 /// each line the discount it ends up carrying.
 pub fn price_lines(

@@ -8,8 +8,8 @@ use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use jewel_domain::billing::amount_in_words;
 use jewel_domain::invoice::{
-    BillLine, CreditNote, Discount, DiscountOn, DiscountSize, Invoice, InvoiceStatus, LineKind,
-    LineSnapshot, Payment, PaymentMethod, Settlement, StoneSnapshot, price_lines,
+    BillLine, CreditNote, Discount, DiscountOn, DiscountSize, HSN_JEWELLERY, Invoice,
+    InvoiceStatus, LineKind, LineSnapshot, Payment, PaymentMethod, Settlement, price_lines,
 };
 use jewel_domain::lot::LotUnit;
 use jewel_domain::measure::{Money, Percent, Weight};
@@ -53,10 +53,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
 const MOST_PAISE: i64 = 100_000_000_000_000;
 /// The most lines on one bill.
 const MOST_LINES: usize = 100;
-/// HSN of jewellery and articles of precious metal.
-const HSN_JEWELLERY: &str = "7113";
 /// SAC of job work on goods (engraving, sizing).
-const SAC_SERVICES: &str = "9988";
+pub(crate) const SAC_SERVICES: &str = "9988";
 
 wire_enum! {
     /// Where an invoice stands: `draft` (no number, stock untouched),
@@ -734,46 +732,8 @@ async fn bill_line(
                 .map_err(|refusal| with_field(refused(refusal), &at("pieceId")))?;
             let rate = rate_for(rates, piece.purity, &at("pieceId"))?;
             BillLine {
-                kind: LineKind::Piece,
-                piece_id: Some(piece.id),
-                lot_id: None,
-                quantity: None,
-                description: format!(
-                    "{} {} {}",
-                    piece.purity.metal().as_str(),
-                    piece.purity.fineness(),
-                    piece.category
-                ),
-                hsn: HSN_JEWELLERY.to_owned(),
-                snapshot: LineSnapshot {
-                    tag_number: Some(piece.tag_number.as_str().to_owned()),
-                    huid: piece.hallmark.huid().map(|h| h.as_str().to_owned()),
-                    purity: Some(piece.purity),
-                    gross_weight: Some(piece.weights.gross),
-                    net_weight: piece.weights.net,
-                    rate,
-                    wastage: piece.wastage,
-                    making: piece.making,
-                    stones: piece
-                        .stones
-                        .iter()
-                        .map(|s| StoneSnapshot {
-                            kind: s.kind.clone(),
-                            count: s.count,
-                            carats: s.carats,
-                            price: s.price,
-                        })
-                        .collect(),
-                    other_charges: piece
-                        .other_charges
-                        .iter()
-                        .map(|c| (c.label.clone(), c.amount))
-                        .collect(),
-                    tax_rate: gst,
-                },
                 discount,
-                discount_amount: Money::ZERO,
-                returned_by: None,
+                ..BillLine::of_piece(&piece, rate, gst)
             }
         }
         LineKindName::Lot => {

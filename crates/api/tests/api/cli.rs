@@ -240,10 +240,11 @@ async fn seed_fills_an_empty_database_the_same_way_every_time(backend: Backend) 
         assert!(ok, "{stderr}");
         assert!(
             stdout.contains(
-                "seeded 2 branches, 9 staff, 2190 rates, 40 customers, 20 pieces, 20 interactions"
+                "seeded 2 branches, 9 staff, 2190 rates, 40 customers, 20 pieces, 20 interactions, "
             ),
             "{stdout}"
         );
+        assert!(stdout.contains(" bills with 60 lines in "), "{stdout}");
         // A database with a shop in it is not seeded again.
         let (ok, _, stderr) = seed(&database, "7");
         assert!(!ok && stderr.contains("seed an empty one"), "{stderr}");
@@ -274,8 +275,38 @@ async fn seed_fills_an_empty_database_the_same_way_every_time(backend: Backend) 
             .login("sales1.b001@seed.example", "seed passphrase 2026")
             .await;
         assert!(sales["accessToken"].is_string(), "{sales}");
-        shops.push(customers);
+        // A year of paid bills, numbered without gaps per branch and year.
+        let bills = json_of(get(&app, &token, "/api/v1/invoices?limit=200").await, 200).await;
+        let bills = bills["items"].as_array().expect("items").clone();
+        let lines: usize = bills
+            .iter()
+            .map(|b| b["lines"].as_array().expect("lines").len())
+            .sum();
+        assert_eq!(lines, 60);
+        let mut numbers: Vec<String> = bills
+            .iter()
+            .inspect(|b| {
+                assert_eq!(b["status"], "paid", "{b}");
+                assert_eq!(b["balance"], "0.00", "{b}");
+                assert_eq!(b["paid"], b["total"], "{b}");
+            })
+            .map(|b| b["number"].as_str().expect("number").to_owned())
+            .collect();
+        numbers.sort();
+        let mut series: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+        for number in &numbers {
+            let (prefix, sequence) = number.rsplit_once('/').expect("B001/2026-27/000001");
+            series
+                .entry(prefix.to_owned())
+                .or_default()
+                .push(sequence.parse().expect("digits"));
+        }
+        for (prefix, sequences) in &series {
+            let expected: Vec<usize> = (1..=sequences.len()).collect();
+            assert_eq!(sequences, &expected, "{prefix} has gaps");
+        }
+        shops.push((customers, numbers));
     }
-    // The same seed made the same customers, ids and all.
+    // The same seed made the same customers (ids and all) and bills.
     assert_eq!(shops[0], shops[1]);
 }

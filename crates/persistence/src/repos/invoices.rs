@@ -33,6 +33,102 @@ use crate::repos::pieces::Actor;
 
 pub struct Invoices;
 
+/// The row of `invoice` as it stands: a draft, or a bill issued as number
+/// `sequence` of its year.
+fn invoice_row(invoice: &Invoice, sequence: Option<i64>, actor: Actor) -> invoices::ActiveModel {
+    invoices::ActiveModel {
+        id: Set(invoice.id.to_string()),
+        branch_id: Set(invoice.branch_id.to_string()),
+        customer_id: Set(invoice.customer_id.map(|c| c.to_string())),
+        quote_id: Set(invoice.quote_id.map(|q| q.to_string())),
+        status: Set(invoice.status.as_str().to_owned()),
+        number: Set(invoice.number.clone()),
+        financial_year: Set(invoice.financial_year.clone()),
+        sequence: Set(sequence),
+        place_of_supply: Set(invoice.place_of_supply.clone()),
+        supply: Set(supply_name(invoice.supply).to_owned()),
+        currency: Set(invoice.currency.clone()),
+        value: Set(invoice.bill.value.units()),
+        discount: Set(invoice.bill.discount.units()),
+        taxable_value: Set(invoice.bill.taxable_value.units()),
+        tax_total: Set(invoice.bill.tax_total.units()),
+        round_off: Set(invoice.bill.round_off.units()),
+        total: Set(invoice.bill.total.units()),
+        paid: Set(invoice.paid.units()),
+        bill_discount: Set(invoice.discount.map(|d| json(&StoredDiscount::from(d)))),
+        approval_needed: Set(invoice.approval_needed),
+        approved_by: Set(invoice.approved_by.map(|a| a.to_string())),
+        approved_at: Set(invoice.approved_at),
+        sales_people: Set(json(&invoice.sales_people)),
+        note: Set(invoice.note.clone()),
+        priced_at: Set(invoice.priced_at),
+        created_by_kind: Set(actor.0.to_owned()),
+        created_by: Set(invoice.created_by.to_string()),
+        issued_by: Set(invoice.issued_by.map(|i| i.to_string())),
+        issued_at: Set(invoice.issued_at),
+        cancelled_by: Set(invoice.cancelled_by.map(|c| c.to_string())),
+        cancelled_at: Set(invoice.cancelled_at),
+        cancel_reason: Set(invoice.cancel_reason.clone()),
+        version: Set(invoice.version),
+        created_at: Set(invoice.created_at),
+        updated_at: Set(invoice.updated_at),
+    }
+}
+
+fn line_rows(invoice: &Invoice) -> Vec<invoice_lines::ActiveModel> {
+    invoice
+        .lines
+        .iter()
+        .zip(&invoice.line_ids)
+        .zip(&invoice.bill.lines)
+        .enumerate()
+        .map(
+            |(position, ((line, id), priced))| invoice_lines::ActiveModel {
+                id: Set(id.to_string()),
+                invoice_id: Set(invoice.id.to_string()),
+                position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
+                kind: Set(line.kind.as_str().to_owned()),
+                piece_id: Set(line.piece_id.map(|p| p.to_string())),
+                lot_id: Set(line.lot_id.map(|l| l.to_string())),
+                quantity: Set(line.quantity),
+                description: Set(line.description.clone()),
+                hsn: Set(line.hsn.clone()),
+                detail: Set(json(&StoredLine::from(line))),
+                discount: Set(line.discount_amount.units()),
+                taxable_value: Set(priced.breakup.taxable_value.units()),
+                tax_total: Set(priced.breakup.tax_total.units()),
+                credit_note_id: Set(line.returned_by.map(|c| c.to_string())),
+            },
+        )
+        .collect()
+}
+
+async fn invoices_lines_insert(
+    db: &impl ConnectionTrait,
+    lines: Vec<invoice_lines::ActiveModel>,
+) -> Result<(), RepoError> {
+    for chunk in lines.chunks(200) {
+        invoice_lines::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+fn payment_row(invoice: uuid::Uuid, p: &Payment, actor: Actor) -> invoice_payments::ActiveModel {
+    invoice_payments::ActiveModel {
+        id: Set(p.id.to_string()),
+        invoice_id: Set(invoice.to_string()),
+        method: Set(p.method.as_str().to_owned()),
+        amount: Set(p.amount.units()),
+        reference: Set(p.reference.clone()),
+        old_gold: Set(p.exchange.map(|e| json(&StoredExchange::from(e)))),
+        received_by_kind: Set(actor.0.to_owned()),
+        received_by: Set(p.received_by.to_string()),
+        received_at: Set(p.received_at),
+    }
+}
+
 /// A run of numbers of its own per branch and financial year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Series {
@@ -82,75 +178,95 @@ impl Invoices {
         invoice: &Invoice,
         actor: Actor,
     ) -> Result<(), RepoError> {
-        invoices::Entity::insert(invoices::ActiveModel {
-            id: Set(invoice.id.to_string()),
-            branch_id: Set(invoice.branch_id.to_string()),
-            customer_id: Set(invoice.customer_id.map(|c| c.to_string())),
-            quote_id: Set(invoice.quote_id.map(|q| q.to_string())),
-            status: Set(invoice.status.as_str().to_owned()),
-            number: Set(None),
-            financial_year: Set(None),
-            sequence: Set(None),
-            place_of_supply: Set(invoice.place_of_supply.clone()),
-            supply: Set(supply_name(invoice.supply).to_owned()),
-            currency: Set(invoice.currency.clone()),
-            value: Set(invoice.bill.value.units()),
-            discount: Set(invoice.bill.discount.units()),
-            taxable_value: Set(invoice.bill.taxable_value.units()),
-            tax_total: Set(invoice.bill.tax_total.units()),
-            round_off: Set(invoice.bill.round_off.units()),
-            total: Set(invoice.bill.total.units()),
-            paid: Set(0),
-            bill_discount: Set(invoice.discount.map(|d| json(&StoredDiscount::from(d)))),
-            approval_needed: Set(invoice.approval_needed),
-            approved_by: Set(None),
-            approved_at: Set(None),
-            sales_people: Set(json(&invoice.sales_people)),
-            note: Set(invoice.note.clone()),
-            priced_at: Set(invoice.priced_at),
-            created_by_kind: Set(actor.0.to_owned()),
-            created_by: Set(invoice.created_by.to_string()),
-            issued_by: Set(None),
-            issued_at: Set(None),
-            cancelled_by: Set(None),
-            cancelled_at: Set(None),
-            cancel_reason: Set(None),
-            version: Set(invoice.version),
-            created_at: Set(invoice.created_at),
-            updated_at: Set(invoice.updated_at),
-        })
-        .exec_without_returning(db)
-        .await?;
+        invoices::Entity::insert(invoice_row(invoice, None, actor))
+            .exec_without_returning(db)
+            .await?;
         if invoice.lines.is_empty() {
             return Ok(());
         }
-        invoice_lines::Entity::insert_many(
-            invoice
-                .lines
-                .iter()
-                .zip(&invoice.line_ids)
-                .zip(&invoice.bill.lines)
-                .enumerate()
-                .map(
-                    |(position, ((line, id), priced))| invoice_lines::ActiveModel {
-                        id: Set(id.to_string()),
-                        invoice_id: Set(invoice.id.to_string()),
-                        position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
-                        kind: Set(line.kind.as_str().to_owned()),
-                        piece_id: Set(line.piece_id.map(|p| p.to_string())),
-                        lot_id: Set(line.lot_id.map(|l| l.to_string())),
-                        quantity: Set(line.quantity),
-                        description: Set(line.description.clone()),
-                        hsn: Set(line.hsn.clone()),
-                        detail: Set(json(&StoredLine::from(line))),
-                        discount: Set(line.discount_amount.units()),
-                        taxable_value: Set(priced.breakup.taxable_value.units()),
-                        tax_total: Set(priced.breakup.tax_total.units()),
-                        credit_note_id: Set(line.returned_by.map(|c| c.to_string())),
-                    },
-                ),
-        )
-        .exec_without_returning(db)
+        invoices_lines_insert(db, line_rows(invoice)).await
+    }
+
+    /// Stores bills already issued (with their number's sequence), their
+    /// lines and payments, in a few statements: how a seed or an import from
+    /// another system brings history in. The caller holds the transaction,
+    /// sells the pieces and keeps the sequences ([`Self::raise_sequence`]).
+    #[tracing::instrument(name = "invoices.insert_issued", skip_all, fields(count = issued.len()))]
+    pub async fn insert_issued(
+        db: &impl ConnectionTrait,
+        issued: &[(Invoice, i64)],
+        actor: Actor,
+    ) -> Result<(), RepoError> {
+        for chunk in issued.chunks(100) {
+            invoices::Entity::insert_many(
+                chunk
+                    .iter()
+                    .map(|(invoice, sequence)| invoice_row(invoice, Some(*sequence), actor)),
+            )
+            .exec_without_returning(db)
+            .await?;
+        }
+        let lines: Vec<_> = issued.iter().flat_map(|(i, _)| line_rows(i)).collect();
+        invoices_lines_insert(db, lines).await?;
+        let payments: Vec<_> = issued
+            .iter()
+            .flat_map(|(invoice, _)| {
+                invoice
+                    .payments
+                    .iter()
+                    .map(move |p| payment_row(invoice.id, p, actor))
+            })
+            .collect();
+        for chunk in payments.chunks(200) {
+            invoice_payments::Entity::insert_many(chunk.to_vec())
+                .exec_without_returning(db)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Makes the branch's `year` sequence stand at least at `last` (after
+    /// bills numbered up to it were stored by [`Self::insert_issued`]).
+    pub async fn raise_sequence(
+        db: &impl ConnectionTrait,
+        branch: uuid::Uuid,
+        year: &str,
+        last: i64,
+    ) -> Result<(), RepoError> {
+        use invoice_sequences::Column;
+        Self::open_sequence(db, branch, Series::Invoice, year).await?;
+        invoice_sequences::Entity::update_many()
+            .col_expr(Column::LastNumber, Expr::value(last))
+            .filter(Column::BranchId.eq(branch.to_string()))
+            .filter(Column::Series.eq(Series::Invoice.as_str()))
+            .filter(Column::FinancialYear.eq(year))
+            .filter(Column::LastNumber.lt(last))
+            .exec(db)
+            .await?;
+        Ok(())
+    }
+
+    /// [`Self::refresh_purchases`] for every customer at once, in one
+    /// statement: after bills were brought in by [`Self::insert_issued`].
+    pub async fn refresh_all_purchases(db: &impl ConnectionTrait) -> Result<(), RepoError> {
+        let sales = [
+            InvoiceStatus::Issued,
+            InvoiceStatus::PartiallyPaid,
+            InvoiceStatus::Paid,
+        ]
+        .map(|s| format!("'{}'", s.as_str()))
+        .join(", ");
+        let theirs = format!(
+            "FROM invoices WHERE invoices.customer_id = customers.id AND invoices.status IN ({sales})"
+        );
+        db.execute_unprepared(&format!(
+            "UPDATE customers SET \
+             purchase_count = (SELECT COUNT(*) {theirs}), \
+             lifetime_value = COALESCE((SELECT CAST(SUM(total) AS SIGNED) {theirs}), 0) \
+               - COALESCE((SELECT CAST(SUM(total) AS SIGNED) FROM credit_notes \
+                           WHERE credit_notes.customer_id = customers.id), 0), \
+             last_purchase_at = (SELECT MAX(issued_at) {theirs})"
+        ))
         .await?;
         Ok(())
     }
@@ -335,19 +451,9 @@ impl Invoices {
         if payments.is_empty() {
             return Ok(true);
         }
-        invoice_payments::Entity::insert_many(payments.iter().map(|p| {
-            invoice_payments::ActiveModel {
-                id: Set(p.id.to_string()),
-                invoice_id: Set(invoice.id.to_string()),
-                method: Set(p.method.as_str().to_owned()),
-                amount: Set(p.amount.units()),
-                reference: Set(p.reference.clone()),
-                old_gold: Set(p.exchange.map(|e| json(&StoredExchange::from(e)))),
-                received_by_kind: Set(actor.0.to_owned()),
-                received_by: Set(p.received_by.to_string()),
-                received_at: Set(p.received_at),
-            }
-        }))
+        invoice_payments::Entity::insert_many(
+            payments.iter().map(|p| payment_row(invoice.id, p, actor)),
+        )
         .exec_without_returning(db)
         .await?;
         let scrap: Vec<scrap_receipts::ActiveModel> = payments

@@ -190,6 +190,45 @@ impl Pieces {
         Ok(ids)
     }
 
+    /// Marks pieces sold on bills brought in whole (a seed, an import): each
+    /// `(piece, its branch, the bill, the bill's number, when)`, with its
+    /// line in the ledger. The caller holds the transaction and knows the
+    /// pieces are in stock.
+    #[tracing::instrument(name = "pieces.sell_many", skip_all, fields(count = sales.len()))]
+    pub async fn sell_many(
+        db: &impl ConnectionTrait,
+        sales: &[(uuid::Uuid, uuid::Uuid, uuid::Uuid, String, DateTime<Utc>)],
+        actor: Actor,
+    ) -> Result<(), RepoError> {
+        use sea_orm::sea_query::{Expr, ExprTrait};
+        for chunk in sales.chunks(CHUNK) {
+            Entity::update_many()
+                .col_expr(Column::Status, Expr::value(PieceStatus::Sold.as_str()))
+                .col_expr(Column::Version, Expr::col(Column::Version).add(1))
+                .filter(Column::Id.is_in(chunk.iter().map(|s| s.0.to_string())))
+                .exec(db)
+                .await?;
+            stock_movements::Entity::insert_many(chunk.iter().map(
+                |(piece, branch, invoice, number, at)| {
+                    let mut line = movement(
+                        *piece,
+                        MovementKind::Sale,
+                        (Some(*branch), Some(*branch)),
+                        (Some(PieceStatus::InStock), PieceStatus::Sold),
+                        Some(format!("invoice {number}")),
+                        actor,
+                        *at,
+                    );
+                    line.reference = Set(Some(invoice.to_string()));
+                    line
+                },
+            ))
+            .exec_without_returning(db)
+            .await?;
+        }
+        Ok(())
+    }
+
     /// Moves `piece` as `change` says, with its line in the ledger, if it
     /// still stands where the caller saw it (same status, branch and
     /// version). `Ok(false)` when someone else moved it first.
