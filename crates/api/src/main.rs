@@ -190,7 +190,7 @@ async fn seed_database(
     let seeded = jewel_api::seed::seed(&database, tier, seed).await?;
     let counts = seeded.counts;
     println!(
-        "seeded {} branches, {} staff, {} rates, {} customers, {} pieces, {} interactions, {} bills with {} lines in {:.1} s; every seeded login's password is \"{}\" (owner: owner@seed.example)",
+        "seeded {} branches, {} staff, {} rates, {} customers, {} pieces, {} interactions, {} bills with {} lines in {} ms; every seeded login's password is \"{}\" (owner: owner@seed.example)",
         counts.branches,
         seeded.staff,
         seeded.rates,
@@ -199,7 +199,7 @@ async fn seed_database(
         counts.interactions,
         seeded.invoices,
         counts.invoice_lines,
-        seeded.took.as_secs_f64(),
+        seeded.took.as_millis(),
         jewel_api::seed::STAFF_PASSWORD,
     );
     database.close().await?;
