@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""Measures a running, seeded jewel-crm with oha (see bench/README.md).
+
+    python3 bench/measure.py --url URL --pid PID --tier s --oha PATH --db NAME --out DIR
+
+For each endpoint: requests per second at saturation (a fixed number of
+connections for a fixed time), then p50, p99 and p99.9 at half that rate
+with oha's latency correction; CPU time per request (the server's utime and
+stime from /proc) and SQL statements per request (MariaDB's Com_* counters)
+over the saturation run; the server's peak memory (VmHWM) at the end. Also
+Redis GET with redis-benchmark, as a limit. Writes DIR/TIER.json and
+DIR/TIER.md. Only the standard library.
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import subprocess
+import urllib.request
+
+SQL_COUNTERS = ("Com_select", "Com_insert", "Com_update", "Com_delete")
+
+
+def api(url, method, path, token=None, body=None):
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url + path, data=data, method=method)
+    request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", "Bearer " + token)
+    with urllib.request.urlopen(request) as response:
+        return json.loads(response.read().decode())
+
+
+def cpu_seconds(pid):
+    """utime + stime of the server process, in seconds."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    ticks = int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def peak_memory_kib(pid):
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
+
+def sql_statements():
+    out = subprocess.run(
+        ["mysql", "--protocol=tcp", "-h", "127.0.0.1", "-uroot", "-N", "-e",
+         "SHOW GLOBAL STATUS WHERE Variable_name IN ('" + "','".join(SQL_COUNTERS) + "')"],
+        check=True, capture_output=True, text=True).stdout
+    return sum(int(line.split()[1]) for line in out.splitlines() if line.strip())
+
+
+def oha(args, target, extra):
+    command = ["taskset", "-c", args.load_cpu, args.oha, "--no-tui", "--output-format", "json",
+               "-z", args.duration, "-c", str(args.connections), *extra, target]
+    result = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+    codes = result.get("statusCodeDistribution", {})
+    ok = sum(n for code, n in codes.items() if code.startswith("2"))
+    return result, ok, sum(codes.values())
+
+
+def measure(args, name, method, path, token, body=None):
+    target = args.url + path
+    extra = ["-m", method, "-H", f"Authorization: Bearer {token}"]
+    if body is not None:
+        extra += ["-H", "Content-Type: application/json", "-d", json.dumps(body)]
+    cpu_before, sql_before = cpu_seconds(args.pid), sql_statements()
+    saturated, ok, total = oha(args, target, extra)
+    cpu, sql = cpu_seconds(args.pid) - cpu_before, sql_statements() - sql_before
+    rps = saturated["summary"]["requestsPerSec"]
+    half, _, _ = oha(args, target, extra + ["-q", str(max(1, int(rps / 2))), "--latency-correction"])
+    percentiles = half["latencyPercentiles"]
+    row = {
+        "endpoint": name,
+        "request": f"{method} {re.sub('[0-9a-f-]{36}', '{id}', path.split('?')[0])}",
+        "rps": round(rps, 1),
+        "p50_ms": round(percentiles["p50"] * 1000, 2),
+        "p99_ms": round(percentiles["p99"] * 1000, 2),
+        "p99_9_ms": round(percentiles["p99.9"] * 1000, 2),
+        "cpu_ms_per_request": round(cpu * 1000 / max(total, 1), 3),
+        "sql_per_request": round(sql / max(total, 1), 2),
+        "non_2xx": total - ok,
+    }
+    print(json.dumps(row))
+    return row
+
+
+def cpu_model():
+    with open("/proc/cpuinfo", encoding="utf-8") as info:
+        for line in info:
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.machine()
+
+
+def memory_gib():
+    with open("/proc/meminfo", encoding="ascii") as info:
+        return round(int(info.readline().split()[1]) / 1024 / 1024)
+
+
+def redis_get_rps():
+    out = subprocess.run(["redis-benchmark", "-h", "127.0.0.1", "-t", "get", "-n", "200000", "-q", "--csv"],
+                         check=True, capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        cells = [c.strip('"') for c in line.split(",")]
+        if cells and cells[0] == "GET":
+            return float(cells[1])
+    return None
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    for flag in ("--url", "--pid", "--tier", "--oha", "--out", "--duration", "--load-cpu"):
+        parser.add_argument(flag, required=flag not in ("--duration", "--load-cpu"))
+    parser.add_argument("--connections", type=int, default=32)
+    args = parser.parse_args()
+    args.duration = args.duration or "10s"
+    args.load_cpu = args.load_cpu or "1"
+
+    token = api(args.url, "POST", "/api/v1/auth/login",
+                body={"email": "owner@seed.example", "password": "seed passphrase 2026"})["accessToken"]
+    customer = api(args.url, "GET", "/api/v1/customers?limit=1", token)["items"][0]
+    pieces = api(args.url, "GET", "/api/v1/pieces?status=in_stock&sort=price&limit=1", token)["items"]
+    piece = pieces[0]
+    first_name, family = customer["name"].split(" ", 1)
+
+    rows = [
+        measure(args, "customer by id", "GET", f"/api/v1/customers/{customer['id']}", token),
+        measure(args, "quick search", "GET", f"/api/v1/customers?q={first_name}+{family[:3]}&limit=20", token),
+        measure(args, "catalogue, price range", "GET",
+                "/api/v1/pieces?status=in_stock&category=necklace&minPrice=100000&maxPrice=300000&limit=50",
+                token),
+        measure(args, "live price of a piece", "GET", f"/api/v1/pieces/{piece['id']}/price", token),
+        measure(args, "create a quote", "POST", "/api/v1/quotes", token,
+                {"branchId": piece["branchId"], "lines": [{"kind": "piece", "pieceId": piece["id"]}]}),
+        measure(args, "a month's bills (no sales report yet)", "GET",
+                "/api/v1/invoices?issuedFrom=2026-10-01T00:00:00Z&issuedTo=2026-11-01T00:00:00Z&limit=200",
+                token),
+    ]
+    result = {
+        "tier": args.tier,
+        "machine": {"cpu": cpu_model(), "cores": os.cpu_count(), "kernel": platform.release(),
+                    "memory_gib": memory_gib()},
+        "limits": {"redis_get_rps": redis_get_rps(), "bare_actix_json_rps": None, "bare_actix_sqlx_rps": None},
+        "endpoints": rows,
+        "server_peak_memory_mib": round(peak_memory_kib(args.pid) / 1024, 1),
+    }
+    os.makedirs(args.out, exist_ok=True)
+    with open(os.path.join(args.out, f"{args.tier}.json"), "w", encoding="utf-8") as out:
+        json.dump(result, out, indent=2)
+    machine = result["machine"]
+    lines = [
+        f"{machine['cpu']}, {machine['cores']} cores, {machine['memory_gib']} GiB, Linux {machine['kernel']}.",
+        f"Tier {args.tier.upper()}; server peak memory {result['server_peak_memory_mib']} MiB; "
+        f"Redis GET {result['limits']['redis_get_rps']} rps.",
+        "",
+        "| endpoint | request | rps | p50 ms | p99 ms | p99.9 ms | CPU ms/req | SQL/req | non-2xx |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(f"| {r['endpoint']} | `{r['request']}` | {r['rps']} | {r['p50_ms']} | {r['p99_ms']} | "
+                     f"{r['p99_9_ms']} | {r['cpu_ms_per_request']} | {r['sql_per_request']} | {r['non_2xx']} |")
+    with open(os.path.join(args.out, f"{args.tier}.md"), "w", encoding="utf-8") as out:
+        out.write("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

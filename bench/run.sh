@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Benchmarks of jewel-crm on a seeded MariaDB (see bench/README.md):
+#
+#   bench/run.sh [s|m|l]          # default s
+#
+# Builds the release binary, seeds a fresh database jewel_bench_TIER on
+# MariaDB at 127.0.0.1:3306, serves it pinned to one core and loads it with
+# oha pinned to another, then writes bench/results/TIER.json and .md.
+# BENCH_DURATION (10s), BENCH_CONNECTIONS (32), BENCH_SERVER_CPU (0) and
+# BENCH_LOAD_CPU (1) change the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tier=${1:-s}
+server_cpu=${BENCH_SERVER_CPU:-0}
+load_cpu=${BENCH_LOAD_CPU:-1}
+target=${CARGO_TARGET_DIR:-target}
+oha=bench/.tools/bin/oha
+
+# oha 1.16.0 from crates.io (its default rustls build needs no cmake).
+[ -x "$oha" ] || cargo install oha --version 1.16.0 --locked --root bench/.tools
+cargo build --release --locked --bin jewel-crm
+binary="$target/release/jewel-crm"
+
+database="jewel_bench_$tier"
+mysql --protocol=tcp -h 127.0.0.1 -uroot -e "DROP DATABASE IF EXISTS $database; CREATE DATABASE $database"
+export JEWEL_DATABASE__URL="mysql://root@127.0.0.1:3306/$database"
+export RUST_LOG=warn
+# One address sends every request: lift the rate limits for this server.
+export JEWEL_RATE_LIMIT__ANONYMOUS=1000000000 JEWEL_RATE_LIMIT__STAFF=1000000000 JEWEL_RATE_LIMIT__CLIENT=1000000000
+mkdir -p bench/results
+taskset -c "$server_cpu" "$binary" seed --tier "$tier" --seed 1 | tee "bench/results/seed-$tier.txt"
+
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+taskset -c "$server_cpu" "$binary" serve --bind "127.0.0.1:$port" >"bench/results/server-$tier.log" 2>&1 &
+server=$!
+trap 'kill "$server" 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+python3 bench/measure.py --url "http://127.0.0.1:$port" --pid "$server" --tier "$tier" \
+  --oha "$oha" --load-cpu "$load_cpu" --duration "${BENCH_DURATION:-10s}" \
+  --connections "${BENCH_CONNECTIONS:-32}" --out bench/results
