@@ -92,6 +92,12 @@ def measure(args, name, method, path, token, body=None):
     return row
 
 
+def with_ratio(row, limit):
+    """The endpoint's rate as a share of the bare actix-web + sqlx limit."""
+    row["ratio_to_bare_sqlx"] = round(row["rps"] / limit, 3)
+    return row
+
+
 def cpu_model():
     with open("/proc/cpuinfo", encoding="utf-8") as info:
         for line in info:
@@ -117,7 +123,7 @@ def redis_get_rps():
 
 def main():
     parser = argparse.ArgumentParser()
-    for flag in ("--url", "--pid", "--tier", "--oha", "--out", "--duration", "--load-cpu"):
+    for flag in ("--url", "--bare", "--pid", "--tier", "--oha", "--out", "--duration", "--load-cpu"):
         parser.add_argument(flag, required=flag not in ("--duration", "--load-cpu"))
     parser.add_argument("--connections", type=int, default=32)
     args = parser.parse_args()
@@ -131,7 +137,12 @@ def main():
     piece = pieces[0]
     first_name, family = customer["name"].split(" ", 1)
 
-    rows = [
+    # The limits, saturated the same way: bare actix-web, then bare actix-web + sqlx.
+    bare_json, _, _ = oha(args, args.bare + "/json", [])
+    bare_sqlx, _, _ = oha(args, f"{args.bare}/customers/{customer['id']}", [])
+    limit = bare_sqlx["summary"]["requestsPerSec"]
+
+    rows = [with_ratio(row, limit) for row in [
         measure(args, "customer by id", "GET", f"/api/v1/customers/{customer['id']}", token),
         measure(args, "quick search", "GET", f"/api/v1/customers?q={first_name}+{family[:3]}&limit=20", token),
         measure(args, "catalogue, price range", "GET",
@@ -143,12 +154,14 @@ def main():
         measure(args, "a month's bills (no sales report yet)", "GET",
                 "/api/v1/invoices?issuedFrom=2026-10-01T00:00:00Z&issuedTo=2026-11-01T00:00:00Z&limit=200",
                 token),
-    ]
+    ]]
     result = {
         "tier": args.tier,
         "machine": {"cpu": cpu_model(), "cores": os.cpu_count(), "kernel": platform.release(),
                     "memory_gib": memory_gib()},
-        "limits": {"redis_get_rps": redis_get_rps(), "bare_actix_json_rps": None, "bare_actix_sqlx_rps": None},
+        "limits": {"redis_get_rps": redis_get_rps(),
+                   "bare_actix_json_rps": round(bare_json["summary"]["requestsPerSec"], 1),
+                   "bare_actix_sqlx_rps": round(limit, 1)},
         "endpoints": rows,
         "server_peak_memory_mib": round(peak_memory_kib(args.pid) / 1024, 1),
     }
@@ -158,15 +171,18 @@ def main():
     machine = result["machine"]
     lines = [
         f"{machine['cpu']}, {machine['cores']} cores, {machine['memory_gib']} GiB, Linux {machine['kernel']}.",
-        f"Tier {args.tier.upper()}; server peak memory {result['server_peak_memory_mib']} MiB; "
+        f"Tier {args.tier.upper()}; server peak memory {result['server_peak_memory_mib']} MiB. Limits: "
+        f"bare actix-web JSON {result['limits']['bare_actix_json_rps']} rps, bare actix-web + sqlx "
+        f"primary-key select {result['limits']['bare_actix_sqlx_rps']} rps, "
         f"Redis GET {result['limits']['redis_get_rps']} rps.",
         "",
-        "| endpoint | request | rps | p50 ms | p99 ms | p99.9 ms | CPU ms/req | SQL/req | non-2xx |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| endpoint | request | rps | × bare sqlx | p50 ms | p99 ms | p99.9 ms | CPU ms/req | SQL/req | non-2xx |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
-        lines.append(f"| {r['endpoint']} | `{r['request']}` | {r['rps']} | {r['p50_ms']} | {r['p99_ms']} | "
-                     f"{r['p99_9_ms']} | {r['cpu_ms_per_request']} | {r['sql_per_request']} | {r['non_2xx']} |")
+        lines.append(f"| {r['endpoint']} | `{r['request']}` | {r['rps']} | {r['ratio_to_bare_sqlx']} | "
+                     f"{r['p50_ms']} | {r['p99_ms']} | {r['p99_9_ms']} | {r['cpu_ms_per_request']} | "
+                     f"{r['sql_per_request']} | {r['non_2xx']} |")
     with open(os.path.join(args.out, f"{args.tier}.md"), "w", encoding="utf-8") as out:
         out.write("\n".join(lines) + "\n")
     print("\n".join(lines))

@@ -19,6 +19,7 @@ oha=bench/.tools/bin/oha
 # oha 1.16.0 from crates.io (its default rustls build needs no cmake).
 [ -x "$oha" ] || cargo install oha --version 1.16.0 --locked --root bench/.tools
 cargo build --release --locked --bin jewel-crm
+cargo build --release --locked -p jewel-bench-bare
 binary="$target/release/jewel-crm"
 
 database="jewel_bench_$tier"
@@ -30,14 +31,20 @@ export JEWEL_RATE_LIMIT__ANONYMOUS=1000000000 JEWEL_RATE_LIMIT__STAFF=1000000000
 mkdir -p bench/results
 taskset -c "$server_cpu" "$binary" seed --tier "$tier" --seed 1 | tee "bench/results/seed-$tier.txt"
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+port=$(free_port) bare_port=$(free_port)
 taskset -c "$server_cpu" "$binary" serve --bind "127.0.0.1:$port" >"bench/results/server-$tier.log" 2>&1 &
 server=$!
-trap 'kill "$server" 2>/dev/null || true' EXIT
+# The limits: the same actix-web and sqlx with nothing of ours, on the same core.
+taskset -c "$server_cpu" "$target/release/jewel-bench-bare" "127.0.0.1:$bare_port" "$JEWEL_DATABASE__URL" &
+bare=$!
+trap 'kill "$server" "$bare" 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
-  curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break
+  curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 \
+    && curl -fsS "http://127.0.0.1:$bare_port/json" >/dev/null 2>&1 && break
   sleep 0.2
 done
-python3 bench/measure.py --url "http://127.0.0.1:$port" --pid "$server" --tier "$tier" \
+python3 bench/measure.py --url "http://127.0.0.1:$port" --bare "http://127.0.0.1:$bare_port" \
+  --pid "$server" --tier "$tier" \
   --oha "$oha" --load-cpu "$load_cpu" --duration "${BENCH_DURATION:-10s}" \
   --connections "${BENCH_CONNECTIONS:-32}" --out bench/results
