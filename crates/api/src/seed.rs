@@ -200,6 +200,13 @@ const AREAS: &[&str] = &[
     "Sivakasi",
     "Pollachi",
 ];
+/// Who works at each branch, and their e-mail's first part.
+const BRANCH_STAFF: [(Role, &str); 4] = [
+    (Role::Manager, "manager"),
+    (Role::Sales, "sales1"),
+    (Role::Sales, "sales2"),
+    (Role::Accountant, "accounts"),
+];
 const TAGS: &[&str] = &[
     "bridal",
     "vip",
@@ -250,7 +257,6 @@ pub async fn seed(database: &Database, tier: Tier, seed: u64) -> anyhow::Result<
     let mut branches = Vec::with_capacity(counts.branches);
     let mut codes = Vec::with_capacity(counts.branches);
     let mut sales_people = Vec::new();
-    let mut staff = 1;
     for number in 1..=counts.branches {
         let area = AREAS[(number - 1) % AREAS.len()];
         let branch = Branches::create(
@@ -265,12 +271,7 @@ pub async fn seed(database: &Database, tier: Tier, seed: u64) -> anyhow::Result<
             },
         )
         .await?;
-        for (role, who) in [
-            (Role::Manager, "manager"),
-            (Role::Sales, "sales1"),
-            (Role::Sales, "sales2"),
-            (Role::Accountant, "accounts"),
-        ] {
+        for (role, who) in BRANCH_STAFF {
             let first = FIRST_NAMES.choose(&mut rng).copied().unwrap_or("Ravi");
             let member = Staff::create(
                 &transaction,
@@ -284,7 +285,6 @@ pub async fn seed(database: &Database, tier: Tier, seed: u64) -> anyhow::Result<
                 },
             )
             .await?;
-            staff += 1;
             if role == Role::Sales {
                 sales_people.push(member.id);
             }
@@ -298,8 +298,7 @@ pub async fn seed(database: &Database, tier: Tier, seed: u64) -> anyhow::Result<
 
     let home = HomeCountry::default();
     let mut customer_ids = Vec::with_capacity(counts.customers);
-    let mut start = 0;
-    while start < counts.customers {
+    for start in (0..counts.customers).step_by(BATCH) {
         let end = (start + BATCH).min(counts.customers);
         let batch: Vec<(uuid::Uuid, NewCustomer)> = (start..end)
             .map(|number| {
@@ -312,13 +311,11 @@ pub async fn seed(database: &Database, tier: Tier, seed: u64) -> anyhow::Result<
         Customers::insert_many(&transaction, &rows).await?;
         transaction.commit().await?;
         customer_ids.extend(batch.iter().map(|(id, _)| *id));
-        start = end;
     }
 
     // What each branch has in stock to sell, by its index.
     let mut stock: Vec<Vec<Piece>> = vec![Vec::new(); branches.len()];
-    let mut start = 0;
-    while start < counts.pieces {
+    for start in (0..counts.pieces).step_by(BATCH) {
         let end = (start + BATCH).min(counts.pieces);
         let batch: Vec<NewPiece> = (start..end)
             .map(|number| piece(&mut rng, number, &branches))
@@ -334,11 +331,9 @@ pub async fn seed(database: &Database, tier: Tier, seed: u64) -> anyhow::Result<
                 .unwrap_or(0);
             stock[at].push(in_stock(id, piece, now));
         }
-        start = end;
     }
 
-    let mut start = 0;
-    while start < counts.interactions {
+    for start in (0..counts.interactions).step_by(BATCH) {
         let end = (start + BATCH).min(counts.interactions);
         let rows: Vec<(uuid::Uuid, NewInteraction)> = (start..end)
             .map(|_| {
@@ -351,7 +346,6 @@ pub async fn seed(database: &Database, tier: Tier, seed: u64) -> anyhow::Result<
         let transaction = begin_writing(db).await?;
         Interactions::insert_many(&transaction, &rows).await?;
         transaction.commit().await?;
-        start = end;
     }
 
     let shop = Shop {
@@ -373,7 +367,8 @@ pub async fn seed(database: &Database, tier: Tier, seed: u64) -> anyhow::Result<
 
     Ok(Seeded {
         counts,
-        staff,
+        // The owner and each branch's staff.
+        staff: 1 + counts.branches * BRANCH_STAFF.len(),
         rates: rates.len(),
         invoices,
         took: started.elapsed(),
@@ -383,9 +378,11 @@ pub async fn seed(database: &Database, tier: Tier, seed: u64) -> anyhow::Result<
 /// A UUIDv7 whose time and random bits come from the seeded generator, so
 /// the same seed gives the same ids.
 fn id_from(rng: &mut ChaCha8Rng) -> uuid::Uuid {
-    let millis = rng.random_range(1_735_689_600_000_u64..1_763_683_200_000);
-    let random: [u8; 10] = rng.random();
-    uuid::Builder::from_unix_timestamp_millis(millis, &random).into_uuid()
+    let millis = rng.random_range(1_735_689_600_000_i64..1_763_683_200_000);
+    id_at(
+        rng,
+        DateTime::from_timestamp_millis(millis).unwrap_or_default(),
+    )
 }
 
 /// A UUIDv7 of something made at `at` (as the server would have made it,

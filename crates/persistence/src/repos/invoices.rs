@@ -25,8 +25,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use crate::entities::{
-    credit_notes, customers, invoice_lines, invoice_payments, invoice_sequences, invoices,
-    scrap_receipts,
+    credit_notes, invoice_lines, invoice_payments, invoice_sequences, invoices, scrap_receipts,
 };
 use crate::error::{RepoError, uuid_of};
 use crate::repos::pieces::Actor;
@@ -112,6 +111,46 @@ async fn invoices_lines_insert(
             .exec_without_returning(db)
             .await?;
     }
+    Ok(())
+}
+
+/// Sets the purchases kept on `customer` (or on every customer) from their
+/// bills, in one statement: the issued, partly paid and paid ones count,
+/// credit notes come off the lifetime value.
+async fn refresh_purchases_of(
+    db: &impl ConnectionTrait,
+    customer: Option<uuid::Uuid>,
+) -> Result<(), RepoError> {
+    let sales = [
+        InvoiceStatus::Issued,
+        InvoiceStatus::PartiallyPaid,
+        InvoiceStatus::Paid,
+    ]
+    .map(|s| format!("'{}'", s.as_str()))
+    .join(", ");
+    let theirs = format!(
+        "FROM invoices WHERE invoices.customer_id = customers.id AND invoices.status IN ({sales})"
+    );
+    // SUM is DECIMAL on MySQL: cast back to a whole number.
+    let mut sql = format!(
+        "UPDATE customers SET \
+         purchase_count = (SELECT COUNT(*) {theirs}), \
+         lifetime_value = COALESCE((SELECT CAST(SUM(total) AS SIGNED) {theirs}), 0) \
+           - COALESCE((SELECT CAST(SUM(total) AS SIGNED) FROM credit_notes \
+                       WHERE credit_notes.customer_id = customers.id), 0), \
+         last_purchase_at = (SELECT MAX(issued_at) {theirs})"
+    );
+    let mut values: Vec<sea_orm::Value> = Vec::new();
+    if let Some(customer) = customer {
+        sql.push_str(" WHERE customers.id = ?");
+        values.push(customer.to_string().into());
+    }
+    db.execute_raw(sea_orm::Statement::from_sql_and_values(
+        db.get_database_backend(),
+        sql,
+        values,
+    ))
+    .await?;
     Ok(())
 }
 
@@ -249,26 +288,7 @@ impl Invoices {
     /// [`Self::refresh_purchases`] for every customer at once, in one
     /// statement: after bills were brought in by [`Self::insert_issued`].
     pub async fn refresh_all_purchases(db: &impl ConnectionTrait) -> Result<(), RepoError> {
-        let sales = [
-            InvoiceStatus::Issued,
-            InvoiceStatus::PartiallyPaid,
-            InvoiceStatus::Paid,
-        ]
-        .map(|s| format!("'{}'", s.as_str()))
-        .join(", ");
-        let theirs = format!(
-            "FROM invoices WHERE invoices.customer_id = customers.id AND invoices.status IN ({sales})"
-        );
-        db.execute_unprepared(&format!(
-            "UPDATE customers SET \
-             purchase_count = (SELECT COUNT(*) {theirs}), \
-             lifetime_value = COALESCE((SELECT CAST(SUM(total) AS SIGNED) {theirs}), 0) \
-               - COALESCE((SELECT CAST(SUM(total) AS SIGNED) FROM credit_notes \
-                           WHERE credit_notes.customer_id = customers.id), 0), \
-             last_purchase_at = (SELECT MAX(issued_at) {theirs})"
-        ))
-        .await?;
-        Ok(())
+        refresh_purchases_of(db, None).await
     }
 
     #[tracing::instrument(name = "invoices.get", skip(db))]
@@ -669,44 +689,7 @@ impl Invoices {
         db: &impl ConnectionTrait,
         customer: uuid::Uuid,
     ) -> Result<(), RepoError> {
-        use invoices::Column;
-        let sales = [
-            InvoiceStatus::Issued,
-            InvoiceStatus::PartiallyPaid,
-            InvoiceStatus::Paid,
-        ]
-        .map(|s| s.as_str());
-        // SUM is DECIMAL on MySQL: cast back to a whole number.
-        let row: Option<(i64, Option<i64>, Option<DateTime<Utc>>)> = invoices::Entity::find()
-            .select_only()
-            .column_as(Column::Id.count(), "count")
-            .column_as(Expr::cust("CAST(SUM(total) AS SIGNED)"), "total")
-            .column_as(Column::IssuedAt.max(), "last")
-            .filter(Column::CustomerId.eq(customer.to_string()))
-            .filter(Column::Status.is_in(sales))
-            .into_tuple()
-            .one(db)
-            .await?;
-        let (count, total, last) = row.unwrap_or((0, None, None));
-        let credited: Option<Option<i64>> = credit_notes::Entity::find()
-            .select_only()
-            .column_as(Expr::cust("CAST(SUM(total) AS SIGNED)"), "credited")
-            .filter(credit_notes::Column::CustomerId.eq(customer.to_string()))
-            .into_tuple()
-            .one(db)
-            .await?;
-        let total = total.unwrap_or(0) - credited.flatten().unwrap_or(0);
-        customers::Entity::update_many()
-            .col_expr(
-                customers::Column::PurchaseCount,
-                Expr::value(i32::try_from(count).unwrap_or(i32::MAX)),
-            )
-            .col_expr(customers::Column::LifetimeValue, Expr::value(total))
-            .col_expr(customers::Column::LastPurchaseAt, Expr::value(last))
-            .filter(customers::Column::Id.eq(customer.to_string()))
-            .exec(db)
-            .await?;
-        Ok(())
+        refresh_purchases_of(db, Some(customer)).await
     }
 }
 
