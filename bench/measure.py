@@ -13,6 +13,7 @@ DIR/TIER.md. Only the standard library.
 """
 
 import argparse
+import asyncio
 import json
 import os
 import platform
@@ -92,6 +93,115 @@ def measure(args, name, method, path, token, body=None):
     return row
 
 
+async def exchange(reader, writer, head, body):
+    """Sends one HTTP/1.1 request on a kept-alive connection; returns the status."""
+    writer.write(head + body)
+    status_line = await reader.readline()
+    length, chunked = 0, False
+    while (line := await reader.readline()) not in (b"\r\n", b""):
+        name, _, value = line.decode("latin-1").partition(":")
+        if name.lower() == "content-length":
+            length = int(value)
+        elif name.lower() == "transfer-encoding" and "chunked" in value.lower():
+            chunked = True
+    if chunked:
+        while (size := int((await reader.readline()).split(b";")[0], 16)) > 0:
+            await reader.readexactly(size + 2)
+        await reader.readline()
+    else:
+        await reader.readexactly(length)
+    return int(status_line.split()[1])
+
+
+async def drive(url, requests, connections, rate=None):
+    """Sends each request once over `connections` kept-alive connections, as
+    fast as answered or, with `rate`, each at its slot in a constant rate.
+    Latencies count from the slot (oha's latency correction), so a server
+    that falls behind is not excused by the requests it delayed."""
+    host, port = url.split("//", 1)[1].split(":")
+    loop = asyncio.get_running_loop()
+    pending = iter(enumerate(requests))
+    latencies, statuses = [], {}
+
+    async def connection():
+        reader, writer = await asyncio.open_connection(host, int(port))
+        for index, (head, body) in pending:
+            slot = start + index / rate if rate else loop.time()
+            if rate and slot > loop.time():
+                await asyncio.sleep(slot - loop.time())
+            status = await exchange(reader, writer, head, body)
+            latencies.append(loop.time() - slot)
+            statuses[status] = statuses.get(status, 0) + 1
+        writer.close()
+
+    start = loop.time()
+    await asyncio.gather(*(connection() for _ in range(connections)))
+    return len(requests) / (loop.time() - start), sorted(latencies), statuses
+
+
+def percentile(ordered, share):
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
+def http_request(url, method, path, token, body):
+    data = json.dumps(body).encode()
+    head = (f"{method} {path} HTTP/1.1\r\nHost: {url.split('//', 1)[1]}\r\n"
+            f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+            f"Idempotency-Key: {os.urandom(16).hex()}\r\nContent-Length: {len(data)}\r\n\r\n")
+    return head.encode(), data
+
+
+def drafts_to_issue(args, token, wanted):
+    """Draft bills ready to issue: each a piece of the branch's stock under
+    1,50,000 (no PAN needed) and an engraving, for a customer, paid by UPI as
+    it is issued. Each piece in one draft only, so every issue can succeed."""
+    customers = api(args.url, "GET", "/api/v1/customers?limit=200", token)["items"]
+    pieces, cursor = [], ""
+    while len(pieces) < wanted:
+        page = api(args.url, "GET", "/api/v1/pieces?status=in_stock&maxPrice=150000&limit=200" + cursor, token)
+        pieces += page["items"]
+        if not page.get("nextCursor"):
+            break
+        cursor = "&cursor=" + page["nextCursor"]
+    requests = []
+    for n, piece in enumerate(pieces[:wanted]):
+        draft = api(args.url, "POST", "/api/v1/invoices", token, {
+            "branchId": piece["branchId"], "customerId": customers[n % len(customers)]["id"],
+            "lines": [{"kind": "piece", "pieceId": piece["id"]},
+                      {"kind": "service", "description": "Engraving", "amount": "300.00"}]})
+        requests.append(http_request(args.url, "POST", f"/api/v1/invoices/{draft['id']}/issue", token,
+                                     {"payments": [{"method": "upi", "amount": draft["total"],
+                                                    "reference": f"UPI-{n}"}]}))
+    return requests
+
+
+def measure_issuing(args, token):
+    """Issuing a bill, the whole transaction (number, stock, payment, ledger):
+    oha repeats one request, and a draft issues once, so these go through
+    `drive` instead, half the drafts at saturation and half at half that rate."""
+    requests = drafts_to_issue(args, token, args.drafts)
+    half = len(requests) // 2
+    cpu_before, sql_before = cpu_seconds(args.pid), sql_statements()
+    rps, _, statuses = asyncio.run(drive(args.url, requests[:half], args.connections))
+    cpu, sql = cpu_seconds(args.pid) - cpu_before, sql_statements() - sql_before
+    _, latencies, late_statuses = asyncio.run(drive(args.url, requests[half:], args.connections, rps / 2))
+    ok = sum(n for code, n in statuses.items() if 200 <= code < 300)
+    ok += sum(n for code, n in late_statuses.items() if 200 <= code < 300)
+    row = {
+        "endpoint": f"issue a bill ({len(requests)} drafts)",
+        "request": "POST /api/v1/invoices/{id}/issue",
+        "rps": round(rps, 1),
+        "p50_ms": round(percentile(latencies, 0.5) * 1000, 2),
+        "p99_ms": round(percentile(latencies, 0.99) * 1000, 2),
+        "p99_9_ms": round(percentile(latencies, 0.999) * 1000, 2),
+        "cpu_ms_per_request": round(cpu * 1000 / max(half, 1), 3),
+        "sql_per_request": round(sql / max(half, 1), 2),
+        "non_2xx": len(requests) - ok,
+    }
+    print(json.dumps(row))
+    return row
+
+
 def with_ratio(row, limit):
     """The endpoint's rate as a share of the bare actix-web + sqlx limit."""
     row["ratio_to_bare_sqlx"] = round(row["rps"] / limit, 3)
@@ -126,6 +236,8 @@ def main():
     for flag in ("--url", "--bare", "--pid", "--tier", "--oha", "--out", "--duration", "--load-cpu"):
         parser.add_argument(flag, required=flag not in ("--duration", "--load-cpu"))
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--drafts", type=int, default=4000,
+                        help="draft bills to issue (fewer when the stock runs out)")
     args = parser.parse_args()
     args.duration = args.duration or "10s"
     args.load_cpu = args.load_cpu or "1"
@@ -154,6 +266,7 @@ def main():
         measure(args, "a month's bills (no sales report yet)", "GET",
                 "/api/v1/invoices?issuedFrom=2026-10-01T00:00:00Z&issuedTo=2026-11-01T00:00:00Z&limit=200",
                 token),
+        measure_issuing(args, token),
     ]]
     result = {
         "tier": args.tier,

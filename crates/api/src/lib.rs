@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod body_rules;
 pub mod cache;
+pub mod compression;
 pub mod config;
 pub mod error;
 pub mod extract;

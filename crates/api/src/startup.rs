@@ -8,7 +8,7 @@ use actix_cors::Cors;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ResourceDef, Server, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
-use actix_web::middleware::{Compress, Next, from_fn};
+use actix_web::middleware::{Next, from_fn};
 use actix_web::web::{self, PayloadConfig};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer};
 use anyhow::Context;
@@ -29,7 +29,7 @@ use crate::openapi::{self, DOCUMENT_PATH, SWAGGER_UI_PATH};
 use crate::query_rules::QueryRules;
 use crate::request_context::{self, RequestTimeout};
 use crate::state::AppState;
-use crate::{rate_limit, routes};
+use crate::{compression, rate_limit, routes};
 
 /// Extra routes mounted beside the API; the test suite uses it to reach the
 /// request pipeline with bodies before any public JSON endpoint exists.
@@ -188,7 +188,7 @@ fn serve(
             }))
             .wrap(from_fn(as_documented))
             .wrap(from_fn(rate_limit::middleware))
-            .wrap(Compress::default())
+            .wrap(from_fn(compression::middleware))
             .wrap(cors(&origins))
             .wrap(from_fn(request_context::middleware))
             .into_utoipa_app()

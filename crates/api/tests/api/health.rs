@@ -91,6 +91,30 @@ async fn responses_are_compressed_when_asked(backend: Backend) {
         compressed.len(),
         plain.len()
     );
+
+    // Brotli is not offered: a client asking only for it gets the plain body.
+    let brotli_only = app
+        .client
+        .get(app.url("/api-docs/openapi.json"))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(brotli_only.status(), 200);
+    assert!(brotli_only.headers().get("content-encoding").is_none());
+    assert_eq!(brotli_only.bytes().await.expect("bytes").len(), plain.len());
+
+    // A body under 1 KiB goes as it is.
+    let small = app
+        .client
+        .get(app.url("/health/live"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(small.status(), 200);
+    assert!(small.headers().get("content-encoding").is_none());
+    assert!(small.bytes().await.expect("bytes").len() < 1024);
 }
 
 async fn cors_allows_only_configured_origins(backend: Backend) {

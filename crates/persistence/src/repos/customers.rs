@@ -1,5 +1,4 @@
 use chrono::Utc;
-use std::collections::HashMap;
 
 use jewel_domain::customer::{
     BudgetBand, Customer, CustomerQuery, CustomerSort, NewCustomer, Occasions, Preferences,
@@ -8,10 +7,10 @@ use jewel_domain::customer::{
 use jewel_domain::measure::Money;
 use jewel_domain::occasion::{OccasionKind, month_day};
 use jewel_domain::{Page, PageRequest};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
+    QueryFilter, QueryOrder, QueryResult, QuerySelect, Select,
 };
 
 use crate::entities::{
@@ -279,8 +278,7 @@ impl Customers {
             query = query.filter(after_row(&keys, last_descending, &last));
         }
         query = query.filter(filter_condition(filter));
-        let models = query.all(db).await?;
-        let customers = Self::hydrate(db, models).await?;
+        let customers = Self::fetch(db, query).await?;
         Ok(Page::from_overfetch(customers, page.limit, |c| c.id))
     }
 
@@ -289,52 +287,37 @@ impl Customers {
         db: &impl ConnectionTrait,
         id: uuid::Uuid,
     ) -> Result<Option<Customer>, RepoError> {
-        let Some(model) = customers::Entity::find_by_id(id.to_string())
-            .one(db)
-            .await?
-        else {
-            return Ok(None);
-        };
-        Ok(Self::hydrate(db, vec![model]).await?.pop())
+        Ok(
+            Self::fetch(db, customers::Entity::find_by_id(id.to_string()))
+                .await?
+                .pop(),
+        )
     }
 
-    /// Turns rows into customers, with their other phones and tags read in
-    /// one query each.
-    async fn hydrate(
+    /// Runs a select of customers, their other phones and tags read by
+    /// the same statement: each list folded into one column by
+    /// `GROUP_CONCAT` (MariaDB and SQLite alike), split on its commas (a
+    /// phone is digits, a label has no comma) and sorted.
+    async fn fetch(
         db: &impl ConnectionTrait,
-        models: Vec<customers::Model>,
+        select: Select<customers::Entity>,
     ) -> Result<Vec<Customer>, RepoError> {
-        if models.is_empty() {
-            return Ok(Vec::new());
-        }
-        let ids: Vec<String> = models.iter().map(|m| m.id.clone()).collect();
-        let mut phones: HashMap<String, Vec<String>> = HashMap::new();
-        let mut tags: HashMap<String, Vec<String>> = HashMap::new();
-        for chunk in ids.chunks(INSERT_CHUNK) {
-            for row in customer_phones::Entity::find()
-                .filter(customer_phones::Column::CustomerId.is_in(chunk.iter().cloned()))
-                .order_by_asc(customer_phones::Column::Phone)
-                .all(db)
-                .await?
-            {
-                phones.entry(row.customer_id).or_default().push(row.phone);
-            }
-            for row in customer_tags::Entity::find()
-                .filter(customer_tags::Column::CustomerId.is_in(chunk.iter().cloned()))
-                .order_by_asc(customer_tags::Column::Tag)
-                .all(db)
-                .await?
-            {
-                tags.entry(row.customer_id).or_default().push(row.tag);
-            }
-        }
-        models
-            .into_iter()
-            .map(|model| {
-                let other_phones = phones.remove(&model.id).unwrap_or_default();
-                let tags = tags.remove(&model.id).unwrap_or_default();
-                into_customer(model, other_phones, tags)
-            })
+        use customer_phones::Column as Phones;
+        use customer_tags::Column as Tags;
+        let rows = select
+            .column_as(
+                folded(customer_phones::Entity, Phones::Phone, Phones::CustomerId),
+                "other_phones",
+            )
+            .column_as(
+                folded(customer_tags::Entity, Tags::Tag, Tags::CustomerId),
+                "tag_list",
+            )
+            .into_model::<WithLists>()
+            .all(db)
+            .await?;
+        rows.into_iter()
+            .map(|row| into_customer(row.model, unfold(row.other_phones), unfold(row.tags)))
             .collect()
     }
 
@@ -345,26 +328,20 @@ impl Customers {
         mobiles: &[String],
         external_ids: &[String],
     ) -> Result<Vec<Customer>, RepoError> {
-        let mut models = Vec::new();
+        let mut found = Vec::new();
         for chunk in mobiles.chunks(INSERT_CHUNK) {
-            models.extend(
-                customers::Entity::find()
-                    .filter(customers::Column::Mobile.is_in(chunk.iter().cloned()))
-                    .all(db)
-                    .await?,
-            );
+            let select = customers::Entity::find()
+                .filter(customers::Column::Mobile.is_in(chunk.iter().cloned()));
+            found.extend(Self::fetch(db, select).await?);
         }
         for chunk in external_ids.chunks(INSERT_CHUNK) {
-            models.extend(
-                customers::Entity::find()
-                    .filter(customers::Column::ExternalId.is_in(chunk.iter().cloned()))
-                    .all(db)
-                    .await?,
-            );
+            let select = customers::Entity::find()
+                .filter(customers::Column::ExternalId.is_in(chunk.iter().cloned()));
+            found.extend(Self::fetch(db, select).await?);
         }
-        models.sort_by(|a, b| a.id.cmp(&b.id));
-        models.dedup_by(|a, b| a.id == b.id);
-        Self::hydrate(db, models).await
+        found.sort_by_key(|c| c.id);
+        found.dedup_by_key(|c| c.id);
+        Ok(found)
     }
 
     /// Customers who look like the one about to be added or changed: the
@@ -399,11 +376,13 @@ impl Customers {
             .add(Column::MergedIntoId.is_null())
             .add(Column::ErasedAt.is_null())
             .add_option(except.map(|id| Column::Id.ne(id.to_string())));
-        let mut models = customers::Entity::find()
-            .filter(live.clone().add(signals))
-            .limit(20)
-            .all(db)
-            .await?;
+        let mut found = Self::fetch(
+            db,
+            customers::Entity::find()
+                .filter(live.clone().add(signals))
+                .limit(20),
+        )
+        .await?;
         let terms = search_terms(new.name.as_str());
         if let (Some(branch), false) = (new.home_branch_id, terms.is_empty()) {
             let namesakes = customers::Entity::find()
@@ -418,19 +397,18 @@ impl Customers {
                             .to_owned(),
                     ),
                 )
-                .limit(200)
-                .all(db)
-                .await?;
-            models.extend(
-                namesakes
+                .limit(200);
+            found.extend(
+                Self::fetch(db, namesakes)
+                    .await?
                     .into_iter()
-                    .filter(|m| names_look_alike(&m.name, new.name.as_str())),
+                    .filter(|c| names_look_alike(&c.name, new.name.as_str())),
             );
         }
-        models.sort_by(|a, b| a.id.cmp(&b.id));
-        models.dedup_by(|a, b| a.id == b.id);
-        models.truncate(20);
-        Self::hydrate(db, models).await
+        found.sort_by_key(|c| c.id);
+        found.dedup_by_key(|c| c.id);
+        found.truncate(20);
+        Ok(found)
     }
 
     /// Marks `duplicate` merged into `survivor`: archived, its external id
@@ -539,11 +517,8 @@ impl Customers {
         db: &impl ConnectionTrait,
         mobile: &str,
     ) -> Result<Option<Customer>, RepoError> {
-        let found = customers::Entity::find()
-            .filter(customers::Column::Mobile.eq(mobile))
-            .one(db)
-            .await?;
-        Ok(Self::hydrate(db, found.into_iter().collect()).await?.pop())
+        let select = customers::Entity::find().filter(customers::Column::Mobile.eq(mobile));
+        Ok(Self::fetch(db, select).await?.pop())
     }
 
     /// The customer whose mobile (E.164) or e-mail is `login`, with their
@@ -564,18 +539,15 @@ impl Customers {
             (None, None) => return Ok(None),
         };
         // An e-mail shared by two customers logs in neither: it names nobody.
-        let mut found = query.all(db).await?;
+        let mut found = Self::fetch(db, query).await?;
         if found.len() != 1 {
             return Ok(None);
         }
         let customer = found.remove(0);
-        let Some(login) = customer_logins::Entity::find_by_id(customer.id.clone())
+        let Some(login) = customer_logins::Entity::find_by_id(customer.id.to_string())
             .one(db)
             .await?
         else {
-            return Ok(None);
-        };
-        let Some(customer) = Self::hydrate(db, vec![customer]).await?.pop() else {
             return Ok(None);
         };
         Ok(Some(CustomerCredentials {
@@ -655,8 +627,7 @@ impl Customers {
         if let Some(branch) = home_branch_id {
             query = query.filter(Column::HomeBranchId.eq(branch.to_string()));
         }
-        let models = query.all(db).await?;
-        Self::hydrate(db, models).await
+        Self::fetch(db, query).await
     }
 }
 
@@ -833,6 +804,44 @@ fn filter_condition(filter: &CustomerFilter) -> Condition {
             all
         }
     }
+}
+
+/// A customer's row with its other phones and tags folded in (see
+/// [`Customers::fetch`]).
+struct WithLists {
+    model: customers::Model,
+    other_phones: Option<String>,
+    tags: Option<String>,
+}
+
+impl FromQueryResult for WithLists {
+    fn from_query_result(row: &QueryResult, pre: &str) -> Result<Self, DbErr> {
+        Ok(Self {
+            model: customers::Model::from_query_result(row, pre)?,
+            other_phones: row.try_get(pre, "other_phones")?,
+            tags: row.try_get(pre, "tag_list")?,
+        })
+    }
+}
+
+/// `(SELECT GROUP_CONCAT(item) FROM table WHERE table.owner = customers.id)`.
+fn folded<E: EntityTrait + Copy>(table: E, item: E::Column, owner: E::Column) -> Expr {
+    let list = Query::select()
+        .expr(Func::cust("GROUP_CONCAT").arg(Expr::col((table, item))))
+        .from(table)
+        .and_where(Expr::col((table, owner)).equals((customers::Entity, customers::Column::Id)))
+        .to_owned();
+    Expr::SubQuery(None, Box::new(list.into()))
+}
+
+fn unfold(list: Option<String>) -> Vec<String> {
+    let mut items: Vec<String> = list
+        .iter()
+        .flat_map(|l| l.split(','))
+        .map(str::to_owned)
+        .collect();
+    items.sort();
+    items
 }
 
 fn into_customer(
