@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Measures a running, seeded jewel-crm with oha (see bench/README.md).
 
-    python3 bench/measure.py --url URL --pid PID --tier s --oha PATH --db NAME --out DIR
+    python3 bench/measure.py --url URL --bare URL --pid PID --tier s --oha PATH --out DIR
+    python3 bench/measure.py --render m DIR     # rewrite m.md from m.json (growth from s.json)
 
 For each endpoint: requests per second at saturation (a fixed number of
 connections for a fixed time), then p50, p99 and p99.9 at half that rate
@@ -19,6 +20,7 @@ import os
 import platform
 import re
 import subprocess
+import sys
 import urllib.request
 
 SQL_COUNTERS = ("Com_select", "Com_insert", "Com_update", "Com_delete")
@@ -208,6 +210,27 @@ def with_ratio(row, limit):
     return row
 
 
+def growth(tier, out_dir, rows):
+    """Against tier S's results (bench/results/s.json), when this is M or L:
+    each endpoint's rate and p99 as a multiple of S's."""
+    smaller = os.path.join(out_dir, "s.json")
+    if tier == "s" or not os.path.exists(smaller):
+        return []
+    with open(smaller, encoding="utf-8") as f:
+        before = {r["request"] + r["endpoint"].split(" (")[0]: r for r in json.load(f)["endpoints"]}
+    lines = ["", f"Growth from S to {tier.upper()} (× S's value; the p99 target is at most 1.5):", "",
+             "| endpoint | rps S | rps | rps × S | p99 ms S | p99 ms | p99 × S |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        s = before.get(r["request"] + r["endpoint"].split(" (")[0])
+        if s is None:
+            continue
+        r["growth_from_s"] = {"rps": round(r["rps"] / s["rps"], 2), "p99": round(r["p99_ms"] / s["p99_ms"], 2)}
+        lines.append(f"| {r['endpoint']} | {s['rps']} | {r['rps']} | {r['growth_from_s']['rps']} | "
+                     f"{s['p99_ms']} | {r['p99_ms']} | {r['growth_from_s']['p99']} |")
+    return lines
+
+
 def cpu_model():
     with open("/proc/cpuinfo", encoding="utf-8") as info:
         for line in info:
@@ -232,6 +255,12 @@ def redis_get_rps():
 
 
 def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "--render":
+        # bench/measure.py --render TIER DIR: rewrite TIER.md (and the growth
+        # in TIER.json) from TIER.json, e.g. after S was measured again.
+        with open(os.path.join(sys.argv[3], f"{sys.argv[2]}.json"), encoding="utf-8") as f:
+            write(json.load(f), sys.argv[3])
+        return
     parser = argparse.ArgumentParser()
     for flag in ("--url", "--bare", "--pid", "--tier", "--oha", "--out", "--duration", "--load-cpu"):
         parser.add_argument(flag, required=flag not in ("--duration", "--load-cpu"))
@@ -278,13 +307,20 @@ def main():
         "endpoints": rows,
         "server_peak_memory_mib": round(peak_memory_kib(args.pid) / 1024, 1),
     }
-    os.makedirs(args.out, exist_ok=True)
-    with open(os.path.join(args.out, f"{args.tier}.json"), "w", encoding="utf-8") as out:
+    write(result, args.out)
+
+
+def write(result, out_dir):
+    """TIER.json and TIER.md, with the growth from S for M and L."""
+    os.makedirs(out_dir, exist_ok=True)
+    tier, rows = result["tier"], result["endpoints"]
+    growth_lines = growth(tier, out_dir, rows)
+    with open(os.path.join(out_dir, f"{tier}.json"), "w", encoding="utf-8") as out:
         json.dump(result, out, indent=2)
     machine = result["machine"]
     lines = [
         f"{machine['cpu']}, {machine['cores']} cores, {machine['memory_gib']} GiB, Linux {machine['kernel']}.",
-        f"Tier {args.tier.upper()}; server peak memory {result['server_peak_memory_mib']} MiB. Limits: "
+        f"Tier {tier.upper()}; server peak memory {result['server_peak_memory_mib']} MiB. Limits: "
         f"bare actix-web JSON {result['limits']['bare_actix_json_rps']} rps, bare actix-web + sqlx "
         f"primary-key select {result['limits']['bare_actix_sqlx_rps']} rps, "
         f"Redis GET {result['limits']['redis_get_rps']} rps.",
@@ -296,7 +332,8 @@ def main():
         lines.append(f"| {r['endpoint']} | `{r['request']}` | {r['rps']} | {r['ratio_to_bare_sqlx']} | "
                      f"{r['p50_ms']} | {r['p99_ms']} | {r['p99_9_ms']} | {r['cpu_ms_per_request']} | "
                      f"{r['sql_per_request']} | {r['non_2xx']} |")
-    with open(os.path.join(args.out, f"{args.tier}.md"), "w", encoding="utf-8") as out:
+    lines += growth_lines
+    with open(os.path.join(out_dir, f"{tier}.md"), "w", encoding="utf-8") as out:
         out.write("\n".join(lines) + "\n")
     print("\n".join(lines))
 

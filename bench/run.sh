@@ -23,6 +23,10 @@ cargo build --release --locked -p jewel-bench-bare
 binary="$target/release/jewel-crm"
 
 database="jewel_bench_$tier"
+# MariaDB's default 128 MiB buffer pool holds tier S; M and L thrash in it.
+if [ "$tier" != s ]; then
+  mysql --protocol=tcp -h 127.0.0.1 -uroot -e "SET GLOBAL innodb_buffer_pool_size = 4294967296"
+fi
 mysql --protocol=tcp -h 127.0.0.1 -uroot -e "DROP DATABASE IF EXISTS $database; CREATE DATABASE $database"
 export JEWEL_DATABASE__URL="mysql://root@127.0.0.1:3306/$database"
 export RUST_LOG=warn

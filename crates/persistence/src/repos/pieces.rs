@@ -369,52 +369,70 @@ impl Pieces {
     /// Brings every piece's price key up to `rates` (paise per gram of each
     /// grade in force): pieces whose key was reckoned at another rate, or
     /// never, get `rate x coefficient + fixed x SCALE`; pieces of grades
-    /// without a rate lose theirs. When nothing changed since the last
-    /// call this is an index lookup per grade.
+    /// without a rate lose theirs. At most two statements, whatever the
+    /// number of grades; when nothing changed since the last call each is
+    /// a few empty ranges of the (metal, fineness, rate) index.
     #[tracing::instrument(name = "pieces.refresh_price_keys", skip_all)]
     pub async fn refresh_price_keys(
         db: &impl ConnectionTrait,
         rates: &[(Metal, u16, i64)],
     ) -> Result<(), RepoError> {
-        use sea_orm::sea_query::{Expr, ExprTrait};
+        use sea_orm::Condition;
+        use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait};
+        let grade = |metal: Metal, fineness: u16| {
+            Condition::all()
+                .add(Column::Metal.eq(metal.as_str()))
+                .add(Column::Fineness.eq(fineness as i16))
+        };
+        let (mut stale, mut rate_of, mut unpriced) =
+            (Condition::any(), CaseStatement::new(), Condition::any());
+        let (mut priced_grades, mut unpriced_grades) = (0, 0);
         for metal in Metal::ALL {
             for &fineness in metal.grades() {
-                let grade = Entity::update_many()
-                    .filter(Column::Metal.eq(metal.as_str()))
-                    .filter(Column::Fineness.eq(fineness as i16));
-                let rate = rates
-                    .iter()
-                    .find(|(m, f, _)| *m == metal && *f == fineness)
-                    .map(|r| r.2);
-                match rate {
-                    Some(rate) => {
-                        grade
-                            .col_expr(
-                                Column::PriceKey,
-                                Expr::col(Column::PriceCoefficient).mul(rate).add(
-                                    Expr::col(Column::PriceFixed)
-                                        .mul(jewel_domain::pricing::LinearPrice::SCALE),
-                                ),
-                            )
-                            .col_expr(Column::PriceKeyRate, Expr::value(rate))
-                            .filter(
-                                sea_orm::Condition::any()
+                match rates.iter().find(|(m, f, _)| *m == metal && *f == fineness) {
+                    Some(&(_, _, rate)) => {
+                        stale = stale.add(
+                            grade(metal, fineness).add(
+                                Condition::any()
                                     .add(Column::PriceKeyRate.is_null())
                                     .add(Column::PriceKeyRate.ne(rate)),
-                            )
-                            .exec(db)
-                            .await?;
+                            ),
+                        );
+                        rate_of = rate_of.case(grade(metal, fineness), rate);
+                        priced_grades += 1;
                     }
                     None => {
-                        grade
-                            .col_expr(Column::PriceKey, Expr::value(Option::<i64>::None))
-                            .col_expr(Column::PriceKeyRate, Expr::value(Option::<i64>::None))
-                            .filter(Column::PriceKeyRate.is_not_null())
-                            .exec(db)
-                            .await?;
+                        unpriced = unpriced
+                            .add(grade(metal, fineness).add(Column::PriceKeyRate.is_not_null()));
+                        unpriced_grades += 1;
                     }
                 }
             }
+        }
+        if priced_grades > 0 {
+            let rate_of: Expr = rate_of.into();
+            Entity::update_many()
+                .col_expr(
+                    Column::PriceKey,
+                    Expr::col(Column::PriceCoefficient)
+                        .mul(rate_of.clone())
+                        .add(
+                            Expr::col(Column::PriceFixed)
+                                .mul(jewel_domain::pricing::LinearPrice::SCALE),
+                        ),
+                )
+                .col_expr(Column::PriceKeyRate, rate_of)
+                .filter(stale)
+                .exec(db)
+                .await?;
+        }
+        if unpriced_grades > 0 {
+            Entity::update_many()
+                .col_expr(Column::PriceKey, Expr::value(Option::<i64>::None))
+                .col_expr(Column::PriceKeyRate, Expr::value(Option::<i64>::None))
+                .filter(unpriced)
+                .exec(db)
+                .await?;
         }
         Ok(())
     }
