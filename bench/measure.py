@@ -80,19 +80,26 @@ def measure(args, name, method, path, token, body=None):
     rps = saturated["summary"]["requestsPerSec"]
     half, _, _ = oha(args, target, extra + ["-q", str(max(1, int(rps / 2))), "--latency-correction"])
     percentiles = half["latencyPercentiles"]
-    row = {
+    return row(name, f"{method} {re.sub('[0-9a-f-]{36}', '{id}', path.split('?')[0])}", rps,
+               (percentiles["p50"], percentiles["p99"], percentiles["p99.9"]), cpu, sql, total, total - ok)
+
+
+def row(name, request, rps, seconds, cpu, sql, requests, failed):
+    """One endpoint's line: `seconds` are p50, p99 and p99.9 at half rate;
+    `cpu` and `sql` are totals over the `requests` of the saturation run."""
+    line = {
         "endpoint": name,
-        "request": f"{method} {re.sub('[0-9a-f-]{36}', '{id}', path.split('?')[0])}",
+        "request": request,
         "rps": round(rps, 1),
-        "p50_ms": round(percentiles["p50"] * 1000, 2),
-        "p99_ms": round(percentiles["p99"] * 1000, 2),
-        "p99_9_ms": round(percentiles["p99.9"] * 1000, 2),
-        "cpu_ms_per_request": round(cpu * 1000 / max(total, 1), 3),
-        "sql_per_request": round(sql / max(total, 1), 2),
-        "non_2xx": total - ok,
+        "p50_ms": round(seconds[0] * 1000, 2),
+        "p99_ms": round(seconds[1] * 1000, 2),
+        "p99_9_ms": round(seconds[2] * 1000, 2),
+        "cpu_ms_per_request": round(cpu * 1000 / max(requests, 1), 3),
+        "sql_per_request": round(sql / max(requests, 1), 2),
+        "non_2xx": failed,
     }
-    print(json.dumps(row))
-    return row
+    print(json.dumps(line))
+    return line
 
 
 async def exchange(reader, writer, head, body):
@@ -189,25 +196,15 @@ def measure_issuing(args, token):
     _, latencies, late_statuses = asyncio.run(drive(args.url, requests[half:], args.connections, rps / 2))
     ok = sum(n for code, n in statuses.items() if 200 <= code < 300)
     ok += sum(n for code, n in late_statuses.items() if 200 <= code < 300)
-    row = {
-        "endpoint": f"issue a bill ({len(requests)} drafts)",
-        "request": "POST /api/v1/invoices/{id}/issue",
-        "rps": round(rps, 1),
-        "p50_ms": round(percentile(latencies, 0.5) * 1000, 2),
-        "p99_ms": round(percentile(latencies, 0.99) * 1000, 2),
-        "p99_9_ms": round(percentile(latencies, 0.999) * 1000, 2),
-        "cpu_ms_per_request": round(cpu * 1000 / max(half, 1), 3),
-        "sql_per_request": round(sql / max(half, 1), 2),
-        "non_2xx": len(requests) - ok,
-    }
-    print(json.dumps(row))
-    return row
+    return row(f"issue a bill ({len(requests)} drafts)", "POST /api/v1/invoices/{id}/issue", rps,
+               [percentile(latencies, share) for share in (0.5, 0.99, 0.999)], cpu, sql, half,
+               len(requests) - ok)
 
 
-def with_ratio(row, limit):
+def with_ratio(line, limit):
     """The endpoint's rate as a share of the bare actix-web + sqlx limit."""
-    row["ratio_to_bare_sqlx"] = round(row["rps"] / limit, 3)
-    return row
+    line["ratio_to_bare_sqlx"] = round(line["rps"] / limit, 3)
+    return line
 
 
 def growth(tier, out_dir, rows):
@@ -283,7 +280,7 @@ def main():
     bare_sqlx, _, _ = oha(args, f"{args.bare}/customers/{customer['id']}", [])
     limit = bare_sqlx["summary"]["requestsPerSec"]
 
-    rows = [with_ratio(row, limit) for row in [
+    rows = [with_ratio(line, limit) for line in [
         measure(args, "customer by id", "GET", f"/api/v1/customers/{customer['id']}", token),
         measure(args, "quick search", "GET", f"/api/v1/customers?q={first_name}+{family[:3]}&limit=20", token),
         measure(args, "catalogue, price range", "GET",

@@ -386,7 +386,6 @@ impl Pieces {
         };
         let (mut stale, mut rate_of, mut unpriced) =
             (Condition::any(), CaseStatement::new(), Condition::any());
-        let (mut priced_grades, mut unpriced_grades) = (0, 0);
         for metal in Metal::ALL {
             for &fineness in metal.grades() {
                 match rates.iter().find(|(m, f, _)| *m == metal && *f == fineness) {
@@ -399,17 +398,15 @@ impl Pieces {
                             ),
                         );
                         rate_of = rate_of.case(grade(metal, fineness), rate);
-                        priced_grades += 1;
                     }
                     None => {
                         unpriced = unpriced
                             .add(grade(metal, fineness).add(Column::PriceKeyRate.is_not_null()));
-                        unpriced_grades += 1;
                     }
                 }
             }
         }
-        if priced_grades > 0 {
+        if !stale.is_empty() {
             let rate_of: Expr = rate_of.into();
             Entity::update_many()
                 .col_expr(
@@ -426,7 +423,7 @@ impl Pieces {
                 .exec(db)
                 .await?;
         }
-        if unpriced_grades > 0 {
+        if !unpriced.is_empty() {
             Entity::update_many()
                 .col_expr(Column::PriceKey, Expr::value(Option::<i64>::None))
                 .col_expr(Column::PriceKeyRate, Expr::value(Option::<i64>::None))
