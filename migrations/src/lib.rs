@@ -21,6 +21,9 @@ mod m20261121_000014_create_lots;
 mod m20261121_000015_piece_price_keys;
 mod m20261121_000016_create_invoices;
 mod m20261121_000017_customer_purchases;
+mod m20261204_000018_search_terms_by_cluster;
+mod m20261204_000019_token_revocations;
+mod m20261204_000020_audit_event_branches;
 
 pub struct Migrator;
 
@@ -45,6 +48,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000015_piece_price_keys::Migration),
             Box::new(m20261121_000016_create_invoices::Migration),
             Box::new(m20261121_000017_customer_purchases::Migration),
+            Box::new(m20261204_000018_search_terms_by_cluster::Migration),
+            Box::new(m20261204_000019_token_revocations::Migration),
+            Box::new(m20261204_000020_audit_event_branches::Migration),
         ]
     }
 }

@@ -76,6 +76,9 @@ STATE_DEPENDENT = {
     ("netWeight", "too_large"),
     ("pieces[].netWeight", "too_large"),
     ("addresses[].pinCode", "indian_pin"),  # in India, with country IN
+    # No text takes control characters but tab and line breaks (the API's
+    # description says so; a pattern on every string would hide the rest).
+    (None, "control_character"),
 }
 
 

@@ -8,6 +8,10 @@
 #
 #   tools/schemathesis/run.sh BINARY [WORKDIR] [PORT]
 #
+# With SCHEMATHESIS_SEED set, every pass uses that seed instead of the fixed
+# one in the configurations, and SCHEMATHESIS_MAX_EXAMPLES (default 3)
+# examples per operation: the short run .ci/run makes with a seed of the day.
+#
 # Needs the pinned Schemathesis in tools/.venv:
 #   python3 -m venv tools/.venv
 #   tools/.venv/bin/pip install --require-hashes -r tools/requirements.txt
@@ -25,6 +29,11 @@ mkdir -p "$workdir"
 trap 'kill "$(cat "$workdir/server.pid")" 2>/dev/null || true' EXIT
 python3 "$tools/live/seed.py" "$url" "$workdir"
 
+fresh=()
+if [ -n "${SCHEMATHESIS_SEED:-}" ]; then
+  fresh=(--seed "$SCHEMATHESIS_SEED" --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-3}")
+  echo "Schemathesis with seed $SCHEMATHESIS_SEED (replay: SCHEMATHESIS_SEED=$SCHEMATHESIS_SEED $0 BINARY)"
+fi
 export LIVE_DIR=$workdir SCHEMATHESIS_HOOKS=hooks PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}"
 own='^/api/v1/me(/|$)'
 status=0
@@ -34,7 +43,7 @@ run() {
   local log="$workdir/schemathesis-$name.log" failed=0
   echo "==> Schemathesis: $name"
   (cd "$here" && "$tools/.venv/bin/st" --config-file "$config" run "$tools/../openapi/openapi.json" \
-    --url "$url" --no-color "$@") >"$log" 2>&1 || failed=1
+    --url "$url" --no-color ${fresh[@]+"${fresh[@]}"} "$@") >"$log" 2>&1 || failed=1
   # The summary, and every failure in full when there is one.
   if [ "$failed" -ne 0 ]; then cat "$log"; status=1; else sed -n '/= SUMMARY =/,$p' "$log"; fi
   local operations cases

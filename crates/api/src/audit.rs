@@ -62,6 +62,11 @@ pub async fn record<T: Serialize>(
     let context = RequestContext::current();
     let (actor_kind, actor_id) = actor_ids(actor.into());
     let json = |value: Option<&T>| value.map(serde_json::to_value).transpose();
+    let entity_id = entity_id.to_string();
+    let before = json(before).map_err(anyhow::Error::from)?;
+    let after = json(after).map_err(anyhow::Error::from)?;
+    let (branches, business_wide) =
+        concerns(entity_type, &entity_id, [before.as_ref(), after.as_ref()]);
     AuditTrail::record(
         db,
         NewAuditEvent {
@@ -69,14 +74,16 @@ pub async fn record<T: Serialize>(
             actor_id,
             action: action.to_owned(),
             entity_type: entity_type.to_owned(),
-            entity_id: entity_id.to_string(),
-            before: json(before).map_err(anyhow::Error::from)?,
-            after: json(after).map_err(anyhow::Error::from)?,
+            entity_id,
+            before,
+            after,
             request_id: context
                 .as_ref()
                 .map(|c| c.id.clone())
                 .unwrap_or_else(|| "cli".to_owned()),
             ip: context.and_then(|c| c.ip),
+            branches,
+            business_wide,
         },
     )
     .await?;
@@ -101,16 +108,21 @@ pub async fn record_created<T: Serialize>(
     let events = records
         .into_iter()
         .map(|(id, after)| {
+            let entity_id = id.to_string();
+            let after = serde_json::to_value(after)?;
+            let (branches, business_wide) = concerns(entity_type, &entity_id, [None, Some(&after)]);
             Ok(NewAuditEvent {
                 actor_kind: actor_kind.to_owned(),
                 actor_id: actor_id.clone(),
                 action: action.to_owned(),
                 entity_type: entity_type.to_owned(),
-                entity_id: id.to_string(),
+                entity_id,
                 before: None,
-                after: Some(serde_json::to_value(after)?),
+                after: Some(after),
                 request_id: request_id.clone(),
                 ip: ip.clone(),
+                branches,
+                business_wide,
             })
         })
         .collect::<Result<Vec<_>, serde_json::Error>>()
@@ -126,4 +138,46 @@ fn actor_ids(actor: Actor) -> (&'static str, String) {
         Actor::Customer(id) => ("customer", id.to_string()),
         Actor::Cli => ("cli", "jewel-crm".to_owned()),
     }
+}
+
+/// Records that belong to the whole business rather than to one branch:
+/// their events are read by every reader of the trail when they name no
+/// branch. Any other record's event that names no branch (an owner's staff
+/// record, an API client) is read only by those who see every branch.
+const BUSINESS_WIDE: [&str; 8] = [
+    "customer",
+    "consent",
+    "interaction",
+    "task",
+    "wish",
+    "design",
+    "metal_rate",
+    "lot",
+];
+
+/// The branches a change concerns, read from its before and after views
+/// (`branchId`, `fromBranchId`, `toBranchId`, `branchIds`; a branch's own
+/// events concern that branch), and whether it is business-wide instead.
+fn concerns(
+    entity_type: &str,
+    entity_id: &str,
+    views: [Option<&serde_json::Value>; 2],
+) -> (Vec<uuid::Uuid>, bool) {
+    let mut branches = Vec::new();
+    if entity_type == "branch" {
+        branches.extend(uuid::Uuid::parse_str(entity_id).ok());
+    }
+    let id = |value: &serde_json::Value| value.as_str().and_then(|t| uuid::Uuid::parse_str(t).ok());
+    for view in views.into_iter().flatten() {
+        for field in ["branchId", "fromBranchId", "toBranchId"] {
+            branches.extend(view.get(field).and_then(id));
+        }
+        if let Some(ids) = view.get("branchIds").and_then(|v| v.as_array()) {
+            branches.extend(ids.iter().filter_map(id));
+        }
+    }
+    branches.sort();
+    branches.dedup();
+    let business_wide = branches.is_empty() && BUSINESS_WIDE.contains(&entity_type);
+    (branches, business_wide)
 }

@@ -4,6 +4,10 @@
 //! The domain trims names and labels before it measures them and reads
 //! `"0100.00"` as 100, so without this a value the document calls too long
 //! would slip through.
+//!
+//! Every string of every body is also refused (`control_character`) when it
+//! holds a control character other than tab, line feed and carriage return:
+//! a NUL or an escape has no place in a note that is printed on an invoice.
 
 use std::collections::HashMap;
 
@@ -19,6 +23,11 @@ const MOST_DEPTH: usize = 32;
 pub struct BodyRules {
     bodies: HashMap<(String, String), Value>,
     components: Value,
+}
+
+/// A control character that no text field takes.
+fn is_refused_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
 }
 
 impl BodyRules {
@@ -107,11 +116,17 @@ impl BodyRules {
         }
         match value {
             Value::String(text) => {
+                let name = if field.is_empty() { "body" } else { field };
                 let most = schema.get("maxLength").and_then(Value::as_u64);
-                if let Some(most) = most
+                if text.chars().any(is_refused_control) {
+                    errors.push(FieldError::new(
+                        name,
+                        "control_character",
+                        "must not hold control characters (tab and line breaks are allowed)",
+                    ));
+                } else if let Some(most) = most
                     && text.chars().count() as u64 > most
                 {
-                    let name = if field.is_empty() { "body" } else { field };
                     errors.push(FieldError::new(
                         name,
                         "too_long",

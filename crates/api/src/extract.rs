@@ -84,13 +84,19 @@ pub(crate) fn parse_documented_json<T: DeserializeOwned>(
     bytes: &[u8],
     documented: Option<&DocumentedBody>,
 ) -> Result<T, ApiError> {
-    let mut body: serde_json::Value = serde_json::from_slice(bytes).map_err(|inner| {
-        ApiError::bad_field(
+    let mut body = crate::strict_json::from_slice(bytes).map_err(|refused| match refused {
+        crate::strict_json::Refused::Malformed(inner) => ApiError::bad_field(
             format!("the body is not valid JSON: {inner}"),
             "body",
             "malformed_json",
             inner.to_string(),
-        )
+        ),
+        crate::strict_json::Refused::DuplicateKey(field) => ApiError::bad_field(
+            format!("the body names `{field}` more than once"),
+            field,
+            "duplicate_key",
+            "each key is given once in an object",
+        ),
     })?;
     // Every body is a JSON object; serde would also read a struct from an
     // array of its fields in order, which no client means.

@@ -22,5 +22,6 @@ pub mod routes;
 pub mod seed;
 pub mod startup;
 pub mod state;
+pub mod strict_json;
 pub mod telemetry;
 pub mod workers;

@@ -57,7 +57,7 @@ enum Command {
     /// the same for the same seed.
     Seed {
         /// S: 10k customers and 5k pieces; M: 100k and 50k; L: 1M and 200k.
-        #[arg(long, value_enum)]
+        #[arg(long, value_enum, ignore_case = true)]
         tier: jewel_api::seed::Tier,
         #[arg(long, default_value_t = 1)]
         seed: u64,

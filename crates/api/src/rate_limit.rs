@@ -68,10 +68,10 @@ pub async fn middleware(
         .cache
         .increment(&counter, std::time::Duration::from_secs(window))
         .await;
-    let remaining = count.map_or(limit, |c| limit.saturating_sub(c));
+    let remaining = limit.saturating_sub(count);
 
     let mut response = match count {
-        Some(count) if count > limit => req.into_response(
+        count if count > limit => req.into_response(
             ApiError::TooManyRequests {
                 retry_after_secs: reset,
             }

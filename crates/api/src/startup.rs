@@ -19,6 +19,7 @@ use secrecy::ExposeSecret;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::revocations::{self, Revocations};
 use crate::auth::{TokenKeys, tokens};
 use crate::body_rules::BodyRules;
 use crate::cache::Cache;
@@ -58,11 +59,19 @@ impl Application {
         }
         let cache = Cache::new(&settings.cache).context("setting up the cache")?;
         let tokens = token_keys(&database, &settings.auth).await?;
+        let revocations = Revocations::load(
+            database.connection(),
+            tokens.access_ttl(),
+            Duration::from_secs(settings.auth.leeway_secs),
+        )
+        .await
+        .map_err(|error| anyhow::anyhow!("reading token revocations: {error}"))?;
         warn_when_there_is_no_owner(&database).await;
         let state = AppState {
             database,
             cache,
             tokens,
+            revocations,
             auth: Arc::new(settings.auth.clone()),
             rate_limit: Arc::new(settings.rate_limit.clone()),
             sso: Arc::new(settings.sso.clone()),
@@ -104,8 +113,13 @@ impl Application {
     /// (up to `server.shutdown_timeout_secs`).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let worker = tokio::spawn(crate::workers::release_expired_holds(self.state.clone()));
+        let revocations = tokio::spawn(revocations::keep_current(
+            self.state.revocations.clone(),
+            self.state.database.clone(),
+        ));
         let stopped = self.server.await;
         worker.abort();
+        revocations.abort();
         stopped
     }
 }

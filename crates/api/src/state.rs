@@ -6,6 +6,7 @@ use std::sync::Arc;
 use jewel_persistence::Database;
 
 use crate::auth::TokenKeys;
+use crate::auth::revocations::Revocations;
 use crate::cache::Cache;
 use crate::config::{AuthSettings, RateLimitSettings, SsoSettings};
 
@@ -14,6 +15,8 @@ pub struct AppState {
     pub database: Database,
     pub cache: Cache,
     pub tokens: TokenKeys,
+    /// Access tokens revoked before they expire (the database's, held in memory).
+    pub revocations: Revocations,
     pub auth: Arc<AuthSettings>,
     pub rate_limit: Arc<RateLimitSettings>,
     pub sso: Arc<SsoSettings>,

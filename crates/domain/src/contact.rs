@@ -68,6 +68,34 @@ pub struct HomeCountry(phonenumber::country::Id);
 
 impl HomeCountry {
     pub const INDIA: Self = Self(phonenumber::country::Id::IN);
+
+    /// `text` read as a national number of this country, when it is one.
+    ///
+    /// libphonenumber takes a number written without `+` that begins with
+    /// the country's own calling code (`91776 09359` in India) for an
+    /// international one and strips the code, though ten digits are a whole
+    /// national mobile number. A national reading that the numbering plan
+    /// accepts comes first; whatever it refuses is parsed as written.
+    fn national(self, text: &str) -> Option<phonenumber::PhoneNumber> {
+        if text.trim_start().starts_with('+') {
+            return None;
+        }
+        let digits: String = text
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
+            .collect();
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let plan = phonenumber::metadata::DATABASE.by_id(self.0.as_ref())?;
+        let national = plan
+            .national_prefix()
+            .and_then(|trunk| digits.strip_prefix(trunk))
+            .unwrap_or(&digits);
+        let number =
+            phonenumber::parse(None, format!("+{}{national}", plan.country_code())).ok()?;
+        phonenumber::is_valid(&number).then_some(number)
+    }
 }
 
 impl Default for HomeCountry {
@@ -118,10 +146,11 @@ impl Phone {
         if text.chars().count() > Self::MAX_CHARS {
             return Err(invalid());
         }
-        let number = phonenumber::parse(Some(home.0), text).map_err(|_| invalid())?;
-        if !phonenumber::is_valid(&number) {
-            return Err(invalid());
-        }
+        let number = home
+            .national(text)
+            .or_else(|| phonenumber::parse(Some(home.0), text).ok())
+            .filter(phonenumber::is_valid)
+            .ok_or_else(invalid)?;
         Ok(Self(
             number.format().mode(phonenumber::Mode::E164).to_string(),
         ))
@@ -214,6 +243,53 @@ mod tests {
         assert_eq!(
             phone("+919876543210", "AE").expect("abroad"),
             "+919876543210"
+        );
+    }
+
+    #[test]
+    fn ten_digit_mobiles_are_national_whatever_their_first_digits() {
+        for (text, e164) in [
+            ("9177609359", "+919177609359"),
+            ("91776 09359", "+919177609359"),
+            ("9198765432", "+919198765432"),
+            ("09177609359", "+919177609359"),
+            ("+91 91776 09359", "+919177609359"),
+        ] {
+            assert_eq!(phone(text, "IN").expect(text), e164, "{text}");
+        }
+    }
+
+    /// Every pair of leading digits that India's numbering plan (the
+    /// library's own metadata) has mobiles in is read as national when
+    /// written with ten digits, as the whole E.164 number is.
+    #[test]
+    fn every_indian_mobile_range_reads_as_national() {
+        let mut ranges = 0;
+        for pair in 10..=99 {
+            for rest in ["00000000", "12345678", "76543210", "55555555", "98765432"] {
+                let national = format!("{pair}{rest}");
+                let Ok(whole) = phonenumber::parse(None, format!("+91{national}")) else {
+                    continue;
+                };
+                let mobile = matches!(
+                    whole.number_type(&phonenumber::metadata::DATABASE),
+                    phonenumber::Type::Mobile | phonenumber::Type::FixedLineOrMobile
+                );
+                if !mobile || !phonenumber::is_valid(&whole) {
+                    continue;
+                }
+                ranges += 1;
+                assert_eq!(
+                    phone(&national, "IN").expect(&national),
+                    format!("+91{national}"),
+                    "{national}"
+                );
+                break;
+            }
+        }
+        assert!(
+            ranges >= 30,
+            "only {ranges} leading pairs are mobile ranges"
         );
     }
 

@@ -77,10 +77,12 @@ pub fn count(branch: uuid::Uuid, expected: &[Piece], codes: &[String], known: &[
             None => result
                 .unexpected
                 .push((code.clone(), None, Unexpected::Unknown)),
+            // Another branch's piece: said so, but its id stays with that
+            // branch (a count is read by the counting branch's staff).
             Some(piece) if piece.branch_id != branch => {
                 result
                     .unexpected
-                    .push((code.clone(), Some(piece.id), Unexpected::Elsewhere));
+                    .push((code.clone(), None, Unexpected::Elsewhere));
             }
             Some(piece) if !piece.status.is_in_store() => {
                 result

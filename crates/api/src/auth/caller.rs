@@ -9,6 +9,7 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use jewel_domain::{Permission, Role};
 
+use super::revocations::Revoked;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -96,23 +97,6 @@ impl Caller {
     }
 }
 
-/// Cache keys marking tokens revoked before they expire.
-pub fn revoked_session_key(session: uuid::Uuid) -> String {
-    format!("revoked:session:{session}")
-}
-
-pub fn revoked_staff_key(staff: uuid::Uuid) -> String {
-    format!("revoked:staff:{staff}")
-}
-
-pub fn revoked_client_key(client: uuid::Uuid) -> String {
-    format!("revoked:client:{client}")
-}
-
-pub fn revoked_customer_key(customer: uuid::Uuid) -> String {
-    format!("revoked:customer:{customer}")
-}
-
 fn refused() -> ApiError {
     ApiError::Unauthorized {
         detail: "the access token is invalid, expired or revoked",
@@ -180,13 +164,9 @@ pub async fn authenticate(
     let session = match claims.sid.as_deref() {
         Some(sid) => {
             let session = uuid::Uuid::parse_str(sid).map_err(|_| refused())?;
-            // Logout marks the session revoked in the cache until its
-            // tokens would have expired anyway.
             if state
-                .cache
-                .get(&revoked_session_key(session))
-                .await
-                .is_some()
+                .revocations
+                .voids(Revoked::Session(session), claims.iat)
             {
                 return Err(refused());
             }
@@ -194,16 +174,16 @@ pub async fn authenticate(
         }
         None => None,
     };
-    let (principal, revoked_key) = match claims.kind.as_str() {
+    let (principal, whose) = match claims.kind.as_str() {
         "staff" if session.is_some() => {
             let role = claims
                 .role
                 .as_deref()
                 .and_then(Role::parse)
                 .ok_or_else(refused)?;
-            (Principal::Staff(role), revoked_staff_key(id))
+            (Principal::Staff(role), Revoked::Staff(id))
         }
-        "customer" if session.is_some() => (Principal::Customer, revoked_customer_key(id)),
+        "customer" if session.is_some() => (Principal::Customer, Revoked::Customer(id)),
         "client" => {
             let scopes = claims
                 .scope
@@ -212,20 +192,14 @@ pub async fn authenticate(
                 .split_whitespace()
                 .map(|s| Permission::client_scope(s).ok_or_else(refused))
                 .collect::<Result<Vec<_>, _>>()?;
-            (Principal::Client { scopes }, revoked_client_key(id))
+            (Principal::Client { scopes }, Revoked::Client(id))
         }
         _ => return Err(refused()),
     };
-    // Logout-everywhere, a disabled account or client mark every token
-    // issued up to that second as revoked.
-    if let Some(before) = state.cache.get(&revoked_key).await {
-        let before: u64 = std::str::from_utf8(&before)
-            .ok()
-            .and_then(|t| t.parse().ok())
-            .unwrap_or(u64::MAX);
-        if claims.iat <= before {
-            return Err(refused());
-        }
+    // Logout everywhere, a changed password, a disabled account or client
+    // void every token issued up to that second.
+    if state.revocations.voids(whose, claims.iat) {
+        return Err(refused());
     }
     Ok(Caller {
         id,

@@ -17,7 +17,7 @@ use jewel_persistence::repos::customers::Customers;
 use jewel_persistence::repos::sessions::{NewSession, Sessions};
 use jewel_persistence::repos::staff::Staff;
 
-use super::caller::{revoked_session_key, revoked_staff_key};
+use super::revocations::Revoked;
 use super::{password, tokens};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -63,6 +63,22 @@ pub struct Issued {
 pub enum CustomerLogin {
     Mobile(Phone),
     Email(Email),
+    /// Neither a mobile number nor an e-mail address: names nobody, so
+    /// the login fails (and counts as a failure) like a wrong password.
+    Nobody(String),
+}
+
+impl CustomerLogin {
+    /// Reads what a customer typed: an `@` makes an e-mail, anything else
+    /// a mobile number of `home` unless written with its country code.
+    pub fn read(text: &str, home: jewel_domain::contact::HomeCountry) -> Self {
+        let read = if text.contains('@') {
+            Email::parse("login", text).map(Self::Email)
+        } else {
+            Phone::parse("login", text, home).map(Self::Mobile)
+        };
+        read.unwrap_or_else(|_| Self::Nobody(text.trim().to_lowercase()))
+    }
 }
 
 fn invalid_credentials() -> ApiError {
@@ -150,14 +166,17 @@ pub async fn customer_login(
     password: &str,
     ip: Option<&str>,
 ) -> Result<Issued, ApiError> {
-    let (mobile, email) = match login {
-        CustomerLogin::Mobile(phone) => (Some(phone.as_str()), None),
-        CustomerLogin::Email(email) => (None, Some(email.as_str())),
+    let (mobile, email, account) = match login {
+        CustomerLogin::Mobile(phone) => (Some(phone.as_str()), None, phone.as_str()),
+        CustomerLogin::Email(email) => (None, Some(email.as_str()), email.as_str()),
+        CustomerLogin::Nobody(text) => (None, None, text.as_str()),
     };
-    let account = mobile.or(email).unwrap_or_default();
     let throttle = Throttle::check(state, &format!("customer:{account}"), ip).await?;
     let db = state.database.connection();
-    let credentials = Customers::credentials(db, mobile, email).await?;
+    let credentials = match (mobile, email) {
+        (None, None) => None,
+        _ => Customers::credentials(db, mobile, email).await?,
+    };
     let stored = credentials.as_ref().map(|c| c.password_hash.as_str());
     let matches = password::verify(password, stored).await;
     let customer = match credentials {
@@ -274,16 +293,9 @@ pub async fn refresh(state: &AppState, refresh_token: &str) -> Result<Issued, Ap
 /// Ends one login session: its refresh tokens stop working at once, and its
 /// access tokens are refused until they would have expired.
 pub async fn revoke_family(state: &AppState, family: uuid::Uuid) -> Result<(), ApiError> {
-    Sessions::revoke_family(state.database.connection(), family).await?;
-    state
-        .cache
-        .set(
-            &revoked_session_key(family),
-            b"1",
-            state.tokens.access_ttl(),
-        )
-        .await;
-    Ok(())
+    let db = state.database.connection();
+    Sessions::revoke_family(db, family).await?;
+    state.revocations.revoke(db, Revoked::Session(family)).await
 }
 
 /// Ends every login session of a staff member (logout everywhere, a
@@ -294,16 +306,7 @@ pub async fn revoke_staff(
     staff: uuid::Uuid,
 ) -> Result<(), ApiError> {
     Sessions::revoke_subject(db, STAFF, staff).await?;
-    let now = jsonwebtoken::get_current_timestamp();
-    state
-        .cache
-        .set(
-            &revoked_staff_key(staff),
-            now.to_string().as_bytes(),
-            state.tokens.access_ttl(),
-        )
-        .await;
-    Ok(())
+    state.revocations.revoke(db, Revoked::Staff(staff)).await
 }
 
 /// Ends every login session of a customer (merged away or erased).
@@ -313,14 +316,8 @@ pub async fn revoke_customer(
     customer: uuid::Uuid,
 ) -> Result<(), ApiError> {
     Sessions::revoke_subject(db, CUSTOMER, customer).await?;
-    let now = jsonwebtoken::get_current_timestamp();
     state
-        .cache
-        .set(
-            &crate::auth::caller::revoked_customer_key(customer),
-            now.to_string().as_bytes(),
-            state.tokens.access_ttl(),
-        )
-        .await;
-    Ok(())
+        .revocations
+        .revoke(db, Revoked::Customer(customer))
+        .await
 }

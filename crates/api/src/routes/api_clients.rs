@@ -12,8 +12,8 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{Paged, Pagination, collect, etag, if_match, with_etag};
-use crate::auth::caller::revoked_client_key;
 use crate::auth::caller::{Authorized, needs};
+use crate::auth::revocations::Revoked;
 use crate::auth::tokens;
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json, Query};
@@ -342,18 +342,13 @@ pub async fn update_api_client(
         Some(&after),
     )
     .await?;
-    transaction.commit().await?;
     if disabled {
-        let now = jsonwebtoken::get_current_timestamp();
         state
-            .cache
-            .set(
-                &revoked_client_key(after.id),
-                now.to_string().as_bytes(),
-                state.tokens.access_ttl(),
-            )
-            .await;
+            .revocations
+            .revoke(&transaction, Revoked::Client(after.id))
+            .await?;
     }
+    transaction.commit().await?;
     Ok(with_etag(after.version, after))
 }
 

@@ -97,6 +97,11 @@ pub struct AuditQuery {
 }
 
 /// List audit events, oldest first. Needs `audit:read` (owner, manager, accountant).
+///
+/// Staff limited to some branches see the events of those branches (a bill,
+/// a piece, a transfer from or to one of them, their staff) and those of the
+/// whole business (customers, designs, metal rates); owners and staff of
+/// every branch see all.
 #[utoipa::path(
     tag = "audit",
     operation_id = "listAuditEvents",
@@ -107,7 +112,7 @@ pub struct AuditQuery {
 #[get("/api/v1/audit-events")]
 pub async fn list_audit_events(
     state: web::Data<AppState>,
-    _caller: Authorized<needs::AuditRead>,
+    caller: Authorized<needs::AuditRead>,
     Query(query): Query<AuditQuery>,
 ) -> Result<web::Json<Paged<AuditEventView>>, ApiError> {
     let filter = AuditFilter {
@@ -116,6 +121,7 @@ pub async fn list_audit_events(
         actor_id: query.actor_id,
         from: query.from,
         to: query.to,
+        branches: caller.branch_scope().map(<[uuid::Uuid]>::to_vec),
     };
     let pagination = Pagination {
         limit: query.limit,

@@ -152,7 +152,9 @@ pub async fn login(
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(example = json!({"login": "98765 43210", "password": "my jewellery passbook"}))]
 pub struct CustomerLoginBody {
-    /// A mobile number (any common spelling) or an e-mail address.
+    /// A mobile number (any common spelling) or an e-mail address. Anything
+    /// else names nobody: it is a failed login (401), counted like a wrong
+    /// password.
     #[schema(max_length = 254)]
     login: String,
     #[schema(max_length = 128, format = Password)]
@@ -181,15 +183,7 @@ pub async fn customer_login(
     req: HttpRequest,
     Json(body): Json<CustomerLoginBody>,
 ) -> Result<web::Json<TokenResponse>, ApiError> {
-    let identifier = if body.login.contains('@') {
-        sessions::CustomerLogin::Email(Email::parse("login", &body.login)?)
-    } else {
-        sessions::CustomerLogin::Mobile(jewel_domain::contact::Phone::parse(
-            "login",
-            &body.login,
-            state.home_country,
-        )?)
-    };
+    let identifier = sessions::CustomerLogin::read(&body.login, state.home_country);
     let ip = client_ip(&req);
     let issued =
         sessions::customer_login(&state, &identifier, &body.password, ip.as_deref()).await?;

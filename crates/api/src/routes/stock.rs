@@ -64,7 +64,7 @@ pub struct MissingPiece {
 pub struct UnexpectedCode {
     #[schema(max_length = 64)]
     code: String,
-    /// The piece it names, if any.
+    /// The piece it names, if it is this branch's (never another branch's).
     piece_id: Option<uuid::Uuid>,
     /// `unknown` (no such tag or EPC), `elsewhere` (another branch's piece)
     /// or `not_in_stock` (sold, melted, on approval, at a repairer, in transit).

@@ -118,7 +118,7 @@ async fn migrate_applies_lists_and_rolls_back(backend: Backend) {
         "{stdout}"
     );
     assert!(
-        stdout.contains(&format!("0 applied, 17 pending ({})", backend.storage())),
+        stdout.contains(&format!("0 applied, 20 pending ({})", backend.storage())),
         "{stdout}"
     );
 
@@ -127,16 +127,23 @@ async fn migrate_applies_lists_and_rolls_back(backend: Backend) {
     let (ok, stdout, stderr) = run(&mut up);
     assert!(ok, "{stderr}");
     assert!(
-        stdout.contains("applied  m20261121_000017_customer_purchases"),
+        stdout.contains("applied  m20261204_000020_audit_event_branches"),
         "{stdout}"
     );
-    assert!(stdout.contains("17 applied, 0 pending"), "{stdout}");
+    assert!(stdout.contains("20 applied, 0 pending"), "{stdout}");
 
     let mut down = jewel_crm();
-    with_database(down.args(["migrate", "down"]));
+    with_database(down.args(["migrate", "down", "--steps", "3"]));
     let (ok, stdout, stderr) = run(&mut down);
     assert!(ok, "{stderr}");
-    assert!(stdout.contains("16 applied, 1 pending"), "{stdout}");
+    assert!(stdout.contains("17 applied, 3 pending"), "{stdout}");
+
+    // Up again: the steps rolled back apply once more.
+    let mut up = jewel_crm();
+    with_database(up.args(["migrate", "up"]));
+    let (ok, stdout, stderr) = run(&mut up);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("20 applied, 0 pending"), "{stdout}");
 }
 
 /// The real binary: JSON logs carry the request id on every line about a
@@ -210,7 +217,7 @@ fn serve_logs_request_ids_and_stops_on_sigterm() {
 fn seed(database: &TestDatabase, seed: &str) -> (bool, String, String) {
     let mut command = jewel_crm();
     command
-        .args(["seed", "--tier", "tiny", "--seed", seed])
+        .args(["seed", "--tier", "Tiny", "--seed", seed])
         .env("JEWEL_DATABASE__DATA_DIR", &database.data_dir);
     if let Some(url) = database.url() {
         command.env("DATABASE_URL", secrecy::ExposeSecret::expose_secret(&url));

@@ -547,6 +547,11 @@ async fn a_count_of_5000_tags_finds_exactly_the_5_discrepancies(backend: Backend
         unexpected,
         [("NO-SUCH-TAG", "unknown"), ("Z-1", "elsewhere")]
     );
+    assert!(
+        counted["unexpected"][1]["pieceId"].is_null(),
+        "another branch's piece is named by its code alone: {}",
+        counted["unexpected"][1]
+    );
     let id = counted["id"].as_str().expect("id");
     let kept = json_of(
         get(&app, &owner, &format!("/api/v1/stock-audits/{id}")).await,

@@ -3,6 +3,8 @@
 pub mod consent;
 pub mod profile;
 
+use unicode_segmentation::UnicodeSegmentation;
+
 pub use profile::{Address, BudgetBand, Preferences, Profile, Source};
 
 /// A customer's purchases at a glance: issued bills not cancelled.
@@ -141,7 +143,7 @@ impl CustomerQuery {
             };
         }
         let words = search_terms(text);
-        if words.is_empty() || words.iter().any(|w| w.chars().count() < 2) {
+        if words.is_empty() || words.iter().any(|w| w.graphemes(true).count() < 2) {
             return Err(crate::Invalid::field(
                 field,
                 "too_short",
@@ -152,13 +154,38 @@ impl CustomerQuery {
     }
 }
 
-/// The lower-cased words of a name, as indexed for search (at most 64 characters each).
+/// The most characters (code points) an indexed word keeps.
+const TERM_CHARS: usize = 64;
+
+/// The lower-cased words of a name, as indexed for search.
+///
+/// A word is a run of grapheme clusters that each begin with a letter or a
+/// digit, so a vowel sign, a virama or a joiner stays with the letter it
+/// belongs to (`லக்ஷ்மி`, `लक्ष्मी` are one word each, not four). A word
+/// keeps at most 64 characters, cut between clusters, never inside one.
 pub fn search_terms(name: &str) -> Vec<String> {
-    let mut terms: Vec<String> = name
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| w.to_lowercase().chars().take(64).collect())
-        .collect();
+    let lower = name.to_lowercase();
+    let mut terms = Vec::new();
+    let mut word = String::new();
+    // Characters in the word so far; `None` once a cluster did not fit.
+    let mut chars = Some(0);
+    for cluster in lower.graphemes(true) {
+        if cluster.chars().next().is_some_and(char::is_alphanumeric) {
+            let count = cluster.chars().count();
+            chars = chars.map(|n| n + count).filter(|&n| n <= TERM_CHARS);
+            if chars.is_some() {
+                word.push_str(cluster);
+            }
+        } else {
+            if !word.is_empty() {
+                terms.push(std::mem::take(&mut word));
+            }
+            chars = Some(0);
+        }
+    }
+    if !word.is_empty() {
+        terms.push(word);
+    }
     terms.sort();
     terms.dedup();
     terms
@@ -194,6 +221,38 @@ mod tests {
         assert!(CustomerQuery::parse("q", "12", HomeCountry::INDIA).is_err());
         assert!(CustomerQuery::parse("q", "a", HomeCountry::INDIA).is_err());
         assert!(CustomerQuery::parse("q", "   ", HomeCountry::INDIA).is_err());
+    }
+
+    /// A name in each of these scripts is one word per word, and a
+    /// conjunct counts as the letters a reader sees.
+    #[test]
+    fn indic_words_keep_their_signs() {
+        for (name, first) in [
+            ("லக்ஷ்மி நாராயணன்", "லக்ஷ்மி"),
+            ("लक्ष्मी नारायण", "लक्ष्मी"),
+            ("ശ്രീലക്ഷ്മി നായർ", "ശ്രീലക്ഷ്മി"),
+            ("ಲಕ್ಷ್ಮಿ ರಾವ್", "ಲಕ್ಷ್ಮಿ"),
+            ("లక్ష్మి రెడ్డి", "లక్ష్మి"),
+            ("લક્ષ્મી પટેલ", "લક્ષ્મી"),
+            ("লক্ষ্মী দাস", "লক্ষ্মী"),
+        ] {
+            let terms = search_terms(name);
+            assert_eq!(terms.len(), 2, "{name}: {terms:?}");
+            assert!(terms.contains(&first.to_owned()), "{name}: {terms:?}");
+            assert_eq!(
+                CustomerQuery::parse("q", first, HomeCountry::INDIA).expect(first),
+                CustomerQuery::NameWords(vec![first.to_owned()])
+            );
+        }
+        assert_eq!(search_terms("O'Brien-Shah"), ["brien", "o", "shah"]);
+    }
+
+    #[test]
+    fn long_words_are_cut_between_clusters() {
+        let word = "क्ष".repeat(30);
+        let terms = search_terms(&word);
+        assert_eq!(terms[0].chars().count(), 63, "21 whole clusters of 3");
+        assert_eq!(search_terms(&"a".repeat(100))[0].len(), 64);
     }
 
     #[test]

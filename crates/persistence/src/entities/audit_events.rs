@@ -15,6 +15,7 @@ pub struct Model {
     pub after: Option<String>,
     pub request_id: String,
     pub ip: Option<String>,
+    pub business_wide: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

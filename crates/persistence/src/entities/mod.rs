@@ -2,6 +2,7 @@
 //! this crate: repositories turn them into domain types.
 
 pub mod api_clients;
+pub mod audit_event_branches;
 pub mod audit_events;
 pub mod branches;
 pub mod consent_changes;
@@ -33,6 +34,7 @@ pub mod staff_branches;
 pub mod staff_users;
 pub mod stock_audits;
 pub mod stock_movements;
+pub mod token_revocations;
 pub mod transfer_pieces;
 pub mod transfers;
 pub mod wish_list_items;

@@ -3,11 +3,13 @@
 
 use chrono::{DateTime, Utc};
 use jewel_domain::{Page, PageRequest};
+use sea_orm::sea_query::Query;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 
+use crate::entities::audit_event_branches;
 use crate::entities::audit_events::{self, Column, Entity};
 use crate::error::{RepoError, uuid_of};
 
@@ -41,6 +43,11 @@ pub struct NewAuditEvent {
     pub after: Option<serde_json::Value>,
     pub request_id: String,
     pub ip: Option<String>,
+    /// The branches the change concerns.
+    pub branches: Vec<uuid::Uuid>,
+    /// A change to a record of the whole business that concerns no branch
+    /// (a customer, a rate): every reader of the trail sees it.
+    pub business_wide: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -50,6 +57,9 @@ pub struct AuditFilter {
     pub actor_id: Option<String>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
+    /// Only events that concern one of these branches, or the whole
+    /// business; `None` for every event.
+    pub branches: Option<Vec<uuid::Uuid>>,
 }
 
 impl AuditTrail {
@@ -68,11 +78,22 @@ impl AuditTrail {
         let now = Utc::now();
         let mut events = events.into_iter().peekable();
         while events.peek().is_some() {
+            let mut concerns = Vec::new();
             let chunk: Vec<audit_events::ActiveModel> = events
                 .by_ref()
                 .take(200)
-                .map(|event| audit_events::ActiveModel {
-                    id: Set(uuid::Uuid::now_v7().to_string()),
+                .map(|event| {
+                    let id = uuid::Uuid::now_v7().to_string();
+                    concerns.extend(event.branches.iter().map(|branch| {
+                        audit_event_branches::ActiveModel {
+                            branch_id: Set(branch.to_string()),
+                            event_id: Set(id.clone()),
+                        }
+                    }));
+                    (id, event)
+                })
+                .map(|(id, event)| audit_events::ActiveModel {
+                    id: Set(id),
                     occurred_at: Set(now),
                     actor_kind: Set(event.actor_kind),
                     actor_id: Set(event.actor_id),
@@ -83,11 +104,17 @@ impl AuditTrail {
                     after: Set(event.after.map(|v| v.to_string())),
                     request_id: Set(event.request_id),
                     ip: Set(event.ip),
+                    business_wide: Set(event.business_wide),
                 })
                 .collect();
             Entity::insert_many(chunk)
                 .exec_without_returning(db)
                 .await?;
+            if !concerns.is_empty() {
+                audit_event_branches::Entity::insert_many(concerns)
+                    .exec_without_returning(db)
+                    .await?;
+            }
         }
         Ok(())
     }
@@ -118,6 +145,21 @@ impl AuditTrail {
         }
         if let Some(to) = filter.to {
             query = query.filter(Column::OccurredAt.lt(to));
+        }
+        if let Some(branches) = &filter.branches {
+            let theirs = Query::select()
+                .column(audit_event_branches::Column::EventId)
+                .from(audit_event_branches::Entity)
+                .and_where(
+                    audit_event_branches::Column::BranchId
+                        .is_in(branches.iter().map(uuid::Uuid::to_string)),
+                )
+                .to_owned();
+            query = query.filter(
+                Condition::any()
+                    .add(Column::BusinessWide.eq(true))
+                    .add(Column::Id.in_subquery(theirs)),
+            );
         }
         let events = query
             .all(db)

@@ -732,7 +732,7 @@ fn filter_condition(filter: &CustomerFilter) -> Condition {
             filter
                 .name_prefix
                 .as_deref()
-                .map(|n| Column::Name.starts_with(n)),
+                .map(|n| super::begins_with(Column::Name, n)),
         )
         .add_option(filter.created_from.map(|t| Column::CreatedAt.gte(t)))
         .add_option(filter.created_before.map(|t| Column::CreatedAt.lt(t)))
@@ -783,7 +783,7 @@ fn filter_condition(filter: &CustomerFilter) -> Condition {
         None => all,
         Some(CustomerQuery::Mobile(phone)) => all.add(Column::Mobile.eq(phone.as_str())),
         Some(CustomerQuery::MobileEnding(reversed)) => {
-            all.add(Column::MobileReversed.starts_with(reversed.as_str()))
+            all.add(super::begins_with(Column::MobileReversed, reversed))
         }
         Some(CustomerQuery::Email(email)) => all.add(Column::Email.eq(email.as_str())),
         Some(CustomerQuery::NameWords(words)) => {
@@ -794,9 +794,10 @@ fn filter_condition(filter: &CustomerFilter) -> Condition {
                         Query::select()
                             .column(customer_search_terms::Column::CustomerId)
                             .from(customer_search_terms::Entity)
-                            .and_where(
-                                customer_search_terms::Column::Term.starts_with(word.as_str()),
-                            )
+                            .and_where(super::begins_with(
+                                customer_search_terms::Column::Term,
+                                word,
+                            ))
                             .to_owned(),
                     ),
                 );

@@ -21,6 +21,7 @@ pub mod staff;
 pub mod stock;
 pub mod stock_audits;
 pub mod tasks;
+pub mod token_revocations;
 pub mod transfers;
 pub mod wish_list;
 
@@ -36,4 +37,23 @@ pub(crate) fn older_than<C: sea_orm::ColumnTrait>(
     Condition::any()
         .add(time.lt(at))
         .add(Condition::all().add(time.eq(at)).add(id.lt(last_id)))
+}
+
+/// `column LIKE 'text%'` for text as typed: `%`, `_` and the escape
+/// character itself stand for themselves, on SQLite and MySQL alike (both
+/// take an explicit `ESCAPE`; `!` needs no quoting in either's literals).
+pub(crate) fn begins_with<C: sea_orm::ColumnTrait>(
+    column: C,
+    text: &str,
+) -> sea_orm::sea_query::Expr {
+    const ESCAPE: char = '!';
+    let mut pattern = String::with_capacity(text.len() + 1);
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | ESCAPE) {
+            pattern.push(ESCAPE);
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    column.like(sea_orm::sea_query::LikeExpr::new(pattern).escape(ESCAPE))
 }

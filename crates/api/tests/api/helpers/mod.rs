@@ -232,7 +232,8 @@ pub struct TestApp {
     pub backend: Backend,
     pub state: AppState,
     handle: actix_web::dev::ServerHandle,
-    _database: TestDatabase,
+    database: Option<TestDatabase>,
+    settings: Settings,
     cache_prefix: String,
 }
 
@@ -270,6 +271,7 @@ impl TestApp {
             jewel_api::telemetry::init(&settings.log);
         }
         let cache_prefix = settings.cache.key_prefix.clone();
+        let kept = settings.clone();
         let app = Application::build_with(settings, test_routes::configure)
             .await
             .expect("the application builds");
@@ -286,8 +288,34 @@ impl TestApp {
             backend,
             state,
             handle,
-            _database: database,
+            database: Some(database),
+            settings: kept,
             cache_prefix,
+        }
+    }
+
+    /// Stops this server and starts a new one on the same database and
+    /// settings, as a restart of the process would (the in-process cache
+    /// starts empty; Redis keeps what it had).
+    pub async fn restarted(mut self) -> Self {
+        self.handle.stop(true).await;
+        let database = self.database.take().expect("the database is kept");
+        let settings = self.settings.clone();
+        Self::spawn_with(self.backend, database, settings).await
+    }
+
+    /// Empties the cache as a lost or restarted Redis would (on SQLite the
+    /// in-process cache).
+    pub async fn flush_cache(&self) {
+        match self.backend {
+            Backend::Mariadb => {
+                let prefix = self.cache_prefix.clone();
+                let url = required_env("TEST_REDIS_URL");
+                std::thread::spawn(move || forget_keys(&url, &prefix))
+                    .join()
+                    .expect("the keys are forgotten");
+            }
+            Backend::Sqlite => self.state.cache.clear(),
         }
     }
 
@@ -443,7 +471,7 @@ impl Drop for TestApp {
     fn drop(&mut self) {
         let handle = self.handle.clone();
         tokio::spawn(async move { handle.stop(false).await });
-        if self.backend == Backend::Mariadb {
+        if self.backend == Backend::Mariadb && self.database.is_some() {
             let prefix = self.cache_prefix.clone();
             let url = required_env("TEST_REDIS_URL");
             let _ = std::thread::spawn(move || forget_keys(&url, &prefix)).join();
