@@ -24,6 +24,7 @@ mod m20261121_000017_customer_purchases;
 mod m20261204_000018_search_terms_by_cluster;
 mod m20261204_000019_token_revocations;
 mod m20261204_000020_audit_event_branches;
+mod m20261204_000021_sealed_pan;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000018_search_terms_by_cluster::Migration),
             Box::new(m20261204_000019_token_revocations::Migration),
             Box::new(m20261204_000020_audit_event_branches::Migration),
+            Box::new(m20261204_000021_sealed_pan::Migration),
         ]
     }
 }

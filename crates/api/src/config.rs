@@ -31,6 +31,7 @@ pub struct Settings {
     pub phones: PhoneSettings,
     pub inventory: InventorySettings,
     pub billing: BillingSettings,
+    pub identity: crate::sealing::IdentitySettings,
     pub log: LogSettings,
 }
 

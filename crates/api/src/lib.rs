@@ -19,6 +19,7 @@ pub mod query_rules;
 pub mod rate_limit;
 pub mod request_context;
 pub mod routes;
+pub mod sealing;
 pub mod seed;
 pub mod startup;
 pub mod state;

@@ -29,6 +29,7 @@ use crate::extract::BodyLimit;
 use crate::openapi::{self, DOCUMENT_PATH, SWAGGER_UI_PATH};
 use crate::query_rules::QueryRules;
 use crate::request_context::{self, RequestTimeout};
+use crate::sealing::Sealer;
 use crate::state::AppState;
 use crate::{compression, rate_limit, routes};
 
@@ -57,6 +58,14 @@ impl Application {
                 .await
                 .context("applying database migrations")?;
         }
+        let sealer = Sealer::new(&settings.identity, &settings.database.data_dir)?;
+        let sealed = sealer
+            .seal_what_is_left(&database)
+            .await
+            .context("sealing stored PANs")?;
+        if sealed > 0 {
+            tracing::info!(sealed, "stored PANs sealed with the current identity key");
+        }
         let cache = Cache::new(&settings.cache).context("setting up the cache")?;
         let tokens = token_keys(&database, &settings.auth).await?;
         let revocations = Revocations::load(
@@ -78,6 +87,7 @@ impl Application {
             home_country: settings.phones.default_country,
             pricing: Arc::new(settings.inventory.clone()),
             billing: Arc::new(settings.billing.clone()),
+            sealer,
         };
 
         let listener = TcpListener::bind(settings.server.bind)

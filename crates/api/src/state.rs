@@ -26,4 +26,6 @@ pub struct AppState {
     pub pricing: Arc<crate::config::InventorySettings>,
     /// Numbering, compliance limits and discount limits of bills.
     pub billing: Arc<crate::config::BillingSettings>,
+    /// Seals and opens identity numbers (PANs) kept at rest.
+    pub sealer: crate::sealing::Sealer,
 }

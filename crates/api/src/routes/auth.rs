@@ -242,7 +242,7 @@ pub async fn customer_register(
             source: Some(super::customers::SourceName::Website),
             ..Default::default()
         }
-        .check(state.home_country),
+        .check(state.home_country, &state.sealer),
     );
     let password_text = super::collect(&mut errors, Password::parse("password", &body.password));
     let (Some(new), Some(password_text)) = (new, password_text) else {

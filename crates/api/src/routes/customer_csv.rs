@@ -229,6 +229,7 @@ pub async fn import_customers(
             &by_external,
             &branches,
             state.home_country,
+            &state.sealer,
         )
         .and_then(|change| {
             let new = match &change {
@@ -454,6 +455,7 @@ fn check_row(
     by_external: &HashMap<&str, &Customer>,
     branches: &HashSet<uuid::Uuid>,
     home: HomeCountry,
+    sealer: &crate::sealing::Sealer,
 ) -> Result<Change, Vec<FieldError>> {
     let external = cells
         .get("externalId")
@@ -476,8 +478,13 @@ fn check_row(
             )]);
         }
         Some(customer) => {
-            let new = patched(customer, &serde_json::Value::Object(cells.clone()), home)
-                .map_err(reasons)?;
+            let new = patched(
+                customer,
+                &serde_json::Value::Object(cells.clone()),
+                home,
+                sealer,
+            )
+            .map_err(reasons)?;
             let mut errors = Vec::new();
             if let Some(other) = by_mobile.get(new.mobile.as_str())
                 && other.id != customer.id
@@ -512,7 +519,7 @@ fn check_row(
             let bytes = serde_json::to_vec(&cells)
                 .map_err(|e| vec![FieldError::new("row", "invalid", e.to_string())])?;
             let fields: CustomerFields = parse_json(&bytes).map_err(reasons)?;
-            let new = fields.check(home).map_err(|i| i.into_errors())?;
+            let new = fields.check(home, sealer).map_err(|i| i.into_errors())?;
             Change::Create(uuid::Uuid::now_v7(), new)
         }
     };
@@ -551,7 +558,8 @@ pub async fn export_customers(
     caller: Authorized<needs::CustomersBulk>,
     Query(query): Query<CustomerListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (filter, sort) = query.parse(state.home_country)?;
+    let (mut filter, sort) = query.parse(state.home_country)?;
+    filter.pan_lookup = query.pan_lookup(&caller, &state.sealer)?;
     let db = state.database.connection();
     let mut writer = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<&str> = vec!["id"];
@@ -566,8 +574,9 @@ pub async fn export_customers(
     loop {
         let batch = Customers::list(db, &filter, &sort, page).await?;
         for customer in batch.items {
-            let view = serde_json::to_value(CustomerView::for_caller(&caller, customer))
-                .map_err(anyhow::Error::from)?;
+            let view =
+                serde_json::to_value(CustomerView::for_caller(&caller, customer, &state.sealer)?)
+                    .map_err(anyhow::Error::from)?;
             let cell = |name: &str| match &view[name] {
                 serde_json::Value::Null => String::new(),
                 serde_json::Value::String(s) => s.clone(),

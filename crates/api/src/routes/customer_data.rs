@@ -77,6 +77,7 @@ pub struct CustomerDataExport {
 async fn export(
     db: &impl ConnectionTrait,
     customer: jewel_domain::customer::Customer,
+    sealer: &crate::sealing::Sealer,
 ) -> Result<CustomerDataExport, ApiError> {
     let id = customer.id;
     let mut interactions = Vec::new();
@@ -134,7 +135,7 @@ async fn export(
             .map(Into::into)
             .collect(),
         audit_trail,
-        customer: CustomerView::revealing_pan(customer),
+        customer: CustomerView::revealing_pan(customer, sealer)?,
     })
 }
 
@@ -158,7 +159,7 @@ pub async fn export_customer_data(
 ) -> Result<HttpResponse, ApiError> {
     let db = state.database.connection();
     let customer = live_customer(db, id.into_inner()).await?;
-    let data = export(db, customer).await?;
+    let data = export(db, customer, &state.sealer).await?;
     crate::audit::record::<()>(
         db,
         &caller,
@@ -187,7 +188,7 @@ pub async fn export_my_data(
     let id = caller.customer()?;
     let db = state.database.connection();
     let customer = Customers::get(db, id).await?.ok_or(ApiError::NotFound)?;
-    Ok(attachment(&export(db, customer).await?))
+    Ok(attachment(&export(db, customer, &state.sealer).await?))
 }
 
 impl CustomerDataExport {

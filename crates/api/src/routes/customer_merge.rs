@@ -157,7 +157,8 @@ pub async fn merge_customer(
         other => other?,
     };
     let merged = absorb(&survivor, &duplicate);
-    let new = CustomerFields::of(&merged).check(state.home_country)?;
+    let new =
+        CustomerFields::of(&merged, &state.sealer)?.check(state.home_country, &state.sealer)?;
 
     if body.dry_run {
         let moved = customer_records::count(db, duplicate.id).await?;
@@ -166,7 +167,7 @@ pub async fn merge_customer(
             survivor_id,
             duplicate_id: duplicate.id,
             moved: moved.into_iter().collect(),
-            survivor: CustomerView::for_caller(&caller, merged),
+            survivor: CustomerView::for_caller(&caller, merged, &state.sealer)?,
         }));
     }
 
@@ -223,7 +224,7 @@ pub async fn merge_customer(
     .await?;
     transaction.commit().await?;
     Ok(web::Json(MergeReport {
-        survivor: CustomerView::for_caller(&caller, after),
+        survivor: CustomerView::for_caller(&caller, after, &state.sealer)?,
         ..report
     }))
 }

@@ -9,7 +9,7 @@ use jewel_domain::contact::{Email, HomeCountry, Password, PersonName, Phone};
 use jewel_domain::customer::profile::{check_external_id, check_notes, words};
 use jewel_domain::customer::{
     Address, BudgetBand, Customer, CustomerQuery, CustomerSort, NewCustomer, Occasions, Pan,
-    Preferences, Profile, Source, masked_pan,
+    Preferences, Profile, SealedPan, Source,
 };
 use jewel_domain::occasion::{parse_past_date, parse_ring_size};
 use jewel_domain::{FieldError, Invalid};
@@ -25,6 +25,7 @@ use crate::auth::caller::{Authorized, needs};
 use crate::auth::password;
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json, Query, parse_json};
+use crate::sealing::Sealer;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -237,8 +238,9 @@ pub struct CustomerFields {
 
 impl CustomerFields {
     /// What the stored customer says, PAN whole: the base a PATCH merges into.
-    pub fn of(c: &Customer) -> Self {
-        Self {
+    /// The body that would describe `c` as it is (its PAN opened).
+    pub fn of(c: &Customer, sealer: &Sealer) -> Result<Self, ApiError> {
+        Ok(Self {
             name: c.name.clone(),
             mobile: c.mobile.clone(),
             other_phones: c.profile.other_phones.clone(),
@@ -263,15 +265,16 @@ impl CustomerFields {
             notes: c.profile.notes.clone(),
             source: Some(c.profile.source.into()),
             external_id: c.profile.external_id.clone(),
-            pan: c.pan.clone(),
-        }
+            pan: c.pan.as_ref().map(|p| sealer.open(p)).transpose()?,
+        })
     }
 }
 
 impl CustomerFields {
     /// The customer this body describes, checked whole; phones written
     /// without a country code are `home`'s.
-    pub(crate) fn check(self, home: HomeCountry) -> Result<NewCustomer, Invalid> {
+    /// A PAN in the body is sealed at once.
+    pub(crate) fn check(self, home: HomeCountry, sealer: &Sealer) -> Result<NewCustomer, Invalid> {
         let body = self;
         let mut errors: Vec<FieldError> = Vec::new();
         let name = collect(&mut errors, PersonName::parse("name", &body.name));
@@ -301,7 +304,8 @@ impl CustomerFields {
         let pan = body
             .pan
             .as_deref()
-            .and_then(|p| collect(&mut errors, Pan::parse("pan", p)));
+            .and_then(|p| collect(&mut errors, Pan::parse("pan", p)))
+            .map(|p| sealer.seal(&p));
         if body.other_phones.len() > 5 {
             errors.push(FieldError::new("otherPhones", "too_many", "at most 5"));
         }
@@ -456,7 +460,7 @@ pub struct CustomerView {
 impl From<Customer> for CustomerView {
     /// The view with the PAN masked: what the audit trail and most callers see.
     fn from(c: Customer) -> Self {
-        let pan = c.pan.as_deref().map(masked_pan);
+        let pan = c.pan.as_ref().map(SealedPan::masked);
         Self::with_pan(c, pan)
     }
 }
@@ -466,17 +470,21 @@ impl CustomerView {
         self.id
     }
 
-    /// The view with the PAN whole.
-    pub fn revealing_pan(c: Customer) -> Self {
-        let pan = c.pan.clone();
-        Self::with_pan(c, pan)
+    /// The view with the PAN whole (opened).
+    pub fn revealing_pan(c: Customer, sealer: &Sealer) -> Result<Self, ApiError> {
+        let pan = c.pan.as_ref().map(|p| sealer.open(p)).transpose()?;
+        Ok(Self::with_pan(c, pan))
     }
 
     /// What `caller` may see of the customer.
-    pub fn for_caller(caller: &crate::auth::Caller, c: Customer) -> Self {
+    pub fn for_caller(
+        caller: &crate::auth::Caller,
+        c: Customer,
+        sealer: &Sealer,
+    ) -> Result<Self, ApiError> {
         match caller.require(jewel_domain::Permission::CustomersKyc) {
-            Ok(()) => Self::revealing_pan(c),
-            Err(_) => Self::from(c),
+            Ok(()) => Self::revealing_pan(c, sealer),
+            Err(_) => Ok(Self::from(c)),
         }
     }
 
@@ -640,7 +648,7 @@ pub async fn create_customer(
     Query(params): Query<CreateCustomerParams>,
     Json(body): Json<CustomerFields>,
 ) -> Result<HttpResponse, ApiError> {
-    let new = body.check(state.home_country)?;
+    let new = body.check(state.home_country, &state.sealer)?;
     let db = state.database.connection();
     check_assigned_staff(db, &new).await?;
     if Customers::by_mobile(db, new.mobile.as_str())
@@ -652,10 +660,10 @@ pub async fn create_customer(
     if params.confirm_not_duplicate != Some(true) {
         let candidates = Customers::likely_duplicates(db, &new, None).await?;
         if !candidates.is_empty() {
-            let views: Vec<CustomerView> = candidates
+            let views = candidates
                 .into_iter()
-                .map(|c| CustomerView::for_caller(&caller, c))
-                .collect();
+                .map(|c| CustomerView::for_caller(&caller, c, &state.sealer))
+                .collect::<Result<Vec<_>, _>>()?;
             return Err(ApiError::LikelyDuplicates {
                 detail: format!(
                     "{} existing customer(s) look like this one; check them, or send again with confirmNotDuplicate=true",
@@ -685,7 +693,7 @@ pub async fn create_customer(
     )
     .await?;
     transaction.commit().await?;
-    let view = CustomerView::for_caller(&caller, customer);
+    let view = CustomerView::for_caller(&caller, customer, &state.sealer)?;
     Ok(created(
         format!("/api/v1/customers/{}", view.id),
         view.version,
@@ -736,6 +744,14 @@ pub struct CustomerListQuery {
     pub(crate) mobile: Option<String>,
     #[param(max_length = 254, example = "lakshmi@example.com")]
     pub(crate) email: Option<String>,
+    /// The customer with this PAN (needs `customers:kyc`; 403 without it).
+    /// PANs are sealed at rest and found by a keyed hash, never by their text.
+    #[param(
+        max_length = 10,
+        pattern = "^[A-Za-z]{5}[0-9]{4}[A-Za-z]$",
+        example = "ABCDE1234F"
+    )]
+    pub(crate) pan: Option<String>,
     #[param(max_length = 40, example = "bridal")]
     pub(crate) tag: Option<String>,
     pub(crate) home_branch_id: Option<uuid::Uuid>,
@@ -776,6 +792,22 @@ pub struct CustomerListQuery {
 }
 
 /// A 400 naming one query parameter, from a domain check.
+impl CustomerListQuery {
+    /// The keyed hash of the `pan` asked for, for callers who may see PANs.
+    pub(crate) fn pan_lookup(
+        &self,
+        caller: &crate::auth::Caller,
+        sealer: &Sealer,
+    ) -> Result<Option<String>, ApiError> {
+        let Some(pan) = self.pan.as_deref() else {
+            return Ok(None);
+        };
+        caller.require(jewel_domain::Permission::CustomersKyc)?;
+        let pan = Pan::parse("pan", pan).map_err(bad_parameter)?;
+        Ok(Some(sealer.lookup(&pan)))
+    }
+}
+
 fn bad_parameter(invalid: Invalid) -> ApiError {
     let error = invalid.into_errors().remove(0);
     ApiError::bad_field(
@@ -818,6 +850,7 @@ impl CustomerListQuery {
             name_prefix: self.name.as_deref().map(str::trim).map(str::to_owned),
             mobile: mobile.map(|m| m.as_str().to_owned()),
             email: self.email.as_deref().map(|e| e.trim().to_lowercase()),
+            pan_lookup: None,
             tag: self.tag.as_deref().map(|t| t.trim().to_lowercase()),
             home_branch_id: self.home_branch_id,
             assigned_staff_id: self.assigned_staff_id,
@@ -868,7 +901,8 @@ pub async fn list_customers(
     caller: Authorized<needs::CustomersRead>,
     Query(query): Query<CustomerListQuery>,
 ) -> Result<web::Json<Paged<CustomerView>>, ApiError> {
-    let (filter, sort) = query.parse(state.home_country)?;
+    let (mut filter, sort) = query.parse(state.home_country)?;
+    filter.pan_lookup = query.pan_lookup(&caller, &state.sealer)?;
     let pagination = Pagination {
         limit: query.limit,
         cursor: query.cursor.clone(),
@@ -880,9 +914,9 @@ pub async fn list_customers(
         pagination.page()?,
     )
     .await?;
-    Ok(web::Json(Paged::from_page(page, |c| {
-        CustomerView::for_caller(&caller, c)
-    })))
+    Ok(web::Json(Paged::try_from_page(page, |c| {
+        CustomerView::for_caller(&caller, c, &state.sealer)
+    })?))
 }
 
 /// Get one customer. Needs `customers:read`.
@@ -906,7 +940,7 @@ pub async fn get_customer(
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let customer = live_customer(state.database.connection(), id.into_inner()).await?;
-    let view = CustomerView::for_caller(&caller, customer);
+    let view = CustomerView::for_caller(&caller, customer, &state.sealer)?;
     Ok(with_etag(view.version, view))
 }
 
@@ -974,6 +1008,7 @@ pub(crate) fn patched(
     current: &Customer,
     patch: &serde_json::Value,
     home: HomeCountry,
+    sealer: &Sealer,
 ) -> Result<NewCustomer, ApiError> {
     let bytes = serde_json::to_vec(patch).map_err(anyhow::Error::from)?;
     let _: CustomerChanges = parse_json(&bytes)?;
@@ -983,11 +1018,11 @@ pub(crate) fn patched(
         }
     }
     let mut merged =
-        serde_json::to_value(CustomerFields::of(current)).map_err(anyhow::Error::from)?;
+        serde_json::to_value(CustomerFields::of(current, sealer)?).map_err(anyhow::Error::from)?;
     merge_patch(&mut merged, patch);
     let bytes = serde_json::to_vec(&merged).map_err(anyhow::Error::from)?;
     let fields: CustomerFields = parse_json(&bytes)?;
-    Ok(fields.check(home)?)
+    Ok(fields.check(home, sealer)?)
 }
 
 /// Change a customer. Needs `customers:write`; honours `If-Match`.
@@ -1023,7 +1058,7 @@ pub async fn update_customer(
     let expected_version = if_match(&req)?;
     let db = state.database.connection();
     let before = changeable_customer(db, id.into_inner()).await?;
-    let new = patched(&before, &body, state.home_country)?;
+    let new = patched(&before, &body, state.home_country, &state.sealer)?;
     check_assigned_staff(db, &new).await?;
     let transaction = jewel_persistence::begin_writing(db).await?;
     let after = match Customers::replace(&transaction, before.id, expected_version, &new).await {
@@ -1048,7 +1083,7 @@ pub async fn update_customer(
     )
     .await?;
     transaction.commit().await?;
-    let view = CustomerView::for_caller(&caller, after);
+    let view = CustomerView::for_caller(&caller, after, &state.sealer)?;
     Ok(with_etag(view.version, view))
 }
 
@@ -1129,7 +1164,7 @@ async fn set_archived(
     )
     .await?;
     transaction.commit().await?;
-    let view = CustomerView::for_caller(caller, customer);
+    let view = CustomerView::for_caller(caller, customer, &state.sealer)?;
     Ok(with_etag(view.version, view))
 }
 

@@ -6,7 +6,7 @@
 use actix_web::{HttpResponse, get, web};
 use jewel_domain::billing::amount_in_words;
 use jewel_domain::branch::Branch;
-use jewel_domain::customer::{Customer, masked_pan};
+use jewel_domain::customer::Customer;
 use jewel_domain::invoice::{Invoice, InvoiceStatus, LineKind, PaymentMethod};
 use jewel_domain::pricing::TaxKind;
 use jewel_persistence::repos::branches::Branches;
@@ -103,8 +103,8 @@ fn page(invoice: &Invoice, branch: &Branch, buyer: Option<&Customer>) -> String 
             mobile = escape(&c.mobile),
             pan = c
                 .pan
-                .as_deref()
-                .map(|p| format!("<br>PAN: {}", escape(&masked_pan(p))))
+                .as_ref()
+                .map(|p| format!("<br>PAN: {}", escape(&p.masked())))
                 .unwrap_or_default(),
         )),
         None => html.push_str("<p>Buyer: walk-in customer</p>\n"),

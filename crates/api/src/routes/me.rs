@@ -37,7 +37,7 @@ pub async fn get_me(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
         .await?
         .ok_or(ApiError::NotFound)?;
     // Their own PAN, whole.
-    let view = CustomerView::revealing_pan(customer);
+    let view = CustomerView::revealing_pan(customer, &state.sealer)?;
     Ok(with_etag(view.version, view))
 }
 
@@ -100,7 +100,7 @@ pub async fn update_me(
     let _: MyProfileChanges = parse_json(&bytes)?;
     let db = state.database.connection();
     let before = changeable_customer(db, id).await?;
-    let new = patched(&before, &body, state.home_country)?;
+    let new = patched(&before, &body, state.home_country, &state.sealer)?;
     let transaction = jewel_persistence::begin_writing(db).await?;
     let after = match Customers::replace(&transaction, id, expected_version, &new).await {
         Err(error @ jewel_persistence::RepoError::Taken { .. }) => {
@@ -124,6 +124,6 @@ pub async fn update_me(
     )
     .await?;
     transaction.commit().await?;
-    let view = CustomerView::revealing_pan(after);
+    let view = CustomerView::revealing_pan(after, &state.sealer)?;
     Ok(with_etag(view.version, view))
 }

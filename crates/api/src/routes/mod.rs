@@ -302,6 +302,18 @@ impl<T> Paged<T> {
             next_cursor,
         }
     }
+
+    /// [`Self::from_page`] with a view that may fail.
+    pub fn try_from_page<U, E>(
+        page: Page<U>,
+        view: impl FnMut(U) -> Result<T, E>,
+    ) -> Result<Self, E> {
+        let next_cursor = page.next.map(encode_cursor);
+        Ok(Self {
+            items: page.items.into_iter().map(view).collect::<Result<_, E>>()?,
+            next_cursor,
+        })
+    }
 }
 
 /// The `ETag` of a record at `version`.

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Backend, TestApp, json_of};
 use crate::on_both_backends;
+use sea_orm::{ConnectionTrait, Statement};
 
 on_both_backends!(
     ten_digit_mobiles_beginning_with_91_are_national,
@@ -17,6 +18,7 @@ on_both_backends!(
     a_branch_manager_reads_only_the_audit_trail_of_their_branches,
     an_impossible_customer_login_is_a_failed_login,
     bodies_are_held_to_the_document,
+    pans_are_sealed_at_rest_and_keys_rotate,
 );
 
 async fn add(app: &TestApp, token: &str, name: &str, mobile: &str) -> reqwest::Response {
@@ -345,4 +347,148 @@ async fn bodies_are_held_to_the_document(backend: Backend) {
     let problem = json_of(response, 400).await;
     assert_eq!(problem["errors"][0]["field"], "mobile", "{problem}");
     assert_eq!(problem["errors"][0]["code"], "duplicate_key", "{problem}");
+}
+
+const KEY_1: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+const KEY_2: &str = "HxwdHh8aGxwdHh8aGxwdHh8aGxwdHh8aGxwdHh8aGxw=";
+
+/// The PAN columns of one customer as stored: (pan, pan_sealed, pan_last_four).
+async fn stored_pan(app: &TestApp, id: &str) -> (Option<String>, Option<String>, Option<String>) {
+    let db = app.state.database.connection();
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            "SELECT pan, pan_sealed, pan_last_four FROM customers WHERE id = ?",
+            [id.into()],
+        ))
+        .await
+        .expect("read")
+        .expect("a row");
+    (
+        row.try_get("", "pan").expect("pan"),
+        row.try_get("", "pan_sealed").expect("pan_sealed"),
+        row.try_get("", "pan_last_four").expect("pan_last_four"),
+    )
+}
+
+async fn shown_pan(app: &TestApp, token: &str, id: &str) -> Value {
+    let response = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/customers/{id}"),
+            Some(token),
+            None,
+        )
+        .await;
+    json_of(response, 200).await["pan"].clone()
+}
+
+async fn pans_are_sealed_at_rest_and_keys_rotate(backend: Backend) {
+    let app = TestApp::spawn_configured(backend, |settings| {
+        settings.identity.key_id = Some("k1".to_owned());
+        settings.identity.key = Some(KEY_1.to_owned().into());
+    })
+    .await;
+    let owner = app.owner_token().await;
+    let branch = app.open_branch(&owner, "MDS1").await;
+    let (_, sales) = app
+        .hire(&owner, "sales@example-jeweller.in", "sales", &[&branch])
+        .await;
+    let response = app
+        .call(
+            Method::POST,
+            "/api/v1/customers",
+            Some(&owner),
+            Some(json!({"name": "Lakshmi Narayanan", "mobile": "9840012341", "pan": "ABCDE1234F"})),
+        )
+        .await;
+    let id = json_of(response, 201).await["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+
+    // What is stored holds no PAN: sealed by k1, the last four apart.
+    let (plain, sealed, last_four) = stored_pan(&app, &id).await;
+    assert_eq!(plain, None);
+    let sealed = sealed.expect("sealed");
+    assert!(
+        sealed.starts_with("k1:") && !sealed.contains("ABCDE"),
+        "{sealed}"
+    );
+    assert_eq!(last_four.as_deref(), Some("234F"));
+    if backend == Backend::Sqlite {
+        for file in ["jewel-crm.sqlite3", "jewel-crm.sqlite3-wal"] {
+            let bytes = std::fs::read(app.data_dir().join(file)).unwrap_or_default();
+            assert!(
+                !bytes.windows(10).any(|w| w == b"ABCDE1234F"),
+                "{file} holds the PAN in plain text"
+            );
+        }
+    }
+    // Those who may see it see it whole; sales see the last four.
+    assert_eq!(shown_pan(&app, &owner, &id).await, "ABCDE1234F");
+    assert_eq!(shown_pan(&app, &sales, &id).await, "XXXXXX234F");
+    // Found by a keyed hash, by those who may see PANs.
+    assert_eq!(
+        listed(&app, &owner, &[("pan", "abcde1234f")]).await,
+        ["Lakshmi Narayanan"]
+    );
+    assert!(
+        listed(&app, &owner, &[("pan", "ZZZZZ9999Z")])
+            .await
+            .is_empty()
+    );
+    let response = app
+        .client
+        .get(app.url("/api/v1/customers"))
+        .query(&[("pan", "ABCDE1234F")])
+        .bearer_auth(&sales)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 403);
+
+    // A PAN stored in plain text before sealing is sealed at the next start,
+    // and a new key takes over: what the old one sealed is sealed again.
+    let response = app
+        .call(
+            Method::POST,
+            "/api/v1/customers",
+            Some(&owner),
+            Some(json!({"name": "Uma Devi", "mobile": "9840012342", "pan": "FGHIJ5678L"})),
+        )
+        .await;
+    let other = json_of(response, 201).await["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let db = app.state.database.connection();
+    db.execute_raw(Statement::from_sql_and_values(
+        db.get_database_backend(),
+        "UPDATE customers SET pan = ?, pan_sealed = NULL, pan_lookup = NULL, pan_last_four = NULL WHERE id = ?",
+        ["PQRST6789K".into(), id.clone().into()],
+    ))
+    .await
+    .expect("an old row");
+    let app = app
+        .restarted_with(|settings| {
+            settings.identity.key_id = Some("k2".to_owned());
+            settings.identity.key = Some(KEY_2.to_owned().into());
+            settings
+                .identity
+                .previous_keys
+                .insert("k1".to_owned(), KEY_1.to_owned().into());
+        })
+        .await;
+    let (plain, sealed, _) = stored_pan(&app, &id).await;
+    assert_eq!(plain, None, "sealed at start");
+    assert!(sealed.expect("sealed").starts_with("k2:"));
+    let owner = app
+        .login("owner@example-jeweller.in", crate::helpers::OWNER_PASSWORD)
+        .await;
+    let owner = owner["accessToken"].as_str().expect("token");
+    assert_eq!(shown_pan(&app, owner, &id).await, "PQRST6789K");
+    let (_, sealed, _) = stored_pan(&app, &other).await;
+    assert!(sealed.expect("sealed").starts_with("k2:"), "sealed again");
+    assert_eq!(shown_pan(&app, owner, &other).await, "FGHIJ5678L");
 }

@@ -26,8 +26,8 @@ pub struct Customer {
     pub email: Option<String>,
     pub home_branch_id: Option<uuid::Uuid>,
     pub occasions: Occasions,
-    /// Whole; views decide who sees it so.
-    pub pan: Option<String>,
+    /// Sealed as kept at rest; views decide who sees it opened.
+    pub pan: Option<SealedPan>,
     pub profile: Profile,
     /// Archived customers are left out of lists and searches.
     pub archived_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -70,6 +70,24 @@ impl Pan {
     }
 }
 
+/// A PAN as it is kept at rest: encrypted with an authenticated cipher
+/// (`sealed`, which names the key that sealed it), a keyed hash for exact
+/// look-ups, and the last four characters everyone who sees the customer
+/// may see (`XXXXXX234F`). Only the holder of the key opens it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealedPan {
+    pub sealed: String,
+    pub lookup: String,
+    pub last_four: String,
+}
+
+impl SealedPan {
+    /// The PAN as shown to someone who may not see it whole.
+    pub fn masked(&self) -> String {
+        format!("XXXXXX{}", self.last_four)
+    }
+}
+
 /// A stored PAN as shown to someone who may not see it whole: the last four
 /// characters only (`XXXXXX234F`).
 pub fn masked_pan(pan: &str) -> String {
@@ -98,7 +116,8 @@ pub struct NewCustomer {
     pub email: Option<crate::contact::Email>,
     pub home_branch_id: Option<uuid::Uuid>,
     pub occasions: Occasions,
-    pub pan: Option<Pan>,
+    /// Sealed already: a PAN is never held open longer than a request.
+    pub pan: Option<SealedPan>,
     pub profile: Profile,
 }
 

@@ -2,7 +2,8 @@ use chrono::Utc;
 
 use jewel_domain::customer::{
     BudgetBand, Customer, CustomerQuery, CustomerSort, NewCustomer, Occasions, Preferences,
-    Profile, Purchases, SortField, Source, names_look_alike, reversed_mobile, search_terms,
+    Profile, Purchases, SealedPan, SortField, Source, names_look_alike, reversed_mobile,
+    search_terms,
 };
 use jewel_domain::measure::Money;
 use jewel_domain::occasion::{OccasionKind, month_day};
@@ -29,6 +30,8 @@ pub struct CustomerFilter {
     pub name_prefix: Option<String>,
     pub mobile: Option<String>,
     pub email: Option<String>,
+    /// The keyed hash of a PAN ([`SealedPan::lookup`]).
+    pub pan_lookup: Option<String>,
     pub tag: Option<String>,
     pub home_branch_id: Option<uuid::Uuid>,
     pub assigned_staff_id: Option<uuid::Uuid>,
@@ -474,6 +477,9 @@ impl Customers {
             .col_expr(Column::SpouseBirthdayMd, Expr::value(None::<i32>))
             .col_expr(Column::RingSize, none())
             .col_expr(Column::Pan, none())
+            .col_expr(Column::PanSealed, none())
+            .col_expr(Column::PanLookup, none())
+            .col_expr(Column::PanLastFour, none())
             .col_expr(Column::Addresses, none())
             .col_expr(Column::Preferences, none())
             .col_expr(Column::BudgetBand, none())
@@ -664,7 +670,10 @@ fn columns_of(new: &NewCustomer) -> customers::ActiveModel {
         spouse_date_of_birth: Set(new.occasions.spouse_date_of_birth),
         spouse_birthday_md: Set(new.occasions.spouse_date_of_birth.map(month_day)),
         ring_size: Set(new.occasions.ring_size.clone()),
-        pan: Set(new.pan.as_ref().map(|p| p.as_str().to_owned())),
+        pan: Set(None),
+        pan_sealed: Set(new.pan.as_ref().map(|p| p.sealed.clone())),
+        pan_lookup: Set(new.pan.as_ref().map(|p| p.lookup.clone())),
+        pan_last_four: Set(new.pan.as_ref().map(|p| p.last_four.clone())),
         addresses: Set(json(
             serde_json::to_string(&profile.addresses).unwrap_or_default(),
             profile.addresses.is_empty(),
@@ -728,6 +737,12 @@ fn filter_condition(filter: &CustomerFilter) -> Condition {
         )
         .add_option(filter.mobile.as_deref().map(|m| Column::Mobile.eq(m)))
         .add_option(filter.email.as_deref().map(|e| Column::Email.eq(e)))
+        .add_option(
+            filter
+                .pan_lookup
+                .as_deref()
+                .map(|l| Column::PanLookup.eq(l)),
+        )
         .add_option(
             filter
                 .name_prefix
@@ -869,7 +884,14 @@ fn into_customer(
             spouse_date_of_birth: model.spouse_date_of_birth,
             ring_size: model.ring_size.clone(),
         },
-        pan: model.pan.clone(),
+        pan: match (&model.pan_sealed, &model.pan_lookup, &model.pan_last_four) {
+            (Some(sealed), Some(lookup), Some(last_four)) => Some(SealedPan {
+                sealed: sealed.clone(),
+                lookup: lookup.clone(),
+                last_four: last_four.clone(),
+            }),
+            _ => None,
+        },
         profile: Profile {
             other_phones,
             addresses,

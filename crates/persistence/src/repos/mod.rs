@@ -5,6 +5,7 @@ pub mod api_clients;
 pub mod audit;
 pub mod branches;
 pub mod consents;
+pub mod customer_pans;
 pub mod customer_records;
 pub mod customers;
 pub mod designs;

@@ -297,11 +297,22 @@ impl TestApp {
     /// Stops this server and starts a new one on the same database and
     /// settings, as a restart of the process would (the in-process cache
     /// starts empty; Redis keeps what it had).
-    pub async fn restarted(mut self) -> Self {
+    pub async fn restarted(self) -> Self {
+        self.restarted_with(|_| {}).await
+    }
+
+    /// [`Self::restarted`] with the settings changed by `configure` first.
+    pub async fn restarted_with(mut self, configure: impl FnOnce(&mut Settings)) -> Self {
         self.handle.stop(true).await;
         let database = self.database.take().expect("the database is kept");
-        let settings = self.settings.clone();
+        let mut settings = self.settings.clone();
+        configure(&mut settings);
         Self::spawn_with(self.backend, database, settings).await
+    }
+
+    /// The folder of the embedded database (and of its key file).
+    pub fn data_dir(&self) -> &std::path::Path {
+        &self.settings.database.data_dir
     }
 
     /// Empties the cache as a lost or restarted Redis would (on SQLite the
