@@ -11,6 +11,7 @@ pub mod body_rules;
 pub mod cache;
 pub mod compression;
 pub mod config;
+pub mod connection;
 pub mod error;
 pub mod extract;
 pub mod idempotency;

@@ -5,12 +5,17 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_cors::Cors;
+use actix_http::{HttpService, KeepAlive, Protocol, error::DispatchError};
+use actix_service::{IntoServiceFactory, ServiceFactoryExt, fn_service, map_config};
 use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::AppConfig;
 use actix_web::dev::{ResourceDef, Server, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::middleware::{Next, from_fn};
 use actix_web::web::{self, PayloadConfig};
-use actix_web::{App, HttpRequest, HttpResponse, HttpServer};
+use actix_web::{App, HttpRequest, HttpResponse};
+
+use crate::connection::ProblemAnswers;
 use anyhow::Context;
 use jewel_persistence::Database;
 use jewel_persistence::repos::signing_keys::SigningKeys;
@@ -199,7 +204,10 @@ fn serve(
             .and_then(|name| header::HeaderName::try_from(name).ok()),
     );
 
-    let mut server = HttpServer::new(move || {
+    // actix-web's HttpServer, assembled by hand from actix-server and
+    // actix-http so that each connection passes through `ProblemAnswers`
+    // (answers the HTTP parser makes on its own become problem+json).
+    let app = move || {
         App::new()
             .app_data(state.clone())
             .app_data(route_table.clone())
@@ -225,14 +233,42 @@ fn serve(
             .route(SWAGGER_UI_PATH, web::get().to(to_swagger_ui))
             .configure(extra)
             .default_service(web::to(no_route))
-    })
-    .listen(listener)?
-    .shutdown_timeout(settings.shutdown_timeout_secs)
-    .client_request_timeout(Duration::from_secs(10));
+    };
+    let address = listener.local_addr()?;
+    let mut builder =
+        actix_server::Server::build().shutdown_timeout(settings.shutdown_timeout_secs);
     if settings.workers > 0 {
-        server = server.workers(settings.workers);
+        builder = builder.workers(settings.workers);
     }
-    Ok(server.run())
+    let shutdown = builder.graceful_shutdown_signal();
+    let server = builder
+        .listen("jewel-crm", listener, move || {
+            let shutdown = shutdown.clone();
+            let http = HttpService::build()
+                .graceful_shutdown_signal(move || {
+                    let signal = shutdown.clone();
+                    async move { signal.notified().await }
+                })
+                .keep_alive(KeepAlive::default())
+                .client_request_timeout(Duration::from_secs(10))
+                .client_disconnect_timeout(Duration::from_secs(1))
+                .local_addr(address)
+                .finish(map_config(
+                    app().into_factory().map_err(|error| error.error_response()),
+                    |_| AppConfig::default(),
+                ));
+            fn_service(|io: actix_rt::net::TcpStream| {
+                let peer = io.peer_addr().ok();
+                std::future::ready(Ok::<_, DispatchError>((
+                    ProblemAnswers::new(io),
+                    Protocol::Http1,
+                    peer,
+                )))
+            })
+            .and_then(http)
+        })?
+        .run();
+    Ok(server)
 }
 
 fn cors(origins: &[String]) -> Cors {

@@ -171,12 +171,13 @@ fn serve_logs_request_ids_and_stops_on_sigterm() {
         })
         .expect("a start-up line with the address");
 
+    let requested = address.clone();
     let response = std::thread::spawn(move || {
         tokio::runtime::Runtime::new()
             .expect("runtime")
             .block_on(async move {
                 reqwest::Client::new()
-                    .get(format!("{address}/health/ready"))
+                    .get(format!("{requested}/health/ready"))
                     .header("x-request-id", "counter-3:sale-77")
                     .send()
                     .await
@@ -187,6 +188,21 @@ fn serve_logs_request_ids_and_stops_on_sigterm() {
     .join()
     .expect("request thread");
     assert_eq!(response, 200);
+    // Bytes that are no HTTP request are a client's error: logged at INFO.
+    let host = address.trim_start_matches("http://").to_owned();
+    let mut stream = std::net::TcpStream::connect(&host).expect("connect");
+    std::io::Write::write_all(
+        &mut stream,
+        b"GET /api/v1/\xff\xfe HTTP/1.1\r\nHost: x\r\n\r\n",
+    )
+    .expect("sent");
+    let mut answer = Vec::new();
+    let _ = std::io::Read::read_to_end(&mut stream, &mut answer);
+    assert!(
+        answer.starts_with(b"HTTP/1.1 400"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
 
     let terminated = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -207,6 +223,15 @@ fn serve_logs_request_ids_and_stops_on_sigterm() {
     assert_eq!(finished["span"]["request_id"], "counter-3:sale-77");
     assert_eq!(finished["status"], 200);
     assert!(rest.iter().any(|entry| entry["message"] == "stopped"));
+    assert!(
+        !rest.iter().any(|entry| entry["level"] == "ERROR"),
+        "no client error is logged at ERROR: {rest:?}"
+    );
+    let malformed = rest
+        .iter()
+        .find(|entry| entry["target"] == "jewel_api::connection")
+        .expect("the malformed request was logged");
+    assert_eq!(malformed["level"], "INFO");
     assert!(
         dir.path().join("data/jewel-crm.sqlite3").exists(),
         "the embedded database"

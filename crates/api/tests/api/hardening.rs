@@ -19,6 +19,7 @@ on_both_backends!(
     an_impossible_customer_login_is_a_failed_login,
     bodies_are_held_to_the_document,
     pans_are_sealed_at_rest_and_keys_rotate,
+    what_the_http_parser_refuses_is_problem_json,
 );
 
 async fn add(app: &TestApp, token: &str, name: &str, mobile: &str) -> reqwest::Response {
@@ -491,4 +492,39 @@ async fn pans_are_sealed_at_rest_and_keys_rotate(backend: Backend) {
     let (_, sealed, _) = stored_pan(&app, &other).await;
     assert!(sealed.expect("sealed").starts_with("k2:"), "sealed again");
     assert_eq!(shown_pan(&app, owner, &other).await, "FGHIJ5678L");
+}
+
+/// Sends `raw` bytes on a new connection and reads the whole answer.
+async fn raw_exchange(app: &TestApp, raw: &[u8]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let host = app.address.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(host).await.expect("connect");
+    stream.write_all(raw).await.expect("sent");
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.expect("read");
+    String::from_utf8(answer).expect("the answer is text")
+}
+
+async fn what_the_http_parser_refuses_is_problem_json(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    for raw in [
+        &b"GET /api/v1/\xff\xfe HTTP/1.1\r\nHost: x\r\n\r\n"[..],
+        b"GET /api/v1/customers HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n",
+        b"\x16\x03\x01 not HTTP at all\r\n\r\n",
+    ] {
+        let answer = raw_exchange(&app, raw).await;
+        let (head, body) = answer.split_once("\r\n\r\n").expect("a head and a body");
+        assert!(head.starts_with("HTTP/1.1 400 "), "{head}");
+        assert!(
+            head.contains("content-type: application/problem+json"),
+            "{head}"
+        );
+        let problem: Value = serde_json::from_str(body).expect("problem+json");
+        assert_eq!(problem["status"], 400);
+        assert_eq!(problem["type"], "urn:jewel-crm:problem:bad-request");
+        let id = problem["requestId"].as_str().expect("a request id");
+        assert!(head.contains(&format!("x-request-id: {id}")), "{head}");
+    }
+    // The connection and the server are fine afterwards.
+    assert_eq!(app.get("/health/live").await.status(), 200);
 }
