@@ -7,6 +7,7 @@ WORKDIR /src
 COPY Cargo.toml Cargo.lock ./
 COPY crates crates
 COPY migrations migrations
+COPY bench/bare bench/bare
 COPY openapi openapi
 RUN cargo build --release --locked --bin jewel-crm
 

@@ -25,6 +25,7 @@ mod m20261204_000018_search_terms_by_cluster;
 mod m20261204_000019_token_revocations;
 mod m20261204_000020_audit_event_branches;
 mod m20261204_000021_sealed_pan;
+mod m20261204_000022_outbox;
 
 pub struct Migrator;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000019_token_revocations::Migration),
             Box::new(m20261204_000020_audit_event_branches::Migration),
             Box::new(m20261204_000021_sealed_pan::Migration),
+            Box::new(m20261204_000022_outbox::Migration),
         ]
     }
 }

@@ -32,7 +32,42 @@ pub struct Settings {
     pub inventory: InventorySettings,
     pub billing: BillingSettings,
     pub identity: crate::sealing::IdentitySettings,
+    pub events: EventSettings,
     pub log: LogSettings,
+}
+
+/// How the outbox's relay hands events to subscribers.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EventSettings {
+    /// How often the relay looks for new events when no commit woke it.
+    pub poll_ms: u64,
+    /// The wait before a failed delivery is tried again; it doubles with
+    /// each failure, up to an hour.
+    pub first_retry_ms: u64,
+    /// Failures after which a delivery is parked (`dead`).
+    pub max_attempts: u16,
+}
+
+impl Default for EventSettings {
+    fn default() -> Self {
+        Self {
+            poll_ms: 500,
+            first_retry_ms: 5000,
+            max_attempts: 10,
+        }
+    }
+}
+
+impl EventSettings {
+    pub fn relay(&self) -> jewel_services::relay::RelaySettings {
+        jewel_services::relay::RelaySettings {
+            poll: Duration::from_millis(self.poll_ms),
+            first_retry: Duration::from_millis(self.first_retry_ms),
+            max_attempts: i32::from(self.max_attempts),
+            ..Default::default()
+        }
+    }
 }
 
 /// How pieces are priced and when they may be sold (India's rules by default).
@@ -441,6 +476,9 @@ impl Settings {
                 "billing.financial_year_start_month",
                 "must be a month, 1 to 12",
             );
+        }
+        if self.events.poll_ms == 0 || self.events.max_attempts == 0 {
+            return bad("events", "poll_ms and max_attempts must be at least 1");
         }
         if self.billing.price_valid_minutes == 0 {
             return bad("billing.price_valid_minutes", "must be at least 1");

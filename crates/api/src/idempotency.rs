@@ -46,6 +46,26 @@ tokio::task_local! {
     static KEEPER: Keeper;
 }
 
+/// The answer of the request being run under [`once`], when it came with
+/// a key; marks it kept with the work.
+fn answer_to_keep(
+    status: StatusCode,
+    location: Option<String>,
+    body: &impl Serialize,
+) -> Result<Option<jewel_services::unit::KeptAnswer>, ApiError> {
+    let Ok(keeper) = KEEPER.try_with(Keeper::clone) else {
+        return Ok(None);
+    };
+    let answer = Answer::new(status, location, body)?;
+    keeper.kept.store(true, std::sync::atomic::Ordering::SeqCst);
+    Ok(Some(jewel_services::unit::KeptAnswer {
+        key: keeper.id,
+        status: answer.status.as_u16(),
+        body: answer.body,
+        location: answer.location,
+    }))
+}
+
 /// Keeps the answer of the request being run under [`once`] (if it came
 /// with a key) in `txn`, the transaction that commits its work; call just
 /// before committing, with the answer the handler will give.
@@ -55,19 +75,30 @@ pub async fn keep(
     location: Option<String>,
     body: &impl Serialize,
 ) -> Result<(), ApiError> {
-    let Ok(keeper) = KEEPER.try_with(Keeper::clone) else {
-        return Ok(());
-    };
-    let answer = Answer::new(status, location, body)?;
-    IdempotencyKeys::answer(
-        txn,
-        &keeper.id,
-        answer.status.as_u16(),
-        &answer.body,
-        answer.location.as_deref(),
-    )
-    .await?;
-    keeper.kept.store(true, std::sync::atomic::Ordering::SeqCst);
+    if let Some(answer) = answer_to_keep(status, location, body)? {
+        IdempotencyKeys::answer(
+            txn,
+            &answer.key,
+            answer.status,
+            &answer.body,
+            answer.location.as_deref(),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Keeps the answer of the request being run under [`once`] (if it came
+/// with a key) with `unit`'s work: it is written when the unit commits.
+pub fn keep_in(
+    unit: &mut jewel_services::Unit,
+    status: StatusCode,
+    location: Option<String>,
+    body: &impl Serialize,
+) -> Result<(), ApiError> {
+    if let Some(answer) = answer_to_keep(status, location, body)? {
+        unit.keep_answer(answer);
+    }
     Ok(())
 }
 

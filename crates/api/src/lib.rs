@@ -22,6 +22,7 @@ pub mod request_context;
 pub mod routes;
 pub mod sealing;
 pub mod seed;
+pub mod service_errors;
 pub mod startup;
 pub mod state;
 pub mod strict_json;

@@ -38,7 +38,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::auth::password;
-use crate::routes::invoices::SAC_SERVICES;
+use jewel_domain::invoice::SAC_SERVICES;
 
 /// How big a shop to make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -569,7 +569,7 @@ fn interaction(
         InteractionKind::Call => "Asked about today's 22K rate",
         InteractionKind::WhatsApp => "Sent photos of temple necklaces",
         InteractionKind::Email => "Sent the savings scheme brochure",
-        InteractionKind::Note => "Prefers antique finish",
+        _ => "Prefers antique finish",
     };
     NewInteraction {
         customer_id: customers.choose(rng).copied().unwrap_or_default(),

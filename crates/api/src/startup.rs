@@ -24,6 +24,8 @@ use secrecy::ExposeSecret;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use jewel_services::relay::{Relay, Subscriber};
+
 use crate::auth::revocations::{self, Revocations};
 use crate::auth::{TokenKeys, tokens};
 use crate::body_rules::BodyRules;
@@ -46,6 +48,7 @@ pub struct Application {
     port: u16,
     server: Server,
     state: AppState,
+    relay: Relay,
 }
 
 impl Application {
@@ -56,6 +59,16 @@ impl Application {
     }
 
     pub async fn build_with(settings: Settings, extra: ExtraRoutes) -> anyhow::Result<Self> {
+        Self::build_with_subscribers(settings, extra, Vec::new()).await
+    }
+
+    /// [`Self::build_with`], with `subscribers` of the event relay beside
+    /// the server's own (the test suite counts deliveries with them).
+    pub async fn build_with_subscribers(
+        settings: Settings,
+        extra: ExtraRoutes,
+        subscribers: Vec<Arc<dyn Subscriber>>,
+    ) -> anyhow::Result<Self> {
         let database = Database::connect(&settings.database.options()).await?;
         if settings.database.run_migrations {
             database
@@ -81,6 +94,14 @@ impl Application {
         .await
         .map_err(|error| anyhow::anyhow!("reading token revocations: {error}"))?;
         warn_when_there_is_no_owner(&database).await;
+        let relay = Relay::new(
+            database.clone(),
+            settings.events.relay(),
+            jewel_services::subscribers()
+                .into_iter()
+                .chain(subscribers)
+                .collect(),
+        );
         let state = AppState {
             database,
             cache,
@@ -93,6 +114,7 @@ impl Application {
             pricing: Arc::new(settings.inventory.clone()),
             billing: Arc::new(settings.billing.clone()),
             sealer,
+            relay_wake: relay.wake(),
         };
 
         let listener = TcpListener::bind(settings.server.bind)
@@ -109,6 +131,7 @@ impl Application {
             port,
             server,
             state,
+            relay,
         })
     }
 
@@ -132,9 +155,11 @@ impl Application {
             self.state.revocations.clone(),
             self.state.database.clone(),
         ));
+        let relay = tokio::spawn(self.relay.run());
         let stopped = self.server.await;
         worker.abort();
         revocations.abort();
+        relay.abort();
         stopped
     }
 }

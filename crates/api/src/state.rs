@@ -28,4 +28,29 @@ pub struct AppState {
     pub billing: Arc<crate::config::BillingSettings>,
     /// Seals and opens identity numbers (PANs) kept at rest.
     pub sealer: crate::sealing::Sealer,
+    /// Wakes this server's event relay when a unit commits events.
+    pub relay_wake: jewel_services::unit::Wake,
+}
+
+impl AppState {
+    /// A unit of work for `actor`, from the request being served (its id
+    /// and the client's address; the command line's otherwise).
+    pub fn unit(&self, actor: impl Into<jewel_services::Actor>) -> jewel_services::Unit {
+        jewel_services::Unit::new(&self.database, actor.into(), crate::audit::origin())
+            .waking(self.relay_wake.clone())
+    }
+
+    /// The billing rules from settings.
+    pub fn billing_rules(&self) -> jewel_services::billing::BillingRules {
+        jewel_services::billing::BillingRules {
+            financial_year_start_month: self.billing.financial_year_start_month,
+            cash_limit: self.billing.cash_limit,
+            pan_threshold: self.billing.pan_threshold,
+            price_valid_minutes: self.billing.price_valid_minutes,
+            hallmark: jewel_domain::piece::HallmarkRule {
+                metals: self.pricing.hallmark_metals.clone(),
+                exempt_below: self.pricing.hallmark_exempt_below_grams,
+            },
+        }
+    }
 }

@@ -22,7 +22,9 @@ pub async fn release_expired_holds(state: AppState) {
             Err(error) => tracing::warn!(%error, "releasing expired holds failed"),
         }
         // Rates set ahead take over by the clock: re-reckon price keys then.
-        if let Err(error) = crate::routes::metal_rates::refresh_price_keys(&state).await {
+        if let Err(error) =
+            jewel_services::inventory::refresh_price_keys(state.database.connection()).await
+        {
             tracing::warn!(%error, "refreshing price keys failed");
         }
     }

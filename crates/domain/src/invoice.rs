@@ -8,6 +8,10 @@ use crate::measure::{Money, Percent};
 use crate::pricing::{PriceBreakup, PriceInput, PricingError, TaxLine, price};
 use crate::validation::Invalid;
 
+/// The SAC code of job work on goods sold at the counter (engraving,
+/// sizing), billed with the services' GST.
+pub const SAC_SERVICES: &str = "9988";
+
 /// What a discount is taken from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DiscountOn {

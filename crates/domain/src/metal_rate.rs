@@ -90,6 +90,15 @@ pub struct CurrentRates {
 }
 
 impl CurrentRates {
+    /// Each grade's rate in the smallest unit (paise) per gram, as the
+    /// database compares them: `(metal, fineness, per gram)`.
+    pub fn table(&self) -> Vec<(crate::metal::Metal, u16, i64)> {
+        self.rates
+            .iter()
+            .map(|r| (r.purity.metal(), r.purity.fineness(), r.per_gram.units()))
+            .collect()
+    }
+
     pub fn for_purity(&self, purity: Purity) -> Option<&MetalRate> {
         self.rates.iter().find(|r| r.purity == purity)
     }

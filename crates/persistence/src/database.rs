@@ -197,6 +197,24 @@ pub async fn begin_writing(db: &DatabaseConnection) -> Result<sea_orm::DatabaseT
     .await
 }
 
+/// A transaction of the outbox relay: on SQLite it takes the write lock at
+/// once, like [`begin_writing`]; on MySQL it reads committed rows only, so
+/// that its locking reads take no gap locks that would hold up the
+/// transactions writing new events meanwhile.
+pub async fn begin_relaying(
+    db: &DatabaseConnection,
+) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+    use sea_orm::TransactionTrait;
+    let isolation_level = (db.get_database_backend() == DbBackend::MySql)
+        .then_some(sea_orm::IsolationLevel::ReadCommitted);
+    db.begin_with_options(sea_orm::TransactionOptions {
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+        isolation_level,
+        ..Default::default()
+    })
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

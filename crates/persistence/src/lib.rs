@@ -7,7 +7,9 @@ mod entities;
 pub mod error;
 pub mod repos;
 
-pub use database::{Database, DatabaseOptions, MigrationState, StorageKind, begin_writing};
+pub use database::{
+    Database, DatabaseOptions, MigrationState, StorageKind, begin_relaying, begin_writing,
+};
 pub use error::RepoError;
 pub use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait,

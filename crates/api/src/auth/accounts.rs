@@ -4,10 +4,9 @@ use jewel_domain::access::{NewStaffUser, StaffUser};
 use jewel_domain::contact::{Email, Password, PersonName};
 use jewel_domain::{Invalid, Role};
 use jewel_persistence::Database;
-use jewel_persistence::repos::staff::Staff;
 
 use super::password;
-use crate::audit::{self, Actor};
+use crate::audit::Actor;
 use crate::error::ApiError;
 
 /// Why an owner could not be made, said for a person at a terminal.
@@ -44,11 +43,9 @@ pub async fn create_owner(
     let password_hash = password::hash(&password_text)
         .await
         .map_err(ApiError::from)?;
-    let transaction = jewel_persistence::begin_writing(database.connection())
-        .await
-        .map_err(ApiError::from)?;
-    let owner = Staff::create(
-        &transaction,
+    let mut unit = jewel_services::Unit::new(database, Actor::Cli, jewel_services::Origin::cli());
+    let owner = jewel_services::identity::create_staff(
+        &mut unit,
         &NewStaffUser {
             name,
             email,
@@ -60,17 +57,6 @@ pub async fn create_owner(
     )
     .await
     .map_err(ApiError::from)?;
-    let view = crate::routes::staff::StaffView::from(owner.clone());
-    audit::record(
-        &transaction,
-        Actor::Cli,
-        "create",
-        "staff",
-        owner.id,
-        None,
-        Some(&view),
-    )
-    .await?;
-    transaction.commit().await.map_err(ApiError::from)?;
+    unit.commit().await.map_err(ApiError::from)?;
     Ok(owner)
 }

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::metal_rates::{current_rates, rate_table};
+use super::metal_rates::current_rates;
 use super::piece_price::live_total;
 use super::pieces::{PieceStatusName, PieceView};
 use super::{MetalName, MoneyText, Paged, Pagination, WeightText};
@@ -159,7 +159,7 @@ pub async fn list_pieces(
         }
     };
     if priced || matches!(filter.sort, PieceSort::Price(_)) {
-        Pieces::refresh_price_keys(db, &rate_table(&rates)).await?;
+        Pieces::refresh_price_keys(db, &rates.table()).await?;
     }
     // The band is coarse: price each candidate exactly, reading on until
     // the page is full or the pieces run out.

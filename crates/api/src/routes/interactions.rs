@@ -44,14 +44,35 @@ impl From<InteractionKindName> for InteractionKind {
     }
 }
 
-impl From<InteractionKind> for InteractionKindName {
+/// What a timeline entry is: one recorded by hand, or one the business's
+/// own events wrote (`purchase`, `payment`, `return`, `cancellation`).
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum TimelineKindName {
+    Visit,
+    Call,
+    #[serde(rename = "whatsapp")]
+    WhatsApp,
+    Email,
+    Note,
+    Purchase,
+    Payment,
+    Return,
+    Cancellation,
+}
+
+impl From<InteractionKind> for TimelineKindName {
     fn from(kind: InteractionKind) -> Self {
         match kind {
-            InteractionKind::Visit => InteractionKindName::Visit,
-            InteractionKind::Call => InteractionKindName::Call,
-            InteractionKind::WhatsApp => InteractionKindName::WhatsApp,
-            InteractionKind::Email => InteractionKindName::Email,
-            InteractionKind::Note => InteractionKindName::Note,
+            InteractionKind::Visit => Self::Visit,
+            InteractionKind::Call => Self::Call,
+            InteractionKind::WhatsApp => Self::WhatsApp,
+            InteractionKind::Email => Self::Email,
+            InteractionKind::Note => Self::Note,
+            InteractionKind::Purchase => Self::Purchase,
+            InteractionKind::Payment => Self::Payment,
+            InteractionKind::Return => Self::Return,
+            InteractionKind::Cancellation => Self::Cancellation,
         }
     }
 }
@@ -69,10 +90,11 @@ impl From<InteractionKind> for InteractionKindName {
 pub struct InteractionView {
     id: uuid::Uuid,
     customer_id: uuid::Uuid,
-    kind: InteractionKindName,
+    kind: TimelineKindName,
     occurred_at: DateTime<Utc>,
-    /// `staff` or `client`: who recorded it.
-    #[schema(max_length = 16, pattern = "^(staff|client)$")]
+    /// `staff` or `client`: who recorded it, or who made the sale, payment
+    /// or return an event wrote (`customer` or `system` for their own).
+    #[schema(max_length = 16, pattern = "^(staff|client|customer|system)$")]
     actor_kind: String,
     actor_id: uuid::Uuid,
     #[schema(

@@ -5,29 +5,25 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, post, web};
-use chrono::{Duration, Utc};
-use jewel_domain::billing::{FinancialYear, OldGold, check_cash, check_pan, invoice_number};
-use jewel_domain::invoice::{
-    Exchange, Invoice, InvoiceStatus, LineKind, Payment, PaymentMethod, check_payments,
-};
+use chrono::Utc;
+use jewel_domain::billing::OldGold;
+use jewel_domain::invoice::{Exchange, Invoice, InvoiceStatus, LineKind, Payment, PaymentMethod};
 use jewel_domain::lot::LotMovementKind;
 use jewel_domain::measure::{Money, Percent, Weight};
 use jewel_domain::piece::PieceStatus;
 use jewel_domain::{FieldError, Invalid};
 use jewel_persistence::DatabaseTransaction;
-use jewel_persistence::repos::branches::Branches;
-use jewel_persistence::repos::customers::Customers;
-use jewel_persistence::repos::invoices::{Invoices, Issued, Series};
+use jewel_persistence::repos::invoices::Invoices;
 use jewel_persistence::repos::lots::{LotChange, LotError, Lots};
 use jewel_persistence::repos::pieces::{Move, MovementKind, Pieces};
+use jewel_services::Unit;
+use jewel_services::billing::{self, issue::check_received};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::invoices::{InvoiceView, PaymentMethodName, visible_invoice};
-use super::pieces::hallmark_rule;
-use super::stock_moves::refused;
-use super::{MetalName, MoneyText, PercentText, WeightText, parse_timezone};
+use super::{MetalName, MoneyText, PercentText, WeightText};
 use crate::auth::Caller;
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
@@ -242,30 +238,6 @@ fn exchange_of(
     ))
 }
 
-/// The guards on money received for `invoice`: no more than the balance,
-/// cash below the limit for the bill.
-fn check_received(
-    state: &AppState,
-    invoice: &Invoice,
-    payments: &[Payment],
-) -> Result<(), ApiError> {
-    let amounts: Vec<(String, Money)> = payments
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (format!("payments[{i}].amount"), p.amount))
-        .collect();
-    check_payments(invoice.balance(), &amounts)?;
-    let cash: Money = payments
-        .iter()
-        .filter(|p| p.method == PaymentMethod::Cash)
-        .map(|p| p.amount)
-        .sum();
-    if !cash.is_zero() {
-        check_cash(invoice.cash_received() + cash, state.billing.cash_limit)?;
-    }
-    Ok(())
-}
-
 /// 409 for an invoice changed by another request between our read and write.
 pub(crate) fn changed_meanwhile() -> ApiError {
     ApiError::Conflict {
@@ -286,32 +258,39 @@ pub(crate) fn not_in_state(invoice: &Invoice, wanted: &str) -> ApiError {
     }
 }
 
-/// Audits the change of an invoice, keeps the answer (`status`, with
-/// `location`) of an idempotent request with it, commits, and answers with
-/// the invoice.
+/// Reads the invoice back after `unit`'s change, records its events and
+/// audit entry, keeps the answer (`status`, with `location`) of an
+/// idempotent request with it, commits, and answers with the invoice.
 pub(crate) async fn commit(
-    txn: DatabaseTransaction,
-    caller: &Caller,
+    mut unit: Unit,
     action: &str,
     before: &Invoice,
     answer: (StatusCode, Option<String>),
 ) -> Result<InvoiceView, ApiError> {
-    let after = Invoices::get(&txn, before.id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let (before_view, after_view) = (InvoiceView::of(before), InvoiceView::of(&after));
-    crate::audit::record(
-        &txn,
-        caller,
+    let after = billing::changed(&mut unit, before).await?;
+    finish(unit, action, before, &after, answer).await
+}
+
+/// Audits a change whose events `unit` already holds, keeps the answer
+/// and commits.
+async fn finish(
+    mut unit: Unit,
+    action: &str,
+    before: &Invoice,
+    after: &Invoice,
+    answer: (StatusCode, Option<String>),
+) -> Result<InvoiceView, ApiError> {
+    let (before_view, after_view) = (InvoiceView::of(before), InvoiceView::of(after));
+    unit.audit(
         action,
         "invoice",
         before.id,
         Some(&before_view),
         Some(&after_view),
     )
-    .await?;
-    idempotency::keep(&txn, answer.0, answer.1, &after_view).await?;
-    txn.commit().await?;
+    .map_err(anyhow::Error::from)?;
+    idempotency::keep_in(&mut unit, answer.0, answer.1, &after_view)?;
+    unit.commit().await?;
     Ok(after_view)
 }
 
@@ -358,66 +337,16 @@ async fn issue(
     id: uuid::Uuid,
     body: IssueFields,
 ) -> Result<InvoiceView, ApiError> {
-    let db = state.database.connection();
     let invoice = visible_invoice(state, caller, id).await?;
-    if invoice.status != InvoiceStatus::Draft {
-        return Err(not_in_state(&invoice, "only a draft can be issued"));
-    }
-    invoice.check_issuable()?;
-    let valid_for = Duration::minutes(i64::from(state.billing.price_valid_minutes));
-    if invoice.priced_at + valid_for < Utc::now() {
-        return Err(Invalid::field(
-            "pricedAt",
-            "prices_expired",
-            format!(
-                "the bill was priced more than {} minutes ago; make it again at today's rates",
-                state.billing.price_valid_minutes
-            ),
-        )
-        .into());
-    }
-    let has_pan = match invoice.customer_id {
-        Some(customer) => Customers::get(db, customer)
-            .await?
-            .is_some_and(|c| c.pan.is_some()),
-        None => false,
+    let payments = match invoice.status {
+        // Payments are read only for a draft: anything else is refused first.
+        InvoiceStatus::Draft => payments_of(&body.payments, caller.id)?,
+        _ => Vec::new(),
     };
-    check_pan(invoice.bill.total, state.billing.pan_threshold, has_pan)?;
-    let payments = payments_of(&body.payments, caller.id)?;
-    check_received(state, &invoice, &payments)?;
-    let branch = Branches::get(db, invoice.branch_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let now = Utc::now();
-    let year = financial_year(state, &branch, now)?;
-    Invoices::open_sequence(db, branch.id, Series::Invoice, &year).await?;
-
-    let txn = jewel_persistence::begin_writing(db).await?;
-    // The number first: the sequence row queues every issue of the branch's
-    // year behind this one until it commits or rolls back.
-    let sequence = Invoices::take_number(&txn, branch.id, Series::Invoice, &year).await?;
-    let issued = Issued {
-        number: invoice_number(&branch.code, &year, u64::try_from(sequence).unwrap_or(0)),
-        financial_year: year,
-        sequence,
-        by: caller.id,
-        at: now,
-    };
-    if !Invoices::mark_issued(&txn, &invoice, &issued).await? {
-        return Err(changed_meanwhile());
-    }
-    sell_stock(state, &txn, caller, &invoice, &issued.number).await?;
-    if let Some(customer) = invoice.customer_id {
-        Invoices::refresh_purchases(&txn, customer).await?;
-    }
-    if !payments.is_empty() {
-        let mut issued_invoice = invoice.clone();
-        issued_invoice.version += 1;
-        if !Invoices::add_payments(&txn, &issued_invoice, &payments, caller.author()).await? {
-            return Err(changed_meanwhile());
-        }
-    }
-    commit(txn, caller, "issue", &invoice, (StatusCode::OK, None)).await
+    let mut unit = state.unit(caller);
+    let issued =
+        billing::issue::issue(&mut unit, &state.billing_rules(), &invoice, &payments).await?;
+    finish(unit, "issue", &invoice, &issued, (StatusCode::OK, None)).await
 }
 
 /// The label of the financial year `at` falls in at `branch` (its own
@@ -427,111 +356,7 @@ pub(crate) fn financial_year(
     branch: &jewel_domain::branch::Branch,
     at: chrono::DateTime<Utc>,
 ) -> Result<String, ApiError> {
-    let local = at
-        .with_timezone(&parse_timezone(&branch.timezone)?)
-        .date_naive();
-    let start_month = state.billing.financial_year_start_month;
-    Ok(FinancialYear::of(local, start_month).label(start_month))
-}
-
-/// Marks the invoice's pieces sold and takes its lots out of stock, each
-/// with its ledger line, inside the issuing transaction.
-async fn sell_stock(
-    state: &AppState,
-    txn: &DatabaseTransaction,
-    caller: &Caller,
-    invoice: &Invoice,
-    number: &str,
-) -> Result<(), ApiError> {
-    let rule = hallmark_rule(state);
-    for (i, line) in invoice.lines.iter().enumerate() {
-        let field = format!("lines[{i}]");
-        match line.kind {
-            LineKind::Piece => {
-                let Some(piece_id) = line.piece_id else {
-                    continue;
-                };
-                let piece = Pieces::get(txn, piece_id)
-                    .await?
-                    .filter(|p| p.branch_id == invoice.branch_id)
-                    .ok_or_else(|| piece_gone(&field))?;
-                if let Some(hold) = piece.reservation
-                    && Some(hold.customer_id) != invoice.customer_id
-                {
-                    return Err(ApiError::Conflict {
-                        detail: "the piece is held for another customer".to_owned(),
-                        errors: vec![FieldError::new(
-                            format!("{field}.pieceId"),
-                            "reserved",
-                            "held for another customer",
-                        )],
-                    });
-                }
-                piece
-                    .check_move(PieceStatus::Sold, &rule)
-                    .map_err(|refusal| match refused(refusal) {
-                        ApiError::Conflict { detail, .. } => ApiError::Conflict {
-                            detail,
-                            errors: vec![FieldError::new(
-                                format!("{field}.pieceId"),
-                                "not_in_stock",
-                                "the piece is not in stock",
-                            )],
-                        },
-                        other => other,
-                    })?;
-                let change = Move {
-                    kind: MovementKind::Sale,
-                    to_status: PieceStatus::Sold,
-                    to_branch: None,
-                    reason: Some(format!("invoice {number}")),
-                    reference: Some(invoice.id),
-                    reservation: None,
-                };
-                if !Pieces::move_piece(txn, &piece, &change, caller.author()).await? {
-                    return Err(piece_gone(&field));
-                }
-            }
-            LineKind::Lot => {
-                let (Some(lot), Some(quantity)) = (line.lot_id, line.quantity) else {
-                    continue;
-                };
-                let change = LotChange {
-                    branch_id: invoice.branch_id,
-                    kind: LotMovementKind::Sale,
-                    quantity: -quantity,
-                    reason: Some(format!("invoice {number}")),
-                };
-                match Lots::change(txn, lot, &change, caller.author()).await {
-                    Ok(()) => {}
-                    Err(LotError::NotEnough { on_hand }) => {
-                        return Err(ApiError::Conflict {
-                            detail: "not enough of the lot on hand at the branch".to_owned(),
-                            errors: vec![FieldError::new(
-                                format!("{field}.quantity"),
-                                "not_enough",
-                                format!("{on_hand} units on hand"),
-                            )],
-                        });
-                    }
-                    Err(LotError::Repo(e)) => return Err(e.into()),
-                }
-            }
-            LineKind::Service => {}
-        }
-    }
-    Ok(())
-}
-
-fn piece_gone(field: &str) -> ApiError {
-    ApiError::Conflict {
-        detail: "a piece of this bill was sold or moved meanwhile".to_owned(),
-        errors: vec![FieldError::new(
-            format!("{field}.pieceId"),
-            "not_in_stock",
-            "the piece is not in stock at the branch",
-        )],
-    }
+    Ok(billing::financial_year(&state.billing_rules(), branch, at)?)
 }
 
 /// Record payments against an issued invoice, split over methods: cash,
@@ -577,14 +402,15 @@ pub async fn add_payments(
             return Err(Invalid::field("payments", "count", "1 to 10 payments").into());
         }
         let payments = payments_of(&request.body.payments, caller.id)?;
-        check_received(&state, &invoice, &payments)?;
-        let txn = jewel_persistence::begin_writing(state.database.connection()).await?;
-        if !Invoices::add_payments(&txn, &invoice, &payments, caller.author()).await? {
+        check_received(&state.billing_rules(), &invoice, &payments)?;
+        let mut unit = state.unit(&caller);
+        let txn = unit.txn().await?;
+        if !Invoices::add_payments(txn, &invoice, &payments, caller.author()).await? {
             return Err(changed_meanwhile());
         }
         let location = Some(format!("/api/v1/invoices/{}", invoice.id));
         let answer = (StatusCode::CREATED, location.clone());
-        let view = commit(txn, &caller, "pay", &invoice, answer).await?;
+        let view = commit(unit, "pay", &invoice, answer).await?;
         Answer::new(StatusCode::CREATED, location, &view)
     })
     .await
@@ -625,19 +451,13 @@ pub async fn approve_discount(
         )
         .into());
     }
-    let txn = jewel_persistence::begin_writing(state.database.connection()).await?;
-    if !Invoices::approve(&txn, &invoice, caller.id).await? {
+    let mut unit = state.unit(&caller);
+    let txn = unit.txn().await?;
+    if !Invoices::approve(txn, &invoice, caller.id).await? {
         return Err(changed_meanwhile());
     }
     Ok(web::Json(
-        commit(
-            txn,
-            &caller,
-            "approve_discount",
-            &invoice,
-            (StatusCode::OK, None),
-        )
-        .await?,
+        commit(unit, "approve_discount", &invoice, (StatusCode::OK, None)).await?,
     ))
 }
 
@@ -688,8 +508,9 @@ pub async fn cancel_invoice(
             )],
         });
     }
-    let txn = jewel_persistence::begin_writing(state.database.connection()).await?;
-    if !Invoices::cancel(&txn, &invoice, caller.id, reason).await? {
+    let mut unit = state.unit(&caller);
+    let txn = unit.txn().await?;
+    if !Invoices::cancel(txn, &invoice, caller.id, reason).await? {
         return Err(changed_meanwhile());
     }
     if invoice.status.is_sale() {
@@ -699,7 +520,7 @@ pub async fn cancel_invoice(
             invoice.number.as_deref().unwrap_or_default()
         );
         put_back_stock(
-            &txn,
+            txn,
             &caller,
             &invoice,
             &lines,
@@ -707,13 +528,13 @@ pub async fn cancel_invoice(
             &reason,
         )
         .await?;
-        Invoices::reverse_scrap(&txn, &invoice, caller.author()).await?;
+        Invoices::reverse_scrap(txn, &invoice, caller.author()).await?;
         if let Some(customer) = invoice.customer_id {
-            Invoices::refresh_purchases(&txn, customer).await?;
+            Invoices::refresh_purchases(txn, customer).await?;
         }
     }
     Ok(web::Json(
-        commit(txn, &caller, "cancel", &invoice, (StatusCode::OK, None)).await?,
+        commit(unit, "cancel", &invoice, (StatusCode::OK, None)).await?,
     ))
 }
 

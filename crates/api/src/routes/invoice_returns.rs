@@ -169,8 +169,9 @@ pub async fn return_lines(
         let now = Utc::now();
         let year = financial_year(&state, &branch, now)?;
         Invoices::open_sequence(db, branch.id, Series::CreditNote, &year).await?;
-        let txn = jewel_persistence::begin_writing(db).await?;
-        let sequence = Invoices::take_number(&txn, branch.id, Series::CreditNote, &year).await?;
+        let mut unit = state.unit(&caller);
+        let txn = unit.txn().await?;
+        let sequence = Invoices::take_number(txn, branch.id, Series::CreditNote, &year).await?;
         let note = CreditNote {
             id: uuid::Uuid::now_v7(),
             invoice_id: invoice.id,
@@ -186,7 +187,7 @@ pub async fn return_lines(
             created_by: caller.id,
             created_at: now,
         };
-        if !Invoices::record_return(&txn, &invoice, &note, (&year, sequence), caller.author())
+        if !Invoices::record_return(txn, &invoice, &note, (&year, sequence), caller.author())
             .await?
         {
             return Err(changed_meanwhile());
@@ -200,7 +201,7 @@ pub async fn return_lines(
             .collect();
         let reason = format!("credit note {}", note.number);
         put_back_stock(
-            &txn,
+            txn,
             &caller,
             &invoice,
             &lines,
@@ -209,11 +210,11 @@ pub async fn return_lines(
         )
         .await?;
         if let Some(customer) = invoice.customer_id {
-            Invoices::refresh_purchases(&txn, customer).await?;
+            Invoices::refresh_purchases(txn, customer).await?;
         }
         let location = Some(format!("/api/v1/invoices/{}", invoice.id));
         let answer = (StatusCode::CREATED, location.clone());
-        let view = commit(txn, &caller, "return", &invoice, answer).await?;
+        let view = commit(unit, "return", &invoice, answer).await?;
         Answer::new(StatusCode::CREATED, location, &view)
     })
     .await

@@ -53,8 +53,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
 const MOST_PAISE: i64 = 100_000_000_000_000;
 /// The most lines on one bill.
 const MOST_LINES: usize = 100;
-/// SAC of job work on goods (engraving, sizing).
-pub(crate) const SAC_SERVICES: &str = "9988";
 
 wire_enum! {
     /// Where an invoice stands: `draft` (no number, stock untouched),
@@ -805,7 +803,7 @@ async fn bill_line(
                 lot_id: None,
                 quantity: None,
                 description: description.to_owned(),
-                hsn: SAC_SERVICES.to_owned(),
+                hsn: jewel_domain::invoice::SAC_SERVICES.to_owned(),
                 snapshot: LineSnapshot::of_amount(
                     "service",
                     amount,

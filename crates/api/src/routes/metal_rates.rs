@@ -250,7 +250,9 @@ pub async fn set_metal_rates(
     txn.commit().await?;
     // Re-reckon the catalogue's price keys now rather than in the next
     // customer's search; a failure only leaves that to the search.
-    if let Err(error) = refresh_price_keys(&state).await {
+    if let Err(error) =
+        jewel_services::inventory::refresh_price_keys(state.database.connection()).await
+    {
         tracing::warn!(%error, "price keys not refreshed after new rates");
     }
     Ok(HttpResponse::Created().json(RatesSet { rates: views }))
@@ -358,24 +360,4 @@ pub(crate) async fn current_rates(state: &AppState) -> Result<CurrentRates, ApiE
         state.cache.set(&key, &bytes, ttl).await;
     }
     Ok(current)
-}
-
-/// Brings every piece's price key to the rates in force.
-pub(crate) async fn refresh_price_keys(state: &AppState) -> Result<(), ApiError> {
-    let rates = current_rates(state).await?;
-    jewel_persistence::repos::pieces::Pieces::refresh_price_keys(
-        state.database.connection(),
-        &rate_table(&rates),
-    )
-    .await?;
-    Ok(())
-}
-
-/// Each grade's rate in paise per gram, as the database compares them.
-pub(crate) fn rate_table(rates: &CurrentRates) -> Vec<(Metal, u16, i64)> {
-    rates
-        .rates
-        .iter()
-        .map(|r| (r.purity.metal(), r.purity.fineness(), r.per_gram.units()))
-        .collect()
 }

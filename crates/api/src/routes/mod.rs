@@ -63,6 +63,7 @@ pub mod customer_data;
 pub mod customer_merge;
 pub mod customers;
 pub mod designs;
+pub mod events;
 pub mod health;
 pub mod interactions;
 pub mod invoice_actions;
@@ -200,6 +201,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(branches::configure)
         .configure(staff::configure)
         .configure(audit_events::configure)
+        .configure(events::configure)
         .configure(api_clients::configure)
         .configure(oauth::configure)
         .configure(jwks::configure)

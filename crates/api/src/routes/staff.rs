@@ -192,16 +192,9 @@ pub async fn create_staff(
     check_assignment(&caller, role, &branch_ids)?;
 
     let password_hash = password::hash(&password).await?;
-    let db = state.database.connection();
-    let transaction = jewel_persistence::begin_writing(db).await?;
-    let existing = Branches::existing(&transaction, &branch_ids).await?;
-    if let Some(missing) = branch_ids.iter().find(|b| !existing.contains(b)) {
-        return Err(
-            Invalid::field("branchIds", "not_found", format!("no branch {missing}")).into(),
-        );
-    }
-    let user = Staff::create(
-        &transaction,
+    let mut unit = state.unit(&caller);
+    let user = jewel_services::identity::create_staff(
+        &mut unit,
         &NewStaffUser {
             name,
             email,
@@ -212,18 +205,8 @@ pub async fn create_staff(
         },
     )
     .await?;
+    unit.commit().await?;
     let view = StaffView::from(user);
-    crate::audit::record(
-        &transaction,
-        &caller,
-        "create",
-        "staff",
-        view.id,
-        None,
-        Some(&view),
-    )
-    .await?;
-    transaction.commit().await?;
     Ok(created(
         format!("/api/v1/staff/{}", view.id),
         view.version,
@@ -384,36 +367,26 @@ pub async fn update_staff(
         && before.active
         && (role != Role::Owner || patch.active == Some(false));
 
-    let db = state.database.connection();
-    let transaction = jewel_persistence::begin_writing(db).await?;
-    let existing = Branches::existing(&transaction, &branches).await?;
+    let mut unit = state.unit(&caller);
+    let transaction = unit.txn().await?;
+    let existing = Branches::existing(transaction, &branches).await?;
     if let Some(missing) = branches.iter().find(|b| !existing.contains(b)) {
         return Err(
             Invalid::field("branchIds", "not_found", format!("no branch {missing}")).into(),
         );
     }
-    let after = Staff::update(&transaction, before.id, expected_version, &patch).await?;
-    if losing_an_owner && Staff::active_owners(&transaction).await? == 0 {
-        transaction.rollback().await?;
+    let after = Staff::update(transaction, before.id, expected_version, &patch).await?;
+    if losing_an_owner && Staff::active_owners(transaction).await? == 0 {
         return Err(ApiError::Conflict {
             detail: "this would leave the business without an active owner".to_owned(),
             errors: Vec::new(),
         });
     }
     if patch.active == Some(false) && before.active {
-        sessions::revoke_staff(&state, &transaction, before.id).await?;
+        sessions::revoke_staff(&state, transaction, before.id).await?;
     }
-    let (before, after) = (StaffView::from(before), StaffView::from(after));
-    crate::audit::record(
-        &transaction,
-        &caller,
-        "update",
-        "staff",
-        after.id,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    transaction.commit().await?;
+    jewel_services::identity::recorded(&mut unit, "update", Some(&before), &after)?;
+    unit.commit().await?;
+    let after = StaffView::from(after);
     Ok(with_etag(after.version, after))
 }

@@ -18,6 +18,7 @@ mod customer_profiles;
 mod customers;
 mod docs;
 mod errors;
+mod events;
 mod hardening;
 mod health;
 mod inventory;

@@ -294,7 +294,8 @@ mod tests {
     }
 }
 
-/// How the business was in touch with a customer.
+/// How the business was in touch with a customer: what staff record by
+/// hand, and what the timeline learns from the business's own events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InteractionKind {
     Visit,
@@ -302,15 +303,32 @@ pub enum InteractionKind {
     WhatsApp,
     Email,
     Note,
+    /// A bill issued to the customer.
+    Purchase,
+    /// Money received on one of the customer's bills.
+    Payment,
+    /// Goods taken back against a credit note.
+    Return,
+    /// One of the customer's bills cancelled.
+    Cancellation,
 }
 
 impl InteractionKind {
+    /// The kinds staff record by hand.
     pub const ALL: [Self; 5] = [
         Self::Visit,
         Self::Call,
         Self::WhatsApp,
         Self::Email,
         Self::Note,
+    ];
+
+    /// The kinds the timeline records from the business's events.
+    pub const FROM_EVENTS: [Self; 4] = [
+        Self::Purchase,
+        Self::Payment,
+        Self::Return,
+        Self::Cancellation,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -320,11 +338,18 @@ impl InteractionKind {
             Self::WhatsApp => "whatsapp",
             Self::Email => "email",
             Self::Note => "note",
+            Self::Purchase => "purchase",
+            Self::Payment => "payment",
+            Self::Return => "return",
+            Self::Cancellation => "cancellation",
         }
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == text)
+        Self::ALL
+            .into_iter()
+            .chain(Self::FROM_EVENTS)
+            .find(|k| k.as_str() == text)
     }
 }
 

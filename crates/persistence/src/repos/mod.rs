@@ -14,6 +14,7 @@ pub mod interactions;
 pub mod invoices;
 pub mod lots;
 pub mod metal_rates;
+pub mod outbox;
 pub mod pieces;
 pub mod quotes;
 pub mod sessions;

@@ -2,10 +2,12 @@ mod proxy;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use jewel_api::config::Settings;
 use jewel_api::startup::Application;
 use jewel_api::state::AppState;
+use jewel_services::relay::Subscriber;
 use sea_orm::ConnectionTrait;
 use secrecy::SecretString;
 
@@ -267,14 +269,42 @@ impl TestApp {
     }
 
     pub async fn spawn_with(backend: Backend, database: TestDatabase, settings: Settings) -> Self {
+        Self::spawn_subscribed(backend, Some(database), settings, Vec::new()).await
+    }
+
+    /// Spawns with `subscribers` of the event relay beside the server's own.
+    pub async fn spawn_with_subscribers(
+        backend: Backend,
+        configure: impl FnOnce(&mut Settings),
+        subscribers: Vec<Arc<dyn Subscriber>>,
+    ) -> Self {
+        let database = TestDatabase::create(backend).await;
+        let mut settings = test_settings(backend, &database);
+        configure(&mut settings);
+        Self::spawn_subscribed(backend, Some(database), settings, subscribers).await
+    }
+
+    /// A second server on this one's database and settings, as another
+    /// replica behind a load balancer would be.
+    pub async fn replica(&self, subscribers: Vec<Arc<dyn Subscriber>>) -> Self {
+        Self::spawn_subscribed(self.backend, None, self.settings.clone(), subscribers).await
+    }
+
+    async fn spawn_subscribed(
+        backend: Backend,
+        database: Option<TestDatabase>,
+        settings: Settings,
+        subscribers: Vec<Arc<dyn Subscriber>>,
+    ) -> Self {
         if std::env::var_os("TEST_LOG").is_some() {
             jewel_api::telemetry::init(&settings.log);
         }
         let cache_prefix = settings.cache.key_prefix.clone();
         let kept = settings.clone();
-        let app = Application::build_with(settings, test_routes::configure)
-            .await
-            .expect("the application builds");
+        let app =
+            Application::build_with_subscribers(settings, test_routes::configure, subscribers)
+                .await
+                .expect("the application builds");
         let address = format!("http://127.0.0.1:{}", app.port());
         let state = app.state().clone();
         let handle = app.handle();
@@ -288,7 +318,7 @@ impl TestApp {
             backend,
             state,
             handle,
-            database: Some(database),
+            database,
             settings: kept,
             cache_prefix,
         }

@@ -1,0 +1,77 @@
+//! How each capability's refusals read as problem+json: one `From` per
+//! capability's error type, the only place its variants meet HTTP.
+
+use jewel_domain::FieldError;
+use jewel_services::billing::BillingError;
+use jewel_services::identity::IdentityError;
+
+use crate::error::ApiError;
+
+impl From<BillingError> for ApiError {
+    fn from(error: BillingError) -> Self {
+        let conflict =
+            |detail: String, field: String, code: &str, message: String| ApiError::Conflict {
+                detail,
+                errors: vec![FieldError::new(field, code, message)],
+            };
+        let detail = error.to_string();
+        match error {
+            BillingError::WrongStatus { status, .. } => conflict(
+                detail,
+                "status".to_owned(),
+                "wrong_status",
+                format!("the invoice is {status}"),
+            ),
+            BillingError::ChangedMeanwhile => conflict(
+                detail,
+                "version".to_owned(),
+                "changed",
+                "changed meanwhile".to_owned(),
+            ),
+            BillingError::PricesExpired { .. } => {
+                jewel_domain::Invalid::field("pricedAt", "prices_expired", detail).into()
+            }
+            BillingError::PieceGone { line } => conflict(
+                detail,
+                format!("lines[{line}].pieceId"),
+                "not_in_stock",
+                "the piece is not in stock at the branch".to_owned(),
+            ),
+            BillingError::PieceReserved { line } => conflict(
+                detail,
+                format!("lines[{line}].pieceId"),
+                "reserved",
+                "held for another customer".to_owned(),
+            ),
+            BillingError::PieceNotInStock { line, .. } => conflict(
+                detail,
+                format!("lines[{line}].pieceId"),
+                "not_in_stock",
+                "the piece is not in stock".to_owned(),
+            ),
+            BillingError::NotEnoughOnHand { line, on_hand } => conflict(
+                detail,
+                format!("lines[{line}].quantity"),
+                "not_enough",
+                format!("{on_hand} units on hand"),
+            ),
+            BillingError::BranchTimezone => {
+                ApiError::bad_field(detail, "timezone", "invalid", "such as Asia/Kolkata")
+            }
+            BillingError::NotFound => ApiError::NotFound,
+            BillingError::Invalid(invalid) => invalid.into(),
+            BillingError::Store(error) => error.into(),
+            BillingError::Event(error) => ApiError::Internal(error.into()),
+        }
+    }
+}
+
+impl From<IdentityError> for ApiError {
+    fn from(error: IdentityError) -> Self {
+        match error {
+            IdentityError::Invalid(invalid) => invalid.into(),
+            IdentityError::Store(error) => error.into(),
+            IdentityError::Record(error) => ApiError::Internal(error.into()),
+        }
+    }
+}

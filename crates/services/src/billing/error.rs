@@ -1,0 +1,54 @@
+//! Why billing refuses: one variant per outcome a client can see, mapped to
+//! problem+json once, in the API.
+
+use jewel_domain::Invalid;
+use jewel_persistence::RepoError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BillingError {
+    /// The invoice is in a status that does not allow this (`wanted` says
+    /// what would).
+    #[error("the invoice is {status}; {wanted}")]
+    WrongStatus {
+        status: &'static str,
+        wanted: &'static str,
+    },
+    /// Another request changed the invoice between our read and our write.
+    #[error("the invoice was changed by someone else at the same moment; read it again")]
+    ChangedMeanwhile,
+    /// The draft was priced longer ago than prices hold.
+    #[error("the bill was priced more than {minutes} minutes ago; make it again at today's rates")]
+    PricesExpired { minutes: u32 },
+    /// The piece of line `line` was sold or moved meanwhile.
+    #[error("a piece of this bill was sold or moved meanwhile")]
+    PieceGone { line: usize },
+    /// The piece of line `line` is held for another customer.
+    #[error("the piece is held for another customer")]
+    PieceReserved { line: usize },
+    /// The piece of line `line` cannot be sold in its status.
+    #[error("{detail}")]
+    PieceNotInStock { line: usize, detail: String },
+    /// The lot of line `line` has fewer on hand at the branch.
+    #[error("not enough of the lot on hand at the branch")]
+    NotEnoughOnHand { line: usize, on_hand: i64 },
+    /// The branch's time zone is not one we know (its financial year
+    /// cannot be told).
+    #[error("timezone is not an IANA time zone")]
+    BranchTimezone,
+    #[error("no such record")]
+    NotFound,
+    /// A rule of the domain, field by field (PAN required, cash limit,
+    /// more than the balance, a HUID missing).
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    #[error(transparent)]
+    Store(#[from] RepoError),
+    #[error("an event could not be written: {0}")]
+    Event(#[from] serde_json::Error),
+}
+
+impl From<jewel_persistence::DbErr> for BillingError {
+    fn from(error: jewel_persistence::DbErr) -> Self {
+        Self::Store(error.into())
+    }
+}

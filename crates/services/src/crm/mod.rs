@@ -1,0 +1,3 @@
+//! Customers: their timeline, kept up to date from the business's events.
+
+pub mod timeline;

@@ -1,0 +1,13 @@
+//! Inventory: pieces priced from the day's metal rates.
+
+use jewel_persistence::repos::metal_rates::MetalRates;
+use jewel_persistence::repos::pieces::Pieces;
+use jewel_persistence::{ConnectionTrait, RepoError};
+
+/// Brings every piece's price key (what the catalogue's price range
+/// searches) to the rates in force now: after new rates are set, and by
+/// the clock when a rate set ahead takes over.
+pub async fn refresh_price_keys(db: &impl ConnectionTrait) -> Result<(), RepoError> {
+    let rates = MetalRates::current(db, chrono::Utc::now()).await?;
+    Pieces::refresh_price_keys(db, &rates.table()).await
+}

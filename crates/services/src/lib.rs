@@ -1,0 +1,27 @@
+//! The business transactions of jewel-crm, one folder per capability.
+//!
+//! A service function takes a [`Unit`] (the transaction, who acts, the
+//! audit entries and domain events collected so far) and domain inputs,
+//! returns domain outputs and fails with its capability's typed error. The
+//! caller (a handler, the command line, a worker, a composite request)
+//! begins the unit and commits it: the change, its audit trail, its events
+//! and a kept idempotent answer commit together or not at all. After
+//! commit, the [`relay`] hands the events to subscribers.
+//!
+//! Nothing here knows HTTP: `api -> services -> persistence -> domain`.
+
+pub mod audit;
+pub mod billing;
+pub mod crm;
+pub mod events;
+pub mod identity;
+pub mod inventory;
+pub mod relay;
+pub mod unit;
+
+pub use unit::{Actor, Origin, Unit};
+
+/// The subscribers every server runs.
+pub fn subscribers() -> Vec<std::sync::Arc<dyn relay::Subscriber>> {
+    vec![std::sync::Arc::new(crm::timeline::Timeline)]
+}

@@ -1,0 +1,257 @@
+//! The unit of work: one writing transaction, who acts, where the request
+//! came from, and what the work collected on the way (audit entries, domain
+//! events, the answer kept for an `Idempotency-Key`). [`Unit::commit`]
+//! writes all of it and commits, in one place.
+
+use std::sync::Arc;
+
+use jewel_persistence::repos::audit::{AuditTrail, NewAuditEvent};
+use jewel_persistence::repos::idempotency::IdempotencyKeys;
+use jewel_persistence::repos::outbox::{NewOutboxEvent, Outbox};
+use jewel_persistence::{Database, DatabaseTransaction, RepoError};
+use serde::Serialize;
+
+use crate::events::DomainEvent;
+
+/// Who makes a change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    Staff(uuid::Uuid),
+    Client(uuid::Uuid),
+    Customer(uuid::Uuid),
+    /// The command line (`jewel-crm create-owner`, `seed`).
+    Cli,
+    /// Work the server does by the clock or for an event (a worker's name).
+    System(&'static str),
+}
+
+impl Actor {
+    /// How records name their author: the kind (`staff`, `client`,
+    /// `customer`, `cli`, `system`) and an id.
+    pub fn ids(&self) -> (&'static str, String) {
+        match self {
+            Actor::Staff(id) => ("staff", id.to_string()),
+            Actor::Client(id) => ("client", id.to_string()),
+            Actor::Customer(id) => ("customer", id.to_string()),
+            Actor::Cli => ("cli", "jewel-crm".to_owned()),
+            Actor::System(name) => ("system", (*name).to_owned()),
+        }
+    }
+
+    /// The kind and id records with an author keep (stock ledger lines,
+    /// payments); the command line and the server itself have the nil id.
+    pub fn author(&self) -> (&'static str, uuid::Uuid) {
+        match self {
+            Actor::Staff(id) => ("staff", *id),
+            Actor::Client(id) => ("client", *id),
+            Actor::Customer(id) => ("customer", *id),
+            Actor::Cli => ("cli", uuid::Uuid::nil()),
+            Actor::System(_) => ("system", uuid::Uuid::nil()),
+        }
+    }
+
+    /// The id of a person or client acting; nil for the command line and
+    /// the server itself.
+    pub fn id(&self) -> uuid::Uuid {
+        self.author().1
+    }
+}
+
+/// Where the work was asked for: the request's id (quoted in the log and
+/// the audit trail) and the client's address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub request_id: String,
+    pub ip: Option<String>,
+}
+
+impl Origin {
+    /// Work started from the command line.
+    pub fn cli() -> Self {
+        Self {
+            request_id: "cli".to_owned(),
+            ip: None,
+        }
+    }
+}
+
+/// The answer of a request that came with an `Idempotency-Key`, kept with
+/// the work so that a retry replays it.
+#[derive(Debug, Clone)]
+pub struct KeptAnswer {
+    pub key: String,
+    pub status: u16,
+    pub body: String,
+    pub location: Option<String>,
+}
+
+/// Wakes the relay when a unit committed events, so that subscribers see
+/// them at once rather than at the next poll.
+#[derive(Debug, Clone, Default)]
+pub struct Wake(Arc<tokio::sync::Notify>);
+
+impl Wake {
+    pub fn notify(&self) {
+        self.0.notify_one();
+    }
+
+    pub async fn notified(&self) {
+        self.0.notified().await;
+    }
+}
+
+/// One business transaction in the making. Its database transaction
+/// begins when the work first asks for it ([`Unit::txn`]), so that reads
+/// and steps that must not wait inside it (opening a number sequence) come
+/// first, on the pool ([`Unit::db`]).
+#[derive(Debug)]
+pub struct Unit {
+    database: Database,
+    txn: Option<DatabaseTransaction>,
+    actor: Actor,
+    origin: Origin,
+    audit: Vec<NewAuditEvent>,
+    events: Vec<NewOutboxEvent>,
+    answer: Option<KeptAnswer>,
+    wake: Option<Wake>,
+}
+
+impl Unit {
+    /// Work by `actor` on `database`; nothing is begun yet.
+    pub fn new(database: &Database, actor: Actor, origin: Origin) -> Self {
+        Self {
+            database: database.clone(),
+            txn: None,
+            actor,
+            origin,
+            audit: Vec::new(),
+            events: Vec::new(),
+            answer: None,
+            wake: None,
+        }
+    }
+
+    /// Wakes `wake` after a commit that wrote events.
+    pub fn waking(mut self, wake: Wake) -> Self {
+        self.wake = Some(wake);
+        self
+    }
+
+    /// The writing transaction, begun on first use (on SQLite one that
+    /// takes the write lock at once, so racing writers queue instead of
+    /// failing).
+    pub async fn txn(&mut self) -> Result<&DatabaseTransaction, RepoError> {
+        let txn = match self.txn.take() {
+            Some(txn) => txn,
+            None => jewel_persistence::begin_writing(self.database.connection()).await?,
+        };
+        Ok(self.txn.insert(txn))
+    }
+
+    /// The pool, outside the transaction: for reads before the work
+    /// writes, and for steps that must not wait inside it.
+    pub fn db(&self) -> &jewel_persistence::DatabaseConnection {
+        self.database.connection()
+    }
+
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    pub fn origin(&self) -> &Origin {
+        &self.origin
+    }
+
+    /// Records a change in the audit trail (written at commit); `before`
+    /// and `after` are views that never hold secrets or hashes.
+    pub fn audit<T: Serialize>(
+        &mut self,
+        action: &str,
+        entity_type: &str,
+        entity_id: impl ToString,
+        before: Option<&T>,
+        after: Option<&T>,
+    ) -> Result<(), serde_json::Error> {
+        let entry = crate::audit::entry(
+            &self.actor,
+            &self.origin,
+            action,
+            entity_type,
+            &entity_id.to_string(),
+            before,
+            after,
+        )?;
+        self.audit.push(entry);
+        Ok(())
+    }
+
+    /// Records a domain event (written at commit, handed to subscribers
+    /// after it).
+    pub fn emit<E: DomainEvent>(&mut self, event: &E) -> Result<(), serde_json::Error> {
+        let (entity_type, entity_id) = event.entity();
+        let (actor_kind, actor_id) = self.actor.ids();
+        self.events.push(NewOutboxEvent {
+            id: uuid::Uuid::now_v7(),
+            event_type: E::TYPE.to_owned(),
+            occurred_at: chrono::Utc::now(),
+            actor_kind: actor_kind.to_owned(),
+            actor_id,
+            entity_type: entity_type.to_owned(),
+            entity_id,
+            branch_id: event.branch(),
+            business_wide: event.business_wide(),
+            request_id: self.origin.request_id.clone(),
+            version: E::VERSION,
+            payload: serde_json::to_value(event)?,
+        });
+        Ok(())
+    }
+
+    /// Keeps the answer of an idempotent request with the work.
+    pub fn keep_answer(&mut self, answer: KeptAnswer) {
+        self.answer = Some(answer);
+    }
+
+    /// Writes the audit entries, the events and the kept answer, then
+    /// commits. Dropping a unit without committing rolls everything back.
+    pub async fn commit(mut self) -> Result<(), RepoError> {
+        if self.txn.is_none()
+            && self.audit.is_empty()
+            && self.events.is_empty()
+            && self.answer.is_none()
+        {
+            return Ok(());
+        }
+        let txn = match self.txn.take() {
+            Some(txn) => txn,
+            None => jewel_persistence::begin_writing(self.database.connection()).await?,
+        };
+        let Self {
+            audit,
+            events,
+            answer,
+            wake,
+            ..
+        } = self;
+        if !audit.is_empty() {
+            AuditTrail::record_many(&txn, audit).await?;
+        }
+        let wrote_events = !events.is_empty();
+        Outbox::record(&txn, events).await?;
+        if let Some(answer) = answer {
+            IdempotencyKeys::answer(
+                &txn,
+                &answer.key,
+                answer.status,
+                &answer.body,
+                answer.location.as_deref(),
+            )
+            .await?;
+        }
+        txn.commit().await?;
+        if wrote_events && let Some(wake) = wake {
+            wake.notify();
+        }
+        Ok(())
+    }
+}
