@@ -61,7 +61,7 @@ impl From<BillingError> for ApiError {
             BillingError::NotFound => ApiError::NotFound,
             BillingError::Invalid(invalid) => invalid.into(),
             BillingError::Store(error) => error.into(),
-            BillingError::Event(error) => ApiError::Internal(error.into()),
+            BillingError::Record(error) => error.into(),
         }
     }
 }
@@ -71,7 +71,13 @@ impl From<IdentityError> for ApiError {
         match error {
             IdentityError::Invalid(invalid) => invalid.into(),
             IdentityError::Store(error) => error.into(),
-            IdentityError::Record(error) => ApiError::Internal(error.into()),
+            IdentityError::Record(error) => error.into(),
         }
+    }
+}
+
+impl From<jewel_services::unit::RecordError> for ApiError {
+    fn from(error: jewel_services::unit::RecordError) -> Self {
+        ApiError::Internal(error.into())
     }
 }

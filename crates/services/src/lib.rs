@@ -10,6 +10,27 @@
 //!
 //! Nothing here knows HTTP: `api -> services -> persistence -> domain`.
 
+/// `DomainEvent` for a payload: its type, the record it is about (a kind
+/// and the payload's field holding the id), and the branch it concerns
+/// (a closure over the payload; `None` for the whole business).
+macro_rules! domain_event {
+    ($name:ty, $type:literal, $entity:literal, $id:ident, |$event:ident| $branch:expr) => {
+        impl $crate::events::DomainEvent for $name {
+            const TYPE: &'static str = $type;
+            const VERSION: i32 = 1;
+
+            fn entity(&self) -> (&'static str, String) {
+                ($entity, self.$id.to_string())
+            }
+
+            fn branch(&self) -> Option<uuid::Uuid> {
+                let $event = self;
+                $branch
+            }
+        }
+    };
+}
+
 pub mod audit;
 pub mod billing;
 pub mod crm;

@@ -13,6 +13,11 @@ use serde::Serialize;
 
 use crate::events::DomainEvent;
 
+/// An audit entry or event that could not be turned into JSON.
+#[derive(Debug, thiserror::Error)]
+#[error("an audit entry or event could not be recorded: {0}")]
+pub struct RecordError(#[from] serde_json::Error);
+
 /// Who makes a change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Actor {
@@ -154,6 +159,12 @@ impl Unit {
         self.database.connection()
     }
 
+    /// Who acts from here on: a customer signing up acts once their record
+    /// exists.
+    pub fn act_as(&mut self, actor: Actor) {
+        self.actor = actor;
+    }
+
     pub fn actor(&self) -> &Actor {
         &self.actor
     }
@@ -171,7 +182,7 @@ impl Unit {
         entity_id: impl ToString,
         before: Option<&T>,
         after: Option<&T>,
-    ) -> Result<(), serde_json::Error> {
+    ) -> Result<(), RecordError> {
         let entry = crate::audit::entry(
             &self.actor,
             &self.origin,
@@ -187,7 +198,7 @@ impl Unit {
 
     /// Records a domain event (written at commit, handed to subscribers
     /// after it).
-    pub fn emit<E: DomainEvent>(&mut self, event: &E) -> Result<(), serde_json::Error> {
+    pub fn emit<E: DomainEvent>(&mut self, event: &E) -> Result<(), RecordError> {
         let (entity_type, entity_id) = event.entity();
         let (actor_kind, actor_id) = self.actor.ids();
         self.events.push(NewOutboxEvent {
@@ -210,6 +221,14 @@ impl Unit {
     /// Keeps the answer of an idempotent request with the work.
     pub fn keep_answer(&mut self, answer: KeptAnswer) {
         self.answer = Some(answer);
+    }
+
+    /// Gives the work up: nothing it wrote stays.
+    pub async fn rollback(self) -> Result<(), RepoError> {
+        if let Some(txn) = self.txn {
+            txn.rollback().await?;
+        }
+        Ok(())
     }
 
     /// Writes the audit entries, the events and the kept answer, then

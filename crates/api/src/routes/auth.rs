@@ -252,18 +252,20 @@ pub async fn customer_register(
     };
     let hash = password::hash(&password_text).await?;
     let db = state.database.connection();
-    let transaction = jewel_persistence::begin_writing(db).await?;
-    let customer = match Customers::create(&transaction, &new).await {
+    let mut unit = state.unit(crate::audit::Actor::System("self_registration"));
+    let transaction = unit.txn().await?;
+    let customer = match Customers::create(transaction, &new).await {
         Err(jewel_persistence::RepoError::Taken { field: "mobile" }) => {
-            transaction.rollback().await?;
+            unit.rollback().await?;
             return Err(super::customers::mobile_taken(db, new.mobile.as_str(), false).await);
         }
         other => other?,
     };
-    Customers::set_login(&transaction, customer.id, &hash).await?;
+    Customers::set_login(transaction, customer.id, &hash).await?;
     let view = CustomerView::from(customer.clone());
+    let customer_id = customer.id;
     crate::audit::record(
-        &transaction,
+        transaction,
         crate::audit::Actor::Customer(customer.id),
         "create",
         "customer",
@@ -274,11 +276,16 @@ pub async fn customer_register(
     .await?;
     let issued = sessions::start_family(
         &state,
-        &transaction,
+        transaction,
         sessions::Subject::Customer(Box::new(customer)),
     )
     .await?;
-    transaction.commit().await?;
+    unit.act_as(crate::audit::Actor::Customer(customer_id));
+    unit.emit(&jewel_services::crm::events::CustomerCreated {
+        customer_id,
+        source: "self_registration".to_owned(),
+    })?;
+    unit.commit().await?;
     Ok(HttpResponse::Created().json(TokenResponse::from(issued)))
 }
 

@@ -21,6 +21,7 @@ use crate::auth::caller::{Authorized, needs};
 use crate::error::ApiError;
 use crate::extract::{Query, parse_json};
 use crate::state::AppState;
+use jewel_services::crm::events::{CustomerCreated, CustomerUpdated};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(import_customers).service(export_customers);
@@ -291,7 +292,8 @@ pub async fn import_customers(
         return Ok(web::Json(report));
     }
 
-    let transaction = jewel_persistence::begin_writing(db).await?;
+    let mut unit = state.unit(&caller);
+    let transaction = unit.txn().await?;
     let creates: Vec<(uuid::Uuid, &NewCustomer)> = changes
         .iter()
         .filter_map(|c| match c {
@@ -305,7 +307,7 @@ pub async fn import_customers(
         errors: Vec::new(),
     }
     };
-    Customers::insert_many(&transaction, &creates)
+    Customers::insert_many(transaction, &creates)
         .await
         .map_err(|e| match e {
             RepoError::Taken { .. } => changed_meanwhile(()),
@@ -313,7 +315,7 @@ pub async fn import_customers(
         })?;
     for change in &changes {
         if let Change::Update(customer, new) = change {
-            Customers::replace(&transaction, customer.id, Some(customer.version), new)
+            Customers::replace(transaction, customer.id, Some(customer.version), new)
                 .await
                 .map_err(|e| match e {
                     RepoError::Taken { .. } | RepoError::StaleVersion => changed_meanwhile(()),
@@ -322,7 +324,7 @@ pub async fn import_customers(
         }
     }
     crate::audit::record(
-        &transaction,
+        transaction,
         &caller,
         "import",
         "customer",
@@ -333,7 +335,20 @@ pub async fn import_customers(
         })),
     )
     .await?;
-    transaction.commit().await?;
+    for change in &changes {
+        match change {
+            Change::Create(id, _) => unit.emit(&CustomerCreated {
+                customer_id: *id,
+                source: "import".to_owned(),
+            })?,
+            Change::Update(customer, _) => unit.emit(&CustomerUpdated {
+                customer_id: customer.id,
+                change: "import".to_owned(),
+                version: customer.version + 1,
+            })?,
+        }
+    }
+    unit.commit().await?;
     Ok(web::Json(report))
 }
 

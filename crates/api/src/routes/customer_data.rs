@@ -270,18 +270,19 @@ pub async fn erase_customer(
     let expected_version = if_match(&req)?;
     let db = state.database.connection();
     let customer = changeable_customer(db, id.into_inner()).await?;
-    let transaction = jewel_persistence::begin_writing(db).await?;
-    let deleted = customer_records::erase(&transaction, customer.id).await?;
-    let erased = Customers::erase(&transaction, customer.id, expected_version).await?;
-    let redacted = AuditTrail::redact(&transaction, "customer", &customer.id.to_string()).await?;
-    crate::auth::sessions::revoke_customer(&state, &transaction, customer.id).await?;
+    let mut unit = state.unit(&caller);
+    let transaction = unit.txn().await?;
+    let deleted = customer_records::erase(transaction, customer.id).await?;
+    let erased = Customers::erase(transaction, customer.id, expected_version).await?;
+    let redacted = AuditTrail::redact(transaction, "customer", &customer.id.to_string()).await?;
+    crate::auth::sessions::revoke_customer(&state, transaction, customer.id).await?;
     let report = ErasureReport {
         customer: CustomerView::from(erased),
         deleted: deleted.into_iter().collect(),
         redacted_audit_events: redacted,
     };
     crate::audit::record(
-        &transaction,
+        transaction,
         &caller,
         "erase",
         "customer",
@@ -290,7 +291,10 @@ pub async fn erase_customer(
         Some(&serde_json::json!({"deleted": report.deleted, "redactedAuditEvents": redacted})),
     )
     .await?;
-    transaction.commit().await?;
+    unit.emit(&jewel_services::crm::events::CustomerErased {
+        customer_id: customer.id,
+    })?;
+    unit.commit().await?;
     let version = report.customer.version;
     Ok(with_etag(version, report))
 }

@@ -171,25 +171,26 @@ pub async fn merge_customer(
         }));
     }
 
-    let transaction = jewel_persistence::begin_writing(db).await?;
+    let mut unit = state.unit(&caller);
+    let transaction = unit.txn().await?;
     // First, so that of two merges racing for one duplicate exactly one wins.
-    if !Customers::mark_merged(&transaction, duplicate.id, survivor_id).await? {
-        transaction.rollback().await?;
+    if !Customers::mark_merged(transaction, duplicate.id, survivor_id).await? {
+        unit.rollback().await?;
         return Err(ApiError::Conflict {
             detail: "the duplicate was merged or erased by someone else a moment ago".to_owned(),
             errors: Vec::new(),
         });
     }
-    crate::auth::sessions::revoke_customer(&state, &transaction, duplicate.id).await?;
-    let moved = customer_records::reassign(&transaction, duplicate.id, survivor_id).await?;
+    crate::auth::sessions::revoke_customer(&state, transaction, duplicate.id).await?;
+    let moved = customer_records::reassign(transaction, duplicate.id, survivor_id).await?;
     for customer in [duplicate.id, survivor_id] {
-        jewel_persistence::repos::invoices::Invoices::refresh_purchases(&transaction, customer)
+        jewel_persistence::repos::invoices::Invoices::refresh_purchases(transaction, customer)
             .await?;
     }
-    Consents::adopt(&transaction, duplicate.id, survivor_id).await?;
-    let after = match Customers::replace(&transaction, survivor_id, expected_version, &new).await {
+    Consents::adopt(transaction, duplicate.id, survivor_id).await?;
+    let after = match Customers::replace(transaction, survivor_id, expected_version, &new).await {
         Err(error @ RepoError::Taken { .. }) => {
-            transaction.rollback().await?;
+            unit.rollback().await?;
             return Err(taken(db, error, &new, true).await);
         }
         other => other?,
@@ -203,7 +204,7 @@ pub async fn merge_customer(
     };
     let before = (CustomerView::from(survivor), CustomerView::from(duplicate));
     crate::audit::record(
-        &transaction,
+        transaction,
         &caller,
         "merge",
         "customer",
@@ -213,7 +214,7 @@ pub async fn merge_customer(
     )
     .await?;
     crate::audit::record(
-        &transaction,
+        transaction,
         &caller,
         "merged_into",
         "customer",
@@ -222,7 +223,11 @@ pub async fn merge_customer(
         Some(&serde_json::json!({"mergedInto": survivor_id})),
     )
     .await?;
-    transaction.commit().await?;
+    unit.emit(&jewel_services::crm::events::CustomerMerged {
+        customer_id: report.duplicate_id,
+        survivor_id,
+    })?;
+    unit.commit().await?;
     Ok(web::Json(MergeReport {
         survivor: CustomerView::for_caller(&caller, after, &state.sealer)?,
         ..report

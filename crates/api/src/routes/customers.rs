@@ -27,6 +27,7 @@ use crate::error::{ApiError, Problem};
 use crate::extract::{Json, Query, parse_json};
 use crate::sealing::Sealer;
 use crate::state::AppState;
+use jewel_services::crm::events::{CustomerCreated, CustomerUpdated};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(create_customer)
@@ -673,26 +674,21 @@ pub async fn create_customer(
             });
         }
     }
-    let transaction = jewel_persistence::begin_writing(db).await?;
-    let customer = match Customers::create(&transaction, &new).await {
+    let mut unit = state.unit(&caller);
+    let customer = match Customers::create(unit.txn().await?, &new).await {
         Err(error @ RepoError::Taken { .. }) => {
-            transaction.rollback().await?;
+            unit.rollback().await?;
             return Err(taken(db, error, &new, true).await);
         }
         other => other?,
     };
     let recorded = CustomerView::from(customer.clone());
-    crate::audit::record(
-        &transaction,
-        &caller,
-        "create",
-        "customer",
-        customer.id,
-        None,
-        Some(&recorded),
-    )
-    .await?;
-    transaction.commit().await?;
+    unit.audit("create", "customer", customer.id, None, Some(&recorded))?;
+    unit.emit(&CustomerCreated {
+        customer_id: customer.id,
+        source: "api".to_owned(),
+    })?;
+    unit.commit().await?;
     let view = CustomerView::for_caller(&caller, customer, &state.sealer)?;
     Ok(created(
         format!("/api/v1/customers/{}", view.id),
@@ -1060,10 +1056,11 @@ pub async fn update_customer(
     let before = changeable_customer(db, id.into_inner()).await?;
     let new = patched(&before, &body, state.home_country, &state.sealer)?;
     check_assigned_staff(db, &new).await?;
-    let transaction = jewel_persistence::begin_writing(db).await?;
-    let after = match Customers::replace(&transaction, before.id, expected_version, &new).await {
+    let mut unit = state.unit(&caller);
+    let replaced = Customers::replace(unit.txn().await?, before.id, expected_version, &new).await;
+    let after = match replaced {
         Err(error @ RepoError::Taken { .. }) => {
-            transaction.rollback().await?;
+            unit.rollback().await?;
             return Err(taken(db, error, &new, true).await);
         }
         other => other?,
@@ -1072,17 +1069,19 @@ pub async fn update_customer(
         CustomerView::from(before),
         CustomerView::from(after.clone()),
     );
-    crate::audit::record(
-        &transaction,
-        &caller,
+    unit.audit(
         "update",
         "customer",
         after.id,
         Some(&recorded.0),
         Some(&recorded.1),
-    )
-    .await?;
-    transaction.commit().await?;
+    )?;
+    unit.emit(&CustomerUpdated {
+        customer_id: after.id,
+        change: "profile".to_owned(),
+        version: after.version,
+    })?;
+    unit.commit().await?;
     let view = CustomerView::for_caller(&caller, after, &state.sealer)?;
     Ok(with_etag(view.version, view))
 }
@@ -1151,19 +1150,23 @@ async fn set_archived(
     let expected_version = if_match(req)?;
     let db = state.database.connection();
     changeable_customer(db, id).await?;
-    let transaction = jewel_persistence::begin_writing(db).await?;
-    let customer = Customers::set_archived(&transaction, id, expected_version, archived).await?;
-    crate::audit::record::<()>(
-        &transaction,
-        caller,
+    let mut unit = state.unit(caller);
+    let customer =
+        Customers::set_archived(unit.txn().await?, id, expected_version, archived).await?;
+    let change = if archived { "archived" } else { "restored" };
+    unit.audit::<()>(
         if archived { "archive" } else { "restore" },
         "customer",
         id,
         None,
         None,
-    )
-    .await?;
-    transaction.commit().await?;
+    )?;
+    unit.emit(&CustomerUpdated {
+        customer_id: id,
+        change: change.to_owned(),
+        version: customer.version,
+    })?;
+    unit.commit().await?;
     let view = CustomerView::for_caller(caller, customer, &state.sealer)?;
     Ok(with_etag(view.version, view))
 }

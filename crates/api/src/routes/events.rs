@@ -39,7 +39,12 @@ pub struct EventView {
     /// Where the event stands in the feed; pass the last one seen as `after`.
     #[schema(max_length = 19, pattern = "^[0-9]{1,19}$")]
     position: String,
-    /// `invoice.issued`, `payment.received`, `invoice.cancelled`, `credit_note.issued`.
+    /// What happened: `customer.created`, `customer.updated`,
+    /// `customer.merged`, `customer.erased`, `staff.changed`,
+    /// `piece.received`, `piece.moved`, `piece.sold`, `transfer.dispatched`,
+    /// `transfer.received`, `rate.changed`, `quote.created`,
+    /// `invoice.issued`, `payment.received`, `invoice.cancelled`,
+    /// `credit_note.issued`.
     #[serde(rename = "type")]
     #[schema(max_length = 64, pattern = r"^[a-z_]+\.[a-z_]+$")]
     kind: String,

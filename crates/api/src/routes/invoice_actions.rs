@@ -287,8 +287,7 @@ async fn finish(
         before.id,
         Some(&before_view),
         Some(&after_view),
-    )
-    .map_err(anyhow::Error::from)?;
+    )?;
     idempotency::keep_in(&mut unit, answer.0, answer.1, &after_view)?;
     unit.commit().await?;
     Ok(after_view)

@@ -232,22 +232,14 @@ pub async fn set_metal_rates(
 ) -> Result<HttpResponse, ApiError> {
     let rates = body.check(&state.pricing.currency, Utc::now())?;
     let (_, author) = caller.author();
-    let txn = jewel_persistence::begin_writing(state.database.connection()).await?;
-    let stored = MetalRates::set(&txn, &rates, author).await?;
+    let mut unit = state.unit(&caller);
+    let stored = MetalRates::set(unit.txn().await?, &rates, author).await?;
     let views: Vec<MetalRateView> = stored.iter().map(MetalRateView::from).collect();
-    for view in &views {
-        crate::audit::record(
-            &txn,
-            &*caller,
-            "set",
-            "metal_rate",
-            view.id,
-            None,
-            Some(view),
-        )
-        .await?;
+    for (view, rate) in views.iter().zip(&stored) {
+        unit.audit("set", "metal_rate", view.id, None, Some(view))?;
+        unit.emit(&jewel_services::inventory::events::RateChanged::of(rate))?;
     }
-    txn.commit().await?;
+    unit.commit().await?;
     // Re-reckon the catalogue's price keys now rather than in the next
     // customer's search; a failure only leaves that to the search.
     if let Err(error) =

@@ -132,9 +132,10 @@ pub async fn update_piece(
         None => None,
     };
     let new = fields.check(design.as_ref(), &hallmark_rule(&state))?;
-    let txn = jewel_persistence::begin_writing(db).await?;
-    let after = Pieces::replace(&txn, &piece, &new)
+    let mut unit = state.unit(&caller);
+    let txn = unit.txn().await?;
+    let after = Pieces::replace(txn, &piece, &new)
         .await?
         .ok_or(ApiError::PreconditionFailed)?;
-    changed(txn, &caller, "update", piece, after).await
+    changed(unit, &caller, "update", piece, after).await
 }

@@ -100,11 +100,12 @@ pub(crate) async fn store(
     caller: &Caller,
     pieces: &[NewPiece],
 ) -> Result<Vec<Piece>, ApiError> {
-    let txn = jewel_persistence::begin_writing(state.database.connection()).await?;
-    let ids = Pieces::receive(&txn, pieces, caller.author()).await?;
-    let received = Pieces::many(&txn, &ids).await?;
+    let mut unit = state.unit(caller);
+    let txn = unit.txn().await?;
+    let ids = Pieces::receive(txn, pieces, caller.author()).await?;
+    let received = Pieces::many(txn, &ids).await?;
     crate::audit::record_created(
-        &txn,
+        txn,
         caller,
         "receive",
         "piece",
@@ -113,7 +114,10 @@ pub(crate) async fn store(
             .map(|p| (p.id, PieceView::for_caller(p.clone(), caller))),
     )
     .await?;
-    txn.commit().await?;
+    for piece in &received {
+        unit.emit(&jewel_services::inventory::events::PieceReceived::of(piece))?;
+    }
+    unit.commit().await?;
     Ok(received)
 }
 

@@ -586,31 +586,28 @@ impl PieceView {
     }
 }
 
-/// Audits a change of a piece, commits it and answers with the piece as
-/// `caller` may see it and its new `ETag`.
+/// Audits a change of a piece (told as `piece.moved` when its status or
+/// branch changed), commits it and answers with the piece as `caller` may
+/// see it and its new `ETag`.
 pub(crate) async fn changed(
-    txn: jewel_persistence::DatabaseTransaction,
+    mut unit: jewel_services::Unit,
     caller: &Caller,
     action: &str,
     before: Piece,
     after: Piece,
 ) -> Result<HttpResponse, ApiError> {
+    if before.status != after.status || before.branch_id != after.branch_id {
+        unit.emit(&jewel_services::inventory::events::PieceMoved::between(
+            &before, &after,
+        ))?;
+    }
     let (id, version) = (after.id, after.version);
     let (before, after) = (
         PieceView::for_caller(before, caller),
         PieceView::for_caller(after, caller),
     );
-    crate::audit::record(
-        &txn,
-        caller,
-        action,
-        "piece",
-        id,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    txn.commit().await?;
+    unit.audit(action, "piece", id, Some(&before), Some(&after))?;
+    unit.commit().await?;
     Ok(with_etag(version, after))
 }
 

@@ -20,6 +20,7 @@ use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
 use crate::idempotency::{self, Answer, IdempotentJson};
 use crate::state::AppState;
+use jewel_services::billing::events::QuoteCreated;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(create_quote)
@@ -100,20 +101,12 @@ pub async fn create_quote(
         bill,
         invoice_id: None,
     };
-    let txn = jewel_persistence::begin_writing(state.database.connection()).await?;
-    Quotes::insert(&txn, &quote, caller.author()).await?;
+    let mut unit = state.unit(&caller);
+    Quotes::insert(unit.txn().await?, &quote, caller.author()).await?;
     let view = QuoteView::of(&quote);
-    crate::audit::record(
-        &txn,
-        &caller,
-        "create",
-        "quote",
-        quote.bill.id,
-        None,
-        Some(&view),
-    )
-    .await?;
-    txn.commit().await?;
+    unit.audit("create", "quote", quote.bill.id, None, Some(&view))?;
+    unit.emit(&QuoteCreated::of(&quote.bill, quote.valid_until))?;
+    unit.commit().await?;
     Ok(HttpResponse::Created()
         .insert_header((
             actix_web::http::header::LOCATION,

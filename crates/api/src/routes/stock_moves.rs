@@ -78,14 +78,15 @@ async fn apply(
     piece
         .check_move(change.to_status, &hallmark_rule(state))
         .map_err(refused)?;
-    let txn = jewel_persistence::begin_writing(state.database.connection()).await?;
-    if !Pieces::move_piece(&txn, &piece, &change, caller.author()).await? {
+    let mut unit = state.unit(caller);
+    let txn = unit.txn().await?;
+    if !Pieces::move_piece(txn, &piece, &change, caller.author()).await? {
         return Err(moved_meanwhile());
     }
-    let moved = Pieces::get(&txn, piece.id)
+    let moved = Pieces::get(txn, piece.id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    changed(txn, caller, change.kind.as_str(), piece, moved).await
+    changed(unit, caller, change.kind.as_str(), piece, moved).await
 }
 
 /// Hold a piece for a customer until a time; the hold lapses by itself then.
@@ -315,9 +316,10 @@ pub async fn set_piece_huid(
     if expected.is_some_and(|v| v != piece.version) {
         return Err(ApiError::PreconditionFailed);
     }
-    let txn = jewel_persistence::begin_writing(state.database.connection()).await?;
-    let after = Pieces::set_huid(&txn, &piece, &huid)
+    let mut unit = state.unit(&caller);
+    let txn = unit.txn().await?;
+    let after = Pieces::set_huid(txn, &piece, &huid)
         .await?
         .ok_or(ApiError::PreconditionFailed)?;
-    changed(txn, &caller, "hallmark", piece, after).await
+    changed(unit, &caller, "hallmark", piece, after).await
 }

@@ -26,6 +26,7 @@ use crate::error::{ApiError, Problem};
 use crate::extract::Query;
 use crate::idempotency::{self, Answer, IdempotentJson};
 use crate::state::AppState;
+use jewel_services::inventory::events::{TransferDispatched, TransferMoved, TransferReceived};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(dispatch_transfer)
@@ -270,9 +271,10 @@ async fn dispatch(
             errors: conflicts,
         });
     }
-    let txn = jewel_persistence::begin_writing(db).await?;
+    let mut unit = state.unit(caller);
+    let txn = unit.txn().await?;
     let id = Transfers::dispatch(
-        &txn,
+        txn,
         body.from_branch_id,
         body.to_branch_id,
         &pieces,
@@ -281,10 +283,12 @@ async fn dispatch(
     )
     .await
     .map_err(transfer_error)?;
-    let transfer = Transfers::get(&txn, id).await?.ok_or(ApiError::NotFound)?;
+    let transfer = Transfers::get(txn, id).await?.ok_or(ApiError::NotFound)?;
+    let event = TransferDispatched(TransferMoved::of(&transfer, |_| true));
     let view = TransferView::from(transfer);
-    crate::audit::record(&txn, caller, "dispatch", "transfer", id, None, Some(&view)).await?;
-    txn.commit().await?;
+    unit.audit("dispatch", "transfer", id, None, Some(&view))?;
+    unit.emit(&event)?;
+    unit.commit().await?;
     Ok(view)
 }
 
@@ -367,8 +371,9 @@ async fn receive(
     }
     let arrived: HashSet<uuid::Uuid> = body.received_piece_ids.iter().copied().collect();
     let (states, status) = transfer.receipt(&arrived);
-    let txn = jewel_persistence::begin_writing(state.database.connection()).await?;
-    Transfers::receive(&txn, &transfer, &states, status, caller.author())
+    let mut unit = state.unit(caller);
+    let txn = unit.txn().await?;
+    Transfers::receive(txn, &transfer, &states, status, caller.author())
         .await
         .map_err(|e| match e {
             TransferError::MovedMeanwhile => ApiError::Conflict {
@@ -377,21 +382,14 @@ async fn receive(
             },
             other => transfer_error(other),
         })?;
-    let after = Transfers::get(&txn, transfer.id)
+    let after = Transfers::get(txn, transfer.id)
         .await?
         .ok_or(ApiError::NotFound)?;
+    let event = TransferReceived(TransferMoved::of(&after, |id| arrived.contains(id)));
     let (before, after) = (TransferView::from(transfer), TransferView::from(after));
-    crate::audit::record(
-        &txn,
-        caller,
-        "receive",
-        "transfer",
-        after.id,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    txn.commit().await?;
+    unit.audit("receive", "transfer", after.id, Some(&before), Some(&after))?;
+    unit.emit(&event)?;
+    unit.commit().await?;
     Ok(after)
 }
 

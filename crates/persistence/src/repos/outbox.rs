@@ -129,24 +129,31 @@ impl Outbox {
         if events.is_empty() {
             return Ok(());
         }
-        let rows = events.into_iter().map(|e| outbox_events::ActiveModel {
-            id: Set(e.id.to_string()),
-            event_type: Set(e.event_type),
-            occurred_at: Set(e.occurred_at),
-            actor_kind: Set(e.actor_kind),
-            actor_id: Set(e.actor_id),
-            entity_type: Set(e.entity_type),
-            entity_id: Set(e.entity_id),
-            branch_id: Set(e.branch_id.map(|b| b.to_string())),
-            business_wide: Set(e.business_wide),
-            request_id: Set(e.request_id),
-            version: Set(e.version),
-            payload: Set(e.payload.to_string()),
-            position: Set(None),
-        });
-        outbox_events::Entity::insert_many(rows)
-            .exec_without_returning(db)
-            .await?;
+        let mut rows = events
+            .into_iter()
+            .map(|e| outbox_events::ActiveModel {
+                id: Set(e.id.to_string()),
+                event_type: Set(e.event_type),
+                occurred_at: Set(e.occurred_at),
+                actor_kind: Set(e.actor_kind),
+                actor_id: Set(e.actor_id),
+                entity_type: Set(e.entity_type),
+                entity_id: Set(e.entity_id),
+                branch_id: Set(e.branch_id.map(|b| b.to_string())),
+                business_wide: Set(e.business_wide),
+                request_id: Set(e.request_id),
+                version: Set(e.version),
+                payload: Set(e.payload.to_string()),
+                position: Set(None),
+            })
+            .peekable();
+        // A few hundred rows per statement: an import tells thousands.
+        while rows.peek().is_some() {
+            let chunk: Vec<_> = rows.by_ref().take(200).collect();
+            outbox_events::Entity::insert_many(chunk)
+                .exec_without_returning(db)
+                .await?;
+        }
         Ok(())
     }
 

@@ -43,8 +43,8 @@ pub enum BillingError {
     Invalid(#[from] Invalid),
     #[error(transparent)]
     Store(#[from] RepoError),
-    #[error("an event could not be written: {0}")]
-    Event(#[from] serde_json::Error),
+    #[error(transparent)]
+    Record(#[from] crate::unit::RecordError),
 }
 
 impl From<jewel_persistence::DbErr> for BillingError {

@@ -5,8 +5,6 @@ use chrono::{DateTime, Utc};
 use jewel_domain::invoice::{CreditNote, Invoice, Payment};
 use serde::{Deserialize, Serialize};
 
-use crate::events::DomainEvent;
-
 /// `invoice.issued`: a bill took its number; its stock is sold.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -37,19 +35,6 @@ impl InvoiceIssued {
             lines: invoice.lines.len(),
             issued_at: invoice.issued_at.unwrap_or_else(Utc::now),
         }
-    }
-}
-
-impl DomainEvent for InvoiceIssued {
-    const TYPE: &'static str = "invoice.issued";
-    const VERSION: i32 = 1;
-
-    fn entity(&self) -> (&'static str, String) {
-        ("invoice", self.invoice_id.to_string())
-    }
-
-    fn branch(&self) -> Option<uuid::Uuid> {
-        Some(self.branch_id)
     }
 }
 
@@ -112,19 +97,6 @@ impl PaymentReceived {
     }
 }
 
-impl DomainEvent for PaymentReceived {
-    const TYPE: &'static str = "payment.received";
-    const VERSION: i32 = 1;
-
-    fn entity(&self) -> (&'static str, String) {
-        ("invoice", self.invoice_id.to_string())
-    }
-
-    fn branch(&self) -> Option<uuid::Uuid> {
-        Some(self.branch_id)
-    }
-}
-
 /// `invoice.cancelled`: a bill (or a draft) cancelled; an issued bill's
 /// stock is back and its number stays used.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -154,19 +126,6 @@ impl InvoiceCancelled {
             was_issued: before.status.is_sale(),
             reason: after.cancel_reason.clone().unwrap_or_default(),
         }
-    }
-}
-
-impl DomainEvent for InvoiceCancelled {
-    const TYPE: &'static str = "invoice.cancelled";
-    const VERSION: i32 = 1;
-
-    fn entity(&self) -> (&'static str, String) {
-        ("invoice", self.invoice_id.to_string())
-    }
-
-    fn branch(&self) -> Option<uuid::Uuid> {
-        Some(self.branch_id)
     }
 }
 
@@ -207,15 +166,61 @@ impl CreditNoteIssued {
     }
 }
 
-impl DomainEvent for CreditNoteIssued {
-    const TYPE: &'static str = "credit_note.issued";
-    const VERSION: i32 = 1;
+/// `quote.created`: prices given to a customer, held until `validUntil`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QuoteCreated {
+    pub quote_id: uuid::Uuid,
+    pub branch_id: uuid::Uuid,
+    pub customer_id: Option<uuid::Uuid>,
+    pub currency: String,
+    pub total: String,
+    pub lines: usize,
+    pub valid_until: DateTime<Utc>,
+}
 
-    fn entity(&self) -> (&'static str, String) {
-        ("credit_note", self.credit_note_id.to_string())
-    }
-
-    fn branch(&self) -> Option<uuid::Uuid> {
-        Some(self.branch_id)
+impl QuoteCreated {
+    pub fn of(bill: &Invoice, valid_until: DateTime<Utc>) -> Self {
+        Self {
+            quote_id: bill.id,
+            branch_id: bill.branch_id,
+            customer_id: bill.customer_id,
+            currency: bill.currency.clone(),
+            total: bill.bill.total.to_string(),
+            lines: bill.lines.len(),
+            valid_until,
+        }
     }
 }
+
+domain_event!(
+    InvoiceIssued,
+    "invoice.issued",
+    "invoice",
+    invoice_id,
+    |e| Some(e.branch_id)
+);
+domain_event!(
+    PaymentReceived,
+    "payment.received",
+    "invoice",
+    invoice_id,
+    |e| Some(e.branch_id)
+);
+domain_event!(
+    InvoiceCancelled,
+    "invoice.cancelled",
+    "invoice",
+    invoice_id,
+    |e| Some(e.branch_id)
+);
+domain_event!(
+    CreditNoteIssued,
+    "credit_note.issued",
+    "credit_note",
+    credit_note_id,
+    |e| Some(e.branch_id)
+);
+domain_event!(QuoteCreated, "quote.created", "quote", quote_id, |e| Some(
+    e.branch_id
+));

@@ -18,6 +18,7 @@ use jewel_persistence::repos::pieces::{Move, MovementKind, Pieces};
 
 use super::{BillingError, BillingRules, financial_year};
 use crate::Unit;
+use crate::inventory::events::PieceSold;
 
 /// Issues `invoice` (a draft as read) with `payments` taken at once; the
 /// caller commits `unit`. Returns the invoice as issued.
@@ -72,7 +73,10 @@ pub async fn issue(
     if !Invoices::mark_issued(txn, invoice, &issued).await? {
         return Err(BillingError::ChangedMeanwhile);
     }
-    sell_stock(unit, rules, invoice, &issued.number).await?;
+    let sold = sell_stock(unit, rules, invoice, &issued.number).await?;
+    for piece in &sold {
+        unit.emit(piece)?;
+    }
     let txn = unit.txn().await?;
     if let Some(customer) = invoice.customer_id {
         Invoices::refresh_purchases(txn, customer).await?;
@@ -112,15 +116,17 @@ pub fn check_received(
 }
 
 /// Marks the invoice's pieces sold and takes its lots out of stock, each
-/// with its ledger line, inside the issuing transaction.
+/// with its ledger line, inside the issuing transaction. Returns the
+/// `piece.sold` events of its pieces.
 async fn sell_stock(
     unit: &mut Unit,
     rules: &BillingRules,
     invoice: &Invoice,
     number: &str,
-) -> Result<(), BillingError> {
+) -> Result<Vec<PieceSold>, BillingError> {
     let author = unit.actor().author();
     let txn = unit.txn().await?;
+    let mut sold = Vec::new();
     for (line_no, line) in invoice.lines.iter().enumerate() {
         match line.kind {
             LineKind::Piece => {
@@ -160,6 +166,13 @@ async fn sell_stock(
                 if !Pieces::move_piece(txn, &piece, &change, author).await? {
                     return Err(BillingError::PieceGone { line: line_no });
                 }
+                sold.push(PieceSold {
+                    piece_id: piece.id,
+                    tag_number: piece.tag_number.as_str().to_owned(),
+                    branch_id: invoice.branch_id,
+                    invoice_id: invoice.id,
+                    invoice_number: number.to_owned(),
+                });
             }
             LineKind::Lot => {
                 let (Some(lot), Some(quantity)) = (line.lot_id, line.quantity) else {
@@ -185,5 +198,5 @@ async fn sell_stock(
             LineKind::Service => {}
         }
     }
-    Ok(())
+    Ok(sold)
 }

@@ -10,7 +10,6 @@ use jewel_persistence::repos::staff::Staff;
 use serde::{Deserialize, Serialize};
 
 use crate::Unit;
-use crate::events::DomainEvent;
 
 /// Why identity refuses.
 #[derive(Debug, thiserror::Error)]
@@ -20,8 +19,8 @@ pub enum IdentityError {
     Invalid(#[from] Invalid),
     #[error(transparent)]
     Store(#[from] RepoError),
-    #[error("an audit entry or event could not be written: {0}")]
-    Record(#[from] serde_json::Error),
+    #[error(transparent)]
+    Record(#[from] crate::unit::RecordError),
 }
 
 /// A staff member as the audit trail and events keep them: never the
@@ -86,7 +85,10 @@ impl StaffChanged {
     }
 }
 
-impl DomainEvent for StaffChanged {
+// Staff of several branches (or of all) concern no single one, and are not
+// the whole business's either: readers scoped to branches see only those of
+// one of theirs.
+impl crate::events::DomainEvent for StaffChanged {
     const TYPE: &'static str = "staff.changed";
     const VERSION: i32 = 1;
 
@@ -95,7 +97,6 @@ impl DomainEvent for StaffChanged {
     }
 
     fn branch(&self) -> Option<uuid::Uuid> {
-        // Staff of several branches (or of all) concern no single one.
         match self.branch_ids.as_slice() {
             [only] => Some(*only),
             _ => None,

@@ -1,4 +1,7 @@
-//! Inventory: pieces priced from the day's metal rates.
+//! Inventory: pieces priced from the day's metal rates, and what stock
+//! movements tell the rest of the business.
+
+pub mod events;
 
 use jewel_persistence::repos::metal_rates::MetalRates;
 use jewel_persistence::repos::pieces::Pieces;
