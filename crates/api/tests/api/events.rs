@@ -203,7 +203,8 @@ async fn an_issued_bill_writes_its_event_and_a_refused_one_none(backend: Backend
         409
     );
 
-    let events = feed_of_at_least(&app, &shop.owner, "", 1).await;
+    feed_of_at_least(&app, &shop.owner, "&types=invoice.issued", 1).await;
+    let events = feed(&app, &shop.owner, "").await;
     let of_invoice = |id: &str| -> Vec<&Value> {
         events
             .iter()
