@@ -37,17 +37,6 @@ impl Caller {
     }
 }
 
-/// Where the request being served came from; the command line otherwise.
-pub(crate) fn origin() -> jewel_services::Origin {
-    match RequestContext::current() {
-        Some(context) => jewel_services::Origin {
-            request_id: context.id,
-            ip: context.ip,
-        },
-        None => jewel_services::Origin::cli(),
-    }
-}
-
 /// Records one change; `before`/`after` are the API views of the record,
 /// which never hold secrets or hashes.
 pub async fn record<T: Serialize>(
@@ -61,7 +50,7 @@ pub async fn record<T: Serialize>(
 ) -> Result<(), ApiError> {
     let entry = jewel_services::audit::entry(
         &actor.into(),
-        &origin(),
+        &RequestContext::origin(),
         action,
         entity_type,
         &entity_id.to_string(),
@@ -82,7 +71,7 @@ pub async fn record_created<T: Serialize>(
     records: impl IntoIterator<Item = (uuid::Uuid, T)>,
 ) -> Result<(), ApiError> {
     let actor = actor.into();
-    let origin = origin();
+    let origin = RequestContext::origin();
     let entries = records
         .into_iter()
         .map(|(id, after)| {

@@ -12,8 +12,8 @@ use actix_web::{FromRequest, HttpRequest};
 use jewel_domain::Invalid;
 use serde::de::DeserializeOwned;
 
+use crate::contract::DocumentedBody;
 use crate::error::ApiError;
-use crate::startup::DocumentedBody;
 
 /// The largest body a request may have, set as app data beside the
 /// `PayloadConfig` that enforces it, so errors can say what it is.

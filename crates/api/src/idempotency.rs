@@ -22,9 +22,9 @@ use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
 use crate::auth::Caller;
+use crate::contract::DocumentedBody;
 use crate::error::ApiError;
 use crate::extract::{json_bytes, parse_documented_json};
-use crate::startup::DocumentedBody;
 use crate::state::AppState;
 
 /// The header a client sends.

@@ -12,6 +12,7 @@ pub mod cache;
 pub mod compression;
 pub mod config;
 pub mod connection;
+pub mod contract;
 pub mod error;
 pub mod extract;
 pub mod idempotency;

@@ -464,21 +464,3 @@ fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
     .into_iter()
     .flatten()
 }
-
-/// The methods each documented path answers, for `405` and `Allow`.
-pub fn methods_by_path(doc: &serde_json::Value) -> Vec<(String, Vec<String>)> {
-    let Some(paths) = doc.get("paths").and_then(serde_json::Value::as_object) else {
-        return Vec::new();
-    };
-    paths
-        .iter()
-        .map(|(path, item)| {
-            let methods = ["get", "put", "post", "delete", "patch"]
-                .into_iter()
-                .filter(|method| item.get(method).is_some())
-                .map(str::to_uppercase)
-                .collect();
-            (path.clone(), methods)
-        })
-        .collect()
-}

@@ -32,6 +32,18 @@ pub struct RequestContext {
 
 impl RequestContext {
     /// The context of the request being handled on this task, if any.
+    /// Where the work of the request being served was asked for; the
+    /// command line's when there is no request.
+    pub fn origin() -> jewel_services::Origin {
+        match Self::current() {
+            Some(context) => jewel_services::Origin {
+                request_id: context.id,
+                ip: context.ip,
+            },
+            None => jewel_services::Origin::cli(),
+        }
+    }
+
     pub fn current() -> Option<Self> {
         CURRENT.try_with(Clone::clone).ok()
     }

@@ -7,13 +7,12 @@ use std::time::Duration;
 use actix_cors::Cors;
 use actix_http::{HttpService, KeepAlive, Protocol, error::DispatchError};
 use actix_service::{IntoServiceFactory, ServiceFactoryExt, fn_service, map_config};
-use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::AppConfig;
-use actix_web::dev::{ResourceDef, Server, ServiceRequest, ServiceResponse};
+use actix_web::dev::Server;
 use actix_web::http::header;
-use actix_web::middleware::{Next, from_fn};
+use actix_web::middleware::from_fn;
 use actix_web::web::{self, PayloadConfig};
-use actix_web::{App, HttpRequest, HttpResponse};
+use actix_web::{App, HttpResponse};
 
 use crate::connection::ProblemAnswers;
 use anyhow::Context;
@@ -28,13 +27,12 @@ use jewel_services::relay::{Relay, Subscriber};
 
 use crate::auth::revocations::{self, Revocations};
 use crate::auth::{TokenKeys, tokens};
-use crate::body_rules::BodyRules;
 use crate::cache::Cache;
 use crate::config::{AuthSettings, ServerSettings, Settings};
+use crate::contract::{self, RouteTable};
 use crate::error::ApiError;
 use crate::extract::BodyLimit;
 use crate::openapi::{self, DOCUMENT_PATH, SWAGGER_UI_PATH};
-use crate::query_rules::QueryRules;
 use crate::request_context::{self, RequestTimeout};
 use crate::sealing::Sealer;
 use crate::state::AppState;
@@ -217,7 +215,14 @@ fn serve(
     extra: ExtraRoutes,
 ) -> anyhow::Result<Server> {
     let document = openapi::document();
-    let route_table = web::Data::new(RouteTable::new(&document));
+    let route_table = web::Data::new(RouteTable::new(
+        &document,
+        &[
+            DOCUMENT_PATH.to_owned(),
+            SWAGGER_UI_PATH.to_owned(),
+            format!("{SWAGGER_UI_PATH}/{{_:.*}}"),
+        ],
+    ));
     let state = web::Data::new(state);
     let body_limit = settings.body_limit_bytes;
     let timeout = RequestTimeout(settings.request_timeout());
@@ -243,7 +248,7 @@ fn serve(
             .app_data(web::PathConfig::default().error_handler(|error, _| {
                 ApiError::bad_request(format!("a path parameter is invalid: {error}")).into()
             }))
-            .wrap(from_fn(as_documented))
+            .wrap(from_fn(contract::as_documented))
             .wrap(from_fn(rate_limit::middleware))
             .wrap(from_fn(compression::middleware))
             .wrap(cors(&origins))
@@ -257,7 +262,7 @@ fn serve(
             )
             .route(SWAGGER_UI_PATH, web::get().to(to_swagger_ui))
             .configure(extra)
-            .default_service(web::to(no_route))
+            .default_service(web::to(contract::no_route))
     };
     let address = listener.local_addr()?;
     let mut builder =
@@ -332,146 +337,4 @@ async fn to_swagger_ui() -> HttpResponse {
     HttpResponse::MovedPermanently()
         .insert_header((header::LOCATION, format!("{SWAGGER_UI_PATH}/")))
         .finish()
-}
-
-/// Every path we serve and the methods it answers, taken from the OpenAPI
-/// document (plus the docs), so that a known path with the wrong method is
-/// a 405 with `Allow`, and only an unknown path is a 404.
-pub struct RouteTable {
-    routes: Vec<(ResourceDef, Vec<String>)>,
-    query_rules: QueryRules,
-    body_rules: BodyRules,
-}
-
-impl RouteTable {
-    fn new(document: &serde_json::Value) -> Self {
-        let get = || vec!["GET".to_owned()];
-        let mut routes: Vec<_> = openapi::methods_by_path(document)
-            .into_iter()
-            .map(|(path, methods)| (ResourceDef::new(path), methods))
-            .collect();
-        routes.push((ResourceDef::new(DOCUMENT_PATH), get()));
-        routes.push((ResourceDef::new(SWAGGER_UI_PATH), get()));
-        routes.push((
-            ResourceDef::new(format!("{SWAGGER_UI_PATH}/{{_:.*}}")),
-            get(),
-        ));
-        Self {
-            routes,
-            query_rules: QueryRules::new(document),
-            body_rules: BodyRules::new(document),
-        }
-    }
-
-    /// The methods of `path`; a path without parameters wins over a pattern
-    /// that also matches it (`/customers/import` over `/customers/{id}`).
-    fn methods_for(&self, path: &str) -> Option<&[String]> {
-        self.fixed(path).or_else(|| {
-            self.routes
-                .iter()
-                .find(|(def, _)| def.is_match(path))
-                .map(|(_, methods)| methods.as_slice())
-        })
-    }
-
-    /// The documented path (`/api/v1/customers/{id}`) that answers `method`
-    /// on `path`, a path without parameters first.
-    fn documented(&self, path: &str, method: &str) -> Option<&str> {
-        let answers = |(def, methods): &&(ResourceDef, Vec<String>)| {
-            def.is_match(path) && methods.iter().any(|m| m == method)
-        };
-        let fixed = self
-            .routes
-            .iter()
-            .filter(|(def, _)| def.pattern() == Some(path))
-            .find(answers);
-        fixed
-            .or_else(|| self.routes.iter().find(answers))
-            .and_then(|(def, _)| def.pattern())
-    }
-
-    fn fixed(&self, path: &str) -> Option<&[String]> {
-        self.routes
-            .iter()
-            .find(|(def, _)| !def.is_prefix() && def.pattern() == Some(path))
-            .map(|(_, methods)| methods.as_slice())
-    }
-}
-
-/// Requests are held to the document before any handler runs: a documented
-/// path without parameters is answered by its own operations only (`PATCH
-/// /api/v1/customers/import` is a 405 naming what the path allows, not a
-/// request for the customer whose id is `import`), and every query
-/// parameter is within the bounds the document gives it.
-async fn as_documented(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let refused = req.app_data::<web::Data<RouteTable>>().and_then(|routes| {
-        let method = req.method().as_str();
-        if let Some(allowed) = routes.fixed(req.path())
-            && method != "OPTIONS"
-            && !allowed.iter().any(|m| m == method)
-        {
-            return Some(ApiError::MethodNotAllowed {
-                method: method.to_owned(),
-                allowed: allowed.to_vec(),
-            });
-        }
-        if req.query_string().is_empty() {
-            return None;
-        }
-        let documented = routes.documented(req.path(), method)?;
-        routes
-            .query_rules
-            .check(documented, method, req.query_string())
-            .err()
-    });
-    match refused {
-        Some(error) => Ok(req.error_response(error)),
-        None => next
-            .call(req)
-            .await
-            .map(ServiceResponse::map_into_boxed_body),
-    }
-}
-
-/// The document's string lengths for the JSON body of one request, checked
-/// by the body extractors once the body is read.
-pub(crate) struct DocumentedBody {
-    routes: web::Data<RouteTable>,
-    path: String,
-    method: String,
-}
-
-impl DocumentedBody {
-    pub(crate) fn of(req: &HttpRequest) -> Option<Self> {
-        let routes = req.app_data::<web::Data<RouteTable>>()?.clone();
-        let method = req.method().as_str().to_owned();
-        let path = routes.documented(req.path(), &method)?.to_owned();
-        Some(Self {
-            routes,
-            path,
-            method,
-        })
-    }
-
-    pub(crate) fn check(&self, body: &serde_json::Value) -> Result<(), jewel_domain::Invalid> {
-        self.routes.body_rules.check(&self.path, &self.method, body)
-    }
-}
-
-async fn no_route(
-    req: HttpRequest,
-    routes: web::Data<RouteTable>,
-) -> Result<HttpResponse, ApiError> {
-    Err(match routes.methods_for(req.path()) {
-        Some(allowed) => ApiError::MethodNotAllowed {
-            method: req.method().to_string(),
-            allowed: allowed.to_vec(),
-        },
-        None => ApiError::NoRoute {
-            path: req.path().to_owned(),
-        },
-    })
 }

@@ -36,8 +36,12 @@ impl AppState {
     /// A unit of work for `actor`, from the request being served (its id
     /// and the client's address; the command line's otherwise).
     pub fn unit(&self, actor: impl Into<jewel_services::Actor>) -> jewel_services::Unit {
-        jewel_services::Unit::new(&self.database, actor.into(), crate::audit::origin())
-            .waking(self.relay_wake.clone())
+        jewel_services::Unit::new(
+            &self.database,
+            actor.into(),
+            crate::request_context::RequestContext::origin(),
+        )
+        .waking(self.relay_wake.clone())
     }
 
     /// The billing rules from settings.

@@ -5,7 +5,7 @@
 use jewel_persistence::repos::audit::NewAuditEvent;
 use serde::Serialize;
 
-use crate::unit::{Actor, Origin};
+use crate::actor::{Actor, Origin};
 
 /// Records that belong to the whole business rather than to one branch:
 /// their entries are read by every reader of the trail when they name no

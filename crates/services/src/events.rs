@@ -23,23 +23,3 @@ pub trait DomainEvent: Serialize {
         self.branch().is_none()
     }
 }
-
-/// Every event type the business records, for the feed's filter.
-pub const TYPES: [&str; 16] = [
-    crate::billing::events::InvoiceIssued::TYPE,
-    crate::billing::events::PaymentReceived::TYPE,
-    crate::billing::events::InvoiceCancelled::TYPE,
-    crate::billing::events::CreditNoteIssued::TYPE,
-    crate::billing::events::QuoteCreated::TYPE,
-    crate::crm::events::CustomerCreated::TYPE,
-    crate::crm::events::CustomerUpdated::TYPE,
-    crate::crm::events::CustomerMerged::TYPE,
-    crate::crm::events::CustomerErased::TYPE,
-    crate::identity::StaffChanged::TYPE,
-    crate::inventory::events::PieceReceived::TYPE,
-    crate::inventory::events::PieceMoved::TYPE,
-    crate::inventory::events::PieceSold::TYPE,
-    crate::inventory::events::TransferDispatched::TYPE,
-    crate::inventory::events::TransferReceived::TYPE,
-    crate::inventory::events::RateChanged::TYPE,
-];

@@ -31,8 +31,10 @@ macro_rules! domain_event {
     };
 }
 
+pub mod actor;
 pub mod audit;
 pub mod billing;
+pub mod catalogue;
 pub mod crm;
 pub mod events;
 pub mod identity;
@@ -40,9 +42,6 @@ pub mod inventory;
 pub mod relay;
 pub mod unit;
 
-pub use unit::{Actor, Origin, Unit};
-
-/// The subscribers every server runs.
-pub fn subscribers() -> Vec<std::sync::Arc<dyn relay::Subscriber>> {
-    vec![std::sync::Arc::new(crm::timeline::Timeline)]
-}
+pub use actor::{Actor, Origin};
+pub use catalogue::subscribers;
+pub use unit::Unit;

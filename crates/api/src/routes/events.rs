@@ -37,7 +37,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 pub struct EventView {
     id: uuid::Uuid,
     /// Where the event stands in the feed; pass the last one seen as `after`.
-    #[schema(max_length = 19, pattern = "^[0-9]{1,19}$")]
+    #[schema(max_length = 18, pattern = "^[0-9]{1,18}$")]
     position: String,
     /// What happened: `customer.created`, `customer.updated`,
     /// `customer.merged`, `customer.erased`, `staff.changed`,
@@ -96,7 +96,7 @@ pub struct EventPage {
     items: Vec<EventView>,
     /// Pass as `after` for the next page: the last event's position, or
     /// the `after` given when nothing newer has happened yet.
-    #[schema(max_length = 19, pattern = "^[0-9]{1,19}$")]
+    #[schema(max_length = 18, pattern = "^[0-9]{1,18}$")]
     next_cursor: String,
 }
 
@@ -107,12 +107,12 @@ pub struct EventPage {
 pub struct EventQuery {
     /// Only events after this position (`nextCursor` of the previous page);
     /// from the first event when not given.
-    #[param(max_length = 19, pattern = "^[0-9]{1,19}$")]
+    #[param(max_length = 18, pattern = "^[0-9]{1,18}$")]
     after: Option<String>,
     /// Only these types, separated by commas.
     #[param(
         max_length = 500,
-        pattern = r"^[a-z_]+\.[a-z_]+(,[a-z_]+\.[a-z_]+)*$",
+        pattern = r"^(customer\.(created|updated|merged|erased)|staff\.changed|piece\.(received|moved|sold)|transfer\.(dispatched|received)|rate\.changed|quote\.created|invoice\.(issued|cancelled)|payment\.received|credit_note\.issued)(,(customer\.(created|updated|merged|erased)|staff\.changed|piece\.(received|moved|sold)|transfer\.(dispatched|received)|rate\.changed|quote\.created|invoice\.(issued|cancelled)|payment\.received|credit_note\.issued))*$",
         example = "invoice.issued,payment.received"
     )]
     types: Option<String>,
@@ -163,13 +163,16 @@ pub async fn list_events(
         .unwrap_or_default();
     if let Some(unknown) = types
         .iter()
-        .find(|t| !jewel_services::events::TYPES.contains(&t.as_str()))
+        .find(|t| !jewel_services::catalogue::EVENT_TYPES.contains(&t.as_str()))
     {
         return Err(ApiError::bad_field(
             format!("{unknown} is not an event type"),
             "types",
             "unknown",
-            format!("one of {}", jewel_services::events::TYPES.join(", ")),
+            format!(
+                "one of {}",
+                jewel_services::catalogue::EVENT_TYPES.join(", ")
+            ),
         ));
     }
     let limit = query.limit.unwrap_or(50).clamp(1, 200);
@@ -189,4 +192,32 @@ pub async fn list_events(
         items: events.into_iter().map(EventView::from).collect(),
         next_cursor,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    /// The document's pattern for `types` names exactly the types recorded.
+    #[test]
+    fn the_types_pattern_is_the_catalogue() {
+        let document = crate::openapi::document();
+        let pattern = document["paths"]["/api/v1/events"]["get"]["parameters"]
+            .as_array()
+            .and_then(|params| params.iter().find(|p| p["name"] == "types"))
+            .and_then(|p| p["schema"]["pattern"].as_str())
+            .expect("the types parameter has a pattern")
+            .to_owned();
+        let pattern = regex::Regex::new(&pattern).expect("a valid pattern");
+        for kind in jewel_services::catalogue::EVENT_TYPES {
+            assert!(pattern.is_match(kind), "{kind}");
+        }
+        assert!(pattern.is_match(&jewel_services::catalogue::EVENT_TYPES.join(",")));
+        for unknown in [
+            "invoice.sold",
+            "customer.created,x.y",
+            "_._",
+            "invoice.issued,",
+        ] {
+            assert!(!pattern.is_match(unknown), "{unknown}");
+        }
+    }
 }
