@@ -20,6 +20,7 @@ pub mod openapi;
 pub mod query_rules;
 pub mod rate_limit;
 pub mod request_context;
+pub mod request_guard;
 pub mod routes;
 pub mod sealing;
 pub mod seed;

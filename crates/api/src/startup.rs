@@ -252,7 +252,7 @@ fn serve(
             .wrap(from_fn(rate_limit::middleware))
             .wrap(from_fn(compression::middleware))
             .wrap(cors(&origins))
-            .wrap(from_fn(request_context::middleware))
+            .wrap(from_fn(crate::request_guard::middleware))
             .into_utoipa_app()
             .configure(routes::configure)
             .into_app()

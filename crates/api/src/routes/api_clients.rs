@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::{Paged, Pagination, collect, etag, if_match, with_etag};
+use super::{
+    wire::Paged, wire::Pagination, wire::collect, wire::etag, wire::if_match, wire::with_etag,
+};
 use crate::auth::caller::{Authorized, needs};
 use crate::auth::revocations::Revoked;
 use crate::auth::tokens;
@@ -38,7 +40,7 @@ pub struct ApiClientView {
     /// Send as `client_id` to `POST /oauth/token`.
     #[schema(max_length = 64, pattern = "^jc_[0-9a-f]{32}$")]
     client_id: String,
-    #[schema(value_type = super::NameText)]
+    #[schema(value_type = super::wire::NameText)]
     name: String,
     #[schema(max_items = 16)]
     scopes: Vec<ScopeName>,
@@ -147,7 +149,7 @@ impl From<ApiClient> for ApiClientView {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(example = json!({"name": "Odoo stock sync", "scopes": ["branches:read"], "branchIds": []}))]
 pub struct NewApiClientRequest {
-    #[schema(value_type = super::NameText)]
+    #[schema(value_type = super::wire::NameText)]
     name: String,
     #[schema(min_items = 1, max_items = 16)]
     scopes: Vec<ScopeName>,
@@ -280,7 +282,7 @@ pub async fn list_api_clients(
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(example = json!({"active": false}))]
 pub struct ApiClientChanges {
-    #[schema(value_type = Option<super::NameText>)]
+    #[schema(value_type = Option<super::wire::NameText>)]
     name: Option<String>,
     /// `false` revokes the client: its tokens stop working at once.
     active: Option<bool>,

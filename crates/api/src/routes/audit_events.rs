@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::{Paged, Pagination};
+use super::{wire::Paged, wire::Pagination};
 use crate::auth::caller::{Authorized, needs};
 use crate::error::ApiError;
 use crate::extract::Query;

@@ -195,7 +195,7 @@ pub async fn customer_login(
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(example = json!({"name": "Lakshmi Narayanan", "mobile": "98765 43210", "email": "lakshmi@example.com", "password": "my jewellery passbook"}))]
 pub struct CustomerRegistration {
-    #[schema(value_type = super::NameText)]
+    #[schema(value_type = super::wire::NameText)]
     name: String,
     #[schema(max_length = 20, pattern = r"^\+?[0-9 ()-]{8,19}$")]
     mobile: String,
@@ -233,7 +233,7 @@ pub async fn customer_register(
         });
     }
     let mut errors = Vec::new();
-    let new = super::collect(
+    let new = super::wire::collect(
         &mut errors,
         super::customers::CustomerFields {
             name: body.name,
@@ -244,7 +244,8 @@ pub async fn customer_register(
         }
         .check(state.home_country, &state.sealer),
     );
-    let password_text = super::collect(&mut errors, Password::parse("password", &body.password));
+    let password_text =
+        super::wire::collect(&mut errors, Password::parse("password", &body.password));
     let (Some(new), Some(password_text)) = (new, password_text) else {
         return Err(jewel_domain::Invalid::from_errors(errors)
             .unwrap_or_else(|| jewel_domain::Invalid::field("body", "invalid", "invalid"))

@@ -13,7 +13,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::{Paged, Pagination, collect, created, if_match, with_etag};
+use super::{
+    wire::Paged, wire::Pagination, wire::collect, wire::created, wire::if_match, wire::with_etag,
+};
 use crate::auth::Caller;
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
@@ -41,7 +43,7 @@ pub struct BranchView {
     /// Printed in invoice numbers; never changes.
     #[schema(max_length = 8, pattern = "^[A-Z0-9]{2,8}$")]
     code: String,
-    #[schema(value_type = super::NameText)]
+    #[schema(value_type = super::wire::NameText)]
     name: String,
     #[schema(
         min_length = 1,
@@ -92,7 +94,7 @@ impl From<Branch> for BranchView {
 pub struct NewBranchRequest {
     #[schema(max_length = 8, pattern = "^[A-Z0-9]{2,8}$")]
     code: String,
-    #[schema(value_type = super::NameText)]
+    #[schema(value_type = super::wire::NameText)]
     name: String,
     #[schema(
         min_length = 1,
@@ -248,7 +250,7 @@ pub async fn get_branch(
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(example = json!({"name": "T. Nagar flagship", "gstin": "33AABCU9603R1ZM"}))]
 pub struct BranchChanges {
-    #[schema(value_type = Option<super::NameText>)]
+    #[schema(value_type = Option<super::wire::NameText>)]
     name: Option<String>,
     #[schema(
         min_length = 1,
@@ -258,7 +260,7 @@ pub struct BranchChanges {
     address: Option<String>,
     #[schema(max_length = 2, pattern = "^(0[1-9]|[12][0-9]|3[0-8]|97|99)$")]
     state_code: Option<String>,
-    #[serde(default, deserialize_with = "super::double_option")]
+    #[serde(default, deserialize_with = "super::wire::double_option")]
     #[schema(max_length = 40, pattern = r"^[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[0-9]{2}[A-Za-z]{5}[0-9]{4}[A-Za-z][1-9A-Za-z][Zz][0-9A-Za-z][\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$", value_type = Option<String>)]
     gstin: Option<Option<String>>,
     #[schema(max_length = 64, pattern = r"^[A-Za-z0-9_+\-/]+$")]

@@ -15,7 +15,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::metal_rates::current_rates;
 use super::piece_price::live_total;
 use super::pieces::{PieceStatusName, PieceView};
-use super::{MetalName, MoneyText, Paged, Pagination, WeightText};
+use super::{wire::MetalName, wire::MoneyText, wire::Paged, wire::Pagination, wire::WeightText};
 use crate::auth::caller::{Authorized, needs};
 use crate::error::ApiError;
 use crate::extract::Query;

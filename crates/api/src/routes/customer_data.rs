@@ -25,7 +25,7 @@ use super::customers::{CustomerView, MergedProblem, changeable_customer, live_cu
 use super::interactions::InteractionView;
 use super::tasks::TaskView;
 use super::wish_list::WishView;
-use super::{if_match, with_etag};
+use super::{wire::if_match, wire::with_etag};
 use crate::auth::Caller;
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};

@@ -18,7 +18,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::customers::{CustomerFields, CustomerView, MergedProblem, changeable_customer, taken};
-use super::if_match;
+use super::wire::if_match;
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
 use crate::extract::Json;

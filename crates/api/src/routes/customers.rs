@@ -20,7 +20,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::{MetalName, Paged, Pagination, collect, created, if_match, merge_patch, with_etag};
+use super::{
+    wire::MetalName, wire::Paged, wire::Pagination, wire::collect, wire::created, wire::if_match,
+    wire::merge_patch, wire::with_etag,
+};
 use crate::auth::caller::{Authorized, needs};
 use crate::auth::password;
 use crate::error::{ApiError, Problem};
@@ -63,7 +66,7 @@ bounded_string!(
 bounded_string!(
     /// A short label (a tag, a category, a style): 1 to 40 characters once
     /// trimmed, on one line, without `,` or `;` (they part labels in CSV).
-    Label, 1, 40, Some(super::one_line(40, ",;"))
+    Label, 1, 40, Some(super::wire::one_line(40, ",;"))
 );
 
 /// A postal address.
@@ -144,7 +147,7 @@ pub struct PreferencesFields {
     metals: Vec<MetalName>,
     /// Fineness in parts per thousand (916 is 22K, 750 is 18K, 925 sterling).
     #[serde(default)]
-    #[schema(max_items = 20, value_type = Vec<super::Fineness>)]
+    #[schema(max_items = 20, value_type = Vec<super::wire::Fineness>)]
     purities: Vec<u16>,
     #[serde(default)]
     #[schema(max_items = 20, value_type = Vec<Label>)]
@@ -176,7 +179,7 @@ impl From<Preferences> for PreferencesFields {
     "preferences": {"metals": ["gold"], "purities": [916]}
 }))]
 pub struct CustomerFields {
-    #[schema(value_type = super::NameText)]
+    #[schema(value_type = super::wire::NameText)]
     pub(crate) name: String,
     /// Any common spelling; without `+` it is a number of the shop's country
     /// (setting `phones.default_country`, India by default: `98765 43210`).
@@ -203,7 +206,7 @@ pub struct CustomerFields {
     #[serde(default)]
     pub(crate) anniversary: Option<chrono::NaiveDate>,
     #[serde(default)]
-    #[schema(value_type = Option<super::NameText>)]
+    #[schema(value_type = Option<super::wire::NameText>)]
     pub(crate) spouse_name: Option<String>,
     #[serde(default)]
     pub(crate) spouse_date_of_birth: Option<chrono::NaiveDate>,
@@ -386,7 +389,7 @@ pub struct PurchasesView {
     #[schema(minimum = 0)]
     count: u32,
     /// What their bills came to.
-    #[schema(value_type = super::MoneyText)]
+    #[schema(value_type = super::wire::MoneyText)]
     lifetime_value: String,
     last_purchase_at: Option<DateTime<Utc>>,
 }
@@ -406,7 +409,7 @@ pub struct PurchasesView {
 }))]
 pub struct CustomerView {
     id: uuid::Uuid,
-    #[schema(value_type = super::NameText)]
+    #[schema(value_type = super::wire::NameText)]
     name: String,
     /// E.164; one customer per mobile number. An erased customer's is a
     /// placeholder no number can equal: `+0` and 14 hexadecimal digits.
@@ -423,7 +426,7 @@ pub struct CustomerView {
     date_of_birth: Option<chrono::NaiveDate>,
     /// Wedding anniversary.
     anniversary: Option<chrono::NaiveDate>,
-    #[schema(value_type = Option<super::NameText>)]
+    #[schema(value_type = Option<super::wire::NameText>)]
     spouse_name: Option<String>,
     spouse_date_of_birth: Option<chrono::NaiveDate>,
     #[schema(
@@ -763,7 +766,7 @@ pub struct CustomerListQuery {
     /// Added before this time.
     pub(crate) created_before: Option<DateTime<Utc>>,
     /// Lifetime value (their bills) at least this much (`"100000.00"`).
-    #[param(value_type = Option<super::MoneyText>)]
+    #[param(value_type = Option<super::wire::MoneyText>)]
     pub(crate) min_lifetime_value: Option<String>,
     /// Last purchase at or after this time.
     pub(crate) last_purchase_from: Option<DateTime<Utc>>,
@@ -948,7 +951,7 @@ pub async fn get_customer(
 #[schema(example = json!({"name": "Lakshmi N.", "email": null, "tags": ["bridal", "vip"]}))]
 #[allow(dead_code)] // read only to check the shape of a patch
 pub struct CustomerChanges {
-    #[schema(value_type = super::NameText, required = false)]
+    #[schema(value_type = super::wire::NameText, required = false)]
     name: Option<String>,
     #[schema(value_type = PhoneText, required = false)]
     mobile: Option<String>,
@@ -962,7 +965,7 @@ pub struct CustomerChanges {
     assigned_staff_id: Option<uuid::Uuid>,
     date_of_birth: Option<chrono::NaiveDate>,
     anniversary: Option<chrono::NaiveDate>,
-    #[schema(value_type = Option<super::NameText>)]
+    #[schema(value_type = Option<super::wire::NameText>)]
     spouse_name: Option<String>,
     spouse_date_of_birth: Option<chrono::NaiveDate>,
     #[schema(
@@ -990,7 +993,7 @@ pub struct CustomerChanges {
 pub struct PreferencesChanges {
     #[schema(max_items = 3)]
     metals: Option<Vec<MetalName>>,
-    #[schema(max_items = 20, value_type = Option<Vec<super::Fineness>>)]
+    #[schema(max_items = 20, value_type = Option<Vec<super::wire::Fineness>>)]
     purities: Option<Vec<u16>>,
     #[schema(max_items = 20, value_type = Option<Vec<Label>>)]
     categories: Option<Vec<String>>,

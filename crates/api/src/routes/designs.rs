@@ -13,7 +13,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::{Paged, Pagination, PercentText, collect, created, if_match, merge_patch, with_etag};
+use super::{
+    wire::Paged, wire::Pagination, wire::PercentText, wire::collect, wire::created, wire::if_match,
+    wire::merge_patch, wire::with_etag,
+};
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json, Query, parse_json};
@@ -85,7 +88,7 @@ pub struct DesignFields {
     name: String,
     /// ring, chain, necklace, bangle, bracelet, earrings, pendant, nose_pin,
     /// anklet, coin, bar, ... (lower-cased).
-    #[schema(value_type = super::ShortText)]
+    #[schema(value_type = super::wire::ShortText)]
     category: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(max_length = 80)]
@@ -121,7 +124,7 @@ pub struct DesignChanges {
         pattern = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
     )]
     name: Option<String>,
-    #[schema(value_type = super::ShortText, required = false)]
+    #[schema(value_type = super::wire::ShortText, required = false)]
     category: Option<String>,
     #[schema(max_length = 80)]
     collection: Option<String>,

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::{Paged, Pagination};
+use super::{wire::Paged, wire::Pagination};
 use crate::auth::caller::{Authorized, Principal, needs};
 use crate::error::ApiError;
 use crate::extract::{Json, Query};

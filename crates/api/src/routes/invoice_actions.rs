@@ -23,7 +23,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::invoices::{InvoiceView, PaymentMethodName, visible_invoice};
-use super::{MetalName, MoneyText, PercentText, WeightText};
+use super::{wire::MetalName, wire::MoneyText, wire::PercentText, wire::WeightText};
 use crate::auth::Caller;
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};

@@ -19,7 +19,7 @@ bounded_string!(
     /// A whole HTML page.
     HtmlPage, 1, 1_000_000, None::<String>
 );
-use super::parse_timezone;
+use super::wire::parse_timezone;
 use crate::auth::caller::{Authorized, needs};
 use crate::error::ApiError;
 use crate::state::AppState;

@@ -32,7 +32,8 @@ use super::piece_price::{ChargeLine, MakingLine, StoneLine, TaxLineView, Wastage
 use super::pieces::hallmark_rule;
 use super::stock_moves::refused;
 use super::{
-    MetalName, MoneyText, Paged, Pagination, PercentText, SignedMoneyText, WeightText, with_etag,
+    wire::MetalName, wire::MoneyText, wire::Paged, wire::Pagination, wire::PercentText,
+    wire::SignedMoneyText, wire::WeightText, wire::with_etag,
 };
 use crate::auth::Caller;
 use crate::auth::caller::{Authorized, Principal, needs};

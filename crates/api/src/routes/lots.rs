@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::designs::check_text;
-use super::{MetalName, Paged, Pagination, collect, created};
+use super::{wire::MetalName, wire::Paged, wire::Pagination, wire::collect, wire::created};
 use crate::auth::Caller;
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
@@ -51,11 +51,11 @@ pub struct LotFields {
         pattern = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
     )]
     name: String,
-    #[schema(value_type = super::ShortText)]
+    #[schema(value_type = super::wire::ShortText)]
     category: String,
     unit: LotUnitName,
     metal: Option<MetalName>,
-    #[schema(value_type = Option<super::Fineness>)]
+    #[schema(value_type = Option<super::wire::Fineness>)]
     fineness: Option<u16>,
 }
 
@@ -130,11 +130,11 @@ pub struct LotView {
         pattern = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
     )]
     name: String,
-    #[schema(value_type = super::ShortText)]
+    #[schema(value_type = super::wire::ShortText)]
     category: String,
     unit: LotUnitName,
     metal: Option<MetalName>,
-    #[schema(value_type = Option<super::Fineness>)]
+    #[schema(value_type = Option<super::wire::Fineness>)]
     fineness: Option<u16>,
     #[schema(max_items = 1000)]
     on_hand: Vec<BranchQuantity>,

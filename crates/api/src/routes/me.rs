@@ -9,7 +9,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::customers::{
     AddressFields, CustomerView, PhoneText, PreferencesChanges, changeable_customer, patched, taken,
 };
-use super::{if_match, with_etag};
+use super::{wire::if_match, wire::with_etag};
 use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json, parse_json};
@@ -49,7 +49,7 @@ pub async fn get_me(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
 #[schema(example = json!({"email": "lakshmi.n@example.com", "ringSize": "15", "preferences": {"metals": ["gold", "platinum"]}}))]
 #[allow(dead_code)] // read only to check the shape of a patch
 pub struct MyProfileChanges {
-    #[schema(value_type = super::NameText, required = false)]
+    #[schema(value_type = super::wire::NameText, required = false)]
     name: Option<String>,
     #[schema(max_items = 5, value_type = Option<Vec<PhoneText>>)]
     other_phones: Option<Vec<String>>,
@@ -59,7 +59,7 @@ pub struct MyProfileChanges {
     addresses: Option<Vec<AddressFields>>,
     date_of_birth: Option<chrono::NaiveDate>,
     anniversary: Option<chrono::NaiveDate>,
-    #[schema(value_type = Option<super::NameText>)]
+    #[schema(value_type = Option<super::wire::NameText>)]
     spouse_name: Option<String>,
     spouse_date_of_birth: Option<chrono::NaiveDate>,
     #[schema(

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::{MetalName, MoneyText, Paged, Pagination, collect};
+use super::{wire::MetalName, wire::MoneyText, wire::Paged, wire::Pagination, wire::collect};
 use crate::auth::caller::{Authorized, needs};
 use crate::error::ApiError;
 use crate::extract::{Json, Query};
@@ -124,9 +124,9 @@ pub struct NewMetalRateFields {
     metal: MetalName,
     /// One of the metal's grades: gold 999, 995, 958, 916, 833, 750, 585,
     /// 375; silver 999, 990, 970, 958, 925, 900, 835, 800; platinum 950, 900.
-    #[schema(value_type = super::Fineness)]
+    #[schema(value_type = super::wire::Fineness)]
     fineness: u16,
-    #[schema(value_type = super::PositiveMoneyText)]
+    #[schema(value_type = super::wire::PositiveMoneyText)]
     per_gram: String,
     /// The business's currency (setting `inventory.currency`); may be left out.
     #[schema(max_length = 3, pattern = "^[A-Za-z]{3}$")]
@@ -135,7 +135,7 @@ pub struct NewMetalRateFields {
     effective_at: Option<DateTime<Utc>>,
     session: Option<RateSessionName>,
     /// Where the rate came from: `IBJA`, `association`, `manual`.
-    #[schema(value_type = Option<super::RateSourceText>)]
+    #[schema(value_type = Option<super::wire::RateSourceText>)]
     source: Option<String>,
 }
 

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::{DEFAULT_TIMEZONE, parse_timezone, staff_timezone};
+use super::{wire::DEFAULT_TIMEZONE, wire::parse_timezone, wire::staff_timezone};
 use crate::auth::caller::{Authorized, Principal, needs};
 use crate::error::ApiError;
 use crate::extract::Query;

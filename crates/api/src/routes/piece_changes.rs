@@ -14,7 +14,10 @@ use super::designs::{ImageAddress, MakingFields};
 use super::pieces::{
     OtherChargeFields, PieceFields, PieceView, StoneFields, changed, hallmark_rule, visible_piece,
 };
-use super::{MetalName, MoneyText, PercentText, WeightText, if_match, merge_patch};
+use super::{
+    wire::MetalName, wire::MoneyText, wire::PercentText, wire::WeightText, wire::if_match,
+    wire::merge_patch,
+};
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json, parse_json};
@@ -37,13 +40,13 @@ pub struct PieceChanges {
     #[schema(max_length = 64, pattern = "^([0-9A-Fa-f]{2}){4,32}$")]
     epc: Option<String>,
     design_id: Option<uuid::Uuid>,
-    #[schema(value_type = Option<super::ShortText>)]
+    #[schema(value_type = Option<super::wire::ShortText>)]
     category: Option<String>,
     #[schema(value_type = MetalName, required = false)]
     metal: Option<MetalName>,
-    #[schema(value_type = super::Fineness, required = false)]
+    #[schema(value_type = super::wire::Fineness, required = false)]
     fineness: Option<u16>,
-    #[schema(value_type = super::PositiveWeightText, required = false)]
+    #[schema(value_type = super::wire::PositiveWeightText, required = false)]
     gross_weight: Option<String>,
     #[schema(value_type = Option<WeightText>)]
     stone_weight: Option<String>,

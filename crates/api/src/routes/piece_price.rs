@@ -11,7 +11,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::designs::MakingModeName;
 use super::metal_rates::{MetalRateView, current_rates};
 use super::pieces::visible_piece;
-use super::{MoneyText, PercentText, SignedMoneyText, WeightText};
+use super::{wire::MoneyText, wire::PercentText, wire::SignedMoneyText, wire::WeightText};
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
 use crate::extract::Query;

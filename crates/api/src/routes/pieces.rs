@@ -19,7 +19,10 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::designs::{ImageAddress, MakingFields, check_images, check_text};
-use super::{CaratsText, MetalName, MoneyText, PercentText, WeightText, collect, with_etag};
+use super::{
+    wire::CaratsText, wire::MetalName, wire::MoneyText, wire::PercentText, wire::WeightText,
+    wire::collect, wire::with_etag,
+};
 use crate::auth::Caller;
 use crate::auth::caller::{Authorized, needs};
 use crate::error::ApiError;
@@ -67,7 +70,7 @@ pub struct CertificateFields {
 }))]
 pub struct StoneFields {
     /// diamond, ruby, emerald, pearl, ... (lower-cased).
-    #[schema(value_type = super::ShortText)]
+    #[schema(value_type = super::wire::ShortText)]
     kind: String,
     /// How many alike stones; 1 when left out.
     #[serde(default = "one")]
@@ -77,16 +80,16 @@ pub struct StoneFields {
     #[schema(value_type = CaratsText)]
     carats: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<super::ShortText>)]
+    #[schema(value_type = Option<super::wire::ShortText>)]
     shape: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<super::ShortText>)]
+    #[schema(value_type = Option<super::wire::ShortText>)]
     colour: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<super::ShortText>)]
+    #[schema(value_type = Option<super::wire::ShortText>)]
     clarity: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<super::ShortText>)]
+    #[schema(value_type = Option<super::wire::ShortText>)]
     cut: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     certificate: Option<CertificateFields>,
@@ -195,7 +198,7 @@ impl StoneFields {
 #[schema(example = json!({"label": "hallmarking", "amount": "45.00"}))]
 pub struct OtherChargeFields {
     /// hallmarking, certificate, ...
-    #[schema(value_type = super::ShortText)]
+    #[schema(value_type = super::wire::ShortText)]
     label: String,
     #[schema(value_type = MoneyText)]
     amount: String,
@@ -229,12 +232,12 @@ pub struct PieceFields {
     /// The design; its category, making and wastage apply unless given here.
     design_id: Option<uuid::Uuid>,
     /// Required without a design.
-    #[schema(value_type = Option<super::ShortText>)]
+    #[schema(value_type = Option<super::wire::ShortText>)]
     category: Option<String>,
     metal: MetalName,
-    #[schema(value_type = super::Fineness)]
+    #[schema(value_type = super::wire::Fineness)]
     fineness: u16,
-    #[schema(value_type = super::PositiveWeightText)]
+    #[schema(value_type = super::wire::PositiveWeightText)]
     gross_weight: String,
     /// The stones' weight in grams; their carats at 0.2 g each when left out.
     #[schema(value_type = Option<WeightText>)]

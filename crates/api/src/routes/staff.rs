@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::{Paged, Pagination, collect, created, if_match, with_etag};
+use super::{
+    wire::Paged, wire::Pagination, wire::collect, wire::created, wire::if_match, wire::with_etag,
+};
 use crate::auth::caller::{Authorized, needs};
 use crate::auth::{Caller, password, sessions};
 use crate::error::{ApiError, Problem};
@@ -36,7 +38,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }))]
 pub struct StaffView {
     id: uuid::Uuid,
-    #[schema(value_type = super::NameText)]
+    #[schema(value_type = super::wire::NameText)]
     name: String,
     #[schema(max_length = 254, format = "email")]
     email: String,
@@ -112,7 +114,7 @@ impl From<StaffUser> for StaffView {
     "password": "first day passphrase"
 }))]
 pub struct NewStaffRequest {
-    #[schema(value_type = super::NameText)]
+    #[schema(value_type = super::wire::NameText)]
     name: String,
     #[schema(max_length = 254, format = "email")]
     email: String,
@@ -285,7 +287,7 @@ pub async fn get_staff(
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(example = json!({"role": "manager", "branchIds": ["01936f0e-0000-7000-8000-000000000001"]}))]
 pub struct StaffChanges {
-    #[schema(value_type = Option<super::NameText>)]
+    #[schema(value_type = Option<super::wire::NameText>)]
     name: Option<String>,
     #[schema(max_length = 20, pattern = r"^\+?[0-9 ()-]{8,19}$")]
     phone: Option<String>,

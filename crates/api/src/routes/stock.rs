@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::{Paged, Pagination, created};
+use super::{wire::Paged, wire::Pagination, wire::created};
 use crate::auth::caller::{Authorized, needs};
 use crate::error::ApiError;
 use crate::extract::{Json, Query};
@@ -339,14 +339,14 @@ pub async fn stock_on_hand(
 #[serde(rename_all = "camelCase")]
 pub struct ScrapHolding {
     branch_id: uuid::Uuid,
-    metal: super::MetalName,
+    metal: super::wire::MetalName,
     /// Parts per thousand, as tested.
     #[schema(minimum = 1, maximum = 999)]
     fineness: u16,
-    #[schema(value_type = super::WeightText)]
+    #[schema(value_type = super::wire::WeightText)]
     weight: String,
     /// What was credited for it on bills.
-    #[schema(value_type = super::MoneyText)]
+    #[schema(value_type = super::wire::MoneyText)]
     value: String,
 }
 

@@ -12,8 +12,8 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::if_match;
 use super::pieces::{PieceView, changed, hallmark_rule, visible_piece};
+use super::wire::if_match;
 use crate::auth::Caller;
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};

@@ -12,7 +12,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::{collect, created, if_match, parse_timezone, staff_timezone, with_etag};
+use super::{
+    wire::collect, wire::created, wire::if_match, wire::parse_timezone, wire::staff_timezone,
+    wire::with_etag,
+};
 use crate::auth::caller::{Authorized, Principal, StaffLogin, needs};
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json, Query};

@@ -19,7 +19,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::designs::check_text;
 use super::stock_moves::moved_meanwhile;
-use super::{Paged, Pagination, with_etag};
+use super::{wire::Paged, wire::Pagination, wire::with_etag};
 use crate::auth::Caller;
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
