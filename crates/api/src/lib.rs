@@ -19,6 +19,7 @@ pub mod idempotency;
 pub mod openapi;
 pub mod query_rules;
 pub mod rate_limit;
+pub mod rates;
 pub mod request_context;
 pub mod request_guard;
 pub mod routes;

@@ -81,3 +81,27 @@ impl From<jewel_services::unit::RecordError> for ApiError {
         ApiError::Internal(error.into())
     }
 }
+
+/// A piece that cannot make a move: 409 naming its status for a move no
+/// piece makes, 422 for a rule of the piece (its HUID pending).
+impl From<jewel_domain::piece::MoveRefused> for ApiError {
+    fn from(refusal: jewel_domain::piece::MoveRefused) -> Self {
+        use jewel_domain::piece::MoveRefused;
+
+        match refusal {
+            MoveRefused::Illegal { from, to } => ApiError::Conflict {
+                detail: format!(
+                    "a piece that is {} cannot become {}",
+                    from.as_str(),
+                    to.as_str()
+                ),
+                errors: vec![FieldError::new(
+                    "status",
+                    "illegal_move",
+                    format!("the piece is {}", from.as_str()),
+                )],
+            },
+            MoveRefused::Invalid(invalid) => invalid.into(),
+        }
+    }
+}

@@ -51,10 +51,15 @@ impl AppState {
             cash_limit: self.billing.cash_limit,
             pan_threshold: self.billing.pan_threshold,
             price_valid_minutes: self.billing.price_valid_minutes,
-            hallmark: jewel_domain::piece::HallmarkRule {
-                metals: self.pricing.hallmark_metals.clone(),
-                exempt_below: self.pricing.hallmark_exempt_below_grams,
-            },
+            hallmark: self.hallmark_rule(),
+        }
+    }
+
+    /// Which pieces need a HUID before they are sold (settings).
+    pub fn hallmark_rule(&self) -> jewel_domain::piece::HallmarkRule {
+        jewel_domain::piece::HallmarkRule {
+            metals: self.pricing.hallmark_metals.clone(),
+            exempt_below: self.pricing.hallmark_exempt_below_grams,
         }
     }
 }

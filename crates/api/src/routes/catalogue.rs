@@ -12,13 +12,13 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::metal_rates::current_rates;
 use super::piece_price::live_total;
 use super::pieces::{PieceStatusName, PieceView};
 use super::{wire::MetalName, wire::MoneyText, wire::Paged, wire::Pagination, wire::WeightText};
 use crate::auth::caller::{Authorized, needs};
 use crate::error::ApiError;
 use crate::extract::Query;
+use crate::rates::current_rates;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {

@@ -27,10 +27,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::designs::{MakingFields, MakingModeName};
-use super::metal_rates::current_rates;
 use super::piece_price::{ChargeLine, MakingLine, StoneLine, TaxLineView, WastageLine};
-use super::pieces::hallmark_rule;
-use super::stock_moves::refused;
 use super::{
     wire::MetalName, wire::MoneyText, wire::Paged, wire::Pagination, wire::PercentText,
     wire::SignedMoneyText, wire::WeightText, wire::with_etag,
@@ -40,6 +37,7 @@ use crate::auth::caller::{Authorized, Principal, needs};
 use crate::error::{ApiError, Problem};
 use crate::extract::Query;
 use crate::idempotency::{self, Answer, IdempotentJson};
+use crate::rates::current_rates;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -727,8 +725,8 @@ async fn bill_line(
                     ))
                 })?;
             piece
-                .check_move(PieceStatus::Sold, &hallmark_rule(state))
-                .map_err(|refusal| with_field(refused(refusal), &at("pieceId")))?;
+                .check_move(PieceStatus::Sold, &state.hallmark_rule())
+                .map_err(|refusal| with_field(ApiError::from(refusal), &at("pieceId")))?;
             let rate = rate_for(rates, piece.purity, &at("pieceId"))?;
             BillLine {
                 discount,

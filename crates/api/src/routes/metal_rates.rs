@@ -1,14 +1,10 @@
 //! Metal rates: set (many in one call), the rates in force, and the history.
 
-use std::time::Duration;
-
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use jewel_domain::measure::Money;
 use jewel_domain::metal::{Metal, Purity};
-use jewel_domain::metal_rate::{
-    Currency, CurrentRates, MetalRate, NewMetalRate, RateSession, check_source,
-};
+use jewel_domain::metal_rate::{Currency, MetalRate, NewMetalRate, RateSession, check_source};
 use jewel_domain::{FieldError, Invalid};
 use jewel_persistence::repos::metal_rates::{MetalRateFilter, MetalRates};
 use serde::{Deserialize, Serialize};
@@ -72,23 +68,6 @@ impl From<&MetalRate> for MetalRateView {
             set_by: r.set_by,
             created_at: r.created_at,
         }
-    }
-}
-
-impl MetalRateView {
-    /// Back from the cache; `None` if it does not read as a rate.
-    fn to_rate(&self) -> Option<MetalRate> {
-        Some(MetalRate {
-            id: self.id,
-            purity: Purity::parse("fineness", self.metal.into(), self.fineness).ok()?,
-            per_gram: Money::parse("perGram", &self.per_gram).ok()?,
-            currency: Currency::parse("currency", &self.currency).ok()?,
-            effective_at: self.effective_at,
-            session: self.session.map(Into::into),
-            source: self.source.clone(),
-            set_by: self.set_by,
-            created_at: self.created_at,
-        })
     }
 }
 
@@ -263,7 +242,7 @@ pub async fn current_metal_rates(
     state: web::Data<AppState>,
     _caller: Authorized<needs::InventoryRead>,
 ) -> Result<web::Json<CurrentRatesView>, ApiError> {
-    let current = current_rates(&state).await?;
+    let current = crate::rates::current_rates(&state).await?;
     Ok(web::Json(CurrentRatesView {
         rates: current.rates.iter().map(MetalRateView::from).collect(),
         next_change_at: current.next_change_at,
@@ -311,45 +290,4 @@ pub async fn metal_rate_history(
     Ok(web::Json(Paged::from_page(rates, |r| {
         MetalRateView::from(&r)
     })))
-}
-
-/// How long the rates in force are kept in the cache at most.
-const CURRENT_RATES_TTL: Duration = Duration::from_secs(300);
-
-/// The rates in force now, from the cache when it has them. The cache key
-/// names the newest rate ever set, so a new rate is seen by the very next
-/// request on every replica; an entry expires when a rate set ahead takes
-/// over.
-pub(crate) async fn current_rates(state: &AppState) -> Result<CurrentRates, ApiError> {
-    let db = state.database.connection();
-    let now = Utc::now();
-    let key = match MetalRates::newest_id(db).await? {
-        Some(newest) => format!("metal-rates:current:{newest}"),
-        None => return Ok(CurrentRates::default()),
-    };
-    if let Some(bytes) = state.cache.get(&key).await
-        && let Ok(view) = serde_json::from_slice::<CurrentRatesView>(&bytes)
-        && view.next_change_at.is_none_or(|at| at > now)
-    {
-        let rates: Option<Vec<MetalRate>> = view.rates.iter().map(MetalRateView::to_rate).collect();
-        if let Some(rates) = rates {
-            return Ok(CurrentRates {
-                rates,
-                next_change_at: view.next_change_at,
-            });
-        }
-    }
-    let current = MetalRates::current(db, now).await?;
-    let ttl = current
-        .next_change_at
-        .and_then(|at| (at - now).to_std().ok())
-        .map_or(CURRENT_RATES_TTL, |until| until.min(CURRENT_RATES_TTL));
-    let view = CurrentRatesView {
-        rates: current.rates.iter().map(MetalRateView::from).collect(),
-        next_change_at: current.next_change_at,
-    };
-    if let Ok(bytes) = serde_json::to_vec(&view) {
-        state.cache.set(&key, &bytes, ttl).await;
-    }
-    Ok(current)
 }

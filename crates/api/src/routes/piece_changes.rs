@@ -12,7 +12,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::designs::{ImageAddress, MakingFields};
 use super::pieces::{
-    OtherChargeFields, PieceFields, PieceView, StoneFields, changed, hallmark_rule, visible_piece,
+    OtherChargeFields, PieceFields, PieceView, StoneFields, changed, visible_piece,
 };
 use super::{
     wire::MetalName, wire::MoneyText, wire::PercentText, wire::WeightText, wire::if_match,
@@ -134,7 +134,7 @@ pub async fn update_piece(
         ),
         None => None,
     };
-    let new = fields.check(design.as_ref(), &hallmark_rule(&state))?;
+    let new = fields.check(design.as_ref(), &state.hallmark_rule())?;
     let mut unit = state.unit(&caller);
     let txn = unit.txn().await?;
     let after = Pieces::replace(txn, &piece, &new)

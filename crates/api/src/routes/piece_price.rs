@@ -9,12 +9,13 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::designs::MakingModeName;
-use super::metal_rates::{MetalRateView, current_rates};
+use super::metal_rates::MetalRateView;
 use super::pieces::visible_piece;
 use super::{wire::MoneyText, wire::PercentText, wire::SignedMoneyText, wire::WeightText};
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
 use crate::extract::Query;
+use crate::rates::current_rates;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {

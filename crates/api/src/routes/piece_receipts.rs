@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::pieces::{PieceFields, PieceView, hallmark_rule};
+use super::pieces::{PieceFields, PieceView};
 use crate::auth::Caller;
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
@@ -45,7 +45,7 @@ pub(crate) async fn check_pieces(
             designs.insert(id, design);
         }
     }
-    let rule = hallmark_rule(state);
+    let rule = state.hallmark_rule();
     let mut checked: Vec<Result<NewPiece, Vec<FieldError>>> = fields
         .iter()
         .map(|f| {

@@ -614,14 +614,6 @@ pub(crate) async fn changed(
     Ok(with_etag(version, after))
 }
 
-/// The hallmark rule of the settings.
-pub(crate) fn hallmark_rule(state: &AppState) -> HallmarkRule {
-    HallmarkRule {
-        metals: state.pricing.hallmark_metals.clone(),
-        exempt_below: state.pricing.hallmark_exempt_below_grams,
-    }
-}
-
 /// A piece in the caller's branches; 404 otherwise.
 pub(crate) async fn visible_piece(
     state: &AppState,

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::pieces::{PieceView, changed, hallmark_rule, visible_piece};
+use super::pieces::{PieceView, changed, visible_piece};
 use super::wire::if_match;
 use crate::auth::Caller;
 use crate::auth::caller::{Authorized, needs};
@@ -40,26 +40,6 @@ pub struct ReservationFields {
     until: DateTime<Utc>,
 }
 
-/// Refusals of a move as the client sees them: an impossible move is 409,
-/// a broken rule (HUID pending) 422.
-pub(crate) fn refused(refusal: MoveRefused) -> ApiError {
-    match refusal {
-        MoveRefused::Illegal { from, to } => ApiError::Conflict {
-            detail: format!(
-                "a piece that is {} cannot become {}",
-                from.as_str(),
-                to.as_str()
-            ),
-            errors: vec![FieldError::new(
-                "status",
-                "illegal_move",
-                format!("the piece is {}", from.as_str()),
-            )],
-        },
-        MoveRefused::Invalid(invalid) => invalid.into(),
-    }
-}
-
 /// 409 for a piece someone else moved between our read and our write.
 pub(crate) fn moved_meanwhile() -> ApiError {
     ApiError::Conflict {
@@ -76,8 +56,8 @@ async fn apply(
     change: Move,
 ) -> Result<HttpResponse, ApiError> {
     piece
-        .check_move(change.to_status, &hallmark_rule(state))
-        .map_err(refused)?;
+        .check_move(change.to_status, &state.hallmark_rule())
+        .map_err(ApiError::from)?;
     let mut unit = state.unit(caller);
     let txn = unit.txn().await?;
     if !Pieces::move_piece(txn, &piece, &change, caller.author()).await? {
@@ -166,7 +146,7 @@ pub async fn release_piece(
 ) -> Result<HttpResponse, ApiError> {
     let piece = visible_piece(&state, &caller, *id).await?;
     if piece.status != PieceStatus::Reserved {
-        return Err(refused(MoveRefused::Illegal {
+        return Err(ApiError::from(MoveRefused::Illegal {
             from: piece.status,
             to: PieceStatus::InStock,
         }));
@@ -258,7 +238,7 @@ pub async fn change_piece_status(
     let piece = visible_piece(&state, &caller, *id).await?;
     if matches!(piece.status, PieceStatus::Reserved | PieceStatus::InTransit) {
         // Holds are let go, transfers received, by their own operations.
-        return Err(refused(MoveRefused::Illegal {
+        return Err(ApiError::from(MoveRefused::Illegal {
             from: piece.status,
             to,
         }));
