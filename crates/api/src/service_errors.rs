@@ -3,6 +3,7 @@
 
 use jewel_domain::FieldError;
 use jewel_services::billing::BillingError;
+use jewel_services::crm::CrmError;
 use jewel_services::identity::IdentityError;
 
 use crate::error::ApiError;
@@ -102,6 +103,20 @@ impl From<jewel_domain::piece::MoveRefused> for ApiError {
                 )],
             },
             MoveRefused::Invalid(invalid) => invalid.into(),
+        }
+    }
+}
+
+impl From<CrmError> for ApiError {
+    fn from(error: CrmError) -> Self {
+        match error {
+            CrmError::NotFound => ApiError::NotFound,
+            CrmError::Merged { survivor } => ApiError::Merged { survivor },
+            CrmError::Erased => ApiError::Conflict {
+                detail: error.to_string(),
+                errors: Vec::new(),
+            },
+            CrmError::Store(error) => error.into(),
         }
     }
 }

@@ -559,11 +559,7 @@ pub(crate) async fn live_customer(
     db: &impl ConnectionTrait,
     id: uuid::Uuid,
 ) -> Result<Customer, ApiError> {
-    let customer = Customers::get(db, id).await?.ok_or(ApiError::NotFound)?;
-    match customer.merged_into {
-        Some(survivor) => Err(ApiError::Merged { survivor }),
-        None => Ok(customer),
-    }
+    Ok(jewel_services::crm::live_customer(db, id).await?)
 }
 
 /// A live customer that may still be changed: not erased (409).
@@ -571,14 +567,7 @@ pub(crate) async fn changeable_customer(
     db: &impl ConnectionTrait,
     id: uuid::Uuid,
 ) -> Result<Customer, ApiError> {
-    let customer = live_customer(db, id).await?;
-    if customer.erased_at.is_some() {
-        return Err(ApiError::Conflict {
-            detail: "this customer's personal data was erased; the record cannot change".to_owned(),
-            errors: Vec::new(),
-        });
-    }
-    Ok(customer)
+    Ok(jewel_services::crm::changeable_customer(db, id).await?)
 }
 
 /// 422 when the assigned sales person is not a staff member.

@@ -952,7 +952,7 @@ pub(crate) async fn priced_draft(
         Supply::InterState
     };
     if let Some(customer) = body.customer_id {
-        let customer = super::customers::live_customer(db, customer)
+        let customer = jewel_services::crm::live_customer(db, customer)
             .await
             .map_err(|_| Invalid::field("customerId", "not_found", "no such customer"))?;
         if customer.erased_at.is_some() {
