@@ -113,6 +113,11 @@ impl Relay {
     /// One pass: numbers new events, then runs due deliveries. Returns how
     /// much it did (0 when there was nothing to do).
     pub async fn pass(&self) -> Result<usize, RepoError> {
+        // An idle relay asks with a read; only work takes a writing
+        // transaction (on SQLite, the whole database's write lock).
+        if !Outbox::has_work(self.database.connection(), Utc::now()).await? {
+            return Ok(0);
+        }
         let numbered = self.distribute().await?;
         let delivered = self.deliver().await?;
         Ok(numbered + delivered)

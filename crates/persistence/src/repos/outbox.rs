@@ -157,6 +157,29 @@ impl Outbox {
         Ok(())
     }
 
+    /// Whether the relay has anything to do: an event not numbered yet, or
+    /// a delivery due. A plain read, so an idle relay takes no lock.
+    pub async fn has_work(
+        db: &impl ConnectionTrait,
+        now: DateTime<Utc>,
+    ) -> Result<bool, RepoError> {
+        let unnumbered = outbox_events::Entity::find()
+            .filter(outbox_events::Column::Position.is_null())
+            .limit(1)
+            .all(db)
+            .await?;
+        if !unnumbered.is_empty() {
+            return Ok(true);
+        }
+        let due = outbox_deliveries::Entity::find()
+            .filter(outbox_deliveries::Column::State.eq(DeliveryState::Pending.as_str()))
+            .filter(outbox_deliveries::Column::DueAt.lte(now))
+            .limit(1)
+            .all(db)
+            .await?;
+        Ok(!due.is_empty())
+    }
+
     /// Numbers up to `limit` committed events that have no position yet
     /// and writes a pending delivery for each subscriber `wants` names;
     /// the caller holds the transaction. Returns how many were numbered.
