@@ -2,6 +2,12 @@
 """Import loops between the modules of a Rust crate.
 
     python3 tools/import_loops.py crates/api/src [crates/services/src ...]
+    python3 tools/import_loops.py --capabilities routes crates/api/src
+
+The second form also prints every import from one capability folder below
+`routes` (`routes/crm/...`) into another (`routes/billing/...`): a
+capability (a folder whose `mod.rs` has a `configure`) may use shared modules
+(`routes/wire/`) but never another capability's.
 
 Reads every `.rs` file below each source folder (tests left out), takes the
 paths each names (`crate::a::b::Item`, `super::x::Item`, `self::x`, in `use`
@@ -109,29 +115,63 @@ def resolve(anchor, segments, here, modules, reexports):
     return best
 
 
+def graph_of(root):
+    """(files, graph): every module file below `root` and what each imports."""
+    files = {
+        module_of(root, f): f
+        for f in root.rglob("*.rs")
+        if "tests" not in f.relative_to(root).parts
+    }
+    graph = {m: set() for m in files}
+    texts = {here: strip_comments(strip_tests(file.read_text())) for here, file in files.items()}
+    reexports = {}
+    for here, text in texts.items():
+        reexports.update(reexports_of(text, here, files))
+    for here, text in texts.items():
+        # A module's facade (`pub use`) is not a dependency of its own.
+        for anchor, segments in references(REEXPORT.sub("", text)):
+            there = resolve(anchor, segments, here, files, reexports)
+            # The crate root only declares modules and re-exports.
+            if there is None or there == here or there == ():
+                continue
+            graph[here].add(there)
+    return files, graph
+
+
+def crossings(root, folder):
+    """Imports from one capability folder below `folder` into another."""
+    files, graph = graph_of(Path(root))
+    base = tuple(Path(folder).parts)
+    # A capability folder routes requests: its `mod.rs` has a `configure`.
+    capabilities = {
+        m[len(base)]
+        for m, f in files.items()
+        if m[: len(base)] == base
+        and len(m) == len(base) + 1
+        and f.name == "mod.rs"
+        and "pub fn configure" in f.read_text()
+    }
+
+    def capability(module):
+        if module[: len(base)] == base and len(module) > len(base):
+            name = module[len(base)]
+            return name if name in capabilities else None
+        return None
+
+    found = []
+    for here, theres in graph.items():
+        mine = capability(here)
+        for there in theres:
+            theirs = capability(there)
+            if mine and theirs and mine != theirs:
+                found.append((str(files[here]), str(files[there])))
+    return sorted(found)
+
+
 def loops(roots):
     found = []
     for root in map(Path, roots):
-        files = {
-            module_of(root, f): f
-            for f in root.rglob("*.rs")
-            if "tests" not in f.relative_to(root).parts
-        }
-        graph = {m: set() for m in files}
-        texts = {
-            here: strip_comments(strip_tests(file.read_text())) for here, file in files.items()
-        }
-        reexports = {}
-        for here, text in texts.items():
-            reexports.update(reexports_of(text, here, files))
-        for here, text in texts.items():
-            # A module's facade (`pub use`) is not a dependency of its own.
-            for anchor, segments in references(REEXPORT.sub("", text)):
-                there = resolve(anchor, segments, here, files, reexports)
-                # The crate root only declares modules and re-exports.
-                if there is None or there == here or there == ():
-                    continue
-                graph[here].add(there)
+        files, graph = graph_of(root)
         for component in strongly_connected(graph):
             if len(component) > 1:
                 found.append(sorted(str(files[m]) for m in component))
@@ -171,13 +211,25 @@ def strongly_connected(graph):
 
 
 def main():
-    roots = sys.argv[1:] or ["crates/api/src"]
+    args = sys.argv[1:]
+    folder = None
+    if args[:1] == ["--capabilities"]:
+        folder, args = args[1], args[2:]
+    roots = args or ["crates/api/src"]
     found = loops(roots)
     for i, component in enumerate(found, 1):
         print(f"loop {i}: {len(component)} files: " + ", ".join(component))
     if not found:
         print("no import loops in " + ", ".join(roots))
-    return 1 if found else 0
+    crossed = []
+    if folder is not None:
+        for root in roots:
+            crossed += crossings(root, folder)
+        for here, there in crossed:
+            print(f"capability crossing: {here} imports {there}")
+        if not crossed:
+            print(f"no capability imports another's below {folder}")
+    return 1 if found or crossed else 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,165 @@
+//! The wire types of invoices: what a client sends to draft a bill, and
+//! the names of its enums (the shown invoice is in `views`).
+
+use jewel_domain::Invalid;
+use jewel_domain::invoice::{
+    Discount, DiscountOn, DiscountSize, InvoiceStatus, LineKind, PaymentMethod,
+};
+use jewel_domain::measure::{Money, Percent};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::routes::wire::price::MakingFields;
+use crate::routes::{wire::MoneyText, wire::PercentText};
+
+wire_enum! {
+    /// Where an invoice stands: `draft` (no number, stock untouched),
+    /// `issued`, `partially_paid`, `paid`, `cancelled`.
+    InvoiceStatusName mirrors InvoiceStatus {
+        Draft = "draft", Issued = "issued", PartiallyPaid = "partially_paid",
+        Paid = "paid", Cancelled = "cancelled",
+    }
+}
+
+wire_enum! {
+    /// What a line sells: a tagged `piece`, a quantity of a `lot`, or a `service`.
+    LineKindName mirrors LineKind { Piece = "piece", Lot = "lot", Service = "service" }
+}
+
+wire_enum! {
+    /// How a payment was made.
+    PaymentMethodName mirrors PaymentMethod {
+        Cash = "cash", Card = "card", Upi = "upi", BankTransfer = "bank_transfer",
+        Cheque = "cheque", Voucher = "voucher", OldGold = "old_gold",
+    }
+}
+
+/// What a discount is taken from: the making charge or the whole value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DiscountOnName {
+    Making,
+    Value,
+}
+
+/// A discount: a percentage or an amount (exactly one), of the making
+/// charge or of the value before tax.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"on": "making", "percent": "10.00"}))]
+pub struct DiscountFields {
+    pub(super) on: DiscountOnName,
+    #[schema(value_type = Option<PercentText>)]
+    pub(super) percent: Option<String>,
+    #[schema(value_type = Option<MoneyText>)]
+    pub(super) amount: Option<String>,
+}
+
+impl DiscountFields {
+    pub(super) fn of(d: Discount) -> Self {
+        let (percent, amount) = match d.size {
+            DiscountSize::Percent(p) => (Some(p.to_string()), None),
+            DiscountSize::Amount(m) => (None, Some(m.to_string())),
+        };
+        Self {
+            on: match d.on {
+                DiscountOn::Making => DiscountOnName::Making,
+                DiscountOn::Value => DiscountOnName::Value,
+            },
+            percent,
+            amount,
+        }
+    }
+
+    pub(super) fn check(&self, field: &str) -> Result<Discount, Invalid> {
+        let size = match (&self.percent, &self.amount) {
+            (Some(p), None) => {
+                DiscountSize::Percent(Percent::parse_share(&format!("{field}.percent"), p)?)
+            }
+            (None, Some(a)) => DiscountSize::Amount(Money::parse(&format!("{field}.amount"), a)?),
+            _ => {
+                return Err(Invalid::field(
+                    field,
+                    "one_of",
+                    "give either percent or amount",
+                ));
+            }
+        };
+        Ok(Discount {
+            on: match self.on {
+                DiscountOnName::Making => DiscountOn::Making,
+                DiscountOnName::Value => DiscountOn::Value,
+            },
+            size,
+        })
+    }
+}
+
+/// A line of a new bill: a `piece` by id; a `lot` by id and quantity
+/// (priced at the metal rate for a lot of metal by weight, plus `making`;
+/// otherwise at `unitPrice` per piece or per gram); or a `service` by its
+/// description and amount.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"kind": "piece", "pieceId": "01936f0e-0000-7000-8000-0000000000e1",
+                          "discount": {"on": "making", "percent": "10.00"}}))]
+pub struct LineFields {
+    pub(super) kind: LineKindName,
+    /// For `piece`: a piece in stock at the bill's branch.
+    pub(super) piece_id: Option<uuid::Uuid>,
+    /// For `lot`.
+    pub(super) lot_id: Option<uuid::Uuid>,
+    /// For `lot`: a whole count, or grams with 3 places for a lot sold by weight.
+    #[schema(max_length = 16, pattern = r"^[0-9]{1,12}(\.[0-9]{1,3})?$")]
+    pub(super) quantity: Option<String>,
+    /// For `lot`: the price per piece, or per gram of a lot by weight
+    /// without a metal rate.
+    #[schema(value_type = Option<MoneyText>)]
+    pub(super) unit_price: Option<String>,
+    /// For a `lot` of metal by weight: the making charge.
+    pub(super) making: Option<MakingFields>,
+    /// For `service`: what was done (`Engraving: "A & R"`).
+    #[schema(max_length = 120)]
+    pub(super) description: Option<String>,
+    /// For `service`: its price before tax.
+    #[schema(value_type = Option<MoneyText>)]
+    pub(super) amount: Option<String>,
+    /// The line's own discount.
+    pub(super) discount: Option<DiscountFields>,
+}
+
+/// A new invoice, saved as a draft: no number yet, stock untouched.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({
+    "branchId": "01936f0e-0000-7000-8000-000000000001",
+    "customerId": "01936f0e-0000-7000-8000-0000000000c1",
+    "lines": [
+        {"kind": "piece", "pieceId": "01936f0e-0000-7000-8000-0000000000e1"},
+        {"kind": "lot", "lotId": "01936f0e-0000-7000-8000-0000000000d1", "quantity": "1", "unitPrice": "1250.00"},
+        {"kind": "service", "description": "Engraving", "amount": "300.00"}
+    ],
+    "discount": {"on": "making", "amount": "500.00"},
+    "salesPeople": ["01936f0e-0000-7000-8000-000000000012"],
+    "note": "Wedding order; delivery on Friday"
+}))]
+pub struct NewInvoice {
+    pub(super) branch_id: uuid::Uuid,
+    /// `null` for a walk-in customer (only below the PAN threshold).
+    pub(super) customer_id: Option<uuid::Uuid>,
+    /// The state code of the place of supply; the branch's state when not
+    /// given. Another state's code makes the tax IGST.
+    #[schema(pattern = "^[0-9]{2}$", max_length = 2)]
+    pub(super) place_of_supply: Option<String>,
+    /// 1 to 100 lines.
+    #[schema(min_items = 1, max_items = 100)]
+    pub(super) lines: Vec<LineFields>,
+    /// A discount on the whole bill, spread over the lines.
+    pub(super) discount: Option<DiscountFields>,
+    /// Staff credited with the sale.
+    #[schema(max_items = 5)]
+    #[serde(default)]
+    pub(super) sales_people: Vec<uuid::Uuid>,
+    #[schema(max_length = 500)]
+    pub(super) note: Option<String>,
+}

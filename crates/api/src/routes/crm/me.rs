@@ -1,0 +1,129 @@
+//! Self-service for customers: their own records, never anyone else's.
+
+use actix_web::{HttpRequest, HttpResponse, get, patch, web};
+use jewel_persistence::repos::customers::Customers;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::customers::{
+    AddressFields, CustomerView, PhoneText, PreferencesChanges, changeable_customer, patched, taken,
+};
+use crate::auth::Caller;
+use crate::error::{ApiError, Problem};
+use crate::extract::{Json, parse_json};
+use crate::routes::{wire::if_match, wire::with_etag};
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(get_me).service(update_me);
+}
+
+/// Your own profile (customers logged in with `POST /api/v1/auth/customer-login`).
+///
+/// Staff and API clients get 403 here. `purchases` sums up your bills
+/// (listed at `/api/v1/me/invoices`); points, schemes and jobs join
+/// `/api/v1/me` as those capabilities land.
+#[utoipa::path(
+    tag = "me",
+    operation_id = "getMe",
+    security(("bearer" = [])),
+    responses((status = 200, description = "Your profile.", body = CustomerView))
+)]
+#[get("/api/v1/me")]
+pub async fn get_me(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    let id = caller.customer()?;
+    let customer = Customers::get(state.database.connection(), id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    // Their own PAN, whole.
+    let view = CustomerView::revealing_pan(customer, &state.sealer)?;
+    Ok(with_etag(view.version, view))
+}
+
+/// What a customer may correct about themselves, as a JSON merge patch.
+/// The mobile number (their login and identity), PAN, tags, notes and who
+/// looks after them are changed at the store.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"email": "lakshmi.n@example.com", "ringSize": "15", "preferences": {"metals": ["gold", "platinum"]}}))]
+#[allow(dead_code)] // read only to check the shape of a patch
+pub struct MyProfileChanges {
+    #[schema(value_type = crate::routes::wire::NameText, required = false)]
+    name: Option<String>,
+    #[schema(max_items = 5, value_type = Option<Vec<PhoneText>>)]
+    other_phones: Option<Vec<String>>,
+    #[schema(max_length = 254, format = "email")]
+    email: Option<String>,
+    #[schema(max_items = 5)]
+    addresses: Option<Vec<AddressFields>>,
+    date_of_birth: Option<chrono::NaiveDate>,
+    anniversary: Option<chrono::NaiveDate>,
+    #[schema(value_type = Option<crate::routes::wire::NameText>)]
+    spouse_name: Option<String>,
+    spouse_date_of_birth: Option<chrono::NaiveDate>,
+    #[schema(
+        max_length = 8,
+        pattern = r"^[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[A-Za-z0-9.]{1,8}[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
+    )]
+    ring_size: Option<String>,
+    preferences: Option<PreferencesChanges>,
+}
+
+/// Correct your own profile (customers only); honours `If-Match`.
+///
+/// A JSON merge patch of the fields in `MyProfileChanges`: those left out
+/// stay, `null` clears one, a list replaces the whole list.
+#[utoipa::path(
+    tag = "me",
+    operation_id = "updateMe",
+    security(("bearer" = [])),
+    params(
+        ("If-Match" = Option<String>, Header, max_length = 16, pattern = r#"^(W/)?"[0-9]+"$"#, description = "The ETag you read, such as \"3\"")
+    ),
+    request_body = MyProfileChanges,
+    responses(
+        (status = 200, description = "Your profile, changed.", body = CustomerView),
+        (status = 412, description = "Changed since you read it.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/api/v1/me")]
+pub async fn update_me(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    Json(body): Json<serde_json::Value>,
+) -> Result<HttpResponse, ApiError> {
+    let id = caller.customer()?;
+    let expected_version = if_match(&req)?;
+    let bytes = serde_json::to_vec(&body).map_err(anyhow::Error::from)?;
+    let _: MyProfileChanges = parse_json(&bytes)?;
+    let db = state.database.connection();
+    let before = changeable_customer(db, id).await?;
+    let new = patched(&before, &body, state.home_country, &state.sealer)?;
+    let transaction = jewel_persistence::begin_writing(db).await?;
+    let after = match Customers::replace(&transaction, id, expected_version, &new).await {
+        Err(error @ jewel_persistence::RepoError::Taken { .. }) => {
+            transaction.rollback().await?;
+            return Err(taken(db, error, &new, false).await);
+        }
+        other => other?,
+    };
+    let recorded = (
+        CustomerView::from(before),
+        CustomerView::from(after.clone()),
+    );
+    crate::audit::record(
+        &transaction,
+        &caller,
+        "update",
+        "customer",
+        id,
+        Some(&recorded.0),
+        Some(&recorded.1),
+    )
+    .await?;
+    transaction.commit().await?;
+    let view = CustomerView::revealing_pan(after, &state.sealer)?;
+    Ok(with_etag(view.version, view))
+}

@@ -1,0 +1,187 @@
+//! Upcoming occasions: whose birthday, anniversary or spouse's birthday
+//! falls in the next days, for the counter to call.
+
+use actix_web::{get, web};
+use chrono::{Datelike, NaiveDate, Utc};
+use jewel_domain::occasion::{OccasionKind, month_day, month_day_ranges, next_on};
+use jewel_persistence::repos::branches::Branches;
+use jewel_persistence::repos::customers::Customers;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::auth::caller::{Authorized, Principal, needs};
+use crate::error::ApiError;
+use crate::extract::Query;
+use crate::routes::{wire::DEFAULT_TIMEZONE, wire::parse_timezone, wire::staff_timezone};
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(upcoming_occasions);
+}
+
+/// At most this many occasions of each kind in one answer.
+const PER_KIND: u64 = 1000;
+
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum OccasionKindName {
+    Birthday,
+    Anniversary,
+    SpouseBirthday,
+}
+
+impl From<OccasionKind> for OccasionKindName {
+    fn from(kind: OccasionKind) -> Self {
+        match kind {
+            OccasionKind::Birthday => OccasionKindName::Birthday,
+            OccasionKind::Anniversary => OccasionKindName::Anniversary,
+            OccasionKind::SpouseBirthday => OccasionKindName::SpouseBirthday,
+        }
+    }
+}
+
+/// Which occasions to list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query, rename_all = "camelCase")]
+pub struct OccasionsQuery {
+    /// Customers of this home branch, in its time zone; all customers when absent.
+    branch_id: Option<uuid::Uuid>,
+    /// Today and this many days after it: 0 to 90, 7 when not given.
+    #[param(minimum = 0, maximum = 90, example = 7)]
+    days: Option<u32>,
+}
+
+/// One occasion to call about.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Occasion {
+    customer_id: uuid::Uuid,
+    #[schema(max_length = 120)]
+    name: String,
+    #[schema(max_length = 16)]
+    mobile: String,
+    kind: OccasionKindName,
+    /// The day it falls on (29 February is kept on 28 February in common years).
+    date: NaiveDate,
+    #[schema(minimum = 0, maximum = 90)]
+    days_away: i64,
+    /// The age or the anniversary's number, when the year is known.
+    #[schema(minimum = 0, maximum = 200)]
+    years: Option<i32>,
+    /// For a spouse's birthday, the spouse.
+    #[schema(max_length = 120)]
+    spouse_name: Option<String>,
+}
+
+/// Occasions from today on, soonest first.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "timezone": "Asia/Kolkata", "from": "2026-11-21", "to": "2026-11-28",
+    "items": [{
+        "customerId": "01936f0e-5555-7000-8000-000000000005", "name": "Lakshmi Narayanan",
+        "mobile": "+919876543210", "kind": "anniversary", "date": "2026-11-25", "daysAway": 4,
+        "years": 25, "spouseName": null
+    }]
+}))]
+pub struct UpcomingOccasions {
+    #[schema(max_length = 64)]
+    timezone: String,
+    from: NaiveDate,
+    to: NaiveDate,
+    #[schema(max_items = 3000)]
+    items: Vec<Occasion>,
+}
+
+/// Upcoming birthdays, anniversaries and spouses' birthdays. Needs `customers:read`.
+///
+/// "Today" is in the branch's time zone (or the caller's first branch's).
+/// The window may cross the year end; a 29 February birthday is kept on
+/// 28 February in common years.
+#[utoipa::path(
+    tag = "customers",
+    operation_id = "upcomingOccasions",
+    security(("bearer" = [])),
+    params(OccasionsQuery),
+    responses((status = 200, description = "The occasions, soonest first.", body = UpcomingOccasions))
+)]
+#[get("/api/v1/occasions")]
+pub async fn upcoming_occasions(
+    state: web::Data<AppState>,
+    caller: Authorized<needs::CustomersRead>,
+    Query(query): Query<OccasionsQuery>,
+) -> Result<web::Json<UpcomingOccasions>, ApiError> {
+    let days = query.days.unwrap_or(7);
+    if days > 90 {
+        return Err(ApiError::bad_field(
+            "days must be between 0 and 90",
+            "days",
+            "range",
+            "between 0 and 90",
+        ));
+    }
+    let db = state.database.connection();
+    let zone_name = match query.branch_id {
+        Some(branch) => match Branches::get(db, branch).await? {
+            Some(branch) if caller.acts_in(branch.id) => branch.timezone,
+            _ => {
+                return Err(ApiError::bad_field(
+                    "branchId is not a branch you work at",
+                    "branchId",
+                    "not_found",
+                    "no such branch among yours",
+                ));
+            }
+        },
+        None => match caller.principal {
+            Principal::Staff(_) => staff_timezone(db, caller.id).await?,
+            _ => DEFAULT_TIMEZONE.to_owned(),
+        },
+    };
+    let zone = parse_timezone(&zone_name)?;
+    let today = Utc::now().with_timezone(&zone).date_naive();
+    let ranges = month_day_ranges(today, days);
+    let mut items = Vec::new();
+    for kind in OccasionKind::ALL {
+        for customer in
+            Customers::with_occasion(db, kind, &ranges, query.branch_id, PER_KIND).await?
+        {
+            let occasions = &customer.occasions;
+            let (born, spouse_name) = match kind {
+                OccasionKind::Birthday => (occasions.date_of_birth, None),
+                OccasionKind::Anniversary => (occasions.anniversary, None),
+                OccasionKind::SpouseBirthday => (
+                    occasions.spouse_date_of_birth,
+                    occasions.spouse_name.clone(),
+                ),
+            };
+            let Some(born) = born else { continue };
+            let Some(date) = next_on(month_day(born), today) else {
+                continue;
+            };
+            let days_away = (date - today).num_days();
+            if days_away > i64::from(days) {
+                continue;
+            }
+            items.push(Occasion {
+                customer_id: customer.id,
+                name: customer.name.clone(),
+                mobile: customer.mobile.clone(),
+                kind: kind.into(),
+                date,
+                days_away,
+                years: Some(date.year() - born.year()),
+                spouse_name,
+            });
+        }
+    }
+    items.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.name.cmp(&b.name)));
+    Ok(web::Json(UpcomingOccasions {
+        timezone: zone.name().to_owned(),
+        from: today,
+        to: today + chrono::Duration::days(i64::from(days)),
+        items,
+    }))
+}

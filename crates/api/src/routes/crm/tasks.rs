@@ -1,0 +1,340 @@
+//! Follow-up tasks: who calls which customer, by when, and why; and the
+//! sales person's own list, split into overdue, today and upcoming.
+
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use chrono::{DateTime, Utc};
+use jewel_domain::task::{Due, FollowUpTask, NewFollowUpTask, TaskStatus, due, parse_reason};
+use jewel_domain::{FieldError, Invalid};
+use jewel_persistence::repos::customers::Customers;
+use jewel_persistence::repos::staff::Staff;
+use jewel_persistence::repos::tasks::{TaskPatch, Tasks};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::auth::caller::{Authorized, Principal, StaffLogin, needs};
+use crate::error::{ApiError, Problem};
+use crate::extract::{Json, Query};
+use crate::routes::{
+    wire::collect, wire::created, wire::if_match, wire::parse_timezone, wire::staff_timezone,
+    wire::with_etag,
+};
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(my_tasks)
+        .service(create_task)
+        .service(update_task);
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum StatusName {
+    Open,
+    Done,
+    Cancelled,
+}
+
+impl From<StatusName> for TaskStatus {
+    fn from(status: StatusName) -> Self {
+        match status {
+            StatusName::Open => TaskStatus::Open,
+            StatusName::Done => TaskStatus::Done,
+            StatusName::Cancelled => TaskStatus::Cancelled,
+        }
+    }
+}
+
+impl From<TaskStatus> for StatusName {
+    fn from(status: TaskStatus) -> Self {
+        match status {
+            TaskStatus::Open => StatusName::Open,
+            TaskStatus::Done => StatusName::Done,
+            TaskStatus::Cancelled => StatusName::Cancelled,
+        }
+    }
+}
+
+/// A follow-up task.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "id": "01936f0e-4444-7000-8000-000000000004", "customerId": "01936f0e-5555-7000-8000-000000000005",
+    "assigneeId": "01936f0e-8f4a-7cc2-9a4e-1b2f3c4d5e6f", "dueAt": "2026-11-28T05:30:00Z",
+    "reason": "Show the new temple collection", "status": "open", "version": 1,
+    "createdAt": "2026-11-21T09:30:00Z", "updatedAt": "2026-11-21T09:30:00Z"
+}))]
+pub struct TaskView {
+    id: uuid::Uuid,
+    customer_id: uuid::Uuid,
+    assignee_id: uuid::Uuid,
+    due_at: DateTime<Utc>,
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    )]
+    reason: String,
+    status: StatusName,
+    #[schema(minimum = 1)]
+    version: i32,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl From<FollowUpTask> for TaskView {
+    fn from(t: FollowUpTask) -> Self {
+        Self {
+            id: t.id,
+            customer_id: t.customer_id,
+            assignee_id: t.assignee_id,
+            due_at: t.due_at,
+            reason: t.reason,
+            status: t.status.into(),
+            version: t.version,
+            created_at: t.created_at,
+            updated_at: t.updated_at,
+        }
+    }
+}
+
+/// A task to create.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({
+    "customerId": "01936f0e-5555-7000-8000-000000000005", "dueAt": "2026-11-28T05:30:00Z",
+    "reason": "Show the new temple collection"
+}))]
+pub struct NewTaskRequest {
+    customer_id: uuid::Uuid,
+    /// Who should do it; the caller when absent (API clients must name someone).
+    assignee_id: Option<uuid::Uuid>,
+    due_at: DateTime<Utc>,
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    )]
+    reason: String,
+}
+
+/// The assignee must be an active staff member.
+async fn check_assignee(state: &AppState, assignee: uuid::Uuid) -> Result<(), ApiError> {
+    match Staff::get(state.database.connection(), assignee).await? {
+        Some(staff) if staff.active => Ok(()),
+        _ => Err(Invalid::field(
+            "assigneeId",
+            "not_found",
+            "no active staff member with this id",
+        )
+        .into()),
+    }
+}
+
+/// Create a follow-up task. Needs `customers:write`.
+#[utoipa::path(
+    tag = "tasks",
+    operation_id = "createTask",
+    security(("bearer" = [])),
+    request_body = NewTaskRequest,
+    responses((status = 201, description = "Created.", body = TaskView))
+)]
+#[post("/api/v1/tasks")]
+pub async fn create_task(
+    state: web::Data<AppState>,
+    caller: Authorized<needs::CustomersWrite>,
+    Json(body): Json<NewTaskRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let mut errors: Vec<FieldError> = Vec::new();
+    let reason = collect(&mut errors, parse_reason("reason", &body.reason));
+    let assignee = match (body.assignee_id, &caller.principal) {
+        (Some(assignee), _) => Some(assignee),
+        (None, Principal::Staff(_)) => Some(caller.id),
+        (None, _) => {
+            errors.push(FieldError::new(
+                "assigneeId",
+                "required",
+                "an API client must name the assignee",
+            ));
+            None
+        }
+    };
+    let (Some(reason), Some(assignee), None) =
+        (reason, assignee, Invalid::from_errors(errors.clone()))
+    else {
+        return Err(Invalid::from_errors(errors)
+            .unwrap_or_else(|| Invalid::field("body", "invalid", "invalid task"))
+            .into());
+    };
+    check_assignee(&state, assignee).await?;
+    let db = state.database.connection();
+    match Customers::get(db, body.customer_id).await? {
+        None => return Err(Invalid::field("customerId", "not_found", "no such customer").into()),
+        Some(c) if c.merged_into.is_some() || c.erased_at.is_some() => {
+            return Err(Invalid::field(
+                "customerId",
+                "not_live",
+                "this customer was merged into another or erased",
+            )
+            .into());
+        }
+        Some(_) => {}
+    }
+    let transaction = jewel_persistence::begin_writing(db).await?;
+    let task = Tasks::create(
+        &transaction,
+        &NewFollowUpTask {
+            customer_id: body.customer_id,
+            assignee_id: assignee,
+            due_at: body.due_at,
+            reason,
+        },
+    )
+    .await?;
+    let view = TaskView::from(task);
+    crate::audit::record(
+        &transaction,
+        &caller,
+        "create",
+        "task",
+        view.id,
+        None,
+        Some(&view),
+    )
+    .await?;
+    transaction.commit().await?;
+    Ok(created(
+        format!("/api/v1/tasks/{}", view.id),
+        view.version,
+        view,
+    ))
+}
+
+/// Changes to a task.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"status": "done"}))]
+pub struct TaskChanges {
+    status: Option<StatusName>,
+    due_at: Option<DateTime<Utc>>,
+    assignee_id: Option<uuid::Uuid>,
+}
+
+/// Close, cancel, reschedule or reassign a task. Needs `customers:write`; honours `If-Match`.
+#[utoipa::path(
+    tag = "tasks",
+    operation_id = "updateTask",
+    security(("bearer" = [])),
+    params(
+        ("id" = uuid::Uuid, Path, description = "The task's id"),
+        ("If-Match" = Option<String>, Header, max_length = 16, pattern = r#"^(W/)?"[0-9]+"$"#, description = "The ETag you read, such as \"3\"")
+    ),
+    request_body = TaskChanges,
+    responses(
+        (status = 200, description = "Changed.", body = TaskView),
+        (status = 412, description = "Changed by someone else since you read it.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/api/v1/tasks/{id}")]
+pub async fn update_task(
+    state: web::Data<AppState>,
+    caller: Authorized<needs::CustomersWrite>,
+    req: HttpRequest,
+    id: web::Path<uuid::Uuid>,
+    Json(body): Json<TaskChanges>,
+) -> Result<HttpResponse, ApiError> {
+    let expected_version = if_match(&req)?;
+    if let Some(assignee) = body.assignee_id {
+        check_assignee(&state, assignee).await?;
+    }
+    let db = state.database.connection();
+    let before = Tasks::get(db, id.into_inner())
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let patch = TaskPatch {
+        status: body.status.map(TaskStatus::from),
+        due_at: body.due_at,
+        assignee_id: body.assignee_id,
+    };
+    let transaction = jewel_persistence::begin_writing(db).await?;
+    let after =
+        TaskView::from(Tasks::update(&transaction, before.id, expected_version, &patch).await?);
+    let before = TaskView::from(before);
+    crate::audit::record(
+        &transaction,
+        &caller,
+        "update",
+        "task",
+        after.id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    transaction.commit().await?;
+    Ok(with_etag(after.version, after))
+}
+
+/// Where "today" is.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MyTasksQuery {
+    /// An IANA time zone; the caller's first branch's when absent.
+    #[param(max_length = 64, example = "Asia/Kolkata")]
+    timezone: Option<String>,
+}
+
+/// The caller's open tasks, split by their local day.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"timezone": "Asia/Kolkata", "overdue": [], "today": [], "upcoming": []}))]
+pub struct MyTasks {
+    /// The time zone "today" was judged in.
+    #[schema(max_length = 64)]
+    timezone: String,
+    /// Due before now, oldest first.
+    #[schema(max_items = 500)]
+    overdue: Vec<TaskView>,
+    /// Due later today.
+    #[schema(max_items = 500)]
+    today: Vec<TaskView>,
+    /// Due after today.
+    #[schema(max_items = 500)]
+    upcoming: Vec<TaskView>,
+}
+
+/// My tasks: overdue, today and upcoming (staff only).
+#[utoipa::path(
+    tag = "tasks",
+    operation_id = "myTasks",
+    security(("bearer" = [])),
+    params(MyTasksQuery),
+    responses((status = 200, description = "The caller's open tasks.", body = MyTasks))
+)]
+#[get("/api/v1/tasks/mine")]
+pub async fn my_tasks(
+    state: web::Data<AppState>,
+    staff: StaffLogin,
+    Query(query): Query<MyTasksQuery>,
+) -> Result<web::Json<MyTasks>, ApiError> {
+    let db = state.database.connection();
+    let zone_name = match query.timezone {
+        Some(zone) => zone,
+        None => staff_timezone(db, staff.caller.id).await?,
+    };
+    let zone = parse_timezone(&zone_name)?;
+    let now = Utc::now();
+    let mut mine = MyTasks {
+        timezone: zone.name().to_owned(),
+        overdue: Vec::new(),
+        today: Vec::new(),
+        upcoming: Vec::new(),
+    };
+    for task in Tasks::open_for(db, staff.caller.id).await? {
+        let bucket = match due(task.due_at, now, zone) {
+            Due::Overdue => &mut mine.overdue,
+            Due::Today => &mut mine.today,
+            Due::Upcoming => &mut mine.upcoming,
+        };
+        bucket.push(TaskView::from(task));
+    }
+    Ok(web::Json(mine))
+}

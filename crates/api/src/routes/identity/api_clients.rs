@@ -1,0 +1,376 @@
+//! API clients of integrators: registered by the owner, secret shown once.
+
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use chrono::{DateTime, Utc};
+use jewel_domain::access::{ApiClient, NewApiClient};
+use jewel_domain::contact::PersonName;
+use jewel_domain::{FieldError, Invalid, Permission};
+use jewel_persistence::repos::api_clients::{ApiClientPatch, ApiClients};
+use jewel_persistence::repos::branches::Branches;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::auth::caller::{Authorized, needs};
+use crate::auth::revocations::Revoked;
+use crate::auth::tokens;
+use crate::error::{ApiError, Problem};
+use crate::extract::{Json, Query};
+use crate::routes::{
+    wire::Paged, wire::Pagination, wire::collect, wire::etag, wire::if_match, wire::with_etag,
+};
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create_api_client)
+        .service(list_api_clients)
+        .service(update_api_client);
+}
+
+/// An integrator's API client (without its secret).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "id": "01936f0e-7777-7000-8000-000000000007", "clientId": "jc_01936f0e777770008000000000000007",
+    "name": "Odoo stock sync", "scopes": ["branches:read"], "branchIds": [], "rateLimit": null,
+    "active": true, "version": 1, "createdAt": "2026-11-21T09:30:00Z", "updatedAt": "2026-11-21T09:30:00Z"
+}))]
+pub struct ApiClientView {
+    id: uuid::Uuid,
+    /// Send as `client_id` to `POST /oauth/token`.
+    #[schema(max_length = 64, pattern = "^jc_[0-9a-f]{32}$")]
+    client_id: String,
+    #[schema(value_type = crate::routes::wire::NameText)]
+    name: String,
+    #[schema(max_items = 16)]
+    scopes: Vec<ScopeName>,
+    /// Branches the client is limited to; empty for all.
+    #[schema(max_items = 500)]
+    branch_ids: Vec<uuid::Uuid>,
+    /// Requests per rate-limit window; `null` for the server's default.
+    #[schema(minimum = 1, maximum = 1_000_000)]
+    rate_limit: Option<u64>,
+    active: bool,
+    #[schema(minimum = 1)]
+    version: i32,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+/// A scope an API client may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub enum ScopeName {
+    #[serde(rename = "branches:read")]
+    BranchesRead,
+    #[serde(rename = "branches:write")]
+    BranchesWrite,
+    #[serde(rename = "customers:read")]
+    CustomersRead,
+    #[serde(rename = "customers:write")]
+    CustomersWrite,
+    #[serde(rename = "inventory:read")]
+    InventoryRead,
+    #[serde(rename = "inventory:write")]
+    InventoryWrite,
+    #[serde(rename = "inventory:cost")]
+    InventoryCost,
+    #[serde(rename = "metal-rates:write")]
+    MetalRatesWrite,
+    #[serde(rename = "sales:read")]
+    SalesRead,
+    #[serde(rename = "sales:write")]
+    SalesWrite,
+    #[serde(rename = "payments:write")]
+    PaymentsWrite,
+}
+
+impl ScopeName {
+    const ALL: [Self; 11] = [
+        Self::BranchesRead,
+        Self::BranchesWrite,
+        Self::CustomersRead,
+        Self::CustomersWrite,
+        Self::InventoryRead,
+        Self::InventoryWrite,
+        Self::InventoryCost,
+        Self::MetalRatesWrite,
+        Self::SalesRead,
+        Self::SalesWrite,
+        Self::PaymentsWrite,
+    ];
+}
+
+impl From<ScopeName> for Permission {
+    fn from(scope: ScopeName) -> Self {
+        match scope {
+            ScopeName::BranchesRead => Permission::BranchesRead,
+            ScopeName::BranchesWrite => Permission::BranchesWrite,
+            ScopeName::CustomersRead => Permission::CustomersRead,
+            ScopeName::CustomersWrite => Permission::CustomersWrite,
+            ScopeName::InventoryRead => Permission::InventoryRead,
+            ScopeName::InventoryWrite => Permission::InventoryWrite,
+            ScopeName::InventoryCost => Permission::InventoryCost,
+            ScopeName::MetalRatesWrite => Permission::MetalRatesWrite,
+            ScopeName::SalesRead => Permission::SalesRead,
+            ScopeName::SalesWrite => Permission::SalesWrite,
+            ScopeName::PaymentsWrite => Permission::PaymentsWrite,
+        }
+    }
+}
+
+impl From<ApiClient> for ApiClientView {
+    fn from(client: ApiClient) -> Self {
+        let scopes = client
+            .scopes
+            .iter()
+            .filter_map(|p| {
+                ScopeName::ALL
+                    .into_iter()
+                    .find(|scope| Permission::from(*scope) == *p)
+            })
+            .collect();
+        Self {
+            id: client.id,
+            client_id: client.client_id,
+            name: client.name,
+            scopes,
+            branch_ids: client.branch_ids,
+            rate_limit: client.rate_limit,
+            active: client.active,
+            version: client.version,
+            created_at: client.created_at,
+            updated_at: client.updated_at,
+        }
+    }
+}
+
+/// A client to register.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"name": "Odoo stock sync", "scopes": ["branches:read"], "branchIds": []}))]
+pub struct NewApiClientRequest {
+    #[schema(value_type = crate::routes::wire::NameText)]
+    name: String,
+    #[schema(min_items = 1, max_items = 16)]
+    scopes: Vec<ScopeName>,
+    #[serde(default)]
+    #[schema(max_items = 500)]
+    branch_ids: Vec<uuid::Uuid>,
+    #[schema(minimum = 1, maximum = 1_000_000)]
+    rate_limit: Option<u64>,
+}
+
+/// A registered client with its secret: shown this once, store it now.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "client": {
+        "id": "01936f0e-7777-7000-8000-000000000007", "clientId": "jc_01936f0e777770008000000000000007",
+        "name": "Odoo stock sync", "scopes": ["branches:read"], "branchIds": [], "rateLimit": null,
+        "active": true, "version": 1, "createdAt": "2026-11-21T09:30:00Z", "updatedAt": "2026-11-21T09:30:00Z"
+    },
+    "clientSecret": "Jx2fS8m9nq0qv2yY5b7f3kQk1rX9zL0aH4cV6tB8wE0"
+}))]
+pub struct RegisteredApiClient {
+    client: ApiClientView,
+    #[schema(max_length = 64, format = Password)]
+    client_secret: String,
+}
+
+/// Register an API client. Needs `api-clients:write` (owner).
+///
+/// The answer holds `clientSecret` once; only its SHA-256 is kept.
+#[utoipa::path(
+    tag = "api-clients",
+    operation_id = "createApiClient",
+    security(("bearer" = [])),
+    request_body = NewApiClientRequest,
+    responses((status = 201, description = "Registered; the secret is shown once.", body = RegisteredApiClient))
+)]
+#[post("/api/v1/api-clients")]
+pub async fn create_api_client(
+    state: web::Data<AppState>,
+    caller: Authorized<needs::ApiClientsWrite>,
+    Json(body): Json<NewApiClientRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let mut errors: Vec<FieldError> = Vec::new();
+    let name = collect(&mut errors, PersonName::parse("name", &body.name));
+    if body.scopes.is_empty() {
+        errors.push(FieldError::new("scopes", "required", "at least one scope"));
+    }
+    if body
+        .rate_limit
+        .is_some_and(|l| !(1..=1_000_000).contains(&l))
+    {
+        errors.push(FieldError::new(
+            "rateLimit",
+            "range",
+            "between 1 and 1000000",
+        ));
+    }
+    let (Some(name), None) = (name, Invalid::from_errors(errors.clone())) else {
+        return Err(Invalid::from_errors(errors)
+            .unwrap_or_else(|| Invalid::field("name", "invalid", "invalid"))
+            .into());
+    };
+    let mut scopes: Vec<Permission> = body.scopes.iter().copied().map(Permission::from).collect();
+    scopes.dedup();
+    let mut branch_ids = body.branch_ids.clone();
+    branch_ids.sort();
+    branch_ids.dedup();
+
+    let secret = tokens::new_refresh_token()?;
+    let transaction = jewel_persistence::begin_writing(state.database.connection()).await?;
+    let existing = Branches::existing(&transaction, &branch_ids).await?;
+    if let Some(missing) = branch_ids.iter().find(|b| !existing.contains(b)) {
+        return Err(
+            Invalid::field("branchIds", "not_found", format!("no branch {missing}")).into(),
+        );
+    }
+    let client = ApiClients::create(
+        &transaction,
+        &NewApiClient {
+            client_id: format!("jc_{}", uuid::Uuid::now_v7().simple()),
+            name,
+            secret_hash: tokens::refresh_token_hash(&secret),
+            scopes,
+            branch_ids,
+            rate_limit: body.rate_limit,
+        },
+    )
+    .await?;
+    let view = ApiClientView::from(client);
+    crate::audit::record(
+        &transaction,
+        &caller,
+        "create",
+        "api_client",
+        view.id,
+        None,
+        Some(&view),
+    )
+    .await?;
+    transaction.commit().await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("ETag", etag(view.version)))
+        .json(RegisteredApiClient {
+            client: view,
+            client_secret: secret,
+        }))
+}
+
+/// List API clients. Needs `api-clients:write` (owner).
+#[utoipa::path(
+    tag = "api-clients",
+    operation_id = "listApiClients",
+    security(("bearer" = [])),
+    params(Pagination),
+    responses((status = 200, description = "One page of clients.", body = Paged<ApiClientView>))
+)]
+#[get("/api/v1/api-clients")]
+pub async fn list_api_clients(
+    state: web::Data<AppState>,
+    _caller: Authorized<needs::ApiClientsWrite>,
+    Query(pagination): Query<Pagination>,
+) -> Result<web::Json<Paged<ApiClientView>>, ApiError> {
+    let page = ApiClients::list(state.database.connection(), pagination.page()?).await?;
+    Ok(web::Json(Paged::from_page(page, ApiClientView::from)))
+}
+
+/// Changes to a client.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"active": false}))]
+pub struct ApiClientChanges {
+    #[schema(value_type = Option<crate::routes::wire::NameText>)]
+    name: Option<String>,
+    /// `false` revokes the client: its tokens stop working at once.
+    active: Option<bool>,
+}
+
+/// Rename or disable an API client. Needs `api-clients:write`; honours `If-Match`.
+#[utoipa::path(
+    tag = "api-clients",
+    operation_id = "updateApiClient",
+    security(("bearer" = [])),
+    params(
+        ("id" = uuid::Uuid, Path, description = "The client's id"),
+        ("If-Match" = Option<String>, Header, max_length = 16, pattern = r#"^(W/)?"[0-9]+"$"#, description = "The ETag you read, such as \"3\"")
+    ),
+    request_body = ApiClientChanges,
+    responses(
+        (status = 200, description = "Changed.", body = ApiClientView),
+        (status = 412, description = "Changed by someone else since you read it.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/api/v1/api-clients/{id}")]
+pub async fn update_api_client(
+    state: web::Data<AppState>,
+    caller: Authorized<needs::ApiClientsWrite>,
+    req: HttpRequest,
+    id: web::Path<uuid::Uuid>,
+    Json(body): Json<ApiClientChanges>,
+) -> Result<HttpResponse, ApiError> {
+    let expected_version = if_match(&req)?;
+    let db = state.database.connection();
+    let before = ApiClients::get(db, id.into_inner())
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let mut errors = Vec::new();
+    let patch = ApiClientPatch {
+        name: body
+            .name
+            .as_deref()
+            .and_then(|n| collect(&mut errors, PersonName::parse("name", n)))
+            .map(|n| n.as_str().to_owned()),
+        active: body.active,
+    };
+    if let Some(invalid) = Invalid::from_errors(errors) {
+        return Err(invalid.into());
+    }
+    let transaction = jewel_persistence::begin_writing(db).await?;
+    let after = ApiClientView::from(
+        ApiClients::update(&transaction, before.id, expected_version, &patch).await?,
+    );
+    let disabled = before.active && patch.active == Some(false);
+    let before = ApiClientView::from(before);
+    crate::audit::record(
+        &transaction,
+        &caller,
+        "update",
+        "api_client",
+        after.id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    if disabled {
+        state
+            .revocations
+            .revoke(&transaction, Revoked::Client(after.id))
+            .await?;
+    }
+    transaction.commit().await?;
+    Ok(with_etag(after.version, after))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_documented_scope_is_one_a_client_may_hold() {
+        for scope in ScopeName::ALL {
+            let permission = Permission::from(scope);
+            assert_eq!(
+                Permission::client_scope(permission.as_str()),
+                Some(permission)
+            );
+        }
+        assert_eq!(
+            Permission::CLIENT_SCOPES.len(),
+            ScopeName::ALL.len(),
+            "a new client scope needs a ScopeName"
+        );
+    }
+}

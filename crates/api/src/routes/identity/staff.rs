@@ -1,0 +1,394 @@
+//! Staff users: who works in which branches, in which role.
+
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use chrono::{DateTime, Utc};
+use jewel_domain::access::{NewStaffUser, StaffUser};
+use jewel_domain::contact::{Email, Password, PersonName, Phone};
+use jewel_domain::{Invalid, Permission, Role};
+use jewel_persistence::repos::branches::Branches;
+use jewel_persistence::repos::staff::{Staff, StaffFilter, StaffPatch};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::auth::caller::{Authorized, needs};
+use crate::auth::{Caller, password, sessions};
+use crate::error::{ApiError, Problem};
+use crate::extract::{Json, Query};
+use crate::routes::{
+    wire::Paged, wire::Pagination, wire::collect, wire::created, wire::if_match, wire::with_etag,
+};
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create_staff)
+        .service(list_staff)
+        .service(get_staff)
+        .service(update_staff);
+}
+
+/// A staff member.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "id": "01936f0e-8f4a-7cc2-9a4e-1b2f3c4d5e6f", "name": "Ravi Kumar",
+    "email": "ravi@example-jeweller.in", "phone": "+919876543210", "role": "sales",
+    "branchIds": ["01936f0e-0000-7000-8000-000000000001"], "active": true, "version": 1,
+    "createdAt": "2026-11-21T09:30:00Z", "updatedAt": "2026-11-21T09:30:00Z"
+}))]
+pub struct StaffView {
+    id: uuid::Uuid,
+    #[schema(value_type = crate::routes::wire::NameText)]
+    name: String,
+    #[schema(max_length = 254, format = "email")]
+    email: String,
+    #[schema(max_length = 16, pattern = r"^\+[1-9][0-9]{7,14}$")]
+    phone: Option<String>,
+    role: RoleName,
+    /// Branches this person acts in; owners act in all and may have none.
+    #[schema(max_items = 500)]
+    branch_ids: Vec<uuid::Uuid>,
+    active: bool,
+    #[schema(minimum = 1)]
+    version: i32,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+/// A staff role: `owner` (everything), `manager` (staff, stock and sales of
+/// their branches), `sales` (the counter), `accountant` (books and reports).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RoleName {
+    Owner,
+    Manager,
+    Sales,
+    Accountant,
+}
+
+impl From<Role> for RoleName {
+    fn from(role: Role) -> Self {
+        match role {
+            Role::Owner => RoleName::Owner,
+            Role::Manager => RoleName::Manager,
+            Role::Sales => RoleName::Sales,
+            Role::Accountant => RoleName::Accountant,
+        }
+    }
+}
+
+impl From<RoleName> for Role {
+    fn from(role: RoleName) -> Self {
+        match role {
+            RoleName::Owner => Role::Owner,
+            RoleName::Manager => Role::Manager,
+            RoleName::Sales => Role::Sales,
+            RoleName::Accountant => Role::Accountant,
+        }
+    }
+}
+
+impl From<StaffUser> for StaffView {
+    fn from(user: StaffUser) -> Self {
+        Self {
+            id: user.id,
+            name: user.name,
+            email: user.email,
+            phone: user.phone,
+            role: user.role.into(),
+            branch_ids: user.branch_ids,
+            active: user.active,
+            version: user.version,
+            created_at: user.created_at,
+            updated_at: user.updated_at,
+        }
+    }
+}
+
+/// A staff member to add, with a first password they can change.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({
+    "name": "Ravi Kumar", "email": "ravi@example-jeweller.in", "phone": "9876543210",
+    "role": "sales", "branchIds": ["01936f0e-0000-7000-8000-000000000001"],
+    "password": "first day passphrase"
+}))]
+pub struct NewStaffRequest {
+    #[schema(value_type = crate::routes::wire::NameText)]
+    name: String,
+    #[schema(max_length = 254, format = "email")]
+    email: String,
+    #[schema(max_length = 20, pattern = r"^\+?[0-9 ()-]{8,19}$")]
+    phone: Option<String>,
+    role: RoleName,
+    #[serde(default)]
+    #[schema(max_items = 500)]
+    branch_ids: Vec<uuid::Uuid>,
+    #[schema(min_length = 10, max_length = 128, format = Password)]
+    password: String,
+}
+
+/// Checks that `caller` may give `role` in `branches`, naming what is wrong.
+fn check_assignment(caller: &Caller, role: Role, branches: &[uuid::Uuid]) -> Result<(), ApiError> {
+    if !caller.role().is_some_and(|r| r.may_assign(role)) {
+        return Err(ApiError::Forbidden {
+            permission: "a role that may assign this role",
+        });
+    }
+    if role != Role::Owner && branches.is_empty() {
+        return Err(
+            Invalid::field("branchIds", "required", "at least one branch for this role").into(),
+        );
+    }
+    if let Some(scope) = caller.branch_scope()
+        && let Some(outside) = branches.iter().find(|b| !scope.contains(b))
+    {
+        return Err(Invalid::field(
+            "branchIds",
+            "out_of_scope",
+            format!("{outside} is not one of your branches"),
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// Add a staff member.
+///
+/// Needs `staff:write` (owner, manager). A manager adds sales and accountants
+/// to their own branches; only the owner adds managers and owners.
+#[utoipa::path(
+    tag = "staff",
+    operation_id = "createStaff",
+    security(("bearer" = [])),
+    request_body = NewStaffRequest,
+    responses(
+        (status = 201, description = "Added.", body = StaffView),
+        (status = 409, description = "The e-mail is taken.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/api/v1/staff")]
+pub async fn create_staff(
+    state: web::Data<AppState>,
+    caller: Authorized<needs::StaffWrite>,
+    Json(body): Json<NewStaffRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let role = Role::from(body.role);
+    let mut errors = Vec::new();
+    let name = collect(&mut errors, PersonName::parse("name", &body.name));
+    let email = collect(&mut errors, Email::parse("email", &body.email));
+    let phone = body
+        .phone
+        .as_deref()
+        .map(|p| collect(&mut errors, Phone::parse("phone", p, state.home_country)));
+    let password = collect(&mut errors, Password::parse("password", &body.password));
+    if let Some(invalid) = Invalid::from_errors(errors) {
+        return Err(invalid.into());
+    }
+    let (Some(name), Some(email), Some(password)) = (name, email, password) else {
+        return Err(ApiError::Internal(anyhow::anyhow!("parsed fields missing")));
+    };
+    let mut branch_ids = body.branch_ids.clone();
+    branch_ids.sort();
+    branch_ids.dedup();
+    check_assignment(&caller, role, &branch_ids)?;
+
+    let password_hash = password::hash(&password).await?;
+    let mut unit = state.unit(&caller);
+    let user = jewel_services::identity::create_staff(
+        &mut unit,
+        &NewStaffUser {
+            name,
+            email,
+            phone: phone.flatten(),
+            role,
+            branch_ids,
+            password_hash,
+        },
+    )
+    .await?;
+    unit.commit().await?;
+    let view = StaffView::from(user);
+    Ok(created(
+        format!("/api/v1/staff/{}", view.id),
+        view.version,
+        view,
+    ))
+}
+
+/// List staff members.
+///
+/// Needs `staff:read`. Managers see the staff of their branches (and the owners).
+#[utoipa::path(
+    tag = "staff",
+    operation_id = "listStaff",
+    security(("bearer" = [])),
+    params(Pagination),
+    responses((status = 200, description = "One page of staff.", body = Paged<StaffView>))
+)]
+#[get("/api/v1/staff")]
+pub async fn list_staff(
+    state: web::Data<AppState>,
+    caller: Authorized<needs::StaffRead>,
+    Query(pagination): Query<Pagination>,
+) -> Result<web::Json<Paged<StaffView>>, ApiError> {
+    let filter = StaffFilter {
+        in_branches: caller.branch_scope().map(<[_]>::to_vec),
+    };
+    let page = Staff::list(state.database.connection(), &filter, pagination.page()?).await?;
+    Ok(web::Json(Paged::from_page(page, StaffView::from)))
+}
+
+/// Loads a staff member the caller may see, or 404.
+async fn visible(state: &AppState, caller: &Caller, id: uuid::Uuid) -> Result<StaffUser, ApiError> {
+    let user = Staff::get(state.database.connection(), id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let in_scope = match caller.branch_scope() {
+        None => true,
+        Some(scope) => {
+            user.role == Role::Owner || user.branch_ids.iter().any(|b| scope.contains(b))
+        }
+    };
+    if in_scope || user.id == caller.id {
+        Ok(user)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+/// Get one staff member.
+///
+/// Anyone may read their own record; others need `staff:read`, within their
+/// branches.
+#[utoipa::path(
+    tag = "staff",
+    operation_id = "getStaff",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The staff member's id")),
+    responses((status = 200, description = "The staff member; `ETag` carries the version.", body = StaffView))
+)]
+#[get("/api/v1/staff/{id}")]
+pub async fn get_staff(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    if id != caller.id {
+        caller.require(Permission::StaffRead)?;
+    }
+    let view = StaffView::from(visible(&state, &caller, id).await?);
+    Ok(with_etag(view.version, view))
+}
+
+/// Changes to a staff member; absent fields stay as they are.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"role": "manager", "branchIds": ["01936f0e-0000-7000-8000-000000000001"]}))]
+pub struct StaffChanges {
+    #[schema(value_type = Option<crate::routes::wire::NameText>)]
+    name: Option<String>,
+    #[schema(max_length = 20, pattern = r"^\+?[0-9 ()-]{8,19}$")]
+    phone: Option<String>,
+    role: Option<RoleName>,
+    /// `false` disables the account and ends its sessions.
+    active: Option<bool>,
+    #[schema(max_items = 500)]
+    branch_ids: Option<Vec<uuid::Uuid>>,
+}
+
+/// Change a staff member: name, phone, role, branches, or disable them.
+///
+/// Needs `staff:write`. Send `If-Match` with the `ETag` you read to avoid
+/// overwriting someone else's change (412 if it is stale). Disabling ends
+/// every session of that person. The last active owner cannot be disabled
+/// or given another role.
+#[utoipa::path(
+    tag = "staff",
+    operation_id = "updateStaff",
+    security(("bearer" = [])),
+    params(
+        ("id" = uuid::Uuid, Path, description = "The staff member's id"),
+        ("If-Match" = Option<String>, Header, max_length = 16, pattern = r#"^(W/)?"[0-9]+"$"#, description = "The ETag you read, such as \"3\"")
+    ),
+    request_body = StaffChanges,
+    responses(
+        (status = 200, description = "Changed.", body = StaffView),
+        (status = 409, description = "This would leave no active owner.", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed by someone else since you read it.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/api/v1/staff/{id}")]
+pub async fn update_staff(
+    state: web::Data<AppState>,
+    caller: Authorized<needs::StaffWrite>,
+    req: HttpRequest,
+    id: web::Path<uuid::Uuid>,
+    Json(body): Json<StaffChanges>,
+) -> Result<HttpResponse, ApiError> {
+    let expected_version = if_match(&req)?;
+    let before = visible(&state, &caller, id.into_inner()).await?;
+    if !caller.role().is_some_and(|r| r.may_assign(before.role)) {
+        return Err(ApiError::Forbidden {
+            permission: "a role that may manage this staff member",
+        });
+    }
+    let mut errors = Vec::new();
+    let patch = StaffPatch {
+        name: body
+            .name
+            .as_deref()
+            .and_then(|n| collect(&mut errors, PersonName::parse("name", n)))
+            .map(|n| n.as_str().to_owned()),
+        phone: body
+            .phone
+            .as_deref()
+            .and_then(|p| collect(&mut errors, Phone::parse("phone", p, state.home_country)))
+            .map(|p| Some(p.as_str().to_owned())),
+        role: body.role.map(Role::from),
+        active: body.active,
+        branch_ids: body.branch_ids.clone().map(|mut ids| {
+            ids.sort();
+            ids.dedup();
+            ids
+        }),
+    };
+    if let Some(invalid) = Invalid::from_errors(errors) {
+        return Err(invalid.into());
+    }
+    let role = patch.role.unwrap_or(before.role);
+    let branches = patch
+        .branch_ids
+        .clone()
+        .unwrap_or_else(|| before.branch_ids.clone());
+    if patch.role.is_some() || patch.branch_ids.is_some() {
+        check_assignment(&caller, role, &branches)?;
+    }
+    let losing_an_owner = before.role == Role::Owner
+        && before.active
+        && (role != Role::Owner || patch.active == Some(false));
+
+    let mut unit = state.unit(&caller);
+    let transaction = unit.txn().await?;
+    let existing = Branches::existing(transaction, &branches).await?;
+    if let Some(missing) = branches.iter().find(|b| !existing.contains(b)) {
+        return Err(
+            Invalid::field("branchIds", "not_found", format!("no branch {missing}")).into(),
+        );
+    }
+    let after = Staff::update(transaction, before.id, expected_version, &patch).await?;
+    if losing_an_owner && Staff::active_owners(transaction).await? == 0 {
+        return Err(ApiError::Conflict {
+            detail: "this would leave the business without an active owner".to_owned(),
+            errors: Vec::new(),
+        });
+    }
+    if patch.active == Some(false) && before.active {
+        sessions::revoke_staff(&state, transaction, before.id).await?;
+    }
+    jewel_services::identity::recorded(&mut unit, "update", Some(&before), &after)?;
+    unit.commit().await?;
+    let after = StaffView::from(after);
+    Ok(with_etag(after.version, after))
+}

@@ -1,0 +1,145 @@
+//! Correcting a piece after receipt: a JSON merge patch of its fields,
+//! checked whole as a receipt would be.
+
+use actix_web::{HttpRequest, HttpResponse, patch, web};
+use jewel_domain::piece::PieceStatus;
+use jewel_domain::{FieldError, Invalid};
+use jewel_persistence::repos::designs::Designs;
+use jewel_persistence::repos::pieces::Pieces;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::designs::ImageAddress;
+use super::pieces::{
+    OtherChargeFields, PieceFields, PieceView, StoneFields, changed, visible_piece,
+};
+use crate::auth::caller::{Authorized, needs};
+use crate::error::{ApiError, Problem};
+use crate::extract::{Json, parse_json};
+use crate::routes::wire::price::MakingFields;
+use crate::routes::{
+    wire::MetalName, wire::MoneyText, wire::PercentText, wire::WeightText, wire::if_match,
+    wire::merge_patch,
+};
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(update_piece);
+}
+
+/// Changes to a piece: a JSON merge patch of [`PieceFields`]. Fields left
+/// out stay; `null` removes an optional one; a list replaces the whole list.
+/// The branch changes only by a transfer.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"grossWeight": "3.420", "netWeight": null, "costPrice": "41250.00"}))]
+#[allow(dead_code)] // read only to check the shape of a patch
+pub struct PieceChanges {
+    #[schema(value_type = String, required = false, max_length = 32, pattern = "^[A-Za-z0-9-]{1,32}$")]
+    tag_number: Option<String>,
+    #[schema(max_length = 64, pattern = "^([0-9A-Fa-f]{2}){4,32}$")]
+    epc: Option<String>,
+    design_id: Option<uuid::Uuid>,
+    #[schema(value_type = Option<crate::routes::wire::ShortText>)]
+    category: Option<String>,
+    #[schema(value_type = MetalName, required = false)]
+    metal: Option<MetalName>,
+    #[schema(value_type = crate::routes::wire::Fineness, required = false)]
+    fineness: Option<u16>,
+    #[schema(value_type = crate::routes::wire::PositiveWeightText, required = false)]
+    gross_weight: Option<String>,
+    #[schema(value_type = Option<WeightText>)]
+    stone_weight: Option<String>,
+    #[schema(value_type = Option<WeightText>)]
+    net_weight: Option<String>,
+    #[schema(max_items = 50)]
+    stones: Option<Vec<StoneFields>>,
+    making: Option<MakingFields>,
+    #[schema(value_type = Option<PercentText>)]
+    wastage_percent: Option<String>,
+    #[schema(max_items = 10)]
+    other_charges: Option<Vec<OtherChargeFields>>,
+    #[schema(max_length = 6, pattern = "^[A-Z0-9]{6}$")]
+    huid: Option<String>,
+    #[schema(value_type = Option<MoneyText>)]
+    cost_price: Option<String>,
+    /// Must stay the piece's branch.
+    #[schema(value_type = uuid::Uuid, required = false)]
+    branch_id: Option<uuid::Uuid>,
+    #[schema(max_items = 10, value_type = Option<Vec<ImageAddress>>)]
+    images: Option<Vec<String>>,
+}
+
+/// Correct a piece: weights, stones, charges, cost, tag, EPC, HUID, images.
+/// A JSON merge patch checked whole as a receipt; the hallmark state and the
+/// price follow. Not for sold or melted pieces (409), nor its branch (a
+/// transfer moves it). Honours `If-Match`. Needs `inventory:write`.
+#[utoipa::path(
+    tag = "pieces",
+    operation_id = "updatePiece",
+    security(("bearer" = [])),
+    params(
+        ("id" = uuid::Uuid, Path, description = "The piece's id"),
+        ("If-Match" = Option<String>, Header, max_length = 16, pattern = r#"^(W/)?"[0-9]+"$"#, description = "The ETag you read, such as \"3\"")
+    ),
+    request_body = PieceChanges,
+    responses(
+        (status = 200, description = "Changed.", body = PieceView),
+        (status = 409, description = "The piece is sold or melted, or its tag number, EPC or HUID belongs to another piece.", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The piece changed since it was read.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/api/v1/pieces/{id}")]
+pub async fn update_piece(
+    state: web::Data<AppState>,
+    caller: Authorized<needs::InventoryWrite>,
+    req: HttpRequest,
+    id: web::Path<uuid::Uuid>,
+    Json(patch): Json<serde_json::Value>,
+) -> Result<HttpResponse, ApiError> {
+    let expected = if_match(&req)?;
+    let _: PieceChanges = parse_json(&serde_json::to_vec(&patch).map_err(anyhow::Error::from)?)?;
+    let piece = visible_piece(&state, &caller, *id).await?;
+    if expected.is_some_and(|v| v != piece.version) {
+        return Err(ApiError::PreconditionFailed);
+    }
+    if matches!(piece.status, PieceStatus::Sold | PieceStatus::Melted) {
+        return Err(ApiError::Conflict {
+            detail: format!("a {} piece does not change", piece.status.as_str()),
+            errors: vec![FieldError::new(
+                "status",
+                "final",
+                format!("the piece is {}", piece.status.as_str()),
+            )],
+        });
+    }
+    let mut merged = serde_json::to_value(PieceFields::of(&piece)).map_err(anyhow::Error::from)?;
+    merge_patch(&mut merged, &patch);
+    let fields: PieceFields =
+        parse_json(&serde_json::to_vec(&merged).map_err(anyhow::Error::from)?)?;
+    if fields.branch_id() != piece.branch_id {
+        return Err(Invalid::field(
+            "branchId",
+            "transfer",
+            "a piece changes branch by a transfer",
+        )
+        .into());
+    }
+    let db = state.database.connection();
+    let design = match fields.design_id() {
+        Some(design) => Some(
+            Designs::get(db, design)
+                .await?
+                .ok_or_else(|| Invalid::field("designId", "not_found", "no such design"))?,
+        ),
+        None => None,
+    };
+    let new = fields.check(design.as_ref(), &state.hallmark_rule())?;
+    let mut unit = state.unit(&caller);
+    let txn = unit.txn().await?;
+    let after = Pieces::replace(txn, &piece, &new)
+        .await?
+        .ok_or(ApiError::PreconditionFailed)?;
+    changed(unit, &caller, "update", piece, after).await
+}

@@ -1,0 +1,11 @@
+//! Platform: health probes and the event feed.
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub mod events;
+pub mod health;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.configure(health::configure)
+        .configure(events::configure);
+}

@@ -1,0 +1,178 @@
+//! CSV on the wire, shared by the imports of customers and of pieces: the
+//! `text/csv` body, its rows as JSON objects, a row's outcome.
+
+use actix_web::{HttpRequest, web};
+use futures_util::StreamExt;
+use jewel_domain::FieldError;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::error::ApiError;
+
+/// The largest CSV an import takes: about 100,000 customers.
+pub const IMPORT_LIMIT_BYTES: usize = 16 * 1024 * 1024;
+
+/// How a column's cells are read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Cell {
+    Text,
+    /// `;`-separated.
+    List,
+}
+
+/// Query parameters of an import.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query, rename_all = "camelCase")]
+pub struct ImportParams {
+    /// `true` (the default) checks every row and changes nothing; `false`
+    /// applies every valid row in one transaction.
+    #[param(example = true)]
+    pub dry_run: Option<bool>,
+}
+
+/// What happened, or would happen, to one row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RowOutcome {
+    Created,
+    Updated,
+    Rejected,
+}
+
+/// A data row: its line in the file and its non-empty cells as JSON.
+pub type Row = (u64, serde_json::Map<String, serde_json::Value>);
+
+/// A CSV document, as the body of a request or a response.
+pub struct CsvDocument;
+
+impl utoipa::PartialSchema for CsvDocument {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .max_length(Some(1 << 30))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for CsvDocument {}
+
+/// The field errors of a refused row.
+pub fn reasons(error: ApiError) -> Vec<FieldError> {
+    match error {
+        ApiError::Invalid(invalid) => invalid.into_errors(),
+        ApiError::BadRequest { errors, .. } if !errors.is_empty() => errors,
+        other => vec![FieldError::new("row", "invalid", other.to_string())],
+    }
+}
+
+/// A `text/csv` body of at most [`IMPORT_LIMIT_BYTES`].
+pub async fn read_csv_body(
+    req: &HttpRequest,
+    payload: &mut web::Payload,
+) -> Result<web::BytesMut, ApiError> {
+    let is_csv = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<mime::Mime>().ok())
+        .is_some_and(|m| m.type_() == mime::TEXT && m.subtype() == mime::CSV);
+    if !is_csv {
+        return Err(ApiError::UnsupportedMediaType {
+            expected: "text/csv",
+        });
+    }
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk =
+            chunk.map_err(|e| ApiError::bad_request(format!("the body could not be read: {e}")))?;
+        if body.len() + chunk.len() > IMPORT_LIMIT_BYTES {
+            return Err(ApiError::PayloadTooLarge {
+                limit: IMPORT_LIMIT_BYTES,
+            });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// The file's data rows as (line, JSON object of the non-empty cells), for
+/// a file whose header names some of `known` columns, `required` among them.
+pub fn read_rows(
+    body: &[u8],
+    known: &[(&'static str, Cell)],
+    required: &[&str],
+) -> Result<Vec<Row>, ApiError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(body);
+    let headers = reader
+        .headers()
+        .map_err(|e| {
+            ApiError::bad_field(
+                format!("the CSV header cannot be read: {e}"),
+                "body",
+                "malformed_csv",
+                e.to_string(),
+            )
+        })?
+        .clone();
+    let mut columns = Vec::with_capacity(headers.len());
+    for (i, name) in headers.iter().enumerate() {
+        match known.iter().find(|(column, _)| *column == name) {
+            Some(column) => columns.push(*column),
+            None => {
+                return Err(jewel_domain::Invalid::field(
+                    format!("header[{i}]"),
+                    "unknown_column",
+                    format!(
+                        "unknown column {name:?}; columns are {}",
+                        known.iter().map(|c| c.0).collect::<Vec<_>>().join(", ")
+                    ),
+                )
+                .into());
+            }
+        }
+    }
+    for required in required {
+        if !columns.iter().any(|(c, _)| c == required) {
+            return Err(jewel_domain::Invalid::field(
+                "header",
+                "missing_column",
+                format!("a {required} column is required"),
+            )
+            .into());
+        }
+    }
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            ApiError::bad_field(
+                format!("the CSV cannot be read: {e}"),
+                "body",
+                "malformed_csv",
+                e.to_string(),
+            )
+        })?;
+        let line = record.position().map_or(0, |p| p.line());
+        let mut cells = serde_json::Map::new();
+        for ((name, kind), value) in columns.iter().zip(record.iter()) {
+            if value.is_empty() {
+                continue;
+            }
+            let value = match kind {
+                Cell::Text => serde_json::Value::from(value),
+                Cell::List => value
+                    .split(';')
+                    .map(str::trim)
+                    .filter(|v| !v.is_empty())
+                    .map(serde_json::Value::from)
+                    .collect(),
+            };
+            cells.insert((*name).to_owned(), value);
+        }
+        rows.push((line, cells));
+    }
+    Ok(rows)
+}
