@@ -18,17 +18,15 @@ use jewel_persistence::repos::lots::{LotChange, LotError, Lots};
 use jewel_persistence::repos::pieces::{Move, MovementKind, Pieces};
 use jewel_services::Unit;
 use jewel_services::billing::{self, issue::check_received};
-use serde::Deserialize;
-use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::invoices::{InvoiceView, PaymentMethodName, visible_invoice};
+use super::dto::invoice_actions::{CancelFields, IssueFields, PaymentFields, PaymentsFields};
+use super::invoices::{InvoiceView, visible_invoice};
 use crate::auth::Caller;
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
 use crate::extract::Json;
 use crate::idempotency::{self, Answer, IdempotentJson};
-use crate::routes::{wire::MetalName, wire::MoneyText, wire::PercentText, wire::WeightText};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -40,78 +38,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 /// The most payments in one request.
 const MOST_PAYMENTS: usize = 10;
-
-/// A payment: the method and amount; a reference for cheques (number),
-/// vouchers (code) and bank transfers (transaction id); for `old_gold` the
-/// metal weighed and tested instead of an amount: its value is weight x
-/// rate less the deduction.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schema(example = json!({"method": "old_gold", "metal": "gold", "weight": "2.000",
-                          "testedFineness": 916, "rate": "11500.00", "deductionPercent": "2.00"}))]
-pub struct PaymentFields {
-    method: PaymentMethodName,
-    /// Every method but `old_gold`.
-    #[schema(value_type = Option<MoneyText>)]
-    amount: Option<String>,
-    #[schema(max_length = 80)]
-    reference: Option<String>,
-    /// For `old_gold`: `gold` when not given.
-    metal: Option<MetalName>,
-    /// For `old_gold`: grams as weighed.
-    #[schema(value_type = Option<WeightText>)]
-    weight: Option<String>,
-    /// For `old_gold`: parts per thousand as tested.
-    #[schema(minimum = 1, maximum = 999)]
-    tested_fineness: Option<u16>,
-    /// For `old_gold`: the buying rate per gram for that fineness.
-    #[schema(value_type = Option<MoneyText>)]
-    rate: Option<String>,
-    /// For `old_gold`: taken off the value; 0 when not given.
-    #[schema(value_type = Option<PercentText>)]
-    deduction_percent: Option<String>,
-}
-
-/// Issue a draft, optionally paying at once.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schema(example = json!({"payments": [
-    {"method": "old_gold", "metal": "gold", "weight": "2.000", "testedFineness": 916,
-     "rate": "11500.00", "deductionPercent": "2.00"},
-    {"method": "upi", "amount": "29305.00", "reference": "UPI-4471"}
-]}))]
-pub struct IssueFields {
-    /// Payments taken as the bill is issued; up to 10.
-    #[serde(default)]
-    #[schema(max_items = 10)]
-    payments: Vec<PaymentFields>,
-}
-
-/// Payments against an issued invoice.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schema(example = json!({"payments": [
-    {"method": "cash", "amount": "10000.00"},
-    {"method": "card", "amount": "19305.00", "reference": "VISA 4242 auth 771234"}
-]}))]
-pub struct PaymentsFields {
-    /// 1 to 10 payments, split over methods.
-    #[schema(min_items = 1, max_items = 10)]
-    payments: Vec<PaymentFields>,
-}
-
-/// Why an invoice is cancelled.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schema(example = json!({"reason": "Billed the wrong necklace; re-billed"}))]
-pub struct CancelFields {
-    #[schema(
-        min_length = 1,
-        max_length = 500,
-        pattern = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
-    )]
-    reason: String,
-}
 
 /// The payments of a request, checked field by field (`payments[i].x`).
 fn payments_of(fields: &[PaymentFields], by: uuid::Uuid) -> Result<Vec<Payment>, ApiError> {

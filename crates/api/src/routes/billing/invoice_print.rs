@@ -15,10 +15,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::invoices::visible_invoice;
 
-bounded_string!(
-    /// A whole HTML page.
-    HtmlPage, 1, 1_000_000, None::<String>
-);
+use super::dto::invoice_print::HtmlPage;
 use crate::auth::caller::{Authorized, needs};
 use crate::error::ApiError;
 use crate::routes::wire::parse_timezone;

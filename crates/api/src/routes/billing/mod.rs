@@ -3,6 +3,7 @@
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
+pub mod dto;
 pub mod invoice_actions;
 pub mod invoice_print;
 pub mod invoice_returns;

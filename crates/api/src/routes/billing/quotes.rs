@@ -4,16 +4,15 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{Duration, Utc};
 use jewel_domain::FieldError;
 use jewel_domain::Invalid;
 use jewel_domain::invoice::Quote;
 use jewel_persistence::repos::invoices::Invoices;
 use jewel_persistence::repos::quotes::Quotes;
-use serde::Serialize;
-use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::dto::quotes::{ConvertFields, QuoteView};
 use super::invoices::{InvoiceView, NewInvoice, priced_draft};
 use crate::auth::Caller;
 use crate::auth::caller::{Authorized, needs};
@@ -26,51 +25,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(create_quote)
         .service(get_quote)
         .service(convert_quote);
-}
-
-/// A quote: the bill as it would be invoiced, and how long its prices hold.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[schema(example = json!({
-    "validUntil": "2026-11-21T10:30:00Z", "expired": false, "invoiceId": null,
-    "bill": {
-        "id": "01936f0e-0000-7000-8000-0000000000a9", "number": null, "financialYear": null,
-        "status": "draft", "branchId": "01936f0e-0000-7000-8000-000000000001",
-        "customerId": "01936f0e-0000-7000-8000-0000000000c1", "quoteId": null, "placeOfSupply": "33",
-        "supply": "within_state", "currency": "INR", "lines": [], "discount": null,
-        "value": "50334.72", "discountTotal": "0.00", "taxableValue": "50334.72",
-        "taxes": [{"kind": "CGST", "rate": "1.5", "amount": "755.02"},
-                  {"kind": "SGST", "rate": "1.5", "amount": "755.02"}],
-        "taxTotal": "1510.04", "grossTotal": "51844.76", "roundOff": "0.24", "total": "51845.00",
-        "amountInWords": "Rupees Fifty One Thousand Eight Hundred Forty Five Only",
-        "paid": "0.00", "balance": "51845.00", "refundDue": "0.00", "payments": [],
-        "creditNotes": [], "credited": "0.00",
-        "approvalNeeded": false, "approvedBy": null, "approvedAt": null, "salesPeople": [],
-        "note": null, "pricedAt": "2026-11-21T09:30:00Z",
-        "createdBy": "01936f0e-0000-7000-8000-000000000012", "issuedBy": null, "issuedAt": null,
-        "cancelledBy": null, "cancelledAt": null, "cancelReason": null, "version": 1,
-        "createdAt": "2026-11-21T09:30:00Z", "updatedAt": "2026-11-21T09:30:00Z"
-    }
-}))]
-pub struct QuoteView {
-    /// The quote's lines and totals, shaped as an invoice (no number).
-    bill: InvoiceView,
-    /// Until when its prices hold.
-    valid_until: DateTime<Utc>,
-    expired: bool,
-    /// The invoice it became.
-    invoice_id: Option<uuid::Uuid>,
-}
-
-impl QuoteView {
-    fn of(quote: &Quote) -> Self {
-        Self {
-            bill: InvoiceView::of(&quote.bill),
-            valid_until: quote.valid_until,
-            expired: !quote.is_valid_at(Utc::now()),
-            invoice_id: quote.invoice_id,
-        }
-    }
 }
 
 /// Make a quote: the same body as a new invoice, priced at the rates in
@@ -214,9 +168,3 @@ pub async fn convert_quote(
     })
     .await
 }
-
-/// Nothing to say: the quote says it all (an empty object).
-#[derive(Debug, Clone, Default, serde::Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({}))]
-pub struct ConvertFields {}

@@ -3,17 +3,13 @@
 //! what a customer said; customers change their own on `/api/v1/me/consents`.
 
 use actix_web::{HttpResponse, get, post, web};
-use chrono::{DateTime, Utc};
-use jewel_domain::customer::consent::{
-    Channel, Consent, ConsentChange, ConsentSource, Purpose, effective_changes,
-};
+use jewel_domain::customer::consent::{ConsentChange, ConsentSource, effective_changes};
 use jewel_persistence::ConnectionTrait;
 use jewel_persistence::repos::consents::{Consents, RecordedBy};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::customers::{MergedProblem, changeable_customer, live_customer};
+use super::dto::consents::{ConsentChangeRequest, ConsentRequest, ConsentsView, MyConsentRequest};
 use crate::auth::Caller;
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
@@ -27,86 +23,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(record_my_consents);
 }
 
-wire_enum! {
-    /// A way of reaching the customer.
-    ChannelName mirrors Channel { Sms = "sms", Email = "email", WhatsApp = "whatsapp", Call = "call" }
-}
-
-wire_enum! {
-    /// Why the business writes: bills and job updates, or offers and greetings.
-    PurposeName mirrors Purpose { Transactional = "transactional", Marketing = "marketing" }
-}
-
-wire_enum! {
-    /// How the customer gave or withdrew consent.
-    ConsentSourceName mirrors ConsentSource {
-        InStore = "in_store", Phone = "phone", Website = "website",
-        SelfService = "self_service", Import = "import",
-    }
-}
-
-/// Where one (channel, purpose) stands, or one change of it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[schema(example = json!({
-    "channel": "whatsapp", "purpose": "marketing", "granted": true, "source": "in_store",
-    "changedAt": "2026-11-21T09:30:00Z", "changedByKind": "staff",
-    "changedById": "01936f0e-2222-7000-8000-000000000002"
-}))]
-pub struct ConsentView {
-    channel: ChannelName,
-    purpose: PurposeName,
-    granted: bool,
-    source: ConsentSourceName,
-    changed_at: DateTime<Utc>,
-    /// `staff`, `client` or `customer`.
-    #[schema(max_length = 16)]
-    changed_by_kind: String,
-    changed_by_id: uuid::Uuid,
-}
-
-impl From<Consent> for ConsentView {
-    fn from(c: Consent) -> Self {
-        Self {
-            channel: c.channel.into(),
-            purpose: c.purpose.into(),
-            granted: c.granted,
-            source: c.source.into(),
-            changed_at: c.changed_at,
-            changed_by_kind: c.actor_kind,
-            changed_by_id: c.actor_id,
-        }
-    }
-}
-
-/// A customer's consents: where each stands (nothing recorded means no
-/// consent) and every change, newest first.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[schema(example = json!({
-    "current": [{"channel": "whatsapp", "purpose": "marketing", "granted": true,
-                 "source": "in_store", "changedAt": "2026-11-21T09:30:00Z",
-                 "changedByKind": "staff", "changedById": "01936f0e-2222-7000-8000-000000000002"}],
-    "history": [{"channel": "whatsapp", "purpose": "marketing", "granted": true,
-                 "source": "in_store", "changedAt": "2026-11-21T09:30:00Z",
-                 "changedByKind": "staff", "changedById": "01936f0e-2222-7000-8000-000000000002"}]
-}))]
-pub struct ConsentsView {
-    #[schema(max_items = 8)]
-    current: Vec<ConsentView>,
-    #[schema(max_items = 10000)]
-    history: Vec<ConsentView>,
-}
-
-/// One decision of the customer.
-#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ConsentChangeRequest {
-    channel: ChannelName,
-    purpose: PurposeName,
-    granted: bool,
-}
-
 impl From<ConsentChangeRequest> for ConsentChange {
     fn from(c: ConsentChangeRequest) -> Self {
         Self {
@@ -115,28 +31,6 @@ impl From<ConsentChangeRequest> for ConsentChange {
             granted: c.granted,
         }
     }
-}
-
-/// Decisions the customer made, and how they made them.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schema(example = json!({"source": "in_store", "changes": [
-    {"channel": "whatsapp", "purpose": "marketing", "granted": true},
-    {"channel": "sms", "purpose": "transactional", "granted": true}
-]}))]
-pub struct ConsentRequest {
-    source: ConsentSourceName,
-    #[schema(min_items = 1, max_items = 8)]
-    changes: Vec<ConsentChangeRequest>,
-}
-
-/// The decisions of the customer self-service app (`source` is `self_service`).
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schema(example = json!({"changes": [{"channel": "email", "purpose": "marketing", "granted": false}]}))]
-pub struct MyConsentRequest {
-    #[schema(min_items = 1, max_items = 8)]
-    changes: Vec<ConsentChangeRequest>,
 }
 
 async fn consents_of(

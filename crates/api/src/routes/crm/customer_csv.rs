@@ -11,11 +11,10 @@ use jewel_domain::{FieldError, PageRequest};
 use jewel_persistence::RepoError;
 use jewel_persistence::repos::branches::Branches;
 use jewel_persistence::repos::customers::Customers;
-use serde::Serialize;
-use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::customers::{CustomerFields, CustomerListQuery, CustomerView, patched};
+use super::dto::customer_csv::{ImportReport, ImportRow};
 use crate::auth::caller::{Authorized, needs};
 use crate::error::ApiError;
 use crate::extract::{Query, parse_json};
@@ -48,47 +47,6 @@ const COLUMNS: [(&str, Cell); 16] = [
     ("externalId", Cell::Text),
     ("pan", Cell::Text),
 ];
-
-/// The result of one row of the file.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ImportRow {
-    /// The line of the file (the header is line 1).
-    #[schema(minimum = 2, maximum = 1_000_000)]
-    line: u64,
-    outcome: RowOutcome,
-    /// The customer created or updated (created ones: only after a real run).
-    customer_id: Option<uuid::Uuid>,
-    /// Why the row was rejected, field by field.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    #[schema(max_items = 50)]
-    errors: Vec<crate::error::ProblemField>,
-}
-
-/// The result of an import.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[schema(example = json!({
-    "dryRun": true, "created": 2, "updated": 1, "rejected": 1,
-    "rows": [
-        {"line": 2, "outcome": "created", "customerId": null},
-        {"line": 3, "outcome": "updated", "customerId": "01936f0e-5555-7000-8000-000000000005"},
-        {"line": 4, "outcome": "rejected", "customerId": null, "errors": [
-            {"field": "mobile", "code": "format", "message": "must be a phone number such as +919876543210"}]},
-        {"line": 5, "outcome": "created", "customerId": null}
-    ]
-}))]
-pub struct ImportReport {
-    dry_run: bool,
-    #[schema(minimum = 0, maximum = 1_000_000)]
-    created: u64,
-    #[schema(minimum = 0, maximum = 1_000_000)]
-    updated: u64,
-    #[schema(minimum = 0, maximum = 1_000_000)]
-    rejected: u64,
-    #[schema(max_items = 1_000_000)]
-    rows: Vec<ImportRow>,
-}
 
 /// A row that will be applied.
 enum Change {

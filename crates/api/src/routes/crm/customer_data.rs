@@ -2,10 +2,8 @@
 //! erasure of the person's identity (owner only), keeping what the law
 //! requires (tax records) with no one's name on it.
 
-use std::collections::BTreeMap;
-
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use jewel_domain::PageRequest;
 use jewel_persistence::ConnectionTrait;
 use jewel_persistence::repos::audit::{AuditFilter, AuditTrail};
@@ -15,18 +13,14 @@ use jewel_persistence::repos::customers::Customers;
 use jewel_persistence::repos::interactions::Interactions;
 use jewel_persistence::repos::tasks::Tasks;
 use jewel_persistence::repos::wish_list::WishList;
-use serde::Serialize;
-use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::consents::ConsentView;
 use super::customers::{CustomerView, MergedProblem, changeable_customer, live_customer};
-use super::interactions::InteractionView;
-use super::tasks::TaskView;
-use super::wish_list::WishView;
+use super::dto::customer_data::{CustomerDataExport, ErasureReport};
 use crate::auth::Caller;
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
+use crate::routes::crm::dto::interactions::InteractionView;
 use crate::routes::wire::audit::AuditEventView;
 use crate::routes::{wire::if_match, wire::with_etag};
 use crate::state::AppState;
@@ -35,43 +29,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(export_customer_data)
         .service(export_my_data)
         .service(erase_customer);
-}
-
-/// Everything held about one customer.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[schema(example = json!({
-    "exportedAt": "2026-11-21T09:30:00Z",
-    "customer": {
-        "id": "01936f0e-5555-7000-8000-000000000005", "name": "Lakshmi Narayanan",
-        "mobile": "+919876543210", "otherPhones": [], "email": "lakshmi@example.com",
-        "addresses": [], "homeBranchId": "01936f0e-0000-7000-8000-000000000001",
-        "preferences": {"metals": ["gold"], "purities": [916], "categories": [], "styles": []},
-        "tags": ["bridal"], "source": "referral",
-        "purchases": {"count": 1, "lifetimeValue": "51845.00", "lastPurchaseAt": "2026-11-02T11:20:00Z"},
-        "version": 1,
-        "createdAt": "2026-11-21T09:30:00Z", "updatedAt": "2026-11-21T09:30:00Z"
-    },
-    "consents": [], "consentHistory": [], "interactions": [], "tasks": [], "wishList": [],
-    "auditTrail": []
-}))]
-pub struct CustomerDataExport {
-    exported_at: DateTime<Utc>,
-    /// The profile, PAN whole.
-    customer: CustomerView,
-    #[schema(max_items = 8)]
-    consents: Vec<ConsentView>,
-    #[schema(max_items = 100000)]
-    consent_history: Vec<ConsentView>,
-    #[schema(max_items = 100000)]
-    interactions: Vec<InteractionView>,
-    #[schema(max_items = 100000)]
-    tasks: Vec<TaskView>,
-    #[schema(max_items = 100000)]
-    wish_list: Vec<WishView>,
-    /// Every recorded change to the customer's record.
-    #[schema(max_items = 100000)]
-    audit_trail: Vec<AuditEventView>,
 }
 
 async fn export(
@@ -191,12 +148,6 @@ pub async fn export_my_data(
     Ok(attachment(&export(db, customer, &state.sealer).await?))
 }
 
-impl CustomerDataExport {
-    fn customer_id(&self) -> uuid::Uuid {
-        self.customer.id()
-    }
-}
-
 fn attachment(data: &CustomerDataExport) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((
@@ -207,33 +158,6 @@ fn attachment(data: &CustomerDataExport) -> HttpResponse {
             ),
         ))
         .json(data)
-}
-
-/// What an erasure removed.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[schema(example = json!({
-    "customer": {
-        "id": "01936f0e-5555-7000-8000-000000000005", "name": "Lakshmi Narayanan",
-        "mobile": "+919876543210", "otherPhones": [], "email": "lakshmi@example.com",
-        "addresses": [], "homeBranchId": "01936f0e-0000-7000-8000-000000000001",
-        "preferences": {"metals": ["gold"], "purities": [916], "categories": [], "styles": []},
-        "tags": ["bridal"], "source": "referral",
-        "purchases": {"count": 1, "lifetimeValue": "51845.00", "lastPurchaseAt": "2026-11-02T11:20:00Z"},
-        "version": 1,
-        "createdAt": "2026-11-21T09:30:00Z", "updatedAt": "2026-11-21T09:30:00Z"
-    },
-    "deleted": {"interactions": 4, "tasks": 1, "wishList": 2},
-    "redactedAuditEvents": 7
-}))]
-pub struct ErasureReport {
-    /// The record as it stays: its id, `erasedAt`, and no personal data.
-    customer: CustomerView,
-    /// Records deleted, per kind (`interactions`, `tasks`, `wishList`).
-    #[schema(value_type = super::customer_merge::RecordCounts)]
-    deleted: BTreeMap<&'static str, u64>,
-    /// Audit events about the customer whose before/after were removed.
-    redacted_audit_events: u64,
 }
 
 /// Erase a customer's personal data (data-subject erasure). Needs

@@ -4,8 +4,6 @@
 //! the duplicate knew, and the duplicate's id answers 410 pointing at the
 //! survivor from then on.
 
-use std::collections::BTreeMap;
-
 use actix_web::{HttpRequest, post, web};
 use jewel_domain::Invalid;
 use jewel_domain::customer::absorb;
@@ -13,11 +11,10 @@ use jewel_persistence::RepoError;
 use jewel_persistence::repos::consents::Consents;
 use jewel_persistence::repos::customer_records;
 use jewel_persistence::repos::customers::Customers;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::customers::{CustomerFields, CustomerView, MergedProblem, changeable_customer, taken};
+use super::dto::customer_merge::{MergeReport, MergeRequest};
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
 use crate::extract::Json;
@@ -26,76 +23,6 @@ use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(merge_customer);
-}
-
-/// Records per kind (`interactions`, `tasks`, `wishList`, ...): an object
-/// whose members are counts, one per table of customer records.
-pub struct RecordCounts;
-
-impl utoipa::PartialSchema for RecordCounts {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, Type};
-        ObjectBuilder::new()
-            .property_names(Some(
-                ObjectBuilder::new()
-                    .schema_type(Type::String)
-                    .max_length(Some(40))
-                    .pattern(Some("^[a-z][A-Za-z]*$")),
-            ))
-            .additional_properties(Some(AdditionalProperties::from(
-                ObjectBuilder::new()
-                    .schema_type(Type::Integer)
-                    .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
-                        utoipa::openapi::KnownFormat::Int64,
-                    )))
-                    .minimum(Some(0))
-                    .maximum(Some(1_000_000_000)),
-            )))
-            .into()
-    }
-}
-
-impl utoipa::ToSchema for RecordCounts {}
-
-/// Which customer to fold into this one.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schema(example = json!({"duplicateId": "01936f0e-5555-7000-8000-000000000006", "dryRun": true}))]
-pub struct MergeRequest {
-    /// The customer to merge away.
-    duplicate_id: uuid::Uuid,
-    /// `true` reports what would move and changes nothing.
-    #[serde(default)]
-    dry_run: bool,
-}
-
-/// What a merge moved (or, in a dry run, would move).
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[schema(example = json!({
-    "dryRun": false, "survivorId": "01936f0e-5555-7000-8000-000000000005",
-    "duplicateId": "01936f0e-5555-7000-8000-000000000006",
-    "moved": {"interactions": 3, "tasks": 1, "wishList": 2, "consentChanges": 0,
-              "invoices": 1, "quotes": 0},
-    "survivor": {"id": "01936f0e-5555-7000-8000-000000000005", "name": "Lakshmi Narayanan",
-        "mobile": "+919876543210", "otherPhones": ["+919000012345"], "email": null,
-        "addresses": [], "homeBranchId": null, "assignedStaffId": null, "preferences":
-        {"metals": [], "purities": [], "categories": [], "styles": []}, "tags": [],
-        "source": "walk_in",
-        "purchases": {"count": 1, "lifetimeValue": "51845.00", "lastPurchaseAt": "2026-11-02T11:20:00Z"},
-        "version": 2,
-        "createdAt": "2026-11-21T09:30:00Z", "updatedAt": "2026-11-21T09:35:00Z"}
-}))]
-pub struct MergeReport {
-    dry_run: bool,
-    survivor_id: uuid::Uuid,
-    duplicate_id: uuid::Uuid,
-    /// Records per kind: `interactions`, `tasks`, `wishList`,
-    /// `consentChanges`, and those of later capabilities.
-    #[schema(value_type = RecordCounts)]
-    moved: BTreeMap<&'static str, u64>,
-    /// The survivor as it is (or, in a dry run, would be) after the merge.
-    survivor: CustomerView,
 }
 
 /// Merge a duplicate into this customer. Needs `customers:merge`; honours

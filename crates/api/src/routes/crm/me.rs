@@ -2,13 +2,10 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, web};
 use jewel_persistence::repos::customers::Customers;
-use serde::Deserialize;
-use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::customers::{
-    AddressFields, CustomerView, PhoneText, PreferencesChanges, changeable_customer, patched, taken,
-};
+use super::customers::{CustomerView, changeable_customer, patched, taken};
+use super::dto::me::MyProfileChanges;
 use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json, parse_json};
@@ -39,35 +36,6 @@ pub async fn get_me(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
     // Their own PAN, whole.
     let view = CustomerView::revealing_pan(customer, &state.sealer)?;
     Ok(with_etag(view.version, view))
-}
-
-/// What a customer may correct about themselves, as a JSON merge patch.
-/// The mobile number (their login and identity), PAN, tags, notes and who
-/// looks after them are changed at the store.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schema(example = json!({"email": "lakshmi.n@example.com", "ringSize": "15", "preferences": {"metals": ["gold", "platinum"]}}))]
-#[allow(dead_code)] // read only to check the shape of a patch
-pub struct MyProfileChanges {
-    #[schema(value_type = crate::routes::wire::NameText, required = false)]
-    name: Option<String>,
-    #[schema(max_items = 5, value_type = Option<Vec<PhoneText>>)]
-    other_phones: Option<Vec<String>>,
-    #[schema(max_length = 254, format = "email")]
-    email: Option<String>,
-    #[schema(max_items = 5)]
-    addresses: Option<Vec<AddressFields>>,
-    date_of_birth: Option<chrono::NaiveDate>,
-    anniversary: Option<chrono::NaiveDate>,
-    #[schema(value_type = Option<crate::routes::wire::NameText>)]
-    spouse_name: Option<String>,
-    spouse_date_of_birth: Option<chrono::NaiveDate>,
-    #[schema(
-        max_length = 8,
-        pattern = r"^[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[A-Za-z0-9.]{1,8}[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
-    )]
-    ring_size: Option<String>,
-    preferences: Option<PreferencesChanges>,
 }
 
 /// Correct your own profile (customers only); honours `If-Match`.

@@ -9,6 +9,7 @@ pub mod customer_csv;
 pub mod customer_data;
 pub mod customer_merge;
 pub mod customers;
+pub mod dto;
 pub mod interactions;
 pub mod me;
 pub mod occasions;

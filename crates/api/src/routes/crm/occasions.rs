@@ -2,14 +2,13 @@
 //! falls in the next days, for the counter to call.
 
 use actix_web::{get, web};
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{Datelike, Utc};
 use jewel_domain::occasion::{OccasionKind, month_day, month_day_ranges, next_on};
 use jewel_persistence::repos::branches::Branches;
 use jewel_persistence::repos::customers::Customers;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::dto::occasions::{Occasion, OccasionsQuery, UpcomingOccasions};
 use crate::auth::caller::{Authorized, Principal, needs};
 use crate::error::ApiError;
 use crate::extract::Query;
@@ -22,78 +21,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 /// At most this many occasions of each kind in one answer.
 const PER_KIND: u64 = 1000;
-
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub enum OccasionKindName {
-    Birthday,
-    Anniversary,
-    SpouseBirthday,
-}
-
-impl From<OccasionKind> for OccasionKindName {
-    fn from(kind: OccasionKind) -> Self {
-        match kind {
-            OccasionKind::Birthday => OccasionKindName::Birthday,
-            OccasionKind::Anniversary => OccasionKindName::Anniversary,
-            OccasionKind::SpouseBirthday => OccasionKindName::SpouseBirthday,
-        }
-    }
-}
-
-/// Which occasions to list.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(rename_all = "camelCase")]
-#[into_params(parameter_in = Query, rename_all = "camelCase")]
-pub struct OccasionsQuery {
-    /// Customers of this home branch, in its time zone; all customers when absent.
-    branch_id: Option<uuid::Uuid>,
-    /// Today and this many days after it: 0 to 90, 7 when not given.
-    #[param(minimum = 0, maximum = 90, example = 7)]
-    days: Option<u32>,
-}
-
-/// One occasion to call about.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Occasion {
-    customer_id: uuid::Uuid,
-    #[schema(max_length = 120)]
-    name: String,
-    #[schema(max_length = 16)]
-    mobile: String,
-    kind: OccasionKindName,
-    /// The day it falls on (29 February is kept on 28 February in common years).
-    date: NaiveDate,
-    #[schema(minimum = 0, maximum = 90)]
-    days_away: i64,
-    /// The age or the anniversary's number, when the year is known.
-    #[schema(minimum = 0, maximum = 200)]
-    years: Option<i32>,
-    /// For a spouse's birthday, the spouse.
-    #[schema(max_length = 120)]
-    spouse_name: Option<String>,
-}
-
-/// Occasions from today on, soonest first.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[schema(example = json!({
-    "timezone": "Asia/Kolkata", "from": "2026-11-21", "to": "2026-11-28",
-    "items": [{
-        "customerId": "01936f0e-5555-7000-8000-000000000005", "name": "Lakshmi Narayanan",
-        "mobile": "+919876543210", "kind": "anniversary", "date": "2026-11-25", "daysAway": 4,
-        "years": 25, "spouseName": null
-    }]
-}))]
-pub struct UpcomingOccasions {
-    #[schema(max_length = 64)]
-    timezone: String,
-    from: NaiveDate,
-    to: NaiveDate,
-    #[schema(max_items = 3000)]
-    items: Vec<Occasion>,
-}
 
 /// Upcoming birthdays, anniversaries and spouses' birthdays. Needs `customers:read`.
 ///

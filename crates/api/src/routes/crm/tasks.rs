@@ -2,16 +2,15 @@
 //! sales person's own list, split into overdue, today and upcoming.
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
-use chrono::{DateTime, Utc};
-use jewel_domain::task::{Due, FollowUpTask, NewFollowUpTask, TaskStatus, due, parse_reason};
+use chrono::Utc;
+use jewel_domain::task::{Due, NewFollowUpTask, TaskStatus, due, parse_reason};
 use jewel_domain::{FieldError, Invalid};
 use jewel_persistence::repos::customers::Customers;
 use jewel_persistence::repos::staff::Staff;
 use jewel_persistence::repos::tasks::{TaskPatch, Tasks};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::dto::tasks::{MyTasks, MyTasksQuery, NewTaskRequest, StatusName, TaskChanges, TaskView};
 use crate::auth::caller::{Authorized, Principal, StaffLogin, needs};
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json, Query};
@@ -27,14 +26,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(update_task);
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum StatusName {
-    Open,
-    Done,
-    Cancelled,
-}
-
 impl From<StatusName> for TaskStatus {
     fn from(status: StatusName) -> Self {
         match status {
@@ -43,79 +34,6 @@ impl From<StatusName> for TaskStatus {
             StatusName::Cancelled => TaskStatus::Cancelled,
         }
     }
-}
-
-impl From<TaskStatus> for StatusName {
-    fn from(status: TaskStatus) -> Self {
-        match status {
-            TaskStatus::Open => StatusName::Open,
-            TaskStatus::Done => StatusName::Done,
-            TaskStatus::Cancelled => StatusName::Cancelled,
-        }
-    }
-}
-
-/// A follow-up task.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[schema(example = json!({
-    "id": "01936f0e-4444-7000-8000-000000000004", "customerId": "01936f0e-5555-7000-8000-000000000005",
-    "assigneeId": "01936f0e-8f4a-7cc2-9a4e-1b2f3c4d5e6f", "dueAt": "2026-11-28T05:30:00Z",
-    "reason": "Show the new temple collection", "status": "open", "version": 1,
-    "createdAt": "2026-11-21T09:30:00Z", "updatedAt": "2026-11-21T09:30:00Z"
-}))]
-pub struct TaskView {
-    id: uuid::Uuid,
-    customer_id: uuid::Uuid,
-    assignee_id: uuid::Uuid,
-    due_at: DateTime<Utc>,
-    #[schema(
-        min_length = 1,
-        max_length = 500,
-        pattern = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
-    )]
-    reason: String,
-    status: StatusName,
-    #[schema(minimum = 1)]
-    version: i32,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-}
-
-impl From<FollowUpTask> for TaskView {
-    fn from(t: FollowUpTask) -> Self {
-        Self {
-            id: t.id,
-            customer_id: t.customer_id,
-            assignee_id: t.assignee_id,
-            due_at: t.due_at,
-            reason: t.reason,
-            status: t.status.into(),
-            version: t.version,
-            created_at: t.created_at,
-            updated_at: t.updated_at,
-        }
-    }
-}
-
-/// A task to create.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schema(example = json!({
-    "customerId": "01936f0e-5555-7000-8000-000000000005", "dueAt": "2026-11-28T05:30:00Z",
-    "reason": "Show the new temple collection"
-}))]
-pub struct NewTaskRequest {
-    customer_id: uuid::Uuid,
-    /// Who should do it; the caller when absent (API clients must name someone).
-    assignee_id: Option<uuid::Uuid>,
-    due_at: DateTime<Utc>,
-    #[schema(
-        min_length = 1,
-        max_length = 500,
-        pattern = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
-    )]
-    reason: String,
 }
 
 /// The assignee must be an active staff member.
@@ -210,16 +128,6 @@ pub async fn create_task(
     ))
 }
 
-/// Changes to a task.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schema(example = json!({"status": "done"}))]
-pub struct TaskChanges {
-    status: Option<StatusName>,
-    due_at: Option<DateTime<Utc>>,
-    assignee_id: Option<uuid::Uuid>,
-}
-
 /// Close, cancel, reschedule or reassign a task. Needs `customers:write`; honours `If-Match`.
 #[utoipa::path(
     tag = "tasks",
@@ -272,33 +180,6 @@ pub async fn update_task(
     .await?;
     transaction.commit().await?;
     Ok(with_etag(after.version, after))
-}
-
-/// Where "today" is.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct MyTasksQuery {
-    /// An IANA time zone; the caller's first branch's when absent.
-    #[param(max_length = 64, example = "Asia/Kolkata")]
-    timezone: Option<String>,
-}
-
-/// The caller's open tasks, split by their local day.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"timezone": "Asia/Kolkata", "overdue": [], "today": [], "upcoming": []}))]
-pub struct MyTasks {
-    /// The time zone "today" was judged in.
-    #[schema(max_length = 64)]
-    timezone: String,
-    /// Due before now, oldest first.
-    #[schema(max_items = 500)]
-    overdue: Vec<TaskView>,
-    /// Due later today.
-    #[schema(max_items = 500)]
-    today: Vec<TaskView>,
-    /// Due after today.
-    #[schema(max_items = 500)]
-    upcoming: Vec<TaskView>,
 }
 
 /// My tasks: overdue, today and upcoming (staff only).

@@ -2,14 +2,12 @@
 //! date. Pieces and designs join when inventory arrives.
 
 use actix_web::{HttpResponse, delete, get, post, web};
-use chrono::{DateTime, Utc};
-use jewel_domain::customer::{NewWish, Wish};
+use jewel_domain::customer::NewWish;
 use jewel_persistence::repos::wish_list::WishList;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::customers::{MergedProblem, changeable_customer, live_customer};
+use super::dto::wish_list::{NewWishRequest, WishListView, WishView};
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
 use crate::extract::Json;
@@ -19,80 +17,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_wishes)
         .service(add_wish)
         .service(remove_wish);
-}
-
-/// Something the customer liked.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[schema(example = json!({
-    "id": "01936f0e-9999-7000-8000-000000000009",
-    "customerId": "01936f0e-5555-7000-8000-000000000005",
-    "description": "Temple necklace with ruby drops, about 40 g",
-    "photoUrl": "https://photos.example.com/wish/123.jpg",
-    "addedByKind": "staff", "addedById": "01936f0e-2222-7000-8000-000000000002",
-    "createdAt": "2026-11-21T09:30:00Z"
-}))]
-pub struct WishView {
-    id: uuid::Uuid,
-    customer_id: uuid::Uuid,
-    #[schema(
-        min_length = 1,
-        max_length = 500,
-        pattern = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
-    )]
-    description: String,
-    #[schema(max_length = 2000, format = "uri")]
-    photo_url: Option<String>,
-    /// `staff` or `client`.
-    #[schema(max_length = 16)]
-    added_by_kind: String,
-    added_by_id: uuid::Uuid,
-    created_at: DateTime<Utc>,
-}
-
-impl From<Wish> for WishView {
-    fn from(w: Wish) -> Self {
-        Self {
-            id: w.id,
-            customer_id: w.customer_id,
-            description: w.description,
-            photo_url: w.photo_url,
-            added_by_kind: w.actor_kind,
-            added_by_id: w.actor_id,
-            created_at: w.created_at,
-        }
-    }
-}
-
-/// A customer's wish list, newest first.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({"items": [{
-    "id": "01936f0e-6666-7000-8000-000000000006",
-    "customerId": "01936f0e-5555-7000-8000-000000000005",
-    "description": "Temple necklace with ruby drops, about 40 g",
-    "photoUrl": "https://photos.example.com/wish/123.jpg",
-    "addedByKind": "staff", "addedById": "01936f0e-2222-7000-8000-000000000002",
-    "createdAt": "2026-11-21T09:30:00Z"
-}]}))]
-pub struct WishListView {
-    #[schema(max_items = 10000)]
-    items: Vec<WishView>,
-}
-
-/// Something the customer liked.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schema(example = json!({"description": "Temple necklace with ruby drops, about 40 g", "photoUrl": "https://photos.example.com/wish/123.jpg"}))]
-pub struct NewWishRequest {
-    #[schema(
-        min_length = 1,
-        max_length = 500,
-        pattern = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
-    )]
-    description: String,
-    #[serde(default)]
-    #[schema(max_length = 2000, format = "uri")]
-    photo_url: Option<String>,
 }
 
 /// A customer's wish list, newest first. Needs `customers:read`.

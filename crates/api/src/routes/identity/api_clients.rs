@@ -1,16 +1,16 @@
 //! API clients of integrators: registered by the owner, secret shown once.
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
-use chrono::{DateTime, Utc};
-use jewel_domain::access::{ApiClient, NewApiClient};
+use jewel_domain::access::NewApiClient;
 use jewel_domain::contact::PersonName;
 use jewel_domain::{FieldError, Invalid, Permission};
 use jewel_persistence::repos::api_clients::{ApiClientPatch, ApiClients};
 use jewel_persistence::repos::branches::Branches;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::dto::api_clients::{
+    ApiClientChanges, ApiClientView, NewApiClientRequest, RegisteredApiClient, ScopeName,
+};
 use crate::auth::caller::{Authorized, needs};
 use crate::auth::revocations::Revoked;
 use crate::auth::tokens;
@@ -25,79 +25,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(create_api_client)
         .service(list_api_clients)
         .service(update_api_client);
-}
-
-/// An integrator's API client (without its secret).
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[schema(example = json!({
-    "id": "01936f0e-7777-7000-8000-000000000007", "clientId": "jc_01936f0e777770008000000000000007",
-    "name": "Odoo stock sync", "scopes": ["branches:read"], "branchIds": [], "rateLimit": null,
-    "active": true, "version": 1, "createdAt": "2026-11-21T09:30:00Z", "updatedAt": "2026-11-21T09:30:00Z"
-}))]
-pub struct ApiClientView {
-    id: uuid::Uuid,
-    /// Send as `client_id` to `POST /oauth/token`.
-    #[schema(max_length = 64, pattern = "^jc_[0-9a-f]{32}$")]
-    client_id: String,
-    #[schema(value_type = crate::routes::wire::NameText)]
-    name: String,
-    #[schema(max_items = 16)]
-    scopes: Vec<ScopeName>,
-    /// Branches the client is limited to; empty for all.
-    #[schema(max_items = 500)]
-    branch_ids: Vec<uuid::Uuid>,
-    /// Requests per rate-limit window; `null` for the server's default.
-    #[schema(minimum = 1, maximum = 1_000_000)]
-    rate_limit: Option<u64>,
-    active: bool,
-    #[schema(minimum = 1)]
-    version: i32,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-}
-
-/// A scope an API client may hold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub enum ScopeName {
-    #[serde(rename = "branches:read")]
-    BranchesRead,
-    #[serde(rename = "branches:write")]
-    BranchesWrite,
-    #[serde(rename = "customers:read")]
-    CustomersRead,
-    #[serde(rename = "customers:write")]
-    CustomersWrite,
-    #[serde(rename = "inventory:read")]
-    InventoryRead,
-    #[serde(rename = "inventory:write")]
-    InventoryWrite,
-    #[serde(rename = "inventory:cost")]
-    InventoryCost,
-    #[serde(rename = "metal-rates:write")]
-    MetalRatesWrite,
-    #[serde(rename = "sales:read")]
-    SalesRead,
-    #[serde(rename = "sales:write")]
-    SalesWrite,
-    #[serde(rename = "payments:write")]
-    PaymentsWrite,
-}
-
-impl ScopeName {
-    const ALL: [Self; 11] = [
-        Self::BranchesRead,
-        Self::BranchesWrite,
-        Self::CustomersRead,
-        Self::CustomersWrite,
-        Self::InventoryRead,
-        Self::InventoryWrite,
-        Self::InventoryCost,
-        Self::MetalRatesWrite,
-        Self::SalesRead,
-        Self::SalesWrite,
-        Self::PaymentsWrite,
-    ];
 }
 
 impl From<ScopeName> for Permission {
@@ -116,65 +43,6 @@ impl From<ScopeName> for Permission {
             ScopeName::PaymentsWrite => Permission::PaymentsWrite,
         }
     }
-}
-
-impl From<ApiClient> for ApiClientView {
-    fn from(client: ApiClient) -> Self {
-        let scopes = client
-            .scopes
-            .iter()
-            .filter_map(|p| {
-                ScopeName::ALL
-                    .into_iter()
-                    .find(|scope| Permission::from(*scope) == *p)
-            })
-            .collect();
-        Self {
-            id: client.id,
-            client_id: client.client_id,
-            name: client.name,
-            scopes,
-            branch_ids: client.branch_ids,
-            rate_limit: client.rate_limit,
-            active: client.active,
-            version: client.version,
-            created_at: client.created_at,
-            updated_at: client.updated_at,
-        }
-    }
-}
-
-/// A client to register.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schema(example = json!({"name": "Odoo stock sync", "scopes": ["branches:read"], "branchIds": []}))]
-pub struct NewApiClientRequest {
-    #[schema(value_type = crate::routes::wire::NameText)]
-    name: String,
-    #[schema(min_items = 1, max_items = 16)]
-    scopes: Vec<ScopeName>,
-    #[serde(default)]
-    #[schema(max_items = 500)]
-    branch_ids: Vec<uuid::Uuid>,
-    #[schema(minimum = 1, maximum = 1_000_000)]
-    rate_limit: Option<u64>,
-}
-
-/// A registered client with its secret: shown this once, store it now.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[schema(example = json!({
-    "client": {
-        "id": "01936f0e-7777-7000-8000-000000000007", "clientId": "jc_01936f0e777770008000000000000007",
-        "name": "Odoo stock sync", "scopes": ["branches:read"], "branchIds": [], "rateLimit": null,
-        "active": true, "version": 1, "createdAt": "2026-11-21T09:30:00Z", "updatedAt": "2026-11-21T09:30:00Z"
-    },
-    "clientSecret": "Jx2fS8m9nq0qv2yY5b7f3kQk1rX9zL0aH4cV6tB8wE0"
-}))]
-pub struct RegisteredApiClient {
-    client: ApiClientView,
-    #[schema(max_length = 64, format = Password)]
-    client_secret: String,
 }
 
 /// Register an API client. Needs `api-clients:write` (owner).
@@ -275,17 +143,6 @@ pub async fn list_api_clients(
 ) -> Result<web::Json<Paged<ApiClientView>>, ApiError> {
     let page = ApiClients::list(state.database.connection(), pagination.page()?).await?;
     Ok(web::Json(Paged::from_page(page, ApiClientView::from)))
-}
-
-/// Changes to a client.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schema(example = json!({"active": false}))]
-pub struct ApiClientChanges {
-    #[schema(value_type = Option<crate::routes::wire::NameText>)]
-    name: Option<String>,
-    /// `false` revokes the client: its tokens stop working at once.
-    active: Option<bool>,
 }
 
 /// Rename or disable an API client. Needs `api-clients:write`; honours `If-Match`.

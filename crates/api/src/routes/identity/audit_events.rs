@@ -1,12 +1,10 @@
 //! The audit trail, read-only: nothing changes or deletes an event through the API.
 
 use actix_web::{get, web};
-use chrono::{DateTime, Utc};
 use jewel_persistence::repos::audit::{AuditFilter, AuditTrail};
-use serde::Deserialize;
-use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::dto::audit_events::AuditQuery;
 use crate::auth::caller::{Authorized, needs};
 use crate::error::ApiError;
 use crate::extract::Query;
@@ -16,32 +14,6 @@ use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_audit_events);
-}
-
-/// Filters of the audit trail.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(rename_all = "camelCase")]
-#[into_params(parameter_in = Query, rename_all = "camelCase")]
-pub struct AuditQuery {
-    /// `branch`, `staff`, ...
-    #[param(max_length = 32, pattern = "^[a-z_]+$")]
-    entity_type: Option<String>,
-    #[param(max_length = 64)]
-    entity_id: Option<String>,
-    #[param(max_length = 64)]
-    actor_id: Option<String>,
-    /// Events at or after this time.
-    #[param(max_length = 40)]
-    from: Option<DateTime<Utc>>,
-    /// Events before this time.
-    #[param(max_length = 40)]
-    to: Option<DateTime<Utc>>,
-    /// Records per page: 1 to 200, 50 when not given.
-    #[param(minimum = 1, maximum = 200, example = 50)]
-    limit: Option<u64>,
-    /// `nextCursor` of the previous page.
-    #[param(max_length = 64, pattern = "^[A-Za-z0-9_-]+$")]
-    cursor: Option<String>,
 }
 
 /// List audit events, oldest first. Needs `audit:read` (owner, manager, accountant).

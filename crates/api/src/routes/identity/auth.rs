@@ -1,15 +1,15 @@
 //! Staff login, refresh-token rotation, logout and password change.
 
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, post, web};
-use chrono::{DateTime, Utc};
 use jewel_domain::contact::{Email, Password};
 use jewel_persistence::repos::customers::Customers;
 use jewel_persistence::repos::staff::Staff;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::staff::StaffView;
+use super::dto::auth::{
+    ChangePasswordRequest, CustomerLoginBody, CustomerRegistration, LoginRequest, RefreshRequest,
+    TokenResponse,
+};
 use crate::auth::caller::StaffLogin;
 use crate::auth::{password, sessions};
 use crate::error::{ApiError, Problem};
@@ -32,90 +32,6 @@ fn client_ip(req: &HttpRequest) -> Option<String> {
     req.extensions()
         .get::<crate::request_context::RequestContext>()
         .and_then(|c| c.ip.clone())
-}
-
-/// E-mail and password of a staff member.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schema(example = json!({"email": "meena@example-jeweller.in", "password": "correct horse battery"}))]
-pub struct LoginRequest {
-    #[schema(max_length = 254, format = "email")]
-    email: String,
-    #[schema(max_length = 128, format = Password)]
-    password: String,
-}
-
-/// A new access token and the refresh token to get the next one.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[schema(example = json!({
-    "accessToken": "eyJhbGciOiJIUzI1NiIsImtpZCI6Impld2VsLWhzMjU2LTEifQ.eyJzdWIiOiIwMTkzIn0.c2lnbmF0dXJl",
-    "tokenType": "Bearer",
-    "expiresIn": 900,
-    "refreshToken": "Jx2fS8m9nq0qv2yY5b7f3kQk1rX9zL0aH4cV6tB8wE0",
-    "refreshExpiresAt": "2026-12-21T09:30:00Z",
-    "staff": {
-        "id": "01936f0e-8f4a-7cc2-9a4e-1b2f3c4d5e6f", "name": "Meena Iyer",
-        "email": "meena@example-jeweller.in", "phone": "+919876543210", "role": "owner",
-        "branchIds": [], "active": true, "version": 1,
-        "createdAt": "2026-11-21T09:30:00Z", "updatedAt": "2026-11-21T09:30:00Z"
-    }
-}))]
-pub struct TokenResponse {
-    /// A JWT to send as `Authorization: Bearer ...`.
-    #[schema(
-        max_length = 4096,
-        pattern = r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$"
-    )]
-    access_token: String,
-    /// Always `Bearer`.
-    #[schema(max_length = 6, pattern = "^Bearer$")]
-    token_type: &'static str,
-    /// Seconds until the access token expires.
-    #[schema(minimum = 1, maximum = 3600)]
-    expires_in: u64,
-    /// Works once, at `POST /api/v1/auth/refresh`.
-    #[schema(max_length = 64, pattern = "^[A-Za-z0-9_-]{43}$")]
-    refresh_token: String,
-    refresh_expires_at: DateTime<Utc>,
-    /// Who logged in, for a staff login.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    staff: Option<StaffView>,
-    /// Who logged in, for a customer login.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    customer: Option<CustomerView>,
-}
-
-impl TokenResponse {
-    /// The tokens as `key=value` pairs, for a redirect's URL fragment.
-    pub fn fragment_pairs(&self) -> Vec<(&'static str, String)> {
-        vec![
-            ("accessToken", self.access_token.clone()),
-            ("tokenType", self.token_type.to_owned()),
-            ("expiresIn", self.expires_in.to_string()),
-            ("refreshToken", self.refresh_token.clone()),
-        ]
-    }
-}
-
-impl From<sessions::Issued> for TokenResponse {
-    fn from(issued: sessions::Issued) -> Self {
-        Self {
-            access_token: issued.access_token,
-            token_type: "Bearer",
-            expires_in: issued.expires_in,
-            refresh_token: issued.refresh_token,
-            refresh_expires_at: issued.refresh_expires_at,
-            staff: match &issued.subject {
-                sessions::Subject::Staff(user) => Some(StaffView::from(user.clone())),
-                sessions::Subject::Customer(_) => None,
-            },
-            customer: match issued.subject {
-                sessions::Subject::Customer(customer) => Some(CustomerView::from(*customer)),
-                sessions::Subject::Staff(_) => None,
-            },
-        }
-    }
 }
 
 /// Log in with e-mail and password.
@@ -147,20 +63,6 @@ pub async fn login(
     Ok(web::Json(issued.into()))
 }
 
-/// A customer's mobile number or e-mail, and password.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schema(example = json!({"login": "98765 43210", "password": "my jewellery passbook"}))]
-pub struct CustomerLoginBody {
-    /// A mobile number (any common spelling) or an e-mail address. Anything
-    /// else names nobody: it is a failed login (401), counted like a wrong
-    /// password.
-    #[schema(max_length = 254)]
-    login: String,
-    #[schema(max_length = 128, format = Password)]
-    password: String,
-}
-
 /// Log in as a customer, with mobile number or e-mail and password.
 ///
 /// For the customer app: the tokens reach only `/api/v1/me`. Staff give a
@@ -188,21 +90,6 @@ pub async fn customer_login(
     let issued =
         sessions::customer_login(&state, &identifier, &body.password, ip.as_deref()).await?;
     Ok(web::Json(issued.into()))
-}
-
-/// A customer signing themselves up.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schema(example = json!({"name": "Lakshmi Narayanan", "mobile": "98765 43210", "email": "lakshmi@example.com", "password": "my jewellery passbook"}))]
-pub struct CustomerRegistration {
-    #[schema(value_type = crate::routes::wire::NameText)]
-    name: String,
-    #[schema(max_length = 20, pattern = r"^\+?[0-9 ()-]{8,19}$")]
-    mobile: String,
-    #[schema(max_length = 254, format = "email")]
-    email: Option<String>,
-    #[schema(min_length = 10, max_length = 128, format = Password)]
-    password: String,
 }
 
 /// Sign up as a customer (when the business allows it) and log in.
@@ -290,15 +177,6 @@ pub async fn customer_register(
     Ok(HttpResponse::Created().json(TokenResponse::from(issued)))
 }
 
-/// A refresh token to trade for a new pair.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schema(example = json!({"refreshToken": "Jx2fS8m9nq0qv2yY5b7f3kQk1rX9zL0aH4cV6tB8wE0"}))]
-pub struct RefreshRequest {
-    #[schema(max_length = 64, pattern = "^[A-Za-z0-9_-]{43}$")]
-    refresh_token: String,
-}
-
 /// Trade a refresh token for a new access token and refresh token.
 ///
 /// Each refresh token works once. Presenting one that was already used
@@ -356,17 +234,6 @@ pub async fn logout_everywhere(
 ) -> Result<HttpResponse, ApiError> {
     sessions::revoke_staff(&state, state.database.connection(), staff.caller.id).await?;
     Ok(HttpResponse::NoContent().finish())
-}
-
-/// The current password and the new one.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schema(example = json!({"currentPassword": "correct horse battery", "newPassword": "a new and longer passphrase"}))]
-pub struct ChangePasswordRequest {
-    #[schema(max_length = 128, format = Password)]
-    current_password: String,
-    #[schema(min_length = 10, max_length = 128, format = Password)]
-    new_password: String,
 }
 
 /// Change your own password.

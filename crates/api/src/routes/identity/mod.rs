@@ -7,6 +7,7 @@ pub mod api_clients;
 pub mod audit_events;
 pub mod auth;
 pub mod branches;
+pub mod dto;
 pub mod jwks;
 pub mod oauth;
 pub mod sso;

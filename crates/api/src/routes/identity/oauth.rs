@@ -8,10 +8,9 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use jewel_domain::Permission;
 use jewel_persistence::repos::api_clients::ApiClients;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::dto::oauth::{ClientToken, OAuthError, TokenRequest};
 use crate::auth::tokens;
 use crate::error::ApiError;
 use crate::request_context::StandardErrorBody;
@@ -19,56 +18,6 @@ use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(token);
-}
-
-/// The form of a token request (`application/x-www-form-urlencoded`).
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[schema(example = json!({"grant_type": "client_credentials", "scope": "branches:read"}))]
-pub struct TokenRequest {
-    /// Must be `client_credentials` (a request without it is 400
-    /// `invalid_request`).
-    #[schema(value_type = String, required = true, max_length = 32, pattern = "^client_credentials$")]
-    grant_type: Option<String>,
-    /// Space-separated scopes; all of the client's when absent.
-    #[schema(value_type = String, required = false, max_length = 500, pattern = "^[a-z:-]+( [a-z:-]+)*$")]
-    scope: Option<String>,
-    /// With `client_secret`, when not using HTTP Basic authentication.
-    #[schema(value_type = String, required = false, max_length = 64, pattern = "^[A-Za-z0-9_-]+$")]
-    client_id: Option<String>,
-    #[schema(value_type = String, required = false, max_length = 64, format = Password)]
-    client_secret: Option<String>,
-}
-
-/// An access token for an API client (RFC 6749 section 5.1).
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({
-    "access_token": "eyJhbGciOiJIUzI1NiIsImtpZCI6Impld2VsLWhzMjU2LTEifQ.eyJzdWIiOiIwMTkzIn0.c2lnbmF0dXJl",
-    "token_type": "Bearer", "expires_in": 900, "scope": "branches:read"
-}))]
-pub struct ClientToken {
-    #[schema(
-        max_length = 4096,
-        pattern = r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$"
-    )]
-    access_token: String,
-    #[schema(max_length = 6, pattern = "^Bearer$")]
-    token_type: &'static str,
-    #[schema(minimum = 1, maximum = 3600)]
-    expires_in: u64,
-    /// The scopes granted, space-separated.
-    #[schema(max_length = 500, pattern = "^[a-z:-]+( [a-z:-]+)*$")]
-    scope: String,
-}
-
-/// An OAuth2 error (RFC 6749 section 5.2).
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"error": "invalid_scope", "error_description": "the client may not ask for staff:write"}))]
-pub struct OAuthError {
-    /// `invalid_request`, `invalid_client`, `invalid_scope` or `unsupported_grant_type`.
-    #[schema(max_length = 32, pattern = "^[a-z_]+$")]
-    error: &'static str,
-    #[schema(max_length = 500)]
-    error_description: String,
 }
 
 fn oauth_error(

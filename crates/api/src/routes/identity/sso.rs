@@ -14,15 +14,14 @@ use oauth2::{
     PkceCodeVerifier, RedirectUrl, Scope, TokenResponse as _, TokenUrl,
 };
 use secrecy::ExposeSecret;
-use serde::Deserialize;
-use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::auth::TokenResponse;
+use super::dto::sso::{CallbackQuery, StartQuery, UserInfo};
 use crate::auth::sessions;
 use crate::config::SsoSettings;
 use crate::error::{ApiError, Problem};
 use crate::extract::Query;
+use crate::routes::identity::dto::auth::TokenResponse;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -58,16 +57,6 @@ fn redirect_url(settings: &SsoSettings, req: &HttpRequest) -> String {
 
 fn state_key(state: &str) -> String {
     format!("sso:state:{state}")
-}
-
-/// Parameters of the start of a sign-in.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(rename_all = "camelCase")]
-#[into_params(parameter_in = Query, rename_all = "camelCase")]
-pub struct StartQuery {
-    /// Passed to the provider as `login_hint` (the e-mail to sign in with).
-    #[param(max_length = 254, format = "email")]
-    login_hint: Option<String>,
 }
 
 /// Start single sign-on: redirects to the identity provider.
@@ -120,26 +109,6 @@ pub async fn start(
         .insert_header((header::LOCATION, url.to_string()))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .finish())
-}
-
-/// What the provider sends back.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct CallbackQuery {
-    #[param(max_length = 2048)]
-    code: Option<String>,
-    #[param(max_length = 256)]
-    state: Option<String>,
-    /// Set by the provider when the person or the provider refused.
-    #[param(max_length = 256)]
-    error: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct UserInfo {
-    email: Option<String>,
-    #[serde(default)]
-    email_verified: bool,
 }
 
 /// Finish single sign-on (the provider redirects here).

@@ -1,16 +1,14 @@
 //! Staff users: who works in which branches, in which role.
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
-use chrono::{DateTime, Utc};
 use jewel_domain::access::{NewStaffUser, StaffUser};
 use jewel_domain::contact::{Email, Password, PersonName, Phone};
 use jewel_domain::{Invalid, Permission, Role};
 use jewel_persistence::repos::branches::Branches;
 use jewel_persistence::repos::staff::{Staff, StaffFilter, StaffPatch};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::dto::staff::{NewStaffRequest, RoleName, StaffChanges, StaffView};
 use crate::auth::caller::{Authorized, needs};
 use crate::auth::{Caller, password, sessions};
 use crate::error::{ApiError, Problem};
@@ -27,56 +25,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(update_staff);
 }
 
-/// A staff member.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[schema(example = json!({
-    "id": "01936f0e-8f4a-7cc2-9a4e-1b2f3c4d5e6f", "name": "Ravi Kumar",
-    "email": "ravi@example-jeweller.in", "phone": "+919876543210", "role": "sales",
-    "branchIds": ["01936f0e-0000-7000-8000-000000000001"], "active": true, "version": 1,
-    "createdAt": "2026-11-21T09:30:00Z", "updatedAt": "2026-11-21T09:30:00Z"
-}))]
-pub struct StaffView {
-    id: uuid::Uuid,
-    #[schema(value_type = crate::routes::wire::NameText)]
-    name: String,
-    #[schema(max_length = 254, format = "email")]
-    email: String,
-    #[schema(max_length = 16, pattern = r"^\+[1-9][0-9]{7,14}$")]
-    phone: Option<String>,
-    role: RoleName,
-    /// Branches this person acts in; owners act in all and may have none.
-    #[schema(max_items = 500)]
-    branch_ids: Vec<uuid::Uuid>,
-    active: bool,
-    #[schema(minimum = 1)]
-    version: i32,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-}
-
-/// A staff role: `owner` (everything), `manager` (staff, stock and sales of
-/// their branches), `sales` (the counter), `accountant` (books and reports).
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum RoleName {
-    Owner,
-    Manager,
-    Sales,
-    Accountant,
-}
-
-impl From<Role> for RoleName {
-    fn from(role: Role) -> Self {
-        match role {
-            Role::Owner => RoleName::Owner,
-            Role::Manager => RoleName::Manager,
-            Role::Sales => RoleName::Sales,
-            Role::Accountant => RoleName::Accountant,
-        }
-    }
-}
-
 impl From<RoleName> for Role {
     fn from(role: RoleName) -> Self {
         match role {
@@ -86,46 +34,6 @@ impl From<RoleName> for Role {
             RoleName::Accountant => Role::Accountant,
         }
     }
-}
-
-impl From<StaffUser> for StaffView {
-    fn from(user: StaffUser) -> Self {
-        Self {
-            id: user.id,
-            name: user.name,
-            email: user.email,
-            phone: user.phone,
-            role: user.role.into(),
-            branch_ids: user.branch_ids,
-            active: user.active,
-            version: user.version,
-            created_at: user.created_at,
-            updated_at: user.updated_at,
-        }
-    }
-}
-
-/// A staff member to add, with a first password they can change.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schema(example = json!({
-    "name": "Ravi Kumar", "email": "ravi@example-jeweller.in", "phone": "9876543210",
-    "role": "sales", "branchIds": ["01936f0e-0000-7000-8000-000000000001"],
-    "password": "first day passphrase"
-}))]
-pub struct NewStaffRequest {
-    #[schema(value_type = crate::routes::wire::NameText)]
-    name: String,
-    #[schema(max_length = 254, format = "email")]
-    email: String,
-    #[schema(max_length = 20, pattern = r"^\+?[0-9 ()-]{8,19}$")]
-    phone: Option<String>,
-    role: RoleName,
-    #[serde(default)]
-    #[schema(max_items = 500)]
-    branch_ids: Vec<uuid::Uuid>,
-    #[schema(min_length = 10, max_length = 128, format = Password)]
-    password: String,
 }
 
 /// Checks that `caller` may give `role` in `branches`, naming what is wrong.
@@ -280,22 +188,6 @@ pub async fn get_staff(
     }
     let view = StaffView::from(visible(&state, &caller, id).await?);
     Ok(with_etag(view.version, view))
-}
-
-/// Changes to a staff member; absent fields stay as they are.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schema(example = json!({"role": "manager", "branchIds": ["01936f0e-0000-7000-8000-000000000001"]}))]
-pub struct StaffChanges {
-    #[schema(value_type = Option<crate::routes::wire::NameText>)]
-    name: Option<String>,
-    #[schema(max_length = 20, pattern = r"^\+?[0-9 ()-]{8,19}$")]
-    phone: Option<String>,
-    role: Option<RoleName>,
-    /// `false` disables the account and ends its sessions.
-    active: Option<bool>,
-    #[schema(max_items = 500)]
-    branch_ids: Option<Vec<uuid::Uuid>>,
 }
 
 /// Change a staff member: name, phone, role, branches, or disable them.

@@ -8,57 +8,20 @@ use jewel_domain::metal::Metal;
 use jewel_domain::pricing::LinearPrice;
 use jewel_domain::{Invalid, Page, PageRequest};
 use jewel_persistence::repos::pieces::{PieceFilter, PieceSort, Pieces, PriceBand};
-use serde::Deserialize;
-use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::dto::catalogue::PieceQuery;
 use super::piece_price::live_total;
-use super::pieces::{PieceStatusName, PieceView};
 use crate::auth::caller::{Authorized, needs};
 use crate::error::ApiError;
 use crate::extract::Query;
 use crate::rates::current_rates;
-use crate::routes::{
-    wire::MetalName, wire::MoneyText, wire::Paged, wire::Pagination, wire::WeightText,
-};
+use crate::routes::inventory::dto::pieces::PieceView;
+use crate::routes::{wire::Paged, wire::Pagination};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_pieces);
-}
-
-/// Filters of the piece list.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(rename_all = "camelCase")]
-#[into_params(parameter_in = Query)]
-pub struct PieceQuery {
-    branch_id: Option<uuid::Uuid>,
-    status: Option<PieceStatusName>,
-    #[param(max_length = 40)]
-    category: Option<String>,
-    metal: Option<MetalName>,
-    #[param(minimum = 375, maximum = 999)]
-    fineness: Option<u16>,
-    design_id: Option<uuid::Uuid>,
-    /// Net weight at least this many grams.
-    #[param(value_type = Option<WeightText>)]
-    min_weight: Option<String>,
-    /// Net weight at most this many grams.
-    #[param(value_type = Option<WeightText>)]
-    max_weight: Option<String>,
-    /// Live price (total with GST within the state, at the rates in force)
-    /// at least this much. Pieces without a rate have no price and are left
-    /// out of price searches.
-    #[param(value_type = Option<MoneyText>)]
-    min_price: Option<String>,
-    /// Live price at most this much.
-    #[param(value_type = Option<MoneyText>)]
-    max_price: Option<String>,
-    /// `received` (the default, oldest first), `weight` or `-weight` (net
-    /// weight), `price` or `-price` (live price; lists only pieces with a
-    /// rate; pieces within a rupee of each other may come in either order).
-    #[param(pattern = "^(received|-?weight|-?price)$", max_length = 8)]
-    sort: Option<String>,
 }
 
 /// An amount in a query parameter.

@@ -3,23 +3,18 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
-use chrono::{DateTime, Utc};
-use jewel_domain::lot::{Lot, LotMovementKind, LotUnit, NewLot};
-use jewel_domain::metal::Purity;
-use jewel_domain::piece::{TagNumber, check_label};
+use jewel_domain::lot::{LotMovementKind, LotUnit};
 use jewel_domain::{FieldError, Invalid};
 use jewel_persistence::repos::lots::{LotChange, LotError, Lots};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::designs::check_text;
-use crate::auth::Caller;
+use super::dto::designs::check_text;
+use super::dto::lots::{Direction, LotFields, LotMovementFields, LotTransferFields, LotView};
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json, Query};
 use crate::idempotency::{self, Answer, IdempotentJson};
-use crate::routes::{wire::MetalName, wire::Paged, wire::Pagination, wire::collect, wire::created};
+use crate::routes::{wire::Paged, wire::Pagination, wire::collect, wire::created};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -28,147 +23,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(get_lot)
         .service(change_lot)
         .service(transfer_lot);
-}
-
-wire_enum! {
-    /// How a lot is counted: `count` (pieces) or `weight` (grams, 3 places).
-    LotUnitName mirrors LotUnit { Count = "count", Weight = "weight" }
-}
-
-/// A lot to add.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schema(example = json!({
-    "code": "COIN-24K-10G", "name": "Lakshmi coin 10 g", "category": "coin",
-    "unit": "count", "metal": "gold", "fineness": 999
-}))]
-pub struct LotFields {
-    #[schema(max_length = 32, pattern = "^[A-Za-z0-9-]{1,32}$")]
-    code: String,
-    #[schema(
-        min_length = 1,
-        max_length = 120,
-        pattern = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
-    )]
-    name: String,
-    #[schema(value_type = crate::routes::wire::ShortText)]
-    category: String,
-    unit: LotUnitName,
-    metal: Option<MetalName>,
-    #[schema(value_type = Option<crate::routes::wire::Fineness>)]
-    fineness: Option<u16>,
-}
-
-impl LotFields {
-    fn check(self) -> Result<NewLot, Invalid> {
-        let mut errors = Vec::new();
-        let code = collect(&mut errors, TagNumber::parse("code", &self.code));
-        let name = check_text(&mut errors, "name", Some(&self.name), 120);
-        if name.is_none() && !errors.iter().any(|e| e.field == "name") {
-            errors.push(FieldError::new("name", "required", "1 to 120 characters"));
-        }
-        let category = check_label("category", &self.category, 40)
-            .map_err(|e| errors.push(e))
-            .ok();
-        let purity = match (self.metal, self.fineness) {
-            (Some(metal), Some(fineness)) => collect(
-                &mut errors,
-                Purity::parse("fineness", metal.into(), fineness),
-            ),
-            (None, None) => None,
-            _ => {
-                errors.push(FieldError::new(
-                    "fineness",
-                    "together",
-                    "metal and fineness go together",
-                ));
-                None
-            }
-        };
-        match (code, name, category, Invalid::from_errors(errors)) {
-            (Some(code), Some(name), Some(category), None) => Ok(NewLot {
-                code: code.as_str().to_owned(),
-                name,
-                category,
-                unit: self.unit.into(),
-                purity,
-            }),
-            (.., Some(invalid)) => Err(invalid),
-            _ => Err(Invalid::field("body", "invalid", "invalid lot")),
-        }
-    }
-}
-
-/// A quantity at one branch.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct BranchQuantity {
-    branch_id: uuid::Uuid,
-    /// Pieces, or grams with 3 places.
-    #[schema(max_length = 20, pattern = r"^-?[0-9]+(\.[0-9]{3})?$")]
-    quantity: String,
-}
-
-/// A lot with its quantity on hand in the caller's branches.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[schema(example = json!({
-    "id": "01936f0e-0000-7000-8000-0000000000c9", "code": "COIN-24K-10G",
-    "name": "Lakshmi coin 10 g", "category": "coin", "unit": "count", "metal": "gold",
-    "fineness": 999,
-    "onHand": [{"branchId": "01936f0e-0000-7000-8000-000000000001", "quantity": "12"}],
-    "ledger": [{"branchId": "01936f0e-0000-7000-8000-000000000001", "quantity": "12"}],
-    "createdAt": "2026-11-21T09:30:00Z"
-}))]
-pub struct LotView {
-    id: uuid::Uuid,
-    #[schema(max_length = 32)]
-    code: String,
-    #[schema(
-        min_length = 1,
-        max_length = 120,
-        pattern = r"[^\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
-    )]
-    name: String,
-    #[schema(value_type = crate::routes::wire::ShortText)]
-    category: String,
-    unit: LotUnitName,
-    metal: Option<MetalName>,
-    #[schema(value_type = Option<crate::routes::wire::Fineness>)]
-    fineness: Option<u16>,
-    #[schema(max_items = 1000)]
-    on_hand: Vec<BranchQuantity>,
-    /// The same, summed from the lot ledger; always equal to `onHand`.
-    #[schema(max_items = 1000)]
-    ledger: Vec<BranchQuantity>,
-    created_at: DateTime<Utc>,
-}
-
-impl LotView {
-    fn for_caller(lot: Lot, caller: &Caller) -> Self {
-        let unit = lot.unit;
-        let quantities = |list: Vec<(uuid::Uuid, i64)>| {
-            list.into_iter()
-                .filter(|(branch, _)| caller.acts_in(*branch))
-                .map(|(branch_id, units)| BranchQuantity {
-                    branch_id,
-                    quantity: unit.format(units),
-                })
-                .collect()
-        };
-        Self {
-            id: lot.id,
-            code: lot.code,
-            name: lot.name,
-            category: lot.category,
-            unit: unit.into(),
-            metal: lot.purity.map(|p| p.metal().into()),
-            fineness: lot.purity.map(|p| p.fineness()),
-            on_hand: quantities(lot.on_hand),
-            ledger: quantities(lot.ledger),
-            created_at: lot.created_at,
-        }
-    }
 }
 
 /// Add a lot (nothing on hand yet). Needs `inventory:write`.
@@ -237,38 +91,6 @@ pub async fn get_lot(
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(web::Json(LotView::for_caller(lot, &caller)))
-}
-
-/// In or out.
-#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Direction {
-    In,
-    Out,
-}
-
-/// A receipt or an adjustment of a lot at one branch.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schema(example = json!({
-    "branchId": "01936f0e-0000-7000-8000-000000000001", "kind": "receipt", "quantity": "12"
-}))]
-pub struct LotMovementFields {
-    branch_id: uuid::Uuid,
-    /// `receipt` (in) or `adjustment` (in or out, with a reason). Sales and
-    /// returns come from bills.
-    #[schema(pattern = "^(receipt|adjustment)$", max_length = 10)]
-    kind: String,
-    /// Pieces, or grams with up to 3 places; more than 0.
-    #[schema(
-        max_length = 20,
-        pattern = r"^(?!0*(\.0*)?$)[0-9]{1,12}(\.[0-9]{1,3})?$"
-    )]
-    quantity: String,
-    /// For an adjustment: which way. Receipts are always in.
-    direction: Option<Direction>,
-    #[schema(max_length = 500)]
-    reason: Option<String>,
 }
 
 fn not_enough(error: LotError, unit: LotUnit, field: &str) -> ApiError {
@@ -393,24 +215,6 @@ pub async fn change_lot(
         Answer::new(StatusCode::OK, None, &view)
     })
     .await
-}
-
-/// A quantity of a lot to move between branches.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schema(example = json!({
-    "fromBranchId": "01936f0e-0000-7000-8000-000000000001",
-    "toBranchId": "01936f0e-0000-7000-8000-000000000002", "quantity": "5"
-}))]
-pub struct LotTransferFields {
-    from_branch_id: uuid::Uuid,
-    to_branch_id: uuid::Uuid,
-    /// Pieces, or grams with up to 3 places; more than 0.
-    #[schema(
-        max_length = 20,
-        pattern = r"^(?!0*(\.0*)?$)[0-9]{1,12}(\.[0-9]{1,3})?$"
-    )]
-    quantity: String,
 }
 
 /// Move a quantity of a lot from one branch to another at once (a

@@ -5,6 +5,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 pub mod catalogue;
 pub mod designs;
+pub mod dto;
 pub mod lots;
 pub mod metal_rates;
 pub mod piece_changes;

@@ -6,69 +6,19 @@ use jewel_domain::piece::PieceStatus;
 use jewel_domain::{FieldError, Invalid};
 use jewel_persistence::repos::designs::Designs;
 use jewel_persistence::repos::pieces::Pieces;
-use serde::Deserialize;
-use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::designs::ImageAddress;
-use super::pieces::{
-    OtherChargeFields, PieceFields, PieceView, StoneFields, changed, visible_piece,
-};
+use super::dto::piece_changes::PieceChanges;
+use super::pieces::{changed, visible_piece};
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json, parse_json};
-use crate::routes::wire::price::MakingFields;
-use crate::routes::{
-    wire::MetalName, wire::MoneyText, wire::PercentText, wire::WeightText, wire::if_match,
-    wire::merge_patch,
-};
+use crate::routes::inventory::dto::pieces::{PieceFields, PieceView};
+use crate::routes::{wire::if_match, wire::merge_patch};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(update_piece);
-}
-
-/// Changes to a piece: a JSON merge patch of [`PieceFields`]. Fields left
-/// out stay; `null` removes an optional one; a list replaces the whole list.
-/// The branch changes only by a transfer.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schema(example = json!({"grossWeight": "3.420", "netWeight": null, "costPrice": "41250.00"}))]
-#[allow(dead_code)] // read only to check the shape of a patch
-pub struct PieceChanges {
-    #[schema(value_type = String, required = false, max_length = 32, pattern = "^[A-Za-z0-9-]{1,32}$")]
-    tag_number: Option<String>,
-    #[schema(max_length = 64, pattern = "^([0-9A-Fa-f]{2}){4,32}$")]
-    epc: Option<String>,
-    design_id: Option<uuid::Uuid>,
-    #[schema(value_type = Option<crate::routes::wire::ShortText>)]
-    category: Option<String>,
-    #[schema(value_type = MetalName, required = false)]
-    metal: Option<MetalName>,
-    #[schema(value_type = crate::routes::wire::Fineness, required = false)]
-    fineness: Option<u16>,
-    #[schema(value_type = crate::routes::wire::PositiveWeightText, required = false)]
-    gross_weight: Option<String>,
-    #[schema(value_type = Option<WeightText>)]
-    stone_weight: Option<String>,
-    #[schema(value_type = Option<WeightText>)]
-    net_weight: Option<String>,
-    #[schema(max_items = 50)]
-    stones: Option<Vec<StoneFields>>,
-    making: Option<MakingFields>,
-    #[schema(value_type = Option<PercentText>)]
-    wastage_percent: Option<String>,
-    #[schema(max_items = 10)]
-    other_charges: Option<Vec<OtherChargeFields>>,
-    #[schema(max_length = 6, pattern = "^[A-Z0-9]{6}$")]
-    huid: Option<String>,
-    #[schema(value_type = Option<MoneyText>)]
-    cost_price: Option<String>,
-    /// Must stay the piece's branch.
-    #[schema(value_type = uuid::Uuid, required = false)]
-    branch_id: Option<uuid::Uuid>,
-    #[schema(max_items = 10, value_type = Option<Vec<ImageAddress>>)]
-    images: Option<Vec<String>>,
 }
 
 /// Correct a piece: weights, stones, charges, cost, tag, EPC, HUID, images.

@@ -4,15 +4,14 @@
 
 use actix_web::{HttpRequest, post, web};
 use jewel_domain::FieldError;
-use serde::Serialize;
-use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::dto::piece_import::{PieceImportReport, PieceImportRow};
 use super::piece_receipts::{check_pieces, store};
-use super::pieces::PieceFields;
 use crate::auth::caller::{Authorized, needs};
 use crate::error::ApiError;
 use crate::extract::{Query, parse_json};
+use crate::routes::inventory::dto::pieces::PieceFields;
 use crate::routes::wire::csv::{
     Cell, CsvDocument, ImportParams, RowOutcome, read_csv_body, read_rows, reasons,
 };
@@ -42,43 +41,6 @@ const COLUMNS: [(&str, Cell); 16] = [
     ("branchId", Cell::Text),
     ("images", Cell::List),
 ];
-
-/// The result of one row.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct PieceImportRow {
-    /// The line of the file (the header is line 1).
-    #[schema(minimum = 2, maximum = 1_000_000)]
-    line: u64,
-    /// `created` or `rejected`.
-    outcome: RowOutcome,
-    /// The piece received (after a real run only).
-    piece_id: Option<uuid::Uuid>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    #[schema(max_items = 50)]
-    errors: Vec<crate::error::ProblemField>,
-}
-
-/// The result of a piece import.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[schema(example = json!({
-    "dryRun": true, "created": 1, "rejected": 1,
-    "rows": [
-        {"line": 2, "outcome": "created", "pieceId": null},
-        {"line": 3, "outcome": "rejected", "pieceId": null, "errors": [
-            {"field": "huid", "code": "taken", "message": "AB12CD belongs to another piece"}]}
-    ]
-}))]
-pub struct PieceImportReport {
-    dry_run: bool,
-    #[schema(minimum = 0, maximum = 1_000_000)]
-    created: u64,
-    #[schema(minimum = 0, maximum = 1_000_000)]
-    rejected: u64,
-    #[schema(max_items = 1_000_000)]
-    rows: Vec<PieceImportRow>,
-}
 
 /// The most rows one import receives (a delivery's worth at most 10 times).
 const MOST_ROWS: usize = 10_000;

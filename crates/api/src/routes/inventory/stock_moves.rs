@@ -3,20 +3,20 @@
 //! back to stock, melted), each with its line in the stock ledger.
 
 use actix_web::{HttpRequest, HttpResponse, delete, post, put, web};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{Duration, Utc};
 use jewel_domain::piece::{Huid, MoveRefused, Piece, PieceStatus, Reservation};
 use jewel_domain::{FieldError, Invalid};
 use jewel_persistence::repos::customers::Customers;
 use jewel_persistence::repos::pieces::{Move, MovementKind, Pieces};
-use serde::Deserialize;
-use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::pieces::{PieceView, changed, visible_piece};
+use super::dto::stock_moves::{HuidFields, ReservationFields, StatusChange};
+use super::pieces::{changed, visible_piece};
 use crate::auth::Caller;
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
 use crate::extract::Json;
+use crate::routes::inventory::dto::pieces::PieceView;
 use crate::routes::wire::if_match;
 use crate::state::AppState;
 
@@ -29,16 +29,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 /// The longest a piece may be held.
 const LONGEST_HOLD_DAYS: i64 = 90;
-
-/// A hold to put on a piece.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schema(example = json!({"customerId": "01936f0e-0000-7000-8000-0000000000c1", "until": "2026-11-28T18:00:00Z"}))]
-pub struct ReservationFields {
-    customer_id: uuid::Uuid,
-    /// When the hold lapses by itself: in the future, at most 90 days ahead.
-    until: DateTime<Utc>,
-}
 
 /// 409 for a piece someone else moved between our read and our write.
 pub(crate) fn moved_meanwhile() -> ApiError {
@@ -162,47 +152,6 @@ pub async fn release_piece(
     apply(&state, &caller, piece, change).await
 }
 
-/// Where a piece goes by a move of the store's own: `on_approval`,
-/// `in_repair`, `in_stock` (back from approval or repair, or a return put
-/// back) or `melted`. Holds, transfers and sales have their own operations.
-#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum StoreMove {
-    OnApproval,
-    InRepair,
-    InStock,
-    Melted,
-}
-
-impl StoreMove {
-    fn status(self) -> PieceStatus {
-        match self {
-            Self::OnApproval => PieceStatus::OnApproval,
-            Self::InRepair => PieceStatus::InRepair,
-            Self::InStock => PieceStatus::InStock,
-            Self::Melted => PieceStatus::Melted,
-        }
-    }
-
-    fn ledger_kind(self) -> MovementKind {
-        match self {
-            Self::Melted => MovementKind::Melt,
-            Self::OnApproval | Self::InRepair | Self::InStock => MovementKind::Status,
-        }
-    }
-}
-
-/// A move of the store's own.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schema(example = json!({"status": "in_repair", "reason": "clasp loose; sent to Murugan (karigar)"}))]
-pub struct StatusChange {
-    status: StoreMove,
-    /// Why, for the ledger.
-    #[schema(min_length = 1, max_length = 500, pattern = r"\S")]
-    reason: String,
-}
-
 /// Move a piece within its branch: on approval with a customer, to repair,
 /// back in stock, or melted. Only legal moves (409 otherwise); a piece
 /// waiting for its HUID cannot go on approval (422). Needs
@@ -252,16 +201,6 @@ pub async fn change_piece_status(
         reservation: None,
     };
     apply(&state, &caller, piece, change).await
-}
-
-/// A HUID back from the hallmarking centre.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"huid": "AB12CD"}))]
-pub struct HuidFields {
-    /// Six upper-case letters and digits; unique.
-    #[schema(max_length = 6, pattern = "^[A-Z0-9]{6}$")]
-    huid: String,
 }
 
 /// Record a piece's HUID when it comes back from the hallmarking centre:

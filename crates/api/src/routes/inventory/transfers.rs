@@ -6,18 +6,16 @@ use std::collections::HashSet;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
-use chrono::{DateTime, Utc};
 use jewel_domain::piece::PieceStatus;
-use jewel_domain::transfer::{Transfer, TransferPieceState, TransferStatus};
+use jewel_domain::transfer::{Transfer, TransferStatus};
 use jewel_domain::{FieldError, Invalid};
 use jewel_persistence::repos::branches::Branches;
 use jewel_persistence::repos::pieces::Pieces;
 use jewel_persistence::repos::transfers::{TransferError, Transfers};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::designs::check_text;
+use super::dto::designs::check_text;
+use super::dto::transfers::{NewTransfer, TransferQuery, TransferReceipt, TransferView};
 use super::stock_moves::moved_meanwhile;
 use crate::auth::Caller;
 use crate::auth::caller::{Authorized, needs};
@@ -37,114 +35,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 /// The most pieces in one transfer.
 const MOST_PIECES: usize = 1000;
-
-wire_enum! {
-    /// Where a transfer stands.
-    TransferStatusName mirrors TransferStatus {
-        InTransit = "in_transit", Received = "received",
-        ReceivedWithMissing = "received_with_missing",
-    }
-}
-
-wire_enum! {
-    /// Where a piece of a transfer stands.
-    TransferPieceStateName mirrors TransferPieceState {
-        InTransit = "in_transit", Received = "received", Missing = "missing",
-    }
-}
-
-/// A piece of a transfer.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct TransferPieceView {
-    piece_id: uuid::Uuid,
-    state: TransferPieceStateName,
-}
-
-/// A transfer between branches.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[schema(example = json!({
-    "id": "01936f0e-0000-7000-8000-0000000000f1",
-    "fromBranchId": "01936f0e-0000-7000-8000-000000000001",
-    "toBranchId": "01936f0e-0000-7000-8000-000000000002", "status": "received_with_missing",
-    "note": "Bridal stock for the Madurai exhibition",
-    "dispatchedBy": "01936f0e-0000-7000-8000-000000000010", "dispatchedAt": "2026-11-21T05:00:00Z",
-    "receivedBy": "01936f0e-0000-7000-8000-000000000011", "receivedAt": "2026-11-21T11:00:00Z",
-    "pieces": [{"pieceId": "01936f0e-0000-7000-8000-0000000000e1", "state": "received"},
-               {"pieceId": "01936f0e-0000-7000-8000-0000000000e2", "state": "missing"}],
-    "missing": 1, "version": 2
-}))]
-pub struct TransferView {
-    id: uuid::Uuid,
-    from_branch_id: uuid::Uuid,
-    to_branch_id: uuid::Uuid,
-    status: TransferStatusName,
-    #[schema(max_length = 500)]
-    note: Option<String>,
-    dispatched_by: uuid::Uuid,
-    dispatched_at: DateTime<Utc>,
-    received_by: Option<uuid::Uuid>,
-    received_at: Option<DateTime<Utc>>,
-    #[schema(max_items = 1000)]
-    pieces: Vec<TransferPieceView>,
-    /// How many pieces did not arrive.
-    #[schema(minimum = 0, maximum = 1000)]
-    missing: u32,
-    #[schema(minimum = 1)]
-    version: i32,
-}
-
-impl From<Transfer> for TransferView {
-    fn from(t: Transfer) -> Self {
-        Self {
-            id: t.id,
-            from_branch_id: t.from_branch_id,
-            to_branch_id: t.to_branch_id,
-            status: t.status.into(),
-            note: t.note,
-            dispatched_by: t.dispatched_by,
-            dispatched_at: t.dispatched_at,
-            received_by: t.received_by,
-            received_at: t.received_at,
-            missing: t
-                .pieces
-                .iter()
-                .filter(|(_, s)| *s == TransferPieceState::Missing)
-                .count()
-                .try_into()
-                .unwrap_or(u32::MAX),
-            pieces: t
-                .pieces
-                .into_iter()
-                .map(|(piece_id, state)| TransferPieceView {
-                    piece_id,
-                    state: state.into(),
-                })
-                .collect(),
-            version: t.version,
-        }
-    }
-}
-
-/// Pieces to send from one branch to another.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schema(example = json!({
-    "fromBranchId": "01936f0e-0000-7000-8000-000000000001",
-    "toBranchId": "01936f0e-0000-7000-8000-000000000002",
-    "pieceIds": ["01936f0e-0000-7000-8000-0000000000e1", "01936f0e-0000-7000-8000-0000000000e2"],
-    "note": "Bridal stock for the Madurai exhibition"
-}))]
-pub struct NewTransfer {
-    from_branch_id: uuid::Uuid,
-    to_branch_id: uuid::Uuid,
-    /// Pieces in stock at the sending branch; 1 to 1,000.
-    #[schema(min_items = 1, max_items = 1000)]
-    piece_ids: Vec<uuid::Uuid>,
-    #[schema(max_length = 500)]
-    note: Option<String>,
-}
 
 fn transfer_error(error: TransferError) -> ApiError {
     match error {
@@ -292,17 +182,6 @@ async fn dispatch(
     Ok(view)
 }
 
-/// What arrived.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schema(example = json!({"receivedPieceIds": ["01936f0e-0000-7000-8000-0000000000e1"]}))]
-pub struct TransferReceipt {
-    /// The pieces that arrived; the transfer's other pieces are flagged
-    /// missing and stay in transit.
-    #[schema(max_items = 1000)]
-    received_piece_ids: Vec<uuid::Uuid>,
-}
-
 /// Receive a transfer at its destination: the pieces that arrived are in
 /// stock there (a transfer-in line each), the rest flagged missing. Once
 /// only: a second receipt is 409. Needs `inventory:write` at the destination.
@@ -410,12 +289,6 @@ pub async fn get_transfer(
 ) -> Result<HttpResponse, ApiError> {
     let transfer = visible_transfer(&state, &caller, *id).await?;
     Ok(with_etag(transfer.version, TransferView::from(transfer)))
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct TransferQuery {
-    status: Option<TransferStatusName>,
 }
 
 /// List transfers from or to the caller's branches, newest first. Needs

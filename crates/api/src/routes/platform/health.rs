@@ -4,11 +4,12 @@ use std::time::Duration;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, web};
-use serde::Serialize;
-use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::error::{ApiError, Problem, problem_response};
+use super::dto::health::{
+    Checks, ComponentCheck, ComponentStatus, Liveness, NotReady, Readiness, ReadyStatus,
+};
+use crate::error::{ApiError, problem_response};
 use crate::state::AppState;
 
 /// A health check may take this long per component before it counts as down.
@@ -16,18 +17,6 @@ const CHECK_TIMEOUT: Duration = Duration::from_secs(2);
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(live).service(ready);
-}
-
-/// The process is up.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"status": "ok", "version": "0.1.0"}))]
-pub struct Liveness {
-    /// Always `ok`.
-    #[schema(max_length = 8, pattern = "^ok$")]
-    status: &'static str,
-    /// The version of the running build.
-    #[schema(max_length = 32, pattern = r"^\d+\.\d+\.\d+([-+].*)?$")]
-    version: &'static str,
 }
 
 /// Liveness: the process is up and answering.
@@ -46,77 +35,6 @@ pub async fn live() -> web::Json<Liveness> {
         status: "ok",
         version: env!("CARGO_PKG_VERSION"),
     })
-}
-
-/// Whether each component answers.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({
-    "database": {"status": "up", "kind": "sqlite"},
-    "cache": {"status": "up", "kind": "memory"}
-}))]
-pub struct Checks {
-    database: ComponentCheck,
-    cache: ComponentCheck,
-}
-
-/// One component's state.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"status": "down", "kind": "redis", "error": "unreachable"}))]
-pub struct ComponentCheck {
-    status: ComponentStatus,
-    /// Which implementation: `sqlite` or `mysql`; `memory` or `redis`.
-    #[schema(max_length = 16, pattern = "^(sqlite|mysql|memory|redis)$")]
-    kind: &'static str,
-    /// Why it is down (details are in the server log).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(max_length = 16, pattern = "^(unreachable|timed out)$")]
-    error: Option<&'static str>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum ComponentStatus {
-    Up,
-    Down,
-}
-
-/// Ready to serve: the database answers. A cache that is down makes the
-/// service `degraded`, not unready: requests bypass it.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({
-    "status": "degraded",
-    "checks": {"database": {"status": "up", "kind": "mysql"}, "cache": {"status": "down", "kind": "redis", "error": "unreachable"}}
-}))]
-pub struct Readiness {
-    status: ReadyStatus,
-    checks: Checks,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum ReadyStatus {
-    /// Every component is up.
-    Ok,
-    /// The database is up; the cache is down and bypassed.
-    Degraded,
-}
-
-/// Not ready: a problem document naming the failing component, with the
-/// state of every component in `checks`.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({
-    "type": "urn:jewel-crm:problem:not-ready",
-    "title": "Not ready",
-    "status": 503,
-    "detail": "database is down",
-    "instance": "/health/ready",
-    "requestId": "01936f0e-8f4a-7cc2-9a4e-1b2f3c4d5e6f",
-    "checks": {"database": {"status": "down", "kind": "mysql", "error": "unreachable"}, "cache": {"status": "up", "kind": "redis"}}
-}))]
-pub struct NotReady {
-    #[serde(flatten)]
-    problem: Problem,
-    checks: Checks,
 }
 
 /// Readiness: whether this instance can serve requests now.

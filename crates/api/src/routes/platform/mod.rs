@@ -2,6 +2,7 @@
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
+pub mod dto;
 pub mod events;
 pub mod health;
 

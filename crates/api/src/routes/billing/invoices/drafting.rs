@@ -18,13 +18,13 @@ use jewel_persistence::repos::lots::Lots;
 use jewel_persistence::repos::pieces::Pieces;
 use jewel_persistence::repos::staff::Staff;
 
-use super::dto::*;
 use super::views::*;
 use crate::auth::Caller;
 use crate::auth::caller::Principal;
 use crate::error::ApiError;
 use crate::idempotency::{self};
 use crate::rates::current_rates;
+use crate::routes::billing::dto::invoices::*;
 use crate::state::AppState;
 
 /// The most one bill may come to, in paise (10^12 of the currency).

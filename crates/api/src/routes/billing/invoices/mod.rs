@@ -5,16 +5,12 @@
 //! The wire types are in `dto` and `views`, pricing a draft in `drafting`.
 
 mod drafting;
-mod dto;
 mod views;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
-use chrono::{DateTime, Utc};
 use jewel_domain::invoice::Invoice;
 use jewel_persistence::repos::invoices::{InvoiceFilter, Invoices};
-use serde::Deserialize;
-use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Caller;
@@ -22,12 +18,12 @@ use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
 use crate::extract::Query;
 use crate::idempotency::{self, Answer, IdempotentJson};
+pub use crate::routes::billing::dto::invoices::*;
 use crate::routes::{wire::Paged, wire::Pagination, wire::with_etag};
 use crate::state::AppState;
 
 use drafting::create;
 pub(crate) use drafting::priced_draft;
-pub use dto::*;
 pub use views::*;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -104,20 +100,6 @@ pub async fn get_invoice(
 ) -> Result<HttpResponse, ApiError> {
     let invoice = visible_invoice(&state, &caller, *id).await?;
     Ok(with_etag(invoice.version, InvoiceView::of(&invoice)))
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(rename_all = "camelCase")]
-pub struct InvoiceQuery {
-    branch_id: Option<uuid::Uuid>,
-    customer_id: Option<uuid::Uuid>,
-    #[param(inline)]
-    status: Option<InvoiceStatusName>,
-    /// Issued at or after this time.
-    issued_from: Option<DateTime<Utc>>,
-    /// Issued before this time.
-    issued_to: Option<DateTime<Utc>>,
 }
 
 /// List invoices, newest first, in the caller's branches; filter by

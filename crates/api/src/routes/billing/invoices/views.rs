@@ -17,7 +17,7 @@ use crate::routes::{
     wire::MetalName, wire::MoneyText, wire::PercentText, wire::SignedMoneyText, wire::WeightText,
 };
 
-use super::dto::*;
+use crate::routes::billing::dto::invoices::*;
 
 /// A line of an invoice with its full breakup.
 #[derive(Debug, Serialize, ToSchema)]

@@ -6,7 +6,6 @@
 //! fields in `changes`.
 
 mod changes;
-mod dto;
 mod query;
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, put, web};
@@ -16,14 +15,13 @@ use jewel_domain::customer::{Customer, NewCustomer};
 use jewel_persistence::repos::customers::Customers;
 use jewel_persistence::repos::staff::Staff;
 use jewel_persistence::{ConnectionTrait, RepoError};
-use serde::Deserialize;
-use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::caller::{Authorized, needs};
 use crate::auth::password;
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json, Query};
+pub use crate::routes::crm::dto::customers::*;
 use crate::routes::{
     wire::Paged, wire::Pagination, wire::created, wire::if_match, wire::with_etag,
 };
@@ -32,7 +30,6 @@ use jewel_services::crm::events::{CustomerCreated, CustomerUpdated};
 
 pub use crate::routes::wire::customer::*;
 pub use changes::*;
-pub use dto::*;
 pub use query::*;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -93,17 +90,6 @@ pub(crate) async fn taken(
         }
         other => other.into(),
     }
-}
-
-/// Query parameters of `createCustomer`.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(rename_all = "camelCase")]
-#[into_params(parameter_in = Query, rename_all = "camelCase")]
-pub struct CreateCustomerParams {
-    /// `true` adds the customer even though others look like them (the
-    /// 409 `likely-duplicate` answer lists them); a taken mobile is 409 all the same.
-    #[param(example = false)]
-    confirm_not_duplicate: Option<bool>,
 }
 
 /// Add a customer. Needs `customers:write`.
@@ -389,15 +375,6 @@ async fn set_archived(
     unit.commit().await?;
     let view = CustomerView::for_caller(caller, customer, &state.sealer)?;
     Ok(with_etag(view.version, view))
-}
-
-/// A password for a customer's self-service login.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schema(example = json!({"password": "my jewellery passbook"}))]
-pub struct CustomerLoginRequest {
-    #[schema(min_length = 10, max_length = 128, format = Password)]
-    password: String,
 }
 
 /// Give a customer a self-service login, or a new password. Needs `customers:write`.

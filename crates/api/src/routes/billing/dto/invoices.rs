@@ -1,13 +1,15 @@
 //! The wire types of invoices: what a client sends to draft a bill, and
-//! the names of its enums (the shown invoice is in `views`).
+//! the names of its enums, the list's filters (the shown invoice is in
+//! `invoices::views`).
 
+use chrono::{DateTime, Utc};
 use jewel_domain::Invalid;
 use jewel_domain::invoice::{
     Discount, DiscountOn, DiscountSize, InvoiceStatus, LineKind, PaymentMethod,
 };
 use jewel_domain::measure::{Money, Percent};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::routes::wire::price::MakingFields;
 use crate::routes::{wire::MoneyText, wire::PercentText};
@@ -48,15 +50,15 @@ pub enum DiscountOnName {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(example = json!({"on": "making", "percent": "10.00"}))]
 pub struct DiscountFields {
-    pub(super) on: DiscountOnName,
+    pub(crate) on: DiscountOnName,
     #[schema(value_type = Option<PercentText>)]
-    pub(super) percent: Option<String>,
+    pub(crate) percent: Option<String>,
     #[schema(value_type = Option<MoneyText>)]
-    pub(super) amount: Option<String>,
+    pub(crate) amount: Option<String>,
 }
 
 impl DiscountFields {
-    pub(super) fn of(d: Discount) -> Self {
+    pub(crate) fn of(d: Discount) -> Self {
         let (percent, amount) = match d.size {
             DiscountSize::Percent(p) => (Some(p.to_string()), None),
             DiscountSize::Amount(m) => (None, Some(m.to_string())),
@@ -71,7 +73,7 @@ impl DiscountFields {
         }
     }
 
-    pub(super) fn check(&self, field: &str) -> Result<Discount, Invalid> {
+    pub(crate) fn check(&self, field: &str) -> Result<Discount, Invalid> {
         let size = match (&self.percent, &self.amount) {
             (Some(p), None) => {
                 DiscountSize::Percent(Percent::parse_share(&format!("{field}.percent"), p)?)
@@ -104,28 +106,28 @@ impl DiscountFields {
 #[schema(example = json!({"kind": "piece", "pieceId": "01936f0e-0000-7000-8000-0000000000e1",
                           "discount": {"on": "making", "percent": "10.00"}}))]
 pub struct LineFields {
-    pub(super) kind: LineKindName,
+    pub(crate) kind: LineKindName,
     /// For `piece`: a piece in stock at the bill's branch.
-    pub(super) piece_id: Option<uuid::Uuid>,
+    pub(crate) piece_id: Option<uuid::Uuid>,
     /// For `lot`.
-    pub(super) lot_id: Option<uuid::Uuid>,
+    pub(crate) lot_id: Option<uuid::Uuid>,
     /// For `lot`: a whole count, or grams with 3 places for a lot sold by weight.
     #[schema(max_length = 16, pattern = r"^[0-9]{1,12}(\.[0-9]{1,3})?$")]
-    pub(super) quantity: Option<String>,
+    pub(crate) quantity: Option<String>,
     /// For `lot`: the price per piece, or per gram of a lot by weight
     /// without a metal rate.
     #[schema(value_type = Option<MoneyText>)]
-    pub(super) unit_price: Option<String>,
+    pub(crate) unit_price: Option<String>,
     /// For a `lot` of metal by weight: the making charge.
-    pub(super) making: Option<MakingFields>,
+    pub(crate) making: Option<MakingFields>,
     /// For `service`: what was done (`Engraving: "A & R"`).
     #[schema(max_length = 120)]
-    pub(super) description: Option<String>,
+    pub(crate) description: Option<String>,
     /// For `service`: its price before tax.
     #[schema(value_type = Option<MoneyText>)]
-    pub(super) amount: Option<String>,
+    pub(crate) amount: Option<String>,
     /// The line's own discount.
-    pub(super) discount: Option<DiscountFields>,
+    pub(crate) discount: Option<DiscountFields>,
 }
 
 /// A new invoice, saved as a draft: no number yet, stock untouched.
@@ -144,22 +146,36 @@ pub struct LineFields {
     "note": "Wedding order; delivery on Friday"
 }))]
 pub struct NewInvoice {
-    pub(super) branch_id: uuid::Uuid,
+    pub(crate) branch_id: uuid::Uuid,
     /// `null` for a walk-in customer (only below the PAN threshold).
-    pub(super) customer_id: Option<uuid::Uuid>,
+    pub(crate) customer_id: Option<uuid::Uuid>,
     /// The state code of the place of supply; the branch's state when not
     /// given. Another state's code makes the tax IGST.
     #[schema(pattern = "^[0-9]{2}$", max_length = 2)]
-    pub(super) place_of_supply: Option<String>,
+    pub(crate) place_of_supply: Option<String>,
     /// 1 to 100 lines.
     #[schema(min_items = 1, max_items = 100)]
-    pub(super) lines: Vec<LineFields>,
+    pub(crate) lines: Vec<LineFields>,
     /// A discount on the whole bill, spread over the lines.
-    pub(super) discount: Option<DiscountFields>,
+    pub(crate) discount: Option<DiscountFields>,
     /// Staff credited with the sale.
     #[schema(max_items = 5)]
     #[serde(default)]
-    pub(super) sales_people: Vec<uuid::Uuid>,
+    pub(crate) sales_people: Vec<uuid::Uuid>,
     #[schema(max_length = 500)]
-    pub(super) note: Option<String>,
+    pub(crate) note: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(rename_all = "camelCase")]
+pub struct InvoiceQuery {
+    pub(crate) branch_id: Option<uuid::Uuid>,
+    pub(crate) customer_id: Option<uuid::Uuid>,
+    #[param(inline)]
+    pub(crate) status: Option<InvoiceStatusName>,
+    /// Issued at or after this time.
+    pub(crate) issued_from: Option<DateTime<Utc>>,
+    /// Issued before this time.
+    pub(crate) issued_to: Option<DateTime<Utc>>,
 }
