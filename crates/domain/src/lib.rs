@@ -12,6 +12,7 @@ pub mod lot;
 pub mod measure;
 pub mod metal;
 pub mod metal_rate;
+pub mod movement;
 pub mod occasion;
 pub mod page;
 pub mod piece;

@@ -13,7 +13,9 @@ use sea_orm::{
 
 use crate::entities::{transfer_pieces, transfers};
 use crate::error::{RepoError, uuid_of};
-use crate::repos::pieces::{Actor, Move, MovementKind, Pieces};
+use jewel_domain::movement::{Move, MovementKind};
+
+use crate::repos::pieces::{Actor, Pieces};
 
 pub struct Transfers;
 

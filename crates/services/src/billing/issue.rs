@@ -9,12 +9,13 @@ use jewel_domain::invoice::check_payments;
 use jewel_domain::invoice::{Invoice, InvoiceStatus, LineKind, Payment, PaymentMethod};
 use jewel_domain::lot::LotMovementKind;
 use jewel_domain::measure::Money;
+use jewel_domain::movement::{Move, MovementKind};
 use jewel_domain::piece::{MoveRefused, PieceStatus};
 use jewel_persistence::repos::branches::Branches;
 use jewel_persistence::repos::customers::Customers;
 use jewel_persistence::repos::invoices::{Invoices, Issued, Series};
 use jewel_persistence::repos::lots::{LotChange, LotError, Lots};
-use jewel_persistence::repos::pieces::{Move, MovementKind, Pieces};
+use jewel_persistence::repos::pieces::Pieces;
 
 use super::{BillingError, BillingRules, financial_year};
 use crate::Unit;

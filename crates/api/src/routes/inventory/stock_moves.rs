@@ -4,10 +4,11 @@
 
 use actix_web::{HttpRequest, HttpResponse, delete, post, put, web};
 use chrono::{Duration, Utc};
+use jewel_domain::movement::{Move, MovementKind};
 use jewel_domain::piece::{Huid, MoveRefused, Piece, PieceStatus, Reservation};
 use jewel_domain::{FieldError, Invalid};
 use jewel_persistence::repos::customers::Customers;
-use jewel_persistence::repos::pieces::{Move, MovementKind, Pieces};
+use jewel_persistence::repos::pieces::Pieces;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::dto::stock_moves::{HuidFields, ReservationFields, StatusChange};

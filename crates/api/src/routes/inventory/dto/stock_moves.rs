@@ -2,8 +2,9 @@
 //! ledger: the moves a client asks for, the ledger's lines as shown.
 
 use chrono::{DateTime, Utc};
+use jewel_domain::movement::MovementKind;
 use jewel_domain::piece::PieceStatus;
-use jewel_persistence::repos::pieces::{MovementKind, StockMovement};
+use jewel_persistence::repos::pieces::StockMovement;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
