@@ -1,0 +1,66 @@
+//! The purchases kept on each customer (count, lifetime value, last
+//! purchase), brought up to date from their bills and credit notes.
+
+use jewel_domain::invoice::InvoiceStatus;
+use sea_orm::ConnectionTrait;
+
+use super::Invoices;
+use crate::error::RepoError;
+
+/// Sets the purchases kept on `customer` (or on every customer) from their
+/// bills, in one statement: the issued, partly paid and paid ones count,
+/// credit notes come off the lifetime value.
+async fn refresh_purchases_of(
+    db: &impl ConnectionTrait,
+    customer: Option<uuid::Uuid>,
+) -> Result<(), RepoError> {
+    let sales = [
+        InvoiceStatus::Issued,
+        InvoiceStatus::PartiallyPaid,
+        InvoiceStatus::Paid,
+    ]
+    .map(|s| format!("'{}'", s.as_str()))
+    .join(", ");
+    let theirs = format!(
+        "FROM invoices WHERE invoices.customer_id = customers.id AND invoices.status IN ({sales})"
+    );
+    // SUM is DECIMAL on MySQL: cast back to a whole number.
+    let mut sql = format!(
+        "UPDATE customers SET \
+         purchase_count = (SELECT COUNT(*) {theirs}), \
+         lifetime_value = COALESCE((SELECT CAST(SUM(total) AS SIGNED) {theirs}), 0) \
+           - COALESCE((SELECT CAST(SUM(total) AS SIGNED) FROM credit_notes \
+                       WHERE credit_notes.customer_id = customers.id), 0), \
+         last_purchase_at = (SELECT MAX(issued_at) {theirs})"
+    );
+    let mut values: Vec<sea_orm::Value> = Vec::new();
+    if let Some(customer) = customer {
+        sql.push_str(" WHERE customers.id = ?");
+        values.push(customer.to_string().into());
+    }
+    db.execute_raw(sea_orm::Statement::from_sql_and_values(
+        db.get_database_backend(),
+        sql,
+        values,
+    ))
+    .await?;
+    Ok(())
+}
+
+impl Invoices {
+    /// [`Self::refresh_purchases`] for every customer at once, in one
+    /// statement: after bills were brought in by [`Self::insert_issued`].
+    pub async fn refresh_all_purchases(db: &impl ConnectionTrait) -> Result<(), RepoError> {
+        refresh_purchases_of(db, None).await
+    }
+
+    /// Brings the purchases kept on `customer` (count, lifetime value, last
+    /// purchase) up to date with their bills: issued and not cancelled.
+    /// Call in the transaction that changed a bill of theirs.
+    pub async fn refresh_purchases(
+        db: &impl ConnectionTrait,
+        customer: uuid::Uuid,
+    ) -> Result<(), RepoError> {
+        refresh_purchases_of(db, Some(customer)).await
+    }
+}
