@@ -60,6 +60,12 @@ impl From<BillingError> for ApiError {
                 ApiError::bad_field(detail, "timezone", "invalid", "such as Asia/Kolkata")
             }
             BillingError::NotFound => ApiError::NotFound,
+            BillingError::QuoteConverted => conflict(
+                detail,
+                "invoiceId".to_owned(),
+                "converted",
+                "converted before".to_owned(),
+            ),
             BillingError::Invalid(invalid) => invalid.into(),
             BillingError::Store(error) => error.into(),
             BillingError::Record(error) => error.into(),

@@ -363,6 +363,10 @@ async fn every_change_is_in_the_audit_trail(backend: Backend) {
     assert_eq!(find("staff", "update")["after"]["role"], "accountant");
     assert_eq!(find("api_client", "update")["after"]["active"], false);
     find("customer", "set_login");
+    // CRM's own record of the customer, not the API's view of them.
+    let customer = &find("customer", "create")["after"];
+    assert!(customer["mobile"].is_string(), "{customer}");
+    assert!(customer.get("purchases").is_none(), "{customer}");
     let text = trail.to_string();
     assert!(
         !text.contains("first day passphrase")

@@ -24,6 +24,7 @@ on_both_backends!(
     a_failing_subscriber_is_retried_and_the_others_go_on,
     the_feed_is_for_auditors_and_scoped_to_their_branches,
     every_business_change_tells_its_event,
+    the_trail_keeps_a_bill_as_the_domain_has_it,
 );
 on_mariadb_only!(two_servers_on_one_database_deliver_each_event_once);
 
@@ -673,4 +674,51 @@ async fn every_business_change_tells_its_event(backend: Backend) {
         (&moved["data"]["fromStatus"], &moved["data"]["toStatus"]),
         (&json!("in_stock"), &json!("reserved"))
     );
+}
+
+/// The audit trail keeps a bill as billing has it (its own record, made
+/// from the domain's invoice), not as the API shows it: draft, issue and
+/// payment each leave before and after with the number, status, lines and
+/// money as decimal text.
+async fn the_trail_keeps_a_bill_as_the_domain_has_it(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let shop = shop(&app, "TRL1").await;
+    let invoice = draft(&app, &shop, "AU-1").await;
+    let issued = json_of(issue(&app, &shop.sales, &invoice, json!({})).await, 200).await;
+    let trail = json_of(
+        get(
+            &app,
+            &shop.owner,
+            &format!(
+                "/api/v1/audit-events?entityType=invoice&entityId={}",
+                id_of(&invoice)
+            ),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let events = trail["items"].as_array().expect("items");
+    let of = |action: &str| {
+        events
+            .iter()
+            .find(|e| e["action"] == action)
+            .unwrap_or_else(|| panic!("no {action} in {trail}"))
+    };
+    let created = of("create");
+    assert!(created["before"].is_null(), "{created}");
+    assert_eq!(created["after"]["status"], "draft");
+    assert!(created["after"]["number"].is_null());
+    let issue = of("issue");
+    assert_eq!(issue["before"]["status"], "draft");
+    assert_eq!(issue["after"]["status"], "issued");
+    assert_eq!(issue["after"]["number"], issued["number"]);
+    assert_eq!(issue["after"]["total"], issued["total"]);
+    assert_eq!(issue["after"]["customerId"], shop.customer["id"]);
+    let line = &issue["after"]["lines"][0];
+    assert_eq!(line["kind"], "piece");
+    assert_eq!(line["pieceId"], invoice["lines"][0]["pieceId"]);
+    assert_eq!(line["taxableValue"], issued["lines"][0]["taxableValue"]);
+    // The record is billing's own, not the API's view of the bill.
+    assert!(issue["after"].get("balance").is_none(), "{issue}");
 }

@@ -37,6 +37,9 @@ pub enum BillingError {
     BranchTimezone,
     #[error("no such record")]
     NotFound,
+    /// The quote became an invoice already.
+    #[error("the quote became an invoice already")]
+    QuoteConverted,
     /// A rule of the domain, field by field (PAN required, cash limit,
     /// more than the balance, a HUID missing).
     #[error(transparent)]

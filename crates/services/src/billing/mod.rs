@@ -2,9 +2,11 @@
 //! payments taken), and the events every change of a bill tells the rest
 //! of the business.
 
+pub mod drafts;
 pub mod error;
 pub mod events;
 pub mod issue;
+pub mod record;
 
 use jewel_domain::billing::FinancialYear;
 use jewel_domain::invoice::{Invoice, InvoiceStatus};

@@ -3,6 +3,8 @@
 
 pub mod customers;
 pub mod events;
+pub mod record;
 pub mod timeline;
 
 pub use customers::{CrmError, changeable_customer, live_customer};
+pub use record::CustomerRecord;

@@ -207,14 +207,8 @@ async fn finish(
     after: &Invoice,
     answer: (StatusCode, Option<String>),
 ) -> Result<InvoiceView, ApiError> {
-    let (before_view, after_view) = (InvoiceView::of(before), InvoiceView::of(after));
-    unit.audit(
-        action,
-        "invoice",
-        before.id,
-        Some(&before_view),
-        Some(&after_view),
-    )?;
+    billing::drafts::audited(&mut unit, action, before, after)?;
+    let after_view = InvoiceView::of(after);
     idempotency::keep_in(&mut unit, answer.0, answer.1, &after_view)?;
     unit.commit().await?;
     Ok(after_view)

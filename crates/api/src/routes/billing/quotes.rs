@@ -5,10 +5,8 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{Duration, Utc};
-use jewel_domain::FieldError;
 use jewel_domain::Invalid;
 use jewel_domain::invoice::Quote;
-use jewel_persistence::repos::invoices::Invoices;
 use jewel_persistence::repos::quotes::Quotes;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -19,7 +17,7 @@ use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
 use crate::idempotency::{self, Answer, IdempotentJson};
 use crate::state::AppState;
-use jewel_services::billing::events::QuoteCreated;
+use jewel_services::billing;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(create_quote)
@@ -56,11 +54,9 @@ pub async fn create_quote(
         invoice_id: None,
     };
     let mut unit = state.unit(&caller);
-    Quotes::insert(unit.txn().await?, &quote, caller.author()).await?;
-    let view = QuoteView::of(&quote);
-    unit.audit("create", "quote", quote.bill.id, None, Some(&view))?;
-    unit.emit(&QuoteCreated::of(&quote.bill, quote.valid_until))?;
+    billing::drafts::quote(&mut unit, &quote).await?;
     unit.commit().await?;
+    let view = QuoteView::of(&quote);
     Ok(HttpResponse::Created()
         .insert_header((
             actix_web::http::header::LOCATION,
@@ -138,32 +134,12 @@ pub async fn convert_quote(
             .into());
         }
         let invoice = quote.to_invoice(caller.id, now);
-        let txn = jewel_persistence::begin_writing(state.database.connection()).await?;
-        if !Quotes::mark_converted(&txn, quote.bill.id, invoice.id).await? {
-            return Err(ApiError::Conflict {
-                detail: "the quote became an invoice already".to_owned(),
-                errors: vec![FieldError::new(
-                    "invoiceId",
-                    "converted",
-                    "converted before",
-                )],
-            });
-        }
-        Invoices::insert(&txn, &invoice, caller.author()).await?;
+        let mut unit = state.unit(&caller);
+        billing::drafts::convert(&mut unit, quote.bill.id, &invoice).await?;
         let view = InvoiceView::of(&invoice);
-        crate::audit::record(
-            &txn,
-            &caller,
-            "create",
-            "invoice",
-            invoice.id,
-            None,
-            Some(&view),
-        )
-        .await?;
         let location = Some(format!("/api/v1/invoices/{}", invoice.id));
-        idempotency::keep(&txn, StatusCode::CREATED, location.clone(), &view).await?;
-        txn.commit().await?;
+        idempotency::keep_in(&mut unit, StatusCode::CREATED, location.clone(), &view)?;
+        unit.commit().await?;
         Answer::new(StatusCode::CREATED, location, &view)
     })
     .await

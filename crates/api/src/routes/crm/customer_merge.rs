@@ -11,6 +11,7 @@ use jewel_persistence::RepoError;
 use jewel_persistence::repos::consents::Consents;
 use jewel_persistence::repos::customer_records;
 use jewel_persistence::repos::customers::Customers;
+use jewel_services::crm::CustomerRecord;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::customers::{CustomerFields, CustomerView, MergedProblem, changeable_customer, taken};
@@ -129,7 +130,10 @@ pub async fn merge_customer(
         moved: moved.into_iter().collect(),
         survivor: CustomerView::from(after.clone()),
     };
-    let before = (CustomerView::from(survivor), CustomerView::from(duplicate));
+    let before = (
+        CustomerRecord::from(&survivor),
+        CustomerRecord::from(&duplicate),
+    );
     crate::audit::record(
         transaction,
         &caller,
@@ -137,7 +141,7 @@ pub async fn merge_customer(
         "customer",
         survivor_id,
         Some(&serde_json::json!({"survivor": before.0, "duplicate": before.1})),
-        Some(&serde_json::json!({"survivor": report.survivor, "moved": report.moved})),
+        Some(&serde_json::json!({"survivor": CustomerRecord::from(&after), "moved": report.moved})),
     )
     .await?;
     crate::audit::record(

@@ -2,6 +2,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, web};
 use jewel_persistence::repos::customers::Customers;
+use jewel_services::crm::CustomerRecord;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::customers::{CustomerView, changeable_customer, patched, taken};
@@ -77,10 +78,7 @@ pub async fn update_me(
         }
         other => other?,
     };
-    let recorded = (
-        CustomerView::from(before),
-        CustomerView::from(after.clone()),
-    );
+    let recorded = (CustomerRecord::from(&before), CustomerRecord::from(&after));
     crate::audit::record(
         &transaction,
         &caller,

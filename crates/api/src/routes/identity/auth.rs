@@ -4,6 +4,7 @@ use actix_web::{HttpMessage, HttpRequest, HttpResponse, post, web};
 use jewel_domain::contact::{Email, Password};
 use jewel_persistence::repos::customers::Customers;
 use jewel_persistence::repos::staff::Staff;
+use jewel_services::crm::CustomerRecord;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::dto::auth::{
@@ -14,7 +15,7 @@ use crate::auth::caller::StaffLogin;
 use crate::auth::{password, sessions};
 use crate::error::{ApiError, Problem};
 use crate::extract::Json;
-use crate::routes::wire::customer::{CustomerFields, CustomerView, SourceName, mobile_taken};
+use crate::routes::wire::customer::{CustomerFields, SourceName, mobile_taken};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -150,7 +151,7 @@ pub async fn customer_register(
         other => other?,
     };
     Customers::set_login(transaction, customer.id, &hash).await?;
-    let view = CustomerView::from(customer.clone());
+    let view = CustomerRecord::from(&customer);
     let customer_id = customer.id;
     crate::audit::record(
         transaction,

@@ -441,7 +441,7 @@ pub struct CustomerView {
 }
 
 impl From<Customer> for CustomerView {
-    /// The view with the PAN masked: what the audit trail and most callers see.
+    /// The view with the PAN masked: what most callers see.
     fn from(c: Customer) -> Self {
         let pan = c.pan.as_ref().map(SealedPan::masked);
         Self::with_pan(c, pan)

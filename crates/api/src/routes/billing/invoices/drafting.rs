@@ -13,10 +13,10 @@ use jewel_domain::piece::PieceStatus;
 use jewel_domain::pricing::Supply;
 use jewel_domain::{FieldError, Invalid, Role};
 use jewel_persistence::repos::branches::Branches;
-use jewel_persistence::repos::invoices::Invoices;
 use jewel_persistence::repos::lots::Lots;
 use jewel_persistence::repos::pieces::Pieces;
 use jewel_persistence::repos::staff::Staff;
+use jewel_services::billing;
 
 use super::views::*;
 use crate::auth::Caller;
@@ -229,26 +229,15 @@ pub(super) async fn create(
     body: NewInvoice,
 ) -> Result<Invoice, ApiError> {
     let invoice = priced_draft(state, caller, body).await?;
-    let txn = jewel_persistence::begin_writing(state.database.connection()).await?;
-    Invoices::insert(&txn, &invoice, caller.author()).await?;
-    crate::audit::record(
-        &txn,
-        caller,
-        "create",
-        "invoice",
-        invoice.id,
-        None,
-        Some(&InvoiceView::of(&invoice)),
-    )
-    .await?;
-    idempotency::keep(
-        &txn,
+    let mut unit = state.unit(caller);
+    billing::drafts::draft(&mut unit, &invoice).await?;
+    idempotency::keep_in(
+        &mut unit,
         StatusCode::CREATED,
         Some(format!("/api/v1/invoices/{}", invoice.id)),
         &InvoiceView::of(&invoice),
-    )
-    .await?;
-    txn.commit().await?;
+    )?;
+    unit.commit().await?;
     Ok(invoice)
 }
 

@@ -26,6 +26,7 @@ use crate::routes::{
     wire::Paged, wire::Pagination, wire::created, wire::if_match, wire::with_etag,
 };
 use crate::state::AppState;
+use jewel_services::crm::CustomerRecord;
 use jewel_services::crm::events::{CustomerCreated, CustomerUpdated};
 
 pub use crate::routes::wire::customer::*;
@@ -151,7 +152,7 @@ pub async fn create_customer(
         }
         other => other?,
     };
-    let recorded = CustomerView::from(customer.clone());
+    let recorded = CustomerRecord::from(&customer);
     unit.audit("create", "customer", customer.id, None, Some(&recorded))?;
     unit.emit(&CustomerCreated {
         customer_id: customer.id,
@@ -271,10 +272,7 @@ pub async fn update_customer(
         }
         other => other?,
     };
-    let recorded = (
-        CustomerView::from(before),
-        CustomerView::from(after.clone()),
-    );
+    let recorded = (CustomerRecord::from(&before), CustomerRecord::from(&after));
     unit.audit(
         "update",
         "customer",
