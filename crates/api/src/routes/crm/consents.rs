@@ -65,21 +65,23 @@ async fn record(
     let db = state.database.connection();
     changeable_customer(db, customer).await?;
     let asked: Vec<ConsentChange> = changes.iter().copied().map(Into::into).collect();
-    let transaction = jewel_persistence::begin_writing(db).await?;
-    Consents::lock_customer(&transaction, customer).await?;
-    let current = Consents::current(&transaction, customer).await?;
+    let mut unit = state.unit(caller);
+    let transaction = unit.txn().await?;
+    Consents::lock_customer(transaction, customer).await?;
+    let current = Consents::current(transaction, customer).await?;
     let effective = effective_changes(&current, &asked);
+    let mut recorded = Vec::new();
     if !effective.is_empty() {
         let (kind, id) = caller.author();
         Consents::record(
-            &transaction,
+            transaction,
             customer,
             &effective,
             source,
             RecordedBy { kind, id },
         )
         .await?;
-        let recorded: Vec<serde_json::Value> = effective
+        recorded = effective
             .iter()
             .map(|c| {
                 serde_json::json!({
@@ -88,19 +90,12 @@ async fn record(
                 })
             })
             .collect();
-        crate::audit::record(
-            &transaction,
-            caller,
-            "consent",
-            "customer",
-            customer,
-            None,
-            Some(&recorded),
-        )
-        .await?;
     }
-    let view = consents_of(&transaction, customer).await?;
-    transaction.commit().await?;
+    let view = consents_of(transaction, customer).await?;
+    if !recorded.is_empty() {
+        unit.audit("consent", "customer", customer, None, Some(&recorded))?;
+    }
+    unit.commit().await?;
     Ok(view)
 }
 

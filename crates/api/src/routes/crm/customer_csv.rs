@@ -226,9 +226,7 @@ pub async fn import_customers(
                 })?;
         }
     }
-    crate::audit::record(
-        transaction,
-        &caller,
+    unit.audit(
         "import",
         "customer",
         uuid::Uuid::nil(),
@@ -236,8 +234,7 @@ pub async fn import_customers(
         Some(&serde_json::json!({
             "created": report.created, "updated": report.updated, "rejected": report.rejected
         })),
-    )
-    .await?;
+    )?;
     for change in &changes {
         match change {
             Change::Create(id, _) => unit.emit(&CustomerCreated {

@@ -205,16 +205,13 @@ pub async fn erase_customer(
         deleted: deleted.into_iter().collect(),
         redacted_audit_events: redacted,
     };
-    crate::audit::record(
-        transaction,
-        &caller,
+    unit.audit(
         "erase",
         "customer",
         customer.id,
         None,
         Some(&serde_json::json!({"deleted": report.deleted, "redactedAuditEvents": redacted})),
-    )
-    .await?;
+    )?;
     unit.emit(&jewel_services::crm::events::CustomerErased {
         customer_id: customer.id,
     })?;

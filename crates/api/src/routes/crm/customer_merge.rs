@@ -134,26 +134,20 @@ pub async fn merge_customer(
         CustomerRecord::from(&survivor),
         CustomerRecord::from(&duplicate),
     );
-    crate::audit::record(
-        transaction,
-        &caller,
+    unit.audit(
         "merge",
         "customer",
         survivor_id,
         Some(&serde_json::json!({"survivor": before.0, "duplicate": before.1})),
         Some(&serde_json::json!({"survivor": CustomerRecord::from(&after), "moved": report.moved})),
-    )
-    .await?;
-    crate::audit::record(
-        transaction,
-        &caller,
+    )?;
+    unit.audit(
         "merged_into",
         "customer",
         report.duplicate_id,
         None,
         Some(&serde_json::json!({"mergedInto": survivor_id})),
-    )
-    .await?;
+    )?;
     unit.emit(&jewel_services::crm::events::CustomerMerged {
         customer_id: report.duplicate_id,
         survivor_id,

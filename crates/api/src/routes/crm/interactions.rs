@@ -67,19 +67,11 @@ pub async fn record_interaction(
     new.check(now)?;
     let db = state.database.connection();
     super::customers::changeable_customer(db, new.customer_id).await?;
-    let transaction = jewel_persistence::begin_writing(db).await?;
-    let view = InteractionView::from(Interactions::create(&transaction, &new).await?);
-    crate::audit::record(
-        &transaction,
-        &caller,
-        "create",
-        "interaction",
-        view.id,
-        None,
-        Some(&view),
-    )
-    .await?;
-    transaction.commit().await?;
+    let mut unit = state.unit(&caller);
+    let transaction = unit.txn().await?;
+    let view = InteractionView::from(Interactions::create(transaction, &new).await?);
+    unit.audit("create", "interaction", view.id, None, Some(&view))?;
+    unit.commit().await?;
     Ok(HttpResponse::Created().json(view))
 }
 

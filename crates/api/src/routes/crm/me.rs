@@ -70,26 +70,24 @@ pub async fn update_me(
     let db = state.database.connection();
     let before = changeable_customer(db, id).await?;
     let new = patched(&before, &body, state.home_country, &state.sealer)?;
-    let transaction = jewel_persistence::begin_writing(db).await?;
-    let after = match Customers::replace(&transaction, id, expected_version, &new).await {
+    let mut unit = state.unit(&caller);
+    let transaction = unit.txn().await?;
+    let after = match Customers::replace(transaction, id, expected_version, &new).await {
         Err(error @ jewel_persistence::RepoError::Taken { .. }) => {
-            transaction.rollback().await?;
+            unit.rollback().await?;
             return Err(taken(db, error, &new, false).await);
         }
         other => other?,
     };
     let recorded = (CustomerRecord::from(&before), CustomerRecord::from(&after));
-    crate::audit::record(
-        &transaction,
-        &caller,
+    unit.audit(
         "update",
         "customer",
         id,
         Some(&recorded.0),
         Some(&recorded.1),
-    )
-    .await?;
-    transaction.commit().await?;
+    )?;
+    unit.commit().await?;
     let view = CustomerView::revealing_pan(after, &state.sealer)?;
     Ok(with_etag(view.version, view))
 }

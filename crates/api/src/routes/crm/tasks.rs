@@ -98,9 +98,10 @@ pub async fn create_task(
         }
         Some(_) => {}
     }
-    let transaction = jewel_persistence::begin_writing(db).await?;
+    let mut unit = state.unit(&caller);
+    let transaction = unit.txn().await?;
     let task = Tasks::create(
-        &transaction,
+        transaction,
         &NewFollowUpTask {
             customer_id: body.customer_id,
             assignee_id: assignee,
@@ -110,17 +111,8 @@ pub async fn create_task(
     )
     .await?;
     let view = TaskView::from(task);
-    crate::audit::record(
-        &transaction,
-        &caller,
-        "create",
-        "task",
-        view.id,
-        None,
-        Some(&view),
-    )
-    .await?;
-    transaction.commit().await?;
+    unit.audit("create", "task", view.id, None, Some(&view))?;
+    unit.commit().await?;
     Ok(created(
         format!("/api/v1/tasks/{}", view.id),
         view.version,
@@ -164,21 +156,13 @@ pub async fn update_task(
         due_at: body.due_at,
         assignee_id: body.assignee_id,
     };
-    let transaction = jewel_persistence::begin_writing(db).await?;
+    let mut unit = state.unit(&caller);
+    let transaction = unit.txn().await?;
     let after =
-        TaskView::from(Tasks::update(&transaction, before.id, expected_version, &patch).await?);
+        TaskView::from(Tasks::update(transaction, before.id, expected_version, &patch).await?);
     let before = TaskView::from(before);
-    crate::audit::record(
-        &transaction,
-        &caller,
-        "update",
-        "task",
-        after.id,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    transaction.commit().await?;
+    unit.audit("update", "task", after.id, Some(&before), Some(&after))?;
+    unit.commit().await?;
     Ok(with_etag(after.version, after))
 }
 

@@ -75,19 +75,11 @@ pub async fn add_wish(
     .check()?;
     let db = state.database.connection();
     changeable_customer(db, new.customer_id).await?;
-    let transaction = jewel_persistence::begin_writing(db).await?;
-    let view = WishView::from(WishList::add(&transaction, &new).await?);
-    crate::audit::record(
-        &transaction,
-        &caller,
-        "create",
-        "wish",
-        view.id,
-        None,
-        Some(&view),
-    )
-    .await?;
-    transaction.commit().await?;
+    let mut unit = state.unit(&caller);
+    let transaction = unit.txn().await?;
+    let view = WishView::from(WishList::add(transaction, &new).await?);
+    unit.audit("create", "wish", view.id, None, Some(&view))?;
+    unit.commit().await?;
     Ok(HttpResponse::Created()
         .insert_header((
             actix_web::http::header::LOCATION,
@@ -119,11 +111,12 @@ pub async fn remove_wish(
     let (customer, item) = path.into_inner();
     let db = state.database.connection();
     live_customer(db, customer).await?;
-    let transaction = jewel_persistence::begin_writing(db).await?;
-    if !WishList::remove(&transaction, customer, item).await? {
+    let mut unit = state.unit(&caller);
+    let transaction = unit.txn().await?;
+    if !WishList::remove(transaction, customer, item).await? {
         return Err(ApiError::NotFound);
     }
-    crate::audit::record::<()>(&transaction, &caller, "delete", "wish", item, None, None).await?;
-    transaction.commit().await?;
+    unit.audit::<()>("delete", "wish", item, None, None)?;
+    unit.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -88,15 +88,16 @@ pub async fn create_api_client(
     branch_ids.dedup();
 
     let secret = tokens::new_refresh_token()?;
-    let transaction = jewel_persistence::begin_writing(state.database.connection()).await?;
-    let existing = Branches::existing(&transaction, &branch_ids).await?;
+    let mut unit = state.unit(&caller);
+    let transaction = unit.txn().await?;
+    let existing = Branches::existing(transaction, &branch_ids).await?;
     if let Some(missing) = branch_ids.iter().find(|b| !existing.contains(b)) {
         return Err(
             Invalid::field("branchIds", "not_found", format!("no branch {missing}")).into(),
         );
     }
     let client = ApiClients::create(
-        &transaction,
+        transaction,
         &NewApiClient {
             client_id: format!("jc_{}", uuid::Uuid::now_v7().simple()),
             name,
@@ -108,17 +109,8 @@ pub async fn create_api_client(
     )
     .await?;
     let view = ApiClientView::from(client);
-    crate::audit::record(
-        &transaction,
-        &caller,
-        "create",
-        "api_client",
-        view.id,
-        None,
-        Some(&view),
-    )
-    .await?;
-    transaction.commit().await?;
+    unit.audit("create", "api_client", view.id, None, Some(&view))?;
+    unit.commit().await?;
     Ok(HttpResponse::Created()
         .insert_header(("ETag", etag(view.version)))
         .json(RegisteredApiClient {
@@ -185,29 +177,27 @@ pub async fn update_api_client(
     if let Some(invalid) = Invalid::from_errors(errors) {
         return Err(invalid.into());
     }
-    let transaction = jewel_persistence::begin_writing(db).await?;
+    let mut unit = state.unit(&caller);
+    let transaction = unit.txn().await?;
     let after = ApiClientView::from(
-        ApiClients::update(&transaction, before.id, expected_version, &patch).await?,
+        ApiClients::update(transaction, before.id, expected_version, &patch).await?,
     );
     let disabled = before.active && patch.active == Some(false);
     let before = ApiClientView::from(before);
-    crate::audit::record(
-        &transaction,
-        &caller,
+    if disabled {
+        state
+            .revocations
+            .revoke(transaction, Revoked::Client(after.id))
+            .await?;
+    }
+    unit.audit(
         "update",
         "api_client",
         after.id,
         Some(&before),
         Some(&after),
-    )
-    .await?;
-    if disabled {
-        state
-            .revocations
-            .revoke(&transaction, Revoked::Client(after.id))
-            .await?;
-    }
-    transaction.commit().await?;
+    )?;
+    unit.commit().await?;
     Ok(with_etag(after.version, after))
 }
 

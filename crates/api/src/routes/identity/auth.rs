@@ -153,16 +153,6 @@ pub async fn customer_register(
     Customers::set_login(transaction, customer.id, &hash).await?;
     let view = CustomerRecord::from(&customer);
     let customer_id = customer.id;
-    crate::audit::record(
-        transaction,
-        crate::audit::Actor::Customer(customer.id),
-        "create",
-        "customer",
-        customer.id,
-        None,
-        Some(&view),
-    )
-    .await?;
     let issued = sessions::start_family(
         &state,
         transaction,
@@ -170,6 +160,7 @@ pub async fn customer_register(
     )
     .await?;
     unit.act_as(crate::audit::Actor::Customer(customer_id));
+    unit.audit("create", "customer", customer_id, None, Some(&view))?;
     unit.emit(&jewel_services::crm::events::CustomerCreated {
         customer_id,
         source: "self_registration".to_owned(),
@@ -268,19 +259,11 @@ pub async fn change_password(
         });
     }
     let hash = password::hash(&new_password).await?;
-    let transaction = jewel_persistence::begin_writing(db).await?;
-    Staff::set_password_hash(&transaction, caller.id, &hash).await?;
-    crate::audit::record::<()>(
-        &transaction,
-        caller,
-        "change_password",
-        "staff",
-        caller.id,
-        None,
-        None,
-    )
-    .await?;
-    sessions::revoke_staff(&state, &transaction, caller.id).await?;
-    transaction.commit().await?;
+    let mut unit = state.unit(caller);
+    let transaction = unit.txn().await?;
+    Staff::set_password_hash(transaction, caller.id, &hash).await?;
+    sessions::revoke_staff(&state, transaction, caller.id).await?;
+    unit.audit::<()>("change_password", "staff", caller.id, None, None)?;
+    unit.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -92,19 +92,11 @@ pub async fn create_branch(
     Json(body): Json<NewBranchRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let new = NewBranch::try_from(body)?;
-    let transaction = jewel_persistence::begin_writing(state.database.connection()).await?;
-    let view = BranchView::from(Branches::create(&transaction, &new).await?);
-    crate::audit::record(
-        &transaction,
-        &caller,
-        "create",
-        "branch",
-        view.id,
-        None,
-        Some(&view),
-    )
-    .await?;
-    transaction.commit().await?;
+    let mut unit = state.unit(&caller);
+    let transaction = unit.txn().await?;
+    let view = BranchView::from(Branches::create(transaction, &new).await?);
+    unit.audit("create", "branch", view.id, None, Some(&view))?;
+    unit.commit().await?;
     Ok(created(
         format!("/api/v1/branches/{}", view.id),
         view.version,
@@ -224,21 +216,12 @@ pub async fn update_branch(
     if let Some(invalid) = Invalid::from_errors(errors) {
         return Err(invalid.into());
     }
-    let transaction = jewel_persistence::begin_writing(state.database.connection()).await?;
-    let after = BranchView::from(
-        Branches::update(&transaction, before.id, expected_version, &patch).await?,
-    );
+    let mut unit = state.unit(&caller);
+    let transaction = unit.txn().await?;
+    let after =
+        BranchView::from(Branches::update(transaction, before.id, expected_version, &patch).await?);
     let before = BranchView::from(before);
-    crate::audit::record(
-        &transaction,
-        &caller,
-        "update",
-        "branch",
-        after.id,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    transaction.commit().await?;
+    unit.audit("update", "branch", after.id, Some(&before), Some(&after))?;
+    unit.commit().await?;
     Ok(with_etag(after.version, after))
 }

@@ -40,12 +40,13 @@ pub async fn create_design(
     Json(body): Json<DesignFields>,
 ) -> Result<HttpResponse, ApiError> {
     let new = body.check()?;
-    let txn = jewel_persistence::begin_writing(state.database.connection()).await?;
-    let design = Designs::create(&txn, &new).await?;
+    let mut unit = state.unit(&caller);
+    let txn = unit.txn().await?;
+    let design = Designs::create(txn, &new).await?;
     let (id, version) = (design.id, design.version);
     let view = DesignView::from(design);
-    crate::audit::record(&txn, &*caller, "create", "design", id, None, Some(&view)).await?;
-    txn.commit().await?;
+    unit.audit("create", "design", id, None, Some(&view))?;
+    unit.commit().await?;
     Ok(created(format!("/api/v1/designs/{id}"), version, view))
 }
 
@@ -119,8 +120,9 @@ pub async fn update_design(
     Json(patch): Json<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
     let expected = if_match(&req)?;
-    let txn = jewel_persistence::begin_writing(state.database.connection()).await?;
-    let before = Designs::get(&txn, *id).await?.ok_or(ApiError::NotFound)?;
+    let mut unit = state.unit(&caller);
+    let txn = unit.txn().await?;
+    let before = Designs::get(txn, *id).await?.ok_or(ApiError::NotFound)?;
     let _: DesignChanges = parse_json(&serde_json::to_vec(&patch).map_err(anyhow::Error::from)?)?;
     let mut merged =
         serde_json::to_value(DesignFields::of(&before)).map_err(anyhow::Error::from)?;
@@ -128,19 +130,10 @@ pub async fn update_design(
     let bytes = serde_json::to_vec(&merged).map_err(anyhow::Error::from)?;
     let fields: DesignFields = parse_json(&bytes)?;
     let new = fields.check()?;
-    let after = Designs::replace(&txn, *id, expected, &new).await?;
+    let after = Designs::replace(txn, *id, expected, &new).await?;
     let version = after.version;
     let (before, after) = (DesignView::from(before), DesignView::from(after));
-    crate::audit::record(
-        &txn,
-        &*caller,
-        "update",
-        "design",
-        *id,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    txn.commit().await?;
+    unit.audit("update", "design", *id, Some(&before), Some(&after))?;
+    unit.commit().await?;
     Ok(with_etag(version, after))
 }

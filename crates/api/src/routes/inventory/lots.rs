@@ -43,11 +43,12 @@ pub async fn create_lot(
     Json(body): Json<LotFields>,
 ) -> Result<HttpResponse, ApiError> {
     let new = body.check()?;
-    let txn = jewel_persistence::begin_writing(state.database.connection()).await?;
-    let lot = Lots::create(&txn, &new).await?;
+    let mut unit = state.unit(&caller);
+    let txn = unit.txn().await?;
+    let lot = Lots::create(txn, &new).await?;
     let view = LotView::for_caller(lot, &caller);
-    crate::audit::record(&txn, &*caller, "create", "lot", view.id, None, Some(&view)).await?;
-    txn.commit().await?;
+    unit.audit("create", "lot", view.id, None, Some(&view))?;
+    unit.commit().await?;
     Ok(created(format!("/api/v1/lots/{}", view.id), 1, view))
 }
 
@@ -195,23 +196,15 @@ pub async fn change_lot(
         reason,
     };
     idempotency::once(&state, &caller, request.key, || async {
-        let txn = jewel_persistence::begin_writing(db).await?;
-        Lots::change(&txn, lot.id, &change, caller.author())
+        let mut unit = state.unit(&caller);
+        let txn = unit.txn().await?;
+        Lots::change(txn, lot.id, &change, caller.author())
             .await
             .map_err(|e| not_enough(e, lot.unit, "quantity"))?;
-        let after = Lots::get(&txn, lot.id).await?.ok_or(ApiError::NotFound)?;
+        let after = Lots::get(txn, lot.id).await?.ok_or(ApiError::NotFound)?;
         let view = LotView::for_caller(after, &caller);
-        crate::audit::record(
-            &txn,
-            &*caller,
-            kind.as_str(),
-            "lot",
-            lot.id,
-            None,
-            Some(&view),
-        )
-        .await?;
-        txn.commit().await?;
+        unit.audit(kind.as_str(), "lot", lot.id, None, Some(&view))?;
+        unit.commit().await?;
         Answer::new(StatusCode::OK, None, &view)
     })
     .await
@@ -268,14 +261,15 @@ pub async fn transfer_lot(
     }
     let quantity = quantity.unwrap_or_default();
     idempotency::once(&state, &caller, request.key, || async {
-        let txn = jewel_persistence::begin_writing(db).await?;
+        let mut unit = state.unit(&caller);
+        let txn = unit.txn().await?;
         let out = LotChange {
             branch_id: body.from_branch_id,
             kind: LotMovementKind::TransferOut,
             quantity: -quantity,
             reason: None,
         };
-        Lots::change(&txn, lot.id, &out, caller.author())
+        Lots::change(txn, lot.id, &out, caller.author())
             .await
             .map_err(|e| not_enough(e, lot.unit, "quantity"))?;
         let into = LotChange {
@@ -284,7 +278,7 @@ pub async fn transfer_lot(
             quantity,
             reason: None,
         };
-        Lots::change(&txn, lot.id, &into, caller.author())
+        Lots::change(txn, lot.id, &into, caller.author())
             .await
             .map_err(|e| match e {
                 LotError::Repo(jewel_persistence::RepoError::MissingReference { .. }) => {
@@ -292,10 +286,10 @@ pub async fn transfer_lot(
                 }
                 other => not_enough(other, lot.unit, "quantity"),
             })?;
-        let after = Lots::get(&txn, lot.id).await?.ok_or(ApiError::NotFound)?;
+        let after = Lots::get(txn, lot.id).await?.ok_or(ApiError::NotFound)?;
         let view = LotView::for_caller(after, &caller);
-        crate::audit::record(&txn, &*caller, "transfer", "lot", lot.id, None, Some(&view)).await?;
-        txn.commit().await?;
+        unit.audit("transfer", "lot", lot.id, None, Some(&view))?;
+        unit.commit().await?;
         Answer::new(StatusCode::OK, None, &view)
     })
     .await

@@ -107,12 +107,11 @@ pub async fn count_stock(
         actor_id,
         at: Utc::now(),
     };
-    let txn = jewel_persistence::begin_writing(db).await?;
-    StockAudits::record(&txn, &audit).await?;
+    let mut unit = state.unit(&caller);
+    let txn = unit.txn().await?;
+    StockAudits::record(txn, &audit).await?;
     let view = StockAuditView::from(audit);
-    crate::audit::record(
-        &txn,
-        &*caller,
+    unit.audit(
         "count",
         "stock_audit",
         view.id,
@@ -121,9 +120,8 @@ pub async fn count_stock(
             "branchId": view.branch_id, "scanned": view.scanned, "matched": view.matched,
             "missing": view.missing.len(), "unexpected": view.unexpected.len()
         })),
-    )
-    .await?;
-    txn.commit().await?;
+    )?;
+    unit.commit().await?;
     Ok(created(
         format!("/api/v1/stock-audits/{}", view.id),
         1,

@@ -400,18 +400,10 @@ pub async fn set_customer_login(
         .await?
         .ok_or(ApiError::NotFound)?;
     let hash = password::hash(&password_text).await?;
-    let transaction = jewel_persistence::begin_writing(db).await?;
-    Customers::set_login(&transaction, customer.id, &hash).await?;
-    crate::audit::record::<()>(
-        &transaction,
-        &caller,
-        "set_login",
-        "customer",
-        customer.id,
-        None,
-        None,
-    )
-    .await?;
-    transaction.commit().await?;
+    let mut unit = state.unit(&caller);
+    let transaction = unit.txn().await?;
+    Customers::set_login(transaction, customer.id, &hash).await?;
+    unit.audit::<()>("set_login", "customer", customer.id, None, None)?;
+    unit.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }
