@@ -9,9 +9,8 @@ use actix_web::middleware::Next;
 use actix_web::web;
 use actix_web::{HttpRequest, HttpResponse};
 
-use crate::body_rules::BodyRules;
 use crate::error::ApiError;
-use crate::query_rules::QueryRules;
+use crate::request_schemas::{BodyRules, QueryRules};
 
 /// Every path we serve and the methods it answers, taken from the OpenAPI
 /// document (plus the docs), so that a known path with the wrong method is

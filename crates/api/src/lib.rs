@@ -7,7 +7,6 @@
 
 pub mod audit;
 pub mod auth;
-pub mod body_rules;
 pub mod cache;
 pub mod compression;
 pub mod config;
@@ -17,11 +16,11 @@ pub mod error;
 pub mod extract;
 pub mod idempotency;
 pub mod openapi;
-pub mod query_rules;
 pub mod rate_limit;
 pub mod rates;
 pub mod request_context;
 pub mod request_guard;
+pub mod request_schemas;
 pub mod routes;
 pub mod sealing;
 pub mod seed;
