@@ -229,8 +229,9 @@ impl BodyRules {
 #[derive(Debug, Clone, Copy)]
 enum Reading {
     Text,
+    /// `integer` and `number` alike: a whole number is judged by its
+    /// schema; anything else (a fraction) is the handler's, never a float.
     Integer,
-    Number,
     Boolean,
 }
 
@@ -257,7 +258,7 @@ impl Rule {
         };
         let reading = match resolved.get("type").and_then(Value::as_str) {
             Some("integer") => Reading::Integer,
-            Some("number") => Reading::Number,
+            Some("number") => Reading::Integer,
             Some("boolean") => Reading::Boolean,
             _ => Reading::Text,
         };
@@ -277,14 +278,6 @@ impl Rule {
             Reading::Integer => match value.parse::<i64>() {
                 Ok(n) => Value::from(n),
                 Err(_) => return Ok(()),
-            },
-            Reading::Number => match value
-                .parse::<f64>()
-                .ok()
-                .and_then(serde_json::Number::from_f64)
-            {
-                Some(n) => Value::Number(n),
-                None => return Ok(()),
             },
             Reading::Boolean => match value.parse::<bool>() {
                 Ok(b) => Value::Bool(b),
