@@ -5,6 +5,7 @@ use jewel_domain::FieldError;
 use jewel_services::billing::BillingError;
 use jewel_services::crm::CrmError;
 use jewel_services::identity::IdentityError;
+use jewel_services::inventory::InventoryError;
 
 use crate::error::ApiError;
 
@@ -123,6 +124,41 @@ impl From<CrmError> for ApiError {
                 errors: Vec::new(),
             },
             CrmError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<InventoryError> for ApiError {
+    fn from(error: InventoryError) -> Self {
+        let detail = error.to_string();
+        let conflict = |errors: Vec<FieldError>| ApiError::Conflict {
+            detail: detail.clone(),
+            errors,
+        };
+        match error {
+            InventoryError::NotFound => ApiError::NotFound,
+            InventoryError::Stale => ApiError::PreconditionFailed,
+            InventoryError::MovedMeanwhile => conflict(vec![FieldError::new(
+                "status",
+                "moved",
+                "changed meanwhile",
+            )]),
+            InventoryError::Refused(refusal) => refusal.into(),
+            InventoryError::Final { status } => conflict(vec![FieldError::new(
+                "status",
+                "final",
+                format!("the piece is {status}"),
+            )]),
+            InventoryError::NotInStock(errors) | InventoryError::Taken(errors) => conflict(errors),
+            InventoryError::TransferReceived => conflict(Vec::new()),
+            InventoryError::NotEnough { on_hand } => conflict(vec![FieldError::new(
+                "quantity",
+                "not_enough",
+                format!("only {on_hand} on hand"),
+            )]),
+            InventoryError::Invalid(invalid) => invalid.into(),
+            InventoryError::Store(error) => error.into(),
+            InventoryError::Record(error) => error.into(),
         }
     }
 }

@@ -1,8 +1,15 @@
-//! Inventory: pieces priced from the day's metal rates, and what stock
-//! movements tell the rest of the business.
+//! Inventory: pieces priced from the day's metal rates, lots, transfers
+//! between branches, and what stock movements tell the rest of the
+//! business.
 
+mod error;
 pub mod events;
+pub mod lots;
+pub mod pieces;
+pub mod record;
+pub mod transfers;
 
+pub use error::InventoryError;
 use jewel_persistence::repos::metal_rates::MetalRates;
 use jewel_persistence::repos::pieces::Pieces;
 use jewel_persistence::{ConnectionTrait, RepoError};

@@ -3,9 +3,10 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
-use jewel_domain::lot::{LotMovementKind, LotUnit};
+use jewel_domain::lot::LotMovementKind;
 use jewel_domain::{FieldError, Invalid};
-use jewel_persistence::repos::lots::{LotChange, LotError, Lots};
+use jewel_persistence::repos::lots::{LotChange, Lots};
+use jewel_services::inventory::lots;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::dto::designs::check_text;
@@ -44,11 +45,9 @@ pub async fn create_lot(
 ) -> Result<HttpResponse, ApiError> {
     let new = body.check()?;
     let mut unit = state.unit(&caller);
-    let txn = unit.txn().await?;
-    let lot = Lots::create(txn, &new).await?;
-    let view = LotView::for_caller(lot, &caller);
-    unit.audit("create", "lot", view.id, None, Some(&view))?;
+    let lot = lots::create(&mut unit, &new).await?;
     unit.commit().await?;
+    let view = LotView::for_caller(lot, &caller);
     Ok(created(format!("/api/v1/lots/{}", view.id), 1, view))
 }
 
@@ -92,20 +91,6 @@ pub async fn get_lot(
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(web::Json(LotView::for_caller(lot, &caller)))
-}
-
-fn not_enough(error: LotError, unit: LotUnit, field: &str) -> ApiError {
-    match error {
-        LotError::NotEnough { on_hand } => ApiError::Conflict {
-            detail: format!("only {} on hand", unit.format(on_hand)),
-            errors: vec![FieldError::new(
-                field,
-                "not_enough",
-                format!("only {} on hand", unit.format(on_hand)),
-            )],
-        },
-        LotError::Repo(error) => error.into(),
-    }
 }
 
 /// Receive or adjust a lot at a branch, with a line in the lot ledger. An
@@ -197,14 +182,9 @@ pub async fn change_lot(
     };
     idempotency::once(&state, &caller, request.key, || async {
         let mut unit = state.unit(&caller);
-        let txn = unit.txn().await?;
-        Lots::change(txn, lot.id, &change, caller.author())
-            .await
-            .map_err(|e| not_enough(e, lot.unit, "quantity"))?;
-        let after = Lots::get(txn, lot.id).await?.ok_or(ApiError::NotFound)?;
-        let view = LotView::for_caller(after, &caller);
-        unit.audit(kind.as_str(), "lot", lot.id, None, Some(&view))?;
+        let after = lots::change(&mut unit, &lot, &change).await?;
         unit.commit().await?;
+        let view = LotView::for_caller(after, &caller);
         Answer::new(StatusCode::OK, None, &view)
     })
     .await
@@ -262,34 +242,16 @@ pub async fn transfer_lot(
     let quantity = quantity.unwrap_or_default();
     idempotency::once(&state, &caller, request.key, || async {
         let mut unit = state.unit(&caller);
-        let txn = unit.txn().await?;
-        let out = LotChange {
-            branch_id: body.from_branch_id,
-            kind: LotMovementKind::TransferOut,
-            quantity: -quantity,
-            reason: None,
-        };
-        Lots::change(txn, lot.id, &out, caller.author())
-            .await
-            .map_err(|e| not_enough(e, lot.unit, "quantity"))?;
-        let into = LotChange {
-            branch_id: body.to_branch_id,
-            kind: LotMovementKind::TransferIn,
+        let after = lots::transfer(
+            &mut unit,
+            &lot,
+            body.from_branch_id,
+            body.to_branch_id,
             quantity,
-            reason: None,
-        };
-        Lots::change(txn, lot.id, &into, caller.author())
-            .await
-            .map_err(|e| match e {
-                LotError::Repo(jewel_persistence::RepoError::MissingReference { .. }) => {
-                    Invalid::field("toBranchId", "not_found", "no such branch").into()
-                }
-                other => not_enough(other, lot.unit, "quantity"),
-            })?;
-        let after = Lots::get(txn, lot.id).await?.ok_or(ApiError::NotFound)?;
-        let view = LotView::for_caller(after, &caller);
-        unit.audit("transfer", "lot", lot.id, None, Some(&view))?;
+        )
+        .await?;
         unit.commit().await?;
+        let view = LotView::for_caller(after, &caller);
         Answer::new(StatusCode::OK, None, &view)
     })
     .await

@@ -2,14 +2,13 @@
 //! checked whole as a receipt would be.
 
 use actix_web::{HttpRequest, HttpResponse, patch, web};
-use jewel_domain::piece::PieceStatus;
-use jewel_domain::{FieldError, Invalid};
+use jewel_domain::Invalid;
 use jewel_persistence::repos::designs::Designs;
-use jewel_persistence::repos::pieces::Pieces;
+use jewel_services::inventory::pieces;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::dto::piece_changes::PieceChanges;
-use super::pieces::{changed, visible_piece};
+use super::pieces::{answer, cost_for, visible_piece};
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json, parse_json};
@@ -54,16 +53,7 @@ pub async fn update_piece(
     if expected.is_some_and(|v| v != piece.version) {
         return Err(ApiError::PreconditionFailed);
     }
-    if matches!(piece.status, PieceStatus::Sold | PieceStatus::Melted) {
-        return Err(ApiError::Conflict {
-            detail: format!("a {} piece does not change", piece.status.as_str()),
-            errors: vec![FieldError::new(
-                "status",
-                "final",
-                format!("the piece is {}", piece.status.as_str()),
-            )],
-        });
-    }
+    pieces::check_changeable(&piece)?;
     let mut merged = serde_json::to_value(PieceFields::of(&piece)).map_err(anyhow::Error::from)?;
     merge_patch(&mut merged, &patch);
     let fields: PieceFields =
@@ -87,9 +77,7 @@ pub async fn update_piece(
     };
     let new = fields.check(design.as_ref(), &state.hallmark_rule())?;
     let mut unit = state.unit(&caller);
-    let txn = unit.txn().await?;
-    let after = Pieces::replace(txn, &piece, &new)
-        .await?
-        .ok_or(ApiError::PreconditionFailed)?;
-    changed(unit, &caller, "update", piece, after).await
+    let after = pieces::correct(&mut unit, &piece, &new, cost_for(&caller)).await?;
+    unit.commit().await?;
+    Ok(answer(&caller, after))
 }

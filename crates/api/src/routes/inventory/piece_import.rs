@@ -4,6 +4,7 @@
 
 use actix_web::{HttpRequest, post, web};
 use jewel_domain::FieldError;
+use jewel_services::inventory::InventoryError;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::dto::piece_import::{PieceImportReport, PieceImportRow};
@@ -137,11 +138,11 @@ pub async fn import_pieces(
         store(&state, &caller, &valid)
             .await
             .map_err(|e| match e {
-                ApiError::Conflict { .. } => ApiError::Conflict {
+                InventoryError::Taken(_) => ApiError::Conflict {
                     detail: "a piece of the file was received while the import ran; nothing was applied, run it again".to_owned(),
                     errors: Vec::new(),
                 },
-                other => other,
+                other => other.into(),
             })?
             .into_iter()
             .map(|p| p.id)

@@ -10,6 +10,7 @@ use jewel_domain::piece::{NewPiece, Piece};
 use jewel_domain::{FieldError, Invalid};
 use jewel_persistence::repos::designs::Designs;
 use jewel_persistence::repos::pieces::{Pieces, UniqueColumn};
+use jewel_services::inventory::{InventoryError, pieces};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::dto::piece_receipts::{Delivery, Received};
@@ -17,6 +18,7 @@ use crate::auth::Caller;
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
 use crate::idempotency::{self, Answer, IdempotentJson};
+use super::pieces::cost_for;
 use crate::routes::inventory::dto::pieces::{PieceFields, PieceView};
 use crate::state::AppState;
 
@@ -97,25 +99,10 @@ pub(crate) async fn check_pieces(
 pub(crate) async fn store(
     state: &AppState,
     caller: &Caller,
-    pieces: &[NewPiece],
-) -> Result<Vec<Piece>, ApiError> {
+    new: &[NewPiece],
+) -> Result<Vec<Piece>, InventoryError> {
     let mut unit = state.unit(caller);
-    let txn = unit.txn().await?;
-    let ids = Pieces::receive(txn, pieces, caller.author()).await?;
-    let received = Pieces::many(txn, &ids).await?;
-    crate::audit::record_created(
-        txn,
-        caller,
-        "receive",
-        "piece",
-        received
-            .iter()
-            .map(|p| (p.id, PieceView::for_caller(p.clone(), caller))),
-    )
-    .await?;
-    for piece in &received {
-        unit.emit(&jewel_services::inventory::events::PieceReceived::of(piece))?;
-    }
+    let received = pieces::receive(&mut unit, new, cost_for(caller)).await?;
     unit.commit().await?;
     Ok(received)
 }
@@ -144,16 +131,13 @@ async fn receive(
         }
     }
     if errors.is_empty() {
-        return store(state, caller, &pieces).await;
+        return Ok(store(state, caller, &pieces).await?);
     }
     if errors
         .iter()
         .all(|e| e.code == "taken" || e.code == "repeated")
     {
-        return Err(ApiError::Conflict {
-            detail: "a tag number, EPC or HUID is already taken".to_owned(),
-            errors,
-        });
+        return Err(InventoryError::Taken(errors).into());
     }
     Err(Invalid::from_errors(errors)
         .map_or_else(|| ApiError::bad_request("invalid pieces"), ApiError::from))

@@ -6,6 +6,7 @@ use actix_web::{HttpResponse, get, web};
 use chrono::Utc;
 use jewel_domain::piece::Piece;
 use jewel_persistence::repos::pieces::Pieces;
+use jewel_services::inventory::record::Cost;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::dto::pieces::PieceView;
@@ -20,29 +21,23 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(get_piece).service(piece_movements);
 }
 
-/// Audits a change of a piece (told as `piece.moved` when its status or
-/// branch changed), commits it and answers with the piece as `caller` may
-/// see it and its new `ETag`.
-pub(crate) async fn changed(
-    mut unit: jewel_services::Unit,
-    caller: &Caller,
-    action: &str,
-    before: Piece,
-    after: Piece,
-) -> Result<HttpResponse, ApiError> {
-    if before.status != after.status || before.branch_id != after.branch_id {
-        unit.emit(&jewel_services::inventory::events::PieceMoved::between(
-            &before, &after,
-        ))?;
+/// Whether the audit trail keeps the cost price of what `caller`
+/// changes: only when the caller may see it.
+pub(crate) fn cost_for(caller: &Caller) -> Cost {
+    if caller
+        .require(jewel_domain::access::Permission::InventoryCost)
+        .is_ok()
+    {
+        Cost::Kept
+    } else {
+        Cost::Left
     }
-    let (id, version) = (after.id, after.version);
-    let (before, after) = (
-        PieceView::for_caller(before, caller),
-        PieceView::for_caller(after, caller),
-    );
-    unit.audit(action, "piece", id, Some(&before), Some(&after))?;
-    unit.commit().await?;
-    Ok(with_etag(version, after))
+}
+
+/// A changed piece as `caller` may see it, with its new `ETag`.
+pub(crate) fn answer(caller: &Caller, piece: Piece) -> HttpResponse {
+    let version = piece.version;
+    with_etag(version, PieceView::for_caller(piece, caller))
 }
 
 /// A piece in the caller's branches; 404 otherwise.

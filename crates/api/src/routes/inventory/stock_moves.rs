@@ -8,11 +8,11 @@ use jewel_domain::movement::{Move, MovementKind};
 use jewel_domain::piece::{Huid, MoveRefused, Piece, PieceStatus, Reservation};
 use jewel_domain::{FieldError, Invalid};
 use jewel_persistence::repos::customers::Customers;
-use jewel_persistence::repos::pieces::Pieces;
+use jewel_services::inventory::pieces;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::dto::stock_moves::{HuidFields, ReservationFields, StatusChange};
-use super::pieces::{changed, visible_piece};
+use super::pieces::{answer, cost_for, visible_piece};
 use crate::auth::Caller;
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
@@ -31,14 +31,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
 /// The longest a piece may be held.
 const LONGEST_HOLD_DAYS: i64 = 90;
 
-/// 409 for a piece someone else moved between our read and our write.
-pub(crate) fn moved_meanwhile() -> ApiError {
-    ApiError::Conflict {
-        detail: "the piece was moved by someone else at the same moment; read it again".to_owned(),
-        errors: vec![FieldError::new("status", "moved", "changed meanwhile")],
-    }
-}
-
 /// Moves a piece the caller can see, audited, in one transaction.
 async fn apply(
     state: &AppState,
@@ -46,18 +38,17 @@ async fn apply(
     piece: Piece,
     change: Move,
 ) -> Result<HttpResponse, ApiError> {
-    piece
-        .check_move(change.to_status, &state.hallmark_rule())
-        .map_err(ApiError::from)?;
     let mut unit = state.unit(caller);
-    let txn = unit.txn().await?;
-    if !Pieces::move_piece(txn, &piece, &change, caller.author()).await? {
-        return Err(moved_meanwhile());
-    }
-    let moved = Pieces::get(txn, piece.id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    changed(unit, caller, change.kind.as_str(), piece, moved).await
+    let moved = pieces::move_piece(
+        &mut unit,
+        &state.hallmark_rule(),
+        &piece,
+        &change,
+        cost_for(caller),
+    )
+    .await?;
+    unit.commit().await?;
+    Ok(answer(caller, moved))
 }
 
 /// Hold a piece for a customer until a time; the hold lapses by itself then.
@@ -237,9 +228,7 @@ pub async fn set_piece_huid(
         return Err(ApiError::PreconditionFailed);
     }
     let mut unit = state.unit(&caller);
-    let txn = unit.txn().await?;
-    let after = Pieces::set_huid(txn, &piece, &huid)
-        .await?
-        .ok_or(ApiError::PreconditionFailed)?;
-    changed(unit, &caller, "hallmark", piece, after).await
+    let after = pieces::hallmark(&mut unit, &piece, &huid, cost_for(&caller)).await?;
+    unit.commit().await?;
+    Ok(answer(&caller, after))
 }

@@ -2,21 +2,16 @@
 //! receipt at the destination (in stock there), pieces that did not arrive
 //! flagged as missing.
 
-use std::collections::HashSet;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
-use jewel_domain::piece::PieceStatus;
-use jewel_domain::transfer::{Transfer, TransferStatus};
+use jewel_domain::transfer::Transfer;
 use jewel_domain::{FieldError, Invalid};
-use jewel_persistence::repos::branches::Branches;
-use jewel_persistence::repos::pieces::Pieces;
-use jewel_persistence::repos::transfers::{TransferError, Transfers};
+use jewel_persistence::repos::transfers::Transfers;
+use jewel_services::inventory::transfers::{self, Dispatch};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::dto::designs::check_text;
 use super::dto::transfers::{NewTransfer, TransferQuery, TransferReceipt, TransferView};
-use super::stock_moves::moved_meanwhile;
 use crate::auth::Caller;
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
@@ -24,7 +19,6 @@ use crate::extract::Query;
 use crate::idempotency::{self, Answer, IdempotentJson};
 use crate::routes::{wire::Paged, wire::Pagination, wire::with_etag};
 use crate::state::AppState;
-use jewel_services::inventory::events::{TransferDispatched, TransferMoved, TransferReceived};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(dispatch_transfer)
@@ -35,13 +29,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 /// The most pieces in one transfer.
 const MOST_PIECES: usize = 1000;
-
-fn transfer_error(error: TransferError) -> ApiError {
-    match error {
-        TransferError::MovedMeanwhile => moved_meanwhile(),
-        TransferError::Repo(error) => error.into(),
-    }
-}
 
 /// A transfer the caller may see: one of its branches sends or receives.
 async fn visible_transfer(
@@ -93,7 +80,6 @@ async fn dispatch(
     caller: &Caller,
     body: NewTransfer,
 ) -> Result<TransferView, ApiError> {
-    let db = state.database.connection();
     let mut errors = Vec::new();
     if !caller.acts_in(body.from_branch_id) {
         errors.push(FieldError::new(
@@ -108,8 +94,6 @@ async fn dispatch(
             "same_branch",
             "must differ from fromBranchId",
         ));
-    } else if Branches::get(db, body.to_branch_id).await?.is_none() {
-        errors.push(FieldError::new("toBranchId", "not_found", "no such branch"));
     }
     if body.piece_ids.is_empty() || body.piece_ids.len() > MOST_PIECES {
         errors.push(FieldError::new("pieceIds", "count", "1 to 1000 pieces"));
@@ -118,68 +102,16 @@ async fn dispatch(
     if let Some(invalid) = Invalid::from_errors(errors) {
         return Err(invalid.into());
     }
-    let pieces = Pieces::many(db, &body.piece_ids).await?;
-    let found: std::collections::HashMap<uuid::Uuid, &jewel_domain::piece::Piece> =
-        pieces.iter().map(|p| (p.id, p)).collect();
-    let mut seen = HashSet::new();
-    let mut conflicts = Vec::new();
-    let mut unknown = Vec::new();
-    for (i, id) in body.piece_ids.iter().enumerate() {
-        let field = format!("pieceIds[{i}]");
-        match found.get(id) {
-            None => unknown.push(FieldError::new(field, "not_found", "no such piece")),
-            Some(p) if p.branch_id != body.from_branch_id => {
-                unknown.push(FieldError::new(
-                    field,
-                    "elsewhere",
-                    "not at the sending branch",
-                ));
-            }
-            Some(p) if !seen.insert(*id) => {
-                unknown.push(FieldError::new(
-                    field,
-                    "repeated",
-                    format!("{} is given twice", p.tag_number.as_str()),
-                ));
-            }
-            Some(p) if !p.status.can_become(PieceStatus::InTransit) => {
-                conflicts.push(FieldError::new(
-                    field,
-                    "not_in_stock",
-                    format!("{} is {}", p.tag_number.as_str(), p.status.as_str()),
-                ))
-            }
-            Some(_) => {}
-        }
-    }
-    if let Some(invalid) = Invalid::from_errors(unknown) {
-        return Err(invalid.into());
-    }
-    if !conflicts.is_empty() {
-        return Err(ApiError::Conflict {
-            detail: "only pieces in stock can be transferred".to_owned(),
-            errors: conflicts,
-        });
-    }
-    let mut unit = state.unit(caller);
-    let txn = unit.txn().await?;
-    let id = Transfers::dispatch(
-        txn,
-        body.from_branch_id,
-        body.to_branch_id,
-        &pieces,
+    let order = Dispatch {
+        from_branch_id: body.from_branch_id,
+        to_branch_id: body.to_branch_id,
+        piece_ids: body.piece_ids,
         note,
-        caller.author(),
-    )
-    .await
-    .map_err(transfer_error)?;
-    let transfer = Transfers::get(txn, id).await?.ok_or(ApiError::NotFound)?;
-    let event = TransferDispatched(TransferMoved::of(&transfer, |_| true));
-    let view = TransferView::from(transfer);
-    unit.audit("dispatch", "transfer", id, None, Some(&view))?;
-    unit.emit(&event)?;
+    };
+    let mut unit = state.unit(caller);
+    let transfer = transfers::dispatch(&mut unit, &order).await?;
     unit.commit().await?;
-    Ok(view)
+    Ok(TransferView::from(transfer))
 }
 
 /// Receive a transfer at its destination: the pieces that arrived are in
@@ -225,51 +157,10 @@ async fn receive(
             permission: "inventory:write at the receiving branch",
         });
     }
-    if transfer.status != TransferStatus::InTransit {
-        return Err(ApiError::Conflict {
-            detail: "this transfer was received already".to_owned(),
-            errors: Vec::new(),
-        });
-    }
-    let in_transfer: HashSet<uuid::Uuid> = transfer.pieces.iter().map(|(id, _)| *id).collect();
-    let errors: Vec<FieldError> = body
-        .received_piece_ids
-        .iter()
-        .enumerate()
-        .filter(|(_, id)| !in_transfer.contains(id))
-        .map(|(i, _)| {
-            FieldError::new(
-                format!("receivedPieceIds[{i}]"),
-                "not_in_transfer",
-                "not a piece of this transfer",
-            )
-        })
-        .collect();
-    if let Some(invalid) = Invalid::from_errors(errors) {
-        return Err(invalid.into());
-    }
-    let arrived: HashSet<uuid::Uuid> = body.received_piece_ids.iter().copied().collect();
-    let (states, status) = transfer.receipt(&arrived);
     let mut unit = state.unit(caller);
-    let txn = unit.txn().await?;
-    Transfers::receive(txn, &transfer, &states, status, caller.author())
-        .await
-        .map_err(|e| match e {
-            TransferError::MovedMeanwhile => ApiError::Conflict {
-                detail: "this transfer was received already".to_owned(),
-                errors: Vec::new(),
-            },
-            other => transfer_error(other),
-        })?;
-    let after = Transfers::get(txn, transfer.id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let event = TransferReceived(TransferMoved::of(&after, |id| arrived.contains(id)));
-    let (before, after) = (TransferView::from(transfer), TransferView::from(after));
-    unit.audit("receive", "transfer", after.id, Some(&before), Some(&after))?;
-    unit.emit(&event)?;
+    let after = transfers::receive(&mut unit, &transfer, &body.received_piece_ids).await?;
     unit.commit().await?;
-    Ok(after)
+    Ok(TransferView::from(after))
 }
 
 /// Read a transfer with the state of each piece. Needs `inventory:read` at
