@@ -115,15 +115,38 @@ impl From<jewel_domain::piece::MoveRefused> for ApiError {
 }
 
 impl From<CrmError> for ApiError {
+    /// A taken mobile as a stranger learns it (who holds it is for the
+    /// handler to add, see `routes::crm::customers::refused`); look-alikes
+    /// by id alone (the handler shows them as the caller may see them).
     fn from(error: CrmError) -> Self {
+        let detail = error.to_string();
         match error {
             CrmError::NotFound => ApiError::NotFound,
             CrmError::Merged { survivor } => ApiError::Merged { survivor },
-            CrmError::Erased => ApiError::Conflict {
-                detail: error.to_string(),
-                errors: Vec::new(),
+            CrmError::Erased | CrmError::AlreadyMerged { .. } | CrmError::MergedMeanwhile => {
+                ApiError::Conflict {
+                    detail,
+                    errors: Vec::new(),
+                }
+            }
+            CrmError::MobileTaken { .. } => ApiError::Conflict {
+                detail,
+                errors: vec![FieldError::new(
+                    "mobile",
+                    "taken",
+                    "already belongs to a customer",
+                )],
             },
+            CrmError::LikelyDuplicates(candidates) => ApiError::LikelyDuplicates {
+                detail,
+                candidates: candidates
+                    .iter()
+                    .map(|c| serde_json::json!({"id": c.id}))
+                    .collect(),
+            },
+            CrmError::Invalid(invalid) => invalid.into(),
             CrmError::Store(error) => error.into(),
+            CrmError::Record(error) => error.into(),
         }
     }
 }

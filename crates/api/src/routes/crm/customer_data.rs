@@ -8,11 +8,11 @@ use jewel_domain::PageRequest;
 use jewel_persistence::ConnectionTrait;
 use jewel_persistence::repos::audit::{AuditFilter, AuditTrail};
 use jewel_persistence::repos::consents::Consents;
-use jewel_persistence::repos::customer_records;
 use jewel_persistence::repos::customers::Customers;
 use jewel_persistence::repos::interactions::Interactions;
 use jewel_persistence::repos::tasks::Tasks;
 use jewel_persistence::repos::wish_list::WishList;
+use jewel_services::crm::merge;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::customers::{CustomerView, MergedProblem, changeable_customer, live_customer};
@@ -192,30 +192,16 @@ pub async fn erase_customer(
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let expected_version = if_match(&req)?;
-    let db = state.database.connection();
-    let customer = changeable_customer(db, id.into_inner()).await?;
+    let customer = changeable_customer(state.database.connection(), id.into_inner()).await?;
     let mut unit = state.unit(&caller);
-    let transaction = unit.txn().await?;
-    let deleted = customer_records::erase(transaction, customer.id).await?;
-    let erased = Customers::erase(transaction, customer.id, expected_version).await?;
-    let redacted = AuditTrail::redact(transaction, "customer", &customer.id.to_string()).await?;
-    crate::auth::sessions::revoke_customer(&state, transaction, customer.id).await?;
-    let report = ErasureReport {
-        customer: CustomerView::from(erased),
-        deleted: deleted.into_iter().collect(),
-        redacted_audit_events: redacted,
-    };
-    unit.audit(
-        "erase",
-        "customer",
-        customer.id,
-        None,
-        Some(&serde_json::json!({"deleted": report.deleted, "redactedAuditEvents": redacted})),
-    )?;
-    unit.emit(&jewel_services::crm::events::CustomerErased {
-        customer_id: customer.id,
-    })?;
+    let erased = merge::erase(&mut unit, &customer, expected_version).await?;
+    crate::auth::sessions::revoke_customer(&state, unit.txn().await?, customer.id).await?;
     unit.commit().await?;
+    let report = ErasureReport {
+        customer: CustomerView::from(erased.customer),
+        deleted: erased.deleted,
+        redacted_audit_events: erased.redacted_audit_events,
+    };
     let version = report.customer.version;
     Ok(with_etag(version, report))
 }

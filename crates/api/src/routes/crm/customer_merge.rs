@@ -5,16 +5,11 @@
 //! survivor from then on.
 
 use actix_web::{HttpRequest, post, web};
-use jewel_domain::Invalid;
 use jewel_domain::customer::absorb;
-use jewel_persistence::RepoError;
-use jewel_persistence::repos::consents::Consents;
-use jewel_persistence::repos::customer_records;
-use jewel_persistence::repos::customers::Customers;
-use jewel_services::crm::CustomerRecord;
+use jewel_services::crm::merge;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::customers::{CustomerFields, CustomerView, MergedProblem, changeable_customer, taken};
+use super::customers::{CustomerFields, CustomerView, MergedProblem, give_up};
 use super::dto::customer_merge::{MergeReport, MergeRequest};
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
@@ -61,100 +56,32 @@ pub async fn merge_customer(
     Json(body): Json<MergeRequest>,
 ) -> Result<web::Json<MergeReport>, ApiError> {
     let expected_version = if_match(&req)?;
-    let survivor_id = id.into_inner();
-    if body.duplicate_id == survivor_id {
-        return Err(Invalid::field(
-            "duplicateId",
-            "same_customer",
-            "a customer cannot be merged into themselves",
-        )
-        .into());
-    }
-    let db = state.database.connection();
-    let survivor = changeable_customer(db, survivor_id).await?;
-    let duplicate = match changeable_customer(db, body.duplicate_id).await {
-        Err(ApiError::NotFound) => {
-            return Err(Invalid::field("duplicateId", "not_found", "no such customer").into());
-        }
-        Err(ApiError::Merged { survivor }) => {
-            return Err(ApiError::Conflict {
-                detail: format!("the duplicate was already merged into {survivor}"),
-                errors: Vec::new(),
-            });
-        }
-        other => other?,
-    };
-    let merged = absorb(&survivor, &duplicate);
+    let mut unit = state.unit(&caller);
+    let (survivor, duplicate) = merge::merge_pair(&unit, id.into_inner(), body.duplicate_id).await?;
+    let absorbed = absorb(&survivor, &duplicate);
     let new =
-        CustomerFields::of(&merged, &state.sealer)?.check(state.home_country, &state.sealer)?;
-
+        CustomerFields::of(&absorbed, &state.sealer)?.check(state.home_country, &state.sealer)?;
     if body.dry_run {
-        let moved = customer_records::count(db, duplicate.id).await?;
         return Ok(web::Json(MergeReport {
             dry_run: true,
-            survivor_id,
+            survivor_id: survivor.id,
             duplicate_id: duplicate.id,
-            moved: moved.into_iter().collect(),
-            survivor: CustomerView::for_caller(&caller, merged, &state.sealer)?,
+            moved: merge::would_move(&unit, &duplicate).await?,
+            survivor: CustomerView::for_caller(&caller, absorbed, &state.sealer)?,
         }));
     }
-
-    let mut unit = state.unit(&caller);
-    let transaction = unit.txn().await?;
-    // First, so that of two merges racing for one duplicate exactly one wins.
-    if !Customers::mark_merged(transaction, duplicate.id, survivor_id).await? {
-        unit.rollback().await?;
-        return Err(ApiError::Conflict {
-            detail: "the duplicate was merged or erased by someone else a moment ago".to_owned(),
-            errors: Vec::new(),
-        });
-    }
-    crate::auth::sessions::revoke_customer(&state, transaction, duplicate.id).await?;
-    let moved = customer_records::reassign(transaction, duplicate.id, survivor_id).await?;
-    for customer in [duplicate.id, survivor_id] {
-        jewel_persistence::repos::invoices::Invoices::refresh_purchases(transaction, customer)
-            .await?;
-    }
-    Consents::adopt(transaction, duplicate.id, survivor_id).await?;
-    let after = match Customers::replace(transaction, survivor_id, expected_version, &new).await {
-        Err(error @ RepoError::Taken { .. }) => {
-            unit.rollback().await?;
-            return Err(taken(db, error, &new, true).await);
-        }
-        other => other?,
+    let merged = match merge::merge(&mut unit, &survivor, &duplicate, expected_version, &new).await
+    {
+        Ok(merged) => merged,
+        Err(error) => return Err(give_up(&state, &caller, unit, error, true).await),
     };
-    let report = MergeReport {
-        dry_run: false,
-        survivor_id,
-        duplicate_id: duplicate.id,
-        moved: moved.into_iter().collect(),
-        survivor: CustomerView::from(after.clone()),
-    };
-    let before = (
-        CustomerRecord::from(&survivor),
-        CustomerRecord::from(&duplicate),
-    );
-    unit.audit(
-        "merge",
-        "customer",
-        survivor_id,
-        Some(&serde_json::json!({"survivor": before.0, "duplicate": before.1})),
-        Some(&serde_json::json!({"survivor": CustomerRecord::from(&after), "moved": report.moved})),
-    )?;
-    unit.audit(
-        "merged_into",
-        "customer",
-        report.duplicate_id,
-        None,
-        Some(&serde_json::json!({"mergedInto": survivor_id})),
-    )?;
-    unit.emit(&jewel_services::crm::events::CustomerMerged {
-        customer_id: report.duplicate_id,
-        survivor_id,
-    })?;
+    crate::auth::sessions::revoke_customer(&state, unit.txn().await?, duplicate.id).await?;
     unit.commit().await?;
     Ok(web::Json(MergeReport {
-        survivor: CustomerView::for_caller(&caller, after, &state.sealer)?,
-        ..report
+        dry_run: false,
+        survivor_id: survivor.id,
+        duplicate_id: duplicate.id,
+        moved: merged.moved,
+        survivor: CustomerView::for_caller(&caller, merged.survivor, &state.sealer)?,
     }))
 }

@@ -2,10 +2,10 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, web};
 use jewel_persistence::repos::customers::Customers;
-use jewel_services::crm::CustomerRecord;
+use jewel_services::crm::customers;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::customers::{CustomerView, changeable_customer, patched, taken};
+use super::customers::{CustomerView, changeable_customer, give_up, patched};
 use super::dto::me::MyProfileChanges;
 use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
@@ -67,26 +67,13 @@ pub async fn update_me(
     let expected_version = if_match(&req)?;
     let bytes = serde_json::to_vec(&body).map_err(anyhow::Error::from)?;
     let _: MyProfileChanges = parse_json(&bytes)?;
-    let db = state.database.connection();
-    let before = changeable_customer(db, id).await?;
+    let before = changeable_customer(state.database.connection(), id).await?;
     let new = patched(&before, &body, state.home_country, &state.sealer)?;
     let mut unit = state.unit(&caller);
-    let transaction = unit.txn().await?;
-    let after = match Customers::replace(transaction, id, expected_version, &new).await {
-        Err(error @ jewel_persistence::RepoError::Taken { .. }) => {
-            unit.rollback().await?;
-            return Err(taken(db, error, &new, false).await);
-        }
-        other => other?,
+    let after = match customers::update(&mut unit, &before, expected_version, &new).await {
+        Ok(after) => after,
+        Err(error) => return Err(give_up(&state, &caller, unit, error, false).await),
     };
-    let recorded = (CustomerRecord::from(&before), CustomerRecord::from(&after));
-    unit.audit(
-        "update",
-        "customer",
-        id,
-        Some(&recorded.0),
-        Some(&recorded.1),
-    )?;
     unit.commit().await?;
     let view = CustomerView::revealing_pan(after, &state.sealer)?;
     Ok(with_etag(view.version, view))

@@ -2,9 +2,8 @@
 
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, post, web};
 use jewel_domain::contact::{Email, Password};
-use jewel_persistence::repos::customers::Customers;
 use jewel_persistence::repos::staff::Staff;
-use jewel_services::crm::CustomerRecord;
+use jewel_services::crm::customers;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::dto::auth::{
@@ -15,7 +14,7 @@ use crate::auth::caller::StaffLogin;
 use crate::auth::{password, sessions};
 use crate::error::{ApiError, Problem};
 use crate::extract::Json;
-use crate::routes::wire::customer::{CustomerFields, SourceName, mobile_taken};
+use crate::routes::wire::customer::{CustomerFields, SourceName};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -140,31 +139,15 @@ pub async fn customer_register(
             .into());
     };
     let hash = password::hash(&password_text).await?;
-    let db = state.database.connection();
     let mut unit = state.unit(crate::audit::Actor::System("self_registration"));
-    let transaction = unit.txn().await?;
-    let customer = match Customers::create(transaction, &new).await {
-        Err(jewel_persistence::RepoError::Taken { field: "mobile" }) => {
-            unit.rollback().await?;
-            return Err(mobile_taken(db, new.mobile.as_str(), false).await);
-        }
-        other => other?,
-    };
-    Customers::set_login(transaction, customer.id, &hash).await?;
-    let view = CustomerRecord::from(&customer);
-    let customer_id = customer.id;
+    // A taken mobile reads as taken, never naming whose it is.
+    let customer = customers::sign_up(&mut unit, &new, &hash).await?;
     let issued = sessions::start_family(
         &state,
-        transaction,
+        unit.txn().await?,
         sessions::Subject::Customer(Box::new(customer)),
     )
     .await?;
-    unit.act_as(crate::audit::Actor::Customer(customer_id));
-    unit.audit("create", "customer", customer_id, None, Some(&view))?;
-    unit.emit(&jewel_services::crm::events::CustomerCreated {
-        customer_id,
-        source: "self_registration".to_owned(),
-    })?;
     unit.commit().await?;
     Ok(HttpResponse::Created().json(TokenResponse::from(issued)))
 }

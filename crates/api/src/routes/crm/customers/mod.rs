@@ -9,12 +9,10 @@ mod changes;
 mod query;
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, put, web};
-use jewel_domain::Invalid;
 use jewel_domain::contact::Password;
-use jewel_domain::customer::{Customer, NewCustomer};
+use jewel_domain::customer::Customer;
 use jewel_persistence::repos::customers::Customers;
-use jewel_persistence::repos::staff::Staff;
-use jewel_persistence::{ConnectionTrait, RepoError};
+use jewel_persistence::ConnectionTrait;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::caller::{Authorized, needs};
@@ -26,8 +24,7 @@ use crate::routes::{
     wire::Paged, wire::Pagination, wire::created, wire::if_match, wire::with_etag,
 };
 use crate::state::AppState;
-use jewel_services::crm::CustomerRecord;
-use jewel_services::crm::events::{CustomerCreated, CustomerUpdated};
+use jewel_services::crm::{CrmError, customers};
 
 pub use crate::routes::wire::customer::*;
 pub use changes::*;
@@ -59,37 +56,53 @@ pub(crate) async fn changeable_customer(
     Ok(jewel_services::crm::changeable_customer(db, id).await?)
 }
 
-/// 422 when the assigned sales person is not a staff member.
-pub(crate) async fn check_assigned_staff(
-    db: &impl ConnectionTrait,
-    new: &NewCustomer,
-) -> Result<(), ApiError> {
-    if let Some(staff) = new.profile.assigned_staff_id
-        && Staff::get(db, staff).await?.is_none()
-    {
-        return Err(Invalid::field(
-            "assignedStaffId",
-            "not_found",
-            "no staff member has this id",
-        )
-        .into());
-    }
-    Ok(())
-}
-
-/// The 409 for a taken unique value of a customer: for the mobile, staff
-/// learn who has it; a stranger signing up learns only that it is taken.
-pub(crate) async fn taken(
-    db: &impl ConnectionTrait,
-    error: RepoError,
-    new: &NewCustomer,
+/// How the CRM's refusal reads for `caller`: staff learn who holds a taken
+/// mobile (`name_them`), a stranger only that it is taken; look-alike
+/// customers are shown as the caller may see them. Call it once the unit
+/// is given up, so that the holder is read as committed.
+pub(crate) async fn refused(
+    state: &AppState,
+    caller: &crate::auth::Caller,
+    error: CrmError,
     name_them: bool,
 ) -> ApiError {
     match error {
-        RepoError::Taken { field: "mobile" } => {
-            mobile_taken(db, new.mobile.as_str(), name_them).await
+        CrmError::MobileTaken { mobile } => {
+            mobile_taken(state.database.connection(), &mobile, name_them).await
+        }
+        CrmError::LikelyDuplicates(candidates) => {
+            let count = candidates.len();
+            let views = candidates
+                .into_iter()
+                .map(|c| CustomerView::for_caller(caller, c, &state.sealer))
+                .collect::<Result<Vec<_>, _>>();
+            let candidates = match views.map(serde_json::to_value) {
+                Ok(Ok(candidates)) => candidates,
+                Ok(Err(error)) => return anyhow::Error::from(error).into(),
+                Err(error) => return error,
+            };
+            ApiError::LikelyDuplicates {
+                detail: format!(
+                    "{count} existing customer(s) look like this one; check them, or send again with confirmNotDuplicate=true"
+                ),
+                candidates,
+            }
         }
         other => other.into(),
+    }
+}
+
+/// Gives `unit` up after `error`, then tells the error as [`refused`] does.
+pub(crate) async fn give_up(
+    state: &AppState,
+    caller: &crate::auth::Caller,
+    unit: jewel_services::Unit,
+    error: CrmError,
+    name_them: bool,
+) -> ApiError {
+    match unit.rollback().await {
+        Ok(()) => refused(state, caller, error, name_them).await,
+        Err(error) => error.into(),
     }
 }
 
@@ -120,44 +133,12 @@ pub async fn create_customer(
     Json(body): Json<CustomerFields>,
 ) -> Result<HttpResponse, ApiError> {
     let new = body.check(state.home_country, &state.sealer)?;
-    let db = state.database.connection();
-    check_assigned_staff(db, &new).await?;
-    if Customers::by_mobile(db, new.mobile.as_str())
-        .await?
-        .is_some()
-    {
-        return Err(mobile_taken(db, new.mobile.as_str(), true).await);
-    }
-    if params.confirm_not_duplicate != Some(true) {
-        let candidates = Customers::likely_duplicates(db, &new, None).await?;
-        if !candidates.is_empty() {
-            let views = candidates
-                .into_iter()
-                .map(|c| CustomerView::for_caller(&caller, c, &state.sealer))
-                .collect::<Result<Vec<_>, _>>()?;
-            return Err(ApiError::LikelyDuplicates {
-                detail: format!(
-                    "{} existing customer(s) look like this one; check them, or send again with confirmNotDuplicate=true",
-                    views.len()
-                ),
-                candidates: serde_json::to_value(views).map_err(anyhow::Error::from)?,
-            });
-        }
-    }
+    let confirmed = params.confirm_not_duplicate == Some(true);
     let mut unit = state.unit(&caller);
-    let customer = match Customers::create(unit.txn().await?, &new).await {
-        Err(error @ RepoError::Taken { .. }) => {
-            unit.rollback().await?;
-            return Err(taken(db, error, &new, true).await);
-        }
-        other => other?,
+    let customer = match customers::create(&mut unit, &new, confirmed).await {
+        Ok(customer) => customer,
+        Err(error) => return Err(give_up(&state, &caller, unit, error, true).await),
     };
-    let recorded = CustomerRecord::from(&customer);
-    unit.audit("create", "customer", customer.id, None, Some(&recorded))?;
-    unit.emit(&CustomerCreated {
-        customer_id: customer.id,
-        source: "api".to_owned(),
-    })?;
     unit.commit().await?;
     let view = CustomerView::for_caller(&caller, customer, &state.sealer)?;
     Ok(created(
@@ -259,32 +240,13 @@ pub async fn update_customer(
     Json(body): Json<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
     let expected_version = if_match(&req)?;
-    let db = state.database.connection();
-    let before = changeable_customer(db, id.into_inner()).await?;
+    let before = changeable_customer(state.database.connection(), id.into_inner()).await?;
     let new = patched(&before, &body, state.home_country, &state.sealer)?;
-    check_assigned_staff(db, &new).await?;
     let mut unit = state.unit(&caller);
-    let replaced = Customers::replace(unit.txn().await?, before.id, expected_version, &new).await;
-    let after = match replaced {
-        Err(error @ RepoError::Taken { .. }) => {
-            unit.rollback().await?;
-            return Err(taken(db, error, &new, true).await);
-        }
-        other => other?,
+    let after = match customers::update(&mut unit, &before, expected_version, &new).await {
+        Ok(after) => after,
+        Err(error) => return Err(give_up(&state, &caller, unit, error, true).await),
     };
-    let recorded = (CustomerRecord::from(&before), CustomerRecord::from(&after));
-    unit.audit(
-        "update",
-        "customer",
-        after.id,
-        Some(&recorded.0),
-        Some(&recorded.1),
-    )?;
-    unit.emit(&CustomerUpdated {
-        customer_id: after.id,
-        change: "profile".to_owned(),
-        version: after.version,
-    })?;
     unit.commit().await?;
     let view = CustomerView::for_caller(&caller, after, &state.sealer)?;
     Ok(with_etag(view.version, view))
@@ -352,24 +314,8 @@ async fn set_archived(
     archived: bool,
 ) -> Result<HttpResponse, ApiError> {
     let expected_version = if_match(req)?;
-    let db = state.database.connection();
-    changeable_customer(db, id).await?;
     let mut unit = state.unit(caller);
-    let customer =
-        Customers::set_archived(unit.txn().await?, id, expected_version, archived).await?;
-    let change = if archived { "archived" } else { "restored" };
-    unit.audit::<()>(
-        if archived { "archive" } else { "restore" },
-        "customer",
-        id,
-        None,
-        None,
-    )?;
-    unit.emit(&CustomerUpdated {
-        customer_id: id,
-        change: change.to_owned(),
-        version: customer.version,
-    })?;
+    let customer = customers::set_archived(&mut unit, id, expected_version, archived).await?;
     unit.commit().await?;
     let view = CustomerView::for_caller(caller, customer, &state.sealer)?;
     Ok(with_etag(view.version, view))
@@ -395,15 +341,9 @@ pub async fn set_customer_login(
     Json(body): Json<CustomerLoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let password_text = Password::parse("password", &body.password)?;
-    let db = state.database.connection();
-    let customer = Customers::get(db, id.into_inner())
-        .await?
-        .ok_or(ApiError::NotFound)?;
     let hash = password::hash(&password_text).await?;
     let mut unit = state.unit(&caller);
-    let transaction = unit.txn().await?;
-    Customers::set_login(transaction, customer.id, &hash).await?;
-    unit.audit::<()>("set_login", "customer", customer.id, None, None)?;
+    customers::set_login(&mut unit, id.into_inner(), &hash).await?;
     unit.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }
