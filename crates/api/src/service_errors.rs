@@ -67,6 +67,12 @@ impl From<BillingError> for ApiError {
                 "converted",
                 "converted before".to_owned(),
             ),
+            BillingError::HasReturns => conflict(
+                detail,
+                "creditNotes".to_owned(),
+                "has_returns",
+                "returns were taken".to_owned(),
+            ),
             BillingError::Invalid(invalid) => invalid.into(),
             BillingError::Store(error) => error.into(),
             BillingError::Record(error) => error.into(),

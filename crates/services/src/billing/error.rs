@@ -37,6 +37,10 @@ pub enum BillingError {
     BranchTimezone,
     #[error("no such record")]
     NotFound,
+    /// Goods were returned against the invoice: the rest is returned
+    /// instead of cancelling.
+    #[error("goods were returned against this invoice; return the rest instead of cancelling")]
+    HasReturns,
     /// The quote became an invoice already.
     #[error("the quote became an invoice already")]
     QuoteConverted,

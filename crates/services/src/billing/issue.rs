@@ -22,7 +22,7 @@ use crate::Unit;
 use crate::inventory::events::PieceSold;
 
 /// Issues `invoice` (a draft as read) with `payments` taken at once; the
-/// caller commits `unit`. Returns the invoice as issued.
+/// caller commits `unit`. Returns the invoice as issued, audited.
 pub async fn issue(
     unit: &mut Unit,
     rules: &BillingRules,
@@ -89,7 +89,9 @@ pub async fn issue(
             return Err(BillingError::ChangedMeanwhile);
         }
     }
-    super::changed(unit, invoice).await
+    let after = super::changed(unit, invoice).await?;
+    super::drafts::audited(unit, "issue", invoice, &after)?;
+    Ok(after)
 }
 
 /// The guards on money received for `invoice`: no more than the balance,

@@ -1,5 +1,5 @@
-//! Billing: issuing bills (the gapless number, the stock sold, the
-//! payments taken), and the events every change of a bill tells the rest
+//! Billing: drafting and issuing bills (the gapless number, the stock
+//! sold, the payments taken), payments, cancels and returns after, and the events every change of a bill tells the rest
 //! of the business.
 
 pub mod drafts;
@@ -7,6 +7,7 @@ pub mod error;
 pub mod events;
 pub mod issue;
 pub mod record;
+pub mod settle;
 
 use jewel_domain::billing::FinancialYear;
 use jewel_domain::invoice::{Invoice, InvoiceStatus};

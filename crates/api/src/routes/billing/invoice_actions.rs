@@ -7,18 +7,11 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, post, web};
 use chrono::Utc;
 use jewel_domain::billing::OldGold;
-use jewel_domain::invoice::{Exchange, Invoice, InvoiceStatus, LineKind, Payment, PaymentMethod};
-use jewel_domain::lot::LotMovementKind;
+use jewel_domain::invoice::{Exchange, Invoice, InvoiceStatus, Payment, PaymentMethod};
 use jewel_domain::measure::{Money, Percent, Weight};
-use jewel_domain::movement::{Move, MovementKind};
-use jewel_domain::piece::PieceStatus;
 use jewel_domain::{FieldError, Invalid};
-use jewel_persistence::DatabaseTransaction;
-use jewel_persistence::repos::invoices::Invoices;
-use jewel_persistence::repos::lots::{LotChange, LotError, Lots};
-use jewel_persistence::repos::pieces::Pieces;
 use jewel_services::Unit;
-use jewel_services::billing::{self, issue::check_received};
+use jewel_services::billing::{self, settle};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::dto::invoice_actions::{CancelFields, IssueFields, PaymentFields, PaymentsFields};
@@ -165,53 +158,17 @@ fn exchange_of(
     ))
 }
 
-/// 409 for an invoice changed by another request between our read and write.
-pub(crate) fn changed_meanwhile() -> ApiError {
-    ApiError::Conflict {
-        detail: "the invoice was changed by someone else at the same moment; read it again"
-            .to_owned(),
-        errors: vec![FieldError::new("version", "changed", "changed meanwhile")],
-    }
-}
-
-pub(crate) fn not_in_state(invoice: &Invoice, wanted: &str) -> ApiError {
-    ApiError::Conflict {
-        detail: format!("the invoice is {}; {wanted}", invoice.status.as_str()),
-        errors: vec![FieldError::new(
-            "status",
-            "wrong_status",
-            format!("the invoice is {}", invoice.status.as_str()),
-        )],
-    }
-}
-
-/// Reads the invoice back after `unit`'s change, records its events and
-/// audit entry, keeps the answer (`status`, with `location`) of an
-/// idempotent request with it, commits, and answers with the invoice.
-pub(crate) async fn commit(
+/// Keeps the answer (`status`, with `location`) of an idempotent request
+/// with the work done in `unit`, commits, and answers with the invoice.
+pub(crate) async fn finish(
     mut unit: Unit,
-    action: &str,
-    before: &Invoice,
-    answer: (StatusCode, Option<String>),
-) -> Result<InvoiceView, ApiError> {
-    let after = billing::changed(&mut unit, before).await?;
-    finish(unit, action, before, &after, answer).await
-}
-
-/// Audits a change whose events `unit` already holds, keeps the answer
-/// and commits.
-async fn finish(
-    mut unit: Unit,
-    action: &str,
-    before: &Invoice,
     after: &Invoice,
     answer: (StatusCode, Option<String>),
 ) -> Result<InvoiceView, ApiError> {
-    billing::drafts::audited(&mut unit, action, before, after)?;
-    let after_view = InvoiceView::of(after);
-    idempotency::keep_in(&mut unit, answer.0, answer.1, &after_view)?;
+    let view = InvoiceView::of(after);
+    idempotency::keep_in(&mut unit, answer.0, answer.1, &view)?;
     unit.commit().await?;
-    Ok(after_view)
+    Ok(view)
 }
 
 /// Issue a draft: it takes the next number of its branch and financial year
@@ -266,17 +223,7 @@ async fn issue(
     let mut unit = state.unit(caller);
     let issued =
         billing::issue::issue(&mut unit, &state.billing_rules(), &invoice, &payments).await?;
-    finish(unit, "issue", &invoice, &issued, (StatusCode::OK, None)).await
-}
-
-/// The label of the financial year `at` falls in at `branch` (its own
-/// clock): `2026-27`.
-pub(crate) fn financial_year(
-    state: &AppState,
-    branch: &jewel_domain::branch::Branch,
-    at: chrono::DateTime<Utc>,
-) -> Result<String, ApiError> {
-    Ok(billing::financial_year(&state.billing_rules(), branch, at)?)
+    finish(unit, &issued, (StatusCode::OK, None)).await
 }
 
 /// Record payments against an issued invoice, split over methods: cash,
@@ -309,28 +256,15 @@ pub async fn add_payments(
 ) -> Result<HttpResponse, ApiError> {
     idempotency::once(&state, &caller, request.key, || async {
         let invoice = visible_invoice(&state, &caller, *id).await?;
-        if !matches!(
-            invoice.status,
-            InvoiceStatus::Issued | InvoiceStatus::PartiallyPaid
-        ) {
-            return Err(not_in_state(
-                &invoice,
-                "payments go against an issued invoice with a balance",
-            ));
-        }
+        settle::check_payable(&invoice)?;
         if request.body.payments.is_empty() {
             return Err(Invalid::field("payments", "count", "1 to 10 payments").into());
         }
         let payments = payments_of(&request.body.payments, caller.id)?;
-        check_received(&state.billing_rules(), &invoice, &payments)?;
         let mut unit = state.unit(&caller);
-        let txn = unit.txn().await?;
-        if !Invoices::add_payments(txn, &invoice, &payments, caller.author()).await? {
-            return Err(changed_meanwhile());
-        }
+        let paid = settle::pay(&mut unit, &state.billing_rules(), &invoice, &payments).await?;
         let location = Some(format!("/api/v1/invoices/{}", invoice.id));
-        let answer = (StatusCode::CREATED, location.clone());
-        let view = commit(unit, "pay", &invoice, answer).await?;
+        let view = finish(unit, &paid, (StatusCode::CREATED, location.clone())).await?;
         Answer::new(StatusCode::CREATED, location, &view)
     })
     .await
@@ -357,28 +291,9 @@ pub async fn approve_discount(
     id: web::Path<uuid::Uuid>,
 ) -> Result<web::Json<InvoiceView>, ApiError> {
     let invoice = visible_invoice(&state, &caller, *id).await?;
-    if invoice.status != InvoiceStatus::Draft {
-        return Err(not_in_state(
-            &invoice,
-            "only a draft's discount is approved",
-        ));
-    }
-    if !invoice.approval_needed {
-        return Err(Invalid::field(
-            "discount",
-            "no_approval_needed",
-            "the discount is within the limit",
-        )
-        .into());
-    }
     let mut unit = state.unit(&caller);
-    let txn = unit.txn().await?;
-    if !Invoices::approve(txn, &invoice, caller.id).await? {
-        return Err(changed_meanwhile());
-    }
-    Ok(web::Json(
-        commit(unit, "approve_discount", &invoice, (StatusCode::OK, None)).await?,
-    ))
+    let approved = settle::approve_discount(&mut unit, &invoice).await?;
+    Ok(web::Json(finish(unit, &approved, (StatusCode::OK, None)).await?))
 }
 
 /// Cancel an invoice with a reason. An issued invoice's pieces go back in
@@ -410,103 +325,11 @@ pub async fn cancel_invoice(
         return Err(Invalid::field("reason", "length", "1 to 500 characters").into());
     }
     let invoice = visible_invoice(&state, &caller, *id).await?;
-    if invoice.status == InvoiceStatus::Cancelled {
-        return Err(not_in_state(&invoice, "it cannot be cancelled again"));
-    }
+    settle::check_cancellable(&invoice)?;
     if invoice.status != InvoiceStatus::Draft {
         caller.require(jewel_domain::Permission::SalesApprove)?;
     }
-    if !invoice.credit_notes.is_empty() {
-        return Err(ApiError::Conflict {
-            detail:
-                "goods were returned against this invoice; return the rest instead of cancelling"
-                    .to_owned(),
-            errors: vec![FieldError::new(
-                "creditNotes",
-                "has_returns",
-                "returns were taken",
-            )],
-        });
-    }
     let mut unit = state.unit(&caller);
-    let txn = unit.txn().await?;
-    if !Invoices::cancel(txn, &invoice, caller.id, reason).await? {
-        return Err(changed_meanwhile());
-    }
-    if invoice.status.is_sale() {
-        let lines: Vec<_> = invoice.lines.iter().collect();
-        let reason = format!(
-            "invoice {} cancelled",
-            invoice.number.as_deref().unwrap_or_default()
-        );
-        put_back_stock(
-            txn,
-            &caller,
-            &invoice,
-            &lines,
-            PieceStatus::InStock,
-            &reason,
-        )
-        .await?;
-        Invoices::reverse_scrap(txn, &invoice, caller.author()).await?;
-        if let Some(customer) = invoice.customer_id {
-            Invoices::refresh_purchases(txn, customer).await?;
-        }
-    }
-    Ok(web::Json(
-        commit(unit, "cancel", &invoice, (StatusCode::OK, None)).await?,
-    ))
-}
-
-/// Puts the pieces and lots of `lines` (of `invoice`) back: each sold
-/// piece becomes `to` (in stock after a cancel, returned after a return),
-/// each lot's quantity is back on hand, with ledger lines saying `reason`.
-pub(crate) async fn put_back_stock(
-    txn: &DatabaseTransaction,
-    caller: &Caller,
-    invoice: &Invoice,
-    lines: &[&jewel_domain::invoice::BillLine],
-    to: PieceStatus,
-    reason: &str,
-) -> Result<(), ApiError> {
-    for line in lines {
-        match (line.kind, line.piece_id, line.lot_id, line.quantity) {
-            (LineKind::Piece, Some(piece_id), _, _) => {
-                // A piece moved back by hand already stays where it is.
-                let Some(piece) = Pieces::get(txn, piece_id)
-                    .await?
-                    .filter(|p| p.status == PieceStatus::Sold)
-                else {
-                    continue;
-                };
-                let change = Move {
-                    kind: MovementKind::Return,
-                    to_status: to,
-                    to_branch: None,
-                    reason: Some(reason.to_owned()),
-                    reference: Some(invoice.id),
-                    reservation: None,
-                };
-                if !Pieces::move_piece(txn, &piece, &change, caller.author()).await? {
-                    return Err(changed_meanwhile());
-                }
-            }
-            (LineKind::Lot, _, Some(lot), Some(quantity)) => {
-                let change = LotChange {
-                    branch_id: invoice.branch_id,
-                    kind: LotMovementKind::Return,
-                    quantity,
-                    reason: Some(reason.to_owned()),
-                };
-                Lots::change(txn, lot, &change, caller.author())
-                    .await
-                    .map_err(|e| match e {
-                        LotError::Repo(e) => ApiError::from(e),
-                        LotError::NotEnough { .. } => changed_meanwhile(),
-                    })?;
-            }
-            _ => {}
-        }
-    }
-    Ok(())
+    let cancelled = settle::cancel(&mut unit, &invoice, reason).await?;
+    Ok(web::Json(finish(unit, &cancelled, (StatusCode::OK, None)).await?))
 }

@@ -4,18 +4,12 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, post, web};
-use chrono::Utc;
-use jewel_domain::billing::invoice_number;
-use jewel_domain::invoice::{CreditNote, InvoiceStatus, PaymentMethod};
-use jewel_domain::piece::PieceStatus;
-use jewel_persistence::repos::branches::Branches;
-use jewel_persistence::repos::invoices::{Invoices, Series};
+use jewel_domain::invoice::PaymentMethod;
+use jewel_services::billing::settle;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::dto::invoice_returns::{RefundMethodName, ReturnFields};
-use super::invoice_actions::{
-    changed_meanwhile, commit, financial_year, not_in_state, put_back_stock,
-};
+use super::invoice_actions::finish;
 use super::invoices::visible_invoice;
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
@@ -71,66 +65,13 @@ pub async fn return_lines(
     idempotency::once(&state, &caller, request.key, || async {
         let (reason, settlement) = request.body.check()?;
         let invoice = visible_invoice(&state, &caller, *id).await?;
-        if invoice.status != InvoiceStatus::Paid {
-            return Err(not_in_state(
-                &invoice,
-                "a return is taken on a paid invoice; an unpaid one is cancelled instead",
-            ));
-        }
-        let credit = invoice.credit_for(&request.body.line_ids)?;
-        let db = state.database.connection();
-        let branch = Branches::get(db, invoice.branch_id)
-            .await?
-            .ok_or(ApiError::NotFound)?;
-        let now = Utc::now();
-        let year = financial_year(&state, &branch, now)?;
-        Invoices::open_sequence(db, branch.id, Series::CreditNote, &year).await?;
         let mut unit = state.unit(&caller);
-        let txn = unit.txn().await?;
-        let sequence = Invoices::take_number(txn, branch.id, Series::CreditNote, &year).await?;
-        let note = CreditNote {
-            id: uuid::Uuid::now_v7(),
-            invoice_id: invoice.id,
-            number: invoice_number(
-                &format!("{}/CN", branch.code),
-                &year,
-                u64::try_from(sequence).unwrap_or(0),
-            ),
-            reason,
-            settlement,
-            line_ids: request.body.line_ids.clone(),
-            bill: credit,
-            created_by: caller.id,
-            created_at: now,
-        };
-        if !Invoices::record_return(txn, &invoice, &note, (&year, sequence), caller.author())
-            .await?
-        {
-            return Err(changed_meanwhile());
-        }
-        let lines: Vec<_> = invoice
-            .line_ids
-            .iter()
-            .zip(&invoice.lines)
-            .filter(|(id, _)| note.line_ids.contains(id))
-            .map(|(_, line)| line)
-            .collect();
-        let reason = format!("credit note {}", note.number);
-        put_back_stock(
-            txn,
-            &caller,
-            &invoice,
-            &lines,
-            PieceStatus::Returned,
-            &reason,
-        )
-        .await?;
-        if let Some(customer) = invoice.customer_id {
-            Invoices::refresh_purchases(txn, customer).await?;
-        }
+        let rules = state.billing_rules();
+        let line_ids = &request.body.line_ids;
+        let returned =
+            settle::take_return(&mut unit, &rules, &invoice, line_ids, reason, settlement).await?;
         let location = Some(format!("/api/v1/invoices/{}", invoice.id));
-        let answer = (StatusCode::CREATED, location.clone());
-        let view = commit(unit, "return", &invoice, answer).await?;
+        let view = finish(unit, &returned, (StatusCode::CREATED, location.clone())).await?;
         Answer::new(StatusCode::CREATED, location, &view)
     })
     .await
