@@ -3,12 +3,13 @@
 //! what a customer said; customers change their own on `/api/v1/me/consents`.
 
 use actix_web::{HttpResponse, get, post, web};
-use jewel_domain::customer::consent::{ConsentChange, ConsentSource, effective_changes};
+use jewel_domain::customer::consent::{ConsentChange, ConsentSource};
 use jewel_persistence::ConnectionTrait;
-use jewel_persistence::repos::consents::{Consents, RecordedBy};
+use jewel_persistence::repos::consents::Consents;
+use jewel_services::crm::follow_ups;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::customers::{MergedProblem, changeable_customer, live_customer};
+use super::customers::{MergedProblem, live_customer};
 use super::dto::consents::{ConsentChangeRequest, ConsentRequest, ConsentsView, MyConsentRequest};
 use crate::auth::Caller;
 use crate::auth::caller::{Authorized, needs};
@@ -59,44 +60,11 @@ async fn record(
     changes: &[ConsentChangeRequest],
     source: ConsentSource,
 ) -> Result<ConsentsView, ApiError> {
-    if changes.is_empty() || changes.len() > 8 {
-        return Err(jewel_domain::Invalid::field("changes", "count", "1 to 8 decisions").into());
-    }
-    let db = state.database.connection();
-    changeable_customer(db, customer).await?;
     let asked: Vec<ConsentChange> = changes.iter().copied().map(Into::into).collect();
     let mut unit = state.unit(caller);
-    let transaction = unit.txn().await?;
-    Consents::lock_customer(transaction, customer).await?;
-    let current = Consents::current(transaction, customer).await?;
-    let effective = effective_changes(&current, &asked);
-    let mut recorded = Vec::new();
-    if !effective.is_empty() {
-        let (kind, id) = caller.author();
-        Consents::record(
-            transaction,
-            customer,
-            &effective,
-            source,
-            RecordedBy { kind, id },
-        )
-        .await?;
-        recorded = effective
-            .iter()
-            .map(|c| {
-                serde_json::json!({
-                    "channel": c.channel.as_str(), "purpose": c.purpose.as_str(),
-                    "granted": c.granted, "source": source.as_str()
-                })
-            })
-            .collect();
-    }
-    let view = consents_of(transaction, customer).await?;
-    if !recorded.is_empty() {
-        unit.audit("consent", "customer", customer, None, Some(&recorded))?;
-    }
+    follow_ups::record_consents(&mut unit, customer, &asked, source).await?;
     unit.commit().await?;
-    Ok(view)
+    consents_of(state.database.connection(), customer).await
 }
 
 /// A customer's consents and their history. Needs `customers:read`.

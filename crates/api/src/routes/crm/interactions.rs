@@ -6,6 +6,7 @@ use actix_web::{HttpResponse, get, post, web};
 use chrono::Utc;
 use jewel_domain::customer::{InteractionKind, NewInteraction};
 use jewel_persistence::repos::interactions::Interactions;
+use jewel_services::crm::follow_ups;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::dto::interactions::{InteractionKindName, InteractionView, NewInteractionRequest};
@@ -65,13 +66,10 @@ pub async fn record_interaction(
         outcome: body.outcome.filter(|o| !o.trim().is_empty()),
     };
     new.check(now)?;
-    let db = state.database.connection();
-    super::customers::changeable_customer(db, new.customer_id).await?;
     let mut unit = state.unit(&caller);
-    let transaction = unit.txn().await?;
-    let view = InteractionView::from(Interactions::create(transaction, &new).await?);
-    unit.audit("create", "interaction", view.id, None, Some(&view))?;
+    let interaction = follow_ups::record_interaction(&mut unit, &new).await?;
     unit.commit().await?;
+    let view = InteractionView::from(interaction);
     Ok(HttpResponse::Created().json(view))
 }
 

@@ -5,9 +5,8 @@ use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::Utc;
 use jewel_domain::task::{Due, NewFollowUpTask, TaskStatus, due, parse_reason};
 use jewel_domain::{FieldError, Invalid};
-use jewel_persistence::repos::customers::Customers;
-use jewel_persistence::repos::staff::Staff;
 use jewel_persistence::repos::tasks::{TaskPatch, Tasks};
+use jewel_services::crm::follow_ups;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::dto::tasks::{MyTasks, MyTasksQuery, NewTaskRequest, StatusName, TaskChanges, TaskView};
@@ -33,19 +32,6 @@ impl From<StatusName> for TaskStatus {
             StatusName::Done => TaskStatus::Done,
             StatusName::Cancelled => TaskStatus::Cancelled,
         }
-    }
-}
-
-/// The assignee must be an active staff member.
-async fn check_assignee(state: &AppState, assignee: uuid::Uuid) -> Result<(), ApiError> {
-    match Staff::get(state.database.connection(), assignee).await? {
-        Some(staff) if staff.active => Ok(()),
-        _ => Err(Invalid::field(
-            "assigneeId",
-            "not_found",
-            "no active staff member with this id",
-        )
-        .into()),
     }
 }
 
@@ -84,35 +70,16 @@ pub async fn create_task(
             .unwrap_or_else(|| Invalid::field("body", "invalid", "invalid task"))
             .into());
     };
-    check_assignee(&state, assignee).await?;
-    let db = state.database.connection();
-    match Customers::get(db, body.customer_id).await? {
-        None => return Err(Invalid::field("customerId", "not_found", "no such customer").into()),
-        Some(c) if c.merged_into.is_some() || c.erased_at.is_some() => {
-            return Err(Invalid::field(
-                "customerId",
-                "not_live",
-                "this customer was merged into another or erased",
-            )
-            .into());
-        }
-        Some(_) => {}
-    }
     let mut unit = state.unit(&caller);
-    let transaction = unit.txn().await?;
-    let task = Tasks::create(
-        transaction,
-        &NewFollowUpTask {
-            customer_id: body.customer_id,
-            assignee_id: assignee,
-            due_at: body.due_at,
-            reason,
-        },
-    )
-    .await?;
-    let view = TaskView::from(task);
-    unit.audit("create", "task", view.id, None, Some(&view))?;
+    let new = NewFollowUpTask {
+        customer_id: body.customer_id,
+        assignee_id: assignee,
+        due_at: body.due_at,
+        reason,
+    };
+    let task = follow_ups::create_task(&mut unit, &new).await?;
     unit.commit().await?;
+    let view = TaskView::from(task);
     Ok(created(
         format!("/api/v1/tasks/{}", view.id),
         view.version,
@@ -144,25 +111,15 @@ pub async fn update_task(
     Json(body): Json<TaskChanges>,
 ) -> Result<HttpResponse, ApiError> {
     let expected_version = if_match(&req)?;
-    if let Some(assignee) = body.assignee_id {
-        check_assignee(&state, assignee).await?;
-    }
-    let db = state.database.connection();
-    let before = Tasks::get(db, id.into_inner())
-        .await?
-        .ok_or(ApiError::NotFound)?;
     let patch = TaskPatch {
         status: body.status.map(TaskStatus::from),
         due_at: body.due_at,
         assignee_id: body.assignee_id,
     };
     let mut unit = state.unit(&caller);
-    let transaction = unit.txn().await?;
-    let after =
-        TaskView::from(Tasks::update(transaction, before.id, expected_version, &patch).await?);
-    let before = TaskView::from(before);
-    unit.audit("update", "task", after.id, Some(&before), Some(&after))?;
+    let task = follow_ups::update_task(&mut unit, id.into_inner(), expected_version, &patch).await?;
     unit.commit().await?;
+    let after = TaskView::from(task);
     Ok(with_etag(after.version, after))
 }
 

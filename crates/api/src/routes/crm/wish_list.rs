@@ -4,9 +4,10 @@
 use actix_web::{HttpResponse, delete, get, post, web};
 use jewel_domain::customer::NewWish;
 use jewel_persistence::repos::wish_list::WishList;
+use jewel_services::crm::follow_ups;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::customers::{MergedProblem, changeable_customer, live_customer};
+use super::customers::{MergedProblem, live_customer};
 use super::dto::wish_list::{NewWishRequest, WishListView, WishView};
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
@@ -73,13 +74,10 @@ pub async fn add_wish(
         actor_id,
     }
     .check()?;
-    let db = state.database.connection();
-    changeable_customer(db, new.customer_id).await?;
     let mut unit = state.unit(&caller);
-    let transaction = unit.txn().await?;
-    let view = WishView::from(WishList::add(transaction, &new).await?);
-    unit.audit("create", "wish", view.id, None, Some(&view))?;
+    let wish = follow_ups::add_wish(&mut unit, &new).await?;
     unit.commit().await?;
+    let view = WishView::from(wish);
     Ok(HttpResponse::Created()
         .insert_header((
             actix_web::http::header::LOCATION,
@@ -109,14 +107,8 @@ pub async fn remove_wish(
     path: web::Path<(uuid::Uuid, uuid::Uuid)>,
 ) -> Result<HttpResponse, ApiError> {
     let (customer, item) = path.into_inner();
-    let db = state.database.connection();
-    live_customer(db, customer).await?;
     let mut unit = state.unit(&caller);
-    let transaction = unit.txn().await?;
-    if !WishList::remove(transaction, customer, item).await? {
-        return Err(ApiError::NotFound);
-    }
-    unit.audit::<()>("delete", "wish", item, None, None)?;
+    follow_ups::remove_wish(&mut unit, customer, item).await?;
     unit.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }
