@@ -170,7 +170,10 @@ pub async fn set_login(
 }
 
 /// The assigned sales person must be a staff member.
-async fn check_assigned_staff(db: &impl ConnectionTrait, new: &NewCustomer) -> Result<(), CrmError> {
+async fn check_assigned_staff(
+    db: &impl ConnectionTrait,
+    new: &NewCustomer,
+) -> Result<(), CrmError> {
     if let Some(staff) = new.profile.assigned_staff_id
         && Staff::get(db, staff).await?.is_none()
     {

@@ -109,10 +109,7 @@ pub async fn record_interaction(
 }
 
 /// Sets a follow-up task for an active staff member about a live customer.
-pub async fn create_task(
-    unit: &mut Unit,
-    new: &NewFollowUpTask,
-) -> Result<FollowUpTask, CrmError> {
+pub async fn create_task(unit: &mut Unit, new: &NewFollowUpTask) -> Result<FollowUpTask, CrmError> {
     check_assignee(unit, new.assignee_id).await?;
     match Customers::get(unit.db(), new.customer_id).await? {
         None => return Err(Invalid::field("customerId", "not_found", "no such customer").into()),
@@ -127,7 +124,13 @@ pub async fn create_task(
         Some(_) => {}
     }
     let task = Tasks::create(unit.txn().await?, new).await?;
-    unit.audit("create", "task", task.id, None, Some(&TaskRecord::from(&task)))?;
+    unit.audit(
+        "create",
+        "task",
+        task.id,
+        None,
+        Some(&TaskRecord::from(&task)),
+    )?;
     Ok(task)
 }
 
@@ -166,7 +169,13 @@ async fn check_assignee(unit: &Unit, assignee: uuid::Uuid) -> Result<(), CrmErro
 pub async fn add_wish(unit: &mut Unit, new: &NewWish) -> Result<Wish, CrmError> {
     changeable_customer(unit.db(), new.customer_id).await?;
     let wish = WishList::add(unit.txn().await?, new).await?;
-    unit.audit("create", "wish", wish.id, None, Some(&WishRecord::from(&wish)))?;
+    unit.audit(
+        "create",
+        "wish",
+        wish.id,
+        None,
+        Some(&WishRecord::from(&wish)),
+    )?;
     Ok(wish)
 }
 

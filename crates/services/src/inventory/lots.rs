@@ -13,7 +13,13 @@ use crate::Unit;
 pub async fn create(unit: &mut Unit, new: &NewLot) -> Result<Lot, InventoryError> {
     let txn = unit.txn().await?;
     let lot = Lots::create(txn, new).await?;
-    unit.audit("create", "lot", lot.id, None, Some(&LotRecord::of(&lot, &[])))?;
+    unit.audit(
+        "create",
+        "lot",
+        lot.id,
+        None,
+        Some(&LotRecord::of(&lot, &[])),
+    )?;
     Ok(lot)
 }
 
@@ -24,7 +30,9 @@ pub async fn change(unit: &mut Unit, lot: &Lot, change: &LotChange) -> Result<Lo
     Lots::change(txn, lot.id, change, author)
         .await
         .map_err(|error| not_enough(lot, error))?;
-    let after = Lots::get(txn, lot.id).await?.ok_or(InventoryError::NotFound)?;
+    let after = Lots::get(txn, lot.id)
+        .await?
+        .ok_or(InventoryError::NotFound)?;
     let record = LotRecord::of(&after, &[change.branch_id]);
     unit.audit(change.kind.as_str(), "lot", lot.id, None, Some(&record))?;
     Ok(after)
@@ -64,7 +72,9 @@ pub async fn transfer(
             }
             other => not_enough(lot, other),
         })?;
-    let after = Lots::get(txn, lot.id).await?.ok_or(InventoryError::NotFound)?;
+    let after = Lots::get(txn, lot.id)
+        .await?
+        .ok_or(InventoryError::NotFound)?;
     let record = LotRecord::of(&after, &[from_branch_id, to_branch_id]);
     unit.audit("transfer", "lot", lot.id, None, Some(&record))?;
     Ok(after)

@@ -24,9 +24,13 @@ pub async fn receive(
     let ids = Pieces::receive(txn, pieces, author)
         .await
         .map_err(|error| match error {
-            RepoError::Taken { field } => InventoryError::Taken(vec![
-                jewel_domain::FieldError::new(field, "taken", "is already taken"),
-            ]),
+            RepoError::Taken { field } => {
+                InventoryError::Taken(vec![jewel_domain::FieldError::new(
+                    field,
+                    "taken",
+                    "is already taken",
+                )])
+            }
             other => other.into(),
         })?;
     let received = Pieces::many(txn, &ids).await?;
@@ -114,7 +118,8 @@ fn changed(
     if before.status != after.status || before.branch_id != after.branch_id {
         unit.emit(&PieceMoved::between(before, after))?;
     }
-    let (record_before, record_after) = (PieceRecord::of(before, cost), PieceRecord::of(after, cost));
+    let (record_before, record_after) =
+        (PieceRecord::of(before, cost), PieceRecord::of(after, cost));
     unit.audit(
         action,
         "piece",

@@ -293,7 +293,9 @@ pub async fn approve_discount(
     let invoice = visible_invoice(&state, &caller, *id).await?;
     let mut unit = state.unit(&caller);
     let approved = settle::approve_discount(&mut unit, &invoice).await?;
-    Ok(web::Json(finish(unit, &approved, (StatusCode::OK, None)).await?))
+    Ok(web::Json(
+        finish(unit, &approved, (StatusCode::OK, None)).await?,
+    ))
 }
 
 /// Cancel an invoice with a reason. An issued invoice's pieces go back in
@@ -331,5 +333,7 @@ pub async fn cancel_invoice(
     }
     let mut unit = state.unit(&caller);
     let cancelled = settle::cancel(&mut unit, &invoice, reason).await?;
-    Ok(web::Json(finish(unit, &cancelled, (StatusCode::OK, None)).await?))
+    Ok(web::Json(
+        finish(unit, &cancelled, (StatusCode::OK, None)).await?,
+    ))
 }

@@ -57,7 +57,8 @@ pub async fn merge_customer(
 ) -> Result<web::Json<MergeReport>, ApiError> {
     let expected_version = if_match(&req)?;
     let mut unit = state.unit(&caller);
-    let (survivor, duplicate) = merge::merge_pair(&unit, id.into_inner(), body.duplicate_id).await?;
+    let (survivor, duplicate) =
+        merge::merge_pair(&unit, id.into_inner(), body.duplicate_id).await?;
     let absorbed = absorb(&survivor, &duplicate);
     let new =
         CustomerFields::of(&absorbed, &state.sealer)?.check(state.home_country, &state.sealer)?;

@@ -117,7 +117,8 @@ pub async fn update_task(
         assignee_id: body.assignee_id,
     };
     let mut unit = state.unit(&caller);
-    let task = follow_ups::update_task(&mut unit, id.into_inner(), expected_version, &patch).await?;
+    let task =
+        follow_ups::update_task(&mut unit, id.into_inner(), expected_version, &patch).await?;
     unit.commit().await?;
     let after = TaskView::from(task);
     Ok(with_etag(after.version, after))

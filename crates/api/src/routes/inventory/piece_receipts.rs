@@ -14,11 +14,11 @@ use jewel_services::inventory::{InventoryError, pieces};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::dto::piece_receipts::{Delivery, Received};
+use super::pieces::cost_for;
 use crate::auth::Caller;
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
 use crate::idempotency::{self, Answer, IdempotentJson};
-use super::pieces::cost_for;
 use crate::routes::inventory::dto::pieces::{PieceFields, PieceView};
 use crate::state::AppState;
 

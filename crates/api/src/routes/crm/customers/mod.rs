@@ -11,8 +11,8 @@ mod query;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, put, web};
 use jewel_domain::contact::Password;
 use jewel_domain::customer::Customer;
-use jewel_persistence::repos::customers::Customers;
 use jewel_persistence::ConnectionTrait;
+use jewel_persistence::repos::customers::Customers;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::caller::{Authorized, needs};
