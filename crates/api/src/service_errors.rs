@@ -51,6 +51,12 @@ impl From<BillingError> for ApiError {
                 "not_in_stock",
                 "the piece is not in stock".to_owned(),
             ),
+            BillingError::PieceNotSellable { line, status } => conflict(
+                detail,
+                format!("lines[{line}].pieceId"),
+                "illegal_move",
+                format!("the piece is {status}"),
+            ),
             BillingError::NotEnoughOnHand { line, on_hand } => conflict(
                 detail,
                 format!("lines[{line}].quantity"),
@@ -83,6 +89,10 @@ impl From<BillingError> for ApiError {
 impl From<IdentityError> for ApiError {
     fn from(error: IdentityError) -> Self {
         match error {
+            IdentityError::LastOwner => ApiError::Conflict {
+                detail: error.to_string(),
+                errors: Vec::new(),
+            },
             IdentityError::Invalid(invalid) => invalid.into(),
             IdentityError::Store(error) => error.into(),
             IdentityError::Record(error) => error.into(),
@@ -129,12 +139,13 @@ impl From<CrmError> for ApiError {
         match error {
             CrmError::NotFound => ApiError::NotFound,
             CrmError::Merged { survivor } => ApiError::Merged { survivor },
-            CrmError::Erased | CrmError::AlreadyMerged { .. } | CrmError::MergedMeanwhile => {
-                ApiError::Conflict {
-                    detail,
-                    errors: Vec::new(),
-                }
-            }
+            CrmError::Erased
+            | CrmError::AlreadyMerged { .. }
+            | CrmError::MergedMeanwhile
+            | CrmError::ImportOutrun => ApiError::Conflict {
+                detail,
+                errors: Vec::new(),
+            },
             CrmError::MobileTaken { .. } => ApiError::Conflict {
                 detail,
                 errors: vec![FieldError::new(

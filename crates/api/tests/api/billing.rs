@@ -448,6 +448,26 @@ async fn twenty_bills_racing_for_one_piece_sell_it_once(backend: Backend) {
         .filter(|m| m["kind"] == "sale")
         .count();
     assert_eq!(sales_lines, 1, "{movements}");
+    // Once sold, the ring is on no new bill: the refusal names the line.
+    let sold_again = json_of(
+        post(
+            &app,
+            &owner,
+            "/api/v1/invoices",
+            json!({"branchId": branch["id"], "lines": [
+                {"kind": "service", "description": "Polishing", "amount": "200.00"},
+                {"kind": "piece", "pieceId": ring["id"]}
+            ]}),
+        )
+        .await,
+        409,
+    )
+    .await;
+    assert_eq!(
+        error_codes(&sold_again),
+        vec![("lines[1].pieceId".to_owned(), "illegal_move".to_owned())],
+        "{sold_again}"
+    );
 
     // The 19 losers each took number 2 and gave it back when they rolled
     // back: the next bill of the branch is number 2.

@@ -28,6 +28,9 @@ pub enum BillingError {
     /// The piece of line `line` cannot be sold in its status.
     #[error("{detail}")]
     PieceNotInStock { line: usize, detail: String },
+    /// The piece of line `line` is `status` and cannot be sold.
+    #[error("a piece that is {status} cannot become sold")]
+    PieceNotSellable { line: usize, status: String },
     /// The lot of line `line` has fewer on hand at the branch.
     #[error("not enough of the lot on hand at the branch")]
     NotEnoughOnHand { line: usize, on_hand: i64 },

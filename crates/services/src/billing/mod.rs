@@ -6,6 +6,7 @@ pub mod drafts;
 pub mod error;
 pub mod events;
 pub mod issue;
+pub mod pricing;
 pub mod record;
 pub mod settle;
 

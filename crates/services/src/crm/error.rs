@@ -30,6 +30,12 @@ pub enum CrmError {
     /// Of two merges or an erasure racing for one duplicate, another won.
     #[error("the duplicate was merged or erased by someone else a moment ago")]
     MergedMeanwhile,
+    /// A customer in an import file was added or changed while the file
+    /// was checked; nothing of the import was applied.
+    #[error(
+        "a customer in the file was added or changed while the import ran; nothing was applied, run it again"
+    )]
+    ImportOutrun,
     /// A rule of the domain, field by field (an assigned sales person who
     /// is not on the staff, a customer merged into themselves).
     #[error(transparent)]

@@ -6,6 +6,7 @@ pub mod customers;
 mod error;
 pub mod events;
 pub mod follow_ups;
+pub mod import;
 pub mod merge;
 pub mod record;
 pub mod timeline;

@@ -2,11 +2,14 @@
 //! between branches, and what stock movements tell the rest of the
 //! business.
 
+pub mod designs;
 mod error;
 pub mod events;
 pub mod lots;
 pub mod pieces;
+pub mod rates;
 pub mod record;
+pub mod stock_counts;
 pub mod transfers;
 
 pub use error::InventoryError;

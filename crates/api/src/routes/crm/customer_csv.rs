@@ -6,9 +6,8 @@ use std::collections::{HashMap, HashSet};
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use jewel_domain::contact::{HomeCountry, Phone};
-use jewel_domain::customer::{Customer, NewCustomer};
+use jewel_domain::customer::Customer;
 use jewel_domain::{FieldError, PageRequest};
-use jewel_persistence::RepoError;
 use jewel_persistence::repos::branches::Branches;
 use jewel_persistence::repos::customers::Customers;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -22,7 +21,7 @@ use crate::routes::wire::csv::{
     Cell, CsvDocument, ImportParams, RowOutcome, read_csv_body, read_rows, reasons,
 };
 use crate::state::AppState;
-use jewel_services::crm::events::{CustomerCreated, CustomerUpdated};
+use jewel_services::crm::import::{self, ImportChange as Change};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(import_customers).service(export_customers);
@@ -47,12 +46,6 @@ const COLUMNS: [(&str, Cell); 16] = [
     ("externalId", Cell::Text),
     ("pan", Cell::Text),
 ];
-
-/// A row that will be applied.
-enum Change {
-    Create(uuid::Uuid, NewCustomer),
-    Update(Box<Customer>, NewCustomer),
-}
 
 /// Import customers from CSV. Needs `customers:bulk`.
 ///
@@ -136,9 +129,7 @@ pub async fn import_customers(
             &state.sealer,
         )
         .and_then(|change| {
-            let new = match &change {
-                Change::Create(_, new) | Change::Update(_, new) => new,
-            };
+            let new = change.new_customer();
             let mut errors = Vec::new();
             if let Some(first) = seen_mobiles.insert(new.mobile.as_str().to_owned(), line) {
                 errors.push(FieldError::new(
@@ -196,58 +187,7 @@ pub async fn import_customers(
     }
 
     let mut unit = state.unit(&caller);
-    let transaction = unit.txn().await?;
-    let creates: Vec<(uuid::Uuid, &NewCustomer)> = changes
-        .iter()
-        .filter_map(|c| match c {
-            Change::Create(id, new) => Some((*id, new)),
-            Change::Update(..) => None,
-        })
-        .collect();
-    let changed_meanwhile = |_| {
-        ApiError::Conflict {
-        detail: "a customer in the file was added or changed while the import ran; nothing was applied, run it again".to_owned(),
-        errors: Vec::new(),
-    }
-    };
-    Customers::insert_many(transaction, &creates)
-        .await
-        .map_err(|e| match e {
-            RepoError::Taken { .. } => changed_meanwhile(()),
-            other => other.into(),
-        })?;
-    for change in &changes {
-        if let Change::Update(customer, new) = change {
-            Customers::replace(transaction, customer.id, Some(customer.version), new)
-                .await
-                .map_err(|e| match e {
-                    RepoError::Taken { .. } | RepoError::StaleVersion => changed_meanwhile(()),
-                    other => other.into(),
-                })?;
-        }
-    }
-    unit.audit(
-        "import",
-        "customer",
-        uuid::Uuid::nil(),
-        None,
-        Some(&serde_json::json!({
-            "created": report.created, "updated": report.updated, "rejected": report.rejected
-        })),
-    )?;
-    for change in &changes {
-        match change {
-            Change::Create(id, _) => unit.emit(&CustomerCreated {
-                customer_id: *id,
-                source: "import".to_owned(),
-            })?,
-            Change::Update(customer, _) => unit.emit(&CustomerUpdated {
-                customer_id: customer.id,
-                change: "import".to_owned(),
-                version: customer.version + 1,
-            })?,
-        }
-    }
+    import::apply_import(&mut unit, &changes, report.rejected).await?;
     unit.commit().await?;
     Ok(web::Json(report))
 }
@@ -327,9 +267,7 @@ fn check_row(
             Change::Create(uuid::Uuid::now_v7(), new)
         }
     };
-    let new = match &change {
-        Change::Create(_, new) | Change::Update(_, new) => new,
-    };
+    let new = change.new_customer();
     if let Some(branch) = new.home_branch_id
         && !branches.contains(&branch)
     {

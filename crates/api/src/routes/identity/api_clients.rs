@@ -5,7 +5,7 @@ use jewel_domain::access::NewApiClient;
 use jewel_domain::contact::PersonName;
 use jewel_domain::{FieldError, Invalid, Permission};
 use jewel_persistence::repos::api_clients::{ApiClientPatch, ApiClients};
-use jewel_persistence::repos::branches::Branches;
+use jewel_services::identity::clients;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::dto::api_clients::{
@@ -89,28 +89,17 @@ pub async fn create_api_client(
 
     let secret = tokens::new_refresh_token()?;
     let mut unit = state.unit(&caller);
-    let transaction = unit.txn().await?;
-    let existing = Branches::existing(transaction, &branch_ids).await?;
-    if let Some(missing) = branch_ids.iter().find(|b| !existing.contains(b)) {
-        return Err(
-            Invalid::field("branchIds", "not_found", format!("no branch {missing}")).into(),
-        );
-    }
-    let client = ApiClients::create(
-        transaction,
-        &NewApiClient {
-            client_id: format!("jc_{}", uuid::Uuid::now_v7().simple()),
-            name,
-            secret_hash: tokens::refresh_token_hash(&secret),
-            scopes,
-            branch_ids,
-            rate_limit: body.rate_limit,
-        },
-    )
-    .await?;
-    let view = ApiClientView::from(client);
-    unit.audit("create", "api_client", view.id, None, Some(&view))?;
+    let new = NewApiClient {
+        client_id: format!("jc_{}", uuid::Uuid::now_v7().simple()),
+        name,
+        secret_hash: tokens::refresh_token_hash(&secret),
+        scopes,
+        branch_ids,
+        rate_limit: body.rate_limit,
+    };
+    let client = clients::register_client(&mut unit, &new).await?;
     unit.commit().await?;
+    let view = ApiClientView::from(client);
     Ok(HttpResponse::Created()
         .insert_header(("ETag", etag(view.version)))
         .json(RegisteredApiClient {
@@ -178,26 +167,15 @@ pub async fn update_api_client(
         return Err(invalid.into());
     }
     let mut unit = state.unit(&caller);
-    let transaction = unit.txn().await?;
-    let after = ApiClientView::from(
-        ApiClients::update(transaction, before.id, expected_version, &patch).await?,
-    );
-    let disabled = before.active && patch.active == Some(false);
-    let before = ApiClientView::from(before);
-    if disabled {
+    let after = clients::change_client(&mut unit, &before, expected_version, &patch).await?;
+    if before.active && !after.active {
         state
             .revocations
-            .revoke(transaction, Revoked::Client(after.id))
+            .revoke(unit.txn().await?, Revoked::Client(after.id))
             .await?;
     }
-    unit.audit(
-        "update",
-        "api_client",
-        after.id,
-        Some(&before),
-        Some(&after),
-    )?;
     unit.commit().await?;
+    let after = ApiClientView::from(after);
     Ok(with_etag(after.version, after))
 }
 

@@ -243,10 +243,8 @@ pub async fn change_password(
     }
     let hash = password::hash(&new_password).await?;
     let mut unit = state.unit(caller);
-    let transaction = unit.txn().await?;
-    Staff::set_password_hash(transaction, caller.id, &hash).await?;
-    sessions::revoke_staff(&state, transaction, caller.id).await?;
-    unit.audit::<()>("change_password", "staff", caller.id, None, None)?;
+    jewel_services::identity::staff::change_password(&mut unit, caller.id, &hash).await?;
+    sessions::revoke_staff(&state, unit.txn().await?, caller.id).await?;
     unit.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -8,6 +8,7 @@ use jewel_domain::branch::{
 };
 use jewel_domain::contact::PersonName;
 use jewel_persistence::repos::branches::{BranchFilter, Branches};
+use jewel_services::identity::branches;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::dto::branches::{BranchChanges, BranchView, NewBranchRequest};
@@ -93,10 +94,9 @@ pub async fn create_branch(
 ) -> Result<HttpResponse, ApiError> {
     let new = NewBranch::try_from(body)?;
     let mut unit = state.unit(&caller);
-    let transaction = unit.txn().await?;
-    let view = BranchView::from(Branches::create(transaction, &new).await?);
-    unit.audit("create", "branch", view.id, None, Some(&view))?;
+    let branch = branches::open_branch(&mut unit, &new).await?;
     unit.commit().await?;
+    let view = BranchView::from(branch);
     Ok(created(
         format!("/api/v1/branches/{}", view.id),
         view.version,
@@ -217,11 +217,8 @@ pub async fn update_branch(
         return Err(invalid.into());
     }
     let mut unit = state.unit(&caller);
-    let transaction = unit.txn().await?;
-    let after =
-        BranchView::from(Branches::update(transaction, before.id, expected_version, &patch).await?);
-    let before = BranchView::from(before);
-    unit.audit("update", "branch", after.id, Some(&before), Some(&after))?;
+    let after = branches::change_branch(&mut unit, &before, expected_version, &patch).await?;
     unit.commit().await?;
+    let after = BranchView::from(after);
     Ok(with_etag(after.version, after))
 }

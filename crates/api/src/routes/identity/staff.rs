@@ -4,8 +4,8 @@ use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use jewel_domain::access::{NewStaffUser, StaffUser};
 use jewel_domain::contact::{Email, Password, PersonName, Phone};
 use jewel_domain::{Invalid, Permission, Role};
-use jewel_persistence::repos::branches::Branches;
 use jewel_persistence::repos::staff::{Staff, StaffFilter, StaffPatch};
+use jewel_services::identity;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::dto::staff::{NewStaffRequest, RoleName, StaffChanges, StaffView};
@@ -103,7 +103,7 @@ pub async fn create_staff(
 
     let password_hash = password::hash(&password).await?;
     let mut unit = state.unit(&caller);
-    let user = jewel_services::identity::create_staff(
+    let user = identity::create_staff(
         &mut unit,
         &NewStaffUser {
             name,
@@ -249,37 +249,16 @@ pub async fn update_staff(
     if let Some(invalid) = Invalid::from_errors(errors) {
         return Err(invalid.into());
     }
-    let role = patch.role.unwrap_or(before.role);
-    let branches = patch
-        .branch_ids
-        .clone()
-        .unwrap_or_else(|| before.branch_ids.clone());
     if patch.role.is_some() || patch.branch_ids.is_some() {
-        check_assignment(&caller, role, &branches)?;
+        let role = patch.role.unwrap_or(before.role);
+        let branches = patch.branch_ids.as_ref().unwrap_or(&before.branch_ids);
+        check_assignment(&caller, role, branches)?;
     }
-    let losing_an_owner = before.role == Role::Owner
-        && before.active
-        && (role != Role::Owner || patch.active == Some(false));
-
     let mut unit = state.unit(&caller);
-    let transaction = unit.txn().await?;
-    let existing = Branches::existing(transaction, &branches).await?;
-    if let Some(missing) = branches.iter().find(|b| !existing.contains(b)) {
-        return Err(
-            Invalid::field("branchIds", "not_found", format!("no branch {missing}")).into(),
-        );
-    }
-    let after = Staff::update(transaction, before.id, expected_version, &patch).await?;
-    if losing_an_owner && Staff::active_owners(transaction).await? == 0 {
-        return Err(ApiError::Conflict {
-            detail: "this would leave the business without an active owner".to_owned(),
-            errors: Vec::new(),
-        });
-    }
+    let after = identity::change_staff(&mut unit, &before, expected_version, &patch).await?;
     if patch.active == Some(false) && before.active {
-        sessions::revoke_staff(&state, transaction, before.id).await?;
+        sessions::revoke_staff(&state, unit.txn().await?, before.id).await?;
     }
-    jewel_services::identity::recorded(&mut unit, "update", Some(&before), &after)?;
     unit.commit().await?;
     let after = StaffView::from(after);
     Ok(with_etag(after.version, after))

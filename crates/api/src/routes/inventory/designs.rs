@@ -3,6 +3,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use jewel_persistence::repos::designs::{DesignFilter, Designs};
+use jewel_services::inventory::designs;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::dto::designs::{DesignChanges, DesignFields, DesignQuery, DesignView};
@@ -41,12 +42,10 @@ pub async fn create_design(
 ) -> Result<HttpResponse, ApiError> {
     let new = body.check()?;
     let mut unit = state.unit(&caller);
-    let txn = unit.txn().await?;
-    let design = Designs::create(txn, &new).await?;
+    let design = designs::create_design(&mut unit, &new).await?;
+    unit.commit().await?;
     let (id, version) = (design.id, design.version);
     let view = DesignView::from(design);
-    unit.audit("create", "design", id, None, Some(&view))?;
-    unit.commit().await?;
     Ok(created(format!("/api/v1/designs/{id}"), version, view))
 }
 
@@ -120,9 +119,9 @@ pub async fn update_design(
     Json(patch): Json<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
     let expected = if_match(&req)?;
-    let mut unit = state.unit(&caller);
-    let txn = unit.txn().await?;
-    let before = Designs::get(txn, *id).await?.ok_or(ApiError::NotFound)?;
+    let before = Designs::get(state.database.connection(), *id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     let _: DesignChanges = parse_json(&serde_json::to_vec(&patch).map_err(anyhow::Error::from)?)?;
     let mut merged =
         serde_json::to_value(DesignFields::of(&before)).map_err(anyhow::Error::from)?;
@@ -130,10 +129,8 @@ pub async fn update_design(
     let bytes = serde_json::to_vec(&merged).map_err(anyhow::Error::from)?;
     let fields: DesignFields = parse_json(&bytes)?;
     let new = fields.check()?;
-    let after = Designs::replace(txn, *id, expected, &new).await?;
-    let version = after.version;
-    let (before, after) = (DesignView::from(before), DesignView::from(after));
-    unit.audit("update", "design", *id, Some(&before), Some(&after))?;
+    let mut unit = state.unit(&caller);
+    let after = designs::change_design(&mut unit, &before, expected, &new).await?;
     unit.commit().await?;
-    Ok(with_etag(version, after))
+    Ok(with_etag(after.version, DesignView::from(after)))
 }

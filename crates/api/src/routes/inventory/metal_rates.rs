@@ -5,6 +5,7 @@ use chrono::Utc;
 use jewel_domain::metal::Metal;
 use jewel_domain::metal_rate::MetalRate;
 use jewel_persistence::repos::metal_rates::{MetalRateFilter, MetalRates};
+use jewel_services::inventory::rates;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::dto::metal_rates::{
@@ -58,15 +59,10 @@ pub async fn set_metal_rates(
     Json(body): Json<SetMetalRates>,
 ) -> Result<HttpResponse, ApiError> {
     let rates = body.check(&state.pricing.currency, Utc::now())?;
-    let (_, author) = caller.author();
     let mut unit = state.unit(&caller);
-    let stored = MetalRates::set(unit.txn().await?, &rates, author).await?;
-    let views: Vec<MetalRateView> = stored.iter().map(MetalRateView::from).collect();
-    for (view, rate) in views.iter().zip(&stored) {
-        unit.audit("set", "metal_rate", view.id, None, Some(view))?;
-        unit.emit(&jewel_services::inventory::events::RateChanged::of(rate))?;
-    }
+    let stored = rates::set_rates(&mut unit, &rates).await?;
     unit.commit().await?;
+    let views: Vec<MetalRateView> = stored.iter().map(MetalRateView::from).collect();
     // Re-reckon the catalogue's price keys now rather than in the next
     // customer's search; a failure only leaves that to the search.
     if let Err(error) =

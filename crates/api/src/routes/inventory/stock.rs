@@ -3,12 +3,12 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use chrono::Utc;
-use jewel_domain::stock_audit::{StockAudit, count, distinct_codes};
 use jewel_domain::{FieldError, Invalid};
 use jewel_persistence::repos::invoices::Invoices;
 use jewel_persistence::repos::pieces::Pieces;
 use jewel_persistence::repos::stock::Stock;
 use jewel_persistence::repos::stock_audits::StockAudits;
+use jewel_services::inventory::stock_counts;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::dto::stock::{
@@ -75,53 +75,10 @@ pub async fn count_stock(
     if let Some(invalid) = Invalid::from_errors(errors) {
         return Err(invalid.into());
     }
-    let db = state.database.connection();
-    if jewel_persistence::repos::branches::Branches::get(db, body.branch_id)
-        .await?
-        .is_none()
-    {
-        return Err(Invalid::field("branchId", "not_found", "no such branch").into());
-    }
-    Pieces::release_expired(db, Utc::now()).await?;
-    let codes = distinct_codes(&body.scanned);
-    let expected = Pieces::in_store(db, body.branch_id).await?;
-    let known = Pieces::by_codes(db, &codes).await?;
-    let counted = count(body.branch_id, &expected, &codes, &known);
-    let tags: std::collections::HashMap<uuid::Uuid, &str> = expected
-        .iter()
-        .map(|p| (p.id, p.tag_number.as_str()))
-        .collect();
-    let (actor_kind, actor_id) = caller.author();
-    let audit = StockAudit {
-        id: uuid::Uuid::now_v7(),
-        branch_id: body.branch_id,
-        scanned: counted.scanned,
-        matched: counted.matched,
-        missing: counted
-            .missing
-            .iter()
-            .map(|id| (*id, tags.get(id).copied().unwrap_or_default().to_owned()))
-            .collect(),
-        unexpected: counted.unexpected,
-        actor_kind: actor_kind.to_owned(),
-        actor_id,
-        at: Utc::now(),
-    };
     let mut unit = state.unit(&caller);
-    let txn = unit.txn().await?;
-    StockAudits::record(txn, &audit).await?;
-    let view = StockAuditView::from(audit);
-    unit.audit(
-        "count",
-        "stock_audit",
-        view.id,
-        None,
-        Some(&serde_json::json!({
-            "branchId": view.branch_id, "scanned": view.scanned, "matched": view.matched,
-            "missing": view.missing.len(), "unexpected": view.unexpected.len()
-        })),
-    )?;
+    let counted = stock_counts::count_stock(&mut unit, body.branch_id, &body.scanned).await?;
     unit.commit().await?;
+    let view = StockAuditView::from(counted);
     Ok(created(
         format!("/api/v1/stock-audits/{}", view.id),
         1,
