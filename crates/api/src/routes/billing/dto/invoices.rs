@@ -151,7 +151,7 @@ pub struct NewInvoice {
     pub(crate) customer_id: Option<uuid::Uuid>,
     /// The state code of the place of supply; the branch's state when not
     /// given. Another state's code makes the tax IGST.
-    #[schema(pattern = "^[0-9]{2}$", max_length = 2)]
+    #[schema(max_length = 2, pattern = "^(0[1-9]|[12][0-9]|3[0-8]|97|99)$")]
     pub(crate) place_of_supply: Option<String>,
     /// 1 to 100 lines.
     #[schema(min_items = 1, max_items = 100)]
