@@ -35,9 +35,14 @@ pub struct BillRequest {
     pub place_of_supply: Option<StateCode>,
     pub sales_people: Vec<uuid::Uuid>,
     pub note: Option<String>,
-    /// The bill's own discount, over its lines.
-    pub discount: Option<Discount>,
-    pub lines: Vec<LineRequest>,
+    /// The bill's own discount, over its lines, or why it could not be
+    /// read; a refusal is told after the lines, as before the move.
+    pub discount: Result<Option<Discount>, Invalid>,
+    /// Each line, or why it could not be read: a line's refusal is told
+    /// when its turn comes, after what the database says of the bill and
+    /// of the lines before it (a request is refused for stored facts
+    /// first, in the order of the request).
+    pub lines: Vec<Result<LineRequest, Invalid>>,
 }
 
 /// A line of a new bill as asked for.
@@ -123,7 +128,7 @@ pub async fn price_bill(
     let mut lines = Vec::with_capacity(request.lines.len());
     let mut pieces = std::collections::HashSet::new();
     for (index, asked) in request.lines.into_iter().enumerate() {
-        let line = bill_line(db, branch.id, terms, index, asked).await?;
+        let line = bill_line(db, branch.id, terms, index, asked?).await?;
         if let Some(piece) = line.piece_id
             && !pieces.insert(piece)
         {
@@ -136,7 +141,8 @@ pub async fn price_bill(
         }
         lines.push(line);
     }
-    let bill = price_lines(&mut lines, request.discount, supply).map_err(|e| e.into_invalid())?;
+    let discount = request.discount?;
+    let bill = price_lines(&mut lines, discount, supply).map_err(|e| e.into_invalid())?;
     if bill.total > Money::from_units(MOST_PAISE) {
         return Err(Invalid::field(
             "lines",
@@ -162,7 +168,7 @@ pub async fn price_bill(
         currency: terms.currency.to_owned(),
         line_ids: lines.iter().map(|_| uuid::Uuid::now_v7()).collect(),
         lines,
-        discount: request.discount,
+        discount,
         bill,
         paid: Money::ZERO,
         payments: Vec::new(),
