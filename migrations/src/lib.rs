@@ -26,6 +26,7 @@ mod m20261204_000019_token_revocations;
 mod m20261204_000020_audit_event_branches;
 mod m20261204_000021_sealed_pan;
 mod m20261204_000022_outbox;
+mod m20261205_000023_mobile_ending_in_order;
 
 pub struct Migrator;
 
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000020_audit_event_branches::Migration),
             Box::new(m20261204_000021_sealed_pan::Migration),
             Box::new(m20261204_000022_outbox::Migration),
+            Box::new(m20261205_000023_mobile_ending_in_order::Migration),
         ]
     }
 }

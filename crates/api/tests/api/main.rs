@@ -26,5 +26,6 @@ mod limits;
 mod oauth;
 mod outages;
 mod revocations;
+mod search_plans;
 mod sso;
 mod stock;

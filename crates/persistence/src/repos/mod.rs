@@ -48,6 +48,12 @@ pub(crate) fn begins_with<C: sea_orm::ColumnTrait>(
     column: C,
     text: &str,
 ) -> sea_orm::sea_query::Expr {
+    prefix_of(sea_orm::sea_query::Expr::col(column.as_column_ref()), text)
+}
+
+/// [`begins_with`] for any expression (a column of an aliased table).
+pub(crate) fn prefix_of(expr: sea_orm::sea_query::Expr, text: &str) -> sea_orm::sea_query::Expr {
+    use sea_orm::sea_query::ExprTrait;
     const ESCAPE: char = '!';
     let mut pattern = String::with_capacity(text.len() + 1);
     for c in text.chars() {
@@ -57,5 +63,5 @@ pub(crate) fn begins_with<C: sea_orm::ColumnTrait>(
         pattern.push(c);
     }
     pattern.push('%');
-    column.like(sea_orm::sea_query::LikeExpr::new(pattern).escape(ESCAPE))
+    expr.like(sea_orm::sea_query::LikeExpr::new(pattern).escape(ESCAPE))
 }

@@ -4,6 +4,7 @@
 
 mod search;
 mod stored;
+mod walk;
 
 pub use search::*;
 use stored::*;

@@ -51,8 +51,10 @@ pub enum Archived {
 }
 
 impl Customers {
-    /// One page of customers narrowed by `filter`, in `sort` order (id order
-    /// when none). Every way of searching uses an index: the mobile (exact),
+    /// One page of customers narrowed by `filter`, in `sort` order; with
+    /// none, a search by name words in the order of the matching word, by a
+    /// mobile's ending in the order of the reversed mobile, anything else in
+    /// id order. Every way of searching uses an index: the mobile (exact),
     /// its reversal (ending), e-mail (exact), the name's words (prefix), the
     /// name (prefix), tags, the assigned sales person, creation time and the
     /// occasion month-days.
@@ -64,8 +66,7 @@ impl Customers {
         page: PageRequest,
     ) -> Result<Page<Customer>, RepoError> {
         use customers::Column;
-        let mut query = customers::Entity::find().limit(page.limit + 1);
-        let keys: Vec<(Column, bool)> = sort
+        let mut keys: Vec<(Column, bool)> = sort
             .0
             .iter()
             .map(|(field, descending)| {
@@ -77,6 +78,17 @@ impl Customers {
                 (column, *descending)
             })
             .collect();
+        // A quick search with no order asked for reads its index in order.
+        match (&filter.query, keys.is_empty()) {
+            (Some(CustomerQuery::NameWords(words)), true) => {
+                return Self::by_name_words(db, words, filter, page).await;
+            }
+            (Some(CustomerQuery::MobileEnding(_)), true) => {
+                keys.push((Column::MobileReversed, false));
+            }
+            _ => {}
+        }
+        let mut query = customers::Entity::find().limit(page.limit + 1);
         let last_descending = keys.last().is_some_and(|(_, d)| *d);
         for (column, descending) in &keys {
             query = match descending {
@@ -209,6 +221,7 @@ pub(super) fn after_row(
             Column::Name => last.name.clone().into(),
             Column::CreatedAt => last.created_at.into(),
             Column::UpdatedAt => last.updated_at.into(),
+            Column::MobileReversed => last.mobile_reversed.clone().into(),
             _ => last.id.clone().into(),
         }
     };

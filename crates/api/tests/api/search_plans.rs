@@ -1,0 +1,291 @@
+//! Searches that read their index in order and stop at the page: the plans
+//! the database makes for them, and paging while customers are added.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
+use jewel_domain::PageRequest;
+use jewel_domain::contact::{HomeCountry, PersonName, Phone};
+use jewel_domain::customer::{CustomerQuery, CustomerSort, NewCustomer};
+use jewel_persistence::repos::customers::{CustomerFilter, Customers};
+use reqwest::Method;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use serde_json::{Value, json};
+
+use crate::helpers::{Backend, TestApp};
+use crate::on_both_backends;
+
+on_both_backends!(
+    every_customer_search_reads_its_index_in_order,
+    a_search_pages_once_through_while_customers_are_added,
+);
+
+const FIRST: [&str; 8] = [
+    "Ananya", "Anand", "Lakshmi", "Priya", "Ravi", "Meena", "Arjun", "Kavya",
+];
+const FAMILY: [&str; 8] = [
+    "Iyer", "Sharma", "Anantha", "Reddy", "Nair", "Kumar", "Pillai", "Menon",
+];
+
+/// `count` customers straight into the database (64 names, all mobiles
+/// different), and fresh statistics for the optimizer.
+async fn many_customers(app: &TestApp, count: usize) {
+    let db = app.state.database.connection();
+    let news: Vec<NewCustomer> = (0..count)
+        .map(|n| NewCustomer {
+            name: PersonName::parse("name", &format!("{} {}", FIRST[n % 8], FAMILY[(n / 8) % 8]))
+                .expect("a name"),
+            mobile: Phone::parse(
+                "mobile",
+                &format!("98{:08}", (n as u64 * 48_271 + 11) % 100_000_000),
+                HomeCountry::INDIA,
+            )
+            .expect("a mobile"),
+            email: None,
+            home_branch_id: None,
+            occasions: Default::default(),
+            pan: None,
+            profile: Default::default(),
+        })
+        .collect();
+    let rows: Vec<(uuid::Uuid, &NewCustomer)> =
+        news.iter().map(|n| (uuid::Uuid::now_v7(), n)).collect();
+    Customers::insert_many(db, &rows)
+        .await
+        .expect("customers added");
+    let analyze = match db.get_database_backend() {
+        DbBackend::MySql => "ANALYZE TABLE customers, customer_search_terms",
+        _ => "ANALYZE",
+    };
+    db.execute_unprepared(analyze).await.expect("analyzed");
+}
+
+/// A connection to the app's database that keeps every statement it runs.
+fn recording(app: &TestApp) -> (DatabaseConnection, Arc<Mutex<Vec<Statement>>>) {
+    let mut db = app.state.database.connection().clone();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let keep = seen.clone();
+    db.set_metric_callback(move |info| {
+        keep.lock()
+            .expect("not poisoned")
+            .push(info.statement.clone());
+    });
+    (db, seen)
+}
+
+/// What the database plans for `statement`: MariaDB's `EXPLAIN FORMAT=JSON`
+/// or SQLite's `EXPLAIN QUERY PLAN`, as text.
+async fn plan_of(db: &DatabaseConnection, statement: &Statement) -> String {
+    let (explain, column) = match db.get_database_backend() {
+        DbBackend::MySql => ("EXPLAIN FORMAT=JSON", "EXPLAIN"),
+        _ => ("EXPLAIN QUERY PLAN", "detail"),
+    };
+    let explained = Statement {
+        sql: format!("{explain} {}", statement.sql),
+        ..statement.clone()
+    };
+    db.query_all_raw(explained)
+        .await
+        .expect("explained")
+        .iter()
+        .map(|row| row.try_get::<String>("", column).expect("a plan"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// How many rows MariaDB read from `table` running `statement`
+/// (`ANALYZE FORMAT=JSON`).
+async fn rows_read(db: &DatabaseConnection, statement: &Statement, table: &str) -> f64 {
+    let analyzed = Statement {
+        sql: format!("ANALYZE FORMAT=JSON {}", statement.sql),
+        ..statement.clone()
+    };
+    let rows = db.query_all_raw(analyzed).await.expect("analyzed");
+    let text: String = rows[0].try_get("", "ANALYZE").expect("an analysis");
+    let plan: Value = serde_json::from_str(&text).expect("JSON");
+    fn find(node: &Value, table: &str) -> Option<f64> {
+        match node {
+            Value::Object(map) => {
+                if map.get("table_name").and_then(Value::as_str) == Some(table) {
+                    // The driving table is read once (`r_loops` 1).
+                    return map.get("r_rows").and_then(Value::as_f64);
+                }
+                map.values().find_map(|v| find(v, table))
+            }
+            Value::Array(items) => items.iter().find_map(|v| find(v, table)),
+            _ => None,
+        }
+    }
+    find(&plan, table).unwrap_or_else(|| panic!("{table} in {text}"))
+}
+
+async fn every_customer_search_reads_its_index_in_order(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    many_customers(&app, 4_000).await;
+    let (db, seen) = recording(&app);
+    let searches = [
+        "ana", "anan", "ana sha", "lak iyer", "ravi", "0123", "3210", "98000",
+    ];
+    let mut asked = Vec::new();
+    for q in searches {
+        let query = CustomerQuery::parse("q", q, HomeCountry::INDIA).expect("a search");
+        asked.push(CustomerFilter {
+            query: Some(query),
+            ..Default::default()
+        });
+    }
+    let mobile = Customers::list(
+        &db,
+        &CustomerFilter::default(),
+        &CustomerSort::default(),
+        page(1, None),
+    )
+    .await
+    .expect("listed")
+    .items[0]
+        .mobile
+        .clone();
+    asked.push(CustomerFilter {
+        query: Some(CustomerQuery::Mobile(
+            Phone::parse("q", &mobile, HomeCountry::INDIA).expect("a mobile"),
+        )),
+        ..Default::default()
+    });
+    asked.push(CustomerFilter::default());
+    for filter in &asked {
+        // The first page, then the one after it.
+        let first = Customers::list(&db, filter, &CustomerSort::default(), page(20, None))
+            .await
+            .expect("a page");
+        if let Some(after) = first.next {
+            let second =
+                Customers::list(&db, filter, &CustomerSort::default(), page(20, Some(after)))
+                    .await
+                    .expect("the next page");
+            assert!(
+                second
+                    .items
+                    .iter()
+                    .all(|c| first.items.iter().all(|f| f.id != c.id))
+            );
+        }
+    }
+    let statements: Vec<Statement> = std::mem::take(&mut *seen.lock().expect("not poisoned"));
+    assert!(statements.len() >= asked.len(), "{statements:?}");
+    for statement in &statements {
+        let plan = plan_of(&db, statement).await;
+        for sorting in ["filesort", "temporary", "TEMP B-TREE"] {
+            assert!(
+                !plan.contains(sorting),
+                "{sorting} in the plan of {}:\n{plan}",
+                statement.sql
+            );
+        }
+    }
+    if backend == Backend::Mariadb {
+        // `ana` matches about 1,500 of the 4,000 (Ananya, Anand, Anantha):
+        // the walk reads about a page of terms, not every match.
+        let walk = statements
+            .iter()
+            .find(|s| s.sql.contains("STRAIGHT_JOIN"))
+            .expect("a walk of the terms");
+        let read = rows_read(&db, walk, "walked").await;
+        assert!(read <= 60.0, "read {read} terms for a page of 20");
+    }
+}
+
+fn page(limit: u64, after: Option<uuid::Uuid>) -> PageRequest {
+    PageRequest { after, limit }
+}
+
+async fn add(app: &TestApp, token: &str, name: &str, mobile: &str) -> String {
+    let response = app
+        .call(
+            Method::POST,
+            "/api/v1/customers",
+            Some(token),
+            Some(json!({"name": name, "mobile": mobile})),
+        )
+        .await;
+    assert_eq!(response.status(), 201, "{name}");
+    response.json::<Value>().await.expect("JSON")["id"]
+        .as_str()
+        .expect("an id")
+        .to_owned()
+}
+
+/// Pages through `q` 4 at a time, adding a customer who sorts before the
+/// page and one who sorts after it between pages; every customer there at
+/// the start is listed exactly once, and no one twice.
+async fn page_through(
+    app: &TestApp,
+    token: &str,
+    q: &str,
+    added: &mut dyn FnMut(usize) -> [(String, String); 2],
+) -> Vec<String> {
+    let mut listed = Vec::new();
+    let mut cursor = String::new();
+    for turn in 0.. {
+        let response = app
+            .call(
+                Method::GET,
+                &format!("/api/v1/customers?q={q}&limit=4{cursor}"),
+                Some(token),
+                None,
+            )
+            .await;
+        assert_eq!(response.status(), 200);
+        let page: Value = response.json().await.expect("JSON");
+        for item in page["items"].as_array().expect("items") {
+            listed.push(item["id"].as_str().expect("an id").to_owned());
+        }
+        let Some(next) = page["nextCursor"].as_str() else {
+            break;
+        };
+        cursor = format!("&cursor={next}");
+        for (name, mobile) in added(turn) {
+            add(app, token, &name, &mobile).await;
+        }
+    }
+    listed
+}
+
+async fn a_search_pages_once_through_while_customers_are_added(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.owner_token().await;
+    let families = ["Iyer", "Rao", "Nair", "Shah", "Das", "Roy", "Sen"];
+    let mut there = Vec::new();
+    for n in 0..14 {
+        // `Anil Anish` matches `ani` twice and is listed once.
+        let name = match n {
+            0 => "Anil Anish".to_owned(),
+            _ => format!("Anitha {}", families[n % 7]),
+        };
+        // Every mobile ends in 0000.
+        let mobile = format!("98{:04}0000", 1000 + n * 37);
+        there.push(add(&app, &owner, &name, &mobile).await);
+    }
+    let by_name = page_through(&app, &owner, "ani", &mut |turn| {
+        [
+            (format!("Anibha {turn}"), format!("9822{turn:06}")),
+            (format!("Aniz {turn}"), format!("9833{turn:06}")),
+        ]
+    })
+    .await;
+    let by_ending = page_through(&app, &owner, "0000", &mut |turn| {
+        [
+            (format!("Early {turn}"), format!("98440{turn}0000")),
+            (format!("Late {turn}"), format!("98449{turn}0000")),
+        ]
+    })
+    .await;
+    for (q, listed) in [("ani", &by_name), ("0000", &by_ending)] {
+        let unique: HashSet<&String> = listed.iter().collect();
+        assert_eq!(unique.len(), listed.len(), "{q}: someone listed twice");
+        for id in &there {
+            assert!(listed.contains(id), "{q}: {id} skipped");
+        }
+        // Some of those added while paging sort after the cursor and are found.
+        assert!(listed.len() > there.len(), "{q}: {listed:?}");
+    }
+}
