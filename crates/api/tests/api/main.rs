@@ -25,6 +25,7 @@ mod inventory;
 mod limits;
 mod oauth;
 mod outages;
+mod request_path;
 mod revocations;
 mod search_plans;
 mod sso;

@@ -11,7 +11,7 @@ use jewel_services::relay::Subscriber;
 use sea_orm::ConnectionTrait;
 use secrecy::SecretString;
 
-pub use proxy::Proxy;
+pub use proxy::{COM_PING, COM_QUERY, COM_STMT_EXECUTE, Proxy};
 
 pub const OWNER_PASSWORD: &str = "owner passphrase 2026";
 pub const STAFF_PASSWORD: &str = "first day passphrase";
