@@ -26,7 +26,7 @@ pub const REFRESH_EVERY: Duration = Duration::from_secs(1);
 const KEEP_LOCAL: Duration = Duration::from_secs(10);
 
 /// Whose tokens a revocation voids.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Revoked {
     /// One login session (logout).
     Session(uuid::Uuid),
@@ -47,6 +47,19 @@ impl Revoked {
             Revoked::Client(id) => format!("client:{id}"),
         }
     }
+
+    /// The revocation a stored subject (`staff:<id>`) names.
+    fn parse(subject: &str) -> Option<Self> {
+        let (kind, id) = subject.split_once(':')?;
+        let id = uuid::Uuid::parse_str(id).ok()?;
+        match kind {
+            "session" => Some(Revoked::Session(id)),
+            "staff" => Some(Revoked::Staff(id)),
+            "customer" => Some(Revoked::Customer(id)),
+            "client" => Some(Revoked::Client(id)),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -57,10 +70,11 @@ struct InForce {
     made_here: Option<Instant>,
 }
 
-/// The revocations this server knows of; cheap to clone (shared).
+/// The revocations this server knows of; cheap to clone (shared). Keyed by
+/// whose tokens they void, so that checking a token builds no text.
 #[derive(Debug, Clone)]
 pub struct Revocations {
-    known: Arc<RwLock<HashMap<String, InForce>>>,
+    known: Arc<RwLock<HashMap<Revoked, InForce>>>,
     /// How long after a revocation its last token would have expired.
     lasts: chrono::Duration,
 }
@@ -87,14 +101,14 @@ impl Revocations {
     /// the last seconds that the database does not show yet.
     pub async fn refresh(&self, db: &impl ConnectionTrait) -> Result<(), ApiError> {
         let rows = TokenRevocations::in_force(db, Utc::now()).await?;
-        let mut fresh: HashMap<String, InForce> = rows
+        let mut fresh: HashMap<Revoked, InForce> = rows
             .into_iter()
-            .map(|row| {
+            .filter_map(|row| {
                 let entry = InForce {
                     issued_up_to: row.issued_up_to,
                     made_here: None,
                 };
-                (row.subject, entry)
+                Some((Revoked::parse(&row.subject)?, entry))
             })
             .collect();
         let mut known = self.known.write().unwrap_or_else(|e| e.into_inner());
@@ -105,7 +119,7 @@ impl Revocations {
             if made.elapsed() > KEEP_LOCAL {
                 continue;
             }
-            let entry = fresh.entry(key.clone()).or_insert(*local);
+            let entry = fresh.entry(*key).or_insert(*local);
             if local.issued_up_to >= entry.issued_up_to {
                 *entry = *local;
             }
@@ -135,7 +149,7 @@ impl Revocations {
         self.known
             .write()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(whose.key(), entry);
+            .insert(whose, entry);
         Ok(())
     }
 
@@ -143,7 +157,7 @@ impl Revocations {
     pub fn voids(&self, whose: Revoked, issued_at: u64) -> bool {
         let known = self.known.read().unwrap_or_else(|e| e.into_inner());
         known
-            .get(&whose.key())
+            .get(&whose)
             .is_some_and(|r| i64::try_from(issued_at).is_ok_and(|iat| iat <= r.issued_up_to))
     }
 }
@@ -165,5 +179,25 @@ pub async fn keep_current(revocations: Revocations, db: jewel_persistence::Datab
         {
             tracing::warn!(%error, "forgetting expired token revocations failed");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Revoked;
+
+    #[test]
+    fn a_stored_subject_reads_back_as_the_revocation_it_names() {
+        let id = uuid::Uuid::now_v7();
+        for whose in [
+            Revoked::Session(id),
+            Revoked::Staff(id),
+            Revoked::Customer(id),
+            Revoked::Client(id),
+        ] {
+            assert_eq!(Revoked::parse(&whose.key()), Some(whose));
+        }
+        assert_eq!(Revoked::parse("branch:x"), None);
+        assert_eq!(Revoked::parse("staff:not-an-id"), None);
     }
 }
