@@ -5,9 +5,10 @@
     python3 bench/measure.py --render m DIR     # rewrite m.md from m.json (growth from s.json)
 
 For each endpoint: requests per second at saturation (a fixed number of
-connections for a fixed time), then p50, p99 and p99.9 at half that rate
-with oha's latency correction; CPU time per request (the server's utime and
-stime from /proc) and SQL statements per request (MariaDB's Com_* counters)
+connections for a fixed time) with its p50 and p99, then p50, p99 and p99.9
+at half that rate with oha's latency correction; CPU time per request (the
+server's utime and stime from /proc), SQL statements per request (MariaDB's
+Com_* counters) and other commands per request (Com_admin_commands: pings)
 over the saturation run; the server's peak memory (VmHWM) at the end. Also
 Redis GET with redis-benchmark, as a limit. Writes DIR/TIER.json and
 DIR/TIER.md. Only the standard library.
@@ -52,12 +53,17 @@ def peak_memory_kib(pid):
     return 0
 
 
-def sql_statements():
+def sql_statements(counters=SQL_COUNTERS):
     out = subprocess.run(
         ["mysql", "--protocol=tcp", "-h", "127.0.0.1", "-uroot", "-N", "-e",
-         "SHOW GLOBAL STATUS WHERE Variable_name IN ('" + "','".join(SQL_COUNTERS) + "')"],
+         "SHOW GLOBAL STATUS WHERE Variable_name IN ('" + "','".join(counters) + "')"],
         check=True, capture_output=True, text=True).stdout
     return sum(int(line.split()[1]) for line in out.splitlines() if line.strip())
+
+
+def admin_commands():
+    """Pings and the like: MariaDB's Com_admin_commands."""
+    return sql_statements(("Com_admin_commands",))
 
 
 def oha(args, target, extra):
@@ -74,14 +80,20 @@ def measure(args, name, method, path, token, body=None):
     extra = ["-m", method, "-H", f"Authorization: Bearer {token}"]
     if body is not None:
         extra += ["-H", "Content-Type: application/json", "-d", json.dumps(body)]
-    cpu_before, sql_before = cpu_seconds(args.pid), sql_statements()
+    cpu_before, sql_before, admin_before = cpu_seconds(args.pid), sql_statements(), admin_commands()
     saturated, ok, total = oha(args, target, extra)
     cpu, sql = cpu_seconds(args.pid) - cpu_before, sql_statements() - sql_before
+    admin = admin_commands() - admin_before
     rps = saturated["summary"]["requestsPerSec"]
     half, _, _ = oha(args, target, extra + ["-q", str(max(1, int(rps / 2))), "--latency-correction"])
     percentiles = half["latencyPercentiles"]
-    return row(name, f"{method} {re.sub('[0-9a-f-]{36}', '{id}', path.split('?')[0])}", rps,
+    line = row(name, f"{method} {re.sub('[0-9a-f-]{36}', '{id}', path.split('?')[0])}", rps,
                (percentiles["p50"], percentiles["p99"], percentiles["p99.9"]), cpu, sql, total, total - ok)
+    at_saturation = saturated["latencyPercentiles"]
+    line["saturated_p50_ms"] = round(at_saturation["p50"] * 1000, 2)
+    line["saturated_p99_ms"] = round(at_saturation["p99"] * 1000, 2)
+    line["admin_per_request"] = round(admin / max(total, 1), 2)
+    return line
 
 
 def row(name, request, rps, seconds, cpu, sql, requests, failed):
@@ -98,7 +110,7 @@ def row(name, request, rps, seconds, cpu, sql, requests, failed):
         "sql_per_request": round(sql / max(requests, 1), 2),
         "non_2xx": failed,
     }
-    print(json.dumps(line))
+    print(json.dumps(line), flush=True)
     return line
 
 
@@ -264,6 +276,8 @@ def main():
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--drafts", type=int, default=4000,
                         help="draft bills to issue (fewer when the stock runs out)")
+    parser.add_argument("--only", default="",
+                        help="measure only the endpoints whose name contains this (for a profile)")
     args = parser.parse_args()
     args.duration = args.duration or "10s"
     args.load_cpu = args.load_cpu or "1"
@@ -280,20 +294,26 @@ def main():
     bare_sqlx, _, _ = oha(args, f"{args.bare}/customers/{customer['id']}", [])
     limit = bare_sqlx["summary"]["requestsPerSec"]
 
-    rows = [with_ratio(line, limit) for line in [
-        measure(args, "customer by id", "GET", f"/api/v1/customers/{customer['id']}", token),
-        measure(args, "quick search", "GET", f"/api/v1/customers?q={first_name}+{family[:3]}&limit=20", token),
-        measure(args, "catalogue, price range", "GET",
-                "/api/v1/pieces?status=in_stock&category=necklace&minPrice=100000&maxPrice=300000&limit=50",
-                token),
-        measure(args, "live price of a piece", "GET", f"/api/v1/pieces/{piece['id']}/price", token),
-        measure(args, "create a quote", "POST", "/api/v1/quotes", token,
-                {"branchId": piece["branchId"], "lines": [{"kind": "piece", "pieceId": piece["id"]}]}),
-        measure(args, "a month's bills (no sales report yet)", "GET",
-                "/api/v1/invoices?issuedFrom=2026-10-01T00:00:00Z&issuedTo=2026-11-01T00:00:00Z&limit=200",
-                token),
-        measure_issuing(args, token),
-    ]]
+    endpoints = [
+        ("customer by id", "GET", f"/api/v1/customers/{customer['id']}", None),
+        ("quick search", "GET", f"/api/v1/customers?q={first_name}+{family[:3]}&limit=20", None),
+        ("quick search, 3-letter name", "GET", f"/api/v1/customers?q={first_name[:3].lower()}&limit=20", None),
+        ("quick search, 4-digit mobile ending", "GET", f"/api/v1/customers?q={customer['mobile'][-4:]}&limit=20",
+         None),
+        ("catalogue, price range", "GET",
+         "/api/v1/pieces?status=in_stock&category=necklace&minPrice=100000&maxPrice=300000&limit=50", None),
+        ("catalogue, price sort", "GET", "/api/v1/pieces?status=in_stock&sort=-price&limit=50", None),
+        ("live price of a piece", "GET", f"/api/v1/pieces/{piece['id']}/price", None),
+        ("create a quote", "POST", "/api/v1/quotes",
+         {"branchId": piece["branchId"], "lines": [{"kind": "piece", "pieceId": piece["id"]}]}),
+        ("a month's bills (no sales report yet)", "GET",
+         "/api/v1/invoices?issuedFrom=2026-10-01T00:00:00Z&issuedTo=2026-11-01T00:00:00Z&limit=200", None),
+    ]
+    lines = [measure(args, name, method, path, token, body)
+             for name, method, path, body in endpoints if args.only in name]
+    if args.only in "issue a bill":
+        lines.append(measure_issuing(args, token))
+    rows = [with_ratio(line, limit) for line in lines]
     result = {
         "tier": args.tier,
         "machine": {"cpu": cpu_model(), "cores": os.cpu_count(), "kernel": platform.release(),
@@ -322,13 +342,17 @@ def write(result, out_dir):
         f"primary-key select {result['limits']['bare_actix_sqlx_rps']} rps, "
         f"Redis GET {result['limits']['redis_get_rps']} rps.",
         "",
-        "| endpoint | request | rps | × bare sqlx | p50 ms | p99 ms | p99.9 ms | CPU ms/req | SQL/req | non-2xx |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "p50/p99 at saturation, then at half that rate; pings/req is MariaDB's Com_admin_commands per request.",
+        "",
+        "| endpoint | request | rps | × bare sqlx | sat. p50 ms | sat. p99 ms | p50 ms | p99 ms | p99.9 ms "
+        "| CPU ms/req | SQL/req | pings/req | non-2xx |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(f"| {r['endpoint']} | `{r['request']}` | {r['rps']} | {r['ratio_to_bare_sqlx']} | "
+                     f"{r.get('saturated_p50_ms', '')} | {r.get('saturated_p99_ms', '')} | "
                      f"{r['p50_ms']} | {r['p99_ms']} | {r['p99_9_ms']} | {r['cpu_ms_per_request']} | "
-                     f"{r['sql_per_request']} | {r['non_2xx']} |")
+                     f"{r['sql_per_request']} | {r.get('admin_per_request', '')} | {r['non_2xx']} |")
     lines += growth_lines
     with open(os.path.join(out_dir, f"{tier}.md"), "w", encoding="utf-8") as out:
         out.write("\n".join(lines) + "\n")

@@ -7,7 +7,9 @@
 # MariaDB at 127.0.0.1:3306, serves it pinned to one core and loads it with
 # oha pinned to another, then writes bench/results/TIER.json and .md.
 # BENCH_DURATION (10s), BENCH_CONNECTIONS (32), BENCH_SERVER_CPU (0) and
-# BENCH_LOAD_CPU (1) change the run.
+# BENCH_LOAD_CPU (1) change the run; BENCH_SEED=0 measures the database
+# seeded by an earlier run again (tier L takes long to seed); BENCH_ONLY=text
+# measures only the endpoints whose name contains the text.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tier=${1:-s}
@@ -27,13 +29,18 @@ database="jewel_bench_$tier"
 if [ "$tier" != s ]; then
   mysql --protocol=tcp -h 127.0.0.1 -uroot -e "SET GLOBAL innodb_buffer_pool_size = 4294967296"
 fi
-mysql --protocol=tcp -h 127.0.0.1 -uroot -e "DROP DATABASE IF EXISTS $database; CREATE DATABASE $database"
+if [ "${BENCH_SEED:-1}" = 1 ]; then
+  mysql --protocol=tcp -h 127.0.0.1 -uroot -e "DROP DATABASE IF EXISTS $database; CREATE DATABASE $database"
+fi
 export JEWEL_DATABASE__URL="mysql://root@127.0.0.1:3306/$database"
 export RUST_LOG=warn
 # One address sends every request: lift the rate limits for this server.
 export JEWEL_RATE_LIMIT__ANONYMOUS=1000000000 JEWEL_RATE_LIMIT__STAFF=1000000000 JEWEL_RATE_LIMIT__CLIENT=1000000000
 mkdir -p bench/results
-taskset -c "$server_cpu" "$binary" seed --tier "$tier" --seed 1 | tee "bench/results/seed-$tier.txt"
+if [ "${BENCH_SEED:-1}" = 1 ]; then
+  /usr/bin/time -f "seed took %e s, peak memory %M KiB" \
+    taskset -c "$server_cpu" "$binary" seed --tier "$tier" --seed 1 2>&1 | tee "bench/results/seed-$tier.txt"
+fi
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 port=$(free_port) bare_port=$(free_port)
@@ -51,4 +58,5 @@ done
 python3 bench/measure.py --url "http://127.0.0.1:$port" --bare "http://127.0.0.1:$bare_port" \
   --pid "$server" --tier "$tier" \
   --oha "$oha" --load-cpu "$load_cpu" --duration "${BENCH_DURATION:-10s}" \
-  --connections "${BENCH_CONNECTIONS:-32}" --out bench/results
+  --connections "${BENCH_CONNECTIONS:-32}" --only "${BENCH_ONLY:-}" \
+  --out "bench/results${BENCH_ONLY:+/partial}"
