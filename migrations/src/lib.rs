@@ -27,6 +27,7 @@ mod m20261204_000020_audit_event_branches;
 mod m20261204_000021_sealed_pan;
 mod m20261204_000022_outbox;
 mod m20261205_000023_mobile_ending_in_order;
+mod m20261205_000024_catalogue_in_price_order;
 
 pub struct Migrator;
 
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000021_sealed_pan::Migration),
             Box::new(m20261204_000022_outbox::Migration),
             Box::new(m20261205_000023_mobile_ending_in_order::Migration),
+            Box::new(m20261205_000024_catalogue_in_price_order::Migration),
         ]
     }
 }

@@ -113,6 +113,7 @@ impl Application {
             billing: Arc::new(settings.billing.clone()),
             sealer,
             relay_wake: relay.wake(),
+            price_keys: crate::rates::PriceKeys::default(),
         };
 
         let listener = TcpListener::bind(settings.server.bind)

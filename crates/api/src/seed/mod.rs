@@ -101,6 +101,11 @@ const BATCH: usize = 10_000;
 /// Fills an empty database with a shop of `tier`'s size, the same for the
 /// same `seed`. Refuses a database that already has branches.
 pub async fn seed(database: &Database, tier: Tier, seed: u64) -> anyhow::Result<Seeded> {
+    seed_counts(database, tier.counts(), seed).await
+}
+
+/// [`seed`] with counts of one's own (a test's shop).
+pub async fn seed_counts(database: &Database, counts: Counts, seed: u64) -> anyhow::Result<Seeded> {
     let started = Instant::now();
     let db = database.connection();
     let existing = Branches::count(db).await?;
@@ -108,7 +113,6 @@ pub async fn seed(database: &Database, tier: Tier, seed: u64) -> anyhow::Result<
         existing == 0,
         "the database already has {existing} branch(es): seed an empty one"
     );
-    let counts = tier.counts();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let password_hash = password::hash(&Password::parse("password", STAFF_PASSWORD)?).await?;
 
@@ -235,6 +239,8 @@ pub async fn seed(database: &Database, tier: Tier, seed: u64) -> anyhow::Result<
         owner.id,
     )
     .await?;
+    // The price keys the catalogue searches by, at the rates in force.
+    jewel_services::inventory::refresh_price_keys(db).await?;
 
     Ok(Seeded {
         counts,

@@ -33,6 +33,7 @@ pub async fn receive(
             }
             other => other.into(),
         })?;
+    super::key_prices_of(txn, &ids).await?;
     let received = Pieces::many(txn, &ids).await?;
     for piece in &received {
         let record = PieceRecord::of(piece, cost);
@@ -77,6 +78,7 @@ pub async fn correct(
     let after = Pieces::replace(txn, piece, new)
         .await?
         .ok_or(InventoryError::Stale)?;
+    super::key_prices_of(txn, &[piece.id]).await?;
     changed(unit, "update", piece, &after, cost)?;
     Ok(after)
 }

@@ -109,6 +109,8 @@ pub async fn list_pieces(
         filter.price_band = Some(price_band(gst, min_price, max_price));
     }
     filter.sort = match query.sort.as_deref() {
+        // A price range reads its index in price order and stops at the page.
+        None if priced => PieceSort::Price(false),
         None | Some("received") => PieceSort::Received,
         Some("weight") => PieceSort::NetWeight(false),
         Some("-weight") => PieceSort::NetWeight(true),
@@ -124,7 +126,7 @@ pub async fn list_pieces(
         }
     };
     if priced || matches!(filter.sort, PieceSort::Price(_)) {
-        Pieces::refresh_price_keys(db, &rates.table()).await?;
+        state.price_keys.follow(&state, &rates).await?;
     }
     // The band is coarse: price each candidate exactly, reading on until
     // the page is full or the pieces run out.

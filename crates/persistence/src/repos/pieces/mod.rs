@@ -182,7 +182,7 @@ impl Pieces {
 
     /// Writes `new` over `piece` (not its branch, status or hold), if it is
     /// still at the version the caller read; `Ok(None)` when it changed
-    /// meanwhile. Its price key is re-reckoned by the next price search.
+    /// meanwhile. Its price key is cleared: the caller reckons it again.
     #[tracing::instrument(name = "pieces.replace", skip(db, piece, new), fields(piece = %piece.id))]
     pub async fn replace(
         db: &impl ConnectionTrait,
@@ -270,11 +270,13 @@ impl Pieces {
     /// never, get `rate x coefficient + fixed x SCALE`; pieces of grades
     /// without a rate lose theirs. At most two statements, whatever the
     /// number of grades; when nothing changed since the last call each is
-    /// a few empty ranges of the (metal, fineness, rate) index.
+    /// a few empty ranges of the (metal, fineness, rate) index. With
+    /// `only`, just those pieces (just received or corrected).
     #[tracing::instrument(name = "pieces.refresh_price_keys", skip_all)]
     pub async fn refresh_price_keys(
         db: &impl ConnectionTrait,
         rates: &[(Metal, u16, i64)],
+        only: Option<&[uuid::Uuid]>,
     ) -> Result<(), RepoError> {
         use sea_orm::Condition;
         use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait};
@@ -285,6 +287,7 @@ impl Pieces {
         };
         let (mut stale, mut rate_of, mut unpriced) =
             (Condition::any(), CaseStatement::new(), Condition::any());
+        let these = only.map(|ids| Column::Id.is_in(ids.iter().map(ToString::to_string)));
         for metal in Metal::ALL {
             for &fineness in metal.grades() {
                 match rates.iter().find(|(m, f, _)| *m == metal && *f == fineness) {
@@ -319,6 +322,7 @@ impl Pieces {
                 )
                 .col_expr(Column::PriceKeyRate, rate_of)
                 .filter(stale)
+                .filter(Condition::all().add_option(these.clone()))
                 .exec(db)
                 .await?;
         }
@@ -327,6 +331,7 @@ impl Pieces {
                 .col_expr(Column::PriceKey, Expr::value(Option::<i64>::None))
                 .col_expr(Column::PriceKeyRate, Expr::value(Option::<i64>::None))
                 .filter(unpriced)
+                .filter(Condition::all().add_option(these))
                 .exec(db)
                 .await?;
         }

@@ -137,7 +137,7 @@ pub(super) fn active_model(
         reserved_until: Set(None),
         price_coefficient: Set(piece.price_line().coefficient),
         price_fixed: Set(piece.price_line().fixed),
-        // Reckoned by the next price search.
+        // Reckoned by the caller at the rates in force.
         price_key: Set(None),
         price_key_rate: Set(None),
         created_at: Set(now),

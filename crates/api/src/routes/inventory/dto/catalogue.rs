@@ -32,9 +32,12 @@ pub struct PieceQuery {
     /// Live price at most this much.
     #[param(value_type = Option<MoneyText>)]
     pub(crate) max_price: Option<String>,
-    /// `received` (the default, oldest first), `weight` or `-weight` (net
-    /// weight), `price` or `-price` (live price; lists only pieces with a
-    /// rate; pieces within a rupee of each other may come in either order).
+    /// `received` (oldest first), `weight` or `-weight` (net weight),
+    /// `price` or `-price` (live price; lists only pieces with a rate;
+    /// pieces within a rupee of each other may come in either order).
+    /// Without it, a search by `minPrice` or `maxPrice` lists cheapest first
+    /// (it reads its index in price order and stops at the page), anything
+    /// else oldest first.
     #[param(pattern = "^(received|-?weight|-?price)$", max_length = 8)]
     pub(crate) sort: Option<String>,
 }
