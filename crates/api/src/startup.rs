@@ -119,7 +119,13 @@ impl Application {
         let listener = TcpListener::bind(settings.server.bind)
             .with_context(|| format!("cannot listen on {}", settings.server.bind))?;
         let port = listener.local_addr()?.port();
-        let server = serve(listener, &settings.server, state.clone(), extra)?;
+        let server = serve(
+            listener,
+            &settings.server,
+            settings.database.max_connections,
+            state.clone(),
+            extra,
+        )?;
         tracing::info!(
             address = %listener_address(&settings, port),
             storage = state.database.kind().as_str(),
@@ -212,6 +218,7 @@ fn listener_address(settings: &Settings, port: u16) -> String {
 fn serve(
     listener: TcpListener,
     settings: &ServerSettings,
+    database_connections: u32,
     state: AppState,
     extra: ExtraRoutes,
 ) -> anyhow::Result<Server> {
@@ -224,7 +231,6 @@ fn serve(
             format!("{SWAGGER_UI_PATH}/{{_:.*}}"),
         ],
     ));
-    let state = web::Data::new(state);
     let body_limit = settings.body_limit_bytes;
     let timeout = RequestTimeout(settings.request_timeout());
     let origins: Arc<[String]> = settings.cors_allowed_origins.clone().into();
@@ -238,9 +244,9 @@ fn serve(
     // actix-web's HttpServer, assembled by hand from actix-server and
     // actix-http so that each connection passes through `ProblemAnswers`
     // (answers the HTTP parser makes on its own become problem+json).
-    let app = move || {
+    let app = move |state: web::Data<AppState>| {
         App::new()
-            .app_data(state.clone())
+            .app_data(state)
             .app_data(route_table.clone())
             .app_data(PayloadConfig::new(body_limit))
             .app_data(BodyLimit(body_limit))
@@ -268,13 +274,21 @@ fn serve(
     let address = listener.local_addr()?;
     let mut builder =
         actix_server::Server::build().shutdown_timeout(settings.shutdown_timeout_secs);
-    if settings.workers > 0 {
-        builder = builder.workers(settings.workers);
-    }
+    let workers = match settings.workers {
+        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        workers => workers,
+    };
+    builder = builder.workers(workers);
+    // Each worker thread reads MariaDB through a pool of its own, a share of
+    // the configured connections (see `Database::for_this_thread`).
+    let per_worker = u32::try_from(workers)
+        .ok()
+        .map_or(1, |w| database_connections.div_ceil(w.max(1)));
     let shutdown = builder.graceful_shutdown_signal();
     let server = builder
         .listen("jewel-crm", listener, move || {
             let shutdown = shutdown.clone();
+            let state = web::Data::new(state.for_this_thread(per_worker));
             let http = HttpService::build()
                 .graceful_shutdown_signal(move || {
                     let signal = shutdown.clone();
@@ -285,7 +299,9 @@ fn serve(
                 .client_disconnect_timeout(Duration::from_secs(1))
                 .local_addr(address)
                 .finish(map_config(
-                    app().into_factory().map_err(|error| error.error_response()),
+                    app(state)
+                        .into_factory()
+                        .map_err(|error| error.error_response()),
                     |_| AppConfig::default(),
                 ));
             fn_service(|io: actix_rt::net::TcpStream| {

@@ -35,6 +35,15 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// This state for a server thread: the same in all but the database
+    /// pool, which is the thread's own (of `max_connections`) on MySQL.
+    pub fn for_this_thread(&self, max_connections: u32) -> Self {
+        Self {
+            database: self.database.for_this_thread(max_connections),
+            ..self.clone()
+        }
+    }
+
     /// A unit of work for `actor`, from the request being served (its id
     /// and the client's address; the command line's otherwise).
     pub fn unit(&self, actor: impl Into<jewel_services::Actor>) -> jewel_services::Unit {

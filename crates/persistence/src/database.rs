@@ -2,7 +2,10 @@
 //! MariaDB when the URL says `mysql://`.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
+
+use futures_util::FutureExt;
 
 use jewel_migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, DatabaseConnection, DbBackend, DbErr};
@@ -59,6 +62,8 @@ pub enum ConnectError {
 pub struct Database {
     connection: DatabaseConnection,
     kind: StorageKind,
+    /// How a MySQL pool was opened, to open one like it per server thread.
+    opened: Option<Arc<ConnectOptions>>,
 }
 
 /// Where the schema stands against the migrations this build carries.
@@ -111,10 +116,42 @@ impl Database {
             }
         }
 
+        let opened = (kind == StorageKind::Mysql).then(|| Arc::new(connect.clone()));
         let connection = sea_orm::Database::connect(connect)
             .await
             .map_err(|source| ConnectError::Connect { kind, source })?;
-        Ok(Self { connection, kind })
+        Ok(Self {
+            connection,
+            kind,
+            opened,
+        })
+    }
+
+    /// A MySQL pool of this thread's own, like this one but of at most
+    /// `max_connections`, for a server thread that answers requests: its
+    /// connections are opened (lazily) on this thread, so the thread's own
+    /// event loop reads their answers. A connection opened on another
+    /// runtime has the other runtime's thread woken for each answer, which
+    /// then wakes this one: two context switches per statement, and on a
+    /// busy core a wait for the other thread's turn (the tail of issue 19).
+    /// SQLite, which talks to no server, shares this pool.
+    pub fn for_this_thread(&self, max_connections: u32) -> Database {
+        let Some(opened) = &self.opened else {
+            return self.clone();
+        };
+        let mut options = (**opened).clone();
+        options
+            .max_connections(max_connections.max(1))
+            .min_connections(0);
+        // A lazy pool opens without a round trip: ready at the first poll.
+        match sea_orm::Database::connect(options).now_or_never() {
+            Some(Ok(connection)) => Database {
+                connection,
+                kind: self.kind,
+                opened: self.opened.clone(),
+            },
+            _ => self.clone(),
+        }
     }
 
     pub fn connection(&self) -> &DatabaseConnection {
