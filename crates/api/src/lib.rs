@@ -16,6 +16,7 @@ pub mod error;
 pub mod extract;
 pub mod idempotency;
 pub mod openapi;
+pub mod price_keys;
 pub mod rate_limit;
 pub mod rates;
 pub mod request_context;

@@ -3,7 +3,6 @@
 //! rates (not the API's view of them), so a change to the wire shape never
 //! reads a cached entry wrongly.
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -11,7 +10,6 @@ use jewel_domain::measure::Money;
 use jewel_domain::metal::{Metal, Purity};
 use jewel_domain::metal_rate::{Currency, CurrentRates, MetalRate, RateSession};
 use jewel_persistence::repos::metal_rates::MetalRates;
-use jewel_persistence::repos::pieces::Pieces;
 use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
@@ -111,35 +109,4 @@ pub async fn current_rates(state: &AppState) -> Result<CurrentRates, ApiError> {
         state.cache.set(&key, &bytes, ttl).await;
     }
     Ok(current)
-}
-
-/// The rates this server last brought every piece's price key to. Keys are
-/// reckoned when a piece is received or corrected and when rates are set;
-/// a rate set ahead takes over by the clock, so a price search checks here
-/// (in memory) that the keys follow the rates it prices with, and brings
-/// them up once when they do not: a read writes only when the rates in
-/// force changed since this server last looked.
-#[derive(Debug, Clone, Default)]
-pub struct PriceKeys {
-    applied: Arc<Mutex<Option<RateTable>>>,
-}
-
-/// Paise per gram of each grade in force, in grade order.
-type RateTable = Vec<(Metal, u16, i64)>;
-
-impl PriceKeys {
-    pub async fn follow(&self, state: &AppState, rates: &CurrentRates) -> Result<(), ApiError> {
-        let mut table = rates.table();
-        table.sort_unstable();
-        let applied = |keys: &Self| {
-            let known = keys.applied.lock().unwrap_or_else(|e| e.into_inner());
-            known.as_ref() == Some(&table)
-        };
-        if applied(self) {
-            return Ok(());
-        }
-        Pieces::refresh_price_keys(state.database.connection(), &table, None).await?;
-        *self.applied.lock().unwrap_or_else(|e| e.into_inner()) = Some(table);
-        Ok(())
-    }
 }

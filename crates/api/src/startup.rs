@@ -113,7 +113,7 @@ impl Application {
             billing: Arc::new(settings.billing.clone()),
             sealer,
             relay_wake: relay.wake(),
-            price_keys: crate::rates::PriceKeys::default(),
+            price_keys: crate::price_keys::PriceKeys::default(),
         };
 
         let listener = TcpListener::bind(settings.server.bind)

@@ -31,7 +31,7 @@ pub struct AppState {
     /// Wakes this server's event relay when a unit commits events.
     pub relay_wake: jewel_services::unit::Wake,
     /// The rates this server last brought the catalogue's price keys to.
-    pub price_keys: crate::rates::PriceKeys,
+    pub price_keys: crate::price_keys::PriceKeys,
 }
 
 impl AppState {

@@ -126,7 +126,7 @@ pub async fn list_pieces(
         }
     };
     if priced || matches!(filter.sort, PieceSort::Price(_)) {
-        state.price_keys.follow(&state, &rates).await?;
+        state.price_keys.follow(db, &rates).await?;
     }
     // The band is coarse: price each candidate exactly, reading on until
     // the page is full or the pieces run out.
