@@ -46,7 +46,8 @@ pub struct Application {
     port: u16,
     server: Server,
     state: AppState,
-    relay: Relay,
+    /// The event relay, unless this server leaves delivery to others.
+    relay: Option<Relay>,
 }
 
 impl Application {
@@ -136,7 +137,7 @@ impl Application {
             port,
             server,
             state,
-            relay,
+            relay: settings.events.deliver.then_some(relay),
         })
     }
 
@@ -160,11 +161,13 @@ impl Application {
             self.state.revocations.clone(),
             self.state.database.clone(),
         ));
-        let relay = tokio::spawn(self.relay.run());
+        let relay = self.relay.map(|relay| tokio::spawn(relay.run()));
         let stopped = self.server.await;
         worker.abort();
         revocations.abort();
-        relay.abort();
+        if let Some(relay) = relay {
+            relay.abort();
+        }
         stopped
     }
 }

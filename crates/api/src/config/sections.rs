@@ -19,6 +19,10 @@ pub struct EventSettings {
     pub first_retry_ms: u64,
     /// Failures after which a delivery is parked (`dead`).
     pub max_attempts: u16,
+    /// Whether this server delivers events (runs the relay). A replica set
+    /// to `false` still writes its events to the outbox and leaves their
+    /// delivery to the replicas that run the relay.
+    pub deliver: bool,
 }
 
 impl Default for EventSettings {
@@ -27,6 +31,7 @@ impl Default for EventSettings {
             poll_ms: 500,
             first_retry_ms: 5000,
             max_attempts: 10,
+            deliver: true,
         }
     }
 }

@@ -23,13 +23,25 @@ on_both_backends!(
     customers_see_their_own_bills_and_no_one_elses,
 );
 
-async fn set_rate(app: &TestApp, token: &str, metal: &str, fineness: u16, per_gram: &str) {
+pub(crate) async fn set_rate(
+    app: &TestApp,
+    token: &str,
+    metal: &str,
+    fineness: u16,
+    per_gram: &str,
+) {
     let body = json!({"rates": [{"metal": metal, "fineness": fineness, "perGram": per_gram}]});
     json_of(post(app, token, "/api/v1/metal-rates", body).await, 201).await;
 }
 
 /// A hallmarked 22K piece of `grams` with making 16%, tagged `tag`.
-async fn piece(app: &TestApp, token: &str, branch: &Value, tag: &str, grams: &str) -> Value {
+pub(crate) async fn piece(
+    app: &TestApp,
+    token: &str,
+    branch: &Value,
+    tag: &str,
+    grams: &str,
+) -> Value {
     let huid: String = tag
         .chars()
         .filter(char::is_ascii_alphanumeric)
@@ -46,7 +58,7 @@ async fn piece(app: &TestApp, token: &str, branch: &Value, tag: &str, grams: &st
     json_of(post(app, token, "/api/v1/pieces", body).await, 201).await
 }
 
-async fn customer(app: &TestApp, token: &str, mobile: &str, pan: Option<&str>) -> Value {
+pub(crate) async fn customer(app: &TestApp, token: &str, mobile: &str, pan: Option<&str>) -> Value {
     let mut body = json!({"name": "Meenakshi Sundaram", "mobile": mobile});
     if let Some(pan) = pan {
         body["pan"] = json!(pan);
@@ -54,11 +66,11 @@ async fn customer(app: &TestApp, token: &str, mobile: &str, pan: Option<&str>) -
     json_of(post(app, token, "/api/v1/customers", body).await, 201).await
 }
 
-async fn draft(app: &TestApp, token: &str, body: Value) -> Value {
+pub(crate) async fn draft(app: &TestApp, token: &str, body: Value) -> Value {
     json_of(post(app, token, "/api/v1/invoices", body).await, 201).await
 }
 
-fn issue_path(invoice: &Value) -> String {
+pub(crate) fn issue_path(invoice: &Value) -> String {
     format!(
         "/api/v1/invoices/{}/issue",
         invoice["id"].as_str().expect("id")

@@ -22,6 +22,7 @@ mod events;
 mod hardening;
 mod health;
 mod inventory;
+mod issuing;
 mod limits;
 mod oauth;
 mod outages;

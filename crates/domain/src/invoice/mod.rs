@@ -3,9 +3,11 @@
 //! bill, and where the bill stands as it is paid.
 
 mod bill;
+mod issuing;
 mod line;
 
 pub use bill::*;
+pub use issuing::*;
 pub use line::*;
 
 use crate::measure::Money;

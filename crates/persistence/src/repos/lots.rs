@@ -73,6 +73,18 @@ impl Lots {
         change: &LotChange,
         actor: Actor,
     ) -> Result<(), LotError> {
+        Self::apply(db, lot, change).await?;
+        Self::record(db, &[(lot, change)], actor).await?;
+        Ok(())
+    }
+
+    /// [`Self::change`] without its ledger line, which the caller writes
+    /// with [`Self::record`] in the same transaction.
+    pub async fn apply(
+        db: &impl ConnectionTrait,
+        lot: uuid::Uuid,
+        change: &LotChange,
+    ) -> Result<(), LotError> {
         let (lot_id, branch_id) = (lot.to_string(), change.branch_id.to_string());
         let mut update = lot_stock::Entity::update_many()
             .col_expr(
@@ -119,17 +131,33 @@ impl Lots {
                 Err(other) => return Err(other.into()),
             }
         }
-        lot_movements::Entity::insert(lot_movements::ActiveModel {
-            id: Set(uuid::Uuid::now_v7().to_string()),
-            lot_id: Set(lot_id),
-            branch_id: Set(branch_id),
-            kind: Set(change.kind.as_str().to_owned()),
-            quantity: Set(change.quantity),
-            reason: Set(change.reason.clone()),
-            actor_kind: Set(actor.0.to_owned()),
-            actor_id: Set(actor.1.to_string()),
-            at: Set(Utc::now()),
-        })
+        Ok(())
+    }
+
+    /// The ledger lines of changes made by [`Self::apply`]: each
+    /// `(lot, change)`, in one statement.
+    pub async fn record(
+        db: &impl ConnectionTrait,
+        changes: &[(uuid::Uuid, &LotChange)],
+        actor: Actor,
+    ) -> Result<(), RepoError> {
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let now = Utc::now();
+        lot_movements::Entity::insert_many(changes.iter().map(|(lot, change)| {
+            lot_movements::ActiveModel {
+                id: Set(uuid::Uuid::now_v7().to_string()),
+                lot_id: Set(lot.to_string()),
+                branch_id: Set(change.branch_id.to_string()),
+                kind: Set(change.kind.as_str().to_owned()),
+                quantity: Set(change.quantity),
+                reason: Set(change.reason.clone()),
+                actor_kind: Set(actor.0.to_owned()),
+                actor_id: Set(actor.1.to_string()),
+                at: Set(now),
+            }
+        }))
         .exec_without_returning(db)
         .await?;
         Ok(())

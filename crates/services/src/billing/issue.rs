@@ -1,19 +1,20 @@
-//! Issuing a draft: it takes the next number of its branch and financial
-//! year, its pieces become sold and its lots go down (each with its line in
-//! the stock ledger), and payments given with it are taken, all in one
-//! transaction with the number.
+//! Issuing a draft: its pieces become sold and its lots go down, payments
+//! given with it are taken, and last it takes the next number of its
+//! branch and financial year and writes the lines that carry the number
+//! (the stock ledger), all in one transaction. The number comes last
+//! because from it to the commit every other bill of the branch waits.
 
-use chrono::{Duration, Utc};
+use chrono::Utc;
 use jewel_domain::billing::{check_cash, check_pan, invoice_number};
 use jewel_domain::invoice::check_payments;
-use jewel_domain::invoice::{Invoice, InvoiceStatus, LineKind, Payment, PaymentMethod};
+use jewel_domain::invoice::{Invoice, InvoiceStatus, Issue, LineKind, Payment, PaymentMethod};
 use jewel_domain::lot::LotMovementKind;
 use jewel_domain::measure::Money;
 use jewel_domain::movement::{Move, MovementKind};
-use jewel_domain::piece::{MoveRefused, PieceStatus};
+use jewel_domain::piece::{MoveRefused, Piece, PieceStatus};
 use jewel_persistence::repos::branches::Branches;
 use jewel_persistence::repos::customers::Customers;
-use jewel_persistence::repos::invoices::{Invoices, Issued, Series};
+use jewel_persistence::repos::invoices::{Invoices, Series};
 use jewel_persistence::repos::lots::{LotChange, LotError, Lots};
 use jewel_persistence::repos::pieces::Pieces;
 
@@ -36,62 +37,81 @@ pub async fn issue(
         });
     }
     invoice.check_issuable()?;
-    let valid_for = Duration::minutes(i64::from(rules.price_valid_minutes));
+    let valid_for = chrono::Duration::minutes(i64::from(rules.price_valid_minutes));
     if invoice.priced_at + valid_for < Utc::now() {
         return Err(BillingError::PricesExpired {
             minutes: rules.price_valid_minutes,
         });
     }
-    let has_pan = match invoice.customer_id {
-        Some(customer) => Customers::get(unit.db(), customer)
-            .await?
-            .is_some_and(|c| c.pan.is_some()),
-        None => false,
-    };
-    check_pan(invoice.bill.total, rules.pan_threshold, has_pan)?;
+    check_pan(
+        invoice.bill.total,
+        rules.pan_threshold,
+        has_pan(unit, rules, invoice).await?,
+    )?;
     check_received(rules, invoice, payments)?;
     let branch = Branches::get(unit.db(), invoice.branch_id)
         .await?
         .ok_or(BillingError::NotFound)?;
-    let now = Utc::now();
-    let year = financial_year(rules, &branch, now)?;
+    let at = Issue::at_second(Utc::now());
+    // Taken at the moment of issue, so the bill answered is the bill read.
+    let payments: Vec<Payment> = payments
+        .iter()
+        .map(|p| Payment {
+            received_at: at,
+            ..p.clone()
+        })
+        .collect();
+    let year = financial_year(rules, &branch, at)?;
     // Outside the transaction: two first issues of a year may both open it.
     Invoices::open_sequence(unit.db(), branch.id, Series::Invoice, &year).await?;
 
-    let by = unit.actor().id();
     let author = unit.actor().author();
+    let by = unit.actor().id();
+    // The stock first: each piece's row waits only for bills of that piece.
+    let stock = take_stock(unit, rules, invoice).await?;
     let txn = unit.txn().await?;
-    // The number first: the sequence row queues every issue of the branch's
-    // year behind this one until it commits or rolls back.
+    if let Some(customer) = invoice.customer_id {
+        Invoices::add_purchase(txn, customer, invoice.bill.total, at).await?;
+    }
+    Invoices::insert_payments(txn, invoice, &payments, author).await?;
+    // The number last: from here to the commit every issue of the branch's
+    // year queues behind this one.
     let sequence = Invoices::take_number(txn, branch.id, Series::Invoice, &year).await?;
-    let issued = Issued {
+    let issue = Issue {
         number: invoice_number(&branch.code, &year, u64::try_from(sequence).unwrap_or(0)),
         financial_year: year,
-        sequence,
         by,
-        at: now,
+        at,
     };
-    if !Invoices::mark_issued(txn, invoice, &issued).await? {
+    let after = invoice.issued(&issue, &payments);
+    if !Invoices::mark_issued(txn, invoice, &after, sequence).await? {
         return Err(BillingError::ChangedMeanwhile);
     }
-    let sold = sell_stock(unit, rules, invoice, &issued.number).await?;
+    let sold = stock.record(txn, invoice, &issue.number, author).await?;
     for piece in &sold {
         unit.emit(piece)?;
     }
-    let txn = unit.txn().await?;
-    if let Some(customer) = invoice.customer_id {
-        Invoices::refresh_purchases(txn, customer).await?;
-    }
-    if !payments.is_empty() {
-        let mut issued_invoice = invoice.clone();
-        issued_invoice.version += 1;
-        if !Invoices::add_payments(txn, &issued_invoice, payments, author).await? {
-            return Err(BillingError::ChangedMeanwhile);
-        }
-    }
-    let after = super::changed(unit, invoice).await?;
+    super::tell(unit, invoice, &after)?;
     super::drafts::audited(unit, "issue", invoice, &after)?;
     Ok(after)
+}
+
+/// Whether the bill's customer has a PAN on record, read only when the
+/// bill is large enough to need one.
+async fn has_pan(
+    unit: &Unit,
+    rules: &BillingRules,
+    invoice: &Invoice,
+) -> Result<bool, BillingError> {
+    let Some(customer) = invoice.customer_id else {
+        return Ok(false);
+    };
+    if invoice.bill.total < rules.pan_threshold {
+        return Ok(false);
+    }
+    Ok(Customers::get(unit.db(), customer)
+        .await?
+        .is_some_and(|c| c.pan.is_some()))
 }
 
 /// The guards on money received for `invoice`: no more than the balance,
@@ -118,18 +138,76 @@ pub fn check_received(
     Ok(())
 }
 
-/// Marks the invoice's pieces sold and takes its lots out of stock, each
-/// with its ledger line, inside the issuing transaction. Returns the
-/// `piece.sold` events of its pieces.
-async fn sell_stock(
+/// What issuing took out of stock before it had its number: the pieces
+/// marked sold and the lots gone down, whose ledger lines are written with
+/// the number.
+struct Taken {
+    pieces: Vec<(Piece, Move)>,
+    lots: Vec<(uuid::Uuid, LotChange)>,
+}
+
+impl Taken {
+    /// Writes the ledger lines, each naming the bill `number`, and returns
+    /// the `piece.sold` events of the pieces.
+    async fn record(
+        self,
+        txn: &jewel_persistence::DatabaseTransaction,
+        invoice: &Invoice,
+        number: &str,
+        author: jewel_persistence::repos::pieces::Actor,
+    ) -> Result<Vec<PieceSold>, BillingError> {
+        let reason = Some(format!("invoice {number}"));
+        let pieces: Vec<(Piece, Move)> = self
+            .pieces
+            .into_iter()
+            .map(|(piece, change)| {
+                let change = Move {
+                    reason: reason.clone(),
+                    ..change
+                };
+                (piece, change)
+            })
+            .collect();
+        let moves: Vec<(&Piece, &Move)> = pieces.iter().map(|(p, m)| (p, m)).collect();
+        Pieces::record_moves(txn, &moves, author).await?;
+        let lots: Vec<(uuid::Uuid, LotChange)> = self
+            .lots
+            .into_iter()
+            .map(|(lot, change)| {
+                let change = LotChange {
+                    reason: reason.clone(),
+                    ..change
+                };
+                (lot, change)
+            })
+            .collect();
+        let changes: Vec<(uuid::Uuid, &LotChange)> = lots.iter().map(|(l, c)| (*l, c)).collect();
+        Lots::record(txn, &changes, author).await?;
+        Ok(pieces
+            .iter()
+            .map(|(piece, _)| PieceSold {
+                piece_id: piece.id,
+                tag_number: piece.tag_number.as_str().to_owned(),
+                branch_id: invoice.branch_id,
+                invoice_id: invoice.id,
+                invoice_number: number.to_owned(),
+            })
+            .collect())
+    }
+}
+
+/// Marks the invoice's pieces sold and takes its lots out of stock, inside
+/// the issuing transaction; their ledger lines wait for the number.
+async fn take_stock(
     unit: &mut Unit,
     rules: &BillingRules,
     invoice: &Invoice,
-    number: &str,
-) -> Result<Vec<PieceSold>, BillingError> {
-    let author = unit.actor().author();
+) -> Result<Taken, BillingError> {
     let txn = unit.txn().await?;
-    let mut sold = Vec::new();
+    let mut taken = Taken {
+        pieces: Vec::new(),
+        lots: Vec::new(),
+    };
     for (line_no, line) in invoice.lines.iter().enumerate() {
         match line.kind {
             LineKind::Piece => {
@@ -162,20 +240,14 @@ async fn sell_stock(
                     kind: MovementKind::Sale,
                     to_status: PieceStatus::Sold,
                     to_branch: None,
-                    reason: Some(format!("invoice {number}")),
+                    reason: None,
                     reference: Some(invoice.id),
                     reservation: None,
                 };
-                if !Pieces::move_piece(txn, &piece, &change, author).await? {
+                if !Pieces::shift(txn, &piece, &change).await? {
                     return Err(BillingError::PieceGone { line: line_no });
                 }
-                sold.push(PieceSold {
-                    piece_id: piece.id,
-                    tag_number: piece.tag_number.as_str().to_owned(),
-                    branch_id: invoice.branch_id,
-                    invoice_id: invoice.id,
-                    invoice_number: number.to_owned(),
-                });
+                taken.pieces.push((piece, change));
             }
             LineKind::Lot => {
                 let (Some(lot), Some(quantity)) = (line.lot_id, line.quantity) else {
@@ -185,9 +257,9 @@ async fn sell_stock(
                     branch_id: invoice.branch_id,
                     kind: LotMovementKind::Sale,
                     quantity: -quantity,
-                    reason: Some(format!("invoice {number}")),
+                    reason: None,
                 };
-                match Lots::change(txn, lot, &change, author).await {
+                match Lots::apply(txn, lot, &change).await {
                     Ok(()) => {}
                     Err(LotError::NotEnough { on_hand }) => {
                         return Err(BillingError::NotEnoughOnHand {
@@ -197,9 +269,10 @@ async fn sell_stock(
                     }
                     Err(LotError::Repo(e)) => return Err(e.into()),
                 }
+                taken.lots.push((lot, change));
             }
             LineKind::Service => {}
         }
     }
-    Ok(sold)
+    Ok(taken)
 }

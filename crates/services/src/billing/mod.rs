@@ -53,23 +53,29 @@ pub fn financial_year(
 }
 
 /// Reads the invoice back after a change made in `unit` and records the
-/// events the change tells of, judged from before and after: issued,
-/// payments received, credit notes issued, cancelled.
+/// events the change tells of: see [`tell`].
 pub async fn changed(unit: &mut Unit, before: &Invoice) -> Result<Invoice, BillingError> {
     let after = Invoices::get(unit.txn().await?, before.id)
         .await?
         .ok_or(BillingError::NotFound)?;
+    tell(unit, before, &after)?;
+    Ok(after)
+}
+
+/// Records the events a change of an invoice tells of, judged from before
+/// and after: issued, payments received, credit notes issued, cancelled.
+pub fn tell(unit: &mut Unit, before: &Invoice, after: &Invoice) -> Result<(), BillingError> {
     if before.status == InvoiceStatus::Draft && after.status.is_sale() {
-        unit.emit(&InvoiceIssued::of(&after))?;
+        unit.emit(&InvoiceIssued::of(after))?;
     }
-    if let Some(received) = PaymentReceived::between(before, &after) {
+    if let Some(received) = PaymentReceived::between(before, after) {
         unit.emit(&received)?;
     }
-    for note in CreditNoteIssued::between(before, &after) {
+    for note in CreditNoteIssued::between(before, after) {
         unit.emit(&note)?;
     }
     if before.status != InvoiceStatus::Cancelled && after.status == InvoiceStatus::Cancelled {
-        unit.emit(&InvoiceCancelled::of(before, &after))?;
+        unit.emit(&InvoiceCancelled::of(before, after))?;
     }
-    Ok(after)
+    Ok(())
 }

@@ -1,11 +1,13 @@
 //! Invoices with their lines and payments, the gapless number sequence per
 //! branch and financial year, and old metal taken in exchange.
 //!
-//! Issuing is a few calls the caller makes in one transaction: take the next
-//! number (the first write, so the sequence row serialises every issue of
-//! the branch's year), mark the draft issued, sell its stock. A transaction
-//! that fails after taking a number rolls the number back with it: no gap.
+//! Issuing is a few calls the caller makes in one transaction: sell its
+//! stock, take the next number (late: the sequence row queues every issue
+//! of the branch's year behind this one until it commits), mark the draft
+//! issued. A transaction that fails after taking a number rolls the number
+//! back with it: no gap.
 
+mod issuing;
 mod purchases;
 mod stored;
 
@@ -71,16 +73,6 @@ pub struct InvoiceFilter {
     pub issued_to: Option<DateTime<Utc>>,
     /// Leave drafts out (what a customer sees of their bills).
     pub issued_only: bool,
-}
-
-/// What issuing writes on a draft.
-#[derive(Debug, Clone)]
-pub struct Issued {
-    pub number: String,
-    pub financial_year: String,
-    pub sequence: i64,
-    pub by: uuid::Uuid,
-    pub at: DateTime<Utc>,
 }
 
 impl Invoices {
@@ -249,67 +241,6 @@ impl Invoices {
         }
     }
 
-    /// Takes the next number of the branch's `year`: the row stays locked
-    /// until the transaction ends, so numbers are given one at a time and a
-    /// rollback gives this one back. Call first in the transaction.
-    #[tracing::instrument(name = "invoices.take_number", skip(db))]
-    pub async fn take_number(
-        db: &impl ConnectionTrait,
-        branch: uuid::Uuid,
-        series: Series,
-        year: &str,
-    ) -> Result<i64, RepoError> {
-        use invoice_sequences::Column;
-        let result = invoice_sequences::Entity::update_many()
-            .col_expr(Column::LastNumber, Expr::col(Column::LastNumber).add(1))
-            .filter(Column::BranchId.eq(branch.to_string()))
-            .filter(Column::Series.eq(series.as_str()))
-            .filter(Column::FinancialYear.eq(year))
-            .exec(db)
-            .await?;
-        if result.rows_affected == 0 {
-            return Err(RepoError::NotFound);
-        }
-        let key = (
-            branch.to_string(),
-            series.as_str().to_owned(),
-            year.to_owned(),
-        );
-        let row = invoice_sequences::Entity::find_by_id(key)
-            .one(db)
-            .await?
-            .ok_or(RepoError::NotFound)?;
-        Ok(row.last_number)
-    }
-
-    /// Marks the draft `invoice` issued with `issued`, if it is still the
-    /// draft the caller read; `Ok(false)` when it changed meanwhile.
-    pub async fn mark_issued(
-        db: &impl ConnectionTrait,
-        invoice: &Invoice,
-        issued: &Issued,
-    ) -> Result<bool, RepoError> {
-        use invoices::Column;
-        let result = invoices::Entity::update_many()
-            .col_expr(Column::Status, Expr::value(InvoiceStatus::Issued.as_str()))
-            .col_expr(Column::Number, Expr::value(issued.number.clone()))
-            .col_expr(
-                Column::FinancialYear,
-                Expr::value(issued.financial_year.clone()),
-            )
-            .col_expr(Column::Sequence, Expr::value(issued.sequence))
-            .col_expr(Column::IssuedBy, Expr::value(issued.by.to_string()))
-            .col_expr(Column::IssuedAt, Expr::value(issued.at))
-            .col_expr(Column::Version, Expr::col(Column::Version).add(1))
-            .col_expr(Column::UpdatedAt, Expr::value(issued.at))
-            .filter(Column::Id.eq(invoice.id.to_string()))
-            .filter(Column::Status.eq(InvoiceStatus::Draft.as_str()))
-            .filter(Column::Version.eq(invoice.version))
-            .exec(db)
-            .await?;
-        Ok(result.rows_affected == 1)
-    }
-
     /// Records `payments` against `invoice` (as the caller read it) and
     /// brings its paid amount and status up to date; `Ok(false)` when the
     /// invoice changed meanwhile. Old gold enters stock as scrap.
@@ -336,8 +267,20 @@ impl Invoices {
         if result.rows_affected == 0 {
             return Ok(false);
         }
+        Self::insert_payments(db, invoice, payments, actor).await?;
+        Ok(true)
+    }
+
+    /// Stores `payments` taken on `invoice`, old gold with its scrap
+    /// receipt; the caller brings the invoice's paid amount up to date.
+    pub async fn insert_payments(
+        db: &impl ConnectionTrait,
+        invoice: &Invoice,
+        payments: &[Payment],
+        actor: Actor,
+    ) -> Result<(), RepoError> {
         if payments.is_empty() {
-            return Ok(true);
+            return Ok(());
         }
         invoice_payments::Entity::insert_many(
             payments.iter().map(|p| payment_row(invoice.id, p, actor)),
@@ -366,7 +309,7 @@ impl Invoices {
                 .exec_without_returning(db)
                 .await?;
         }
-        Ok(true)
+        Ok(())
     }
 
     /// Takes old gold received on `invoice` back out of the scrap stock

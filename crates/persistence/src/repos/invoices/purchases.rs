@@ -1,8 +1,11 @@
 //! The purchases kept on each customer (count, lifetime value, last
 //! purchase), brought up to date from their bills and credit notes.
 
+use chrono::{DateTime, Utc};
 use jewel_domain::invoice::InvoiceStatus;
-use sea_orm::ConnectionTrait;
+use jewel_domain::measure::Money;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::Invoices;
 use crate::error::RepoError;
@@ -62,5 +65,40 @@ impl Invoices {
         customer: uuid::Uuid,
     ) -> Result<(), RepoError> {
         refresh_purchases_of(db, Some(customer)).await
+    }
+}
+
+impl Invoices {
+    /// Counts one more bill of `total` issued `at` to `customer`, without
+    /// reading their bills again: what [`Self::refresh_purchases`] would
+    /// give after an issue. Call in the issuing transaction.
+    pub async fn add_purchase(
+        db: &impl ConnectionTrait,
+        customer: uuid::Uuid,
+        total: Money,
+        at: DateTime<Utc>,
+    ) -> Result<(), RepoError> {
+        use crate::entities::customers::{Column, Entity};
+        let latest = Expr::case(
+            Expr::col(Column::LastPurchaseAt)
+                .is_null()
+                .or(Expr::col(Column::LastPurchaseAt).lt(at)),
+            at,
+        )
+        .finally(Expr::col(Column::LastPurchaseAt));
+        Entity::update_many()
+            .col_expr(
+                Column::PurchaseCount,
+                Expr::col(Column::PurchaseCount).add(1),
+            )
+            .col_expr(
+                Column::LifetimeValue,
+                Expr::col(Column::LifetimeValue).add(total.units()),
+            )
+            .col_expr(Column::LastPurchaseAt, latest.into())
+            .filter(Column::Id.eq(customer.to_string()))
+            .exec(db)
+            .await?;
+        Ok(())
     }
 }

@@ -367,6 +367,12 @@ pub(super) async fn with_parts(
         return Ok(Vec::new());
     }
     let ids: Vec<String> = models.iter().map(|m| m.id.clone()).collect();
+    // A draft has no payments or returns yet: only bills issued are asked.
+    let issued: Vec<String> = models
+        .iter()
+        .filter(|m| m.status != InvoiceStatus::Draft.as_str())
+        .map(|m| m.id.clone())
+        .collect();
     let mut lines: HashMap<String, Vec<invoice_lines::Model>> = HashMap::new();
     for line in invoice_lines::Entity::find()
         .filter(invoice_lines::Column::InvoiceId.is_in(ids.clone()))
@@ -378,8 +384,18 @@ pub(super) async fn with_parts(
         lines.entry(line.invoice_id.clone()).or_default().push(line);
     }
     let mut payments: HashMap<String, Vec<invoice_payments::Model>> = HashMap::new();
+    let mut notes: HashMap<String, Vec<credit_notes::Model>> = HashMap::new();
+    if issued.is_empty() {
+        return models
+            .into_iter()
+            .map(|model| {
+                let lines = lines.remove(&model.id).unwrap_or_default();
+                into_invoice(model, lines, Vec::new(), Vec::new())
+            })
+            .collect();
+    }
     for payment in invoice_payments::Entity::find()
-        .filter(invoice_payments::Column::InvoiceId.is_in(ids.clone()))
+        .filter(invoice_payments::Column::InvoiceId.is_in(issued.clone()))
         .order_by_asc(invoice_payments::Column::ReceivedAt)
         .order_by_asc(invoice_payments::Column::Id)
         .all(db)
@@ -390,9 +406,8 @@ pub(super) async fn with_parts(
             .or_default()
             .push(payment);
     }
-    let mut notes: HashMap<String, Vec<credit_notes::Model>> = HashMap::new();
     for note in credit_notes::Entity::find()
-        .filter(credit_notes::Column::InvoiceId.is_in(ids))
+        .filter(credit_notes::Column::InvoiceId.is_in(issued))
         .order_by_asc(credit_notes::Column::Id)
         .all(db)
         .await?

@@ -138,8 +138,22 @@ impl Pieces {
         change: &Move,
         actor: Actor,
     ) -> Result<bool, RepoError> {
+        if !Self::shift(db, piece, change).await? {
+            return Ok(false);
+        }
+        Self::record_moves(db, &[(piece, change)], actor).await?;
+        Ok(true)
+    }
+
+    /// [`Self::move_piece`] without its ledger line, which the caller
+    /// writes with [`Self::record_moves`] in the same transaction (a bill
+    /// writes its lines once it has its number).
+    pub async fn shift(
+        db: &impl ConnectionTrait,
+        piece: &Piece,
+        change: &Move,
+    ) -> Result<bool, RepoError> {
         use sea_orm::sea_query::{Expr, ExprTrait};
-        let now = Utc::now();
         let to_branch = change.to_branch.unwrap_or(piece.branch_id);
         let reservation = change.reservation;
         let result = Entity::update_many()
@@ -154,30 +168,46 @@ impl Pieces {
                 Expr::value(reservation.map(|r| r.until)),
             )
             .col_expr(Column::Version, Expr::col(Column::Version).add(1))
-            .col_expr(Column::UpdatedAt, Expr::value(now))
+            .col_expr(Column::UpdatedAt, Expr::value(Utc::now()))
             .filter(Column::Id.eq(piece.id.to_string()))
             .filter(Column::Status.eq(piece.status.as_str()))
             .filter(Column::BranchId.eq(piece.branch_id.to_string()))
             .filter(Column::Version.eq(piece.version))
             .exec(db)
             .await?;
-        if result.rows_affected == 0 {
-            return Ok(false);
+        Ok(result.rows_affected == 1)
+    }
+
+    /// The ledger lines of pieces moved by [`Self::shift`]: each
+    /// `(the piece as it was, the move)`, in one statement.
+    pub async fn record_moves(
+        db: &impl ConnectionTrait,
+        moves: &[(&Piece, &Move)],
+        actor: Actor,
+    ) -> Result<(), RepoError> {
+        if moves.is_empty() {
+            return Ok(());
         }
-        let mut line = movement(
-            piece.id,
-            change.kind,
-            (Some(piece.branch_id), Some(to_branch)),
-            (Some(piece.status), change.to_status),
-            change.reason.clone(),
-            actor,
-            now,
-        );
-        line.reference = Set(change.reference.map(|r| r.to_string()));
-        stock_movements::Entity::insert(line)
-            .exec_without_returning(db)
-            .await?;
-        Ok(true)
+        let now = Utc::now();
+        stock_movements::Entity::insert_many(moves.iter().map(|(piece, change)| {
+            let mut line = movement(
+                piece.id,
+                change.kind,
+                (
+                    Some(piece.branch_id),
+                    Some(change.to_branch.unwrap_or(piece.branch_id)),
+                ),
+                (Some(piece.status), change.to_status),
+                change.reason.clone(),
+                actor,
+                now,
+            );
+            line.reference = Set(change.reference.map(|r| r.to_string()));
+            line
+        }))
+        .exec_without_returning(db)
+        .await?;
+        Ok(())
     }
 
     /// Writes `new` over `piece` (not its branch, status or hold), if it is
