@@ -308,6 +308,12 @@ fn serve(
                     |_| AppConfig::default(),
                 ));
             fn_service(|io: actix_rt::net::TcpStream| {
+                // A compressed answer goes out in two writes (head, then
+                // body); with Nagle's algorithm the second waits for the
+                // client's delayed ACK of the first, 40 ms on Linux.
+                if let Err(error) = io.set_nodelay(true) {
+                    tracing::debug!(%error, "TCP_NODELAY not set");
+                }
                 let peer = io.peer_addr().ok();
                 std::future::ready(Ok::<_, DispatchError>((
                     ProblemAnswers::new(io),
