@@ -78,7 +78,16 @@ async fn responses_are_compressed_when_asked(backend: Backend) {
 
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-encoding"], "gzip");
+    let vary = response.headers()["vary"].to_str().expect("ASCII");
+    assert!(vary.contains("accept-encoding"), "{vary}");
+    // A whole answer goes compressed with its length, not in chunks.
+    let length: usize = response.headers()["content-length"]
+        .to_str()
+        .expect("ASCII")
+        .parse()
+        .expect("a length");
     let compressed = response.bytes().await.expect("bytes");
+    assert_eq!(compressed.len(), length);
     let plain = app
         .get("/api-docs/openapi.json")
         .await
@@ -91,6 +100,13 @@ async fn responses_are_compressed_when_asked(backend: Backend) {
         compressed.len(),
         plain.len()
     );
+    let mut inflated = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(&compressed[..]),
+        &mut inflated,
+    )
+    .expect("gzip");
+    assert_eq!(inflated, plain, "the same document, compressed");
 
     // Brotli is not offered: a client asking only for it gets the plain body.
     let brotli_only = app
