@@ -28,6 +28,7 @@ mod m20261204_000021_sealed_pan;
 mod m20261204_000022_outbox;
 mod m20261205_000023_mobile_ending_in_order;
 mod m20261205_000024_catalogue_in_price_order;
+mod m20261205_000025_bills_in_issue_order;
 
 pub struct Migrator;
 
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000022_outbox::Migration),
             Box::new(m20261205_000023_mobile_ending_in_order::Migration),
             Box::new(m20261205_000024_catalogue_in_price_order::Migration),
+            Box::new(m20261205_000025_bills_in_issue_order::Migration),
         ]
     }
 }

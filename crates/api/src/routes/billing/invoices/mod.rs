@@ -103,7 +103,9 @@ pub async fn get_invoice(
 }
 
 /// List invoices, newest first, in the caller's branches; filter by
-/// branch, customer, status and when they were issued. Needs `sales:read`.
+/// branch, customer, status and when they were issued. With `issuedFrom` or
+/// `issuedTo` the newest is the last issued (drafts have no issue time and
+/// are left out), else the last drafted. Needs `sales:read`.
 #[utoipa::path(
     tag = "invoices",
     operation_id = "listInvoices",
