@@ -3,10 +3,13 @@
 //!
 //! Every replica runs one. A pass numbers the events committed since the
 //! last pass and writes a delivery per subscriber that wants each (one
-//! transaction), then claims due deliveries and runs each subscriber inside
-//! a savepoint of the claiming transaction, marking the delivery in the same
-//! transaction: what a subscriber writes to the database and the mark
-//! "handled" commit together, so each event reaches each subscriber once.
+//! transaction, the positions set by one statement), then claims due
+//! deliveries and runs the subscribers inside a savepoint of the claiming
+//! transaction, marking the deliveries in the same transaction: what a
+//! subscriber writes to the database and the mark "handled" commit
+//! together, so each event reaches each subscriber once. The claimed batch
+//! shares one savepoint and one marking statement; a failure rolls the
+//! savepoint back and the rest run again one savepoint each.
 //! On MySQL/MariaDB rows are claimed with `FOR UPDATE SKIP LOCKED`, so
 //! replicas share the work without taking the same row. A failing
 //! subscriber is tried again later (doubling waits) and parked (`dead`)
@@ -33,6 +36,9 @@ pub trait Subscriber: Send + Sync + std::fmt::Debug {
 
     /// Acts on one event. `txn` commits with the delivery's mark; an error
     /// rolls back what it wrote and the delivery is tried again later.
+    /// What it writes through `txn` may be rolled back because another
+    /// delivery of its batch failed, and it is then handed the event again:
+    /// it acts through `txn` only.
     async fn handle(&self, txn: &DatabaseTransaction, event: &Event) -> anyhow::Result<()>;
 }
 
@@ -140,21 +146,51 @@ impl Relay {
     async fn deliver(&self) -> Result<usize, RepoError> {
         let txn = jewel_persistence::begin_relaying(self.database.connection()).await?;
         let due = Outbox::claim_due(&txn, Utc::now(), self.settings.batch).await?;
-        let mut handled = 0;
-        for delivery in &due {
-            // A subscriber another version of the server has: left to it.
-            let Some(subscriber) = self
-                .subscribers
-                .iter()
-                .find(|s| s.name() == delivery.subscriber)
-            else {
-                continue;
-            };
-            self.run_one(&txn, subscriber.as_ref(), delivery).await?;
-            handled += 1;
+        // A subscriber another version of the server has: left to it.
+        let ours: Vec<(&dyn Subscriber, &Delivery)> = due
+            .iter()
+            .filter_map(|delivery| {
+                self.subscribers
+                    .iter()
+                    .find(|s| s.name() == delivery.subscriber)
+                    .map(|s| (s.as_ref(), delivery))
+            })
+            .collect();
+        if ours.is_empty() {
+            txn.commit().await?;
+            return Ok(0);
+        }
+        // Usually every one succeeds: all in one savepoint, marked in one
+        // statement. When one fails, the savepoint is rolled back (what
+        // the ones before it wrote with it), that one is marked failed,
+        // and the others run again each in a savepoint of its own.
+        let all = txn.begin().await?;
+        let mut failure = None;
+        for (index, (subscriber, delivery)) in ours.iter().enumerate() {
+            if let Err(error) = subscriber.handle(&all, &delivery.event).await {
+                failure = Some((index, error));
+                break;
+            }
+        }
+        match failure {
+            None => {
+                all.commit().await?;
+                let done: Vec<&Delivery> = ours.iter().map(|(_, d)| *d).collect();
+                Outbox::mark_all_done(&txn, &done, Utc::now()).await?;
+            }
+            Some((failed, error)) => {
+                all.rollback().await?;
+                for (index, (subscriber, delivery)) in ours.iter().enumerate() {
+                    if index == failed {
+                        self.failed(&txn, *subscriber, delivery, &error).await?;
+                    } else {
+                        self.run_one(&txn, *subscriber, delivery).await?;
+                    }
+                }
+            }
         }
         txn.commit().await?;
-        Ok(handled)
+        Ok(ours.len())
     }
 
     async fn run_one(
@@ -171,28 +207,38 @@ impl Relay {
             }
             Err(error) => {
                 savepoint.rollback().await?;
-                let failures = delivery.attempts + 1;
-                let retry_at = (failures < self.settings.max_attempts).then(|| {
-                    let wait = self
-                        .settings
-                        .first_retry
-                        .saturating_mul(
-                            2u32.saturating_pow(u32::try_from(failures - 1).unwrap_or(0)),
-                        )
-                        .min(LONGEST_WAIT);
-                    Utc::now() + chrono::Duration::from_std(wait).unwrap_or_default()
-                });
-                tracing::warn!(
-                    subscriber = subscriber.name(),
-                    event = %delivery.event.id,
-                    event_type = %delivery.event.event_type,
-                    failures,
-                    parked = retry_at.is_none(),
-                    error = format!("{error:#}"),
-                    "a subscriber failed an event"
-                );
-                Outbox::mark_failed(txn, delivery, retry_at, &format!("{error:#}")).await
+                self.failed(txn, subscriber, delivery, &error).await
             }
         }
+    }
+
+    /// Marks a delivery failed: tried again later, or parked after the
+    /// last attempt.
+    async fn failed(
+        &self,
+        txn: &DatabaseTransaction,
+        subscriber: &dyn Subscriber,
+        delivery: &Delivery,
+        error: &anyhow::Error,
+    ) -> Result<(), RepoError> {
+        let failures = delivery.attempts + 1;
+        let retry_at = (failures < self.settings.max_attempts).then(|| {
+            let wait = self
+                .settings
+                .first_retry
+                .saturating_mul(2u32.saturating_pow(u32::try_from(failures - 1).unwrap_or(0)))
+                .min(LONGEST_WAIT);
+            Utc::now() + chrono::Duration::from_std(wait).unwrap_or_default()
+        });
+        tracing::warn!(
+            subscriber = subscriber.name(),
+            event = %delivery.event.id,
+            event_type = %delivery.event.event_type,
+            failures,
+            parked = retry_at.is_none(),
+            error = format!("{error:#}"),
+            "a subscriber failed an event"
+        );
+        Outbox::mark_failed(txn, delivery, retry_at, &format!("{error:#}")).await
     }
 }

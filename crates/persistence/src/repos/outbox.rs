@@ -7,7 +7,7 @@
 //! the whole database.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType};
+use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait, LockBehavior, LockType};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect,
@@ -218,13 +218,14 @@ impl Outbox {
             .await?
             .ok_or(RepoError::NotFound)?
             .next;
+        // Every event's position in one statement: `CASE id WHEN .. THEN ..`.
+        let mut positions = CaseStatement::new();
         let mut deliveries = Vec::new();
         for (position, event) in (next - count..).zip(&found) {
-            outbox_events::Entity::update_many()
-                .col_expr(outbox_events::Column::Position, Expr::value(position))
-                .filter(outbox_events::Column::Id.eq(event.id.clone()))
-                .exec(txn)
-                .await?;
+            positions = positions.case(
+                outbox_events::Column::Id.eq(event.id.clone()),
+                Expr::value(position),
+            );
             deliveries.extend(wants(&event.event_type).into_iter().map(|subscriber| {
                 outbox_deliveries::ActiveModel {
                     event_id: Set(event.id.clone()),
@@ -238,6 +239,11 @@ impl Outbox {
                 }
             }));
         }
+        outbox_events::Entity::update_many()
+            .col_expr(outbox_events::Column::Position, positions.into())
+            .filter(outbox_events::Column::Id.is_in(found.iter().map(|e| e.id.clone())))
+            .exec(txn)
+            .await?;
         for chunk in deliveries.chunks(200) {
             outbox_deliveries::Entity::insert_many(chunk.to_vec())
                 .exec_without_returning(txn)
@@ -305,6 +311,44 @@ impl Outbox {
             None,
         )
         .await
+    }
+
+    /// Deliveries handled, in one statement per subscriber.
+    pub async fn mark_all_done(
+        txn: &impl ConnectionTrait,
+        deliveries: &[&Delivery],
+        now: DateTime<Utc>,
+    ) -> Result<(), RepoError> {
+        let mut by_subscriber: std::collections::BTreeMap<&str, Vec<String>> =
+            std::collections::BTreeMap::new();
+        for delivery in deliveries {
+            by_subscriber
+                .entry(delivery.subscriber.as_str())
+                .or_default()
+                .push(delivery.event.id.to_string());
+        }
+        for (subscriber, events) in by_subscriber {
+            outbox_deliveries::Entity::update_many()
+                .col_expr(
+                    outbox_deliveries::Column::State,
+                    Expr::value(DeliveryState::Done.as_str()),
+                )
+                .col_expr(
+                    outbox_deliveries::Column::Attempts,
+                    Expr::col(outbox_deliveries::Column::Attempts).add(1),
+                )
+                .col_expr(outbox_deliveries::Column::DueAt, Expr::value(now))
+                .col_expr(
+                    outbox_deliveries::Column::LastError,
+                    Expr::value(Option::<String>::None),
+                )
+                .col_expr(outbox_deliveries::Column::HandledAt, Expr::value(now))
+                .filter(outbox_deliveries::Column::Subscriber.eq(subscriber))
+                .filter(outbox_deliveries::Column::EventId.is_in(events))
+                .exec(txn)
+                .await?;
+        }
+        Ok(())
     }
 
     /// A delivery that failed: tried again at `retry_at`, or parked
