@@ -203,7 +203,7 @@ impl Relay {
         match subscriber.handle(&savepoint, &delivery.event).await {
             Ok(()) => {
                 savepoint.commit().await?;
-                Outbox::mark_done(txn, delivery, Utc::now()).await
+                Outbox::mark_all_done(txn, &[delivery], Utc::now()).await
             }
             Err(error) => {
                 savepoint.rollback().await?;

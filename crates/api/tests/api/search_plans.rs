@@ -204,11 +204,26 @@ async fn every_customer_search_reads_its_index_in_order(backend: Backend) {
     }
 }
 
+/// A shop seeded with `counts` (the seed's own shop, a year of bills when
+/// asked), and fresh statistics on `table` for the optimizer.
+async fn seeded_shop(backend: Backend, counts: jewel_api::seed::Counts, table: &str) -> TestApp {
+    let app = TestApp::spawn(backend).await;
+    jewel_api::seed::seed_counts(&app.state.database, counts, 7)
+        .await
+        .expect("a shop");
+    let analyze = match backend {
+        Backend::Mariadb => format!("ANALYZE TABLE {table}"),
+        Backend::Sqlite => "ANALYZE".to_owned(),
+    };
+    let db = app.state.database.connection();
+    db.execute_unprepared(&analyze).await.expect("analyzed");
+    app
+}
+
 /// The statements of the catalogue's searches, as `GET /api/v1/pieces`
 /// makes them (in stock, by category, a price band, the sorts), have no
 /// sort or temporary table in their plans.
 async fn every_catalogue_search_reads_its_index_in_order(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
     let counts = jewel_api::seed::Counts {
         branches: 2,
         customers: 10,
@@ -216,15 +231,7 @@ async fn every_catalogue_search_reads_its_index_in_order(backend: Backend) {
         interactions: 0,
         invoice_lines: 0,
     };
-    jewel_api::seed::seed_counts(&app.state.database, counts, 7)
-        .await
-        .expect("a shop");
-    let analyze = match backend {
-        Backend::Mariadb => "ANALYZE TABLE pieces",
-        Backend::Sqlite => "ANALYZE",
-    };
-    let db = app.state.database.connection();
-    db.execute_unprepared(analyze).await.expect("analyzed");
+    let app = seeded_shop(backend, counts, "pieces").await;
     let (db, seen) = recording(&app);
     let in_stock = PieceFilter {
         status: Some(jewel_domain::piece::PieceStatus::InStock),
@@ -289,7 +296,6 @@ async fn every_catalogue_search_reads_its_index_in_order(backend: Backend) {
 /// lists them: newest issued first, page by page with no bill twice and
 /// none left out, each page read from the index in that order.
 async fn a_months_bills_read_their_index_in_order(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
     let counts = jewel_api::seed::Counts {
         branches: 2,
         customers: 20,
@@ -297,15 +303,7 @@ async fn a_months_bills_read_their_index_in_order(backend: Backend) {
         interactions: 0,
         invoice_lines: 2_000,
     };
-    jewel_api::seed::seed_counts(&app.state.database, counts, 7)
-        .await
-        .expect("a year of bills");
-    let analyze = match backend {
-        Backend::Mariadb => "ANALYZE TABLE invoices",
-        Backend::Sqlite => "ANALYZE",
-    };
-    let db = app.state.database.connection();
-    db.execute_unprepared(analyze).await.expect("analyzed");
+    let app = seeded_shop(backend, counts, "invoices").await;
     let at = |month: u32| {
         chrono::NaiveDate::from_ymd_opt(2026, month, 1)
             .expect("a date")

@@ -296,23 +296,6 @@ impl Outbox {
             .collect())
     }
 
-    /// A delivery handled.
-    pub async fn mark_done(
-        txn: &impl ConnectionTrait,
-        delivery: &Delivery,
-        now: DateTime<Utc>,
-    ) -> Result<(), RepoError> {
-        Self::settle(
-            txn,
-            delivery,
-            DeliveryState::Done,
-            delivery.attempts + 1,
-            now,
-            None,
-        )
-        .await
-    }
-
     /// Deliveries handled, in one statement per subscriber.
     pub async fn mark_all_done(
         txn: &impl ConnectionTrait,
@@ -394,7 +377,8 @@ impl Outbox {
         at: DateTime<Utc>,
         error: Option<String>,
     ) -> Result<(), RepoError> {
-        let handled_at = (state == DeliveryState::Done).then_some(at);
+        // Only failures come here: a handled delivery is marked by
+        // `mark_all_done`.
         outbox_deliveries::Entity::update_many()
             .col_expr(
                 outbox_deliveries::Column::State,
@@ -403,10 +387,6 @@ impl Outbox {
             .col_expr(outbox_deliveries::Column::Attempts, Expr::value(attempts))
             .col_expr(outbox_deliveries::Column::DueAt, Expr::value(at))
             .col_expr(outbox_deliveries::Column::LastError, Expr::value(error))
-            .col_expr(
-                outbox_deliveries::Column::HandledAt,
-                Expr::value(handled_at),
-            )
             .filter(outbox_deliveries::Column::EventId.eq(delivery.event.id.to_string()))
             .filter(outbox_deliveries::Column::Subscriber.eq(delivery.subscriber.clone()))
             .exec(txn)
