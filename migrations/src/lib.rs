@@ -29,6 +29,7 @@ mod m20261204_000022_outbox;
 mod m20261205_000023_mobile_ending_in_order;
 mod m20261205_000024_catalogue_in_price_order;
 mod m20261205_000025_bills_in_issue_order;
+mod m20261206_000026_search_terms_carry_the_name;
 
 pub struct Migrator;
 
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000023_mobile_ending_in_order::Migration),
             Box::new(m20261205_000024_catalogue_in_price_order::Migration),
             Box::new(m20261205_000025_bills_in_issue_order::Migration),
+            Box::new(m20261206_000026_search_terms_carry_the_name::Migration),
         ]
     }
 }

@@ -523,6 +523,12 @@ async fn customers_change_with_if_match_and_stay_searchable(backend: Backend) {
         names(&app, &owner, "q=narayanan").await.is_empty(),
         "old words are forgotten"
     );
+    // Each term carries the name's words: two words are checked on the new ones.
+    assert_eq!(
+        names(&app, &owner, "q=lak%20iye").await,
+        ["Lakshmi N. Iyer"]
+    );
+    assert!(names(&app, &owner, "q=lak%20nar").await.is_empty());
 
     let stale = patch("\"1\"", json!({"name": "Lost update"}))
         .await

@@ -53,9 +53,21 @@ pub(crate) fn begins_with<C: sea_orm::ColumnTrait>(
 
 /// [`begins_with`] for any expression (a column of an aliased table).
 pub(crate) fn prefix_of(expr: sea_orm::sea_query::Expr, text: &str) -> sea_orm::sea_query::Expr {
+    like(expr, "", text)
+}
+
+/// `words` (each word after one space, as search terms carry a name's words)
+/// has a word beginning with `word`.
+pub(crate) fn word_begins(words: sea_orm::sea_query::Expr, word: &str) -> sea_orm::sea_query::Expr {
+    like(words, "% ", word)
+}
+
+/// `expr LIKE 'lead' + text + '%'`, the wildcards in `text` taken literally.
+fn like(expr: sea_orm::sea_query::Expr, lead: &str, text: &str) -> sea_orm::sea_query::Expr {
     use sea_orm::sea_query::ExprTrait;
     const ESCAPE: char = '!';
-    let mut pattern = String::with_capacity(text.len() + 1);
+    let mut pattern = String::with_capacity(lead.len() + text.len() + 1);
+    pattern.push_str(lead);
     for c in text.chars() {
         if matches!(c, '%' | '_' | ESCAPE) {
             pattern.push(ESCAPE);

@@ -100,11 +100,14 @@ impl Customers {
         let terms: Vec<_> = customers
             .clone()
             .flat_map(|(id, new)| {
-                search_terms(new.name.as_str())
+                let terms = search_terms(new.name.as_str());
+                let words: String = terms.iter().map(|t| format!(" {t}")).collect();
+                terms
                     .into_iter()
                     .map(move |term| customer_search_terms::ActiveModel {
                         term: Set(term),
                         customer_id: Set(id.to_string()),
+                        words: Set(words.clone()),
                     })
             })
             .collect();
