@@ -8,8 +8,9 @@
 //! transaction, marking the deliveries in the same transaction: what a
 //! subscriber writes to the database and the mark "handled" commit
 //! together, so each event reaches each subscriber once. The claimed batch
-//! shares one savepoint and one marking statement; a failure rolls the
-//! savepoint back and the rest run again one savepoint each.
+//! shares one savepoint and one marking statement, and each subscriber is
+//! handed its events of the batch at once; a failure rolls the savepoint
+//! back and the rest run again one savepoint each.
 //! On MySQL/MariaDB rows are claimed with `FOR UPDATE SKIP LOCKED`, so
 //! replicas share the work without taking the same row. A failing
 //! subscriber is tried again later (doubling waits) and parked (`dead`)
@@ -40,6 +41,30 @@ pub trait Subscriber: Send + Sync + std::fmt::Debug {
     /// delivery of its batch failed, and it is then handed the event again:
     /// it acts through `txn` only.
     async fn handle(&self, txn: &DatabaseTransaction, event: &Event) -> anyhow::Result<()>;
+
+    /// Acts on `events`, in their order, as [`Self::handle`] does on one:
+    /// the relay hands a subscriber all its claimed deliveries at once. One
+    /// statement for all of them keeps the rows it locks (a customer a
+    /// timeline entry refers to) locked for one statement, not for the
+    /// whole batch. The default handles them one by one and says which
+    /// one failed.
+    async fn handle_all(&self, txn: &DatabaseTransaction, events: &[&Event]) -> Result<(), Failed> {
+        for (index, event) in events.iter().enumerate() {
+            self.handle(txn, event).await.map_err(|error| Failed {
+                at: Some(index),
+                error,
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// A subscriber failed a batch: at the event with this index when it
+/// knows, or somewhere (then each is handed to it again on its own).
+#[derive(Debug)]
+pub struct Failed {
+    pub at: Option<usize>,
+    pub error: anyhow::Error,
 }
 
 /// How the relay paces itself.
@@ -160,15 +185,23 @@ impl Relay {
             txn.commit().await?;
             return Ok(0);
         }
-        // Usually every one succeeds: all in one savepoint, marked in one
-        // statement. When one fails, the savepoint is rolled back (what
-        // the ones before it wrote with it), that one is marked failed,
-        // and the others run again each in a savepoint of its own.
+        // Usually every one succeeds: all in one savepoint, each
+        // subscriber handed its events at once, marked in one statement.
+        // When one fails, the savepoint is rolled back (what the others
+        // wrote with it), the failed one is marked, and the others run
+        // again each in a savepoint of its own.
         let all = txn.begin().await?;
         let mut failure = None;
-        for (index, (subscriber, delivery)) in ours.iter().enumerate() {
-            if let Err(error) = subscriber.handle(&all, &delivery.event).await {
-                failure = Some((index, error));
+        for subscriber in self.subscribers.iter() {
+            let theirs: Vec<usize> = (0..ours.len())
+                .filter(|&i| ours[i].0.name() == subscriber.name())
+                .collect();
+            if theirs.is_empty() {
+                continue;
+            }
+            let events: Vec<&Event> = theirs.iter().map(|&i| &ours[i].1.event).collect();
+            if let Err(failed) = subscriber.handle_all(&all, &events).await {
+                failure = Some((failed.at.map(|at| theirs[at]), failed.error));
                 break;
             }
         }
@@ -181,7 +214,7 @@ impl Relay {
             Some((failed, error)) => {
                 all.rollback().await?;
                 for (index, (subscriber, delivery)) in ours.iter().enumerate() {
-                    if index == failed {
+                    if Some(index) == failed {
                         self.failed(&txn, *subscriber, delivery, &error).await?;
                     } else {
                         self.run_one(&txn, *subscriber, delivery).await?;
