@@ -9,7 +9,9 @@
 # BENCH_DURATION (10s), BENCH_CONNECTIONS (32), BENCH_SERVER_CPU (0) and
 # BENCH_LOAD_CPU (1) change the run; BENCH_SEED=0 measures the database
 # seeded by an earlier run again (tier L takes long to seed); BENCH_ONLY=text
-# measures only the endpoints whose name contains the text.
+# measures only the endpoints whose name contains the text (into
+# bench/results/partial). BENCH_BINARY (another build, which is then not
+# built here), BENCH_DATABASE and BENCH_OUT are for bench/baseline.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tier=${1:-s}
@@ -20,11 +22,12 @@ oha=bench/.tools/bin/oha
 
 # oha 1.16.0 from crates.io (its default rustls build needs no cmake).
 [ -x "$oha" ] || cargo install oha --version 1.16.0 --locked --root bench/.tools
-cargo build --release --locked --bin jewel-crm
+[ -n "${BENCH_BINARY:-}" ] || cargo build --release --locked --bin jewel-crm
 cargo build --release --locked -p jewel-bench-bare
-binary="$target/release/jewel-crm"
+binary=${BENCH_BINARY:-$target/release/jewel-crm}
+out=${BENCH_OUT:-bench/results${BENCH_ONLY:+/partial}}
 
-database="jewel_bench_$tier"
+database=${BENCH_DATABASE:-jewel_bench_$tier}
 # MariaDB's default 128 MiB buffer pool holds tier S; M and L thrash in it.
 # Its default 96 MiB redo log fills within seconds of issuing bills on a
 # database this size, and every write then waits for pages to be flushed
@@ -39,10 +42,10 @@ export JEWEL_DATABASE__URL="mysql://root@127.0.0.1:3306/$database"
 export RUST_LOG=warn
 # One address sends every request: lift the rate limits for this server.
 export JEWEL_RATE_LIMIT__ANONYMOUS=1000000000 JEWEL_RATE_LIMIT__STAFF=1000000000 JEWEL_RATE_LIMIT__CLIENT=1000000000
-mkdir -p bench/results
+mkdir -p "$out"
 if [ "${BENCH_SEED:-1}" = 1 ]; then
   /usr/bin/time -f "seed took %e s, peak memory %M KiB" \
-    taskset -c "$server_cpu" "$binary" seed --tier "$tier" --seed 1 2>&1 | tee "bench/results/seed-$tier.txt"
+    taskset -c "$server_cpu" "$binary" seed --tier "$tier" --seed 1 2>&1 | tee "$out/seed-$tier.txt"
 fi
 
 # Measure the database at rest: what the seed wrote is flushed and purged
@@ -62,7 +65,7 @@ echo "MariaDB at rest: $dirty dirty pages, history list length ${history:-?}"
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 port=$(free_port) bare_port=$(free_port)
-taskset -c "$server_cpu" "$binary" serve --bind "127.0.0.1:$port" >"bench/results/server-$tier.log" 2>&1 &
+taskset -c "$server_cpu" "$binary" serve --bind "127.0.0.1:$port" >"$out/server-$tier.log" 2>&1 &
 server=$!
 # The limits: the same actix-web and sqlx with nothing of ours, on the same core.
 taskset -c "$server_cpu" "$target/release/jewel-bench-bare" "127.0.0.1:$bare_port" "$JEWEL_DATABASE__URL" &
@@ -77,4 +80,4 @@ python3 bench/measure.py --url "http://127.0.0.1:$port" --bare "http://127.0.0.1
   --pid "$server" --tier "$tier" \
   --oha "$oha" --load-cpu "$load_cpu" --duration "${BENCH_DURATION:-10s}" \
   --connections "${BENCH_CONNECTIONS:-32}" --only "${BENCH_ONLY:-}" \
-  --out "bench/results${BENCH_ONLY:+/partial}"
+  --out "$out"
