@@ -44,10 +44,10 @@ pub trait Subscriber: Send + Sync + std::fmt::Debug {
 
     /// Acts on `events`, in their order, as [`Self::handle`] does on one:
     /// the relay hands a subscriber all its claimed deliveries at once. One
-    /// statement for all of them keeps the rows it locks (a customer a
-    /// timeline entry refers to) locked for one statement, not for the
-    /// whole batch. The default handles them one by one and says which
-    /// one failed.
+    /// statement for all of them locks the rows they refer to (the customer
+    /// of a timeline entry) from that statement to the commit, not from the
+    /// batch's first event. The default handles them one by one and says
+    /// which one failed.
     async fn handle_all(&self, txn: &DatabaseTransaction, events: &[&Event]) -> Result<(), Failed> {
         for (index, event) in events.iter().enumerate() {
             self.handle(txn, event).await.map_err(|error| Failed {
@@ -201,7 +201,10 @@ impl Relay {
             }
             let events: Vec<&Event> = theirs.iter().map(|&i| &ours[i].1.event).collect();
             if let Err(failed) = subscriber.handle_all(&all, &events).await {
-                failure = Some((failed.at.map(|at| theirs[at]), failed.error));
+                failure = Some((
+                    failed.at.and_then(|at| theirs.get(at).copied()),
+                    failed.error,
+                ));
                 break;
             }
         }
