@@ -103,47 +103,46 @@ impl Subscriber for Timeline {
     }
 
     async fn handle(&self, txn: &DatabaseTransaction, event: &Event) -> anyhow::Result<()> {
-        self.write(txn, &[event]).await
+        write(txn, &[event]).await
     }
 
     /// All the batch's entries in one statement.
     async fn handle_all(&self, txn: &DatabaseTransaction, events: &[&Event]) -> Result<(), Failed> {
-        self.write(txn, events)
+        write(txn, events)
             .await
             .map_err(|error| Failed { at: None, error })
     }
 }
 
-impl Timeline {
-    async fn write(&self, txn: &DatabaseTransaction, events: &[&Event]) -> anyhow::Result<()> {
-        let mut entries = Vec::with_capacity(events.len());
-        for event in events {
-            let Some((customer_id, kind, summary)) = entry(event)? else {
-                continue;
-            };
-            let (actor_kind, actor_id) = match event.actor_kind.as_str() {
-                "staff" => ("staff", event.actor_id.parse().unwrap_or_default()),
-                "client" => ("client", event.actor_id.parse().unwrap_or_default()),
-                "customer" => ("customer", event.actor_id.parse().unwrap_or_default()),
-                _ => ("system", uuid::Uuid::nil()),
-            };
-            let summary: String = summary.chars().take(2000).collect();
-            entries.push((
-                event.id,
-                NewInteraction {
-                    customer_id,
-                    kind,
-                    occurred_at: event.occurred_at,
-                    actor_kind,
-                    actor_id,
-                    summary,
-                    outcome: None,
-                },
-            ));
-        }
-        if !entries.is_empty() {
-            Interactions::insert_many(txn, &entries).await?;
-        }
-        Ok(())
+/// The timeline entries of `events`, in one statement.
+async fn write(txn: &DatabaseTransaction, events: &[&Event]) -> anyhow::Result<()> {
+    let mut entries = Vec::with_capacity(events.len());
+    for event in events {
+        let Some((customer_id, kind, summary)) = entry(event)? else {
+            continue;
+        };
+        let (actor_kind, actor_id) = match event.actor_kind.as_str() {
+            "staff" => ("staff", event.actor_id.parse().unwrap_or_default()),
+            "client" => ("client", event.actor_id.parse().unwrap_or_default()),
+            "customer" => ("customer", event.actor_id.parse().unwrap_or_default()),
+            _ => ("system", uuid::Uuid::nil()),
+        };
+        let summary: String = summary.chars().take(2000).collect();
+        entries.push((
+            event.id,
+            NewInteraction {
+                customer_id,
+                kind,
+                occurred_at: event.occurred_at,
+                actor_kind,
+                actor_id,
+                summary,
+                outcome: None,
+            },
+        ));
     }
+    if !entries.is_empty() {
+        Interactions::insert_many(txn, &entries).await?;
+    }
+    Ok(())
 }
