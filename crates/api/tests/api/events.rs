@@ -29,15 +29,15 @@ on_both_backends!(
 on_mariadb_only!(two_servers_on_one_database_deliver_each_event_once);
 
 /// A shop with a branch, a 22K rate, a sales person and a customer.
-struct Shop {
-    owner: String,
-    sales: String,
+pub(crate) struct Shop {
+    pub(crate) owner: String,
+    pub(crate) sales: String,
     sales_id: Value,
     branch: Value,
-    customer: Value,
+    pub(crate) customer: Value,
 }
 
-async fn shop(app: &TestApp, code: &str) -> Shop {
+pub(crate) async fn shop(app: &TestApp, code: &str) -> Shop {
     let owner = app.owner_token().await;
     let branch = app.open_branch(&owner, code).await;
     let (hired, sales) = app
@@ -71,7 +71,7 @@ async fn shop(app: &TestApp, code: &str) -> Shop {
 }
 
 /// A draft selling a new hallmarked piece tagged `tag` to the shop's customer.
-async fn draft(app: &TestApp, shop: &Shop, tag: &str) -> Value {
+pub(crate) async fn draft(app: &TestApp, shop: &Shop, tag: &str) -> Value {
     let piece = json_of(
         post(
             app,
@@ -104,7 +104,12 @@ fn id_of(value: &Value) -> &str {
     value["id"].as_str().expect("an id")
 }
 
-async fn issue(app: &TestApp, token: &str, invoice: &Value, body: Value) -> reqwest::Response {
+pub(crate) async fn issue(
+    app: &TestApp,
+    token: &str,
+    invoice: &Value,
+    body: Value,
+) -> reqwest::Response {
     post(
         app,
         token,
@@ -115,7 +120,7 @@ async fn issue(app: &TestApp, token: &str, invoice: &Value, body: Value) -> reqw
 }
 
 /// Every event of the feed, following its cursor.
-async fn feed(app: &TestApp, token: &str, query: &str) -> Vec<Value> {
+pub(crate) async fn feed(app: &TestApp, token: &str, query: &str) -> Vec<Value> {
     let mut events = Vec::new();
     let mut after = String::from("0");
     loop {
@@ -173,7 +178,7 @@ async fn timeline_until(
     panic!("the timeline never got there");
 }
 
-fn kinds(items: &[Value]) -> Vec<&str> {
+pub(crate) fn kinds(items: &[Value]) -> Vec<&str> {
     items
         .iter()
         .map(|i| i["kind"].as_str().expect("a kind"))

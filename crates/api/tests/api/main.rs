@@ -26,6 +26,7 @@ mod issuing;
 mod limits;
 mod oauth;
 mod outages;
+mod relay;
 mod request_path;
 mod revocations;
 mod search_plans;
