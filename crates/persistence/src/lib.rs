@@ -2,6 +2,7 @@
 //! repository per aggregate. Entities never leave this crate; callers get
 //! domain types.
 
+pub mod closing;
 pub mod database;
 mod entities;
 pub mod error;
@@ -12,5 +13,6 @@ pub use database::{
 };
 pub use error::RepoError;
 pub use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait,
+    ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr, Statement,
+    TransactionTrait,
 };

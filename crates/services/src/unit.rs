@@ -1,14 +1,16 @@
 //! The unit of work: one writing transaction, who acts, where the request
 //! came from, and what the work collected on the way (audit entries, domain
-//! events, the answer kept for an `Idempotency-Key`). [`Unit::commit`]
-//! writes all of it and commits, in one place.
+//! events, the answer kept for an `Idempotency-Key`, writes that wait for
+//! the end). [`Unit::commit`] writes all of it and commits, in one place:
+//! on MariaDB in one round trip before the commit
+//! ([`jewel_persistence::closing`]).
 
 use std::sync::Arc;
 
 use jewel_persistence::repos::audit::{AuditTrail, NewAuditEvent};
 use jewel_persistence::repos::idempotency::IdempotencyKeys;
 use jewel_persistence::repos::outbox::{NewOutboxEvent, Outbox};
-use jewel_persistence::{Database, DatabaseTransaction, RepoError};
+use jewel_persistence::{ConnectionTrait, Database, DatabaseTransaction, RepoError, Statement};
 use serde::Serialize;
 
 pub use crate::actor::{Actor, Origin};
@@ -57,6 +59,7 @@ pub struct Unit {
     audit: Vec<NewAuditEvent>,
     events: Vec<NewOutboxEvent>,
     answer: Option<KeptAnswer>,
+    closing: Vec<Statement>,
     wake: Option<Wake>,
 }
 
@@ -71,6 +74,7 @@ impl Unit {
             audit: Vec::new(),
             events: Vec::new(),
             answer: None,
+            closing: Vec::new(),
             wake: None,
         }
     }
@@ -157,6 +161,14 @@ impl Unit {
         Ok(())
     }
 
+    /// Writes `statements` with the audit entries and events, just before
+    /// the commit: for what need not be read back before then (a bill's
+    /// number and ledger lines, written after the branch's number row is
+    /// locked, which every other bill of the branch waits for).
+    pub fn write_at_commit(&mut self, statements: impl IntoIterator<Item = Statement>) {
+        self.closing.extend(statements);
+    }
+
     /// Keeps the answer of an idempotent request with the work.
     pub fn keep_answer(&mut self, answer: KeptAnswer) {
         self.answer = Some(answer);
@@ -170,13 +182,14 @@ impl Unit {
         Ok(())
     }
 
-    /// Writes the audit entries, the events and the kept answer, then
-    /// commits. Dropping a unit without committing rolls everything back.
+    /// Writes the audit entries, the events, the kept answer and the
+    /// writes left for the end, then commits. Dropping a unit without committing rolls everything back.
     pub async fn commit(mut self) -> Result<(), RepoError> {
         if self.txn.is_none()
             && self.audit.is_empty()
             && self.events.is_empty()
             && self.answer.is_none()
+            && self.closing.is_empty()
         {
             return Ok(());
         }
@@ -188,24 +201,24 @@ impl Unit {
             audit,
             events,
             answer,
+            mut closing,
             wake,
             ..
         } = self;
-        if !audit.is_empty() {
-            AuditTrail::record_many(&txn, audit).await?;
-        }
+        let backend = txn.get_database_backend();
         let wrote_events = !events.is_empty();
-        Outbox::record(&txn, events).await?;
+        closing.extend(AuditTrail::writes(backend, audit));
+        closing.extend(Outbox::writes(backend, events));
         if let Some(answer) = answer {
-            IdempotencyKeys::answer(
-                &txn,
+            closing.push(IdempotencyKeys::answer_write(
+                backend,
                 &answer.key,
                 answer.status,
                 &answer.body,
                 answer.location.as_deref(),
-            )
-            .await?;
+            ));
         }
+        jewel_persistence::closing::run_all(&txn, closing).await?;
         txn.commit().await?;
         if wrote_events && let Some(wake) = wake {
             wake.notify();

@@ -70,6 +70,22 @@ pub(crate) async fn draft(app: &TestApp, token: &str, body: Value) -> Value {
     json_of(post(app, token, "/api/v1/invoices", body).await, 201).await
 }
 
+/// The `sale` lines of a piece's stock ledger.
+pub(crate) async fn sales_of(app: &TestApp, token: &str, piece: &Value) -> Vec<Value> {
+    let path = format!(
+        "/api/v1/pieces/{}/movements",
+        piece["id"].as_str().expect("id")
+    );
+    let movements = json_of(get(app, token, &path).await, 200).await;
+    movements["movements"]
+        .as_array()
+        .expect("movements")
+        .iter()
+        .filter(|m| m["kind"] == "sale")
+        .cloned()
+        .collect()
+}
+
 pub(crate) fn issue_path(invoice: &Value) -> String {
     format!(
         "/api/v1/invoices/{}/issue",
@@ -265,26 +281,8 @@ async fn the_worked_example_sold_with_an_old_gold_exchange(backend: Backend) {
     )
     .await;
     assert_eq!(sold["status"], "sold");
-    let movements = json_of(
-        get(
-            &app,
-            &owner,
-            &format!(
-                "/api/v1/pieces/{}/movements",
-                necklace["id"].as_str().expect("id")
-            ),
-        )
-        .await,
-        200,
-    )
-    .await;
-    let sales_lines: Vec<&Value> = movements["movements"]
-        .as_array()
-        .expect("movements")
-        .iter()
-        .filter(|m| m["kind"] == "sale")
-        .collect();
-    assert_eq!(sales_lines.len(), 1, "{movements}");
+    let sales_lines = sales_of(&app, &owner, &necklace).await;
+    assert_eq!(sales_lines.len(), 1, "{sales_lines:?}");
     assert_eq!(sales_lines[0]["reference"], bill["id"]);
     let scrap = json_of(get(&app, &owner, "/api/v1/stock/scrap").await, 200).await;
     assert_eq!(
@@ -440,26 +438,8 @@ async fn twenty_bills_racing_for_one_piece_sell_it_once(backend: Backend) {
         19,
         "{statuses:?}"
     );
-    let movements = json_of(
-        get(
-            &app,
-            &owner,
-            &format!(
-                "/api/v1/pieces/{}/movements",
-                ring["id"].as_str().expect("id")
-            ),
-        )
-        .await,
-        200,
-    )
-    .await;
-    let sales_lines = movements["movements"]
-        .as_array()
-        .expect("movements")
-        .iter()
-        .filter(|m| m["kind"] == "sale")
-        .count();
-    assert_eq!(sales_lines, 1, "{movements}");
+    let sales_lines = sales_of(&app, &owner, &ring).await;
+    assert_eq!(sales_lines.len(), 1, "{sales_lines:?}");
     // Once sold, the ring is on no new bill: the refusal names the line.
     let sold_again = json_of(
         post(

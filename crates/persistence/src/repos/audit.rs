@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use jewel_domain::{Page, PageRequest};
 use sea_orm::sea_query::Query;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Statement,
 };
 
 use crate::entities::audit_event_branches;
@@ -75,7 +75,13 @@ impl AuditTrail {
         db: &impl ConnectionTrait,
         events: Vec<NewAuditEvent>,
     ) -> Result<(), RepoError> {
+        crate::closing::run_all(db, Self::writes(db.get_database_backend(), events)).await
+    }
+
+    /// The statements that record `events`, for a unit's closing writes.
+    pub fn writes(backend: DatabaseBackend, events: Vec<NewAuditEvent>) -> Vec<Statement> {
         let now = Utc::now();
+        let mut statements = Vec::new();
         let mut events = events.into_iter().peekable();
         while events.peek().is_some() {
             let mut concerns = Vec::new();
@@ -107,16 +113,12 @@ impl AuditTrail {
                     business_wide: Set(event.business_wide),
                 })
                 .collect();
-            Entity::insert_many(chunk)
-                .exec_without_returning(db)
-                .await?;
+            statements.push(Entity::insert_many(chunk).build(backend));
             if !concerns.is_empty() {
-                audit_event_branches::Entity::insert_many(concerns)
-                    .exec_without_returning(db)
-                    .await?;
+                statements.push(audit_event_branches::Entity::insert_many(concerns).build(backend));
             }
         }
-        Ok(())
+        statements
     }
 
     #[tracing::instrument(name = "audit.list", skip(db))]

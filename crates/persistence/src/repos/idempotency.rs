@@ -4,7 +4,10 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter,
+    QueryTrait, Statement,
+};
 
 use crate::entities::idempotency_keys::{self, Column, Entity};
 use crate::error::{OnConstraint, RepoError};
@@ -64,14 +67,31 @@ impl IdempotencyKeys {
         body: &str,
         location: Option<&str>,
     ) -> Result<(), RepoError> {
+        db.execute_raw(Self::answer_write(
+            db.get_database_backend(),
+            id,
+            status,
+            body,
+            location,
+        ))
+        .await?;
+        Ok(())
+    }
+
+    /// The statement that keeps the answer, for a unit's closing writes.
+    pub fn answer_write(
+        backend: DatabaseBackend,
+        id: &str,
+        status: u16,
+        body: &str,
+        location: Option<&str>,
+    ) -> Statement {
         Entity::update_many()
             .col_expr(Column::ResponseStatus, Expr::value(status as i16))
             .col_expr(Column::ResponseBody, Expr::value(body.to_owned()))
             .col_expr(Column::Location, Expr::value(location.map(str::to_owned)))
             .filter(Column::Id.eq(id))
-            .exec(db)
-            .await?;
-        Ok(())
+            .build(backend)
     }
 
     /// Frees `id` (the request failed, or its answer is older than kept).

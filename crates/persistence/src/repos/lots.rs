@@ -9,8 +9,8 @@ use jewel_domain::metal::{Metal, Purity};
 use jewel_domain::{Page, PageRequest};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait, Statement,
 };
 
 use crate::entities::{lot_movements, lot_stock, lots};
@@ -141,26 +141,39 @@ impl Lots {
         changes: &[(uuid::Uuid, &LotChange)],
         actor: Actor,
     ) -> Result<(), RepoError> {
+        if let Some(statement) = Self::record_write(db.get_database_backend(), changes, actor) {
+            db.execute_raw(statement).await?;
+        }
+        Ok(())
+    }
+
+    /// The statement of [`Self::record`], for a unit's closing writes
+    /// (`None` for no changes).
+    pub fn record_write(
+        backend: DatabaseBackend,
+        changes: &[(uuid::Uuid, &LotChange)],
+        actor: Actor,
+    ) -> Option<Statement> {
         if changes.is_empty() {
-            return Ok(());
+            return None;
         }
         let now = Utc::now();
-        lot_movements::Entity::insert_many(changes.iter().map(|(lot, change)| {
-            lot_movements::ActiveModel {
-                id: Set(uuid::Uuid::now_v7().to_string()),
-                lot_id: Set(lot.to_string()),
-                branch_id: Set(change.branch_id.to_string()),
-                kind: Set(change.kind.as_str().to_owned()),
-                quantity: Set(change.quantity),
-                reason: Set(change.reason.clone()),
-                actor_kind: Set(actor.0.to_owned()),
-                actor_id: Set(actor.1.to_string()),
-                at: Set(now),
-            }
-        }))
-        .exec_without_returning(db)
-        .await?;
-        Ok(())
+        Some(
+            lot_movements::Entity::insert_many(changes.iter().map(|(lot, change)| {
+                lot_movements::ActiveModel {
+                    id: Set(uuid::Uuid::now_v7().to_string()),
+                    lot_id: Set(lot.to_string()),
+                    branch_id: Set(change.branch_id.to_string()),
+                    kind: Set(change.kind.as_str().to_owned()),
+                    quantity: Set(change.quantity),
+                    reason: Set(change.reason.clone()),
+                    actor_kind: Set(actor.0.to_owned()),
+                    actor_id: Set(actor.1.to_string()),
+                    at: Set(now),
+                }
+            }))
+            .build(backend),
+        )
     }
 
     #[tracing::instrument(name = "lots.get", skip(db))]

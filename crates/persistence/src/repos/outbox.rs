@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait, LockBehavior, LockType};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    QueryOrder, QuerySelect, QueryTrait, Statement,
 };
 
 use crate::entities::{outbox_counters, outbox_deliveries, outbox_events};
@@ -126,9 +126,11 @@ impl Outbox {
         db: &impl ConnectionTrait,
         events: Vec<NewOutboxEvent>,
     ) -> Result<(), RepoError> {
-        if events.is_empty() {
-            return Ok(());
-        }
+        crate::closing::run_all(db, Self::writes(db.get_database_backend(), events)).await
+    }
+
+    /// The statements that record `events`, for a unit's closing writes.
+    pub fn writes(backend: DbBackend, events: Vec<NewOutboxEvent>) -> Vec<Statement> {
         let mut rows = events
             .into_iter()
             .map(|e| outbox_events::ActiveModel {
@@ -147,14 +149,13 @@ impl Outbox {
                 position: Set(None),
             })
             .peekable();
+        let mut statements = Vec::new();
         // A few hundred rows per statement: an import tells thousands.
         while rows.peek().is_some() {
             let chunk: Vec<_> = rows.by_ref().take(200).collect();
-            outbox_events::Entity::insert_many(chunk)
-                .exec_without_returning(db)
-                .await?;
+            statements.push(outbox_events::Entity::insert_many(chunk).build(backend));
         }
-        Ok(())
+        statements
     }
 
     /// Whether the relay has anything to do: an event not numbered yet, or

@@ -1,8 +1,11 @@
 //! Issuing a draft: its pieces become sold and its lots go down, payments
-//! given with it are taken, and last it takes the next number of its
-//! branch and financial year and writes the lines that carry the number
-//! (the stock ledger), all in one transaction. The number comes last
-//! because from it to the commit every other bill of the branch waits.
+//! given with it are taken, the draft is marked issued, and last it takes
+//! the next number of its branch and financial year; the writes that carry
+//! the number (the bill's number, the stock ledger, the audit entry, the
+//! events, the kept answer) go with the commit, all in one transaction.
+//! The number comes last because from it to the commit every other bill of
+//! the branch waits: on MariaDB that is three round trips (the number, the
+//! writes that carry it, the commit).
 
 use chrono::Utc;
 use jewel_domain::billing::{check_cash, check_pan, invoice_number};
@@ -12,6 +15,7 @@ use jewel_domain::lot::LotMovementKind;
 use jewel_domain::measure::Money;
 use jewel_domain::movement::{Move, MovementKind};
 use jewel_domain::piece::{MoveRefused, Piece, PieceStatus};
+use jewel_persistence::ConnectionTrait;
 use jewel_persistence::repos::branches::Branches;
 use jewel_persistence::repos::customers::Customers;
 use jewel_persistence::repos::invoices::{Invoices, Series};
@@ -74,20 +78,34 @@ pub async fn issue(
         Invoices::add_purchase(txn, customer, invoice.bill.total, at).await?;
     }
     Invoices::insert_payments(txn, invoice, &payments, author).await?;
-    // The number last: from here to the commit every issue of the branch's
-    // year queues behind this one.
-    let sequence = Invoices::take_number(txn, branch.id, Series::Invoice, &year).await?;
-    let issue = Issue {
-        number: invoice_number(&branch.code, &year, u64::try_from(sequence).unwrap_or(0)),
+    let mut issue = Issue {
+        number: String::new(),
         financial_year: year,
         by,
         at,
     };
-    let after = invoice.issued(&issue, &payments);
-    if !Invoices::mark_issued(txn, invoice, &after, sequence).await? {
+    // Held from here: the number cannot miss the bill.
+    if !Invoices::mark_issued(txn, invoice, &invoice.issued(&issue, &payments)).await? {
         return Err(BillingError::ChangedMeanwhile);
     }
-    let sold = stock.record(txn, invoice, &issue.number, author).await?;
+    // The number last: from here to the commit every issue of the branch's
+    // year queues behind this one.
+    let sequence =
+        Invoices::take_number(txn, branch.id, Series::Invoice, &issue.financial_year).await?;
+    issue.number = invoice_number(
+        &branch.code,
+        &issue.financial_year,
+        u64::try_from(sequence).unwrap_or(0),
+    );
+    let after = invoice.issued(&issue, &payments);
+    let backend = txn.get_database_backend();
+    unit.write_at_commit([Invoices::numbered_write(
+        backend,
+        invoice.id,
+        &issue.number,
+        sequence,
+    )]);
+    let sold = stock.record(unit, backend, invoice, &issue.number, author);
     for piece in &sold {
         unit.emit(piece)?;
     }
@@ -139,23 +157,23 @@ pub fn check_received(
 }
 
 /// What issuing took out of stock before it had its number: the pieces
-/// marked sold and the lots gone down, whose ledger lines are written with
-/// the number.
+/// marked sold and the lots gone down, whose ledger lines name the number.
 struct Taken {
     pieces: Vec<(Piece, Move)>,
     lots: Vec<(uuid::Uuid, LotChange)>,
 }
 
 impl Taken {
-    /// Writes the ledger lines, each naming the bill `number`, and returns
-    /// the `piece.sold` events of the pieces.
-    async fn record(
+    /// Leaves the ledger lines, each naming the bill `number`, to `unit`'s
+    /// closing writes, and returns the `piece.sold` events of the pieces.
+    fn record(
         self,
-        txn: &jewel_persistence::DatabaseTransaction,
+        unit: &mut Unit,
+        backend: jewel_persistence::DatabaseBackend,
         invoice: &Invoice,
         number: &str,
         author: jewel_persistence::repos::pieces::Actor,
-    ) -> Result<Vec<PieceSold>, BillingError> {
+    ) -> Vec<PieceSold> {
         let reason = Some(format!("invoice {number}"));
         let pieces: Vec<(Piece, Move)> = self
             .pieces
@@ -169,7 +187,7 @@ impl Taken {
             })
             .collect();
         let moves: Vec<(&Piece, &Move)> = pieces.iter().map(|(p, m)| (p, m)).collect();
-        Pieces::record_moves(txn, &moves, author).await?;
+        unit.write_at_commit(Pieces::moves_write(backend, &moves, author));
         let lots: Vec<(uuid::Uuid, LotChange)> = self
             .lots
             .into_iter()
@@ -182,8 +200,8 @@ impl Taken {
             })
             .collect();
         let changes: Vec<(uuid::Uuid, &LotChange)> = lots.iter().map(|(l, c)| (*l, c)).collect();
-        Lots::record(txn, &changes, author).await?;
-        Ok(pieces
+        unit.write_at_commit(Lots::record_write(backend, &changes, author));
+        pieces
             .iter()
             .map(|(piece, _)| PieceSold {
                 piece_id: piece.id,
@@ -192,7 +210,7 @@ impl Taken {
                 invoice_id: invoice.id,
                 invoice_number: number.to_owned(),
             })
-            .collect())
+            .collect()
     }
 }
 

@@ -1,9 +1,11 @@
-//! The writes of issuing that hold the branch's number: taking it, and
-//! marking the draft issued with it.
+//! The writes of issuing around the branch's number: marking the draft
+//! issued, taking the number, and giving it to the bill.
 
 use jewel_domain::invoice::{Invoice, InvoiceStatus};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, Statement};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryTrait, Statement,
+};
 
 use super::{Invoices, Series};
 use crate::entities::invoices;
@@ -57,25 +59,23 @@ impl Invoices {
         }
     }
 
-    /// Writes `issued` (the draft as issued: status, number, paid) over
-    /// `draft`, if the draft is still the one the caller read; `Ok(false)`
-    /// when it changed meanwhile. `sequence` is the number's place in its
-    /// run.
+    /// Writes `issued` (the draft as issued: status, year, paid; not yet
+    /// its number) over `draft`, if the draft is still the one the caller
+    /// read; `Ok(false)` when it changed meanwhile. From here the bill's
+    /// row is held until the transaction ends, so its number, written by
+    /// [`Self::numbered_write`] with the unit's closing writes, cannot miss.
     pub async fn mark_issued(
         db: &impl ConnectionTrait,
         draft: &Invoice,
         issued: &Invoice,
-        sequence: i64,
     ) -> Result<bool, RepoError> {
         use invoices::Column;
         let result = invoices::Entity::update_many()
             .col_expr(Column::Status, Expr::value(issued.status.as_str()))
-            .col_expr(Column::Number, Expr::value(issued.number.clone()))
             .col_expr(
                 Column::FinancialYear,
                 Expr::value(issued.financial_year.clone()),
             )
-            .col_expr(Column::Sequence, Expr::value(sequence))
             .col_expr(
                 Column::IssuedBy,
                 Expr::value(issued.issued_by.map(|by| by.to_string())),
@@ -90,5 +90,21 @@ impl Invoices {
             .exec(db)
             .await?;
         Ok(result.rows_affected == 1)
+    }
+
+    /// The statement that gives a bill marked issued its `number`, the
+    /// `sequence`-th of its run.
+    pub fn numbered_write(
+        backend: DatabaseBackend,
+        invoice: uuid::Uuid,
+        number: &str,
+        sequence: i64,
+    ) -> Statement {
+        use invoices::Column;
+        invoices::Entity::update_many()
+            .col_expr(Column::Number, Expr::value(number.to_owned()))
+            .col_expr(Column::Sequence, Expr::value(sequence))
+            .filter(Column::Id.eq(invoice.to_string()))
+            .build(backend)
     }
 }

@@ -12,8 +12,8 @@ use jewel_domain::metal::Metal;
 use jewel_domain::movement::{Move, MovementKind};
 use jewel_domain::piece::{Huid, NewPiece, Piece, PieceStatus};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait, Statement,
 };
 
 use crate::entities::pieces::{Column, Entity};
@@ -185,29 +185,42 @@ impl Pieces {
         moves: &[(&Piece, &Move)],
         actor: Actor,
     ) -> Result<(), RepoError> {
+        if let Some(statement) = Self::moves_write(db.get_database_backend(), moves, actor) {
+            db.execute_raw(statement).await?;
+        }
+        Ok(())
+    }
+
+    /// The statement of [`Self::record_moves`], for a unit's closing writes
+    /// (`None` for no moves).
+    pub fn moves_write(
+        backend: DatabaseBackend,
+        moves: &[(&Piece, &Move)],
+        actor: Actor,
+    ) -> Option<Statement> {
         if moves.is_empty() {
-            return Ok(());
+            return None;
         }
         let now = Utc::now();
-        stock_movements::Entity::insert_many(moves.iter().map(|(piece, change)| {
-            let mut line = movement(
-                piece.id,
-                change.kind,
-                (
-                    Some(piece.branch_id),
-                    Some(change.to_branch.unwrap_or(piece.branch_id)),
-                ),
-                (Some(piece.status), change.to_status),
-                change.reason.clone(),
-                actor,
-                now,
-            );
-            line.reference = Set(change.reference.map(|r| r.to_string()));
-            line
-        }))
-        .exec_without_returning(db)
-        .await?;
-        Ok(())
+        Some(
+            stock_movements::Entity::insert_many(moves.iter().map(|(piece, change)| {
+                let mut line = movement(
+                    piece.id,
+                    change.kind,
+                    (
+                        Some(piece.branch_id),
+                        Some(change.to_branch.unwrap_or(piece.branch_id)),
+                    ),
+                    (Some(piece.status), change.to_status),
+                    change.reason.clone(),
+                    actor,
+                    now,
+                );
+                line.reference = Set(change.reference.map(|r| r.to_string()));
+                line
+            }))
+            .build(backend),
+        )
     }
 
     /// Writes `new` over `piece` (not its branch, status or hold), if it is
