@@ -120,16 +120,8 @@ fn claimed<Q: QuerySelect>(query: Q, backend: DbBackend) -> Q {
 }
 
 impl Outbox {
-    /// Records events; the caller holds the change's transaction.
-    #[tracing::instrument(name = "outbox.record", skip_all, fields(count = events.len()))]
-    pub async fn record(
-        db: &impl ConnectionTrait,
-        events: Vec<NewOutboxEvent>,
-    ) -> Result<(), RepoError> {
-        crate::closing::run_all(db, Self::writes(db.get_database_backend(), events)).await
-    }
-
-    /// The statements that record `events`, for a unit's closing writes.
+    /// The statements that record `events`, for a unit's closing writes
+    /// (in the change's own transaction).
     pub fn writes(backend: DbBackend, events: Vec<NewOutboxEvent>) -> Vec<Statement> {
         let mut rows = events
             .into_iter()
