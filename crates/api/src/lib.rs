@@ -14,6 +14,7 @@ pub mod connection;
 pub mod contract;
 pub mod error;
 pub mod extract;
+pub mod holds;
 pub mod idempotency;
 pub mod openapi;
 pub mod price_keys;

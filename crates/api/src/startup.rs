@@ -115,6 +115,7 @@ impl Application {
             sealer,
             relay_wake: relay.wake(),
             price_keys: crate::price_keys::PriceKeys::default(),
+            holds: crate::holds::Lapses::default(),
         };
 
         let listener = TcpListener::bind(settings.server.bind)

@@ -32,6 +32,8 @@ pub struct AppState {
     pub relay_wake: jewel_services::unit::Wake,
     /// The rates this server last brought the catalogue's price keys to.
     pub price_keys: crate::price_keys::PriceKeys,
+    /// When lists next let lapsed holds go.
+    pub holds: crate::holds::Lapses,
 }
 
 impl AppState {

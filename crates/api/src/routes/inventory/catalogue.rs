@@ -2,7 +2,6 @@
 //! among them) and sorted, a page at a time.
 
 use actix_web::{get, web};
-use chrono::Utc;
 use jewel_domain::measure::{Money, Percent, Weight};
 use jewel_domain::metal::Metal;
 use jewel_domain::pricing::LinearPrice;
@@ -95,7 +94,7 @@ pub async fn list_pieces(
         sort: PieceSort::Received,
     };
     let db = state.database.connection();
-    Pieces::release_expired(db, Utc::now()).await?;
+    state.holds.before_list(db).await?;
     let rates = current_rates(&state).await?;
     let gst = state.pricing.gst_percent;
     let page = pagination.page()?;

@@ -3,7 +3,6 @@
 //! corrections have modules of their own.
 
 use actix_web::{HttpResponse, get, web};
-use chrono::Utc;
 use jewel_domain::piece::Piece;
 use jewel_persistence::repos::pieces::Pieces;
 use jewel_services::inventory::record::Cost;
@@ -47,8 +46,7 @@ pub(crate) async fn visible_piece(
     id: uuid::Uuid,
 ) -> Result<Piece, ApiError> {
     let db = state.database.connection();
-    Pieces::release_expired(db, Utc::now()).await?;
-    Pieces::get(db, id)
+    crate::holds::Lapses::piece(db, id)
         .await?
         .filter(|p| caller.acts_in(p.branch_id))
         .ok_or(ApiError::NotFound)

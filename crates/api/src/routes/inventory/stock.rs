@@ -2,10 +2,8 @@
 //! as the pieces and the ledger each count it.
 
 use actix_web::{HttpResponse, get, post, web};
-use chrono::Utc;
 use jewel_domain::{FieldError, Invalid};
 use jewel_persistence::repos::invoices::Invoices;
-use jewel_persistence::repos::pieces::Pieces;
 use jewel_persistence::repos::stock::Stock;
 use jewel_persistence::repos::stock_audits::StockAudits;
 use jewel_services::inventory::stock_counts;
@@ -146,7 +144,7 @@ pub async fn stock_on_hand(
     caller: Authorized<needs::InventoryRead>,
 ) -> Result<web::Json<OnHandView>, ApiError> {
     let db = state.database.connection();
-    Pieces::release_expired(db, Utc::now()).await?;
+    state.holds.before_list(db).await?;
     let totals = Stock::on_hand(db).await?;
     Ok(web::Json(OnHandView {
         branches: totals

@@ -106,7 +106,9 @@ pub async fn reserve_piece(
             until: body.until,
         }),
     };
-    apply(&state, &caller, piece, change).await
+    let held = apply(&state, &caller, piece, change).await?;
+    state.holds.placed(body.until);
+    Ok(held)
 }
 
 /// Let a hold go: the piece is back in stock. Needs `inventory:reserve`.

@@ -397,20 +397,25 @@ impl Pieces {
             .await?;
         let mut released = 0;
         for model in expired {
-            let piece = into_piece(model)?;
-            let change = Move {
-                kind: MovementKind::Status,
-                to_status: PieceStatus::InStock,
-                to_branch: None,
-                reason: Some("the hold ran out".to_owned()),
-                reference: None,
-                reservation: None,
-            };
-            if Self::move_piece(db, &piece, &change, ("system", uuid::Uuid::nil())).await? {
+            if Self::lapse(db, &into_piece(model)?).await? {
                 released += 1;
             }
         }
         Ok(released)
+    }
+
+    /// Lets this piece's hold lapse (it ran out): back in stock, with a
+    /// line in the ledger. False when it moved meanwhile.
+    pub async fn lapse(db: &impl ConnectionTrait, piece: &Piece) -> Result<bool, RepoError> {
+        let change = Move {
+            kind: MovementKind::Status,
+            to_status: PieceStatus::InStock,
+            to_branch: None,
+            reason: Some("the hold ran out".to_owned()),
+            reference: None,
+            reservation: None,
+        };
+        Self::move_piece(db, piece, &change, ("system", uuid::Uuid::nil())).await
     }
 
     #[tracing::instrument(name = "pieces.get", skip(db))]
