@@ -30,6 +30,7 @@ mod m20261205_000023_mobile_ending_in_order;
 mod m20261205_000024_catalogue_in_price_order;
 mod m20261205_000025_bills_in_issue_order;
 mod m20261206_000026_search_terms_carry_the_name;
+mod m20261206_000027_loyalty;
 
 pub struct Migrator;
 
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000024_catalogue_in_price_order::Migration),
             Box::new(m20261205_000025_bills_in_issue_order::Migration),
             Box::new(m20261206_000026_search_terms_carry_the_name::Migration),
+            Box::new(m20261206_000027_loyalty::Migration),
         ]
     }
 }

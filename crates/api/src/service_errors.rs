@@ -6,6 +6,7 @@ use jewel_services::billing::BillingError;
 use jewel_services::crm::CrmError;
 use jewel_services::identity::IdentityError;
 use jewel_services::inventory::InventoryError;
+use jewel_services::loyalty::LoyaltyError;
 
 use crate::error::ApiError;
 
@@ -126,6 +127,22 @@ impl From<jewel_domain::piece::MoveRefused> for ApiError {
                 )],
             },
             MoveRefused::Invalid(invalid) => invalid.into(),
+        }
+    }
+}
+
+impl From<LoyaltyError> for ApiError {
+    fn from(error: LoyaltyError) -> Self {
+        match error {
+            LoyaltyError::NotFound => ApiError::NotFound,
+            LoyaltyError::Stale => ApiError::PreconditionFailed,
+            LoyaltyError::Raced => ApiError::Conflict {
+                detail: error.to_string(),
+                errors: Vec::new(),
+            },
+            LoyaltyError::Invalid(invalid) => invalid.into(),
+            LoyaltyError::Store(error) => error.into(),
+            LoyaltyError::Record(error) => error.into(),
         }
     }
 }

@@ -59,6 +59,9 @@ impl Role {
                 SalesWrite,
                 SalesApprove,
                 PaymentsWrite,
+                LoyaltyRead,
+                LoyaltyAdjust,
+                LoyaltySettings,
             ],
             Role::Manager => &[
                 BranchesRead,
@@ -79,6 +82,8 @@ impl Role {
                 SalesWrite,
                 SalesApprove,
                 PaymentsWrite,
+                LoyaltyRead,
+                LoyaltyAdjust,
             ],
             Role::Sales => &[
                 BranchesRead,
@@ -89,6 +94,7 @@ impl Role {
                 SalesRead,
                 SalesWrite,
                 PaymentsWrite,
+                LoyaltyRead,
             ],
             Role::Accountant => &[
                 BranchesRead,
@@ -99,6 +105,7 @@ impl Role {
                 InventoryCost,
                 SalesRead,
                 PaymentsWrite,
+                LoyaltyRead,
             ],
         }
     }
@@ -181,6 +188,15 @@ pub enum Permission {
     /// Recording payments against invoices.
     #[serde(rename = "payments:write")]
     PaymentsWrite,
+    /// Customers' points and the loyalty programme's rules.
+    #[serde(rename = "loyalty:read")]
+    LoyaltyRead,
+    /// Adding or taking a customer's points by hand.
+    #[serde(rename = "loyalty:adjust")]
+    LoyaltyAdjust,
+    /// Changing the loyalty programme's rules (the owner alone).
+    #[serde(rename = "loyalty:settings")]
+    LoyaltySettings,
 }
 
 impl Permission {
@@ -207,12 +223,15 @@ impl Permission {
             Permission::SalesWrite => "sales:write",
             Permission::SalesApprove => "sales:approve",
             Permission::PaymentsWrite => "payments:write",
+            Permission::LoyaltyRead => "loyalty:read",
+            Permission::LoyaltyAdjust => "loyalty:adjust",
+            Permission::LoyaltySettings => "loyalty:settings",
         }
     }
 
     /// The permissions an integrator's API client may be granted as scopes:
     /// reading and writing business records, never managing people or keys.
-    pub const CLIENT_SCOPES: [Permission; 11] = [
+    pub const CLIENT_SCOPES: [Permission; 13] = [
         Permission::BranchesRead,
         Permission::BranchesWrite,
         Permission::CustomersRead,
@@ -224,6 +243,8 @@ impl Permission {
         Permission::SalesRead,
         Permission::SalesWrite,
         Permission::PaymentsWrite,
+        Permission::LoyaltyRead,
+        Permission::LoyaltyAdjust,
     ];
 
     /// The scope named `text`, if an API client may hold it.

@@ -9,6 +9,7 @@ pub mod customer;
 pub mod design;
 pub mod invoice;
 pub mod lot;
+pub mod loyalty;
 pub mod measure;
 pub mod metal;
 pub mod metal_rate;

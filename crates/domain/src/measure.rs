@@ -144,6 +144,13 @@ macro_rules! fixed_point {
             }
         }
 
+        impl serde::Serialize for $name {
+            /// As a decimal string with all places, as it is parsed.
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_str(self)
+            }
+        }
+
         impl std::ops::Add for $name {
             type Output = Self;
             fn add(self, other: Self) -> Self {
@@ -190,6 +197,14 @@ fixed_point!(
     Percent,
     2,
     "a percentage"
+);
+
+fixed_point!(
+    /// A factor with 2 places (`"1.50"`): a tier's points multiplier, the
+    /// points earned per 100 of a bill.
+    Factor,
+    2,
+    "a factor"
 );
 
 impl Money {

@@ -25,5 +25,8 @@ pub const EVENT_TYPES: [&str; 16] = [
 
 /// The subscribers every server runs.
 pub fn subscribers() -> Vec<std::sync::Arc<dyn crate::relay::Subscriber>> {
-    vec![std::sync::Arc::new(crate::crm::timeline::Timeline)]
+    vec![
+        std::sync::Arc::new(crate::crm::timeline::Timeline),
+        std::sync::Arc::new(crate::loyalty::Earning),
+    ]
 }

@@ -39,6 +39,7 @@ pub mod crm;
 pub mod events;
 pub mod identity;
 pub mod inventory;
+pub mod loyalty;
 pub mod relay;
 pub mod unit;
 

@@ -253,6 +253,9 @@ pub mod needs {
         SalesWrite,
         SalesApprove,
         PaymentsWrite,
+        LoyaltyRead,
+        LoyaltyAdjust,
+        LoyaltySettings,
     );
 }
 

@@ -14,6 +14,7 @@ pub mod billing;
 pub mod crm;
 pub mod identity;
 pub mod inventory;
+pub mod loyalty;
 pub mod platform;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -21,5 +22,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(identity::configure)
         .configure(crm::configure)
         .configure(inventory::configure)
-        .configure(billing::configure);
+        .configure(billing::configure)
+        .configure(loyalty::configure);
 }

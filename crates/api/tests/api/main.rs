@@ -24,6 +24,7 @@ mod health;
 mod inventory;
 mod issuing;
 mod limits;
+mod loyalty;
 mod oauth;
 mod outages;
 mod relay;

@@ -13,6 +13,7 @@ pub mod idempotency;
 pub mod interactions;
 pub mod invoices;
 pub mod lots;
+pub mod loyalty;
 pub mod metal_rates;
 pub mod outbox;
 pub mod pieces;

@@ -41,6 +41,8 @@ impl From<ScopeName> for Permission {
             ScopeName::SalesRead => Permission::SalesRead,
             ScopeName::SalesWrite => Permission::SalesWrite,
             ScopeName::PaymentsWrite => Permission::PaymentsWrite,
+            ScopeName::LoyaltyRead => Permission::LoyaltyRead,
+            ScopeName::LoyaltyAdjust => Permission::LoyaltyAdjust,
         }
     }
 }

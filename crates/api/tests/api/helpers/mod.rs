@@ -489,6 +489,25 @@ impl TestApp {
         request.send().await.expect("sent")
     }
 
+    /// Sends `method path` with a bearer token, `headers` and a JSON body.
+    pub async fn call_with_headers(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        headers: &[(&str, &str)],
+        body: serde_json::Value,
+    ) -> reqwest::Response {
+        let mut request = self
+            .client
+            .request(method, self.url(path))
+            .bearer_auth(token);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.json(&body).send().await.expect("sent")
+    }
+
     /// Stops the server the way SIGTERM does: no new connections, in-flight
     /// requests finish.
     pub async fn stop_gracefully(&self) {

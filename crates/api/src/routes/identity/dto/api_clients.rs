@@ -61,10 +61,14 @@ pub enum ScopeName {
     SalesWrite,
     #[serde(rename = "payments:write")]
     PaymentsWrite,
+    #[serde(rename = "loyalty:read")]
+    LoyaltyRead,
+    #[serde(rename = "loyalty:adjust")]
+    LoyaltyAdjust,
 }
 
 impl ScopeName {
-    pub(crate) const ALL: [Self; 11] = [
+    pub(crate) const ALL: [Self; 13] = [
         Self::BranchesRead,
         Self::BranchesWrite,
         Self::CustomersRead,
@@ -76,6 +80,8 @@ impl ScopeName {
         Self::SalesRead,
         Self::SalesWrite,
         Self::PaymentsWrite,
+        Self::LoyaltyRead,
+        Self::LoyaltyAdjust,
     ];
 }
 

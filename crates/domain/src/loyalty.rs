@@ -1,0 +1,465 @@
+//! Loyalty: the programme's rules (what a bill earns, when points can be
+//! spent, when they lapse, the tiers) and the arithmetic of the points
+//! ledger. Points are whole numbers; the money they stand for is exact.
+
+use chrono::{DateTime, Days, Months, Utc};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use serde::{Deserialize, Serialize};
+
+use crate::measure::{Factor, Money, Percent};
+use crate::validation::{FieldError, Invalid};
+
+/// What of a bill earns points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EarnBasis {
+    /// The value before tax, after discounts.
+    TaxableValue,
+    /// The making charge only.
+    Making,
+    /// What the customer pays, tax included.
+    Total,
+}
+
+/// When earned points lapse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Expiry {
+    /// All of a customer's points, `expiry_months` after their last earning
+    /// or spending.
+    AfterLastActivity,
+    /// Each award on its own, `expiry_months` after it was earned.
+    PerAward,
+}
+
+/// A tier of the programme: reached at `threshold` qualifying points
+/// earned within the window, multiplying what later bills earn.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Tier {
+    pub name: String,
+    pub threshold: i64,
+    pub multiplier: Factor,
+}
+
+/// The programme's rules; every one a setting with a default.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Programme {
+    pub earn_basis: EarnBasis,
+    /// Points per 100 of the basis, before the tier's multiplier.
+    pub points_per_100: Factor,
+    /// Categories of pieces that earn nothing (coins, bullion) but count
+    /// for the tier; lower case.
+    pub non_earning_categories: Vec<String>,
+    /// Days from the bill before its points can be spent (the return window).
+    pub pending_days: u32,
+    pub expiry: Expiry,
+    pub expiry_months: u32,
+    /// What one point is worth when spent.
+    pub point_value: Money,
+    /// Points a customer must hold to spend any the first time.
+    pub first_redemption_minimum: i64,
+    /// At most this share of a bill's total paid in points.
+    pub redemption_cap: Percent,
+    /// From the lowest threshold up; the first starts at 0.
+    pub tiers: Vec<Tier>,
+    /// Months of earning a tier is judged on.
+    pub tier_window_months: u32,
+}
+
+impl Default for Programme {
+    fn default() -> Self {
+        let factor = |units| Factor::from_units(units);
+        Self {
+            earn_basis: EarnBasis::TaxableValue,
+            points_per_100: factor(100),
+            non_earning_categories: vec!["coin".to_owned(), "bullion".to_owned()],
+            pending_days: 7,
+            expiry: Expiry::AfterLastActivity,
+            expiry_months: 24,
+            point_value: Money::from_units(100),
+            first_redemption_minimum: 250,
+            redemption_cap: Percent::from_units(2000),
+            tiers: vec![
+                Tier {
+                    name: "Silver".to_owned(),
+                    threshold: 0,
+                    multiplier: factor(100),
+                },
+                Tier {
+                    name: "Gold".to_owned(),
+                    threshold: 2_500,
+                    multiplier: factor(125),
+                },
+                Tier {
+                    name: "Platinum".to_owned(),
+                    threshold: 10_000,
+                    multiplier: factor(150),
+                },
+            ],
+            tier_window_months: 24,
+        }
+    }
+}
+
+impl Programme {
+    /// Every rule checked at once, each fault naming its field.
+    pub fn validate(&self) -> Result<(), Invalid> {
+        let mut errors = Vec::new();
+        let mut fault = |field: &str, code: &str, message: &str| {
+            errors.push(FieldError::new(field, code, message));
+        };
+        if self.points_per_100.is_zero() || self.points_per_100.value() > Decimal::ONE_HUNDRED {
+            fault("pointsPer100", "range", "more than 0, at most 100");
+        }
+        if self.pending_days > 365 {
+            fault("pendingDays", "range", "at most 365");
+        }
+        if !(1..=120).contains(&self.expiry_months) {
+            fault("expiryMonths", "range", "from 1 to 120");
+        }
+        if self.point_value.is_zero() {
+            fault("pointValue", "range", "more than 0");
+        }
+        if !(0..=1_000_000).contains(&self.first_redemption_minimum) {
+            fault("firstRedemptionMinimum", "range", "from 0 to 1000000");
+        }
+        if self.redemption_cap.value() > Decimal::ONE_HUNDRED {
+            fault("redemptionCap", "range", "at most 100");
+        }
+        if !(1..=60).contains(&self.tier_window_months) {
+            fault("tierWindowMonths", "range", "from 1 to 60");
+        }
+        for (index, category) in self.non_earning_categories.iter().enumerate() {
+            if category.trim().is_empty() || category.chars().count() > 40 {
+                fault(
+                    &format!("nonEarningCategories[{index}]"),
+                    "format",
+                    "a category of 1 to 40 characters",
+                );
+            }
+        }
+        if self.tiers.is_empty() || self.tiers.len() > 10 {
+            fault("tiers", "range", "from 1 to 10 tiers");
+        }
+        for (index, tier) in self.tiers.iter().enumerate() {
+            let field = |name: &str| format!("tiers[{index}].{name}");
+            if tier.name.trim().is_empty() || tier.name.chars().count() > 40 {
+                fault(&field("name"), "format", "a name of 1 to 40 characters");
+            }
+            if self.tiers[..index]
+                .iter()
+                .any(|t| t.name.eq_ignore_ascii_case(&tier.name))
+            {
+                fault(&field("name"), "duplicate", "another tier has this name");
+            }
+            let previous = index.checked_sub(1).map(|i| &self.tiers[i]);
+            match previous {
+                None if tier.threshold != 0 => {
+                    fault(&field("threshold"), "range", "the first tier starts at 0");
+                }
+                Some(before) if tier.threshold <= before.threshold => {
+                    fault(&field("threshold"), "order", "above the tier before it");
+                }
+                _ => {}
+            }
+            if tier.multiplier.value() < Decimal::ONE || tier.multiplier.value() > Decimal::TEN {
+                fault(&field("multiplier"), "range", "from 1 to 10");
+            }
+        }
+        Invalid::from_errors(errors).map_or(Ok(()), Err)
+    }
+
+    /// Whether a line of this category earns points.
+    pub fn earns(&self, category: Option<&str>) -> bool {
+        category.is_none_or(|c| {
+            !self
+                .non_earning_categories
+                .iter()
+                .any(|n| n.eq_ignore_ascii_case(c.trim()))
+        })
+    }
+
+    /// The points `basis` earns at `multiplier`: basis / 100 x points per
+    /// 100 x multiplier, rounded down to a whole point; never below 0.
+    pub fn points(&self, basis: Money, multiplier: Factor) -> i64 {
+        let exact =
+            basis.value() / Decimal::ONE_HUNDRED * self.points_per_100.value() * multiplier.value();
+        exact.floor().to_i64().unwrap_or(i64::MAX).max(0)
+    }
+
+    /// The tier `qualifying` points reach (the first when none).
+    pub fn tier_for(&self, qualifying: i64) -> Option<&Tier> {
+        self.tiers
+            .iter()
+            .rev()
+            .find(|t| t.threshold <= qualifying)
+            .or(self.tiers.first())
+    }
+
+    /// The multiplier of the tier named `name` (1 when it is not a tier).
+    pub fn multiplier_of(&self, name: Option<&str>) -> Factor {
+        name.and_then(|n| self.tiers.iter().find(|t| t.name == n))
+            .map_or(Factor::from_units(100), |t| t.multiplier)
+    }
+
+    /// When points earned at `at` can be spent.
+    pub fn active_at(&self, at: DateTime<Utc>) -> DateTime<Utc> {
+        at.checked_add_days(Days::new(self.pending_days.into()))
+            .unwrap_or(at)
+    }
+
+    /// When an award earned at `at` lapses on its own (per-award expiry).
+    pub fn award_expires_at(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        match self.expiry {
+            Expiry::PerAward => at.checked_add_months(Months::new(self.expiry_months)),
+            Expiry::AfterLastActivity => None,
+        }
+    }
+
+    /// When all points lapse after a last earning or spending at `at`.
+    pub fn inactive_expiry(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        match self.expiry {
+            Expiry::AfterLastActivity => at.checked_add_months(Months::new(self.expiry_months)),
+            Expiry::PerAward => None,
+        }
+    }
+
+    /// Where a tier's window starts for a judgement at `now`.
+    pub fn window_start(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        now.checked_sub_months(Months::new(self.tier_window_months))
+            .unwrap_or(now)
+    }
+}
+
+/// What an entry of the points ledger records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    Earned,
+    Redeemed,
+    Expired,
+    Reversed,
+    Adjusted,
+}
+
+impl EntryKind {
+    pub const ALL: [Self; 5] = [
+        Self::Earned,
+        Self::Redeemed,
+        Self::Expired,
+        Self::Reversed,
+        Self::Adjusted,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Earned => "earned",
+            Self::Redeemed => "redeemed",
+            Self::Expired => "expired",
+            Self::Reversed => "reversed",
+            Self::Adjusted => "adjusted",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+}
+
+/// One entry of the points ledger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub id: uuid::Uuid,
+    pub customer_id: uuid::Uuid,
+    pub kind: EntryKind,
+    /// What it adds to the balance (negative when it takes).
+    pub points: i64,
+    /// Of an entry that adds points, what is not yet spent.
+    pub remaining: i64,
+    /// What counts toward the tier.
+    pub qualifying: i64,
+    /// When its points can be spent (pending until then).
+    pub active_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub invoice_id: Option<uuid::Uuid>,
+    pub credit_note_id: Option<uuid::Uuid>,
+    /// What makes it once only: the event behind it, or an adjustment's
+    /// external id.
+    pub source: Option<String>,
+    pub reason: Option<String>,
+    pub actor_kind: String,
+    pub actor_id: uuid::Uuid,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Points added to a customer's balance that are not yet spent (an
+/// earning, or an adjustment up): what spending draws on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Award {
+    pub entry_id: uuid::Uuid,
+    pub remaining: i64,
+    pub active_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Takes `points` from `awards` that are active at `now`, the soonest to
+/// lapse first (then the oldest): what each gives. `None` when they hold
+/// fewer points than that.
+pub fn draw(awards: &[Award], points: i64, now: DateTime<Utc>) -> Option<Vec<(uuid::Uuid, i64)>> {
+    let mut usable: Vec<&Award> = awards
+        .iter()
+        .filter(|a| a.remaining > 0 && a.active_at <= now)
+        .collect();
+    usable.sort_by_key(|a| {
+        (
+            a.expires_at.is_none(),
+            a.expires_at,
+            a.created_at,
+            a.entry_id,
+        )
+    });
+    let mut left = points;
+    let mut taken = Vec::new();
+    for award in usable {
+        if left == 0 {
+            break;
+        }
+        let take = award.remaining.min(left);
+        taken.push((award.entry_id, take));
+        left -= take;
+    }
+    (left == 0).then_some(taken)
+}
+
+/// A customer's points as they stand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Standing {
+    pub customer_id: uuid::Uuid,
+    /// Every entry of the ledger summed: active and pending points.
+    pub balance: i64,
+    /// Of the balance, points not yet spendable.
+    pub pending: i64,
+    pub tier: Option<String>,
+    pub tier_since: Option<DateTime<Utc>>,
+    /// Qualifying points earned within the tier's window.
+    pub qualifying: i64,
+    /// The next time points lapse, and how many.
+    pub next_expiry: Option<(DateTime<Utc>, i64)>,
+    /// Whether the customer has spent points before (the first-time minimum).
+    pub has_redeemed: bool,
+}
+
+impl Standing {
+    /// Points that can be spent now.
+    pub fn available(&self) -> i64 {
+        self.balance - self.pending
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn money(text: &str) -> Money {
+        Money::parse("m", text).expect("amount")
+    }
+
+    #[test]
+    fn the_worked_bill_earns_503_points_and_755_at_one_and_a_half() {
+        let programme = Programme::default();
+        let taxable = money("50334.72");
+        assert_eq!(programme.points(taxable, Factor::from_units(100)), 503);
+        assert_eq!(programme.points(taxable, Factor::from_units(150)), 755);
+        assert_eq!(programme.points(money("99.99"), Factor::from_units(100)), 0);
+    }
+
+    #[test]
+    fn coins_and_bullion_earn_nothing_by_default() {
+        let programme = Programme::default();
+        assert!(!programme.earns(Some("Coin")));
+        assert!(!programme.earns(Some("bullion")));
+        assert!(programme.earns(Some("ring")));
+        assert!(programme.earns(None));
+    }
+
+    #[test]
+    fn tiers_are_judged_on_qualifying_points() {
+        let programme = Programme::default();
+        assert_eq!(
+            programme.tier_for(0).map(|t| t.name.as_str()),
+            Some("Silver")
+        );
+        assert_eq!(
+            programme.tier_for(2_499).map(|t| t.name.as_str()),
+            Some("Silver")
+        );
+        assert_eq!(
+            programme.tier_for(2_500).map(|t| t.name.as_str()),
+            Some("Gold")
+        );
+        assert_eq!(
+            programme.tier_for(50_000).map(|t| t.name.as_str()),
+            Some("Platinum")
+        );
+        assert_eq!(
+            programme.multiplier_of(Some("Gold")),
+            Factor::from_units(125)
+        );
+        assert_eq!(programme.multiplier_of(None), Factor::from_units(100));
+    }
+
+    #[test]
+    fn a_bad_programme_names_every_field() {
+        let mut programme = Programme {
+            points_per_100: Factor::ZERO,
+            ..Programme::default()
+        };
+        programme.tiers[1].threshold = 0;
+        programme.tiers[2].multiplier = Factor::from_units(50);
+        let fields: Vec<String> = programme
+            .validate()
+            .expect_err("invalid")
+            .into_errors()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(
+            fields,
+            ["pointsPer100", "tiers[1].threshold", "tiers[2].multiplier"]
+        );
+        assert!(Programme::default().validate().is_ok());
+    }
+
+    #[test]
+    fn spending_draws_the_soonest_to_lapse_first_and_never_pending_points() {
+        let at = |day: u32| {
+            chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 1, day, 0, 0, 0)
+                .single()
+                .expect("day")
+        };
+        let award = |n: u128, remaining, active, expires: Option<u32>| Award {
+            entry_id: uuid::Uuid::from_u128(n),
+            remaining,
+            active_at: at(active),
+            expires_at: expires.map(at),
+            created_at: at(1),
+        };
+        let awards = [
+            award(1, 100, 1, Some(20)),
+            award(2, 50, 1, Some(10)),
+            award(3, 500, 30, Some(5)),
+        ];
+        let now = at(15);
+        assert_eq!(
+            draw(&awards, 120, now),
+            Some(vec![
+                (uuid::Uuid::from_u128(2), 50),
+                (uuid::Uuid::from_u128(1), 70)
+            ])
+        );
+        assert_eq!(draw(&awards, 151, now), None);
+    }
+}
