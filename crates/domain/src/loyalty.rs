@@ -334,6 +334,52 @@ pub fn draw(awards: &[Award], points: i64, now: DateTime<Utc>) -> Option<Vec<(uu
     (left == 0).then_some(taken)
 }
 
+/// Takes back up to `points` from `awards`, pending or active: first from
+/// the award `own` (the earning being reversed), then the pending ones,
+/// then the active ones, the soonest to lapse first. What each gives; less
+/// than `points` in all when they hold less (the balance then goes below
+/// zero and the next earning makes it up).
+pub fn take_back(
+    awards: &[Award],
+    points: i64,
+    own: Option<uuid::Uuid>,
+    now: DateTime<Utc>,
+) -> Vec<(uuid::Uuid, i64)> {
+    let mut order: Vec<&Award> = awards.iter().filter(|a| a.remaining > 0).collect();
+    order.sort_by_key(|a| {
+        (
+            Some(a.entry_id) != own,
+            a.active_at <= now,
+            a.expires_at.is_none(),
+            a.expires_at,
+            a.created_at,
+            a.entry_id,
+        )
+    });
+    let mut left = points;
+    let mut taken = Vec::new();
+    for award in order {
+        if left == 0 {
+            break;
+        }
+        let take = award.remaining.min(left);
+        taken.push((award.entry_id, take));
+        left -= take;
+    }
+    taken
+}
+
+/// `share` of `whole` points, in proportion to `part` of `of`, rounded up
+/// (a return never leaves a point it earned behind); all of `whole` when
+/// `part` is all of `of`.
+pub fn share(whole: i64, part: Money, of: Money) -> i64 {
+    if of.is_zero() || part >= of {
+        return whole;
+    }
+    let exact = Decimal::from(whole) * part.value() / of.value();
+    exact.ceil().to_i64().unwrap_or(whole).clamp(0, whole)
+}
+
 /// A customer's points as they stand.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Standing {
@@ -461,5 +507,29 @@ mod tests {
             ])
         );
         assert_eq!(draw(&awards, 151, now), None);
+        // Taking back: the earning's own award first, then pending, then active.
+        assert_eq!(
+            take_back(&awards, 610, Some(uuid::Uuid::from_u128(1)), now),
+            vec![
+                (uuid::Uuid::from_u128(1), 100),
+                (uuid::Uuid::from_u128(3), 500),
+                (uuid::Uuid::from_u128(2), 10)
+            ]
+        );
+        assert_eq!(
+            take_back(&awards, 1_000, None, now)
+                .iter()
+                .map(|t| t.1)
+                .sum::<i64>(),
+            650
+        );
+    }
+
+    #[test]
+    fn a_return_takes_back_its_share_rounded_up() {
+        assert_eq!(share(503, money("25167.36"), money("50334.72")), 252);
+        assert_eq!(share(503, money("50334.72"), money("50334.72")), 503);
+        assert_eq!(share(503, money("0.00"), money("50334.72")), 0);
+        assert_eq!(share(503, money("1.00"), money("0.00")), 503);
     }
 }

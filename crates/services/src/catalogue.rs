@@ -28,5 +28,6 @@ pub fn subscribers() -> Vec<std::sync::Arc<dyn crate::relay::Subscriber>> {
     vec![
         std::sync::Arc::new(crate::crm::timeline::Timeline),
         std::sync::Arc::new(crate::loyalty::Earning),
+        std::sync::Arc::new(crate::loyalty::Reversal),
     ]
 }

@@ -17,6 +17,7 @@ on_both_backends!(
     bills_earn_pending_points_and_a_tier_multiplies_the_next_bill,
     adjustments_are_once_per_external_id_and_never_beyond_the_active_points,
     a_customer_sees_only_their_own_points,
+    a_return_takes_back_its_share_and_a_cancel_all_of_it,
 );
 
 fn id_of(value: &Value) -> &str {
@@ -424,4 +425,144 @@ async fn a_customer_sees_only_their_own_points(backend: Backend) {
     assert_eq!(taking.status(), 403);
     // Staff have no points of their own.
     assert_eq!(get(&app, &sales, "/api/v1/me/loyalty").await.status(), 403);
+}
+
+/// Waits (up to 20 s) for the customer's ledger to hold `count` entries.
+async fn entries_until(app: &TestApp, token: &str, customer: &Value, count: usize) -> Vec<Value> {
+    for _ in 0..200 {
+        let items = entries(app, token, customer).await;
+        if items.len() >= count {
+            return items;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the ledger never held {count} entries");
+}
+
+async fn a_return_takes_back_its_share_and_a_cancel_all_of_it(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.owner_token().await;
+    let branch = app.open_branch(&owner, "MDS1").await;
+    set_rate(&app, &owner, "gold", 916, "12800.00").await;
+    let buyer = customer(&app, &owner, "9876543210", None).await;
+    // Points can be spent at once, to see a balance go below zero.
+    let mut programme = json_of(get(&app, &owner, "/api/v1/loyalty/programme").await, 200).await;
+    programme["pendingDays"] = json!(0);
+    json_of(set_programme(&app, &owner, &programme).await, 200).await;
+
+    // Two worked necklaces on one bill: 100,669.44 taxable earns 1,006.
+    let first = piece(&app, &owner, &branch, "GN-A", "3.390").await;
+    let second = piece(&app, &owner, &branch, "GN-B", "3.390").await;
+    let bill = draft(
+        &app,
+        &owner,
+        json!({"branchId": branch["id"], "customerId": buyer["id"],
+               "lines": [{"kind": "piece", "pieceId": first["id"]},
+                         {"kind": "piece", "pieceId": second["id"]}]}),
+    )
+    .await;
+    json_of(
+        post(
+            &app,
+            &owner,
+            &issue_path(&bill),
+            json!({"payments": [{"method": "card", "amount": "103690.00", "reference": "auth 1"}]}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let standing = points_until(&app, &owner, &buyer, 1006).await;
+    assert_eq!(standing["available"], 1006);
+    let returns = format!("/api/v1/invoices/{}/returns", id_of(&bill));
+    let line = |i: usize| bill["lines"][i]["id"].clone();
+
+    // One of two lines back: half its points, rounded up.
+    let returned = json_of(
+        post(
+            &app,
+            &owner,
+            &returns,
+            json!({"lineIds": [line(0)], "reason": "Does not fit", "settlement": "store_credit"}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let note = returned["creditNotes"][0]["id"].clone();
+    let standing = points_until(&app, &owner, &buyer, 503).await;
+    assert_eq!(standing["qualifyingPoints"], 503, "{standing}");
+    let ledger = entries(&app, &owner, &buyer).await;
+    assert_eq!(ledger[0]["kind"], "reversed");
+    assert_eq!(ledger[0]["points"], -503);
+    assert_eq!(ledger[0]["creditNoteId"], note);
+    assert_eq!(ledger[1]["unspent"], 503, "taken from the earning itself");
+    // The other line too: the rest, none left behind.
+    json_of(
+        post(
+            &app,
+            &owner,
+            &returns,
+            json!({"lineIds": [line(1)], "reason": "Changed mind", "settlement": "store_credit"}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let standing = points_until(&app, &owner, &buyer, 0).await;
+    assert_eq!(standing["qualifyingPoints"], 0, "{standing}");
+
+    // Earned, spent by hand, then the bill cancelled: the balance goes
+    // below zero and the next bill makes it up.
+    let third = piece(&app, &owner, &branch, "GN-C", "3.390").await;
+    let cancelled = draft(
+        &app,
+        &owner,
+        json!({"branchId": branch["id"], "customerId": buyer["id"],
+               "lines": [{"kind": "piece", "pieceId": third["id"]}]}),
+    )
+    .await;
+    json_of(
+        post(&app, &owner, &issue_path(&cancelled), json!({})).await,
+        200,
+    )
+    .await;
+    points_until(&app, &owner, &buyer, 503).await;
+    json_of(
+        post(
+            &app,
+            &owner,
+            &format!("{}/adjustments", points_path(&buyer)),
+            json!({"points": -503, "reason": "Spent at the counter"}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    points_until(&app, &owner, &buyer, 0).await;
+    json_of(
+        post(
+            &app,
+            &owner,
+            &format!("/api/v1/invoices/{}/cancel", id_of(&cancelled)),
+            json!({"reason": "Entered twice"}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let standing = points_until(&app, &owner, &buyer, -503).await;
+    assert_eq!(standing["available"], -503);
+    assert_eq!(standing["value"], "0.00");
+    sell_necklace(&app, &owner, &owner, &branch, &buyer, "GN-D").await;
+    let standing = points_until(&app, &owner, &buyer, 0).await;
+    assert_eq!(standing["available"], 0);
+    let ledger = entries_until(&app, &owner, &buyer, 7).await;
+    assert_eq!(ledger[0]["kind"], "earned");
+    assert_eq!(ledger[0]["points"], 503);
+    assert_eq!(
+        ledger[0]["unspent"], 0,
+        "it made up what was owed: {ledger:?}"
+    );
+    balance_is_the_ledger(&app, &owner, &buyer).await;
 }

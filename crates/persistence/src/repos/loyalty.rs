@@ -272,6 +272,22 @@ impl Loyalty {
         Ok(())
     }
 
+    /// Every entry a bill made: earned on it, spent on it, taken or given
+    /// back for it.
+    pub async fn of_invoice(
+        db: &impl ConnectionTrait,
+        invoice: uuid::Uuid,
+    ) -> Result<Vec<Entry>, RepoError> {
+        loyalty_entries::Entity::find()
+            .filter(loyalty_entries::Column::InvoiceId.eq(invoice.to_string()))
+            .order_by_asc(loyalty_entries::Column::Id)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(into_entry)
+            .collect()
+    }
+
     /// The entry made once only by `source`.
     pub async fn by_source(
         db: &impl ConnectionTrait,

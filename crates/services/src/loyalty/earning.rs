@@ -43,19 +43,17 @@ impl Subscriber for Earning {
     }
 }
 
-/// What the bill's lines earn on, and what all of them count for the tier.
-async fn bases(
+/// What each line of the bill earns on (zero for a line that earns
+/// nothing) and what it counts for the tier, by the programme's basis.
+pub(super) async fn bases(
     txn: &DatabaseTransaction,
     programme: &Programme,
     invoice: &Invoice,
-) -> Result<(Money, Money), RepoError> {
+) -> Result<Vec<(Money, Money)>, RepoError> {
     let piece_ids: Vec<uuid::Uuid> = invoice.lines.iter().filter_map(|l| l.piece_id).collect();
     let pieces = Pieces::many(txn, &piece_ids).await?;
-    let (mut earning, mut all) = (Money::ZERO, Money::ZERO);
+    let mut bases = Vec::with_capacity(invoice.lines.len());
     for (line, priced) in invoice.lines.iter().zip(&invoice.bill.lines) {
-        if line.returned_by.is_some() {
-            continue;
-        }
         let category = match line.kind {
             LineKind::Piece => pieces
                 .iter()
@@ -72,12 +70,14 @@ async fn bases(
             EarnBasis::Making => priced.breakup.making,
             EarnBasis::Total => priced.breakup.gross_total,
         };
-        all = all + basis;
-        if programme.earns(category.as_deref()) {
-            earning = earning + basis;
-        }
+        let earning = if programme.earns(category.as_deref()) {
+            basis
+        } else {
+            Money::ZERO
+        };
+        bases.push((earning, basis));
     }
-    Ok((earning, all))
+    Ok(bases)
 }
 
 /// Earns the points of `invoice` for its customer, once per `source`.
@@ -86,7 +86,9 @@ async fn earn(txn: &DatabaseTransaction, invoice: &Invoice, source: &str) -> Res
         return Ok(());
     };
     let (programme, _) = Loyalty::programme(txn).await?;
-    let (earning, all) = bases(txn, &programme, invoice).await?;
+    let lines = bases(txn, &programme, invoice).await?;
+    let earning: Money = lines.iter().map(|l| l.0).sum();
+    let all: Money = lines.iter().map(|l| l.1).sum();
     let account = Loyalty::lock(txn, customer).await?;
     let multiplier = programme.multiplier_of(account.tier.as_deref());
     let points = programme.points(earning, multiplier);
@@ -95,12 +97,15 @@ async fn earn(txn: &DatabaseTransaction, invoice: &Invoice, source: &str) -> Res
         return Ok(());
     }
     let at = invoice.issued_at.unwrap_or_else(chrono::Utc::now);
+    // A balance below zero (points taken back after they were spent) is
+    // made up from this earning first.
+    let owed = (-account.balance).max(0);
     let entry = Entry {
         id: uuid::Uuid::now_v7(),
         customer_id: customer,
         kind: EntryKind::Earned,
         points,
-        remaining: points,
+        remaining: (points - owed).max(0),
         qualifying,
         active_at: programme.active_at(at),
         expires_at: programme.award_expires_at(at),

@@ -5,9 +5,11 @@
 
 mod adjust;
 mod earning;
+mod reversal;
 
 pub use adjust::{Adjustment, adjust, set_programme};
 pub use earning::Earning;
+pub use reversal::Reversal;
 
 use chrono::{DateTime, Utc};
 use jewel_domain::Invalid;
