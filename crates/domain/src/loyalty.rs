@@ -190,6 +190,13 @@ impl Programme {
         exact.floor().to_i64().unwrap_or(i64::MAX).max(0)
     }
 
+    /// The points `amount` paid in points stands for; `None` unless it is a
+    /// whole number of them.
+    pub fn points_paying(&self, amount: Money) -> Option<i64> {
+        let exact = amount.value() / self.point_value.value();
+        exact.fract().is_zero().then(|| exact.to_i64()).flatten()
+    }
+
     /// The tier `qualifying` points reach (the first when none).
     pub fn tier_for(&self, qualifying: i64) -> Option<&Tier> {
         self.tiers

@@ -18,6 +18,7 @@ on_both_backends!(
     adjustments_are_once_per_external_id_and_never_beyond_the_active_points,
     a_customer_sees_only_their_own_points,
     a_return_takes_back_its_share_and_a_cancel_all_of_it,
+    points_pay_within_the_cap_and_two_bills_cannot_spend_the_same_points,
 );
 
 fn id_of(value: &Value) -> &str {
@@ -565,4 +566,132 @@ async fn a_return_takes_back_its_share_and_a_cancel_all_of_it(backend: Backend) 
         "it made up what was owed: {ledger:?}"
     );
     balance_is_the_ledger(&app, &owner, &buyer).await;
+}
+
+/// A draft for `buyer` of one service line of 9,523.81 (5% GST): 10,000.00.
+async fn ten_thousand(app: &TestApp, token: &str, branch: &Value, buyer: &Value) -> Value {
+    let bill = draft(
+        app,
+        token,
+        json!({"branchId": branch["id"], "customerId": buyer["id"],
+               "lines": [{"kind": "service", "description": "Bridal set polishing", "amount": "9523.81"}]}),
+    )
+    .await;
+    assert_eq!(bill["total"], "10000.00");
+    bill
+}
+
+async fn points_pay_within_the_cap_and_two_bills_cannot_spend_the_same_points(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.owner_token().await;
+    let branch = app.open_branch(&owner, "MDS1").await;
+    let buyer = customer(&app, &owner, "9876543210", None).await;
+    let newcomer = customer(&app, &owner, "9123456780", None).await;
+    for (who, points) in [(&buyer, 3000), (&newcomer, 200)] {
+        let path = format!("{}/adjustments", points_path(who));
+        json_of(
+            post(
+                &app,
+                &owner,
+                &path,
+                json!({"points": points, "reason": "Opening balance"}),
+            )
+            .await,
+            201,
+        )
+        .await;
+    }
+    let bill = ten_thousand(&app, &owner, &branch, &buyer).await;
+    let pay_at_issue = |amount: &str| json!({"payments": [{"method": "points", "amount": amount}]});
+
+    // 3,000 points on a 10,000.00 bill: beyond the 20% cap of 2,000.00.
+    let over = json_of(
+        post(&app, &owner, &issue_path(&bill), pay_at_issue("3000.00")).await,
+        422,
+    )
+    .await;
+    assert_eq!(fields(&over), ["payments[0].amount"], "{over}");
+    assert_eq!(over["errors"][0]["code"], "over_cap");
+    let part = json_of(
+        post(&app, &owner, &issue_path(&bill), pay_at_issue("300.50")).await,
+        422,
+    )
+    .await;
+    assert_eq!(part["errors"][0]["code"], "whole_points");
+    // 300 points: 300.00 off as a payment.
+    let issued = json_of(
+        post(
+            &app,
+            &owner,
+            &issue_path(&bill),
+            json!({"payments": [{"method": "points", "amount": "300.00"},
+                                {"method": "cash", "amount": "9700.00"}]}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(issued["status"], "paid");
+    // The bill earns too: 9,523.81 taxable, 95 points, pending.
+    let standing = points_until(&app, &owner, &buyer, 3000 - 300 + 95).await;
+    assert_eq!(standing["available"], 2700);
+    assert_eq!(standing["firstRedemptionMinimum"], 0, "spent before");
+    let ledger = entries(&app, &owner, &buyer).await;
+    let spent: Vec<&Value> = ledger.iter().filter(|e| e["kind"] == "redeemed").collect();
+    assert_eq!(spent.len(), 1, "{ledger:?}");
+    assert_eq!(spent[0]["points"], -300);
+    assert_eq!(spent[0]["invoiceId"], issued["id"]);
+
+    // A first spending needs 250 points held.
+    let small = ten_thousand(&app, &owner, &branch, &newcomer).await;
+    let below = json_of(
+        post(&app, &owner, &issue_path(&small), pay_at_issue("100.00")).await,
+        422,
+    )
+    .await;
+    assert_eq!(below["errors"][0]["code"], "below_first_minimum", "{below}");
+
+    // Two bills spend 2,000 of the same 2,700 points at once: one wins.
+    let mut bills = Vec::new();
+    for _ in 0..2 {
+        let bill = ten_thousand(&app, &owner, &branch, &buyer).await;
+        json_of(post(&app, &owner, &issue_path(&bill), json!({})).await, 200).await;
+        bills.push(bill);
+    }
+    let paths: Vec<String> = bills
+        .iter()
+        .map(|bill| format!("/api/v1/invoices/{}/payments", id_of(bill)))
+        .collect();
+    let paying = join_all(paths.iter().map(|path| {
+        post(
+            &app,
+            &owner,
+            path,
+            json!({"payments": [{"method": "points", "amount": "2000.00"}]}),
+        )
+    }))
+    .await;
+    let mut statuses: Vec<u16> = paying.iter().map(|r| r.status().as_u16()).collect();
+    statuses.sort_unstable();
+    assert_eq!(statuses, [201, 422]);
+    let standing = json_of(get(&app, &owner, &points_path(&buyer)).await, 200).await;
+    assert_eq!(standing["available"], 700);
+
+    // Cancelled, the first bill gives its 300 points back and takes back
+    // the 95 it earned: 700 + 300 available, 95 pending from each of the
+    // two other bills.
+    json_of(
+        post(
+            &app,
+            &owner,
+            &format!("/api/v1/invoices/{}/cancel", id_of(&issued)),
+            json!({"reason": "Entered on the wrong customer"}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let standing = points_until(&app, &owner, &buyer, 1000 + 190).await;
+    assert_eq!(standing["available"], 1000);
+    assert_eq!(balance_is_the_ledger(&app, &owner, &buyer).await, 1190);
 }

@@ -5,10 +5,12 @@
 mod bill;
 mod issuing;
 mod line;
+mod payment;
 
 pub use bill::*;
 pub use issuing::*;
 pub use line::*;
+pub use payment::*;
 
 use crate::measure::Money;
 use crate::validation::Invalid;
@@ -68,77 +70,6 @@ impl InvoiceStatus {
             Self::Paid
         }
     }
-}
-
-/// How a customer pays.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PaymentMethod {
-    Cash,
-    Card,
-    Upi,
-    BankTransfer,
-    Cheque,
-    /// A gift voucher, named by its code.
-    Voucher,
-    /// The value of old gold taken in exchange.
-    OldGold,
-}
-
-impl PaymentMethod {
-    pub const ALL: [Self; 7] = [
-        Self::Cash,
-        Self::Card,
-        Self::Upi,
-        Self::BankTransfer,
-        Self::Cheque,
-        Self::Voucher,
-        Self::OldGold,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Cash => "cash",
-            Self::Card => "card",
-            Self::Upi => "upi",
-            Self::BankTransfer => "bank_transfer",
-            Self::Cheque => "cheque",
-            Self::Voucher => "voucher",
-            Self::OldGold => "old_gold",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|m| m.as_str() == text)
-    }
-
-    /// Whether a payment this way must name its reference (the cheque
-    /// number, the voucher code, the bank's transaction id).
-    pub fn needs_reference(self) -> bool {
-        matches!(self, Self::Cheque | Self::Voucher | Self::BankTransfer)
-    }
-}
-
-/// Checks payments of `amounts` (each with its field) against the `balance`
-/// due: each more than zero, together no more than the balance.
-pub fn check_payments(balance: Money, amounts: &[(String, Money)]) -> Result<(), Invalid> {
-    let mut errors = Vec::new();
-    for (field, amount) in amounts {
-        if amount.is_zero() {
-            errors.push(crate::FieldError::new(field, "too_small", "more than 0"));
-        }
-    }
-    if let Some(invalid) = Invalid::from_errors(errors) {
-        return Err(invalid);
-    }
-    let offered: Money = amounts.iter().map(|(_, a)| *a).sum();
-    if offered > balance {
-        return Err(Invalid::field(
-            "payments",
-            "more_than_due",
-            format!("{offered} is more than the {balance} due"),
-        ));
-    }
-    Ok(())
 }
 
 /// Old gold taken on a bill, with what it was worth.

@@ -78,6 +78,7 @@ pub async fn issue(
         Invoices::add_purchase(txn, customer, invoice.bill.total, at).await?;
     }
     Invoices::insert_payments(txn, invoice, &payments, author).await?;
+    spend_points(txn, invoice, &payments).await?;
     let mut issue = Issue {
         number: String::new(),
         financial_year: year,
@@ -112,6 +113,30 @@ pub async fn issue(
     super::tell(unit, invoice, &after)?;
     super::drafts::audited(unit, "issue", invoice, &after)?;
     Ok(after)
+}
+
+/// Spends the customer's points for the payments in points among
+/// `payments` (none: nothing is read).
+pub(super) async fn spend_points(
+    txn: &jewel_persistence::DatabaseTransaction,
+    invoice: &Invoice,
+    payments: &[Payment],
+) -> Result<(), BillingError> {
+    let spent: Vec<(usize, &Payment)> = payments
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.method == PaymentMethod::Points)
+        .collect();
+    crate::loyalty::spend(txn, invoice, &spent)
+        .await
+        .map_err(|error| match error {
+            crate::loyalty::LoyaltyError::Invalid(invalid) => invalid.into(),
+            crate::loyalty::LoyaltyError::Store(error) => error.into(),
+            crate::loyalty::LoyaltyError::Record(error) => error.into(),
+            crate::loyalty::LoyaltyError::NotFound
+            | crate::loyalty::LoyaltyError::Stale
+            | crate::loyalty::LoyaltyError::Raced => BillingError::ChangedMeanwhile,
+        })
 }
 
 /// Whether the bill's customer has a PAN on record, read only when the

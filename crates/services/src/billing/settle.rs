@@ -47,9 +47,11 @@ pub async fn pay(
     }
     check_received(rules, invoice, payments)?;
     let author = unit.actor().author();
-    if !Invoices::add_payments(unit.txn().await?, invoice, payments, author).await? {
+    let txn = unit.txn().await?;
+    if !Invoices::add_payments(txn, invoice, payments, author).await? {
         return Err(BillingError::ChangedMeanwhile);
     }
+    super::issue::spend_points(txn, invoice, payments).await?;
     done(unit, "pay", invoice).await
 }
 

@@ -6,10 +6,12 @@
 mod adjust;
 mod earning;
 mod reversal;
+mod spend;
 
 pub use adjust::{Adjustment, adjust, set_programme};
 pub use earning::Earning;
 pub use reversal::Reversal;
+pub use spend::spend;
 
 use chrono::{DateTime, Utc};
 use jewel_domain::Invalid;

@@ -200,6 +200,7 @@ fn page(invoice: &Invoice, branch: &Branch, buyer: Option<&Customer>) -> String 
                 PaymentMethod::Cheque => "Cheque",
                 PaymentMethod::Voucher => "Gift voucher",
                 PaymentMethod::OldGold => "Old gold exchange",
+                PaymentMethod::Points => "Loyalty points",
             };
             let details = match &p.exchange {
                 Some(e) => format!(

@@ -77,6 +77,14 @@ impl ReturnFields {
                 ));
                 None
             }
+            (SettlementName::Refund, Some(method)) if !method.refunds() => {
+                errors.push(FieldError::new(
+                    "refundMethod",
+                    "not_a_refund",
+                    "money does not go back in points",
+                ));
+                None
+            }
             (SettlementName::Refund, Some(method)) => Some(Settlement::Refund(method)),
         };
         match (Invalid::from_errors(errors), settlement) {
