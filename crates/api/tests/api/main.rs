@@ -10,6 +10,7 @@ mod helpers;
 mod access;
 mod auth;
 mod billing;
+mod catalogue_reads;
 mod cli;
 mod conformance;
 mod customer_csv;

@@ -128,7 +128,10 @@ pub async fn list_pieces(
         state.price_keys.follow(db, &rates).await?;
     }
     // The band is coarse: price each candidate exactly, reading on until
-    // the page is full or the pieces run out.
+    // the page is full or the pieces run out. A batch is a page and one
+    // more, so a page whose candidates all fall in the range (or any page
+    // without a range) is read with one statement: the one more says
+    // whether a next page exists.
     let mut kept = Vec::new();
     let mut after = page.after;
     loop {
@@ -137,7 +140,7 @@ pub async fn list_pieces(
             &filter,
             PageRequest {
                 after,
-                limit: page.limit,
+                limit: page.limit + 1,
             },
         )
         .await?;
