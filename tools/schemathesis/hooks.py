@@ -79,6 +79,22 @@ STATE_DEPENDENT = {
     # No text takes control characters but tab and line breaks (the API's
     # description says so; a pattern on every string would hide the rest).
     (None, "control_character"),
+    # A loyalty programme's tiers: the first starts at 0, each above the
+    # one before, names not repeated (one item depends on the others).
+    ("tiers[].threshold", "range"),
+    ("tiers[].threshold", "order"),
+    ("tiers[].name", "duplicate"),
+    ("points", "range"),  # an adjustment of 0 points (no attribute says "not 0")
+    ("points", "more_than_available"),  # the customer's active points
+    ("externalId", "reused"),  # an external id used for other points
+    # Points paid on a bill: the programme's cap of the bill's total, its
+    # point value, the customer's points, the bill's customer.
+    ("payments[].amount", "over_cap"),
+    ("payments[].amount", "whole_points"),
+    ("payments[].amount", "below_first_minimum"),
+    ("payments[].amount", "more_than_available"),
+    ("payments[].method", "no_customer"),
+    ("refundMethod", "not_a_refund"),  # a refund is never in points
 }
 
 

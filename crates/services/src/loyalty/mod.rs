@@ -55,8 +55,11 @@ pub async fn standing(
     customer: uuid::Uuid,
     now: DateTime<Utc>,
 ) -> Result<Standing, LoyaltyError> {
-    let account = Loyalty::account(db, customer).await?;
+    // The ledger first, the account after: an account read later than the
+    // ledger holds at least what the ledger shows (an earning's tier
+    // commits with its entry).
     let (balance, pending) = Loyalty::sums(db, customer, now).await?;
+    let account = Loyalty::account(db, customer).await?;
     let qualifying = Loyalty::qualifying_since(db, customer, programme.window_start(now)).await?;
     let next_expiry = match account.as_ref().and_then(|a| a.last_activity_at) {
         Some(last) if balance > 0 => match programme.inactive_expiry(last) {

@@ -8,7 +8,7 @@ use jewel_domain::{FieldError, Invalid};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::routes::wire::{MoneyText, PercentText, ShortText, collect};
+use crate::routes::wire::{MoneyText, PercentText, PositiveMoneyText, ShortText, collect};
 
 wire_enum! {
     /// What of a bill earns points: `taxable_value` (before tax, after
@@ -31,8 +31,20 @@ wire_enum! {
 }
 
 bounded_string!(
-    /// A factor with at most 2 places (`"1.50"`).
-    FactorText, 1, 8, Some(r"^[0-9]{1,4}(\.[0-9]{1,2})?$")
+    /// Points per 100: more than 0, at most 100, with at most 2 places (`"1.00"`).
+    PerHundredText, 1, 6, Some(r"^(?!0*(\.0*)?$)(100(\.0{1,2})?|[0-9]{1,2}(\.[0-9]{1,2})?)$")
+);
+bounded_string!(
+    /// A tier's multiplier: from 1 to 10, with at most 2 places (`"1.50"`).
+    MultiplierText, 1, 5, Some(r"^(10(\.0{1,2})?|[1-9](\.[0-9]{1,2})?)$")
+);
+bounded_string!(
+    /// Why points were adjusted: 1 to 500 characters once trimmed, on one line.
+    ReasonText, 1, 500, Some(crate::routes::wire::one_line(500, ""))
+);
+bounded_string!(
+    /// The caller's own id of an adjustment: 1 to 64 characters once trimmed.
+    ExternalIdText, 1, 64, Some(crate::routes::wire::one_line(64, ""))
 );
 
 /// A tier of the programme.
@@ -46,7 +58,7 @@ pub struct TierFields {
     #[schema(minimum = 0, maximum = 1_000_000_000)]
     pub(crate) threshold: i64,
     /// What bills after reaching it earn, times (from 1 to 10).
-    #[schema(value_type = FactorText)]
+    #[schema(value_type = MultiplierText)]
     pub(crate) multiplier: String,
 }
 
@@ -68,7 +80,7 @@ pub struct TierFields {
 pub struct ProgrammeFields {
     pub(crate) earn_basis: EarnBasisName,
     /// Points per 100 of the basis, before the tier's multiplier.
-    #[schema(value_type = FactorText)]
+    #[schema(value_type = PerHundredText)]
     pub(crate) points_per_100: String,
     /// Categories of pieces (and lots) that earn nothing but count for the tier.
     #[schema(value_type = Vec<ShortText>, max_items = 50)]
@@ -79,8 +91,8 @@ pub struct ProgrammeFields {
     pub(crate) expiry: ExpiryName,
     #[schema(minimum = 1, maximum = 120)]
     pub(crate) expiry_months: u32,
-    /// What one point is worth when spent.
-    #[schema(value_type = MoneyText)]
+    /// What one point is worth when spent (more than 0).
+    #[schema(value_type = PositiveMoneyText)]
     pub(crate) point_value: String,
     /// Points a customer must hold to spend any the first time.
     #[schema(minimum = 0, maximum = 1_000_000)]
@@ -313,12 +325,13 @@ impl From<Entry> for EntryView {
     "externalId": "crm-ticket-9911"
 }))]
 pub struct AdjustmentFields {
-    /// Added when positive; taken from the active points when negative.
+    /// Added when positive; taken from the active points when negative;
+    /// never 0.
     #[schema(minimum = -10_000_000, maximum = 10_000_000)]
     pub(crate) points: i64,
-    #[schema(min_length = 1, max_length = 500)]
+    #[schema(value_type = ReasonText)]
     pub(crate) reason: String,
     /// Your own id for it: sent again, it makes no second adjustment.
-    #[schema(min_length = 1, max_length = 64)]
+    #[schema(value_type = Option<ExternalIdText>)]
     pub(crate) external_id: Option<String>,
 }
