@@ -220,6 +220,7 @@ pub struct StandingView {
     /// What the available points are worth when spent.
     #[schema(value_type = MoneyText)]
     pub(crate) value: String,
+    #[schema(max_length = 40)]
     pub(crate) tier: Option<String>,
     pub(crate) tier_since: Option<DateTime<Utc>>,
     /// Qualifying points earned within the tier's window.
@@ -282,9 +283,12 @@ pub struct EntryView {
     pub(crate) invoice_id: Option<uuid::Uuid>,
     pub(crate) credit_note_id: Option<uuid::Uuid>,
     /// The external id of an adjustment made by hand.
+    #[schema(max_length = 64)]
     pub(crate) external_id: Option<String>,
+    #[schema(max_length = 500)]
     pub(crate) reason: Option<String>,
     /// `system`, `staff` or `client`.
+    #[schema(max_length = 16)]
     pub(crate) actor_kind: String,
     pub(crate) actor_id: uuid::Uuid,
     pub(crate) created_at: DateTime<Utc>,
