@@ -328,9 +328,15 @@ pub fn draw(awards: &[Award], points: i64, now: DateTime<Utc>) -> Option<Vec<(uu
             a.entry_id,
         )
     });
+    let taken = take_in_order(&usable, points);
+    (taken.iter().map(|t| t.1).sum::<i64>() == points).then_some(taken)
+}
+
+/// Up to `points` from `awards` in their order: what each gives.
+fn take_in_order(awards: &[&Award], points: i64) -> Vec<(uuid::Uuid, i64)> {
     let mut left = points;
     let mut taken = Vec::new();
-    for award in usable {
+    for award in awards {
         if left == 0 {
             break;
         }
@@ -338,7 +344,7 @@ pub fn draw(awards: &[Award], points: i64, now: DateTime<Utc>) -> Option<Vec<(uu
         taken.push((award.entry_id, take));
         left -= take;
     }
-    (left == 0).then_some(taken)
+    taken
 }
 
 /// Takes back up to `points` from `awards`, pending or active: first from
@@ -363,17 +369,7 @@ pub fn take_back(
             a.entry_id,
         )
     });
-    let mut left = points;
-    let mut taken = Vec::new();
-    for award in order {
-        if left == 0 {
-            break;
-        }
-        let take = award.remaining.min(left);
-        taken.push((award.entry_id, take));
-        left -= take;
-    }
-    taken
+    take_in_order(&order, points)
 }
 
 /// `share` of `whole` points, in proportion to `part` of `of`, rounded up
