@@ -31,6 +31,7 @@ mod m20261205_000024_catalogue_in_price_order;
 mod m20261205_000025_bills_in_issue_order;
 mod m20261206_000026_search_terms_carry_the_name;
 mod m20261206_000027_loyalty;
+mod m20261206_000028_loyalty_by_the_clock;
 
 pub struct Migrator;
 
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000025_bills_in_issue_order::Migration),
             Box::new(m20261206_000026_search_terms_carry_the_name::Migration),
             Box::new(m20261206_000027_loyalty::Migration),
+            Box::new(m20261206_000028_loyalty_by_the_clock::Migration),
         ]
     }
 }

@@ -52,6 +52,15 @@ enum Command {
         #[arg(long, env = "JEWEL_OWNER_PASSWORD", hide_env_values = true)]
         password: Option<String>,
     },
+    /// Run loyalty's daily work now, or as of a given day (points lapse,
+    /// tiers at their anniversary, birthday and anniversary points); prints
+    /// what it did as JSON. The server runs it by itself every day.
+    LoyaltyDaily {
+        /// A day (`2028-12-31`, taken at 00:00 UTC) or a moment
+        /// (`2028-12-31T18:00:00Z`); now when not given.
+        #[arg(long, value_name = "DAY|MOMENT", value_parser = moment)]
+        as_of: Option<chrono::DateTime<chrono::Utc>>,
+    },
     /// Fill an empty database with a shop for the benchmarks: branches and
     /// their staff, a year of rates, customers, pieces and interactions,
     /// the same for the same seed.
@@ -125,6 +134,7 @@ fn main() -> ExitCode {
             } => create_owner(&settings, &email, &name, password).await,
             Command::Openapi => Ok(()),
             Command::Seed { tier, seed } => seed_database(&settings, tier, seed).await,
+            Command::LoyaltyDaily { as_of } => loyalty_daily(&settings, as_of).await,
         }
     });
     match outcome {
@@ -206,6 +216,30 @@ async fn seed_database(
         seeded.took.as_millis(),
         jewel_api::seed::STAFF_PASSWORD,
     );
+    database.close().await?;
+    Ok(())
+}
+
+/// A day (at 00:00 UTC) or an RFC 3339 moment.
+fn moment(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    if let Ok(day) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Ok(day.and_time(chrono::NaiveTime::MIN).and_utc());
+    }
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|at| at.to_utc())
+        .map_err(|_| "a day (2028-12-31) or a moment (2028-12-31T18:00:00Z)".to_owned())
+}
+
+async fn loyalty_daily(
+    settings: &Settings,
+    as_of: Option<chrono::DateTime<chrono::Utc>>,
+) -> anyhow::Result<()> {
+    let database = Database::connect(&settings.database.options()).await?;
+    database.migrate_up(None).await?;
+    let run = jewel_services::loyalty::run_daily(&database, as_of.unwrap_or_else(chrono::Utc::now))
+        .await
+        .map_err(|error| anyhow::anyhow!("{error}"))?;
+    println!("{}", serde_json::to_string(&run)?);
     database.close().await?;
     Ok(())
 }

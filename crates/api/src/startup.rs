@@ -158,6 +158,7 @@ impl Application {
     /// (up to `server.shutdown_timeout_secs`).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let worker = tokio::spawn(crate::workers::release_expired_holds(self.state.clone()));
+        let loyalty = tokio::spawn(crate::workers::loyalty_daily(self.state.clone()));
         let revocations = tokio::spawn(revocations::keep_current(
             self.state.revocations.clone(),
             self.state.database.clone(),
@@ -165,6 +166,7 @@ impl Application {
         let relay = self.relay.map(|relay| tokio::spawn(relay.run()));
         let stopped = self.server.await;
         worker.abort();
+        loyalty.abort();
         revocations.abort();
         if let Some(relay) = relay {
             relay.abort();

@@ -1,5 +1,5 @@
 //! Work that runs by the clock beside the server: expired holds lapse,
-//! price keys follow rates that take over.
+//! price keys follow rates that take over, loyalty's daily run.
 
 use std::time::Duration;
 
@@ -26,6 +26,32 @@ pub async fn release_expired_holds(state: AppState) {
             jewel_services::inventory::refresh_price_keys(state.database.connection()).await
         {
             tracing::warn!(%error, "refreshing price keys failed");
+        }
+    }
+}
+
+/// How often the loyalty run looks for the day's work (a second look the
+/// same day finds it done).
+const LOYALTY_EVERY: Duration = Duration::from_secs(3600);
+
+/// How long after start-up the loyalty run first looks: a server started
+/// and stopped again at once (a test, a deploy rolled back) does no
+/// day's work.
+const LOYALTY_FIRST_AFTER: Duration = Duration::from_secs(600);
+
+/// Loyalty's daily run (points lapse, tiers at their anniversary, birthday
+/// and anniversary points), looked at every hour for as long as the
+/// server runs. Every replica may run it: each customer's work holds their
+/// account's lock and is done once.
+pub async fn loyalty_daily(state: AppState) {
+    let first = tokio::time::Instant::now() + LOYALTY_FIRST_AFTER;
+    let mut interval = tokio::time::interval_at(first, LOYALTY_EVERY);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        interval.tick().await;
+        match jewel_services::loyalty::run_daily(&state.database, chrono::Utc::now()).await {
+            Ok(run) => tracing::info!(?run, "loyalty's daily run"),
+            Err(error) => tracing::warn!(%error, "loyalty's daily run failed"),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! spent, when they lapse, the tiers) and the arithmetic of the points
 //! ledger. Points are whole numbers; the money they stand for is exact.
 
-use chrono::{DateTime, Days, Months, Utc};
+use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
@@ -43,6 +43,12 @@ pub struct Tier {
     pub multiplier: Factor,
 }
 
+/// Most points an occasion gives.
+const MOST_OCCASION_POINTS: i64 = 100_000;
+
+/// Months from reaching a tier (or its last review) to its next review.
+const TIER_YEAR: u32 = 12;
+
 /// The programme's rules; every one a setting with a default.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -67,6 +73,10 @@ pub struct Programme {
     pub tiers: Vec<Tier>,
     /// Months of earning a tier is judged on.
     pub tier_window_months: u32,
+    /// Points given on a customer's birthday, once a year (0: none).
+    pub birthday_points: i64,
+    /// Points given on a customer's wedding anniversary, once a year (0: none).
+    pub anniversary_points: i64,
 }
 
 impl Default for Programme {
@@ -100,6 +110,8 @@ impl Default for Programme {
                 },
             ],
             tier_window_months: 24,
+            birthday_points: 100,
+            anniversary_points: 100,
         }
     }
 }
@@ -131,6 +143,12 @@ impl Programme {
         }
         if !(1..=60).contains(&self.tier_window_months) {
             fault("tierWindowMonths", "range", "from 1 to 60");
+        }
+        if !(0..=MOST_OCCASION_POINTS).contains(&self.birthday_points) {
+            fault("birthdayPoints", "range", "from 0 to 100000");
+        }
+        if !(0..=MOST_OCCASION_POINTS).contains(&self.anniversary_points) {
+            fault("anniversaryPoints", "range", "from 0 to 100000");
         }
         for (index, category) in self.non_earning_categories.iter().enumerate() {
             if category.trim().is_empty() || category.chars().count() > 40 {
@@ -232,6 +250,47 @@ impl Programme {
             Expiry::AfterLastActivity => at.checked_add_months(Months::new(self.expiry_months)),
             Expiry::PerAward => None,
         }
+    }
+
+    /// The place of the tier named `name` from the lowest (the first tier
+    /// when `name` is none or no longer a tier).
+    pub fn rank(&self, name: Option<&str>) -> usize {
+        name.and_then(|n| self.tiers.iter().position(|t| t.name == n))
+            .unwrap_or(0)
+    }
+
+    /// When a tier reached (or kept) at `since` is judged again: its
+    /// anniversary, the only time a customer can go down.
+    pub fn tier_review_at(since: DateTime<Utc>) -> DateTime<Utc> {
+        since
+            .checked_add_months(Months::new(TIER_YEAR))
+            .unwrap_or(since)
+    }
+
+    /// The awards that lapse at `now`: under per-award expiry each whose
+    /// term ended; otherwise all of them once `expiry_months` passed since
+    /// the last earning or spending (`last_activity`, or the newest award
+    /// when there was none). What each gives up.
+    pub fn lapsing(
+        &self,
+        awards: &[Award],
+        last_activity: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Vec<(uuid::Uuid, i64)> {
+        let unspent = awards.iter().filter(|a| a.remaining > 0);
+        let lapsed: Vec<&Award> = match self.expiry {
+            Expiry::PerAward => unspent
+                .filter(|a| a.expires_at.is_some_and(|at| at <= now))
+                .collect(),
+            Expiry::AfterLastActivity => {
+                let last = last_activity.or_else(|| awards.iter().map(|a| a.created_at).max());
+                match last.and_then(|at| self.inactive_expiry(at)) {
+                    Some(at) if at <= now => unspent.collect(),
+                    _ => Vec::new(),
+                }
+            }
+        };
+        lapsed.iter().map(|a| (a.entry_id, a.remaining)).collect()
     }
 
     /// Where a tier's window starts for a judgement at `now`.
@@ -383,6 +442,49 @@ pub fn share(whole: i64, part: Money, of: Money) -> i64 {
     exact.ceil().to_i64().unwrap_or(whole).clamp(0, whole)
 }
 
+/// A yearly occasion that earns points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Occasion {
+    Birthday,
+    Anniversary,
+}
+
+impl Occasion {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Birthday => "birthday",
+            Self::Anniversary => "anniversary",
+        }
+    }
+
+    /// The points the programme gives for it.
+    pub fn points(self, programme: &Programme) -> i64 {
+        match self {
+            Self::Birthday => programme.birthday_points,
+            Self::Anniversary => programme.anniversary_points,
+        }
+    }
+}
+
+/// The days a run on `today` gives occasions for (today and the `days - 1`
+/// before it, so that a run missed is made up), by the month-and-day key
+/// (`MMDD`, as customers keep it) that falls on each: a 29 February falls
+/// on the 28th in a year without one.
+pub fn occasion_days(today: NaiveDate, days: u32) -> Vec<(i32, NaiveDate)> {
+    let key = |d: NaiveDate| i32::try_from(d.month() * 100 + d.day()).unwrap_or(0);
+    let mut keys = Vec::new();
+    for back in 0..days {
+        let Some(day) = today.checked_sub_days(Days::new(back.into())) else {
+            break;
+        };
+        keys.push((key(day), day));
+        if day.month() == 2 && day.day() == 28 && !day.leap_year() {
+            keys.push((229, day));
+        }
+    }
+    keys
+}
+
 /// A customer's points as they stand.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Standing {
@@ -395,6 +497,8 @@ pub struct Standing {
     pub tier_since: Option<DateTime<Utc>>,
     /// Qualifying points earned within the tier's window.
     pub qualifying: i64,
+    /// When the tier is judged again (a customer goes down only then).
+    pub tier_review_at: Option<DateTime<Utc>>,
     /// The next time points lapse, and how many.
     pub next_expiry: Option<(DateTime<Utc>, i64)>,
     /// Whether the customer has spent points before (the first-time minimum).
@@ -525,6 +629,75 @@ mod tests {
                 .map(|t| t.1)
                 .sum::<i64>(),
             650
+        );
+    }
+
+    #[test]
+    fn points_lapse_by_award_or_all_after_a_quiet_spell() {
+        let at = |y: i32, m: u32| {
+            chrono::TimeZone::with_ymd_and_hms(&Utc, y, m, 1, 0, 0, 0)
+                .single()
+                .expect("month")
+        };
+        let award = |n: u128, remaining, earned: DateTime<Utc>, expires| Award {
+            entry_id: uuid::Uuid::from_u128(n),
+            remaining,
+            active_at: earned,
+            expires_at: expires,
+            created_at: earned,
+        };
+        let quiet = Programme::default();
+        let awards = [
+            award(1, 100, at(2026, 1), None),
+            award(2, 0, at(2026, 2), None),
+            award(3, 40, at(2026, 3), None),
+        ];
+        assert!(
+            quiet
+                .lapsing(&awards, Some(at(2026, 3)), at(2028, 2))
+                .is_empty()
+        );
+        assert_eq!(
+            quiet.lapsing(&awards, Some(at(2026, 3)), at(2028, 3)),
+            [
+                (uuid::Uuid::from_u128(1), 100),
+                (uuid::Uuid::from_u128(3), 40)
+            ]
+        );
+        // No earning or spending yet: the newest award stands for it.
+        assert_eq!(quiet.lapsing(&awards, None, at(2028, 3)).len(), 2);
+        let by_award = Programme {
+            expiry: Expiry::PerAward,
+            ..Programme::default()
+        };
+        let awards = [
+            award(1, 100, at(2026, 1), by_award.award_expires_at(at(2026, 1))),
+            award(3, 40, at(2026, 3), by_award.award_expires_at(at(2026, 3))),
+        ];
+        assert_eq!(
+            by_award.lapsing(&awards, Some(at(2026, 3)), at(2028, 2)),
+            [(uuid::Uuid::from_u128(1), 100)]
+        );
+    }
+
+    #[test]
+    fn occasions_look_back_and_a_leap_day_falls_on_the_28th() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("day");
+        assert_eq!(
+            occasion_days(day(2027, 3, 1), 2),
+            [
+                (301, day(2027, 3, 1)),
+                (228, day(2027, 2, 28)),
+                (229, day(2027, 2, 28))
+            ]
+        );
+        assert_eq!(
+            occasion_days(day(2028, 2, 29), 1),
+            [(229, day(2028, 2, 29))]
+        );
+        assert_eq!(
+            occasion_days(day(2027, 1, 1), 2)[1],
+            (1231, day(2026, 12, 31))
         );
     }
 

@@ -8,6 +8,7 @@ use crate::on_both_backends;
 on_both_backends!(
     migrate_applies_lists_and_rolls_back,
     seed_fills_an_empty_database_the_same_way_every_time,
+    loyalty_daily_runs_for_the_day_given,
 );
 
 fn jewel_crm() -> Command {
@@ -118,7 +119,7 @@ async fn migrate_applies_lists_and_rolls_back(backend: Backend) {
         "{stdout}"
     );
     assert!(
-        stdout.contains(&format!("0 applied, 27 pending ({})", backend.storage())),
+        stdout.contains(&format!("0 applied, 28 pending ({})", backend.storage())),
         "{stdout}"
     );
 
@@ -127,23 +128,23 @@ async fn migrate_applies_lists_and_rolls_back(backend: Backend) {
     let (ok, stdout, stderr) = run(&mut up);
     assert!(ok, "{stderr}");
     assert!(
-        stdout.contains("applied  m20261206_000027_loyalty"),
+        stdout.contains("applied  m20261206_000028_loyalty_by_the_clock"),
         "{stdout}"
     );
-    assert!(stdout.contains("27 applied, 0 pending"), "{stdout}");
+    assert!(stdout.contains("28 applied, 0 pending"), "{stdout}");
 
     let mut down = jewel_crm();
     with_database(down.args(["migrate", "down", "--steps", "5"]));
     let (ok, stdout, stderr) = run(&mut down);
     assert!(ok, "{stderr}");
-    assert!(stdout.contains("22 applied, 5 pending"), "{stdout}");
+    assert!(stdout.contains("23 applied, 5 pending"), "{stdout}");
 
     // Up again: the steps rolled back apply once more.
     let mut up = jewel_crm();
     with_database(up.args(["migrate", "up"]));
     let (ok, stdout, stderr) = run(&mut up);
     assert!(ok, "{stderr}");
-    assert!(stdout.contains("27 applied, 0 pending"), "{stdout}");
+    assert!(stdout.contains("28 applied, 0 pending"), "{stdout}");
 }
 
 /// The real binary: JSON logs carry the request id on every line about a
@@ -341,4 +342,30 @@ async fn seed_fills_an_empty_database_the_same_way_every_time(backend: Backend) 
     }
     // The same seed made the same customers (ids and all) and bills.
     assert_eq!(shops[0], shops[1]);
+}
+
+async fn loyalty_daily_runs_for_the_day_given(backend: Backend) {
+    let database = TestDatabase::create(backend).await;
+    let with_database = |command: &mut Command| {
+        command.env("JEWEL_DATABASE__DATA_DIR", &database.data_dir);
+        if let Some(url) = database.url() {
+            command.env("DATABASE_URL", secrecy::ExposeSecret::expose_secret(&url));
+        }
+    };
+    let mut daily = jewel_crm();
+    with_database(daily.args(["loyalty-daily", "--as-of", "2030-01-01"]));
+    let (ok, stdout, stderr) = run(&mut daily);
+    assert!(ok, "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(stdout.trim()).expect("a JSON report");
+    assert_eq!(report["asOf"], "2030-01-01T00:00:00Z", "{stdout}");
+    assert_eq!(report["lapsedPoints"], 0, "{stdout}");
+    assert_eq!(report["birthdays"], 0, "{stdout}");
+
+    let mut bad = jewel_crm();
+    with_database(bad.args(["loyalty-daily", "--as-of", "next week"]));
+    let output = bad.output().expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--as-of"), "{stderr}");
+    assert!(stderr.contains("2028-12-31"), "{stderr}");
 }

@@ -21,7 +21,7 @@ on_both_backends!(
     points_pay_within_the_cap_and_two_bills_cannot_spend_the_same_points,
 );
 
-fn id_of(value: &Value) -> &str {
+pub(crate) fn id_of(value: &Value) -> &str {
     value["id"].as_str().expect("an id")
 }
 
@@ -36,7 +36,7 @@ fn fields(problem: &Value) -> Vec<&str> {
 }
 
 /// `PUT /api/v1/loyalty/programme` as `token`.
-async fn set_programme(app: &TestApp, token: &str, body: &Value) -> reqwest::Response {
+pub(crate) async fn set_programme(app: &TestApp, token: &str, body: &Value) -> reqwest::Response {
     app.call(
         Method::PUT,
         "/api/v1/loyalty/programme",
@@ -46,12 +46,17 @@ async fn set_programme(app: &TestApp, token: &str, body: &Value) -> reqwest::Res
     .await
 }
 
-fn points_path(customer: &Value) -> String {
+pub(crate) fn points_path(customer: &Value) -> String {
     format!("/api/v1/customers/{}/loyalty", id_of(customer))
 }
 
 /// Waits (up to 20 s) for the customer's points to reach `balance`.
-async fn points_until(app: &TestApp, token: &str, customer: &Value, balance: i64) -> Value {
+pub(crate) async fn points_until(
+    app: &TestApp,
+    token: &str,
+    customer: &Value,
+    balance: i64,
+) -> Value {
     for _ in 0..200 {
         let standing = json_of(get(app, token, &points_path(customer)).await, 200).await;
         if standing["balance"] == balance {
@@ -63,7 +68,7 @@ async fn points_until(app: &TestApp, token: &str, customer: &Value, balance: i64
 }
 
 /// Every entry of the customer's ledger, newest first.
-async fn entries(app: &TestApp, token: &str, customer: &Value) -> Vec<Value> {
+pub(crate) async fn entries(app: &TestApp, token: &str, customer: &Value) -> Vec<Value> {
     let page = json_of(
         get(
             app,
@@ -79,7 +84,7 @@ async fn entries(app: &TestApp, token: &str, customer: &Value) -> Vec<Value> {
 
 /// The balance equals the sum of the ledger, and `unspent` never exceeds
 /// what an entry added.
-async fn balance_is_the_ledger(app: &TestApp, token: &str, customer: &Value) -> i64 {
+pub(crate) async fn balance_is_the_ledger(app: &TestApp, token: &str, customer: &Value) -> i64 {
     let standing = json_of(get(app, token, &points_path(customer)).await, 200).await;
     let entries = entries(app, token, customer).await;
     let sum: i64 = entries
@@ -95,7 +100,7 @@ async fn balance_is_the_ledger(app: &TestApp, token: &str, customer: &Value) -> 
 }
 
 /// The worked bill (a 3.390 g necklace at 12,800.00, making 16%), issued.
-async fn sell_necklace(
+pub(crate) async fn sell_necklace(
     app: &TestApp,
     owner: &str,
     sales: &str,
@@ -215,14 +220,17 @@ async fn bills_earn_pending_points_and_a_tier_multiplies_the_next_bill(backend: 
     .await;
     json_of(post(&app, &sales, &issue_path(&bill), json!({})).await, 200).await;
     // 8 g x 12,800.00 = 102,400.00 + 2% = 104,448.00 taxable: 1,044 qualifying.
+    let mut counted = false;
     for _ in 0..200 {
         let standing = json_of(get(&app, &sales, &points_path(&buyer)).await, 200).await;
         if standing["qualifyingPoints"] == 1006 + 1044 {
             assert_eq!(standing["balance"], 1258, "{standing}");
+            counted = true;
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
+    assert!(counted, "the coin never counted for the tier");
     let last = entries(&app, &sales, &buyer).await;
     assert_eq!(last.len(), 3, "{last:?}");
     assert_eq!(

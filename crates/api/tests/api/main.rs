@@ -26,6 +26,7 @@ mod inventory;
 mod issuing;
 mod limits;
 mod loyalty;
+mod loyalty_daily;
 mod oauth;
 mod outages;
 mod relay;

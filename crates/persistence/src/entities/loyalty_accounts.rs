@@ -10,6 +10,7 @@ pub struct Model {
     pub tier_since: Option<DateTimeUtc>,
     pub last_activity_at: Option<DateTimeUtc>,
     pub has_redeemed: bool,
+    pub tier_review_at: Option<DateTimeUtc>,
     pub version: i32,
     pub updated_at: DateTimeUtc,
 }

@@ -27,6 +27,19 @@ pub struct Account {
     pub tier_since: Option<DateTime<Utc>>,
     pub last_activity_at: Option<DateTime<Utc>>,
     pub has_redeemed: bool,
+    /// When the tier is judged again (its anniversary).
+    pub tier_review_at: Option<DateTime<Utc>>,
+}
+
+/// What the daily run looks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Due {
+    /// Accounts whose tier's review came.
+    TierReview { now: DateTime<Utc> },
+    /// Accounts with points, quiet since then (or never active).
+    Quiet { since: DateTime<Utc> },
+    /// Customers with an award whose own term ended.
+    AwardsEnded { now: DateTime<Utc> },
 }
 
 /// The one row of the programme's settings.
@@ -110,6 +123,7 @@ impl Loyalty {
             tier_since: Set(None),
             last_activity_at: Set(None),
             has_redeemed: Set(false),
+            tier_review_at: Set(None),
             version: Set(1),
             updated_at: Set(Utc::now()),
         })
@@ -240,10 +254,19 @@ impl Loyalty {
                 Expr::col(loyalty_accounts::Column::Version).add(1),
             )
             .col_expr(loyalty_accounts::Column::UpdatedAt, Expr::value(Utc::now()));
-        if matches!(entry.kind, EntryKind::Earned | EntryKind::Redeemed) {
+        // Earning on a bill and spending are what keep points alive; any
+        // first entry that adds points starts the clock.
+        let active = entry.kind == EntryKind::Redeemed
+            || (entry.kind == EntryKind::Earned && entry.invoice_id.is_some());
+        if active {
             update = update.col_expr(
                 loyalty_accounts::Column::LastActivityAt,
                 Expr::value(entry.created_at),
+            );
+        } else if entry.points > 0 {
+            update = update.col_expr(
+                loyalty_accounts::Column::LastActivityAt,
+                Expr::col(loyalty_accounts::Column::LastActivityAt).if_null(entry.created_at),
             );
         }
         if entry.kind == EntryKind::Redeemed {
@@ -256,20 +279,106 @@ impl Loyalty {
         Ok(())
     }
 
-    /// Puts the customer in `tier` from `since`.
+    /// Puts the customer in `tier` from `since`, to be judged again at
+    /// `review_at`.
     pub async fn set_tier(
         db: &impl ConnectionTrait,
         customer: uuid::Uuid,
         tier: &str,
         since: DateTime<Utc>,
+        review_at: DateTime<Utc>,
     ) -> Result<(), RepoError> {
         loyalty_accounts::Entity::update_many()
             .col_expr(loyalty_accounts::Column::Tier, Expr::value(tier))
             .col_expr(loyalty_accounts::Column::TierSince, Expr::value(since))
+            .col_expr(
+                loyalty_accounts::Column::TierReviewAt,
+                Expr::value(review_at),
+            )
             .filter(loyalty_accounts::Column::CustomerId.eq(customer.to_string()))
             .exec(db)
             .await?;
         Ok(())
+    }
+
+    /// Keeps the customer's tier, to be judged again at `review_at`.
+    pub async fn set_tier_review(
+        db: &impl ConnectionTrait,
+        customer: uuid::Uuid,
+        review_at: DateTime<Utc>,
+    ) -> Result<(), RepoError> {
+        loyalty_accounts::Entity::update_many()
+            .col_expr(
+                loyalty_accounts::Column::TierReviewAt,
+                Expr::value(review_at),
+            )
+            .filter(loyalty_accounts::Column::CustomerId.eq(customer.to_string()))
+            .exec(db)
+            .await?;
+        Ok(())
+    }
+
+    /// Up to `limit` customers, by id after `after`, that the daily run
+    /// looks at on `now`: whose tier is due for review, or whose points may
+    /// lapse (an award whose own term ended, or an account with points that
+    /// has been quiet since `quiet_since`).
+    #[tracing::instrument(name = "loyalty.due", skip(db))]
+    pub async fn due(
+        db: &impl ConnectionTrait,
+        due: Due,
+        after: Option<uuid::Uuid>,
+        limit: u64,
+    ) -> Result<Vec<uuid::Uuid>, RepoError> {
+        let after = after.map(|id| id.to_string()).unwrap_or_default();
+        let ids: Vec<String> = match due {
+            Due::TierReview { now } => {
+                use loyalty_accounts::Column;
+                loyalty_accounts::Entity::find()
+                    .select_only()
+                    .column(Column::CustomerId)
+                    .filter(Column::TierReviewAt.lte(now))
+                    .filter(Column::CustomerId.gt(after))
+                    .order_by_asc(Column::CustomerId)
+                    .limit(limit)
+                    .into_tuple()
+                    .all(db)
+                    .await?
+            }
+            Due::Quiet { since } => {
+                use loyalty_accounts::Column;
+                loyalty_accounts::Entity::find()
+                    .select_only()
+                    .column(Column::CustomerId)
+                    .filter(Column::Balance.gt(0))
+                    .filter(
+                        sea_orm::Condition::any()
+                            .add(Column::LastActivityAt.lte(since))
+                            .add(Column::LastActivityAt.is_null()),
+                    )
+                    .filter(Column::CustomerId.gt(after))
+                    .order_by_asc(Column::CustomerId)
+                    .limit(limit)
+                    .into_tuple()
+                    .all(db)
+                    .await?
+            }
+            Due::AwardsEnded { now } => {
+                use loyalty_entries::Column;
+                loyalty_entries::Entity::find()
+                    .select_only()
+                    .column(Column::CustomerId)
+                    .distinct()
+                    .filter(Column::ExpiresAt.lte(now))
+                    .filter(Column::Remaining.gt(0))
+                    .filter(Column::CustomerId.gt(after))
+                    .order_by_asc(Column::CustomerId)
+                    .limit(limit)
+                    .into_tuple()
+                    .all(db)
+                    .await?
+            }
+        };
+        ids.iter().map(|id| uuid_of(id)).collect()
     }
 
     /// Every entry a bill made: earned on it, spent on it, taken or given
@@ -332,25 +441,23 @@ impl Loyalty {
         customer: uuid::Uuid,
         now: DateTime<Utc>,
     ) -> Result<(i64, i64), RepoError> {
-        let total = |pending: bool| {
-            let mut query = loyalty_entries::Entity::find()
-                .select_only()
-                .column_as(
-                    Expr::cust(if pending {
-                        "CAST(SUM(remaining) AS SIGNED)"
-                    } else {
-                        "CAST(SUM(points) AS SIGNED)"
-                    }),
-                    "points",
-                )
-                .filter(loyalty_entries::Column::CustomerId.eq(customer.to_string()));
-            if pending {
-                query = query.filter(loyalty_entries::Column::ActiveAt.gt(now));
-            }
-            query.into_tuple::<Option<i64>>()
-        };
-        let ledger = total(false).one(db).await?.flatten().unwrap_or(0);
-        let pending = total(true).one(db).await?.flatten().unwrap_or(0);
+        let (ledger, pending): (Option<i64>, Option<i64>) = loyalty_entries::Entity::find()
+            .select_only()
+            // SUM is DECIMAL on MySQL: cast back to a whole number.
+            .column_as(Expr::cust("CAST(SUM(points) AS SIGNED)"), "points")
+            .column_as(
+                Expr::cust_with_values(
+                    "CAST(SUM(CASE WHEN active_at > ? THEN remaining ELSE 0 END) AS SIGNED)",
+                    [now],
+                ),
+                "pending",
+            )
+            .filter(loyalty_entries::Column::CustomerId.eq(customer.to_string()))
+            .into_tuple()
+            .one(db)
+            .await?
+            .unwrap_or((None, None));
+        let (ledger, pending) = (ledger.unwrap_or(0), pending.unwrap_or(0));
         Ok((ledger, pending))
     }
 }
@@ -363,6 +470,7 @@ fn into_account(m: loyalty_accounts::Model) -> Result<Account, RepoError> {
         tier_since: m.tier_since,
         last_activity_at: m.last_activity_at,
         has_redeemed: m.has_redeemed,
+        tier_review_at: m.tier_review_at,
     })
 }
 

@@ -5,7 +5,6 @@ use chrono::Utc;
 use jewel_domain::loyalty::{Entry, EntryKind, Programme, draw};
 use jewel_domain::{FieldError, Invalid};
 use jewel_persistence::RepoError;
-use jewel_persistence::repos::customers::Customers;
 use jewel_persistence::repos::loyalty::Loyalty;
 use serde::Serialize;
 
@@ -26,7 +25,7 @@ pub struct Adjustment {
 /// An entry as the audit trail keeps it.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct EntryRecord {
+pub(super) struct EntryRecord {
     id: uuid::Uuid,
     customer_id: uuid::Uuid,
     kind: &'static str,
@@ -91,10 +90,7 @@ pub async fn adjust(
 ) -> Result<(Entry, bool), LoyaltyError> {
     adjustment.check()?;
     let customer = adjustment.customer_id;
-    match Customers::get(unit.db(), customer).await? {
-        Some(c) if c.merged_into.is_none() && c.erased_at.is_none() => {}
-        _ => return Err(LoyaltyError::NotFound),
-    }
+    super::live_customer(unit.db(), customer).await?;
     let (actor_kind, actor_id) = unit.actor().author();
     let txn = unit.txn().await?;
     // First in the transaction: what is read after it is what the last

@@ -130,12 +130,11 @@ async fn earn(txn: &DatabaseTransaction, invoice: &Invoice, source: &str) -> Res
     // multiplier applies from the next bill.
     let now = chrono::Utc::now();
     let earned = Loyalty::qualifying_since(txn, customer, programme.window_start(now)).await?;
-    let rank =
-        |name: Option<&str>| name.and_then(|n| programme.tiers.iter().position(|t| t.name == n));
     if let Some(reached) = programme.tier_for(earned)
-        && rank(Some(&reached.name)) > rank(account.tier.as_deref())
+        && programme.rank(Some(&reached.name)) > programme.rank(account.tier.as_deref())
     {
-        Loyalty::set_tier(txn, customer, &reached.name, now).await?;
+        let review = Programme::tier_review_at(now);
+        Loyalty::set_tier(txn, customer, &reached.name, now, review).await?;
     }
     Ok(())
 }

@@ -4,11 +4,13 @@
 //! last one's balance.
 
 mod adjust;
+mod daily;
 mod earning;
 mod reversal;
 mod spend;
 
 pub use adjust::{Adjustment, adjust, set_programme};
+pub use daily::{DailyRun, run_daily};
 pub use earning::Earning;
 pub use reversal::Reversal;
 pub use spend::spend;
@@ -16,6 +18,7 @@ pub use spend::spend;
 use chrono::{DateTime, Utc};
 use jewel_domain::Invalid;
 use jewel_domain::loyalty::{Programme, Standing};
+use jewel_persistence::repos::customers::Customers;
 use jewel_persistence::repos::loyalty::Loyalty;
 use jewel_persistence::{ConnectionTrait, RepoError};
 
@@ -45,6 +48,17 @@ impl From<RepoError> for LoyaltyError {
             RepoError::NotFound | RepoError::MissingReference { .. } => Self::NotFound,
             other => Self::Store(other),
         }
+    }
+}
+
+/// `NotFound` unless the customer exists and was neither merged nor erased.
+pub async fn live_customer(
+    db: &impl ConnectionTrait,
+    customer: uuid::Uuid,
+) -> Result<(), LoyaltyError> {
+    match Customers::get(db, customer).await? {
+        Some(c) if c.merged_into.is_none() && c.erased_at.is_none() => Ok(()),
+        _ => Err(LoyaltyError::NotFound),
     }
 }
 
@@ -88,6 +102,7 @@ pub async fn standing(
             .and_then(|a| a.tier.clone())
             .or_else(|| programme.tiers.first().map(|t| t.name.clone())),
         tier_since: account.as_ref().and_then(|a| a.tier_since),
+        tier_review_at: account.as_ref().and_then(|a| a.tier_review_at),
         qualifying,
         next_expiry,
         has_redeemed: account.is_some_and(|a| a.has_redeemed),

@@ -75,7 +75,7 @@ pub struct TierFields {
         {"name": "Gold", "threshold": 2500, "multiplier": "1.25"},
         {"name": "Platinum", "threshold": 10000, "multiplier": "1.50"}
     ],
-    "tierWindowMonths": 24
+    "tierWindowMonths": 24, "birthdayPoints": 100, "anniversaryPoints": 100
 }))]
 pub struct ProgrammeFields {
     pub(crate) earn_basis: EarnBasisName,
@@ -106,6 +106,13 @@ pub struct ProgrammeFields {
     /// Months of earning a tier is judged on.
     #[schema(minimum = 1, maximum = 60)]
     pub(crate) tier_window_months: u32,
+    /// Points given on a customer's birthday by the daily run, once a
+    /// year (0: none).
+    #[schema(minimum = 0, maximum = 100_000)]
+    pub(crate) birthday_points: i64,
+    /// Points given on a customer's wedding anniversary, once a year (0: none).
+    #[schema(minimum = 0, maximum = 100_000)]
+    pub(crate) anniversary_points: i64,
 }
 
 impl From<&Programme> for ProgrammeFields {
@@ -130,6 +137,8 @@ impl From<&Programme> for ProgrammeFields {
                 })
                 .collect(),
             tier_window_months: p.tier_window_months,
+            birthday_points: p.birthday_points,
+            anniversary_points: p.anniversary_points,
         }
     }
 }
@@ -185,6 +194,8 @@ impl ProgrammeFields {
             redemption_cap: redemption_cap.unwrap_or_default(),
             tiers,
             tier_window_months: self.tier_window_months,
+            birthday_points: self.birthday_points,
+            anniversary_points: self.anniversary_points,
         };
         programme.validate()?;
         Ok(programme)
@@ -205,7 +216,8 @@ pub struct NextExpiry {
 #[schema(example = json!({
     "customerId": "01936f0e-5555-7000-8000-000000000005",
     "balance": 1258, "pending": 503, "available": 755, "value": "755.00",
-    "tier": "Gold", "tierSince": "2026-11-02T10:15:00Z", "qualifyingPoints": 2761,
+    "tier": "Gold", "tierSince": "2026-11-02T10:15:00Z",
+    "tierReviewAt": "2027-11-02T10:15:00Z", "qualifyingPoints": 2761,
     "nextExpiry": {"at": "2028-12-01T10:15:00Z", "points": 1258},
     "firstRedemptionMinimum": 250
 }))]
@@ -223,6 +235,9 @@ pub struct StandingView {
     #[schema(max_length = 40)]
     pub(crate) tier: Option<String>,
     pub(crate) tier_since: Option<DateTime<Utc>>,
+    /// When the daily run judges the tier again (its anniversary): the
+    /// only time a customer goes down a tier.
+    pub(crate) tier_review_at: Option<DateTime<Utc>>,
     /// Qualifying points earned within the tier's window.
     pub(crate) qualifying_points: i64,
     pub(crate) next_expiry: Option<NextExpiry>,
@@ -242,6 +257,7 @@ impl StandingView {
             value: programme.point_value.times(available.max(0)).to_string(),
             tier: standing.tier,
             tier_since: standing.tier_since,
+            tier_review_at: standing.tier_review_at,
             qualifying_points: standing.qualifying,
             next_expiry: standing
                 .next_expiry

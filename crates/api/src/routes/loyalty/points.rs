@@ -4,7 +4,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::Utc;
-use jewel_persistence::repos::customers::Customers;
 use jewel_persistence::repos::loyalty::Loyalty;
 use jewel_services::loyalty::{self, Adjustment};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -28,10 +27,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 /// 404 unless the customer exists and was neither merged nor erased.
 async fn known_customer(state: &AppState, id: uuid::Uuid) -> Result<(), ApiError> {
-    match Customers::get(state.database.connection(), id).await? {
-        Some(c) if c.merged_into.is_none() && c.erased_at.is_none() => Ok(()),
-        _ => Err(ApiError::NotFound),
-    }
+    Ok(loyalty::live_customer(state.database.connection(), id).await?)
 }
 
 async fn standing_of(state: &AppState, customer: uuid::Uuid) -> Result<StandingView, ApiError> {

@@ -465,6 +465,45 @@ impl Customers {
     }
 }
 
+impl Customers {
+    /// Up to `limit` customers, by id after `after`, whose occasion of
+    /// `kind` falls on one of `keys` (`MMDD`), with the key: live ones
+    /// only (not archived, merged or erased).
+    #[tracing::instrument(name = "customers.celebrating", skip(db, keys))]
+    pub async fn celebrating(
+        db: &impl ConnectionTrait,
+        kind: OccasionKind,
+        keys: &[i32],
+        after: Option<uuid::Uuid>,
+        limit: u64,
+    ) -> Result<Vec<(uuid::Uuid, i32)>, RepoError> {
+        use customers::Column;
+        let key = match kind {
+            OccasionKind::Birthday => Column::BirthdayMd,
+            OccasionKind::Anniversary => Column::AnniversaryMd,
+            OccasionKind::SpouseBirthday => Column::SpouseBirthdayMd,
+        };
+        let rows: Vec<(String, Option<i32>)> = customers::Entity::find()
+            .select_only()
+            .column(Column::Id)
+            .column(key)
+            .filter(key.is_in(keys.iter().copied()))
+            .filter(Column::ArchivedAt.is_null())
+            .filter(Column::MergedIntoId.is_null())
+            .filter(Column::ErasedAt.is_null())
+            .filter(Column::Id.gt(after.map(|id| id.to_string()).unwrap_or_default()))
+            .order_by_asc(Column::Id)
+            .limit(limit)
+            .into_tuple()
+            .all(db)
+            .await?;
+        rows.into_iter()
+            .filter_map(|(id, key)| key.map(|k| (id, k)))
+            .map(|(id, key)| Ok((crate::error::uuid_of(&id)?, key)))
+            .collect()
+    }
+}
+
 /// What an erased customer is called.
 pub const ERASED_NAME: &str = "Erased customer";
 
