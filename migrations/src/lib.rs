@@ -32,6 +32,7 @@ mod m20261205_000025_bills_in_issue_order;
 mod m20261206_000026_search_terms_carry_the_name;
 mod m20261206_000027_loyalty;
 mod m20261206_000028_loyalty_by_the_clock;
+mod m20261206_000029_store_credit;
 
 pub struct Migrator;
 
@@ -67,6 +68,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000026_search_terms_carry_the_name::Migration),
             Box::new(m20261206_000027_loyalty::Migration),
             Box::new(m20261206_000028_loyalty_by_the_clock::Migration),
+            Box::new(m20261206_000029_store_credit::Migration),
         ]
     }
 }

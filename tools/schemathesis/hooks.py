@@ -94,6 +94,8 @@ STATE_DEPENDENT = {
     ("payments[].amount", "below_first_minimum"),
     ("payments[].amount", "more_than_available"),
     ("payments[].method", "no_customer"),
+    ("payments[].amount", "more_than_held"),  # the customer's store credit
+    ("settlement", "no_customer"),  # store credit needs the bill's customer
     ("refundMethod", "not_a_refund"),  # a refund is never in points
 }
 

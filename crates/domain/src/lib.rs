@@ -19,6 +19,7 @@ pub mod page;
 pub mod piece;
 pub mod pricing;
 pub mod stock_audit;
+pub mod store_credit;
 pub mod task;
 pub mod transfer;
 pub mod validation;

@@ -577,7 +577,12 @@ async fn a_return_takes_back_its_share_and_a_cancel_all_of_it(backend: Backend) 
 }
 
 /// A draft for `buyer` of one service line of 9,523.81 (5% GST): 10,000.00.
-async fn ten_thousand(app: &TestApp, token: &str, branch: &Value, buyer: &Value) -> Value {
+pub(crate) async fn ten_thousand(
+    app: &TestApp,
+    token: &str,
+    branch: &Value,
+    buyer: &Value,
+) -> Value {
     let bill = draft(
         app,
         token,

@@ -35,3 +35,4 @@ mod revocations;
 mod search_plans;
 mod sso;
 mod stock;
+mod store_credit;

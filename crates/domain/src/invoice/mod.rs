@@ -142,6 +142,31 @@ impl Invoice {
         }
     }
 
+    /// What was paid on this bill `method`'s way.
+    pub fn paid_by(&self, method: PaymentMethod) -> Money {
+        self.payments
+            .iter()
+            .filter(|p| p.method == method)
+            .map(|p| p.amount)
+            .sum()
+    }
+
+    /// Of `credit` (what a return of some of its lines comes to), what goes
+    /// back as money (refunded, or kept as store credit): the share paid in
+    /// points goes back as points instead, in proportion to the bill's total.
+    pub fn money_back(&self, credit: Money) -> Money {
+        let in_points = self.paid_by(PaymentMethod::Points);
+        if in_points.is_zero() || self.bill.total.is_zero() {
+            return credit;
+        }
+        let share = Money::rounded(in_points.value() * credit.value() / self.bill.total.value());
+        if share >= credit {
+            Money::ZERO
+        } else {
+            credit - share
+        }
+    }
+
     /// Cash received on this bill so far.
     pub fn cash_received(&self) -> Money {
         self.payments

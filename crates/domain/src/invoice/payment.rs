@@ -17,10 +17,12 @@ pub enum PaymentMethod {
     OldGold,
     /// Loyalty points of the bill's customer, at the programme's value.
     Points,
+    /// The store credit the bill's customer holds.
+    StoreCredit,
 }
 
 impl PaymentMethod {
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::Cash,
         Self::Card,
         Self::Upi,
@@ -29,6 +31,7 @@ impl PaymentMethod {
         Self::Voucher,
         Self::OldGold,
         Self::Points,
+        Self::StoreCredit,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -41,6 +44,7 @@ impl PaymentMethod {
             Self::Voucher => "voucher",
             Self::OldGold => "old_gold",
             Self::Points => "points",
+            Self::StoreCredit => "store_credit",
         }
     }
 
@@ -54,9 +58,10 @@ impl PaymentMethod {
         matches!(self, Self::Cheque | Self::Voucher | Self::BankTransfer)
     }
 
-    /// Whether money can be given back this way (a refund): not in points.
+    /// Whether money can be given back this way (a refund): not in points
+    /// nor as store credit (a return settles as store credit on its own).
     pub fn refunds(self) -> bool {
-        self != Self::Points
+        !matches!(self, Self::Points | Self::StoreCredit)
     }
 }
 

@@ -41,6 +41,8 @@ pub mod staff_branches;
 pub mod staff_users;
 pub mod stock_audits;
 pub mod stock_movements;
+pub mod store_credit_accounts;
+pub mod store_credit_entries;
 pub mod token_revocations;
 pub mod transfer_pieces;
 pub mod transfers;

@@ -330,37 +330,36 @@ impl Loyalty {
         limit: u64,
     ) -> Result<Vec<uuid::Uuid>, RepoError> {
         let after = after.map(|id| id.to_string()).unwrap_or_default();
+        let accounts = |condition: sea_orm::Condition| {
+            use loyalty_accounts::Column;
+            loyalty_accounts::Entity::find()
+                .select_only()
+                .column(Column::CustomerId)
+                .filter(condition)
+                .filter(Column::CustomerId.gt(after.clone()))
+                .order_by_asc(Column::CustomerId)
+                .limit(limit)
+                .into_tuple::<String>()
+        };
         let ids: Vec<String> = match due {
             Due::TierReview { now } => {
-                use loyalty_accounts::Column;
-                loyalty_accounts::Entity::find()
-                    .select_only()
-                    .column(Column::CustomerId)
-                    .filter(Column::TierReviewAt.lte(now))
-                    .filter(Column::CustomerId.gt(after))
-                    .order_by_asc(Column::CustomerId)
-                    .limit(limit)
-                    .into_tuple()
-                    .all(db)
-                    .await?
+                accounts(
+                    sea_orm::Condition::all().add(loyalty_accounts::Column::TierReviewAt.lte(now)),
+                )
+                .all(db)
+                .await?
             }
             Due::Quiet { since } => {
                 use loyalty_accounts::Column;
-                loyalty_accounts::Entity::find()
-                    .select_only()
-                    .column(Column::CustomerId)
-                    .filter(Column::Balance.gt(0))
-                    .filter(
+                accounts(
+                    sea_orm::Condition::all().add(Column::Balance.gt(0)).add(
                         sea_orm::Condition::any()
                             .add(Column::LastActivityAt.lte(since))
                             .add(Column::LastActivityAt.is_null()),
-                    )
-                    .filter(Column::CustomerId.gt(after))
-                    .order_by_asc(Column::CustomerId)
-                    .limit(limit)
-                    .into_tuple()
-                    .all(db)
-                    .await?
+                    ),
+                )
+                .all(db)
+                .await?
             }
             Due::AwardsEnded { now } => {
                 use loyalty_entries::Column;

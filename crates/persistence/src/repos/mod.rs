@@ -23,6 +23,7 @@ pub mod signing_keys;
 pub mod staff;
 pub mod stock;
 pub mod stock_audits;
+pub mod store_credit;
 pub mod tasks;
 pub mod token_revocations;
 pub mod transfers;

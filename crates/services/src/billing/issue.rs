@@ -78,7 +78,7 @@ pub async fn issue(
         Invoices::add_purchase(txn, customer, invoice.bill.total, at).await?;
     }
     Invoices::insert_payments(txn, invoice, &payments, author).await?;
-    spend_points(txn, invoice, &payments).await?;
+    spend_held(txn, invoice, &payments, author).await?;
     let mut issue = Issue {
         number: String::new(),
         financial_year: year,
@@ -115,13 +115,15 @@ pub async fn issue(
     Ok(after)
 }
 
-/// Spends the customer's points for the payments in points among
-/// `payments` (none: nothing is read).
-pub(super) async fn spend_points(
+/// Spends what the customer holds for the payments in points and in store
+/// credit among `payments` (none: nothing is read).
+pub(super) async fn spend_held(
     txn: &jewel_persistence::DatabaseTransaction,
     invoice: &Invoice,
     payments: &[Payment],
+    author: (&'static str, uuid::Uuid),
 ) -> Result<(), BillingError> {
+    super::store_credit::spend(txn, invoice, payments, author).await?;
     let spent: Vec<(usize, &Payment)> = payments
         .iter()
         .enumerate()

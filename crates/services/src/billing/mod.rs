@@ -9,6 +9,7 @@ pub mod issue;
 pub mod pricing;
 pub mod record;
 pub mod settle;
+pub mod store_credit;
 
 use jewel_domain::billing::FinancialYear;
 use jewel_domain::invoice::{Invoice, InvoiceStatus};

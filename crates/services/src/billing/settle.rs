@@ -51,7 +51,7 @@ pub async fn pay(
     if !Invoices::add_payments(txn, invoice, payments, author).await? {
         return Err(BillingError::ChangedMeanwhile);
     }
-    super::issue::spend_points(txn, invoice, payments).await?;
+    super::issue::spend_held(txn, invoice, payments, author).await?;
     done(unit, "pay", invoice).await
 }
 
@@ -115,6 +115,7 @@ pub async fn cancel(
         put_back_stock(unit, invoice, &lines, PieceStatus::InStock, &why).await?;
         let txn = unit.txn().await?;
         Invoices::reverse_scrap(txn, invoice, author).await?;
+        super::store_credit::give_back(txn, invoice, author).await?;
         if let Some(customer) = invoice.customer_id {
             Invoices::refresh_purchases(txn, customer).await?;
         }
@@ -142,6 +143,9 @@ pub async fn take_return(
         });
     }
     let credit = invoice.credit_for(line_ids)?;
+    if settlement == Settlement::StoreCredit {
+        super::store_credit::check_holder(invoice)?;
+    }
     let branch = Branches::get(unit.db(), invoice.branch_id)
         .await?
         .ok_or(BillingError::NotFound)?;
@@ -169,6 +173,9 @@ pub async fn take_return(
     };
     if !Invoices::record_return(txn, invoice, &note, (&year, sequence), author).await? {
         return Err(BillingError::ChangedMeanwhile);
+    }
+    if settlement == Settlement::StoreCredit {
+        super::store_credit::credit_return(txn, invoice, &note, author).await?;
     }
     let lines: Vec<_> = invoice
         .line_ids

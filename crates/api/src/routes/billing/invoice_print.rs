@@ -201,6 +201,7 @@ fn page(invoice: &Invoice, branch: &Branch, buyer: Option<&Customer>) -> String 
                 PaymentMethod::Voucher => "Gift voucher",
                 PaymentMethod::OldGold => "Old gold exchange",
                 PaymentMethod::Points => "Loyalty points",
+                PaymentMethod::StoreCredit => "Store credit",
             };
             let details = match &p.exchange {
                 Some(e) => format!(

@@ -31,10 +31,12 @@ wire_enum! {
 wire_enum! {
     /// How a payment was made. `points` spends the customer's loyalty
     /// points: the amount is a whole number of points at the programme's
-    /// point value, within its cap on the bill; never a refund.
+    /// point value, within its cap on the bill; `store_credit` spends the
+    /// customer's store credit (from goods returned); neither is ever a refund.
     PaymentMethodName mirrors PaymentMethod {
         Cash = "cash", Card = "card", Upi = "upi", BankTransfer = "bank_transfer",
         Cheque = "cheque", Voucher = "voucher", OldGold = "old_gold", Points = "points",
+        StoreCredit = "store_credit",
     }
 }
 

@@ -101,15 +101,20 @@ pub struct CreditNoteView {
     tax_total: String,
     #[schema(value_type = SignedMoneyText)]
     round_off: String,
-    /// What is refunded or credited.
+    /// What the goods taken back come to, tax included.
     #[schema(value_type = MoneyText)]
     total: String,
+    /// Of the total, what goes back as money (refunded by `refundMethod`, or
+    /// kept as the customer's store credit): the share the bill paid in
+    /// loyalty points goes back as points instead.
+    #[schema(value_type = MoneyText)]
+    money_back: String,
     created_by: uuid::Uuid,
     created_at: DateTime<Utc>,
 }
 
-impl From<&CreditNote> for CreditNoteView {
-    fn from(c: &CreditNote) -> Self {
+impl CreditNoteView {
+    fn of(c: &CreditNote, invoice: &Invoice) -> Self {
         let (settlement, refund_method) = match c.settlement {
             Settlement::Refund(method) => ("refund", Some(method.into())),
             Settlement::StoreCredit => ("store_credit", None),
@@ -126,6 +131,7 @@ impl From<&CreditNote> for CreditNoteView {
             tax_total: c.bill.tax_total.to_string(),
             round_off: c.bill.round_off.to_string(),
             total: c.bill.total.to_string(),
+            money_back: invoice.money_back(c.bill.total).to_string(),
             created_by: c.created_by,
             created_at: c.created_at,
         }
@@ -376,7 +382,7 @@ impl InvoiceView {
             credit_notes: invoice
                 .credit_notes
                 .iter()
-                .map(CreditNoteView::from)
+                .map(|c| CreditNoteView::of(c, invoice))
                 .collect(),
             credited: invoice.credited().to_string(),
             approval_needed: invoice.approval_needed,
