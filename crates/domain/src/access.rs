@@ -62,6 +62,7 @@ impl Role {
                 LoyaltyRead,
                 LoyaltyAdjust,
                 LoyaltySettings,
+                ReportsRead,
             ],
             Role::Manager => &[
                 BranchesRead,
@@ -84,6 +85,7 @@ impl Role {
                 PaymentsWrite,
                 LoyaltyRead,
                 LoyaltyAdjust,
+                ReportsRead,
             ],
             Role::Sales => &[
                 BranchesRead,
@@ -106,6 +108,7 @@ impl Role {
                 SalesRead,
                 PaymentsWrite,
                 LoyaltyRead,
+                ReportsRead,
             ],
         }
     }
@@ -197,6 +200,9 @@ pub enum Permission {
     /// Changing the loyalty programme's rules (the owner alone).
     #[serde(rename = "loyalty:settings")]
     LoyaltySettings,
+    /// Reading the business's reports (what it owes its customers, ...).
+    #[serde(rename = "reports:read")]
+    ReportsRead,
 }
 
 impl Permission {
@@ -226,12 +232,13 @@ impl Permission {
             Permission::LoyaltyRead => "loyalty:read",
             Permission::LoyaltyAdjust => "loyalty:adjust",
             Permission::LoyaltySettings => "loyalty:settings",
+            Permission::ReportsRead => "reports:read",
         }
     }
 
     /// The permissions an integrator's API client may be granted as scopes:
     /// reading and writing business records, never managing people or keys.
-    pub const CLIENT_SCOPES: [Permission; 13] = [
+    pub const CLIENT_SCOPES: [Permission; 14] = [
         Permission::BranchesRead,
         Permission::BranchesWrite,
         Permission::CustomersRead,
@@ -245,6 +252,7 @@ impl Permission {
         Permission::PaymentsWrite,
         Permission::LoyaltyRead,
         Permission::LoyaltyAdjust,
+        Permission::ReportsRead,
     ];
 
     /// The scope named `text`, if an API client may hold it.

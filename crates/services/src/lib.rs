@@ -38,6 +38,7 @@ pub mod catalogue;
 pub mod crm;
 pub mod events;
 pub mod identity;
+pub mod insight;
 pub mod inventory;
 pub mod loyalty;
 pub mod relay;

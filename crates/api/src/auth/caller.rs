@@ -256,6 +256,7 @@ pub mod needs {
         LoyaltyRead,
         LoyaltyAdjust,
         LoyaltySettings,
+        ReportsRead,
     );
 }
 

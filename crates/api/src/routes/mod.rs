@@ -13,6 +13,7 @@ pub mod wire;
 pub mod billing;
 pub mod crm;
 pub mod identity;
+pub mod insight;
 pub mod inventory;
 pub mod loyalty;
 pub mod platform;
@@ -23,5 +24,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(crm::configure)
         .configure(inventory::configure)
         .configure(billing::configure)
-        .configure(loyalty::configure);
+        .configure(loyalty::configure)
+        .configure(insight::configure);
 }

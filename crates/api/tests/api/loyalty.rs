@@ -437,7 +437,12 @@ async fn a_customer_sees_only_their_own_points(backend: Backend) {
 }
 
 /// Waits (up to 20 s) for the customer's ledger to hold `count` entries.
-async fn entries_until(app: &TestApp, token: &str, customer: &Value, count: usize) -> Vec<Value> {
+pub(crate) async fn entries_until(
+    app: &TestApp,
+    token: &str,
+    customer: &Value,
+    count: usize,
+) -> Vec<Value> {
     for _ in 0..200 {
         let items = entries(app, token, customer).await;
         if items.len() >= count {

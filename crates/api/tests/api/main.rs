@@ -24,6 +24,7 @@ mod hardening;
 mod health;
 mod inventory;
 mod issuing;
+mod liabilities;
 mod limits;
 mod loyalty;
 mod loyalty_daily;

@@ -12,6 +12,7 @@ pub mod designs;
 pub mod idempotency;
 pub mod interactions;
 pub mod invoices;
+pub mod liabilities;
 pub mod lots;
 pub mod loyalty;
 pub mod metal_rates;

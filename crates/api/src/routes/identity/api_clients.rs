@@ -43,6 +43,7 @@ impl From<ScopeName> for Permission {
             ScopeName::PaymentsWrite => Permission::PaymentsWrite,
             ScopeName::LoyaltyRead => Permission::LoyaltyRead,
             ScopeName::LoyaltyAdjust => Permission::LoyaltyAdjust,
+            ScopeName::ReportsRead => Permission::ReportsRead,
         }
     }
 }

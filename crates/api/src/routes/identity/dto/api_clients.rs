@@ -65,10 +65,12 @@ pub enum ScopeName {
     LoyaltyRead,
     #[serde(rename = "loyalty:adjust")]
     LoyaltyAdjust,
+    #[serde(rename = "reports:read")]
+    ReportsRead,
 }
 
 impl ScopeName {
-    pub(crate) const ALL: [Self; 13] = [
+    pub(crate) const ALL: [Self; 14] = [
         Self::BranchesRead,
         Self::BranchesWrite,
         Self::CustomersRead,
@@ -82,6 +84,7 @@ impl ScopeName {
         Self::PaymentsWrite,
         Self::LoyaltyRead,
         Self::LoyaltyAdjust,
+        Self::ReportsRead,
     ];
 }
 
