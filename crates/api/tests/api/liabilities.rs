@@ -7,10 +7,10 @@ use serde_json::{Value, json};
 use crate::billing::{customer, issue_path, set_rate};
 use crate::helpers::{Backend, TestApp, get, json_of, post};
 use crate::loyalty::{
-    balance_is_the_ledger, entries_until, id_of, points_path, points_until, sell_necklace,
-    ten_thousand,
+    balance_is_the_ledger, entries_until, points_path, points_until, sell_necklace, ten_thousand,
 };
 use crate::on_both_backends;
+use crate::store_credit::return_as_credit;
 
 on_both_backends!(liabilities_are_the_sums_of_the_ledgers_at_the_end_of_a_day);
 
@@ -62,18 +62,7 @@ async fn liabilities_are_the_sums_of_the_ledgers_at_the_end_of_a_day(backend: Ba
         200,
     )
     .await;
-    json_of(
-        post(
-            &app,
-            &owner,
-            &format!("/api/v1/invoices/{}/returns", id_of(&bill)),
-            json!({"lineIds": [bill["lines"][0]["id"]], "reason": "Not needed",
-                   "settlement": "store_credit"}),
-        )
-        .await,
-        201,
-    )
-    .await;
+    return_as_credit(&app, &owner, &bill).await;
     entries_until(&app, &owner, &meena, 3).await;
     // Ravi: the worked necklace's 503 points, pending.
     sell_necklace(&app, &owner, &sales, &branch, &ravi, "GN-1").await;

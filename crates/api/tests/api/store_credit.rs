@@ -68,6 +68,37 @@ fn payments_path(bill: &Value) -> String {
     format!("/api/v1/invoices/{}/payments", id_of(bill))
 }
 
+/// Pays `payments` against `bill` as `token`: the invoice after.
+pub(crate) async fn pay(app: &TestApp, token: &str, bill: &Value, payments: Value) -> Value {
+    json_of(
+        post(
+            app,
+            token,
+            &payments_path(bill),
+            json!({"payments": payments}),
+        )
+        .await,
+        201,
+    )
+    .await
+}
+
+/// Returns the first line of `bill` as store credit: the invoice after.
+pub(crate) async fn return_as_credit(app: &TestApp, token: &str, bill: &Value) -> Value {
+    json_of(
+        post(
+            app,
+            token,
+            &format!("/api/v1/invoices/{}/returns", id_of(bill)),
+            json!({"lineIds": [bill["lines"][0]["id"]], "reason": "Not needed",
+                   "settlement": "store_credit"}),
+        )
+        .await,
+        201,
+    )
+    .await
+}
+
 async fn a_return_as_store_credit_pays_later_bills_once_and_a_cancel_gives_it_back(
     backend: Backend,
 ) {
@@ -83,29 +114,14 @@ async fn a_return_as_store_credit_pays_later_bills_once_and_a_cancel_gives_it_ba
 
     // The worked necklace (51,845.00), paid in full, comes back as credit.
     let bill = sell_necklace(&app, &owner, &sales, &branch, &buyer, "GN-1").await;
-    json_of(
-        post(
-            &app,
-            &sales,
-            &payments_path(&bill),
-            json!({"payments": [{"method": "card", "amount": "51845.00", "reference": "auth 1"}]}),
-        )
-        .await,
-        201,
+    pay(
+        &app,
+        &sales,
+        &bill,
+        json!([{"method": "card", "amount": "51845.00", "reference": "auth 1"}]),
     )
     .await;
-    let returned = json_of(
-        post(
-            &app,
-            &sales,
-            &format!("/api/v1/invoices/{}/returns", id_of(&bill)),
-            json!({"lineIds": [bill["lines"][0]["id"]], "reason": "Does not suit",
-                   "settlement": "store_credit"}),
-        )
-        .await,
-        201,
-    )
-    .await;
+    let returned = return_as_credit(&app, &sales, &bill).await;
     let note = &returned["creditNotes"][0];
     assert_eq!(note["total"], "51845.00");
     assert_eq!(note["moneyBack"], "51845.00", "nothing was paid in points");
@@ -266,30 +282,15 @@ async fn a_customer_reads_only_their_own_store_credit(backend: Backend) {
     )
     .await;
     let bill = issued_bill(&app, &owner, &branch, &meena).await;
-    json_of(
-        post(
-            &app,
-            &owner,
-            &payments_path(&bill),
-            json!({"payments": [{"method": "points", "amount": "1000.00"},
-                                {"method": "upi", "amount": "9000.00", "reference": "UPI 1"}]}),
-        )
-        .await,
-        201,
+    pay(
+        &app,
+        &owner,
+        &bill,
+        json!([{"method": "points", "amount": "1000.00"},
+                                {"method": "upi", "amount": "9000.00", "reference": "UPI 1"}]),
     )
     .await;
-    let returned = json_of(
-        post(
-            &app,
-            &owner,
-            &format!("/api/v1/invoices/{}/returns", id_of(&bill)),
-            json!({"lineIds": [bill["lines"][0]["id"]], "reason": "Not needed",
-                   "settlement": "store_credit"}),
-        )
-        .await,
-        201,
-    )
-    .await;
+    let returned = return_as_credit(&app, &owner, &bill).await;
     assert_eq!(returned["creditNotes"][0]["total"], "10000.00");
     assert_eq!(returned["creditNotes"][0]["moneyBack"], "9000.00");
 
