@@ -144,7 +144,7 @@ pub async fn take_return(
     }
     let credit = invoice.credit_for(line_ids)?;
     if settlement == Settlement::StoreCredit {
-        super::store_credit::check_holder(invoice)?;
+        super::store_credit::holder(invoice)?;
     }
     let branch = Branches::get(unit.db(), invoice.branch_id)
         .await?

@@ -43,17 +43,16 @@ fn number(invoice: &Invoice) -> &str {
     invoice.number.as_deref().unwrap_or_default()
 }
 
-/// Refuses store credit for a bill without a customer: there is no one to
-/// hold it.
-pub fn check_holder(invoice: &Invoice) -> Result<(), Invalid> {
-    match invoice.customer_id {
-        Some(_) => Ok(()),
-        None => Err(Invalid::field(
+/// Who holds store credit from `invoice`: its customer; a bill without
+/// one cannot be settled as store credit.
+pub fn holder(invoice: &Invoice) -> Result<uuid::Uuid, Invalid> {
+    invoice.customer_id.ok_or_else(|| {
+        Invalid::field(
             "settlement",
             "no_customer",
             "a bill without a customer cannot be settled as store credit",
-        )),
-    }
+        )
+    })
 }
 
 /// Credits the bill's customer for `note`, settled as store credit.
@@ -63,10 +62,7 @@ pub(super) async fn credit_return(
     note: &CreditNote,
     author: Author,
 ) -> Result<(), BillingError> {
-    check_holder(invoice)?;
-    let Some(customer) = invoice.customer_id else {
-        return Ok(());
-    };
+    let customer = holder(invoice)?;
     let amount = invoice.money_back(note.bill.total);
     if amount.is_zero() {
         return Ok(());

@@ -59,18 +59,25 @@ pub async fn run_daily(
                 .unwrap_or(as_of),
         },
     };
-    for customer in every(database, lapsing).await? {
-        let lapsed = lapse(database, &programme, customer, as_of).await?;
-        if lapsed > 0 {
-            run.lapsed_customers += 1;
-            run.lapsed_points += lapsed;
+    let mut lapsing = Batches::of(lapsing);
+    while let Some(batch) = lapsing.next(database).await? {
+        for customer in batch {
+            let lapsed = lapse(database, &programme, customer, as_of).await?;
+            if lapsed > 0 {
+                run.lapsed_customers += 1;
+                run.lapsed_points += lapsed;
+            }
         }
     }
-    for customer in every(database, Due::TierReview { now: as_of }).await? {
-        match review(database, &programme, customer, as_of).await? {
-            std::cmp::Ordering::Less => run.tiers_lowered += 1,
-            std::cmp::Ordering::Equal => run.tiers_kept += 1,
-            std::cmp::Ordering::Greater => run.tiers_raised += 1,
+    let mut reviews = Batches::of(Due::TierReview { now: as_of });
+    while let Some(batch) = reviews.next(database).await? {
+        for customer in batch {
+            match review(database, &programme, customer, as_of).await? {
+                Some(std::cmp::Ordering::Less) => run.tiers_lowered += 1,
+                Some(std::cmp::Ordering::Equal) => run.tiers_kept += 1,
+                Some(std::cmp::Ordering::Greater) => run.tiers_raised += 1,
+                None => {}
+            }
         }
     }
     run.birthdays = celebrate(database, &programme, Occasion::Birthday, as_of).await?;
@@ -78,18 +85,31 @@ pub async fn run_daily(
     Ok(run)
 }
 
-/// Every customer `due` names, a batch at a time.
-async fn every(database: &Database, due: Due) -> Result<Vec<uuid::Uuid>, RepoError> {
-    let mut all = Vec::new();
-    let mut after = None;
-    loop {
-        let batch = Loyalty::due(database.connection(), due, after, BATCH).await?;
-        after = batch.last().copied();
-        let done = batch.len() < BATCH as usize;
-        all.extend(batch);
-        if done {
-            return Ok(all);
+/// The customers `due` names, read a batch at a time, so that a run over a
+/// million accounts holds one batch in memory.
+struct Batches {
+    due: Due,
+    after: Option<uuid::Uuid>,
+    done: bool,
+}
+
+impl Batches {
+    fn of(due: Due) -> Self {
+        Self {
+            due,
+            after: None,
+            done: false,
         }
+    }
+
+    async fn next(&mut self, database: &Database) -> Result<Option<Vec<uuid::Uuid>>, RepoError> {
+        if self.done {
+            return Ok(None);
+        }
+        let batch = Loyalty::due(database.connection(), self.due, self.after, BATCH).await?;
+        self.done = batch.len() < BATCH as usize;
+        self.after = batch.last().copied();
+        Ok((!batch.is_empty()).then_some(batch))
     }
 }
 
@@ -148,13 +168,14 @@ async fn review(
     programme: &Programme,
     customer: uuid::Uuid,
     as_of: DateTime<Utc>,
-) -> Result<std::cmp::Ordering, LoyaltyError> {
+) -> Result<Option<std::cmp::Ordering>, LoyaltyError> {
     let mut unit = system_unit(database);
     let txn = unit.txn().await?;
     let account = Loyalty::lock(txn, customer).await?;
     let Some(due) = account.tier_review_at.filter(|at| *at <= as_of) else {
+        // Reviewed meanwhile (another replica's run).
         unit.rollback().await?;
-        return Ok(std::cmp::Ordering::Equal);
+        return Ok(None);
     };
     let earned = Loyalty::qualifying_since(txn, customer, programme.window_start(as_of)).await?;
     let held = programme.rank(account.tier.as_deref());
@@ -183,7 +204,7 @@ async fn review(
         }
     }
     unit.commit().await?;
-    Ok(change)
+    Ok(Some(change))
 }
 
 /// Gives the occasion's points to every customer whose day it is (or was,
