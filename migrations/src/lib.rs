@@ -33,6 +33,7 @@ mod m20261206_000026_search_terms_carry_the_name;
 mod m20261206_000027_loyalty;
 mod m20261206_000028_loyalty_by_the_clock;
 mod m20261206_000029_store_credit;
+mod m20261206_000030_gift_vouchers;
 
 pub struct Migrator;
 
@@ -69,6 +70,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000027_loyalty::Migration),
             Box::new(m20261206_000028_loyalty_by_the_clock::Migration),
             Box::new(m20261206_000029_store_credit::Migration),
+            Box::new(m20261206_000030_gift_vouchers::Migration),
         ]
     }
 }

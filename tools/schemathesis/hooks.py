@@ -97,6 +97,16 @@ STATE_DEPENDENT = {
     ("payments[].amount", "more_than_held"),  # the customer's store credit
     ("settlement", "no_customer"),  # store credit needs the bill's customer
     ("refundMethod", "not_a_refund"),  # a refund is never in points
+    # A gift voucher paid with: its code is the payment's reference (one
+    # field for every method), spendable until it expires or is voided.
+    ("payments[].reference", "format"),
+    ("payments[].amount", "expired"),
+    ("payments[].amount", "voided"),
+    # A bill selling a gift voucher: no value discount, none on its line.
+    ("discount", "gift_voucher"),
+    ("lines[].discount", "unexpected"),
+    ("lines[].amount", "too_small"),  # a voucher of 0.00
+    ("lineIds[]", "gift_voucher"),  # a voucher sold is not taken back
 }
 
 

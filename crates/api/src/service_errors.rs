@@ -74,6 +74,15 @@ impl From<BillingError> for ApiError {
                 "converted",
                 "converted before".to_owned(),
             ),
+            BillingError::VoucherSpent => conflict(
+                detail,
+                "lines".to_owned(),
+                "gift_voucher_spent",
+                "a gift voucher sold on it was spent".to_owned(),
+            ),
+            BillingError::TooManyGuesses { retry_after_secs } => {
+                ApiError::TooManyRequests { retry_after_secs }
+            }
             BillingError::HasReturns => conflict(
                 detail,
                 "creditNotes".to_owned(),

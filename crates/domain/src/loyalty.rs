@@ -77,6 +77,8 @@ pub struct Programme {
     pub birthday_points: i64,
     /// Points given on a customer's wedding anniversary, once a year (0: none).
     pub anniversary_points: i64,
+    /// Months a gift voucher can be spent for from its issue.
+    pub gift_voucher_months: u32,
 }
 
 impl Default for Programme {
@@ -112,6 +114,7 @@ impl Default for Programme {
             tier_window_months: 24,
             birthday_points: 100,
             anniversary_points: 100,
+            gift_voucher_months: 12,
         }
     }
 }
@@ -149,6 +152,9 @@ impl Programme {
         }
         if !(0..=MOST_OCCASION_POINTS).contains(&self.anniversary_points) {
             fault("anniversaryPoints", "range", "from 0 to 100000");
+        }
+        if !(1..=60).contains(&self.gift_voucher_months) {
+            fault("giftVoucherMonths", "range", "from 1 to 60");
         }
         for (index, category) in self.non_earning_categories.iter().enumerate() {
             if category.trim().is_empty() || category.chars().count() > 40 {

@@ -274,6 +274,10 @@ impl LinearPrice {
 }
 
 fn taxes(taxable_value: Money, rate: Percent, supply: Supply) -> Vec<TaxLine> {
+    // Nothing taxed (a gift voucher sold): no tax lines at all.
+    if rate.is_zero() {
+        return Vec::new();
+    }
     let line = |kind, rate: Decimal| TaxLine {
         kind,
         rate: rate.normalize(),

@@ -7,7 +7,7 @@ use jewel_persistence::repos::liabilities::{Liabilities as Ledgers, PointsOwed};
 use jewel_persistence::repos::loyalty::Loyalty;
 use jewel_persistence::{Database, RepoError, TransactionTrait};
 
-/// Points and store credit outstanding at a moment.
+/// Points, store credit and gift vouchers outstanding at a moment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Liabilities {
     pub as_of: DateTime<Utc>,
@@ -16,6 +16,9 @@ pub struct Liabilities {
     pub point_value: Money,
     pub store_credit: Money,
     pub store_credit_customers: i64,
+    /// Gift vouchers not expired then.
+    pub gift_vouchers: Money,
+    pub gift_vouchers_held: i64,
 }
 
 impl Liabilities {
@@ -25,16 +28,17 @@ impl Liabilities {
     }
 
     pub fn total(&self) -> Money {
-        self.points_value() + self.store_credit
+        self.points_value() + self.store_credit + self.gift_vouchers
     }
 }
 
-/// The liabilities as the ledgers stood at `at`, both read in one snapshot.
+/// The liabilities as the ledgers stood at `at`, all read in one snapshot.
 pub async fn liabilities(database: &Database, at: DateTime<Utc>) -> Result<Liabilities, RepoError> {
     let txn = database.connection().begin().await?;
     let (programme, _) = Loyalty::programme(&txn).await?;
     let points = Ledgers::points(&txn, at).await?;
     let credit = Ledgers::store_credit(&txn, at).await?;
+    let vouchers = Ledgers::gift_vouchers(&txn, at).await?;
     txn.commit().await?;
     Ok(Liabilities {
         as_of: at,
@@ -42,5 +46,7 @@ pub async fn liabilities(database: &Database, at: DateTime<Utc>) -> Result<Liabi
         point_value: programme.point_value,
         store_credit: Money::from_units(credit.outstanding),
         store_credit_customers: credit.customers,
+        gift_vouchers: Money::from_units(vouchers.outstanding),
+        gift_vouchers_held: vouchers.vouchers,
     })
 }

@@ -20,6 +20,7 @@ mod customers;
 mod docs;
 mod errors;
 mod events;
+mod gift_vouchers;
 mod hardening;
 mod health;
 mod inventory;

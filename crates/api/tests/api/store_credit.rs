@@ -19,40 +19,39 @@ on_both_backends!(
     a_customer_reads_only_their_own_store_credit,
 );
 
+/// An amount of money as the API writes it (`-3001.00`), in paise.
+pub(crate) fn paise(text: &str) -> i64 {
+    let (whole, part) = text.split_once('.').expect("two places");
+    let sign = if whole.starts_with('-') { -1 } else { 1 };
+    let whole: i64 = whole.trim_start_matches('-').parse().expect("rupees");
+    sign * (whole * 100 + part.parse::<i64>().expect("paise"))
+}
+
 fn credit_path(customer: &Value) -> String {
     format!("/api/v1/customers/{}/store-credit", id_of(customer))
+}
+
+/// The sum of the amounts of a ledger's entries at `path` (one page of
+/// up to 200), in paise.
+pub(crate) async fn ledger_sum(app: &TestApp, token: &str, path: &str) -> i64 {
+    let page = json_of(get(app, token, &format!("{path}?limit=200")).await, 200).await;
+    page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|e| paise(e["amount"].as_str().expect("amount")))
+        .sum()
 }
 
 /// The balance, after checking it is the sum of the ledger.
 async fn balance(app: &TestApp, token: &str, customer: &Value) -> String {
     let credit = json_of(get(app, token, &credit_path(customer)).await, 200).await;
-    let page = json_of(
-        get(
-            app,
-            token,
-            &format!("{}/entries?limit=200", credit_path(customer)),
-        )
-        .await,
-        200,
-    )
-    .await;
-    let paise: i64 = page["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|e| {
-            let text = e["amount"].as_str().expect("amount");
-            let (whole, part) = text.split_once('.').expect("two places");
-            let sign = if whole.starts_with('-') { -1 } else { 1 };
-            let whole: i64 = whole.trim_start_matches('-').parse().expect("rupees");
-            sign * (whole * 100 + part.parse::<i64>().expect("paise"))
-        })
-        .sum();
+    let path = format!("{}/entries", credit_path(customer));
     let held = credit["balance"].as_str().expect("balance").to_owned();
     assert_eq!(
-        format!("{}.{:02}", paise / 100, paise % 100),
-        held,
-        "the balance is the ledger's sum: {page}"
+        ledger_sum(app, token, &path).await,
+        paise(&held),
+        "the balance is the ledger's sum"
     );
     held
 }

@@ -15,16 +15,20 @@ pub enum LineKind {
     Lot,
     /// Work such as engraving or sizing.
     Service,
+    /// A gift voucher of the line's amount, without GST; issued when the
+    /// bill is paid in full.
+    GiftVoucher,
 }
 
 impl LineKind {
-    pub const ALL: [Self; 3] = [Self::Piece, Self::Lot, Self::Service];
+    pub const ALL: [Self; 4] = [Self::Piece, Self::Lot, Self::Service, Self::GiftVoucher];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Piece => "piece",
             Self::Lot => "lot",
             Self::Service => "service",
+            Self::GiftVoucher => "gift_voucher",
         }
     }
 

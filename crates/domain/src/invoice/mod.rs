@@ -238,6 +238,13 @@ impl Invoice {
                 Some(p) if self.lines[p].returned_by.is_some() => {
                     errors.push(crate::FieldError::new(field, "returned", "returned before"))
                 }
+                Some(p) if self.lines[p].kind == LineKind::GiftVoucher => {
+                    errors.push(crate::FieldError::new(
+                        field,
+                        "gift_voucher",
+                        "a gift voucher is not taken back; an unspent one goes with a cancel of its bill",
+                    ))
+                }
                 Some(p) => lines.push(self.bill.lines[p].clone()),
             }
         }

@@ -11,8 +11,8 @@ pub enum PaymentMethod {
     Upi,
     BankTransfer,
     Cheque,
-    /// A gift voucher, named by its code.
-    Voucher,
+    /// A gift voucher, named by its code (the payment's reference).
+    GiftVoucher,
     /// The value of old gold taken in exchange.
     OldGold,
     /// Loyalty points of the bill's customer, at the programme's value.
@@ -28,7 +28,7 @@ impl PaymentMethod {
         Self::Upi,
         Self::BankTransfer,
         Self::Cheque,
-        Self::Voucher,
+        Self::GiftVoucher,
         Self::OldGold,
         Self::Points,
         Self::StoreCredit,
@@ -41,7 +41,7 @@ impl PaymentMethod {
             Self::Upi => "upi",
             Self::BankTransfer => "bank_transfer",
             Self::Cheque => "cheque",
-            Self::Voucher => "voucher",
+            Self::GiftVoucher => "gift_voucher",
             Self::OldGold => "old_gold",
             Self::Points => "points",
             Self::StoreCredit => "store_credit",
@@ -55,7 +55,7 @@ impl PaymentMethod {
     /// Whether a payment this way must name its reference (the cheque
     /// number, the voucher code, the bank's transaction id).
     pub fn needs_reference(self) -> bool {
-        matches!(self, Self::Cheque | Self::Voucher | Self::BankTransfer)
+        matches!(self, Self::Cheque | Self::GiftVoucher | Self::BankTransfer)
     }
 
     /// Whether money can be given back this way (a refund): not in points

@@ -1,5 +1,5 @@
-//! What the store holds on its customers' behalf at a moment: the points
-//! and store credit outstanding, each summed from its ledger as it stood
+//! What the store holds on its customers' behalf at a moment: the points,
+//! store credit and gift vouchers outstanding, each summed from its ledger as it stood
 //! then (entries made up to that moment), so that a report of a past day
 //! reads the same whenever it is run.
 
@@ -29,6 +29,14 @@ pub struct PointsOwed {
 pub struct CreditOwed {
     pub outstanding: i64,
     pub customers: i64,
+}
+
+/// The gift vouchers not expired at a moment, in paise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct VouchersOwed {
+    pub outstanding: i64,
+    /// Vouchers with something left then.
+    pub vouchers: i64,
 }
 
 impl Liabilities {
@@ -101,6 +109,33 @@ impl Liabilities {
         Ok(CreditOwed {
             outstanding: row.try_get::<Option<i64>>("", "outstanding")?.unwrap_or(0),
             customers: row.try_get::<Option<i64>>("", "customers")?.unwrap_or(0),
+        })
+    }
+
+    /// The gift-voucher ledger as it stood at `at`: every voucher not
+    /// expired by then (an expired balance is owed to no one).
+    #[tracing::instrument(name = "liabilities.gift_vouchers", skip(db))]
+    pub async fn gift_vouchers(
+        db: &impl ConnectionTrait,
+        at: DateTime<Utc>,
+    ) -> Result<VouchersOwed, RepoError> {
+        let row = db
+            .query_one_raw(Statement::from_sql_and_values(
+                db.get_database_backend(),
+                "SELECT CAST(COALESCE(SUM(total), 0) AS SIGNED) AS outstanding, \
+                        COUNT(CASE WHEN total > 0 THEN 1 END) AS vouchers \
+                 FROM (SELECT e.voucher_id, SUM(e.amount) AS total FROM gift_voucher_entries e \
+                       JOIN gift_vouchers v ON v.id = e.voucher_id \
+                       WHERE e.created_at <= ? AND v.expires_at > ? GROUP BY e.voucher_id) balances",
+                [at.into(), at.into()],
+            ))
+            .await?;
+        let Some(row) = row else {
+            return Ok(VouchersOwed::default());
+        };
+        Ok(VouchersOwed {
+            outstanding: row.try_get::<Option<i64>>("", "outstanding")?.unwrap_or(0),
+            vouchers: row.try_get::<Option<i64>>("", "vouchers")?.unwrap_or(0),
         })
     }
 }

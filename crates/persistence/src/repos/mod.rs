@@ -9,6 +9,7 @@ pub mod customer_pans;
 pub mod customer_records;
 pub mod customers;
 pub mod designs;
+pub mod gift_vouchers;
 pub mod idempotency;
 pub mod interactions;
 pub mod invoices;

@@ -44,6 +44,12 @@ pub enum BillingError {
     /// instead of cancelling.
     #[error("goods were returned against this invoice; return the rest instead of cancelling")]
     HasReturns,
+    /// A gift voucher sold on the invoice was spent: the bill stands.
+    #[error("a gift voucher sold on this invoice was spent; the bill cannot be cancelled")]
+    VoucherSpent,
+    /// The caller tried too many wrong gift voucher codes lately.
+    #[error("too many wrong gift voucher codes; try again in {retry_after_secs} s")]
+    TooManyGuesses { retry_after_secs: u64 },
     /// The quote became an invoice already.
     #[error("the quote became an invoice already")]
     QuoteConverted,

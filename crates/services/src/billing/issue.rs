@@ -53,6 +53,8 @@ pub async fn issue(
         has_pan(unit, rules, invoice).await?,
     )?;
     check_received(rules, invoice, payments)?;
+    let caller = super::gift_vouchers::guesser(unit.actor());
+    super::gift_vouchers::check_codes(unit.db(), &caller, payments).await?;
     let branch = Branches::get(unit.db(), invoice.branch_id)
         .await?
         .ok_or(BillingError::NotFound)?;
@@ -85,6 +87,9 @@ pub async fn issue(
         by,
         at,
     };
+    if invoice.issued(&issue, &payments).status == InvoiceStatus::Paid {
+        super::gift_vouchers::issue_sold(txn, invoice, author).await?;
+    }
     // Held from here: the number cannot miss the bill.
     if !Invoices::mark_issued(txn, invoice, &invoice.issued(&issue, &payments)).await? {
         return Err(BillingError::ChangedMeanwhile);
@@ -115,8 +120,8 @@ pub async fn issue(
     Ok(after)
 }
 
-/// Spends what the customer holds for the payments in points and in store
-/// credit among `payments` (none: nothing is read).
+/// Spends what the payments among `payments` spend: the customer's points
+/// and store credit, gift vouchers (none: nothing is read).
 pub(super) async fn spend_held(
     txn: &jewel_persistence::DatabaseTransaction,
     invoice: &Invoice,
@@ -124,6 +129,7 @@ pub(super) async fn spend_held(
     author: (&'static str, uuid::Uuid),
 ) -> Result<(), BillingError> {
     super::store_credit::spend(txn, invoice, payments, author).await?;
+    super::gift_vouchers::spend(txn, invoice, payments, author).await?;
     let spent: Vec<(usize, &Payment)> = payments
         .iter()
         .enumerate()
@@ -316,7 +322,7 @@ async fn take_stock(
                 }
                 taken.lots.push((lot, change));
             }
-            LineKind::Service => {}
+            LineKind::Service | LineKind::GiftVoucher => {}
         }
     }
     Ok(taken)

@@ -5,6 +5,7 @@
 pub mod drafts;
 pub mod error;
 pub mod events;
+pub mod gift_vouchers;
 pub mod issue;
 pub mod pricing;
 pub mod record;

@@ -69,6 +69,8 @@ pub enum Item {
     },
     /// A service (engraving, polishing) at a price before tax.
     Service { description: String, amount: Money },
+    /// A gift voucher of `amount`, without GST or discount.
+    GiftVoucher { amount: Money },
 }
 
 /// What a bill is priced by, besides its request.
@@ -142,6 +144,17 @@ pub async fn price_bill(
         lines.push(line);
     }
     let discount = request.discount?;
+    if let Some(d) = discount
+        && d.on == jewel_domain::invoice::DiscountOn::Value
+        && lines.iter().any(|l| l.kind == LineKind::GiftVoucher)
+    {
+        return Err(Invalid::field(
+            "discount",
+            "gift_voucher",
+            "a bill with a gift voucher takes a discount on making, or on its other lines",
+        )
+        .into());
+    }
     let bill = price_lines(&mut lines, discount, supply).map_err(|e| e.into_invalid())?;
     if bill.total > Money::from_units(MOST_PAISE) {
         return Err(Invalid::field(
@@ -312,6 +325,18 @@ async fn bill_line(
             hsn: SAC_SERVICES.to_owned(),
             snapshot: LineSnapshot::of_amount("service", amount, terms.service_gst),
             discount,
+            discount_amount: Money::ZERO,
+            returned_by: None,
+        },
+        Item::GiftVoucher { amount } => BillLine {
+            kind: LineKind::GiftVoucher,
+            piece_id: None,
+            lot_id: None,
+            quantity: None,
+            description: format!("Gift voucher of {amount}"),
+            hsn: String::new(),
+            snapshot: LineSnapshot::of_amount("gift voucher", amount, Percent::ZERO),
+            discount: None,
             discount_amount: Money::ZERO,
             returned_by: None,
         },

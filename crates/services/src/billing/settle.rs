@@ -10,6 +10,7 @@ use jewel_domain::invoice::{
     BillLine, CreditNote, Invoice, InvoiceStatus, LineKind, Payment, Settlement,
 };
 use jewel_domain::lot::LotMovementKind;
+use jewel_domain::measure::Money;
 use jewel_domain::movement::{Move, MovementKind};
 use jewel_domain::piece::PieceStatus;
 use jewel_persistence::repos::branches::Branches;
@@ -46,12 +47,18 @@ pub async fn pay(
         return Err(Invalid::field("payments", "count", "1 to 10 payments").into());
     }
     check_received(rules, invoice, payments)?;
+    let caller = super::gift_vouchers::guesser(unit.actor());
+    super::gift_vouchers::check_codes(unit.db(), &caller, payments).await?;
     let author = unit.actor().author();
     let txn = unit.txn().await?;
     if !Invoices::add_payments(txn, invoice, payments, author).await? {
         return Err(BillingError::ChangedMeanwhile);
     }
     super::issue::spend_held(txn, invoice, payments, author).await?;
+    let paid: Money = payments.iter().map(|p| p.amount).sum();
+    if InvoiceStatus::of_payments(invoice.bill.total, invoice.paid + paid) == InvoiceStatus::Paid {
+        super::gift_vouchers::issue_sold(txn, invoice, author).await?;
+    }
     done(unit, "pay", invoice).await
 }
 
@@ -116,6 +123,7 @@ pub async fn cancel(
         let txn = unit.txn().await?;
         Invoices::reverse_scrap(txn, invoice, author).await?;
         super::store_credit::give_back(txn, invoice, author).await?;
+        super::gift_vouchers::on_cancel(txn, invoice, author).await?;
         if let Some(customer) = invoice.customer_id {
             Invoices::refresh_purchases(txn, customer).await?;
         }

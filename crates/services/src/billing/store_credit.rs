@@ -161,7 +161,7 @@ pub(super) async fn give_back(
 }
 
 /// A write that lost a race (the same source written, the balance gone).
-fn raced(error: RepoError) -> BillingError {
+pub(super) fn raced(error: RepoError) -> BillingError {
     match error {
         RepoError::Taken { .. } | RepoError::StaleVersion => BillingError::ChangedMeanwhile,
         other => other.into(),

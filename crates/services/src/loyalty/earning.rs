@@ -44,7 +44,8 @@ impl Subscriber for Earning {
 }
 
 /// What each line of the bill earns on (zero for a line that earns
-/// nothing) and what it counts for the tier, by the programme's basis.
+/// nothing) and what it counts for the tier, by the programme's basis;
+/// a gift voucher sold earns and counts nothing.
 pub(super) async fn bases(
     txn: &DatabaseTransaction,
     programme: &Programme,
@@ -64,6 +65,11 @@ pub(super) async fn bases(
                 None => None,
             },
             LineKind::Service => None,
+            // Money kept for later, not a sale: it earns when it is spent.
+            LineKind::GiftVoucher => {
+                bases.push((Money::ZERO, Money::ZERO));
+                continue;
+            }
         };
         let basis = match programme.earn_basis {
             EarnBasis::TaxableValue => priced.breakup.taxable_value,

@@ -198,7 +198,7 @@ fn page(invoice: &Invoice, branch: &Branch, buyer: Option<&Customer>) -> String 
                 PaymentMethod::Upi => "UPI",
                 PaymentMethod::BankTransfer => "Bank transfer",
                 PaymentMethod::Cheque => "Cheque",
-                PaymentMethod::Voucher => "Gift voucher",
+                PaymentMethod::GiftVoucher => "Gift voucher",
                 PaymentMethod::OldGold => "Old gold exchange",
                 PaymentMethod::Points => "Loyalty points",
                 PaymentMethod::StoreCredit => "Store credit",

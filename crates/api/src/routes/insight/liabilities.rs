@@ -1,5 +1,5 @@
-//! What the store holds on its customers' behalf: points and store credit
-//! outstanding at the end of a day, each summed from its ledger.
+//! What the store holds on its customers' behalf: points, store credit and
+//! gift vouchers outstanding at the end of a day, each summed from its ledger.
 
 use actix_web::{get, web};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -61,6 +61,16 @@ pub struct StoreCreditLiability {
     customers: i64,
 }
 
+/// Gift vouchers the store owes: the balances of those not expired then.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct GiftVoucherLiability {
+    #[schema(value_type = MoneyText)]
+    outstanding: String,
+    /// Vouchers with something left.
+    vouchers: i64,
+}
+
 /// What the store holds on its customers' behalf.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -69,13 +79,15 @@ pub struct StoreCreditLiability {
     "points": {"outstanding": 1737, "pending": 503, "active": 1234, "overdrawn": 0,
                "customers": 2, "pointValue": "1.00", "value": "1737.00"},
     "storeCredit": {"outstanding": "9000.00", "customers": 1},
-    "total": "10737.00"
+    "giftVouchers": {"outstanding": "1999.00", "vouchers": 1},
+    "total": "12736.00"
 }))]
 pub struct LiabilitiesView {
     as_of: DateTime<Utc>,
     points: PointsLiability,
     store_credit: StoreCreditLiability,
-    /// The points' value and the store credit together.
+    gift_vouchers: GiftVoucherLiability,
+    /// The points' value, the store credit and the vouchers together.
     #[schema(value_type = MoneyText)]
     total: String,
 }
@@ -97,6 +109,10 @@ impl From<Liabilities> for LiabilitiesView {
                 outstanding: l.store_credit.to_string(),
                 customers: l.store_credit_customers,
             },
+            gift_vouchers: GiftVoucherLiability {
+                outstanding: l.gift_vouchers.to_string(),
+                vouchers: l.gift_vouchers_held,
+            },
             total: l.total().to_string(),
         }
     }
@@ -104,7 +120,8 @@ impl From<Liabilities> for LiabilitiesView {
 
 /// What the store holds on its customers' behalf at the end of a day:
 /// loyalty points (pending and active, valued at the programme's point
-/// value) and store credit outstanding, each the sum of its ledger's
+/// value), store credit and gift vouchers (not expired then) outstanding,
+/// each the sum of its ledger's
 /// entries made by then, so a past day's report reads the same whenever it
 /// is run. A day after today is 422 naming `asOf`. Needs `reports:read`
 /// (owner, manager, accountant).

@@ -75,7 +75,8 @@ pub struct TierFields {
         {"name": "Gold", "threshold": 2500, "multiplier": "1.25"},
         {"name": "Platinum", "threshold": 10000, "multiplier": "1.50"}
     ],
-    "tierWindowMonths": 24, "birthdayPoints": 100, "anniversaryPoints": 100
+    "tierWindowMonths": 24, "birthdayPoints": 100, "anniversaryPoints": 100,
+    "giftVoucherMonths": 12
 }))]
 pub struct ProgrammeFields {
     pub(crate) earn_basis: EarnBasisName,
@@ -113,6 +114,15 @@ pub struct ProgrammeFields {
     /// Points given on a customer's wedding anniversary, once a year (0: none).
     #[schema(minimum = 0, maximum = 100_000)]
     pub(crate) anniversary_points: i64,
+    /// Months a gift voucher can be spent for from its issue (12 when not
+    /// given).
+    #[schema(minimum = 1, maximum = 60, default = 12)]
+    #[serde(default = "twelve")]
+    pub(crate) gift_voucher_months: u32,
+}
+
+fn twelve() -> u32 {
+    12
 }
 
 impl From<&Programme> for ProgrammeFields {
@@ -139,6 +149,7 @@ impl From<&Programme> for ProgrammeFields {
             tier_window_months: p.tier_window_months,
             birthday_points: p.birthday_points,
             anniversary_points: p.anniversary_points,
+            gift_voucher_months: p.gift_voucher_months,
         }
     }
 }
@@ -196,6 +207,7 @@ impl ProgrammeFields {
             tier_window_months: self.tier_window_months,
             birthday_points: self.birthday_points,
             anniversary_points: self.anniversary_points,
+            gift_voucher_months: self.gift_voucher_months,
         };
         programme.validate()?;
         Ok(programme)

@@ -24,18 +24,26 @@ wire_enum! {
 }
 
 wire_enum! {
-    /// What a line sells: a tagged `piece`, a quantity of a `lot`, or a `service`.
-    LineKindName mirrors LineKind { Piece = "piece", Lot = "lot", Service = "service" }
+    /// What a line sells: a tagged `piece`, a quantity of a `lot`, a
+    /// `service`, or a `gift_voucher` of the line's amount (no GST; the
+    /// voucher is issued, its code listed at `/gift-vouchers?invoiceId=`,
+    /// when the bill is paid in full).
+    LineKindName mirrors LineKind {
+        Piece = "piece", Lot = "lot", Service = "service", GiftVoucher = "gift_voucher",
+    }
 }
 
 wire_enum! {
     /// How a payment was made. `points` spends the customer's loyalty
     /// points: the amount is a whole number of points at the programme's
     /// point value, within its cap on the bill; `store_credit` spends the
-    /// customer's store credit (from goods returned); neither is ever a refund.
+    /// customer's store credit (from goods returned); neither is ever a
+    /// refund. `gift_voucher` spends a gift voucher named by its code in
+    /// `reference`, in part or whole; wrong codes are counted per caller
+    /// (the sixth within 15 minutes is 429).
     PaymentMethodName mirrors PaymentMethod {
         Cash = "cash", Card = "card", Upi = "upi", BankTransfer = "bank_transfer",
-        Cheque = "cheque", Voucher = "voucher", OldGold = "old_gold", Points = "points",
+        Cheque = "cheque", GiftVoucher = "gift_voucher", OldGold = "old_gold", Points = "points",
         StoreCredit = "store_credit",
     }
 }
@@ -103,8 +111,9 @@ impl DiscountFields {
 
 /// A line of a new bill: a `piece` by id; a `lot` by id and quantity
 /// (priced at the metal rate for a lot of metal by weight, plus `making`;
-/// otherwise at `unitPrice` per piece or per gram); or a `service` by its
-/// description and amount.
+/// otherwise at `unitPrice` per piece or per gram); a `service` by its
+/// description and amount; or a `gift_voucher` by its `amount` (its value,
+/// without GST or discount).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(example = json!({"kind": "piece", "pieceId": "01936f0e-0000-7000-8000-0000000000e1",
@@ -127,7 +136,7 @@ pub struct LineFields {
     /// For `service`: what was done (`Engraving: "A & R"`).
     #[schema(max_length = 120)]
     pub(crate) description: Option<String>,
-    /// For `service`: its price before tax.
+    /// For `service`: its price before tax; for `gift_voucher`: its value.
     #[schema(value_type = Option<MoneyText>)]
     pub(crate) amount: Option<String>,
     /// The line's own discount.

@@ -185,6 +185,21 @@ fn line_request(index: usize, fields: &LineFields) -> Result<LineRequest, Invali
                 amount: Money::parse(&at("amount"), amount)?,
             }
         }
+        LineKindName::GiftVoucher => {
+            if discount.is_some() {
+                return Err(Invalid::field(
+                    at("discount"),
+                    "unexpected",
+                    "a gift voucher is sold at its value",
+                ));
+            }
+            let amount = fields.amount.as_deref().ok_or_else(|| missing("amount"))?;
+            let amount = Money::parse(&at("amount"), amount)?;
+            if amount.is_zero() {
+                return Err(Invalid::field(at("amount"), "too_small", "more than 0"));
+            }
+            Item::GiftVoucher { amount }
+        }
     };
     Ok(LineRequest { item, discount })
 }

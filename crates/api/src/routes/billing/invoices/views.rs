@@ -31,7 +31,8 @@ pub struct InvoiceLineView {
     quantity: Option<String>,
     #[schema(max_length = 200)]
     description: String,
-    /// HSN of the goods or SAC of the service.
+    /// HSN of the goods or SAC of the service; empty for a gift voucher,
+    /// which is no supply.
     #[schema(max_length = 8)]
     hsn: String,
     #[schema(max_length = 32)]
