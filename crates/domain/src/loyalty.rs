@@ -33,6 +33,16 @@ pub enum Expiry {
     PerAward,
 }
 
+/// What a birthday or anniversary gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OccasionReward {
+    /// The occasion's points (`birthday_points`, `anniversary_points`).
+    Points,
+    /// A gift voucher of `occasion_voucher_value`.
+    Voucher,
+}
+
 /// A tier of the programme: reached at `threshold` qualifying points
 /// earned within the window, multiplying what later bills earn.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,6 +55,9 @@ pub struct Tier {
 
 /// Most points an occasion gives.
 const MOST_OCCASION_POINTS: i64 = 100_000;
+
+/// Most an occasion's voucher is worth, in paise (1,00,000.00).
+const MOST_OCCASION_VOUCHER: i64 = 10_000_000;
 
 /// Months from reaching a tier (or its last review) to its next review.
 const TIER_YEAR: u32 = 12;
@@ -79,6 +92,10 @@ pub struct Programme {
     pub anniversary_points: i64,
     /// Months a gift voucher can be spent for from its issue.
     pub gift_voucher_months: u32,
+    /// Whether occasions give points or a gift voucher.
+    pub occasion_reward: OccasionReward,
+    /// The value of an occasion's voucher (0: none).
+    pub occasion_voucher_value: Money,
 }
 
 impl Default for Programme {
@@ -115,6 +132,8 @@ impl Default for Programme {
             birthday_points: 100,
             anniversary_points: 100,
             gift_voucher_months: 12,
+            occasion_reward: OccasionReward::Points,
+            occasion_voucher_value: Money::from_units(50_000),
         }
     }
 }
@@ -155,6 +174,9 @@ impl Programme {
         }
         if !(1..=60).contains(&self.gift_voucher_months) {
             fault("giftVoucherMonths", "range", "from 1 to 60");
+        }
+        if self.occasion_voucher_value > Money::from_units(MOST_OCCASION_VOUCHER) {
+            fault("occasionVoucherValue", "range", "at most 100000.00");
         }
         for (index, category) in self.non_earning_categories.iter().enumerate() {
             if category.trim().is_empty() || category.chars().count() > 40 {
@@ -468,6 +490,15 @@ impl Occasion {
         match self {
             Self::Birthday => programme.birthday_points,
             Self::Anniversary => programme.anniversary_points,
+        }
+    }
+
+    /// Whether the programme gives anything for it: its points, or a
+    /// voucher of some value.
+    pub fn rewarded(self, programme: &Programme) -> bool {
+        match programme.occasion_reward {
+            OccasionReward::Points => self.points(programme) > 0,
+            OccasionReward::Voucher => !programme.occasion_voucher_value.is_zero(),
         }
     }
 }

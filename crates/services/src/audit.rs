@@ -11,8 +11,9 @@ use crate::actor::{Actor, Origin};
 /// their entries are read by every reader of the trail when they name no
 /// branch. Any other record's entry that names no branch (an owner's staff
 /// record, an API client) is read only by those who see every branch.
-const BUSINESS_WIDE: [&str; 10] = [
+const BUSINESS_WIDE: [&str; 11] = [
     "customer",
+    "gift_voucher",
     "loyalty_entry",
     "loyalty_tier",
     "consent",

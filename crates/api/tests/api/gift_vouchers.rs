@@ -6,21 +6,23 @@
 //! (a spent one keeps the bill standing); a voucher is never taken back on
 //! a return; the balance is always the ledger's sum and the liabilities
 //! report owes it; wrong codes are throttled per caller; a customer reads
-//! only their own.
+//! only their own; occasions give a voucher when the programme says so.
 
+use chrono::Datelike;
 use futures_util::future::join_all;
 use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::billing::{customer, draft, issue_path};
 use crate::helpers::{Backend, TestApp, get, json_of, post};
-use crate::loyalty::{id_of, ten_thousand};
+use crate::loyalty::{id_of, points_path, set_programme, ten_thousand};
 use crate::on_both_backends;
 use crate::store_credit::{ledger_sum, paise, pay};
 
 on_both_backends!(
     a_voucher_sold_when_paid_spends_in_part_once_and_cancels_give_it_back,
     wrong_codes_are_throttled_per_caller_and_customers_see_only_their_own,
+    a_birthday_gives_a_voucher_once_when_the_programme_says_so,
 );
 
 /// A draft of one gift voucher of `amount` for `buyer`.
@@ -422,5 +424,99 @@ async fn wrong_codes_are_throttled_per_caller_and_customers_see_only_their_own(b
     assert_eq!(
         get(&app, &owner, "/api/v1/me/gift-vouchers").await.status(),
         403
+    );
+}
+
+async fn a_birthday_gives_a_voucher_once_when_the_programme_says_so(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.owner_token().await;
+    let mut programme = json_of(get(&app, &owner, "/api/v1/loyalty/programme").await, 200).await;
+    assert_eq!(programme["occasionReward"], "points");
+    assert_eq!(programme["occasionVoucherValue"], "500.00");
+    assert_eq!(programme["giftVoucherMonths"], 12);
+    programme["occasionReward"] = json!("voucher");
+    programme["occasionVoucherValue"] = json!("750.00");
+    programme["giftVoucherMonths"] = json!(6);
+    json_of(set_programme(&app, &owner, &programme).await, 200).await;
+    programme["occasionVoucherValue"] = json!("100000.01");
+    let refused = json_of(set_programme(&app, &owner, &programme).await, 422).await;
+    assert_eq!(
+        refused["errors"][0]["field"], "occasionVoucherValue",
+        "{refused}"
+    );
+
+    let today = chrono::Utc::now().date_naive();
+    let born = today.with_year(today.year() - 30).unwrap_or(today);
+    let meena = json_of(
+        post(
+            &app,
+            &owner,
+            "/api/v1/customers",
+            json!({"name": "Meenakshi Sundaram", "mobile": "9876543210",
+                   "dateOfBirth": born.to_string()}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let now = chrono::Utc::now();
+    let run = jewel_services::loyalty::run_daily(&app.state.database, now)
+        .await
+        .expect("the daily run");
+    assert_eq!(run.birthdays, 1);
+    let again = jewel_services::loyalty::run_daily(&app.state.database, now)
+        .await
+        .expect("the daily run again");
+    assert_eq!(again.birthdays, 0, "once a year");
+
+    let page = json_of(
+        get(
+            &app,
+            &owner,
+            &format!("/api/v1/gift-vouchers?customerId={}", id_of(&meena)),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let vouchers = page["items"].as_array().expect("items");
+    assert_eq!(vouchers.len(), 1, "{page}");
+    let voucher = &vouchers[0];
+    assert_eq!(voucher["origin"], "reward");
+    assert_eq!(voucher["value"], "750.00");
+    assert_eq!(
+        balance(&app, &owner, voucher).await,
+        ("750.00".into(), "active".into())
+    );
+    let expires: chrono::DateTime<chrono::Utc> = voucher["expiresAt"]
+        .as_str()
+        .expect("at")
+        .parse()
+        .expect("expiresAt");
+    let six_months = now.checked_add_months(chrono::Months::new(6));
+    // MariaDB keeps whole seconds.
+    assert_eq!(expires.timestamp(), six_months.expect("a day").timestamp());
+    let standing = json_of(get(&app, &owner, &points_path(&meena)).await, 200).await;
+    assert_eq!(standing["balance"], 0, "a voucher instead of points");
+    // The trail says who gave it, without its code.
+    let trail = json_of(
+        get(
+            &app,
+            &owner,
+            &format!(
+                "/api/v1/audit-events?entityType=gift_voucher&entityId={}",
+                id_of(voucher)
+            ),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let event = &trail["items"][0];
+    assert_eq!(event["actorKind"], "system", "{trail}");
+    assert!(
+        !trail
+            .to_string()
+            .contains(voucher["code"].as_str().expect("code"))
     );
 }

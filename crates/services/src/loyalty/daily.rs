@@ -1,14 +1,18 @@
 //! The daily run: points lapse, tiers due for review are judged again (the
 //! only time a customer goes down), and birthdays and wedding anniversaries
-//! get their points. It runs for a given moment (`as_of`), so it can be
+//! get their points or a gift voucher (a setting). It runs for a given moment (`as_of`), so it can be
 //! run for a past or a coming day; run twice, it changes nothing more:
 //! points lapse once (what lapsed is spent), a tier is reviewed once a year,
-//! an occasion's points are given once a year (the entry's `source`).
+//! an occasion's reward is given once a year (the entry's or the
+//! voucher's `source`).
 //! Each customer is one transaction that holds their account's row lock,
 //! so the run and a bill or an adjustment of the same points take turns.
 
 use chrono::{DateTime, Datelike, Utc};
-use jewel_domain::loyalty::{Entry, EntryKind, Expiry, Occasion, Programme, occasion_days};
+use jewel_domain::gift_voucher::{GiftVoucher, VoucherEntry, VoucherEntryKind, VoucherOrigin};
+use jewel_domain::loyalty::{
+    Entry, EntryKind, Expiry, Occasion, OccasionReward, Programme, occasion_days,
+};
 use jewel_domain::occasion::OccasionKind;
 use jewel_persistence::repos::customers::Customers;
 use jewel_persistence::repos::loyalty::{Due, Loyalty};
@@ -215,8 +219,7 @@ async fn celebrate(
     occasion: Occasion,
     as_of: DateTime<Utc>,
 ) -> Result<u64, LoyaltyError> {
-    let points = occasion.points(programme);
-    if points == 0 {
+    if !occasion.rewarded(programme) {
         return Ok(0);
     }
     let days = occasion_days(as_of.date_naive(), OCCASION_DAYS);
@@ -235,7 +238,16 @@ async fn celebrate(
             let Some(&(_, day)) = days.iter().find(|d| d.0 == *key) else {
                 continue;
             };
-            if give(database, programme, occasion, *customer, day.year(), as_of).await? {
+            let year = day.year();
+            let gave = match programme.occasion_reward {
+                OccasionReward::Points => {
+                    give(database, programme, occasion, *customer, year, as_of).await?
+                }
+                OccasionReward::Voucher => {
+                    give_voucher(database, programme, occasion, *customer, year, as_of).await?
+                }
+            };
+            if gave {
                 given += 1;
             }
         }
@@ -283,6 +295,61 @@ async fn give(
         None,
         Some(&EntryRecord::from(&entry)),
     )?;
+    unit.commit().await?;
+    Ok(true)
+}
+
+/// Gives `occasion`'s gift voucher of `year` to the customer unless given
+/// already (the voucher's `source` is the occasion's, once only).
+async fn give_voucher(
+    database: &Database,
+    programme: &Programme,
+    occasion: Occasion,
+    customer: uuid::Uuid,
+    year: i32,
+    as_of: DateTime<Utc>,
+) -> Result<bool, LoyaltyError> {
+    let source = format!("{}:{customer}:{year}", occasion.as_str());
+    let value = programme.occasion_voucher_value;
+    let mut voucher = GiftVoucher {
+        id: uuid::Uuid::now_v7(),
+        code: crate::billing::gift_vouchers::fresh_code(),
+        origin: VoucherOrigin::Reward,
+        value,
+        balance: value,
+        customer_id: Some(customer),
+        invoice_id: None,
+        invoice_line_id: None,
+        issued_at: as_of,
+        expires_at: GiftVoucher::expiry(as_of, programme.gift_voucher_months),
+        voided_at: None,
+    };
+    let issued = VoucherEntry {
+        id: uuid::Uuid::now_v7(),
+        voucher_id: voucher.id,
+        kind: VoucherEntryKind::Issued,
+        amount: value,
+        invoice_id: None,
+        reason: format!("{} voucher {year}", capitalised(occasion.as_str())),
+        actor_kind: "system".to_owned(),
+        actor_id: uuid::Uuid::nil(),
+        created_at: as_of,
+    };
+    let mut unit = system_unit(database);
+    let txn = unit.txn().await?;
+    match crate::billing::gift_vouchers::register(txn, &mut voucher, &source, issued).await {
+        Err(RepoError::Taken { field: "source" }) => {
+            unit.rollback().await?;
+            return Ok(false);
+        }
+        outcome => outcome?,
+    }
+    // The code is the voucher itself: the trail keeps what it is worth.
+    let record = serde_json::json!({
+        "customerId": customer, "origin": "reward", "value": value.to_string(),
+        "expiresAt": voucher.expires_at, "reason": format!("{} {year}", occasion.as_str()),
+    });
+    unit.audit("create", "gift_voucher", voucher.id, None, Some(&record))?;
     unit.commit().await?;
     Ok(true)
 }

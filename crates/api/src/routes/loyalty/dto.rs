@@ -2,7 +2,9 @@
 //! points stand, the ledger's entries and an adjustment by hand.
 
 use chrono::{DateTime, Utc};
-use jewel_domain::loyalty::{EarnBasis, Entry, EntryKind, Expiry, Programme, Standing, Tier};
+use jewel_domain::loyalty::{
+    EarnBasis, Entry, EntryKind, Expiry, OccasionReward, Programme, Standing, Tier,
+};
 use jewel_domain::measure::{Factor, Money, Percent};
 use jewel_domain::{FieldError, Invalid};
 use serde::{Deserialize, Serialize};
@@ -20,6 +22,12 @@ wire_enum! {
     /// When points lapse: all of them `expiryMonths` after the customer's
     /// last earning or spending, or each award `expiryMonths` after it was earned.
     ExpiryName mirrors Expiry { AfterLastActivity = "after_last_activity", PerAward = "per_award" }
+}
+
+wire_enum! {
+    /// What a birthday or wedding anniversary gives: its `points`, or a
+    /// gift `voucher` of `occasionVoucherValue`.
+    OccasionRewardName mirrors OccasionReward { Points = "points", Voucher = "voucher" }
 }
 
 wire_enum! {
@@ -76,7 +84,7 @@ pub struct TierFields {
         {"name": "Platinum", "threshold": 10000, "multiplier": "1.50"}
     ],
     "tierWindowMonths": 24, "birthdayPoints": 100, "anniversaryPoints": 100,
-    "giftVoucherMonths": 12
+    "giftVoucherMonths": 12, "occasionReward": "points", "occasionVoucherValue": "500.00"
 }))]
 pub struct ProgrammeFields {
     pub(crate) earn_basis: EarnBasisName,
@@ -119,6 +127,22 @@ pub struct ProgrammeFields {
     #[schema(minimum = 1, maximum = 60, default = 12)]
     #[serde(default = "twelve")]
     pub(crate) gift_voucher_months: u32,
+    /// What occasions give (`points` when not given).
+    #[serde(default = "points")]
+    pub(crate) occasion_reward: OccasionRewardName,
+    /// The value of an occasion's gift voucher, at most 100000.00
+    /// (500.00 when not given; 0 gives none).
+    #[schema(value_type = MoneyText)]
+    #[serde(default = "five_hundred")]
+    pub(crate) occasion_voucher_value: String,
+}
+
+fn points() -> OccasionRewardName {
+    OccasionRewardName::Points
+}
+
+fn five_hundred() -> String {
+    "500.00".to_owned()
 }
 
 fn twelve() -> u32 {
@@ -150,6 +174,8 @@ impl From<&Programme> for ProgrammeFields {
             birthday_points: p.birthday_points,
             anniversary_points: p.anniversary_points,
             gift_voucher_months: p.gift_voucher_months,
+            occasion_reward: p.occasion_reward.into(),
+            occasion_voucher_value: p.occasion_voucher_value.to_string(),
         }
     }
 }
@@ -163,6 +189,10 @@ impl ProgrammeFields {
             Factor::parse("pointsPer100", &self.points_per_100),
         );
         let point_value = collect(&mut errors, Money::parse("pointValue", &self.point_value));
+        let occasion_voucher_value = collect(
+            &mut errors,
+            Money::parse("occasionVoucherValue", &self.occasion_voucher_value),
+        );
         let redemption_cap = collect(
             &mut errors,
             Percent::parse_share("redemptionCap", &self.redemption_cap),
@@ -208,6 +238,8 @@ impl ProgrammeFields {
             birthday_points: self.birthday_points,
             anniversary_points: self.anniversary_points,
             gift_voucher_months: self.gift_voucher_months,
+            occasion_reward: self.occasion_reward.into(),
+            occasion_voucher_value: occasion_voucher_value.unwrap_or_default(),
         };
         programme.validate()?;
         Ok(programme)
