@@ -107,6 +107,26 @@ STATE_DEPENDENT = {
     ("lines[].discount", "unexpected"),
     ("lines[].amount", "too_small"),  # a voucher of 0.00
     ("lineIds[]", "gift_voucher"),  # a voucher sold is not taken back
+    # A savings plan's terms depend on its kind, and on each other.
+    ("metal", "required"),  # a weight plan books grams of a metal
+    ("metal", "unexpected"),  # an amount plan books money
+    ("step", "unexpected"),  # an amount plan's instalment is fixed
+    ("bonusShare", "range"),  # at most two instalments (a percent string)
+    ("preclosureAfter", "range"),  # at most the number of instalments
+    ("amount", "too_small"),  # an instalment of 0.00, or under a milligram
+    ("planId", "retired"),  # a plan closed to enrolments
+    ("planId", "beyond_365_days"),
+    # An instalment: the plan's own amount or steps, the cash limit, the
+    # day's rate of a weight plan's metal, a bank transfer's reference.
+    ("amount", "instalment"),
+    ("amount", "cash_limit"),
+    ("amount", "no_rate"),
+    ("reference", "required"),
+    # Text of only spaces is empty once trimmed.
+    ("name", "length"),
+    ("nomineeName", "length"),
+    ("nomineeRelation", "length"),
+    ("reference", "length"),
 }
 
 

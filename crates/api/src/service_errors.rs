@@ -7,6 +7,7 @@ use jewel_services::crm::CrmError;
 use jewel_services::identity::IdentityError;
 use jewel_services::inventory::InventoryError;
 use jewel_services::loyalty::LoyaltyError;
+use jewel_services::schemes::SchemeError;
 
 use crate::error::ApiError;
 
@@ -152,6 +153,32 @@ impl From<LoyaltyError> for ApiError {
             LoyaltyError::Invalid(invalid) => invalid.into(),
             LoyaltyError::Store(error) => error.into(),
             LoyaltyError::Record(error) => error.into(),
+        }
+    }
+}
+
+impl From<SchemeError> for ApiError {
+    fn from(error: SchemeError) -> Self {
+        let detail = error.to_string();
+        let conflict = |field: &str, code: &str, message: &str| ApiError::Conflict {
+            detail: detail.clone(),
+            errors: vec![FieldError::new(field, code, message)],
+        };
+        match error {
+            SchemeError::NotFound => ApiError::NotFound,
+            SchemeError::WrongStatus { status } => conflict("status", status, "not active"),
+            SchemeError::PeriodPaid { .. } => conflict("period", "paid", "one instalment a period"),
+            SchemeError::Matured => conflict("status", "matured", "every period is over"),
+            SchemeError::ChangedMeanwhile => ApiError::Conflict {
+                detail,
+                errors: Vec::new(),
+            },
+            SchemeError::BranchTimezone => {
+                ApiError::bad_field(detail, "timezone", "invalid", "such as Asia/Kolkata")
+            }
+            SchemeError::Invalid(invalid) => invalid.into(),
+            SchemeError::Store(error) => error.into(),
+            SchemeError::Record(error) => error.into(),
         }
     }
 }

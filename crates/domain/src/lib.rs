@@ -19,6 +19,7 @@ pub mod occasion;
 pub mod page;
 pub mod piece;
 pub mod pricing;
+pub mod scheme;
 pub mod stock_audit;
 pub mod store_credit;
 pub mod task;

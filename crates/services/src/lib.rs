@@ -42,6 +42,7 @@ pub mod insight;
 pub mod inventory;
 pub mod loyalty;
 pub mod relay;
+pub mod schemes;
 pub mod unit;
 
 pub use actor::{Actor, Origin};

@@ -17,6 +17,7 @@ pub mod insight;
 pub mod inventory;
 pub mod loyalty;
 pub mod platform;
+pub mod schemes;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(platform::configure)
@@ -25,5 +26,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(inventory::configure)
         .configure(billing::configure)
         .configure(loyalty::configure)
+        .configure(schemes::configure)
         .configure(insight::configure);
 }

@@ -72,8 +72,9 @@ async fn a_catalogue_page_is_two_statements(backend: Backend) {
         assert_eq!(sorted, all, "every piece once ({query})");
     }
     // A first page is two; the server's background work (revocations each
-    // second, lapsed holds at most once a second) adds one now and then.
+    // second, lapsed holds at most once a second, the relay's poll) adds
+    // one or a few now and then, more on a busy machine.
     let twos = counted.iter().filter(|&&n| n == 2).count();
     assert!(twos * 2 > counted.len(), "statements per page: {counted:?}");
-    assert!(counted.iter().all(|&n| (2..5).contains(&n)), "{counted:?}");
+    assert!(counted.iter().all(|&n| (2..7).contains(&n)), "{counted:?}");
 }

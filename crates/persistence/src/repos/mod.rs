@@ -20,6 +20,7 @@ pub mod metal_rates;
 pub mod outbox;
 pub mod pieces;
 pub mod quotes;
+pub mod schemes;
 pub mod sessions;
 pub mod signing_keys;
 pub mod staff;

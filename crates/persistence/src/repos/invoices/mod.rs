@@ -49,6 +49,8 @@ async fn invoices_lines_insert(
 pub enum Series {
     Invoice,
     CreditNote,
+    /// A savings scheme's instalment receipts.
+    SchemeReceipt,
 }
 
 impl Series {
@@ -56,6 +58,7 @@ impl Series {
         match self {
             Self::Invoice => "invoice",
             Self::CreditNote => "credit_note",
+            Self::SchemeReceipt => "scheme_receipt",
         }
     }
 }

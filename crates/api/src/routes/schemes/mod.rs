@@ -1,0 +1,14 @@
+//! Gold savings schemes: the owner's plans, enrolments at a branch and the
+//! instalments paid into them (each with its receipt), the passbook, and a
+//! customer's own under `/api/v1/me`.
+
+mod dto;
+mod enrolments;
+mod plans;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.configure(plans::configure)
+        .configure(enrolments::configure);
+}

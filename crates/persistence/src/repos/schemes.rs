@@ -1,0 +1,292 @@
+//! Savings schemes: plans, enrolments and the instalments received. An
+//! instalment is written under its enrolment's row lock
+//! ([`Schemes::lock_enrolment`]), and one per enrolment and period by the
+//! key, so two instalments of one period have one winner.
+
+use chrono::{DateTime, Utc};
+use jewel_domain::invoice::PaymentMethod;
+use jewel_domain::measure::{Money, Percent, Weight};
+use jewel_domain::metal::{Metal, Purity};
+use jewel_domain::scheme::{
+    Enrolment, EnrolmentStatus, Instalment, MissedRule, Plan, PlanKind, Terms,
+};
+use jewel_domain::{Page, PageRequest};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::entities::{scheme_enrolments, scheme_instalments, scheme_plans};
+use crate::error::{OnUniqueColumn, RepoError, uuid_of};
+
+/// Terms as kept in JSON: amounts in paise, the share in hundredths.
+#[derive(Debug, Serialize, Deserialize)]
+struct StoredTerms {
+    kind: String,
+    instalments: u32,
+    amount: i64,
+    step: i64,
+    bonus_share: i64,
+    missed: String,
+    grace_days: u32,
+    redemption_days: u32,
+    preclosure_after: u32,
+    metal: Option<String>,
+    fineness: Option<u16>,
+    jewellery_only: bool,
+}
+
+fn stored(terms: &Terms) -> String {
+    let kept = StoredTerms {
+        kind: terms.kind.as_str().to_owned(),
+        instalments: terms.instalments,
+        amount: terms.amount.units(),
+        step: terms.step.units(),
+        bonus_share: terms.bonus_share.units(),
+        missed: terms.missed.as_str().to_owned(),
+        grace_days: terms.grace_days,
+        redemption_days: terms.redemption_days,
+        preclosure_after: terms.preclosure_after,
+        metal: terms.purity.map(|p| p.metal().as_str().to_owned()),
+        fineness: terms.purity.map(Purity::fineness),
+        jewellery_only: terms.jewellery_only,
+    };
+    serde_json::to_string(&kept).unwrap_or_default()
+}
+
+fn bad(what: &str) -> RepoError {
+    RepoError::Database(sea_orm::DbErr::Custom(format!("stored scheme {what}")))
+}
+
+fn terms_of(text: &str) -> Result<Terms, RepoError> {
+    let kept: StoredTerms = serde_json::from_str(text).map_err(|_| bad("terms"))?;
+    let purity = match (kept.metal.as_deref().and_then(Metal::parse), kept.fineness) {
+        (Some(metal), Some(fineness)) => {
+            Some(Purity::parse("fineness", metal, fineness).map_err(|_| bad("purity"))?)
+        }
+        _ => None,
+    };
+    Ok(Terms {
+        kind: PlanKind::parse(&kept.kind).ok_or_else(|| bad("kind"))?,
+        instalments: kept.instalments,
+        amount: Money::from_units(kept.amount),
+        step: Money::from_units(kept.step),
+        bonus_share: Percent::from_units(kept.bonus_share),
+        missed: MissedRule::parse(&kept.missed).ok_or_else(|| bad("missed rule"))?,
+        grace_days: kept.grace_days,
+        redemption_days: kept.redemption_days,
+        preclosure_after: kept.preclosure_after,
+        purity,
+        jewellery_only: kept.jewellery_only,
+    })
+}
+
+pub struct Schemes;
+
+impl Schemes {
+    pub async fn add_plan(
+        db: &impl ConnectionTrait,
+        plan: &Plan,
+        by: uuid::Uuid,
+    ) -> Result<(), RepoError> {
+        scheme_plans::Entity::insert(scheme_plans::ActiveModel {
+            id: Set(plan.id.to_string()),
+            name: Set(plan.name.clone()),
+            terms: Set(stored(&plan.terms)),
+            active: Set(plan.active),
+            created_by: Set(by.to_string()),
+            created_at: Set(plan.created_at),
+        })
+        .exec_without_returning(db)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn plan(
+        db: &impl ConnectionTrait,
+        id: uuid::Uuid,
+    ) -> Result<Option<Plan>, RepoError> {
+        scheme_plans::Entity::find_by_id(id.to_string())
+            .one(db)
+            .await?
+            .map(into_plan)
+            .transpose()
+    }
+
+    /// Every plan, newest first (a jeweller has a handful).
+    pub async fn plans(db: &impl ConnectionTrait) -> Result<Vec<Plan>, RepoError> {
+        scheme_plans::Entity::find()
+            .order_by_desc(scheme_plans::Column::Id)
+            .limit(200)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(into_plan)
+            .collect()
+    }
+
+    pub async fn enrol(db: &impl ConnectionTrait, enrolment: &Enrolment) -> Result<(), RepoError> {
+        scheme_enrolments::Entity::insert(scheme_enrolments::ActiveModel {
+            id: Set(enrolment.id.to_string()),
+            plan_id: Set(enrolment.plan_id.to_string()),
+            plan_name: Set(enrolment.plan_name.clone()),
+            customer_id: Set(enrolment.customer_id.to_string()),
+            branch_id: Set(enrolment.branch_id.to_string()),
+            terms: Set(stored(&enrolment.terms)),
+            nominee_name: Set(enrolment.nominee_name.clone()),
+            nominee_relation: Set(enrolment.nominee_relation.clone()),
+            started_at: Set(enrolment.started_at),
+            status: Set(enrolment.status.as_str().to_owned()),
+            created_by: Set(enrolment.created_by.to_string()),
+            updated_at: Set(enrolment.started_at),
+        })
+        .exec_without_returning(db)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn enrolment(
+        db: &impl ConnectionTrait,
+        id: uuid::Uuid,
+    ) -> Result<Option<Enrolment>, RepoError> {
+        scheme_enrolments::Entity::find_by_id(id.to_string())
+            .one(db)
+            .await?
+            .map(into_enrolment)
+            .transpose()
+    }
+
+    /// The enrolment with its row lock held to the end of the transaction.
+    pub async fn lock_enrolment(
+        db: &impl ConnectionTrait,
+        id: uuid::Uuid,
+    ) -> Result<Option<Enrolment>, RepoError> {
+        scheme_enrolments::Entity::find_by_id(id.to_string())
+            .lock_exclusive()
+            .one(db)
+            .await?
+            .map(into_enrolment)
+            .transpose()
+    }
+
+    /// Enrolments of a customer, or at some branches, newest first.
+    pub async fn enrolments(
+        db: &impl ConnectionTrait,
+        customer: Option<uuid::Uuid>,
+        branches: Option<&[uuid::Uuid]>,
+        page: PageRequest,
+    ) -> Result<Page<Enrolment>, RepoError> {
+        use scheme_enrolments::Column;
+        let mut query = scheme_enrolments::Entity::find()
+            .order_by_desc(Column::Id)
+            .limit(page.limit + 1);
+        if let Some(customer) = customer {
+            query = query.filter(Column::CustomerId.eq(customer.to_string()));
+        }
+        if let Some(branches) = branches {
+            query = query.filter(Column::BranchId.is_in(branches.iter().map(|b| b.to_string())));
+        }
+        if let Some(after) = page.after {
+            query = query.filter(Column::Id.lt(after.to_string()));
+        }
+        let enrolments = query
+            .all(db)
+            .await?
+            .into_iter()
+            .map(into_enrolment)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Page::from_overfetch(enrolments, page.limit, |e| e.id))
+    }
+
+    /// The enrolment's instalments, by period.
+    pub async fn instalments(
+        db: &impl ConnectionTrait,
+        enrolment: uuid::Uuid,
+    ) -> Result<Vec<Instalment>, RepoError> {
+        scheme_instalments::Entity::find()
+            .filter(scheme_instalments::Column::EnrolmentId.eq(enrolment.to_string()))
+            .order_by_asc(scheme_instalments::Column::Period)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(into_instalment)
+            .collect()
+    }
+
+    /// Writes `instalment` of `branch`: `Taken { field: "period" }` when its
+    /// period was paid meanwhile.
+    pub async fn add_instalment(
+        db: &impl ConnectionTrait,
+        instalment: &Instalment,
+        branch: uuid::Uuid,
+        by_kind: &str,
+    ) -> Result<(), RepoError> {
+        scheme_instalments::Entity::insert(scheme_instalments::ActiveModel {
+            id: Set(instalment.id.to_string()),
+            enrolment_id: Set(instalment.enrolment_id.to_string()),
+            period: Set(i32::try_from(instalment.period).unwrap_or(i32::MAX)),
+            amount: Set(instalment.amount.units()),
+            milligrams: Set(instalment.weight.map(Weight::units)),
+            rate: Set(instalment.rate.map(Money::units)),
+            method: Set(instalment.method.as_str().to_owned()),
+            reference: Set(instalment.reference.clone()),
+            branch_id: Set(branch.to_string()),
+            receipt_number: Set(instalment.receipt_number.clone()),
+            accepted_at: Set(instalment.accepted_at),
+            accepted_by_kind: Set(by_kind.to_owned()),
+            accepted_by: Set(instalment.accepted_by.to_string()),
+        })
+        .exec_without_returning(db)
+        .await
+        .on_unique_column(&[("period", "period"), ("receipt", "receiptNumber")])?;
+        Ok(())
+    }
+}
+
+fn into_plan(m: scheme_plans::Model) -> Result<Plan, RepoError> {
+    Ok(Plan {
+        id: uuid_of(&m.id)?,
+        name: m.name,
+        terms: terms_of(&m.terms)?,
+        active: m.active,
+        created_at: m.created_at,
+    })
+}
+
+fn into_enrolment(m: scheme_enrolments::Model) -> Result<Enrolment, RepoError> {
+    Ok(Enrolment {
+        id: uuid_of(&m.id)?,
+        plan_id: uuid_of(&m.plan_id)?,
+        plan_name: m.plan_name,
+        customer_id: uuid_of(&m.customer_id)?,
+        branch_id: uuid_of(&m.branch_id)?,
+        terms: terms_of(&m.terms)?,
+        nominee_name: m.nominee_name,
+        nominee_relation: m.nominee_relation,
+        started_at: m.started_at,
+        status: EnrolmentStatus::parse(&m.status).ok_or_else(|| bad("status"))?,
+        created_by: uuid_of(&m.created_by)?,
+    })
+}
+
+fn into_instalment(m: scheme_instalments::Model) -> Result<Instalment, RepoError> {
+    Ok(Instalment {
+        id: uuid_of(&m.id)?,
+        enrolment_id: uuid_of(&m.enrolment_id)?,
+        period: u32::try_from(m.period).map_err(|_| bad("period"))?,
+        amount: Money::from_units(m.amount),
+        weight: m.milligrams.map(Weight::from_units),
+        rate: m.rate.map(Money::from_units),
+        method: PaymentMethod::parse(&m.method).ok_or_else(|| bad("method"))?,
+        reference: m.reference,
+        receipt_number: m.receipt_number,
+        accepted_at: m.accepted_at,
+        accepted_by: uuid_of(&m.accepted_by)?,
+    })
+}
+
+/// When `at` is stored with whole seconds (MariaDB), as it will read back.
+pub fn to_second(at: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp(at.timestamp(), 0).unwrap_or(at)
+}
