@@ -35,6 +35,7 @@ mod m20261206_000028_loyalty_by_the_clock;
 mod m20261206_000029_store_credit;
 mod m20261206_000030_gift_vouchers;
 mod m20261206_000031_savings_schemes;
+mod m20261206_000032_scheme_redemptions;
 
 pub struct Migrator;
 
@@ -73,6 +74,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000029_store_credit::Migration),
             Box::new(m20261206_000030_gift_vouchers::Migration),
             Box::new(m20261206_000031_savings_schemes::Migration),
+            Box::new(m20261206_000032_scheme_redemptions::Migration),
         ]
     }
 }

@@ -122,6 +122,20 @@ STATE_DEPENDENT = {
     ("amount", "cash_limit"),
     ("amount", "no_rate"),
     ("reference", "required"),
+    # A savings scheme paying a bill: the bill's customer's, matured and
+    # within its window, for jewellery only; such a bill comes back as
+    # store credit. Closing one early: after its threshold, before maturity.
+    ("payments[].reference", "not_matured"),
+    ("payments[].reference", "lapsed"),
+    ("payments[].reference", "redeemed"),
+    ("payments[].reference", "closed"),
+    ("payments[].amount", "beyond_jewellery"),
+    ("settlement", "scheme_paid"),
+    ("enrolment", "too_early"),
+    ("enrolment", "matured"),
+    ("enrolment", "redeemed"),
+    ("enrolment", "closed"),
+    ("enrolment", "nothing_paid"),
     # Text of only spaces is empty once trimmed.
     ("name", "length"),
     ("nomineeName", "length"),

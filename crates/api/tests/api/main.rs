@@ -34,6 +34,7 @@ mod outages;
 mod relay;
 mod request_path;
 mod revocations;
+mod scheme_redemption;
 mod schemes;
 mod search_plans;
 mod sso;

@@ -19,10 +19,13 @@ pub enum PaymentMethod {
     Points,
     /// The store credit the bill's customer holds.
     StoreCredit,
+    /// A matured savings scheme of the bill's customer, named by its
+    /// enrolment's id (the payment's reference); against jewellery only.
+    Scheme,
 }
 
 impl PaymentMethod {
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::Cash,
         Self::Card,
         Self::Upi,
@@ -32,6 +35,7 @@ impl PaymentMethod {
         Self::OldGold,
         Self::Points,
         Self::StoreCredit,
+        Self::Scheme,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -45,6 +49,7 @@ impl PaymentMethod {
             Self::OldGold => "old_gold",
             Self::Points => "points",
             Self::StoreCredit => "store_credit",
+            Self::Scheme => "scheme",
         }
     }
 
@@ -55,13 +60,17 @@ impl PaymentMethod {
     /// Whether a payment this way must name its reference (the cheque
     /// number, the voucher code, the bank's transaction id).
     pub fn needs_reference(self) -> bool {
-        matches!(self, Self::Cheque | Self::GiftVoucher | Self::BankTransfer)
+        matches!(
+            self,
+            Self::Cheque | Self::GiftVoucher | Self::BankTransfer | Self::Scheme
+        )
     }
 
     /// Whether money can be given back this way (a refund): not in points
-    /// nor as store credit (a return settles as store credit on its own).
+    /// nor as store credit (a return settles as store credit on its own),
+    /// never into a savings scheme.
     pub fn refunds(self) -> bool {
-        !matches!(self, Self::Points | Self::StoreCredit)
+        !matches!(self, Self::Points | Self::StoreCredit | Self::Scheme)
     }
 }
 

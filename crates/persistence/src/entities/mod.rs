@@ -39,6 +39,7 @@ pub mod quotes;
 pub mod scheme_enrolments;
 pub mod scheme_instalments;
 pub mod scheme_plans;
+pub mod scheme_redemptions;
 pub mod scrap_receipts;
 pub mod sessions;
 pub mod signing_keys;

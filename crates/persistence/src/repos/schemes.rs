@@ -8,7 +8,8 @@ use jewel_domain::invoice::PaymentMethod;
 use jewel_domain::measure::{Money, Percent, Weight};
 use jewel_domain::metal::{Metal, Purity};
 use jewel_domain::scheme::{
-    Enrolment, EnrolmentStatus, Instalment, MissedRule, Plan, PlanKind, Terms,
+    Enrolment, EnrolmentStatus, Instalment, MissedRule, Plan, PlanKind, Settlement, SettlementKind,
+    Terms,
 };
 use jewel_domain::{Page, PageRequest};
 use sea_orm::{
@@ -17,7 +18,7 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::entities::{scheme_enrolments, scheme_instalments, scheme_plans};
+use crate::entities::{scheme_enrolments, scheme_instalments, scheme_plans, scheme_redemptions};
 use crate::error::{OnUniqueColumn, RepoError, uuid_of};
 
 /// Terms as kept in JSON: amounts in paise, the share in hundredths.
@@ -242,6 +243,162 @@ impl Schemes {
         .on_unique_column(&[("period", "period"), ("receipt", "receiptNumber")])?;
         Ok(())
     }
+}
+
+/// Who took value out, and how a refund was paid.
+#[derive(Debug, Clone)]
+pub struct SettledBy<'a> {
+    pub source: &'a str,
+    pub method: Option<&'a str>,
+    pub reference: Option<&'a str>,
+    pub actor: (&'a str, uuid::Uuid),
+}
+
+/// An enrolment's advance outstanding at a moment.
+#[derive(Debug, Clone)]
+pub struct Advance {
+    pub branch_id: uuid::Uuid,
+    pub started_at: DateTime<Utc>,
+    pub terms: Terms,
+    /// Paise.
+    pub outstanding: i64,
+}
+
+impl Schemes {
+    /// Writes `settlement` once per `by.source` (`Taken { field: "source" }`).
+    pub async fn settle(
+        db: &impl ConnectionTrait,
+        settlement: &Settlement,
+        by: &SettledBy<'_>,
+    ) -> Result<(), RepoError> {
+        scheme_redemptions::Entity::insert(scheme_redemptions::ActiveModel {
+            id: Set(settlement.id.to_string()),
+            enrolment_id: Set(settlement.enrolment_id.to_string()),
+            kind: Set(settlement.kind.as_str().to_owned()),
+            value: Set(settlement.value.units()),
+            advance: Set(settlement.advance.units()),
+            milligrams: Set(settlement.weight.map(Weight::units)),
+            invoice_id: Set(settlement.invoice_id.map(|id| id.to_string())),
+            method: Set(by.method.map(str::to_owned)),
+            reference: Set(by.reference.map(str::to_owned)),
+            source: Set(by.source.to_owned()),
+            actor_kind: Set(by.actor.0.to_owned()),
+            actor_id: Set(by.actor.1.to_string()),
+            created_at: Set(settlement.created_at),
+        })
+        .exec_without_returning(db)
+        .await
+        .on_unique_column(&[("source", "source")])?;
+        Ok(())
+    }
+
+    /// What was taken out of the enrolment, oldest first.
+    pub async fn settlements(
+        db: &impl ConnectionTrait,
+        enrolment: uuid::Uuid,
+    ) -> Result<Vec<Settlement>, RepoError> {
+        Self::settlements_where(
+            db,
+            scheme_redemptions::Column::EnrolmentId.eq(enrolment.to_string()),
+        )
+        .await
+    }
+
+    /// What was redeemed on, or given back for, the bill `invoice`.
+    pub async fn settlements_on(
+        db: &impl ConnectionTrait,
+        invoice: uuid::Uuid,
+    ) -> Result<Vec<Settlement>, RepoError> {
+        Self::settlements_where(
+            db,
+            scheme_redemptions::Column::InvoiceId.eq(invoice.to_string()),
+        )
+        .await
+    }
+
+    async fn settlements_where(
+        db: &impl ConnectionTrait,
+        condition: sea_orm::sea_query::SimpleExpr,
+    ) -> Result<Vec<Settlement>, RepoError> {
+        scheme_redemptions::Entity::find()
+            .filter(condition)
+            .order_by_asc(scheme_redemptions::Column::Id)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(into_settlement)
+            .collect()
+    }
+
+    pub async fn set_status(
+        db: &impl ConnectionTrait,
+        enrolment: uuid::Uuid,
+        status: EnrolmentStatus,
+    ) -> Result<(), RepoError> {
+        use sea_orm::sea_query::Expr;
+        scheme_enrolments::Entity::update_many()
+            .col_expr(
+                scheme_enrolments::Column::Status,
+                Expr::value(status.as_str()),
+            )
+            .col_expr(
+                scheme_enrolments::Column::UpdatedAt,
+                Expr::value(Utc::now()),
+            )
+            .filter(scheme_enrolments::Column::Id.eq(enrolment.to_string()))
+            .exec(db)
+            .await?;
+        Ok(())
+    }
+
+    /// Every enrolment's advance outstanding at `at` (instalments accepted
+    /// by then less the advance taken out by then), those not zero.
+    pub async fn advances(
+        db: &impl ConnectionTrait,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<Advance>, RepoError> {
+        let rows = db
+            .query_all_raw(sea_orm::Statement::from_sql_and_values(
+                db.get_database_backend(),
+                "SELECT e.branch_id, e.started_at, e.terms, \
+                        CAST(COALESCE(i.paid, 0) - COALESCE(r.taken, 0) AS SIGNED) AS outstanding \
+                 FROM scheme_enrolments e \
+                 LEFT JOIN (SELECT enrolment_id, SUM(amount) AS paid FROM scheme_instalments \
+                            WHERE accepted_at <= ? GROUP BY enrolment_id) i ON i.enrolment_id = e.id \
+                 LEFT JOIN (SELECT enrolment_id, SUM(advance) AS taken FROM scheme_redemptions \
+                            WHERE created_at <= ? GROUP BY enrolment_id) r ON r.enrolment_id = e.id \
+                 WHERE e.started_at <= ?",
+                [at.into(), at.into(), at.into()],
+            ))
+            .await?;
+        let mut advances = Vec::new();
+        for row in rows {
+            let outstanding = row.try_get::<Option<i64>>("", "outstanding")?.unwrap_or(0);
+            if outstanding == 0 {
+                continue;
+            }
+            advances.push(Advance {
+                branch_id: uuid_of(&row.try_get::<String>("", "branch_id")?)?,
+                started_at: row.try_get("", "started_at")?,
+                terms: terms_of(&row.try_get::<String>("", "terms")?)?,
+                outstanding,
+            });
+        }
+        Ok(advances)
+    }
+}
+
+fn into_settlement(m: scheme_redemptions::Model) -> Result<Settlement, RepoError> {
+    Ok(Settlement {
+        id: uuid_of(&m.id)?,
+        enrolment_id: uuid_of(&m.enrolment_id)?,
+        kind: SettlementKind::parse(&m.kind).ok_or_else(|| bad("settlement kind"))?,
+        value: Money::from_units(m.value),
+        advance: Money::from_units(m.advance),
+        weight: m.milligrams.map(Weight::from_units),
+        invoice_id: m.invoice_id.as_deref().map(uuid_of).transpose()?,
+        created_at: m.created_at,
+    })
 }
 
 fn into_plan(m: scheme_plans::Model) -> Result<Plan, RepoError> {

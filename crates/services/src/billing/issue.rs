@@ -121,7 +121,7 @@ pub async fn issue(
 }
 
 /// Spends what the payments among `payments` spend: the customer's points
-/// and store credit, gift vouchers (none: nothing is read).
+/// and store credit, gift vouchers, savings schemes (none: nothing is read).
 pub(super) async fn spend_held(
     txn: &jewel_persistence::DatabaseTransaction,
     invoice: &Invoice,
@@ -130,6 +130,7 @@ pub(super) async fn spend_held(
 ) -> Result<(), BillingError> {
     super::store_credit::spend(txn, invoice, payments, author).await?;
     super::gift_vouchers::spend(txn, invoice, payments, author).await?;
+    crate::schemes::redemption::redeem(txn, invoice, payments, author).await?;
     let spent: Vec<(usize, &Payment)> = payments
         .iter()
         .enumerate()

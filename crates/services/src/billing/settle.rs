@@ -124,6 +124,7 @@ pub async fn cancel(
         Invoices::reverse_scrap(txn, invoice, author).await?;
         super::store_credit::give_back(txn, invoice, author).await?;
         super::gift_vouchers::on_cancel(txn, invoice, author).await?;
+        crate::schemes::redemption::give_back(txn, invoice, author).await?;
         if let Some(customer) = invoice.customer_id {
             Invoices::refresh_purchases(txn, customer).await?;
         }
@@ -151,6 +152,18 @@ pub async fn take_return(
         });
     }
     let credit = invoice.credit_for(line_ids)?;
+    let from_scheme = invoice
+        .payments
+        .iter()
+        .any(|p| p.method == jewel_domain::invoice::PaymentMethod::Scheme);
+    if from_scheme && settlement != Settlement::StoreCredit {
+        return Err(Invalid::field(
+            "settlement",
+            "scheme_paid",
+            "a bill paid from a savings scheme is returned as store credit, never as money",
+        )
+        .into());
+    }
     if settlement == Settlement::StoreCredit {
         super::store_credit::holder(invoice)?;
     }

@@ -199,6 +199,7 @@ fn page(invoice: &Invoice, branch: &Branch, buyer: Option<&Customer>) -> String 
                 PaymentMethod::BankTransfer => "Bank transfer",
                 PaymentMethod::Cheque => "Cheque",
                 PaymentMethod::GiftVoucher => "Gift voucher",
+                PaymentMethod::Scheme => "Savings scheme",
                 PaymentMethod::OldGold => "Old gold exchange",
                 PaymentMethod::Points => "Loyalty points",
                 PaymentMethod::StoreCredit => "Store credit",

@@ -71,6 +71,40 @@ pub struct GiftVoucherLiability {
     vouchers: i64,
 }
 
+/// Savings scheme advances of one branch.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct BranchAdvances {
+    branch_id: uuid::Uuid,
+    #[schema(value_type = MoneyText)]
+    outstanding: String,
+}
+
+/// Savings scheme advances of enrolments maturing in one month.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MonthAdvances {
+    /// `2027-11`.
+    #[schema(min_length = 7, max_length = 7, pattern = "^[0-9]{4}-[0-9]{2}$")]
+    month: String,
+    #[schema(value_type = MoneyText)]
+    outstanding: String,
+}
+
+/// Savings scheme advances the store holds: instalments received less the
+/// advance redeemed or refunded.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SchemeLiability {
+    #[schema(value_type = MoneyText)]
+    outstanding: String,
+    enrolments: i64,
+    #[schema(max_items = 1000)]
+    by_branch: Vec<BranchAdvances>,
+    #[schema(max_items = 24)]
+    by_maturity_month: Vec<MonthAdvances>,
+}
+
 /// What the store holds on its customers' behalf.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -80,14 +114,19 @@ pub struct GiftVoucherLiability {
                "customers": 2, "pointValue": "1.00", "value": "1737.00"},
     "storeCredit": {"outstanding": "9000.00", "customers": 1},
     "giftVouchers": {"outstanding": "1999.00", "vouchers": 1},
-    "total": "12736.00"
+    "schemeAdvances": {"outstanding": "10000.00", "enrolments": 1,
+                       "byBranch": [{"branchId": "01936f0e-0000-7000-8000-000000000001", "outstanding": "10000.00"}],
+                       "byMaturityMonth": [{"month": "2027-11", "outstanding": "10000.00"}]},
+    "total": "22736.00"
 }))]
 pub struct LiabilitiesView {
     as_of: DateTime<Utc>,
     points: PointsLiability,
     store_credit: StoreCreditLiability,
     gift_vouchers: GiftVoucherLiability,
-    /// The points' value, the store credit and the vouchers together.
+    scheme_advances: SchemeLiability,
+    /// The points' value, the store credit, the vouchers and the scheme
+    /// advances together.
     #[schema(value_type = MoneyText)]
     total: String,
 }
@@ -113,6 +152,26 @@ impl From<Liabilities> for LiabilitiesView {
                 outstanding: l.gift_vouchers.to_string(),
                 vouchers: l.gift_vouchers_held,
             },
+            scheme_advances: SchemeLiability {
+                outstanding: l.scheme_advances.to_string(),
+                enrolments: l.scheme_enrolments,
+                by_branch: l
+                    .scheme_by_branch
+                    .iter()
+                    .map(|(branch, sum)| BranchAdvances {
+                        branch_id: *branch,
+                        outstanding: sum.to_string(),
+                    })
+                    .collect(),
+                by_maturity_month: l
+                    .scheme_by_maturity
+                    .iter()
+                    .map(|(month, sum)| MonthAdvances {
+                        month: month.clone(),
+                        outstanding: sum.to_string(),
+                    })
+                    .collect(),
+            },
             total: l.total().to_string(),
         }
     }
@@ -120,7 +179,8 @@ impl From<Liabilities> for LiabilitiesView {
 
 /// What the store holds on its customers' behalf at the end of a day:
 /// loyalty points (pending and active, valued at the programme's point
-/// value), store credit and gift vouchers (not expired then) outstanding,
+/// value), store credit, gift vouchers (not expired then) and savings
+/// scheme advances (by branch and by maturity month) outstanding,
 /// each the sum of its ledger's
 /// entries made by then, so a past day's report reads the same whenever it
 /// is run. A day after today is 422 naming `asOf`. Needs `reports:read`

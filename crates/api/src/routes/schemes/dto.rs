@@ -105,10 +105,10 @@ pub struct PlanFields {
     #[schema(minimum = 1, maximum = 60, default = 30)]
     #[serde(default = "thirty")]
     pub(crate) redemption_days: u32,
-    /// Instalments paid before an enrolment may be closed early.
-    #[schema(minimum = 0, maximum = 11, default = 3)]
-    #[serde(default = "three")]
-    pub(crate) preclosure_after: u32,
+    /// Instalments paid before an enrolment may be closed early (3, or
+    /// every instalment of a shorter plan, when not given).
+    #[schema(minimum = 0, maximum = 11)]
+    pub(crate) preclosure_after: Option<u32>,
     /// A weight plan's metal and fineness.
     pub(crate) metal: Option<MetalName>,
     #[schema(minimum = 1, maximum = 999)]
@@ -126,9 +126,6 @@ fn seven() -> u32 {
 }
 fn thirty() -> u32 {
     30
-}
-fn three() -> u32 {
-    3
 }
 fn yes() -> bool {
     true
@@ -176,7 +173,9 @@ impl PlanFields {
             missed: self.missed.into(),
             grace_days: self.grace_days,
             redemption_days: self.redemption_days,
-            preclosure_after: self.preclosure_after,
+            preclosure_after: self
+                .preclosure_after
+                .unwrap_or_else(|| self.instalments.min(3)),
             purity,
             jewellery_only: self.jewellery_only,
         };
@@ -195,7 +194,7 @@ impl PlanFields {
             missed: t.missed.into(),
             grace_days: t.grace_days,
             redemption_days: t.redemption_days,
-            preclosure_after: t.preclosure_after,
+            preclosure_after: Some(t.preclosure_after),
             metal: t.purity.map(|p| p.metal().into()),
             fineness: t.purity.map(Purity::fineness),
             jewellery_only: t.jewellery_only,
@@ -414,4 +413,51 @@ impl EnrolmentView {
             instalments: instalments.iter().map(InstalmentView::from).collect(),
         }
     }
+}
+
+/// How a closed enrolment's advance is paid back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SchemeRefundMethodName {
+    Cash,
+    Upi,
+    BankTransfer,
+}
+
+impl SchemeRefundMethodName {
+    pub(crate) fn method(self) -> PaymentMethod {
+        match self {
+            Self::Cash => PaymentMethod::Cash,
+            Self::Upi => PaymentMethod::Upi,
+            Self::BankTransfer => PaymentMethod::BankTransfer,
+        }
+    }
+}
+
+/// Closing an enrolment early.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"refundMethod": "upi", "reference": "UPI 7781"}))]
+pub struct ClosureFields {
+    pub(crate) refund_method: SchemeRefundMethodName,
+    /// The UPI or bank transaction id (needed for a bank transfer).
+    #[schema(max_length = 80)]
+    pub(crate) reference: Option<String>,
+}
+
+/// An enrolment closed early: the advance paid back, without bonus.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "enrolmentId": "01936f0e-0000-7000-8000-0000000000e1", "refund": "15000.00",
+    "refundMethod": "upi", "reference": "UPI 7781", "closedAt": "2027-03-10T11:00:00Z"
+}))]
+pub struct ClosureView {
+    pub(crate) enrolment_id: uuid::Uuid,
+    #[schema(value_type = MoneyText)]
+    pub(crate) refund: String,
+    pub(crate) refund_method: SchemeRefundMethodName,
+    #[schema(max_length = 80)]
+    pub(crate) reference: Option<String>,
+    pub(crate) closed_at: DateTime<Utc>,
 }

@@ -15,7 +15,9 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::dto::{EnrolmentFields, EnrolmentView, InstalmentFields, InstalmentView};
+use super::dto::{
+    ClosureFields, ClosureView, EnrolmentFields, EnrolmentView, InstalmentFields, InstalmentView,
+};
 use crate::auth::Caller;
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
@@ -30,6 +32,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(list_enrolments)
         .service(get_enrolment)
         .service(pay_instalment)
+        .service(close_enrolment)
         .service(my_schemes);
 }
 
@@ -224,6 +227,63 @@ pub async fn pay_instalment(
         idempotency::keep_in(&mut unit, StatusCode::CREATED, location.clone(), &view)?;
         unit.commit().await?;
         Answer::new(StatusCode::CREATED, location, &view)
+    })
+    .await
+}
+
+/// Close an enrolment early and pay its advance back, without bonus:
+/// allowed after the plan's `preclosureAfter` instalments and before
+/// maturity, or once the redemption window has closed (`refundDue`), with
+/// nothing redeemed (422 naming `enrolment` otherwise: `too_early`,
+/// `matured`, `redeemed`). Needs `payments:write` in its branch.
+#[utoipa::path(
+    tag = "schemes",
+    operation_id = "closeSchemeEnrolment",
+    security(("bearer" = [])),
+    params(
+        ("id" = uuid::Uuid, Path, description = "The enrolment's id"),
+        ("Idempotency-Key" = Option<String>, Header, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes a retry safe: the same key and body within 24 h replay the first answer (with `Idempotent-Replayed: true`) and change nothing; the same key with another body is 422; while the first is still running, 409."),
+    ),
+    request_body = ClosureFields,
+    responses(
+        (status = 200, description = "Closed: the refund.", body = ClosureView),
+        (status = 404, description = "No such enrolment at your branches.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Too early, matured (redeem it), part redeemed, closed already; a bank transfer without its reference.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/api/v1/scheme-enrolments/{id}/closure")]
+pub async fn close_enrolment(
+    state: web::Data<AppState>,
+    caller: Authorized<needs::PaymentsWrite>,
+    id: web::Path<uuid::Uuid>,
+    request: IdempotentJson<ClosureFields>,
+) -> Result<HttpResponse, ApiError> {
+    idempotency::once(&state, &caller, request.key, || async {
+        let enrolment = visible(&state, &caller, *id).await?;
+        let body = &request.body;
+        let reference = body
+            .reference
+            .as_deref()
+            .map(|r| text("reference", r, 80))
+            .transpose()?;
+        let mut unit = state.unit(&caller);
+        let refund = schemes::close(
+            &mut unit,
+            &enrolment,
+            body.refund_method.method(),
+            reference.clone(),
+        )
+        .await?;
+        let view = ClosureView {
+            enrolment_id: enrolment.id,
+            refund: refund.value.to_string(),
+            refund_method: body.refund_method,
+            reference,
+            closed_at: refund.created_at,
+        };
+        idempotency::keep_in(&mut unit, StatusCode::OK, None, &view)?;
+        unit.commit().await?;
+        Answer::new(StatusCode::OK, None, &view)
     })
     .await
 }

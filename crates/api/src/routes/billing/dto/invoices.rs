@@ -40,11 +40,14 @@ wire_enum! {
     /// customer's store credit (from goods returned); neither is ever a
     /// refund. `gift_voucher` spends a gift voucher named by its code in
     /// `reference`, in part or whole; wrong codes are counted per caller
-    /// (the sixth within 15 minutes is 429).
+    /// (the sixth within 15 minutes is 429). `scheme` redeems the bill's
+    /// customer's matured savings scheme, its enrolment's id in
+    /// `reference`, against jewellery only (never coins or bullion when the
+    /// plan says so); a bill paid so is returned as store credit.
     PaymentMethodName mirrors PaymentMethod {
         Cash = "cash", Card = "card", Upi = "upi", BankTransfer = "bank_transfer",
         Cheque = "cheque", GiftVoucher = "gift_voucher", OldGold = "old_gold", Points = "points",
-        StoreCredit = "store_credit",
+        StoreCredit = "store_credit", Scheme = "scheme",
     }
 }
 

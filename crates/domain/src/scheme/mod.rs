@@ -13,6 +13,9 @@ use crate::measure::{Money, Percent, Weight};
 use crate::metal::Purity;
 use crate::validation::{FieldError, Invalid};
 
+mod enrolment;
+pub use enrolment::*;
+
 /// The longest an advance may be held, in days.
 pub const MOST_DAYS_HELD: u64 = 365;
 
@@ -282,133 +285,6 @@ pub fn grams_for(amount: Money, rate: Money) -> Weight {
     }
     let milligrams = i128::from(amount.units()) * 1000 / i128::from(rate.units());
     Weight::from_units(i64::try_from(milligrams).unwrap_or(i64::MAX))
-}
-
-/// A plan as the owner defined it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Plan {
-    pub id: uuid::Uuid,
-    pub name: String,
-    pub terms: Terms,
-    /// Open to new enrolments.
-    pub active: bool,
-    pub created_at: DateTime<Utc>,
-}
-
-/// Where an enrolment stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EnrolmentStatus {
-    /// Taking instalments, or matured and waiting to be redeemed.
-    Active,
-    /// Redeemed in full.
-    Redeemed,
-    /// Closed before maturity, the instalments refunded without bonus.
-    Closed,
-}
-
-impl EnrolmentStatus {
-    pub const ALL: [Self; 3] = [Self::Active, Self::Redeemed, Self::Closed];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Active => "active",
-            Self::Redeemed => "redeemed",
-            Self::Closed => "closed",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.as_str() == text)
-    }
-}
-
-/// A customer's place in a plan, with the plan's terms as they were.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Enrolment {
-    pub id: uuid::Uuid,
-    pub plan_id: uuid::Uuid,
-    pub plan_name: String,
-    pub customer_id: uuid::Uuid,
-    pub branch_id: uuid::Uuid,
-    pub terms: Terms,
-    pub nominee_name: String,
-    pub nominee_relation: String,
-    pub started_at: DateTime<Utc>,
-    pub status: EnrolmentStatus,
-    pub created_by: uuid::Uuid,
-}
-
-/// An instalment received, with its receipt.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Instalment {
-    pub id: uuid::Uuid,
-    pub enrolment_id: uuid::Uuid,
-    /// Which period (1 to N) it pays.
-    pub period: u32,
-    pub amount: Money,
-    /// A weight plan's: the grams booked, at the day's rate.
-    pub weight: Option<Weight>,
-    pub rate: Option<Money>,
-    pub method: crate::invoice::PaymentMethod,
-    pub reference: Option<String>,
-    /// Without gaps per branch and financial year: `MDS1/SCH/2026-27/000001`.
-    pub receipt_number: String,
-    pub accepted_at: DateTime<Utc>,
-    pub accepted_by: uuid::Uuid,
-}
-
-/// Where an enrolment stands at a moment, from its instalments.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Passbook {
-    pub paid: Money,
-    pub instalments_paid: u32,
-    /// Periods over (past their grace) without an instalment.
-    pub periods_missed: u32,
-    /// The bonus the instalments paid so far would earn at maturity.
-    pub bonus: Money,
-    /// A weight plan's grams booked.
-    pub weight: Weight,
-    pub maturity: DateTime<Utc>,
-    pub last_redemption: DateTime<Utc>,
-    /// Nothing redeemed by the last redemption day: refund it.
-    pub refund_due: bool,
-}
-
-impl Enrolment {
-    /// Its passbook at `now`, from `instalments` (its own).
-    pub fn passbook(&self, instalments: &[Instalment], now: DateTime<Utc>) -> Passbook {
-        let paid: Money = instalments.iter().map(|i| i.amount).sum();
-        let count = u32::try_from(instalments.len()).unwrap_or(u32::MAX);
-        let first = instalments.iter().map(|i| i.accepted_at).min();
-        let periods: Vec<u32> = instalments.iter().map(|i| i.period).collect();
-        let over = (1..=self.terms.instalments)
-            .filter(|p| {
-                Terms::period_begins(self.started_at, p + 1)
-                    .checked_add_days(Days::new(self.terms.grace_days.into()))
-                    .is_some_and(|end| end <= now)
-            })
-            .filter(|p| !periods.contains(p))
-            .count();
-        let last_redemption = self.terms.last_redemption(self.started_at, first);
-        Passbook {
-            paid,
-            instalments_paid: count,
-            periods_missed: u32::try_from(over).unwrap_or(u32::MAX),
-            bonus: self.terms.bonus(count),
-            weight: Weight::from_units(
-                instalments
-                    .iter()
-                    .filter_map(|i| i.weight)
-                    .map(Weight::units)
-                    .sum(),
-            ),
-            maturity: self.terms.maturity(self.started_at),
-            last_redemption,
-            refund_due: self.status == EnrolmentStatus::Active
-                && count > 0
-                && now > last_redemption,
-        }
-    }
 }
 
 #[cfg(test)]

@@ -22,6 +22,11 @@ use jewel_persistence::repos::schemes::{Schemes, to_second};
 use crate::Unit;
 use crate::billing::{BillingError, BillingRules, financial_year};
 
+mod closure;
+pub(crate) mod redemption;
+
+pub use closure::close;
+
 /// Why a scheme's work is refused.
 #[derive(Debug, thiserror::Error)]
 pub enum SchemeError {
