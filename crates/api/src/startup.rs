@@ -258,8 +258,18 @@ fn serve(
             .app_data(BodyLimit(body_limit))
             .app_data(timeout)
             .app_data(client_ip_header.clone())
-            .app_data(web::PathConfig::default().error_handler(|error, _| {
-                ApiError::bad_request(format!("a path parameter is invalid: {error}")).into()
+            .app_data(web::PathConfig::default().error_handler(|error, request| {
+                let detail = format!("a path parameter is invalid: {error}");
+                // Every typed path parameter is an id: name the one that is not.
+                let field = request
+                    .match_info()
+                    .iter()
+                    .find(|(_, value)| uuid::Uuid::parse_str(value).is_err())
+                    .map(|(name, _)| name.to_owned());
+                match field {
+                    Some(field) => ApiError::bad_field(detail, field, "format", "a UUID").into(),
+                    None => ApiError::bad_request(detail).into(),
+                }
             }))
             .wrap(from_fn(contract::as_documented))
             .wrap(from_fn(rate_limit::middleware))

@@ -220,6 +220,15 @@ async fn bad_query_parameter_is_400_naming_it(backend: Backend) {
     let ok = app.get("/test/page?limit=20").await;
     assert_eq!(ok.status(), 200);
     assert_eq!(ok.json::<Value>().await.expect("JSON")["limit"], 20);
+    // A path's id that is no UUID is named too.
+    let owner = app.owner_token().await;
+    let body = problem(
+        crate::helpers::get(&app, &owner, "/api/v1/quotes/None").await,
+        400,
+    )
+    .await;
+    assert_eq!(body["errors"][0]["field"], "id", "{body}");
+    assert_eq!(body["errors"][0]["code"], "format", "{body}");
 }
 
 async fn internal_error_is_500_without_internals(backend: Backend) {

@@ -82,9 +82,10 @@ async fn amount_plan_instalments_take_receipts_without_gaps_one_a_period(backend
     let refused = post(&app, &sales, "/api/v1/scheme-plans", eleven_of_5000()).await;
     assert_eq!(refused.status(), 403, "the owner defines plans");
     let plan = plan(&app, &owner, eleven_of_5000()).await;
-    assert_eq!(plan["bonusShare"], "100.00");
-    assert_eq!(plan["graceDays"], 7);
-    assert_eq!(plan["redemptionDays"], 30);
+    assert_eq!(plan["terms"]["bonusShare"], "100.00");
+    assert_eq!(plan["terms"]["graceDays"], 7);
+    assert_eq!(plan["terms"]["redemptionDays"], 30);
+    assert_eq!(plan["terms"]["preclosureAfter"], 3);
 
     let hers = enrol(&app, &sales, &plan, &meena, &branch).await;
     assert_eq!(hers["status"], "active");

@@ -202,23 +202,24 @@ impl PlanFields {
     }
 }
 
-/// A plan.
+/// A plan: its terms as the owner set them.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[schema(example = json!({
     "id": "01936f0e-0000-7000-8000-0000000000a1", "active": true,
     "createdAt": "2026-12-06T10:00:00Z",
-    "name": "Swarna 11", "kind": "amount", "instalments": 11, "amount": "5000.00",
-    "step": null, "bonusShare": "100.00", "missed": "shrink", "graceDays": 7,
-    "redemptionDays": 30, "preclosureAfter": 3, "metal": null, "fineness": null,
-    "jewelleryOnly": true
+    "terms": {
+        "name": "Swarna 11", "kind": "amount", "instalments": 11, "amount": "5000.00",
+        "step": null, "bonusShare": "100.00", "missed": "shrink", "graceDays": 7,
+        "redemptionDays": 30, "preclosureAfter": 3, "metal": null, "fineness": null,
+        "jewelleryOnly": true
+    }
 }))]
 pub struct PlanView {
     id: uuid::Uuid,
     /// Open to new enrolments.
     active: bool,
     created_at: DateTime<Utc>,
-    #[serde(flatten)]
     terms: PlanFields,
 }
 
