@@ -27,6 +27,9 @@ STATE_DEPENDENT = {
     (None, "future"),  # a birthday or anniversary after today
     (None, "past"),  # a hold that would end before now
     ("cursor", "invalid"),  # a cursor we never issued
+    # A stateful link that carried a null id (`None` in the path): every
+    # UUID the document allows parses, so only such a link meets this.
+    ("id", "format"),
     ("If-Match", "invalid"),  # an ETag we never issued
     ("Idempotency-Key", "reused"),  # a key already used with another request
     ("timezone", "invalid"),  # a name the IANA time zone database lacks
