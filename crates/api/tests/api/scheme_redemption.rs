@@ -211,6 +211,9 @@ async fn a_matured_scheme_pays_for_jewellery_in_part_and_a_cancel_gives_it_back(
     let paid = from_scheme(&app, &owner, &bill, "51845.00", &enrolment, 201).await;
     assert_eq!(paid["status"], "paid");
     assert_eq!(advances(&app, &owner).await["outstanding"], "3155.00");
+    let after = book(&app, &owner, &enrolment).await;
+    assert_eq!(after["redeemed"], "51845.00", "{after}");
+    assert_eq!(after["valueLeft"], "8155.00", "{after}");
     let too_much = sell_necklace(&app, &owner, &owner, &branch, &meena, "GN-2").await;
     let refused = from_scheme(&app, &owner, &too_much, "8155.01", &enrolment, 422).await;
     assert_eq!(
@@ -291,6 +294,8 @@ async fn an_enrolment_closes_early_after_its_threshold_without_bonus(backend: Ba
     assert_eq!(closed["refund"], "15000.00", "three instalments, no bonus");
     let after = book(&app, &owner, &enrolment).await;
     assert_eq!(after["status"], "closed");
+    assert_eq!(after["refunded"], "15000.00");
+    assert_eq!(after["valueLeft"], "0.00");
     let path = format!(
         "/api/v1/scheme-enrolments/{}/instalments",
         id_of(&enrolment)
@@ -337,6 +342,7 @@ async fn a_weight_plan_redeems_its_grams_at_the_days_rate(backend: Backend) {
     age(&app, &enrolment).await;
     // Gold went up: the 0.390 g booked at 12,800.00 are worth 5,070.00 now.
     set_rate(&app, &owner, "gold", 916, "13000.00").await;
+    assert_eq!(book(&app, &owner, &enrolment).await["valueLeft"], "5070.00");
     let bill = sell_necklace_at_the_new_rate(&app, &owner, &branch, &meena).await;
     let refused = from_scheme(&app, &owner, &bill, "5070.01", &enrolment, 422).await;
     assert_eq!(refused["errors"][0]["code"], "more_than_held", "{refused}");

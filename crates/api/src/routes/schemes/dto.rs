@@ -6,7 +6,8 @@ use jewel_domain::invoice::PaymentMethod;
 use jewel_domain::measure::{Money, Percent};
 use jewel_domain::metal::Purity;
 use jewel_domain::scheme::{
-    Enrolment, EnrolmentStatus, Instalment, MissedRule, Plan, PlanKind, Terms,
+    Enrolment, EnrolmentStatus, Instalment, MissedRule, Plan, PlanKind, Settlement, SettlementKind,
+    Terms,
 };
 use jewel_domain::{FieldError, Invalid};
 use serde::{Deserialize, Serialize};
@@ -333,6 +334,7 @@ impl From<&Instalment> for InstalmentView {
     "lastRedemptionAt": "2027-12-06T10:15:00Z", "daysLeft": 334,
     "instalmentsDue": 11, "instalmentsPaid": 1, "periodsMissed": 0,
     "paid": "5000.00", "bonus": "454.55", "weight": "0.000", "refundDue": false,
+    "redeemed": "0.00", "refunded": "0.00", "valueLeft": "5454.55",
     "instalments": [{
         "id": "01936f0e-0000-7000-8000-0000000000b1",
         "enrolmentId": "01936f0e-0000-7000-8000-0000000000e1", "period": 1,
@@ -378,13 +380,46 @@ pub struct EnrolmentView {
     weight: String,
     /// Nothing was redeemed by the last redemption day: refund it.
     refund_due: bool,
+    /// Value redeemed on bills (less what cancelled bills gave back).
+    #[schema(value_type = MoneyText)]
+    redeemed: String,
+    /// The advance paid back on closing it early.
+    #[schema(value_type = MoneyText)]
+    refunded: String,
+    /// What it redeems for as paid so far, less what was redeemed: an
+    /// amount plan's instalments and bonus, a weight plan's grams at
+    /// today's rate; 0 once redeemed or closed.
+    #[schema(value_type = MoneyText)]
+    value_left: String,
     #[schema(max_items = 11)]
     instalments: Vec<InstalmentView>,
 }
 
+/// What was paid into an enrolment and taken out of it, and the rate of
+/// its metal today (a weight plan's).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Ledger {
+    pub(crate) instalments: Vec<Instalment>,
+    pub(crate) settlements: Vec<Settlement>,
+    pub(crate) rate: Option<Money>,
+}
+
 impl EnrolmentView {
-    pub(crate) fn of(e: &Enrolment, instalments: &[Instalment], now: DateTime<Utc>) -> Self {
+    pub(crate) fn of(e: &Enrolment, ledger: &Ledger, now: DateTime<Utc>) -> Self {
+        let instalments = &ledger.instalments;
         let book = e.passbook(instalments, now);
+        let of_kind = |kinds: &[SettlementKind]| -> Money {
+            ledger
+                .settlements
+                .iter()
+                .filter(|s| kinds.contains(&s.kind))
+                .map(|s| s.value)
+                .sum()
+        };
+        let value_left = match e.status {
+            EnrolmentStatus::Active => e.left(instalments, &ledger.settlements, ledger.rate).value,
+            EnrolmentStatus::Redeemed | EnrolmentStatus::Closed => Money::ZERO,
+        };
         let until = if now < book.maturity {
             book.maturity
         } else {
@@ -411,6 +446,9 @@ impl EnrolmentView {
             bonus: book.bonus.to_string(),
             weight: book.weight.to_string(),
             refund_due: book.refund_due,
+            redeemed: of_kind(&[SettlementKind::Redeemed, SettlementKind::Restored]).to_string(),
+            refunded: of_kind(&[SettlementKind::Refunded]).to_string(),
+            value_left: value_left.to_string(),
             instalments: instalments.iter().map(InstalmentView::from).collect(),
         }
     }

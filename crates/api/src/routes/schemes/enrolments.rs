@@ -17,6 +17,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::dto::{
     ClosureFields, ClosureView, EnrolmentFields, EnrolmentView, InstalmentFields, InstalmentView,
+    Ledger,
 };
 use crate::auth::Caller;
 use crate::auth::caller::{Authorized, needs};
@@ -50,8 +51,28 @@ fn text(field: &str, value: &str, most: usize) -> Result<String, Invalid> {
 
 /// The passbook of `enrolment`, read now.
 async fn passbook(state: &AppState, enrolment: &Enrolment) -> Result<EnrolmentView, ApiError> {
-    let instalments = Schemes::instalments(state.database.connection(), enrolment.id).await?;
-    Ok(EnrolmentView::of(enrolment, &instalments, Utc::now()))
+    let rates = current_rates(state).await?;
+    let ledger = ledger_of(state, &rates, enrolment).await?;
+    Ok(EnrolmentView::of(enrolment, &ledger, Utc::now()))
+}
+
+/// What was paid into `enrolment` and taken out of it, and the rate its
+/// grams are worth today (a weight plan's).
+async fn ledger_of(
+    state: &AppState,
+    rates: &jewel_domain::metal_rate::CurrentRates,
+    enrolment: &Enrolment,
+) -> Result<Ledger, ApiError> {
+    let db = state.database.connection();
+    Ok(Ledger {
+        instalments: Schemes::instalments(db, enrolment.id).await?,
+        settlements: Schemes::settlements(db, enrolment.id).await?,
+        rate: enrolment
+            .terms
+            .purity
+            .and_then(|p| rates.for_purity(p))
+            .map(|r| r.per_gram),
+    })
 }
 
 /// The enrolment `id` if the caller works at its branch (404 otherwise).
@@ -97,7 +118,11 @@ pub async fn enrol(
             "Location",
             format!("/api/v1/scheme-enrolments/{}", enrolment.id),
         ))
-        .json(EnrolmentView::of(&enrolment, &[], Utc::now())))
+        .json(EnrolmentView::of(
+            &enrolment,
+            &Ledger::default(),
+            Utc::now(),
+        )))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -138,15 +163,15 @@ async fn paged(
     state: &AppState,
     page: jewel_domain::Page<Enrolment>,
 ) -> Result<web::Json<Paged<EnrolmentView>>, ApiError> {
+    let rates = current_rates(state).await?;
     let mut books = std::collections::HashMap::new();
     for enrolment in &page.items {
-        let instalments = Schemes::instalments(state.database.connection(), enrolment.id).await?;
-        books.insert(enrolment.id, instalments);
+        books.insert(enrolment.id, ledger_of(state, &rates, enrolment).await?);
     }
     let now = Utc::now();
+    let none = Ledger::default();
     Ok(web::Json(Paged::from_page(page, |e| {
-        let instalments = books.get(&e.id).map_or(&[][..], Vec::as_slice);
-        EnrolmentView::of(&e, instalments, now)
+        EnrolmentView::of(&e, books.get(&e.id).unwrap_or(&none), now)
     })))
 }
 
