@@ -1,7 +1,8 @@
 //! Savings schemes at maturity and before, over HTTP, with time moved on by
 //! ageing an enrolment (its start and its instalments a month earlier at a
 //! time, so every period is paid in its own month): 11 instalments of
-//! 5,000.00 on time redeem for 60,000.00 against jewellery only, in part,
+//! 5,000.00 on time redeem for 60,000.00 against jewellery only, in part
+//! (two bills racing for it: one wins),
 //! never as money back; cancelling the bill gives it back; the liabilities
 //! report holds the advance by branch and maturity month; an enrolment is
 //! closed early after its threshold with its advance refunded without bonus;
@@ -206,10 +207,42 @@ async fn a_matured_scheme_pays_for_jewellery_in_part_and_a_cancel_gives_it_back(
         "{refused}"
     );
 
-    // The worked necklace, 51,845.00, paid from the scheme: 8,155.00 left.
-    let bill = sell_necklace(&app, &owner, &owner, &branch, &meena, "GN-1").await;
-    let paid = from_scheme(&app, &owner, &bill, "51845.00", &enrolment, 201).await;
+    // Two worked necklaces, 51,845.00 each, race for the 60,000.00: one is
+    // paid from the scheme (8,155.00 left), the other refused.
+    let bills = [
+        sell_necklace(&app, &owner, &owner, &branch, &meena, "GN-1").await,
+        sell_necklace(&app, &owner, &owner, &branch, &meena, "GN-1B").await,
+    ];
+    let paths: Vec<String> = bills
+        .iter()
+        .map(|b| format!("/api/v1/invoices/{}/payments", id_of(b)))
+        .collect();
+    let body = json!({"payments": [{"method": "scheme", "amount": "51845.00",
+                                    "reference": enrolment["id"]}]});
+    let answers = futures_util::future::join_all(
+        paths
+            .iter()
+            .map(|path| post(&app, &owner, path, body.clone())),
+    )
+    .await;
+    let mut statuses = Vec::new();
+    let mut paid = Value::Null;
+    for answer in answers {
+        let status = answer.status().as_u16();
+        let answered: Value = answer.json().await.expect("JSON");
+        match status {
+            201 => paid = answered,
+            _ => assert_eq!(
+                answered["errors"][0]["code"], "more_than_held",
+                "{answered}"
+            ),
+        }
+        statuses.push(status);
+    }
+    statuses.sort_unstable();
+    assert_eq!(statuses, [201, 422]);
     assert_eq!(paid["status"], "paid");
+    let bill = paid;
     assert_eq!(advances(&app, &owner).await["outstanding"], "3155.00");
     let after = book(&app, &owner, &enrolment).await;
     assert_eq!(after["redeemed"], "51845.00", "{after}");

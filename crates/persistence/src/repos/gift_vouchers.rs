@@ -246,12 +246,19 @@ impl GiftVouchers {
             .await?)
     }
 
-    /// Keeps a wrong code tried by `caller` at `at`.
+    /// Keeps a wrong code tried by `caller` at `at`, and forgets theirs
+    /// older than `forget_before` (the table holds only the window's).
     pub async fn guessed_wrong(
         db: &impl ConnectionTrait,
         caller: &str,
         at: DateTime<Utc>,
+        forget_before: DateTime<Utc>,
     ) -> Result<(), RepoError> {
+        voucher_guesses::Entity::delete_many()
+            .filter(voucher_guesses::Column::Caller.eq(caller))
+            .filter(voucher_guesses::Column::At.lt(forget_before))
+            .exec(db)
+            .await?;
         voucher_guesses::Entity::insert(voucher_guesses::ActiveModel {
             id: Set(uuid::Uuid::now_v7().to_string()),
             caller: Set(caller.to_owned()),

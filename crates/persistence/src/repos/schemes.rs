@@ -292,6 +292,35 @@ impl Schemes {
         Ok(())
     }
 
+    /// The enrolment's instalments and what was taken out of it, as
+    /// committed: locking reads, for a transaction holding the enrolment's
+    /// lock (MariaDB's plain reads would see the transaction's snapshot,
+    /// which may be older than the lock it waited for).
+    pub async fn held(
+        db: &impl ConnectionTrait,
+        enrolment: uuid::Uuid,
+    ) -> Result<(Vec<Instalment>, Vec<Settlement>), RepoError> {
+        let instalments = scheme_instalments::Entity::find()
+            .filter(scheme_instalments::Column::EnrolmentId.eq(enrolment.to_string()))
+            .order_by_asc(scheme_instalments::Column::Period)
+            .lock_exclusive()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(into_instalment)
+            .collect::<Result<Vec<_>, _>>()?;
+        let settlements = scheme_redemptions::Entity::find()
+            .filter(scheme_redemptions::Column::EnrolmentId.eq(enrolment.to_string()))
+            .order_by_asc(scheme_redemptions::Column::Id)
+            .lock_exclusive()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(into_settlement)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((instalments, settlements))
+    }
+
     /// What was taken out of the enrolment, oldest first.
     pub async fn settlements(
         db: &impl ConnectionTrait,

@@ -71,7 +71,8 @@ pub async fn look_up(
         .into_iter()
         .next();
     if found.is_none() {
-        GiftVouchers::guessed_wrong(db, caller, now).await?;
+        let window = Duration::minutes(GUESS_WINDOW_MINUTES);
+        GiftVouchers::guessed_wrong(db, caller, now, now - window).await?;
     }
     Ok(found)
 }

@@ -42,8 +42,7 @@ pub async fn close(
     let locked = Schemes::lock_enrolment(txn, enrolment.id)
         .await?
         .ok_or(SchemeError::NotFound)?;
-    let instalments = Schemes::instalments(txn, enrolment.id).await?;
-    let settlements = Schemes::settlements(txn, enrolment.id).await?;
+    let (instalments, settlements) = Schemes::held(txn, enrolment.id).await?;
     let redeemed = settlements
         .iter()
         .map(|s| s.value)

@@ -231,8 +231,9 @@ pub async fn pay_instalment(
     if locked.status != EnrolmentStatus::Active {
         return Err(SchemeError::ChangedMeanwhile);
     }
-    let paid: Vec<u32> = Schemes::instalments(txn, enrolment.id)
+    let paid: Vec<u32> = Schemes::held(txn, enrolment.id)
         .await?
+        .0
         .iter()
         .map(|i| i.period)
         .collect();

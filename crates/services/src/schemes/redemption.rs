@@ -110,8 +110,7 @@ pub(crate) async fn redeem(
             )
             .into());
         }
-        let instalments = Schemes::instalments(txn, id).await?;
-        let settlements = Schemes::settlements(txn, id).await?;
+        let (instalments, settlements) = Schemes::held(txn, id).await?;
         let first = instalments.iter().map(|i| i.accepted_at).min();
         let last = enrolment.terms.last_redemption(enrolment.started_at, first);
         if enrolment.status == EnrolmentStatus::Active && now > last {
