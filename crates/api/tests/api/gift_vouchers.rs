@@ -399,6 +399,20 @@ async fn wrong_codes_are_throttled_per_caller_and_customers_see_only_their_own(b
     .await;
     assert_eq!(found["items"][0]["id"], voucher["id"]);
 
+    // A list by customer shows the last four symbols only.
+    let listed = json_of(
+        get(
+            &app,
+            &sales,
+            &format!("/api/v1/gift-vouchers?customerId={}", id_of(&meena)),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(listed["items"][0]["code"], Value::Null, "{listed}");
+    assert_eq!(listed["items"][0]["codeEnding"], &code[8..]);
+
     // A customer sees their own vouchers, and nobody else's.
     let token = |tokens: Value| tokens["accessToken"].as_str().expect("token").to_owned();
     let hers = token(
@@ -481,7 +495,23 @@ async fn a_birthday_gives_a_voucher_once_when_the_programme_says_so(backend: Bac
     .await;
     let vouchers = page["items"].as_array().expect("items");
     assert_eq!(vouchers.len(), 1, "{page}");
-    let voucher = &vouchers[0];
+    assert_eq!(
+        vouchers[0]["code"],
+        Value::Null,
+        "a list hands out no codes"
+    );
+    // She reads her own code.
+    let hers = app
+        .customer_tokens(&owner, id_of(&meena), "9876543210")
+        .await["accessToken"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let mine = json_of(get(&app, &hers, "/api/v1/me/gift-vouchers").await, 200).await;
+    let voucher = &mine["items"][0];
+    let code = voucher["code"].as_str().expect("her code");
+    assert_eq!(voucher["codeEnding"], &code[8..]);
+    assert_eq!(vouchers[0]["codeEnding"], &code[8..]);
     assert_eq!(voucher["origin"], "reward");
     assert_eq!(voucher["value"], "750.00");
     assert_eq!(

@@ -11,6 +11,7 @@ use jewel_domain::gift_voucher::{
     GiftVoucher, VoucherCode, VoucherEntry, VoucherEntryKind, VoucherOrigin, VoucherStatus,
 };
 use jewel_persistence::repos::gift_vouchers::{GiftVouchers, VoucherFilter};
+use jewel_persistence::repos::invoices::Invoices;
 use jewel_services::Actor;
 use jewel_services::billing::gift_vouchers::{guesser, look_up};
 use serde::{Deserialize, Serialize};
@@ -69,7 +70,7 @@ impl From<VoucherStatus> for VoucherStatusName {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[schema(example = json!({
-    "id": "01936f0e-aaaa-7000-8000-00000000000a", "code": "7KQ4XWN2M9TB",
+    "id": "01936f0e-aaaa-7000-8000-00000000000a", "code": "7KQ4XWN2M9TB", "codeEnding": "M9TB",
     "origin": "sold", "status": "active", "value": "5000.00", "balance": "1999.00",
     "customerId": "01936f0e-5555-7000-8000-000000000005",
     "invoiceId": "01936f0e-8888-7000-8000-000000000008",
@@ -78,9 +79,16 @@ impl From<VoucherStatus> for VoucherStatusName {
 }))]
 pub struct GiftVoucherView {
     id: uuid::Uuid,
-    /// What the bearer gives as the `reference` of a `gift_voucher` payment.
+    /// What the bearer gives as the `reference` of a `gift_voucher`
+    /// payment; shown to whoever has it already (a look-up by code), to
+    /// its customer at `/me`, and with the bill it was sold on to staff of
+    /// that bill's branch; `null` otherwise, so that no list hands out
+    /// codes to spend.
     #[schema(min_length = 12, max_length = 12, pattern = "^[2-9A-HJ-NP-Z]{12}$")]
-    code: String,
+    code: Option<String>,
+    /// The code's last four symbols, always.
+    #[schema(min_length = 4, max_length = 4, pattern = "^[2-9A-HJ-NP-Z]{4}$")]
+    code_ending: String,
     origin: VoucherOriginName,
     status: VoucherStatusName,
     #[schema(value_type = MoneyText)]
@@ -99,11 +107,13 @@ pub struct GiftVoucherView {
 }
 
 impl GiftVoucherView {
-    fn of(v: GiftVoucher, now: DateTime<Utc>) -> Self {
+    fn of(v: GiftVoucher, now: DateTime<Utc>, shown: bool) -> Self {
+        let code = v.code.as_str();
         Self {
             id: v.id,
             status: v.status(now).into(),
-            code: v.code.as_str().to_owned(),
+            code: shown.then(|| code.to_owned()),
+            code_ending: code[code.len().saturating_sub(4)..].to_owned(),
             origin: v.origin.into(),
             value: v.value.to_string(),
             balance: v.balance.to_string(),
@@ -179,13 +189,16 @@ pub struct VoucherQuery {
     invoice_id: Option<uuid::Uuid>,
 }
 
-fn paged(page: Page<GiftVoucher>) -> Paged<GiftVoucherView> {
+/// A page of vouchers, their codes `shown` or withheld.
+fn paged(page: Page<GiftVoucher>, shown: bool) -> Paged<GiftVoucherView> {
     let now = Utc::now();
-    Paged::from_page(page, |v| GiftVoucherView::of(v, now))
+    Paged::from_page(page, |v| GiftVoucherView::of(v, now, shown))
 }
 
 /// Gift vouchers, newest first: the one of a `code` (an empty page when
-/// none has it), or those of a customer or a bill. Needs `loyalty:read`.
+/// none has it), or those of a customer or a bill. A list shows each
+/// code's last four symbols only, but the vouchers of a bill of the
+/// caller's branches in full (to print them). Needs `loyalty:read`.
 #[utoipa::path(
     tag = "loyalty",
     operation_id = "listGiftVouchers",
@@ -214,8 +227,15 @@ pub async fn list_vouchers(
             .filter(|v| query.customer_id.is_none_or(|c| v.customer_id == Some(c)))
             .filter(|v| query.invoice_id.is_none_or(|i| v.invoice_id == Some(i)))
             .collect();
-        return Ok(web::Json(paged(Page { items, next: None })));
+        return Ok(web::Json(paged(Page { items, next: None }, true)));
     }
+    // The codes of a bill's vouchers go to its branch's staff, to print.
+    let shown = match query.invoice_id {
+        Some(invoice) => Invoices::get(db, invoice)
+            .await?
+            .is_some_and(|i| caller.acts_in(i.branch_id)),
+        None => false,
+    };
     let filter = VoucherFilter {
         code: None,
         customer: query.customer_id,
@@ -223,6 +243,7 @@ pub async fn list_vouchers(
     };
     Ok(web::Json(paged(
         GiftVouchers::list(db, &filter, page).await?,
+        shown,
     )))
 }
 
@@ -275,5 +296,5 @@ pub async fn my_vouchers(
         ..VoucherFilter::default()
     };
     let page = GiftVouchers::list(state.database.connection(), &filter, pagination.page()?).await?;
-    Ok(web::Json(paged(page)))
+    Ok(web::Json(paged(page, true)))
 }
