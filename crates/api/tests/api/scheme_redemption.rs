@@ -16,6 +16,7 @@ use crate::billing::{customer, draft, issue_path, set_rate};
 use crate::helpers::{Backend, TestApp, get, json_of, post};
 use crate::loyalty::{id_of, sell_necklace};
 use crate::on_both_backends;
+use crate::schemes::{enrol, instalments_path};
 
 on_both_backends!(
     a_matured_scheme_pays_for_jewellery_in_part_and_a_cancel_gives_it_back,
@@ -77,24 +78,9 @@ async fn setup(backend: Backend) -> (TestApp, String, Value, Value, Value) {
     (app, owner, branch, meena, plan)
 }
 
-async fn enrol(app: &TestApp, owner: &str, plan: &Value, who: &Value, branch: &Value) -> Value {
-    json_of(
-        post(
-            app,
-            owner,
-            "/api/v1/scheme-enrolments",
-            json!({"planId": plan["id"], "customerId": who["id"], "branchId": branch["id"],
-                   "nomineeName": "Arun Sundaram", "nomineeRelation": "son"}),
-        )
-        .await,
-        201,
-    )
-    .await
-}
-
 /// Pays `count` instalments, a month apart (the last left in its month).
 async fn pay_months(app: &TestApp, token: &str, enrolment: &Value, count: usize) {
-    let path = format!("/api/v1/scheme-enrolments/{}/instalments", id_of(enrolment));
+    let path = instalments_path(enrolment);
     for month in 0..count {
         if month > 0 {
             age(app, enrolment).await;
@@ -152,10 +138,7 @@ async fn a_matured_scheme_pays_for_jewellery_in_part_and_a_cancel_gives_it_back(
     // The rest of the 11 months on time, then maturity.
     for _ in 1..11 {
         age(&app, &enrolment).await;
-        let path = format!(
-            "/api/v1/scheme-enrolments/{}/instalments",
-            id_of(&enrolment)
-        );
+        let path = instalments_path(&enrolment);
         json_of(
             post(
                 &app,
@@ -296,10 +279,7 @@ async fn an_enrolment_closes_early_after_its_threshold_without_bonus(backend: Ba
     assert_eq!(refused["errors"][0]["code"], "too_early", "{refused}");
     for _ in 1..3 {
         age(&app, &enrolment).await;
-        let path = format!(
-            "/api/v1/scheme-enrolments/{}/instalments",
-            id_of(&enrolment)
-        );
+        let path = instalments_path(&enrolment);
         json_of(
             post(
                 &app,
@@ -329,10 +309,7 @@ async fn an_enrolment_closes_early_after_its_threshold_without_bonus(backend: Ba
     assert_eq!(after["status"], "closed");
     assert_eq!(after["refunded"], "15000.00");
     assert_eq!(after["valueLeft"], "0.00");
-    let path = format!(
-        "/api/v1/scheme-enrolments/{}/instalments",
-        id_of(&enrolment)
-    );
+    let path = instalments_path(&enrolment);
     let refused = json_of(
         post(
             &app,

@@ -28,7 +28,14 @@ async fn plan(app: &TestApp, owner: &str, body: Value) -> Value {
     json_of(post(app, owner, "/api/v1/scheme-plans", body).await, 201).await
 }
 
-async fn enrol(app: &TestApp, token: &str, plan: &Value, who: &Value, branch: &Value) -> Value {
+/// Enrols `who` in `plan` at `branch` as `token`: the passbook.
+pub(crate) async fn enrol(
+    app: &TestApp,
+    token: &str,
+    plan: &Value,
+    who: &Value,
+    branch: &Value,
+) -> Value {
     json_of(
         post(
             app,
@@ -43,7 +50,7 @@ async fn enrol(app: &TestApp, token: &str, plan: &Value, who: &Value, branch: &V
     .await
 }
 
-fn instalments_path(enrolment: &Value) -> String {
+pub(crate) fn instalments_path(enrolment: &Value) -> String {
     format!("/api/v1/scheme-enrolments/{}/instalments", id_of(enrolment))
 }
 
