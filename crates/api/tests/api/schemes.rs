@@ -245,11 +245,9 @@ async fn amount_plan_instalments_take_receipts_without_gaps_one_a_period(backend
     assert_eq!(theirs["items"], json!([]));
 
     // A customer reads only their own passbook.
-    let token = |tokens: Value| tokens["accessToken"].as_str().expect("token").to_owned();
-    let her_token = token(
-        app.customer_tokens(&owner, id_of(&meena), "9876543210")
-            .await,
-    );
+    let her_token = app
+        .customer_token(&owner, id_of(&meena), "9876543210")
+        .await;
     let mine = json_of(get(&app, &her_token, "/api/v1/me/schemes").await, 200).await;
     assert_eq!(mine["items"].as_array().map(Vec::len), Some(1));
     assert_eq!(mine["items"][0]["id"], hers["id"]);

@@ -20,7 +20,7 @@ use jewel_persistence::repos::invoices::{Invoices, Series};
 use jewel_persistence::repos::schemes::{Schemes, to_second};
 
 use crate::Unit;
-use crate::billing::{BillingError, BillingRules, financial_year};
+use crate::billing::{BillingRules, financial_year};
 
 mod closure;
 pub(crate) mod redemption;
@@ -51,17 +51,6 @@ pub enum SchemeError {
     Store(#[from] RepoError),
     #[error(transparent)]
     Record(#[from] crate::unit::RecordError),
-}
-
-impl From<BillingError> for SchemeError {
-    fn from(error: BillingError) -> Self {
-        match error {
-            BillingError::Invalid(invalid) => Self::Invalid(invalid),
-            BillingError::Store(error) => Self::Store(error),
-            BillingError::Record(error) => Self::Record(error),
-            _ => Self::BranchTimezone,
-        }
-    }
 }
 
 /// Defines a plan named `name` on `terms`, open to enrolments.
@@ -220,7 +209,9 @@ pub async fn pay_instalment(
         .await?
         .ok_or(SchemeError::NotFound)?;
     let accepted_at = to_second(Utc::now());
-    let year = financial_year(rules, &branch, accepted_at)?;
+    // The only refusal of `financial_year`: a branch clock it cannot read.
+    let year =
+        financial_year(rules, &branch, accepted_at).map_err(|_| SchemeError::BranchTimezone)?;
     // Outside the transaction: two first receipts of a year may both open it.
     Invoices::open_sequence(unit.db(), branch.id, Series::SchemeReceipt, &year).await?;
     let (by_kind, by) = unit.actor().author();

@@ -471,6 +471,14 @@ impl TestApp {
         response.json().await.expect("JSON")
     }
 
+    /// The access token of a customer given a login by `staff`.
+    pub async fn customer_token(&self, staff: &str, customer_id: &str, login: &str) -> String {
+        self.customer_tokens(staff, customer_id, login).await["accessToken"]
+            .as_str()
+            .expect("an access token")
+            .to_owned()
+    }
+
     /// Sends `method path` with a bearer token and an optional JSON body.
     pub async fn call(
         &self,
