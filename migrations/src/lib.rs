@@ -36,6 +36,7 @@ mod m20261206_000029_store_credit;
 mod m20261206_000030_gift_vouchers;
 mod m20261206_000031_savings_schemes;
 mod m20261206_000032_scheme_redemptions;
+mod m20261207_000033_scheme_waivers;
 
 pub struct Migrator;
 
@@ -75,6 +76,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000030_gift_vouchers::Migration),
             Box::new(m20261206_000031_savings_schemes::Migration),
             Box::new(m20261206_000032_scheme_redemptions::Migration),
+            Box::new(m20261207_000033_scheme_waivers::Migration),
         ]
     }
 }

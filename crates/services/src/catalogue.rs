@@ -4,12 +4,13 @@
 use crate::events::DomainEvent;
 
 /// Every event type the business records, for the feed's filter.
-pub const EVENT_TYPES: [&str; 16] = [
+pub const EVENT_TYPES: [&str; 19] = [
     crate::billing::events::InvoiceIssued::TYPE,
     crate::billing::events::PaymentReceived::TYPE,
     crate::billing::events::InvoiceCancelled::TYPE,
     crate::billing::events::CreditNoteIssued::TYPE,
     crate::billing::events::QuoteCreated::TYPE,
+    crate::billing::events::GiftVoucherIssued::TYPE,
     crate::crm::events::CustomerCreated::TYPE,
     crate::crm::events::CustomerUpdated::TYPE,
     crate::crm::events::CustomerMerged::TYPE,
@@ -21,6 +22,8 @@ pub const EVENT_TYPES: [&str; 16] = [
     crate::inventory::events::TransferDispatched::TYPE,
     crate::inventory::events::TransferReceived::TYPE,
     crate::inventory::events::RateChanged::TYPE,
+    crate::schemes::events::SchemeEnrolled::TYPE,
+    crate::schemes::events::InstalmentReceived::TYPE,
 ];
 
 /// The subscribers every server runs.

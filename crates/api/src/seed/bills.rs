@@ -243,6 +243,7 @@ pub(super) fn paid_bill(
         line_ids: lines.iter().map(|_| id_at(rng, at)).collect(),
         lines,
         discount: None,
+        waiver_enrolment_id: None,
         paid: bill.total,
         bill,
         payments: vec![payment],

@@ -145,7 +145,12 @@ pub(crate) async fn feed(app: &TestApp, token: &str, query: &str) -> Vec<Value> 
 
 /// The feed once it holds at least `count` events (the relay numbers
 /// committed events in the background); waits up to 20 s.
-async fn feed_of_at_least(app: &TestApp, token: &str, query: &str, count: usize) -> Vec<Value> {
+pub(crate) async fn feed_of_at_least(
+    app: &TestApp,
+    token: &str,
+    query: &str,
+    count: usize,
+) -> Vec<Value> {
     for _ in 0..200 {
         let events = feed(app, token, query).await;
         if events.len() >= count {

@@ -173,6 +173,15 @@ async fn a_voucher_sold_when_paid_spends_in_part_once_and_cancels_give_it_back(b
     )
     .await;
     let voucher = sold_on(&app, &sales, &bill).await.remove(0);
+    let told = crate::events::feed_of_at_least(&app, &owner, "&types=gift_voucher.issued", 1).await;
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert_eq!(told[0]["data"]["voucherId"], voucher["id"]);
+    assert_eq!(told[0]["data"]["value"], "5000.00");
+    assert_eq!(told[0]["data"]["codeEnding"], voucher["codeEnding"]);
+    assert!(
+        told[0]["data"].get("code").is_none(),
+        "the code is not told"
+    );
     assert_eq!(voucher["value"], "5000.00");
     assert_eq!(voucher["origin"], "sold");
     assert_eq!(voucher["customerId"], buyer["id"]);

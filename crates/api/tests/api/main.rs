@@ -35,6 +35,7 @@ mod relay;
 mod request_path;
 mod revocations;
 mod scheme_redemption;
+mod scheme_waiver;
 mod schemes;
 mod search_plans;
 mod sso;

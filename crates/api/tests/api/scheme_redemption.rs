@@ -6,7 +6,8 @@
 //! never as money back; cancelling the bill gives it back; the liabilities
 //! report holds the advance by branch and maturity month; an enrolment is
 //! closed early after its threshold with its advance refunded without bonus;
-//! a weight plan redeems its grams at the rate of the day it is redeemed.
+//! a weight plan redeems its grams at the rate of the day it is redeemed;
+//! one not redeemed in its window is owed a refund and listed so.
 
 use chrono::{DateTime, Months, Utc};
 use sea_orm::{ConnectionTrait, Statement};
@@ -16,17 +17,18 @@ use crate::billing::{customer, draft, issue_path, set_rate};
 use crate::helpers::{Backend, TestApp, get, json_of, post};
 use crate::loyalty::{id_of, sell_necklace};
 use crate::on_both_backends;
-use crate::schemes::{enrol, instalments_path};
+use crate::schemes::{enrol, instalments_path, plan};
 
 on_both_backends!(
     a_matured_scheme_pays_for_jewellery_in_part_and_a_cancel_gives_it_back,
     an_enrolment_closes_early_after_its_threshold_without_bonus,
     a_weight_plan_redeems_its_grams_at_the_days_rate,
+    an_enrolment_not_redeemed_in_its_window_is_listed_for_refund,
 );
 
 /// Moves an enrolment a month into its past: its start and its
 /// instalments' acceptance, as if a month had gone by.
-async fn age(app: &TestApp, enrolment: &Value) {
+pub(crate) async fn age(app: &TestApp, enrolment: &Value) {
     let db = app.state.database.connection();
     let backend = db.get_database_backend();
     let back = |at: DateTime<Utc>| at.checked_sub_months(Months::new(1)).expect("a day");
@@ -57,29 +59,20 @@ async fn age(app: &TestApp, enrolment: &Value) {
     }
 }
 
-async fn setup(backend: Backend) -> (TestApp, String, Value, Value, Value) {
+pub(crate) async fn setup(backend: Backend) -> (TestApp, String, Value, Value, Value) {
     let app = TestApp::spawn(backend).await;
     let owner = app.owner_token().await;
     let branch = app.open_branch(&owner, "MDS1").await;
     set_rate(&app, &owner, "gold", 916, "12800.00").await;
     let meena = customer(&app, &owner, "9876543210", None).await;
-    let plan = json_of(
-        post(
-            &app,
-            &owner,
-            "/api/v1/scheme-plans",
-            json!({"name": "Swarna 11", "kind": "amount", "instalments": 11, "amount": "5000.00",
-                   "graceDays": 0}),
-        )
-        .await,
-        201,
-    )
-    .await;
+    let body = json!({"name": "Swarna 11", "kind": "amount", "instalments": 11,
+                      "amount": "5000.00", "graceDays": 0});
+    let plan = plan(&app, &owner, body).await;
     (app, owner, branch, meena, plan)
 }
 
 /// Pays `count` instalments, a month apart (the last left in its month).
-async fn pay_months(app: &TestApp, token: &str, enrolment: &Value, count: usize) {
+pub(crate) async fn pay_months(app: &TestApp, token: &str, enrolment: &Value, count: usize) {
     let path = instalments_path(enrolment);
     for month in 0..count {
         if month > 0 {
@@ -115,7 +108,7 @@ async fn from_scheme(
     json_of(post(app, token, &path, body).await, status).await
 }
 
-async fn book(app: &TestApp, token: &str, enrolment: &Value) -> Value {
+pub(crate) async fn book(app: &TestApp, token: &str, enrolment: &Value) -> Value {
     let path = format!("/api/v1/scheme-enrolments/{}", id_of(enrolment));
     json_of(get(app, token, &path).await, 200).await
 }
@@ -335,18 +328,9 @@ async fn an_enrolment_closes_early_after_its_threshold_without_bonus(backend: Ba
 
 async fn a_weight_plan_redeems_its_grams_at_the_days_rate(backend: Backend) {
     let (app, owner, branch, meena, _) = setup(backend).await;
-    let plan = json_of(
-        post(
-            &app,
-            &owner,
-            "/api/v1/scheme-plans",
-            json!({"name": "Gold in a month", "kind": "weight", "instalments": 1,
-                   "amount": "1000.00", "metal": "gold", "fineness": 916}),
-        )
-        .await,
-        201,
-    )
-    .await;
+    let body = json!({"name": "Gold in a month", "kind": "weight", "instalments": 1,
+                      "amount": "1000.00", "metal": "gold", "fineness": 916});
+    let plan = plan(&app, &owner, body).await;
     let enrolment = enrol(&app, &owner, &plan, &meena, &branch).await;
     pay_months(&app, &owner, &enrolment, 1).await;
     age(&app, &enrolment).await;
@@ -378,4 +362,51 @@ async fn sell_necklace_at_the_new_rate(
     )
     .await;
     json_of(post(app, owner, &issue_path(&bill), json!({})).await, 200).await
+}
+
+async fn an_enrolment_not_redeemed_in_its_window_is_listed_for_refund(backend: Backend) {
+    let (app, owner, branch, meena, _) = setup(backend).await;
+    let body = json!({"name": "One month", "kind": "amount", "instalments": 1,
+                      "amount": "5000.00", "redemptionDays": 20});
+    let plan = plan(&app, &owner, body).await;
+    let lapsing = enrol(&app, &owner, &plan, &meena, &branch).await;
+    let waiting = enrol(&app, &owner, &plan, &meena, &branch).await;
+    pay_months(&app, &owner, &lapsing, 1).await;
+    pay_months(&app, &owner, &waiting, 1).await;
+    let due = "/api/v1/scheme-enrolments?refundDue=true";
+    let listed = json_of(get(&app, &owner, due).await, 200).await;
+    assert_eq!(listed["items"], json!([]), "nothing is due yet");
+
+    // Matured a month on, its 20 days over another month on: a refund due.
+    age(&app, &lapsing).await;
+    age(&app, &lapsing).await;
+    let overdue = book(&app, &owner, &lapsing).await;
+    assert_eq!(overdue["refundDue"], true, "{overdue}");
+    assert_eq!(book(&app, &owner, &waiting).await["refundDue"], false);
+    let listed = json_of(get(&app, &owner, due).await, 200).await;
+    let ids: Vec<&Value> = listed["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|e| &e["id"])
+        .collect();
+    assert_eq!(ids, [&lapsing["id"]], "{listed}");
+
+    // Closed with its advance paid back, it is owed nothing more.
+    let closure = format!("/api/v1/scheme-enrolments/{}/closure", id_of(&lapsing));
+    let closed = json_of(
+        post(&app, &owner, &closure, json!({"refundMethod": "cash"})).await,
+        200,
+    )
+    .await;
+    assert_eq!(closed["refund"], "5000.00", "{closed}");
+    let listed = json_of(get(&app, &owner, due).await, 200).await;
+    assert_eq!(listed["items"], json!([]), "{listed}");
+    let closed = json_of(
+        get(&app, &owner, "/api/v1/scheme-enrolments?status=closed").await,
+        200,
+    )
+    .await;
+    assert_eq!(closed["items"][0]["id"], lapsing["id"], "{closed}");
+    assert_eq!(closed["items"].as_array().map(Vec::len), Some(1));
 }

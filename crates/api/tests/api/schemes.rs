@@ -18,13 +18,14 @@ use crate::on_both_backends;
 on_both_backends!(
     amount_plan_instalments_take_receipts_without_gaps_one_a_period,
     a_weight_plan_books_grams_at_the_days_rate,
+    advances_from_the_plans_threshold_need_the_customers_pan,
 );
 
 fn eleven_of_5000() -> Value {
     json!({"name": "Swarna 11", "kind": "amount", "instalments": 11, "amount": "5000.00"})
 }
 
-async fn plan(app: &TestApp, owner: &str, body: Value) -> Value {
+pub(crate) async fn plan(app: &TestApp, owner: &str, body: Value) -> Value {
     json_of(post(app, owner, "/api/v1/scheme-plans", body).await, 201).await
 }
 
@@ -254,6 +255,28 @@ async fn amount_plan_instalments_take_receipts_without_gaps_one_a_period(backend
     assert_eq!(mine["items"][0]["instalments"][0]["period"], 1);
     assert_eq!(get(&app, &her_token, &path).await.status(), 403);
     assert_eq!(get(&app, &owner, "/api/v1/me/schemes").await.status(), 403);
+
+    // Told in the event feed: two enrolments, two instalments received.
+    let types = "&types=scheme.enrolled,scheme.instalment_received";
+    let told = crate::events::feed_of_at_least(&app, &owner, types, 4).await;
+    let received: Vec<&Value> = told
+        .iter()
+        .filter(|e| e["type"] == "scheme.instalment_received")
+        .collect();
+    assert_eq!(received.len(), 2, "{told:?}");
+    assert_eq!(
+        received[0]["data"]["receiptNumber"],
+        receipt["receiptNumber"]
+    );
+    assert_eq!(received[0]["data"]["enrolmentId"], hers["id"]);
+    assert_eq!(received[0]["branchId"], branch["id"]);
+    assert_eq!(received[1]["data"]["period"], 1);
+    assert_eq!(
+        told.iter()
+            .filter(|e| e["type"] == "scheme.enrolled")
+            .count(),
+        2
+    );
 }
 
 async fn a_weight_plan_books_grams_at_the_days_rate(backend: Backend) {
@@ -323,4 +346,44 @@ async fn a_weight_plan_books_grams_at_the_days_rate(backend: Backend) {
     assert_eq!(book["kind"], "weight");
     assert_eq!(book["weight"], "0.390");
     assert_eq!(book["bonus"], "0.00");
+}
+
+async fn advances_from_the_plans_threshold_need_the_customers_pan(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.owner_token().await;
+    let branch = app.open_branch(&owner, "MDS1").await;
+    set_rate(&app, &owner, "gold", 916, "12800.00").await;
+    let meena = customer(&app, &owner, "9876543210", None).await;
+    let lakshmi = customer(&app, &owner, "9123456780", Some("ABCDE1234F")).await;
+
+    // 11 x 20,000.00 reaches the default threshold of 2,00,000.00.
+    let large = json!({"name": "Swarna 20", "kind": "amount", "instalments": 11,
+                       "amount": "20000.00"});
+    let large = plan(&app, &owner, large).await;
+    assert_eq!(large["terms"]["panFrom"], "200000.00", "{large}");
+    let body = |who: &Value| {
+        json!({"planId": large["id"], "customerId": who["id"], "branchId": branch["id"],
+               "nomineeName": "Arun Sundaram", "nomineeRelation": "son"})
+    };
+    let refused = json_of(
+        post(&app, &owner, "/api/v1/scheme-enrolments", body(&meena)).await,
+        422,
+    )
+    .await;
+    assert_eq!(refused["errors"][0]["field"], "customerId", "{refused}");
+    assert_eq!(refused["errors"][0]["code"], "pan_required", "{refused}");
+    enrol(&app, &owner, &large, &lakshmi, &branch).await;
+
+    // A weight plan's instalments vary: the one that reaches it is refused.
+    let weight = json!({"name": "Gold by weight", "kind": "weight", "instalments": 11,
+                        "amount": "1000.00", "metal": "gold", "fineness": 916,
+                        "panFrom": "10000.00"});
+    let weight = plan(&app, &owner, weight).await;
+    let enrolment = enrol(&app, &owner, &weight, &meena, &branch).await;
+    let body = json!({"amount": "10000.00", "method": "upi", "reference": "UPI 1"});
+    let refused = json_of(instalment(&app, &owner, &enrolment, body).await, 422).await;
+    assert_eq!(refused["errors"][0]["field"], "amount", "{refused}");
+    assert_eq!(refused["errors"][0]["code"], "pan_required", "{refused}");
+    let body = json!({"amount": "9999.00", "method": "upi", "reference": "UPI 2"});
+    json_of(instalment(&app, &owner, &enrolment, body).await, 201).await;
 }

@@ -110,6 +110,9 @@ pub struct Invoice {
     /// One id per line, in order.
     pub line_ids: Vec<uuid::Uuid>,
     pub discount: Option<Discount>,
+    /// The savings scheme enrolment whose making-charge waiver the bill
+    /// takes (its jewellery lines' discounts); the bill is paid from it.
+    pub waiver_enrolment_id: Option<uuid::Uuid>,
     pub bill: Bill,
     pub paid: Money,
     pub payments: Vec<Payment>,
@@ -491,6 +494,7 @@ mod tests {
                 line_ids: vec![uuid::Uuid::now_v7()],
                 lines,
                 discount: None,
+                waiver_enrolment_id: None,
                 bill,
                 paid: Money::ZERO,
                 payments: Vec::new(),

@@ -6,7 +6,7 @@ use chrono::{DateTime, Days, Utc};
 use rust_decimal::Decimal;
 
 use super::{PlanKind, Terms};
-use crate::measure::{Money, Weight};
+use crate::measure::{Money, Percent, Weight};
 use crate::validation::Invalid;
 
 /// A plan as the owner defined it.
@@ -91,6 +91,8 @@ pub struct Passbook {
     pub periods_missed: u32,
     /// The bonus the instalments paid so far would earn at maturity.
     pub bonus: Money,
+    /// The share of the making charge they would waive at maturity.
+    pub making_waiver: Percent,
     /// A weight plan's grams booked.
     pub weight: Weight,
     pub maturity: DateTime<Utc>,
@@ -120,6 +122,7 @@ impl Enrolment {
             instalments_paid: count,
             periods_missed: u32::try_from(over).unwrap_or(u32::MAX),
             bonus: self.terms.bonus(count),
+            making_waiver: self.terms.waiver(count),
             weight: Weight::from_units(
                 instalments
                     .iter()
@@ -285,6 +288,47 @@ impl Enrolment {
             }
             _ => (amount.min(left.advance), None),
         })
+    }
+
+    /// The share of the making charge it waives on a bill drafted at
+    /// `now` (the draft's `field` names it): refused unless its plan
+    /// waives making and the instalments earned some, it has matured, and
+    /// its redemption window is open.
+    pub fn waiver_at(
+        &self,
+        instalments: &[Instalment],
+        now: DateTime<Utc>,
+        field: &str,
+    ) -> Result<Percent, Invalid> {
+        let refuse = |code: &str, message: String| Err(Invalid::field(field, code, message));
+        if self.status != EnrolmentStatus::Active {
+            return refuse(self.status.as_str(), "nothing is left to redeem".to_owned());
+        }
+        let matures = self.terms.maturity(self.started_at);
+        if now < matures {
+            return refuse(
+                "not_matured",
+                format!("it matures on {}", matures.date_naive()),
+            );
+        }
+        let first = instalments.iter().map(|i| i.accepted_at).min();
+        let last = self.terms.last_redemption(self.started_at, first);
+        if now > last {
+            return refuse(
+                "lapsed",
+                format!("its redemption window closed on {}", last.date_naive()),
+            );
+        }
+        let waiver = self
+            .terms
+            .waiver(u32::try_from(instalments.len()).unwrap_or(u32::MAX));
+        if waiver.is_zero() {
+            return refuse(
+                "no_waiver",
+                "its plan waives no making charge, or the periods missed forfeited it".to_owned(),
+            );
+        }
+        Ok(waiver)
     }
 
     /// Refuses to close it early at `now` after `paid` instalments, with

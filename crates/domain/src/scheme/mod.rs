@@ -1,7 +1,7 @@
 //! Gold savings schemes: a customer pays an instalment a month into a plan
 //! and redeems what it came to against jewellery. An `amount` plan pays a
-//! fixed instalment and adds a bonus of a share of one instalment; a
-//! `weight` plan books each instalment as grams of the plan's metal at that
+//! fixed instalment and adds a bonus of a share of one instalment, or
+//! waives a share of the making charge on the bills it pays; a `weight` plan books each instalment as grams of the plan's metal at that
 //! day's rate. No advance is held beyond 365 days from its acceptance, so
 //! a plan has at most 11 monthly instalments and its redemption window
 //! closes within 365 days of the first.
@@ -83,6 +83,9 @@ pub struct Terms {
     pub step: Money,
     /// An amount plan's bonus: this share of one instalment.
     pub bonus_share: Percent,
+    /// Or, instead: this share of the making charge waived on the
+    /// jewellery the enrolment pays for (either kind of plan).
+    pub making_waiver: Percent,
     pub missed: MissedRule,
     /// Days into the next period an instalment still counts for the one
     /// before, if that one is unpaid.
@@ -96,6 +99,9 @@ pub struct Terms {
     pub purity: Option<Purity>,
     /// Redeemed against jewellery only, not coins or bullion.
     pub jewellery_only: bool,
+    /// Advances adding up to this or more need the customer's PAN on file
+    /// (zero: never).
+    pub pan_from: Money,
 }
 
 impl Terms {
@@ -117,6 +123,19 @@ impl Terms {
         }
         if self.bonus_share.value() > Decimal::ONE_HUNDRED * Decimal::TWO {
             fault("bonusShare", "range", "at most 200 (two instalments)");
+        }
+        if self.making_waiver.value() > Decimal::ONE_HUNDRED {
+            fault(
+                "makingWaiver",
+                "range",
+                "at most 100 (the whole making charge)",
+            );
+        } else if !self.making_waiver.is_zero() && !self.bonus_share.is_zero() {
+            fault(
+                "makingWaiver",
+                "with_bonus",
+                "a plan's bonus is a share of an instalment or a making-charge waiver, not both",
+            );
         }
         if self.grace_days > 27 {
             fault("graceDays", "range", "0 to 27 days, within the next period");
@@ -256,14 +275,49 @@ impl Terms {
         if self.kind != PlanKind::Amount || paid == 0 {
             return Money::ZERO;
         }
-        let whole = self.bonus_share.of(self.amount);
+        Money::rounded(self.earned(self.bonus_share.of(self.amount).value(), paid))
+    }
+
+    /// The share of the making charge waived after `paid` instalments of
+    /// N: the plan's waiver, shrunk or forfeited for periods missed as the
+    /// bonus is.
+    pub fn waiver(&self, paid: u32) -> Percent {
+        if paid == 0 {
+            return Percent::ZERO;
+        }
+        Percent::rounded(self.earned(self.making_waiver.value(), paid))
+    }
+
+    /// What of `whole` (a bonus or a waiver) `paid` instalments earn.
+    fn earned(&self, whole: Decimal, paid: u32) -> Decimal {
         match self.missed {
             _ if paid >= self.instalments => whole,
-            MissedRule::Forfeit => Money::ZERO,
-            MissedRule::Shrink => Money::rounded(
-                whole.value() * Decimal::from(paid) / Decimal::from(self.instalments),
-            ),
+            MissedRule::Forfeit => Decimal::ZERO,
+            MissedRule::Shrink => whole * Decimal::from(paid) / Decimal::from(self.instalments),
         }
+    }
+
+    /// Refuses an enrolment whose advances, `paid` so far and `amount`
+    /// now, reach the plan's PAN threshold when the customer has no PAN
+    /// on file (`field`: what the refusal names).
+    pub fn check_pan(
+        &self,
+        paid: Money,
+        amount: Money,
+        has_pan: bool,
+        field: &str,
+    ) -> Result<(), Invalid> {
+        if has_pan || self.pan_from.is_zero() || paid + amount < self.pan_from {
+            return Ok(());
+        }
+        Err(Invalid::field(
+            field,
+            "pan_required",
+            format!(
+                "advances of {} and more need the customer's PAN on file",
+                self.pan_from
+            ),
+        ))
     }
 }
 
@@ -308,6 +362,8 @@ mod tests {
             preclosure_after: 3,
             purity: None,
             jewellery_only: true,
+            making_waiver: Percent::ZERO,
+            pan_from: money("200000.00"),
         }
     }
 
@@ -330,6 +386,43 @@ mod tests {
             ..eleven_of_5000()
         };
         assert_eq!(forfeit.bonus(10), Money::ZERO);
+    }
+
+    #[test]
+    fn a_making_waiver_shrinks_with_missed_periods_as_a_bonus_does() {
+        let waiver = Terms {
+            bonus_share: Percent::ZERO,
+            making_waiver: Percent::from_units(5_000),
+            ..eleven_of_5000()
+        };
+        assert!(waiver.validate().is_ok());
+        assert_eq!(waiver.waiver(11).to_string(), "50.00");
+        assert_eq!(waiver.waiver(10).to_string(), "45.45");
+        assert_eq!(waiver.bonus(11), Money::ZERO);
+        let both = Terms {
+            making_waiver: Percent::from_units(5_000),
+            ..eleven_of_5000()
+        };
+        assert_eq!(
+            both.validate().expect_err("both").errors()[0].field,
+            "makingWaiver"
+        );
+    }
+
+    #[test]
+    fn advances_from_the_threshold_need_a_pan() {
+        let terms = eleven_of_5000();
+        let (paid, instalment) = (money("195000.00"), money("5000.00"));
+        let refused = terms
+            .check_pan(paid, instalment, false, "amount")
+            .expect_err("200000.00 without a PAN");
+        assert_eq!(refused.errors()[0].code, "pan_required");
+        assert!(terms.check_pan(paid, instalment, true, "amount").is_ok());
+        assert!(
+            terms
+                .check_pan(money("190000.00"), instalment, false, "amount")
+                .is_ok()
+        );
     }
 
     #[test]

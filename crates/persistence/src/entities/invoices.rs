@@ -26,6 +26,7 @@ pub struct Model {
     pub paid: i64,
     pub bill_discount: Option<String>,
     pub approval_needed: bool,
+    pub waiver_enrolment_id: Option<String>,
     pub approved_by: Option<String>,
     pub approved_at: Option<DateTimeUtc>,
     pub sales_people: String,

@@ -181,6 +181,7 @@ fn into_quote(model: quotes::Model) -> Result<Quote, RepoError> {
             lines,
             line_ids,
             discount,
+            waiver_enrolment_id: None,
             bill,
             paid: Money::ZERO,
             payments: Vec::new(),

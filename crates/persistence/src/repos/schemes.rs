@@ -36,6 +36,15 @@ struct StoredTerms {
     metal: Option<String>,
     fineness: Option<u16>,
     jewellery_only: bool,
+    #[serde(default)]
+    making_waiver: i64,
+    /// Plans kept before the threshold was a term have the law's.
+    #[serde(default = "two_lakh")]
+    pan_from: i64,
+}
+
+fn two_lakh() -> i64 {
+    20_000_000
 }
 
 fn stored(terms: &Terms) -> String {
@@ -52,6 +61,8 @@ fn stored(terms: &Terms) -> String {
         metal: terms.purity.map(|p| p.metal().as_str().to_owned()),
         fineness: terms.purity.map(Purity::fineness),
         jewellery_only: terms.jewellery_only,
+        making_waiver: terms.making_waiver.units(),
+        pan_from: terms.pan_from.units(),
     };
     serde_json::to_string(&kept).unwrap_or_default()
 }
@@ -80,10 +91,20 @@ fn terms_of(text: &str) -> Result<Terms, RepoError> {
         preclosure_after: kept.preclosure_after,
         purity,
         jewellery_only: kept.jewellery_only,
+        making_waiver: Percent::from_units(kept.making_waiver),
+        pan_from: Money::from_units(kept.pan_from),
     })
 }
 
 pub struct Schemes;
+
+/// Which enrolments a list reads; `None` reads any.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EnrolmentFilter<'a> {
+    pub customer: Option<uuid::Uuid>,
+    pub branches: Option<&'a [uuid::Uuid]>,
+    pub status: Option<EnrolmentStatus>,
+}
 
 impl Schemes {
     pub async fn add_plan(
@@ -171,22 +192,25 @@ impl Schemes {
             .transpose()
     }
 
-    /// Enrolments of a customer, or at some branches, newest first.
+    /// Enrolments of a customer, or at some branches, or in a status,
+    /// newest first.
     pub async fn enrolments(
         db: &impl ConnectionTrait,
-        customer: Option<uuid::Uuid>,
-        branches: Option<&[uuid::Uuid]>,
+        filter: EnrolmentFilter<'_>,
         page: PageRequest,
     ) -> Result<Page<Enrolment>, RepoError> {
         use scheme_enrolments::Column;
         let mut query = scheme_enrolments::Entity::find()
             .order_by_desc(Column::Id)
             .limit(page.limit + 1);
-        if let Some(customer) = customer {
+        if let Some(customer) = filter.customer {
             query = query.filter(Column::CustomerId.eq(customer.to_string()));
         }
-        if let Some(branches) = branches {
+        if let Some(branches) = filter.branches {
             query = query.filter(Column::BranchId.is_in(branches.iter().map(|b| b.to_string())));
+        }
+        if let Some(status) = filter.status {
+            query = query.filter(Column::Status.eq(status.as_str()));
         }
         if let Some(after) = page.after {
             query = query.filter(Column::Id.lt(after.to_string()));
@@ -198,6 +222,23 @@ impl Schemes {
             .map(into_enrolment)
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Page::from_overfetch(enrolments, page.limit, |e| e.id))
+    }
+
+    /// The instalments of each of `enrolments`, by enrolment and period.
+    pub async fn instalments_of(
+        db: &impl ConnectionTrait,
+        enrolments: &[uuid::Uuid],
+    ) -> Result<Vec<Instalment>, RepoError> {
+        use scheme_instalments::Column;
+        scheme_instalments::Entity::find()
+            .filter(Column::EnrolmentId.is_in(enrolments.iter().map(|e| e.to_string())))
+            .order_by_asc(Column::EnrolmentId)
+            .order_by_asc(Column::Period)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(into_instalment)
+            .collect()
     }
 
     /// The enrolment's instalments, by period.

@@ -20,6 +20,7 @@ use jewel_persistence::repos::loyalty::Loyalty;
 use jewel_persistence::{ConnectionTrait, DatabaseTransaction, RepoError};
 
 use super::BillingError;
+use super::events::GiftVoucherIssued;
 use super::store_credit::raced;
 use crate::Actor;
 
@@ -178,12 +179,12 @@ pub(super) async fn spend(
 
 /// Issues the vouchers of `invoice`'s voucher lines, now that it is paid
 /// in full: one per line, to the bill's customer, valid for the
-/// programme's months.
+/// programme's months. Returns what it issued, to be told.
 pub(super) async fn issue_sold(
     txn: &DatabaseTransaction,
     invoice: &Invoice,
     author: Author,
-) -> Result<(), BillingError> {
+) -> Result<Vec<GiftVoucherIssued>, BillingError> {
     let sold: Vec<_> = invoice
         .line_ids
         .iter()
@@ -191,8 +192,9 @@ pub(super) async fn issue_sold(
         .filter(|(_, line)| line.kind == LineKind::GiftVoucher)
         .collect();
     if sold.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
+    let mut told = Vec::with_capacity(sold.len());
     let (programme, _) = Loyalty::programme(txn).await?;
     let now = Utc::now();
     for (line_id, line) in sold {
@@ -220,8 +222,9 @@ pub(super) async fn issue_sold(
         );
         let source = format!("line:{line_id}");
         register(txn, &mut voucher, &source, issued).await?;
+        told.push(GiftVoucherIssued::of(&voucher, invoice.branch_id));
     }
-    Ok(())
+    Ok(told)
 }
 
 /// Registers `voucher` with its issued entry, drawing a new code if its

@@ -53,6 +53,7 @@ pub async fn issue(
         has_pan(unit, rules, invoice).await?,
     )?;
     check_received(rules, invoice, payments)?;
+    crate::schemes::waiver::check_paid(invoice.waiver_enrolment_id, payments)?;
     let caller = super::gift_vouchers::guesser(unit.actor());
     super::gift_vouchers::check_codes(unit.db(), &caller, payments).await?;
     let branch = Branches::get(unit.db(), invoice.branch_id)
@@ -87,9 +88,11 @@ pub async fn issue(
         by,
         at,
     };
-    if invoice.issued(&issue, &payments).status == InvoiceStatus::Paid {
-        super::gift_vouchers::issue_sold(txn, invoice, author).await?;
-    }
+    let vouchers = if invoice.issued(&issue, &payments).status == InvoiceStatus::Paid {
+        super::gift_vouchers::issue_sold(txn, invoice, author).await?
+    } else {
+        Vec::new()
+    };
     // Held from here: the number cannot miss the bill.
     if !Invoices::mark_issued(txn, invoice, &invoice.issued(&issue, &payments)).await? {
         return Err(BillingError::ChangedMeanwhile);
@@ -114,6 +117,9 @@ pub async fn issue(
     let sold = stock.record(unit, backend, invoice, &issue.number, author);
     for piece in &sold {
         unit.emit(piece)?;
+    }
+    for voucher in &vouchers {
+        unit.emit(voucher)?;
     }
     super::tell(unit, invoice, &after)?;
     super::drafts::audited(unit, "issue", invoice, &after)?;

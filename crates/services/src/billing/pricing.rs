@@ -38,6 +38,9 @@ pub struct BillRequest {
     /// The bill's own discount, over its lines, or why it could not be
     /// read; a refusal is told after the lines, as before the move.
     pub discount: Result<Option<Discount>, Invalid>,
+    /// A savings scheme enrolment of the customer whose making waiver the
+    /// bill takes.
+    pub waiver_enrolment_id: Option<uuid::Uuid>,
     /// Each line, or why it could not be read: a line's refusal is told
     /// when its turn comes, after what the database says of the bill and
     /// of the lines before it (a request is refused for stored facts
@@ -155,6 +158,11 @@ pub async fn price_bill(
         )
         .into());
     }
+    let waiver_enrolment_id = request.waiver_enrolment_id;
+    if let Some(enrolment) = waiver_enrolment_id {
+        crate::schemes::waiver::apply(db, enrolment, request.customer_id, discount, &mut lines)
+            .await?;
+    }
     let bill = price_lines(&mut lines, discount, supply).map_err(|e| e.into_invalid())?;
     if bill.total > Money::from_units(MOST_PAISE) {
         return Err(Invalid::field(
@@ -164,9 +172,11 @@ pub async fn price_bill(
         )
         .into());
     }
-    let approval_needed = terms
-        .discount_limit
-        .is_some_and(|limit| bill.discount_beyond(limit));
+    // A scheme's waiver is the plan's, not the seller's: no approval.
+    let approval_needed = waiver_enrolment_id.is_none()
+        && terms
+            .discount_limit
+            .is_some_and(|limit| bill.discount_beyond(limit));
     let now = Utc::now();
     Ok(Invoice {
         id: uuid::Uuid::now_v7(),
@@ -182,6 +192,7 @@ pub async fn price_bill(
         line_ids: lines.iter().map(|_| uuid::Uuid::now_v7()).collect(),
         lines,
         discount,
+        waiver_enrolment_id,
         bill,
         paid: Money::ZERO,
         payments: Vec::new(),

@@ -57,7 +57,9 @@ pub async fn pay(
     super::issue::spend_held(txn, invoice, payments, author).await?;
     let paid: Money = payments.iter().map(|p| p.amount).sum();
     if InvoiceStatus::of_payments(invoice.bill.total, invoice.paid + paid) == InvoiceStatus::Paid {
-        super::gift_vouchers::issue_sold(txn, invoice, author).await?;
+        for voucher in super::gift_vouchers::issue_sold(txn, invoice, author).await? {
+            unit.emit(&voucher)?;
+        }
     }
     done(unit, "pay", invoice).await
 }

@@ -16,6 +16,7 @@ use jewel_domain::scheme::{
 };
 use jewel_persistence::RepoError;
 use jewel_persistence::repos::branches::Branches;
+use jewel_persistence::repos::customers::Customers;
 use jewel_persistence::repos::invoices::{Invoices, Series};
 use jewel_persistence::repos::schemes::{Schemes, to_second};
 
@@ -23,9 +24,13 @@ use crate::Unit;
 use crate::billing::{BillingRules, financial_year};
 
 mod closure;
+pub mod events;
 pub(crate) mod redemption;
+mod refunds;
+pub(crate) mod waiver;
 
 pub use closure::close;
+pub use refunds::refunds_due;
 
 /// Why a scheme's work is refused.
 #[derive(Debug, thiserror::Error)]
@@ -99,11 +104,16 @@ pub async fn enrol(
         .await?
         .filter(|b| branch_scope.is_none_or(|scope| scope.contains(&b.id)))
         .ok_or_else(|| Invalid::field("branchId", "out_of_scope", "not one of your branches"))?;
-    crate::crm::live_customer(db, request.customer_id)
+    let customer = crate::crm::live_customer(db, request.customer_id)
         .await
         .map_err(|_| Invalid::field("customerId", "not_found", "no such customer"))?;
     let started_at = to_second(Utc::now());
     plan.terms.check_enrolment(started_at)?;
+    if plan.terms.kind == PlanKind::Amount {
+        let all = plan.terms.amount.times(plan.terms.instalments.into());
+        plan.terms
+            .check_pan(Money::ZERO, all, customer.pan.is_some(), "customerId")?;
+    }
     let enrolment = Enrolment {
         id: uuid::Uuid::now_v7(),
         plan_id: plan.id,
@@ -127,6 +137,7 @@ pub async fn enrol(
         None,
         Some(&record),
     )?;
+    unit.emit(&events::SchemeEnrolled::of(&enrolment))?;
     Ok(enrolment)
 }
 
@@ -222,12 +233,13 @@ pub async fn pay_instalment(
     if locked.status != EnrolmentStatus::Active {
         return Err(SchemeError::ChangedMeanwhile);
     }
-    let paid: Vec<u32> = Schemes::held(txn, enrolment.id)
+    let held = Schemes::held(txn, enrolment.id).await?.0;
+    let paid: Vec<u32> = held.iter().map(|i| i.period).collect();
+    let has_pan = Customers::get(txn, enrolment.customer_id)
         .await?
-        .0
-        .iter()
-        .map(|i| i.period)
-        .collect();
+        .is_some_and(|c| c.pan.is_some());
+    let so_far: Money = held.iter().map(|i| i.amount).sum();
+    terms.check_pan(so_far, request.amount, has_pan, "amount")?;
     let period = terms
         .period_for(enrolment.started_at, accepted_at, &paid)
         .map_err(|refused| match refused {
@@ -268,5 +280,6 @@ pub async fn pay_instalment(
         None,
         Some(&record),
     )?;
+    unit.emit(&events::InstalmentReceived::of(enrolment, &instalment))?;
     Ok(instalment)
 }

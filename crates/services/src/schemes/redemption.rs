@@ -6,7 +6,7 @@
 
 use chrono::Utc;
 use jewel_domain::Invalid;
-use jewel_domain::invoice::{Invoice, LineKind, Payment, PaymentMethod};
+use jewel_domain::invoice::{BillLine, Invoice, LineKind, Payment, PaymentMethod};
 use jewel_domain::measure::Money;
 use jewel_domain::scheme::{EnrolmentStatus, Settlement, SettlementKind};
 use jewel_persistence::repos::lots::Lots;
@@ -14,9 +14,37 @@ use jewel_persistence::repos::loyalty::Loyalty;
 use jewel_persistence::repos::metal_rates::MetalRates;
 use jewel_persistence::repos::pieces::Pieces;
 use jewel_persistence::repos::schemes::{Schemes, SettledBy};
-use jewel_persistence::{DatabaseTransaction, RepoError};
+use jewel_persistence::{ConnectionTrait, DatabaseTransaction, RepoError};
 
 use crate::billing::BillingError;
+
+/// What each of `lines` sells: `None` for what is not goods (a service,
+/// a gift voucher), else whether it is jewellery (not one of the
+/// programme's coins and bullion categories).
+pub(super) async fn jewellery_of(
+    db: &impl ConnectionTrait,
+    lines: &[BillLine],
+) -> Result<Vec<Option<bool>>, RepoError> {
+    let (programme, _) = Loyalty::programme(db).await?;
+    let piece_ids: Vec<uuid::Uuid> = lines.iter().filter_map(|l| l.piece_id).collect();
+    let pieces = Pieces::many(db, &piece_ids).await?;
+    let mut kinds = Vec::with_capacity(lines.len());
+    for line in lines {
+        let category = match (line.kind, line.piece_id, line.lot_id) {
+            (LineKind::Piece, Some(id), _) => pieces
+                .iter()
+                .find(|p| p.id == id)
+                .map(|p| p.category.clone()),
+            (LineKind::Lot, _, Some(lot)) => Lots::get(db, lot).await?.map(|l| l.category),
+            _ => {
+                kinds.push(None);
+                continue;
+            }
+        };
+        kinds.push(Some(programme.earns(category.as_deref())));
+    }
+    Ok(kinds)
+}
 
 /// What of a bill a scheme may pay: its goods, and of them its jewellery
 /// (not the programme's coins and bullion): the bill's total, its
@@ -25,25 +53,14 @@ async fn goods_of(
     txn: &DatabaseTransaction,
     invoice: &Invoice,
 ) -> Result<(Money, Money), RepoError> {
-    let (programme, _) = Loyalty::programme(txn).await?;
-    let piece_ids: Vec<uuid::Uuid> = invoice.lines.iter().filter_map(|l| l.piece_id).collect();
-    let pieces = Pieces::many(txn, &piece_ids).await?;
+    let kinds = jewellery_of(txn, &invoice.lines).await?;
     let (mut not_goods, mut not_jewellery) = (Money::ZERO, Money::ZERO);
-    for (line, priced) in invoice.lines.iter().zip(&invoice.bill.lines) {
+    for (kind, priced) in kinds.into_iter().zip(&invoice.bill.lines) {
         let line_total = priced.breakup.gross_total;
-        let category = match (line.kind, line.piece_id, line.lot_id) {
-            (LineKind::Piece, Some(id), _) => pieces
-                .iter()
-                .find(|p| p.id == id)
-                .map(|p| p.category.clone()),
-            (LineKind::Lot, _, Some(lot)) => Lots::get(txn, lot).await?.map(|l| l.category),
-            _ => {
-                not_goods = not_goods + line_total;
-                not_jewellery = not_jewellery + line_total;
-                continue;
-            }
-        };
-        if !programme.earns(category.as_deref()) {
+        if kind.is_none() {
+            not_goods = not_goods + line_total;
+        }
+        if kind != Some(true) {
             not_jewellery = not_jewellery + line_total;
         }
     }

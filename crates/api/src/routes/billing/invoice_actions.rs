@@ -191,7 +191,7 @@ pub(crate) async fn finish(
     responses(
         (status = 200, description = "Issued, with its number.", body = InvoiceView),
         (status = 409, description = "Not a draft, a piece was sold or moved meanwhile, or a lot has not enough on hand.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Discount awaiting approval, prices older than the validity, PAN required, cash limit, payments beyond the total.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Discount awaiting approval, prices older than the validity, PAN required, cash limit, payments beyond the total; a bill that took a scheme's making waiver not paid from that scheme (`payments`, `scheme_required`).", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/invoices/{id}/issue")]

@@ -37,7 +37,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     responses(
         (status = 201, description = "The quote.", body = QuoteView),
         (status = 409, description = "A piece is not in stock (`lines[i].pieceId`).", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A line is not valid (unknown piece or lot, no rate, HUID pending, a discount beyond its base).", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A line is not valid (unknown piece or lot, no rate, HUID pending, a discount beyond its base); `schemeEnrolmentId` given (a scheme's waiver is for the bill the scheme pays).", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/quotes")]
@@ -46,6 +46,14 @@ pub async fn create_quote(
     caller: Authorized<needs::SalesWrite>,
     crate::extract::Json(body): crate::extract::Json<NewInvoice>,
 ) -> Result<HttpResponse, ApiError> {
+    if body.scheme_enrolment_id.is_some() {
+        return Err(Invalid::field(
+            "schemeEnrolmentId",
+            "not_on_quotes",
+            "a scheme's making waiver is given on the bill the scheme pays: draft the bill",
+        )
+        .into());
+    }
     let bill = priced_draft(&state, &caller, body).await?;
     let quote = Quote {
         valid_until: bill.priced_at

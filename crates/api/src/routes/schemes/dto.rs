@@ -13,7 +13,9 @@ use jewel_domain::{FieldError, Invalid};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::routes::wire::{MetalName, MoneyText, PercentText, WeightText, collect};
+use crate::routes::wire::{
+    MetalName, MoneyText, PercentText, SignedMoneyText, WeightText, collect,
+};
 
 wire_enum! {
     /// What a plan books an instalment as: `amount` (a fixed instalment
@@ -91,9 +93,18 @@ pub struct PlanFields {
     #[schema(value_type = Option<MoneyText>)]
     pub(crate) step: Option<String>,
     /// An amount plan's bonus: this percent of one instalment (100.00 when
-    /// not given; up to 200.00).
+    /// not given and there is no making waiver; up to 200.00).
     #[schema(value_type = Option<PercentText>)]
     pub(crate) bonus_share: Option<String>,
+    /// Instead of a bonus: this percent of the making charge is waived on
+    /// the jewellery a matured enrolment pays for (0 when not given; up to
+    /// 100.00; it shrinks or is forfeited for periods missed as a bonus).
+    #[schema(value_type = Option<PercentText>)]
+    pub(crate) making_waiver: Option<String>,
+    /// Advances adding up to this or more need the customer's PAN on file
+    /// (200000.00 when not given; 0: never).
+    #[schema(value_type = Option<MoneyText>)]
+    pub(crate) pan_from: Option<String>,
     #[serde(default = "shrink")]
     pub(crate) missed: MissedRuleName,
     /// Days into the next period an unpaid period's instalment is still
@@ -141,9 +152,13 @@ impl PlanFields {
             Some(step) => collect(&mut errors, Money::parse("step", step)),
             None => Some(Money::ZERO),
         };
+        let waiver = self.making_waiver.as_deref().unwrap_or("0");
+        let making_waiver = collect(&mut errors, Percent::parse("makingWaiver", waiver));
+        let pan_from = self.pan_from.as_deref().unwrap_or("200000.00");
+        let pan_from = collect(&mut errors, Money::parse("panFrom", pan_from));
         let default_share = match self.kind {
-            PlanKindName::Amount => "100",
-            PlanKindName::Weight => "0",
+            PlanKindName::Amount if self.making_waiver.is_none() => "100",
+            _ => "0",
         };
         let share = self.bonus_share.as_deref().unwrap_or(default_share);
         let bonus_share = collect(&mut errors, Percent::parse("bonusShare", share));
@@ -179,6 +194,8 @@ impl PlanFields {
                 .unwrap_or_else(|| self.instalments.min(3)),
             purity,
             jewellery_only: self.jewellery_only,
+            making_waiver: making_waiver.unwrap_or_default(),
+            pan_from: pan_from.unwrap_or_default(),
         };
         terms.validate()?;
         Ok(terms)
@@ -199,6 +216,8 @@ impl PlanFields {
             metal: t.purity.map(|p| p.metal().into()),
             fineness: t.purity.map(Purity::fineness),
             jewellery_only: t.jewellery_only,
+            making_waiver: Some(t.making_waiver.to_string()),
+            pan_from: Some(t.pan_from.to_string()),
         }
     }
 }
@@ -213,7 +232,7 @@ impl PlanFields {
         "name": "Swarna 11", "kind": "amount", "instalments": 11, "amount": "5000.00",
         "step": null, "bonusShare": "100.00", "missed": "shrink", "graceDays": 7,
         "redemptionDays": 30, "preclosureAfter": 3, "metal": null, "fineness": null,
-        "jewelleryOnly": true
+        "jewelleryOnly": true, "makingWaiver": "0.00", "panFrom": "200000.00"
     }
 }))]
 pub struct PlanView {
@@ -333,8 +352,9 @@ impl From<&Instalment> for InstalmentView {
     "startedAt": "2026-12-06T10:15:00Z", "maturesAt": "2027-11-06T10:15:00Z",
     "lastRedemptionAt": "2027-12-06T10:15:00Z", "daysLeft": 334,
     "instalmentsDue": 11, "instalmentsPaid": 1, "periodsMissed": 0,
-    "paid": "5000.00", "bonus": "454.55", "weight": "0.000", "refundDue": false,
-    "redeemed": "0.00", "refunded": "0.00", "valueLeft": "5454.55",
+    "paid": "5000.00", "bonus": "454.55", "makingWaiver": "0.00", "weight": "0.000",
+    "refundDue": false, "redeemed": "0.00", "refunded": "0.00", "valueLeft": "5454.55",
+    "settlements": [],
     "instalments": [{
         "id": "01936f0e-0000-7000-8000-0000000000b1",
         "enrolmentId": "01936f0e-0000-7000-8000-0000000000e1", "period": 1,
@@ -375,6 +395,10 @@ pub struct EnrolmentView {
     /// The bonus the instalments paid so far earn at maturity.
     #[schema(value_type = MoneyText)]
     bonus: String,
+    /// The share of the making charge they waive at maturity, on the
+    /// jewellery the enrolment pays for (a waiver plan's).
+    #[schema(value_type = PercentText)]
+    making_waiver: String,
     /// A weight plan's grams booked.
     #[schema(value_type = WeightText)]
     weight: String,
@@ -393,6 +417,49 @@ pub struct EnrolmentView {
     value_left: String,
     #[schema(max_items = 11)]
     instalments: Vec<InstalmentView>,
+    /// What was taken out of it, one by one, oldest first: value redeemed
+    /// on a bill, given back when that bill was cancelled, or the advance
+    /// refunded on closing it.
+    #[schema(max_items = 1000)]
+    settlements: Vec<SettlementView>,
+}
+
+/// Value taken out of an enrolment, or given back to it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "kind": "redeemed", "value": "30000.00", "advance": "30000.00", "weight": null,
+    "invoiceId": "01936f0e-0000-7000-8000-0000000000a9", "at": "2027-11-10T11:00:00Z"
+}))]
+pub struct SettlementView {
+    /// `redeemed` on a bill, `restored` when that bill was cancelled (the
+    /// amounts negative), `refunded` on closing it early.
+    #[schema(pattern = "^(redeemed|restored|refunded)$", max_length = 10)]
+    kind: &'static str,
+    /// What it paid for, or was refunded.
+    #[schema(value_type = SignedMoneyText)]
+    value: String,
+    /// The customer's advance in it (the rest is bonus).
+    #[schema(value_type = SignedMoneyText)]
+    advance: String,
+    /// A weight plan's grams.
+    #[schema(value_type = Option<String>, pattern = "^-?[0-9]+\\.[0-9]{3}$", max_length = 16)]
+    weight: Option<String>,
+    invoice_id: Option<uuid::Uuid>,
+    at: DateTime<Utc>,
+}
+
+impl From<&Settlement> for SettlementView {
+    fn from(s: &Settlement) -> Self {
+        Self {
+            kind: s.kind.as_str(),
+            value: s.value.to_string(),
+            advance: s.advance.to_string(),
+            weight: s.weight.map(|w| w.to_string()),
+            invoice_id: s.invoice_id,
+            at: s.created_at,
+        }
+    }
 }
 
 /// What was paid into an enrolment and taken out of it, and the rate of
@@ -444,12 +511,18 @@ impl EnrolmentView {
             periods_missed: book.periods_missed,
             paid: book.paid.to_string(),
             bonus: book.bonus.to_string(),
+            making_waiver: book.making_waiver.to_string(),
             weight: book.weight.to_string(),
             refund_due: book.refund_due,
             redeemed: of_kind(&[SettlementKind::Redeemed, SettlementKind::Restored]).to_string(),
             refunded: of_kind(&[SettlementKind::Refunded]).to_string(),
             value_left: value_left.to_string(),
             instalments: instalments.iter().map(InstalmentView::from).collect(),
+            settlements: ledger
+                .settlements
+                .iter()
+                .map(SettlementView::from)
+                .collect(),
         }
     }
 }

@@ -9,15 +9,15 @@ use chrono::Utc;
 use jewel_domain::Invalid;
 use jewel_domain::measure::Money;
 use jewel_domain::scheme::Enrolment;
-use jewel_persistence::repos::schemes::Schemes;
+use jewel_persistence::repos::schemes::{EnrolmentFilter, Schemes};
 use jewel_services::schemes::{self, InstalmentRequest, NewEnrolment};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::dto::{
-    ClosureFields, ClosureView, EnrolmentFields, EnrolmentView, InstalmentFields, InstalmentView,
-    Ledger,
+    ClosureFields, ClosureView, EnrolmentFields, EnrolmentStatusName, EnrolmentView,
+    InstalmentFields, InstalmentView, Ledger,
 };
 use crate::auth::Caller;
 use crate::auth::caller::{Authorized, needs};
@@ -130,10 +130,15 @@ pub async fn enrol(
 #[serde(rename_all = "camelCase")]
 pub struct EnrolmentQuery {
     customer_id: Option<uuid::Uuid>,
+    #[param(inline)]
+    status: Option<EnrolmentStatusName>,
+    /// `true`: only the enrolments owed a refund (active, instalments
+    /// paid, the redemption window closed), to pay back from the closure.
+    refund_due: Option<bool>,
 }
 
-/// Enrolments at your branches, newest first, each with its passbook.
-/// Needs `loyalty:read`.
+/// Enrolments at your branches, newest first, each with its passbook; of
+/// a customer, in a status, or owed a refund. Needs `loyalty:read`.
 #[utoipa::path(
     tag = "schemes",
     operation_id = "listSchemeEnrolments",
@@ -148,13 +153,17 @@ pub async fn list_enrolments(
     Query(query): Query<EnrolmentQuery>,
     Query(pagination): Query<Pagination>,
 ) -> Result<web::Json<Paged<EnrolmentView>>, ApiError> {
-    let page = Schemes::enrolments(
-        state.database.connection(),
-        query.customer_id,
-        caller.branch_scope(),
-        pagination.page()?,
-    )
-    .await?;
+    let filter = EnrolmentFilter {
+        customer: query.customer_id,
+        branches: caller.branch_scope(),
+        status: query.status.map(Into::into),
+    };
+    let db = state.database.connection();
+    let page = if query.refund_due == Some(true) {
+        schemes::refunds_due(db, filter, pagination.page()?, Utc::now()).await?
+    } else {
+        Schemes::enrolments(db, filter, pagination.page()?).await?
+    };
     paged(&state, page).await
 }
 
@@ -329,12 +338,10 @@ pub async fn my_schemes(
     Query(pagination): Query<Pagination>,
 ) -> Result<web::Json<Paged<EnrolmentView>>, ApiError> {
     let id = caller.customer()?;
-    let page = Schemes::enrolments(
-        state.database.connection(),
-        Some(id),
-        None,
-        pagination.page()?,
-    )
-    .await?;
+    let filter = EnrolmentFilter {
+        customer: Some(id),
+        ..EnrolmentFilter::default()
+    };
+    let page = Schemes::enrolments(state.database.connection(), filter, pagination.page()?).await?;
     paged(&state, page).await
 }

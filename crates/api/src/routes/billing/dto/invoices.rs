@@ -174,6 +174,12 @@ pub struct NewInvoice {
     pub(crate) lines: Vec<LineFields>,
     /// A discount on the whole bill, spread over the lines.
     pub(crate) discount: Option<DiscountFields>,
+    /// A matured savings scheme enrolment of the customer whose plan
+    /// waives a share of the making charge: the waiver becomes the making
+    /// discount of each jewellery line (no other discount on the bill), and
+    /// the bill is then paid from that scheme (payment method `scheme`).
+    /// Drafts only, not quotes.
+    pub(crate) scheme_enrolment_id: Option<uuid::Uuid>,
     /// Staff credited with the sale.
     #[schema(max_items = 5)]
     #[serde(default)]

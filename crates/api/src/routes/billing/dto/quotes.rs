@@ -22,7 +22,7 @@ use utoipa::ToSchema;
         "taxTotal": "1510.04", "grossTotal": "51844.76", "roundOff": "0.24", "total": "51845.00",
         "amountInWords": "Rupees Fifty One Thousand Eight Hundred Forty Five Only",
         "paid": "0.00", "balance": "51845.00", "refundDue": "0.00", "payments": [],
-        "creditNotes": [], "credited": "0.00",
+        "creditNotes": [], "credited": "0.00", "schemeEnrolmentId": null,
         "approvalNeeded": false, "approvedBy": null, "approvedAt": null, "salesPeople": [],
         "note": null, "pricedAt": "2026-11-21T09:30:00Z",
         "createdBy": "01936f0e-0000-7000-8000-000000000012", "issuedBy": null, "issuedAt": null,

@@ -122,6 +122,7 @@ fn bill_request(body: NewInvoice) -> Result<BillRequest, Invalid> {
         sales_people: body.sales_people,
         note,
         discount,
+        waiver_enrolment_id: body.scheme_enrolment_id,
         lines,
     })
 }

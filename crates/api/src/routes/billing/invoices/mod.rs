@@ -51,7 +51,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     responses(
         (status = 201, description = "The draft, priced.", body = InvoiceView),
         (status = 409, description = "A piece is not in stock (`lines[i].pieceId`).", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A line is not valid: unknown piece or lot, no rate for its metal, HUID pending, a discount beyond its base.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A line is not valid: unknown piece or lot, no rate for its metal, HUID pending, a discount beyond its base; a scheme's making waiver refused (`schemeEnrolmentId`: not the customer's, not matured, lapsed, no waiver; `discount` or `lines[i].discount` beside it).", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/invoices")]

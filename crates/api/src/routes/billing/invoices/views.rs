@@ -233,7 +233,7 @@ impl From<&Payment> for PaymentView {
     "taxTotal": "1510.04", "grossTotal": "51844.76", "roundOff": "0.24", "total": "51845.00",
     "amountInWords": "Rupees Fifty One Thousand Eight Hundred Forty Five Only",
     "paid": "22540.00", "balance": "29305.00", "refundDue": "0.00",
-    "creditNotes": [], "credited": "0.00",
+    "creditNotes": [], "credited": "0.00", "schemeEnrolmentId": null,
     "payments": [{
         "id": "01936f0e-0000-7000-8000-0000000000b3", "method": "old_gold", "amount": "22540.00",
         "reference": null,
@@ -272,6 +272,9 @@ pub struct InvoiceView {
     lines: Vec<InvoiceLineView>,
     /// The bill's discount as asked.
     discount: Option<DiscountFields>,
+    /// The savings scheme enrolment whose making waiver the bill took (its
+    /// lines' making discounts); the bill is paid from it.
+    scheme_enrolment_id: Option<uuid::Uuid>,
     /// Every line's value before discounts.
     #[schema(value_type = MoneyText)]
     value: String,
@@ -362,6 +365,7 @@ impl InvoiceView {
             currency: invoice.currency.clone(),
             lines,
             discount: invoice.discount.map(DiscountFields::of),
+            scheme_enrolment_id: invoice.waiver_enrolment_id,
             value: bill.value.to_string(),
             discount_total: bill.discount.to_string(),
             taxable_value: bill.taxable_value.to_string(),

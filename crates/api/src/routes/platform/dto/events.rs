@@ -31,7 +31,8 @@ pub struct EventView {
     /// `piece.received`, `piece.moved`, `piece.sold`, `transfer.dispatched`,
     /// `transfer.received`, `rate.changed`, `quote.created`,
     /// `invoice.issued`, `payment.received`, `invoice.cancelled`,
-    /// `credit_note.issued`.
+    /// `credit_note.issued`, `gift_voucher.issued`, `scheme.enrolled`,
+    /// `scheme.instalment_received`.
     #[serde(rename = "type")]
     #[schema(max_length = 64, pattern = r"^[a-z_]+\.[a-z_]+$")]
     pub(crate) kind: String,
@@ -99,7 +100,7 @@ pub struct EventQuery {
     /// Only these types, separated by commas.
     #[param(
         max_length = 500,
-        pattern = r"^(customer\.(created|updated|merged|erased)|staff\.changed|piece\.(received|moved|sold)|transfer\.(dispatched|received)|rate\.changed|quote\.created|invoice\.(issued|cancelled)|payment\.received|credit_note\.issued)(,(customer\.(created|updated|merged|erased)|staff\.changed|piece\.(received|moved|sold)|transfer\.(dispatched|received)|rate\.changed|quote\.created|invoice\.(issued|cancelled)|payment\.received|credit_note\.issued))*$",
+        pattern = r"^(customer\.(created|updated|merged|erased)|staff\.changed|piece\.(received|moved|sold)|transfer\.(dispatched|received)|rate\.changed|quote\.created|invoice\.(issued|cancelled)|payment\.received|credit_note\.issued|gift_voucher\.issued|scheme\.(enrolled|instalment_received))(,(customer\.(created|updated|merged|erased)|staff\.changed|piece\.(received|moved|sold)|transfer\.(dispatched|received)|rate\.changed|quote\.created|invoice\.(issued|cancelled)|payment\.received|credit_note\.issued|gift_voucher\.issued|scheme\.(enrolled|instalment_received)))*$",
         example = "invoice.issued,payment.received"
     )]
     pub(crate) types: Option<String>,
