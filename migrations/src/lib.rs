@@ -37,6 +37,7 @@ mod m20261206_000030_gift_vouchers;
 mod m20261206_000031_savings_schemes;
 mod m20261206_000032_scheme_redemptions;
 mod m20261207_000033_scheme_waivers;
+mod m20261207_000034_job_cards;
 
 pub struct Migrator;
 
@@ -77,6 +78,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000031_savings_schemes::Migration),
             Box::new(m20261206_000032_scheme_redemptions::Migration),
             Box::new(m20261207_000033_scheme_waivers::Migration),
+            Box::new(m20261207_000034_job_cards::Migration),
         ]
     }
 }

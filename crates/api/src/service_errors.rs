@@ -6,6 +6,7 @@ use jewel_services::billing::BillingError;
 use jewel_services::crm::CrmError;
 use jewel_services::identity::IdentityError;
 use jewel_services::inventory::InventoryError;
+use jewel_services::jobs::JobError;
 use jewel_services::loyalty::LoyaltyError;
 use jewel_services::schemes::SchemeError;
 
@@ -179,6 +180,33 @@ impl From<SchemeError> for ApiError {
             SchemeError::Invalid(invalid) => invalid.into(),
             SchemeError::Store(error) => error.into(),
             SchemeError::Record(error) => error.into(),
+        }
+    }
+}
+
+impl From<JobError> for ApiError {
+    fn from(error: JobError) -> Self {
+        let detail = error.to_string();
+        match error {
+            JobError::NotFound => ApiError::NotFound,
+            JobError::IllegalMove { from, to } => ApiError::Conflict {
+                detail,
+                errors: vec![FieldError::new(
+                    "status",
+                    "illegal_move",
+                    format!("the job is {from}; it cannot become {to}"),
+                )],
+            },
+            JobError::ChangedMeanwhile => ApiError::Conflict {
+                detail,
+                errors: Vec::new(),
+            },
+            JobError::BranchTimezone => {
+                ApiError::bad_field(detail, "timezone", "invalid", "such as Asia/Kolkata")
+            }
+            JobError::Invalid(invalid) => invalid.into(),
+            JobError::Store(error) => error.into(),
+            JobError::Record(error) => error.into(),
         }
     }
 }

@@ -63,6 +63,8 @@ impl Role {
                 LoyaltyAdjust,
                 LoyaltySettings,
                 ReportsRead,
+                JobsRead,
+                JobsWrite,
             ],
             Role::Manager => &[
                 BranchesRead,
@@ -86,6 +88,8 @@ impl Role {
                 LoyaltyRead,
                 LoyaltyAdjust,
                 ReportsRead,
+                JobsRead,
+                JobsWrite,
             ],
             Role::Sales => &[
                 BranchesRead,
@@ -97,6 +101,8 @@ impl Role {
                 SalesWrite,
                 PaymentsWrite,
                 LoyaltyRead,
+                JobsRead,
+                JobsWrite,
             ],
             Role::Accountant => &[
                 BranchesRead,
@@ -109,6 +115,7 @@ impl Role {
                 PaymentsWrite,
                 LoyaltyRead,
                 ReportsRead,
+                JobsRead,
             ],
         }
     }
@@ -203,6 +210,12 @@ pub enum Permission {
     /// Reading the business's reports (what it owes its customers, ...).
     #[serde(rename = "reports:read")]
     ReportsRead,
+    /// Service jobs: job cards, their history, artisans' challans.
+    #[serde(rename = "jobs:read")]
+    JobsRead,
+    /// Taking jobs in and moving them on.
+    #[serde(rename = "jobs:write")]
+    JobsWrite,
 }
 
 impl Permission {
@@ -233,12 +246,14 @@ impl Permission {
             Permission::LoyaltyAdjust => "loyalty:adjust",
             Permission::LoyaltySettings => "loyalty:settings",
             Permission::ReportsRead => "reports:read",
+            Permission::JobsRead => "jobs:read",
+            Permission::JobsWrite => "jobs:write",
         }
     }
 
     /// The permissions an integrator's API client may be granted as scopes:
     /// reading and writing business records, never managing people or keys.
-    pub const CLIENT_SCOPES: [Permission; 14] = [
+    pub const CLIENT_SCOPES: [Permission; 16] = [
         Permission::BranchesRead,
         Permission::BranchesWrite,
         Permission::CustomersRead,
@@ -253,6 +268,8 @@ impl Permission {
         Permission::LoyaltyRead,
         Permission::LoyaltyAdjust,
         Permission::ReportsRead,
+        Permission::JobsRead,
+        Permission::JobsWrite,
     ];
 
     /// The scope named `text`, if an API client may hold it.

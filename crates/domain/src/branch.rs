@@ -153,6 +153,15 @@ pub struct Branch {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
+impl Branch {
+    /// The day `at` falls on by the branch's own clock; `None` when its
+    /// time zone cannot be read.
+    pub fn day_of(&self, at: chrono::DateTime<chrono::Utc>) -> Option<chrono::NaiveDate> {
+        let zone: chrono_tz::Tz = self.timezone.parse().ok()?;
+        Some(at.with_timezone(&zone).date_naive())
+    }
+}
+
 /// A branch to open, every field already valid.
 #[derive(Debug, Clone)]
 pub struct NewBranch {

@@ -9,6 +9,7 @@ pub mod customer;
 pub mod design;
 pub mod gift_voucher;
 pub mod invoice;
+pub mod job;
 pub mod lot;
 pub mod loyalty;
 pub mod measure;

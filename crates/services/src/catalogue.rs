@@ -4,7 +4,7 @@
 use crate::events::DomainEvent;
 
 /// Every event type the business records, for the feed's filter.
-pub const EVENT_TYPES: [&str; 19] = [
+pub const EVENT_TYPES: [&str; 20] = [
     crate::billing::events::InvoiceIssued::TYPE,
     crate::billing::events::PaymentReceived::TYPE,
     crate::billing::events::InvoiceCancelled::TYPE,
@@ -24,6 +24,7 @@ pub const EVENT_TYPES: [&str; 19] = [
     crate::inventory::events::RateChanged::TYPE,
     crate::schemes::events::SchemeEnrolled::TYPE,
     crate::schemes::events::InstalmentReceived::TYPE,
+    crate::jobs::events::JobStatusChanged::TYPE,
 ];
 
 /// The subscribers every server runs.

@@ -40,6 +40,7 @@ pub mod events;
 pub mod identity;
 pub mod insight;
 pub mod inventory;
+pub mod jobs;
 pub mod loyalty;
 pub mod relay;
 pub mod schemes;

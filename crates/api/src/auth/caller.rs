@@ -257,6 +257,8 @@ pub mod needs {
         LoyaltyAdjust,
         LoyaltySettings,
         ReportsRead,
+        JobsRead,
+        JobsWrite,
     );
 }
 

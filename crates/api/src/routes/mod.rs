@@ -15,6 +15,7 @@ pub mod crm;
 pub mod identity;
 pub mod insight;
 pub mod inventory;
+pub mod jobs;
 pub mod loyalty;
 pub mod platform;
 pub mod schemes;
@@ -27,5 +28,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(billing::configure)
         .configure(loyalty::configure)
         .configure(schemes::configure)
+        .configure(jobs::configure)
         .configure(insight::configure);
 }

@@ -415,7 +415,9 @@ async fn the_last_owner_stays(backend: Backend) {
 /// Walks every operation in the OpenAPI document: without a token each
 /// protected one answers 401, and only the listed public ones do not.
 async fn every_protected_operation_needs_a_token(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
+    // One anonymous call per operation, more than a minute's budget for an
+    // address: the budget is not what this test is about.
+    let app = TestApp::spawn_configured(backend, |s| s.rate_limit.anonymous = 10_000).await;
     let document: Value = app
         .get("/api-docs/openapi.json")
         .await

@@ -25,6 +25,7 @@ mod hardening;
 mod health;
 mod inventory;
 mod issuing;
+mod jobs;
 mod liabilities;
 mod limits;
 mod loyalty;

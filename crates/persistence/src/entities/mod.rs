@@ -23,6 +23,8 @@ pub mod invoice_lines;
 pub mod invoice_payments;
 pub mod invoice_sequences;
 pub mod invoices;
+pub mod job_cards;
+pub mod job_status_changes;
 pub mod lot_movements;
 pub mod lot_stock;
 pub mod lots;

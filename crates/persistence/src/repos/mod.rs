@@ -13,6 +13,7 @@ pub mod gift_vouchers;
 pub mod idempotency;
 pub mod interactions;
 pub mod invoices;
+pub mod jobs;
 pub mod liabilities;
 pub mod lots;
 pub mod loyalty;

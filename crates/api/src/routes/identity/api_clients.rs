@@ -44,6 +44,8 @@ impl From<ScopeName> for Permission {
             ScopeName::LoyaltyRead => Permission::LoyaltyRead,
             ScopeName::LoyaltyAdjust => Permission::LoyaltyAdjust,
             ScopeName::ReportsRead => Permission::ReportsRead,
+            ScopeName::JobsRead => Permission::JobsRead,
+            ScopeName::JobsWrite => Permission::JobsWrite,
         }
     }
 }

@@ -6,7 +6,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::Utc;
-use jewel_domain::Invalid;
 use jewel_domain::measure::Money;
 use jewel_domain::scheme::Enrolment;
 use jewel_persistence::repos::schemes::{EnrolmentFilter, Schemes};
@@ -25,7 +24,7 @@ use crate::error::{ApiError, Problem};
 use crate::extract::{Json, Query};
 use crate::idempotency::{self, Answer, IdempotentJson};
 use crate::rates::current_rates;
-use crate::routes::wire::{Paged, Pagination};
+use crate::routes::wire::{Paged, Pagination, text};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -35,18 +34,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(pay_instalment)
         .service(close_enrolment)
         .service(my_schemes);
-}
-
-fn text(field: &str, value: &str, most: usize) -> Result<String, Invalid> {
-    let value = value.trim();
-    if value.is_empty() || value.chars().count() > most {
-        return Err(Invalid::field(
-            field,
-            "length",
-            format!("1 to {most} characters"),
-        ));
-    }
-    Ok(value.to_owned())
 }
 
 /// The passbook of `enrolment`, read now.

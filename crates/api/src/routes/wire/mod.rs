@@ -303,6 +303,19 @@ pub fn collect<T>(
     result.map_err(|e| errors.extend(e.into_errors())).ok()
 }
 
+/// `value` trimmed: 1 to `most` characters, or a refusal naming `field`.
+pub fn text(field: &str, value: &str, most: usize) -> Result<String, jewel_domain::Invalid> {
+    let value = value.trim();
+    if value.is_empty() || value.chars().count() > most {
+        return Err(jewel_domain::Invalid::field(
+            field,
+            "length",
+            format!("1 to {most} characters"),
+        ));
+    }
+    Ok(value.to_owned())
+}
+
 /// Where "today" is when a staff member acts in no particular branch.
 pub const DEFAULT_TIMEZONE: &str = "Asia/Kolkata";
 

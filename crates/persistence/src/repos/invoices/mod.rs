@@ -51,6 +51,8 @@ pub enum Series {
     CreditNote,
     /// A savings scheme's instalment receipts.
     SchemeReceipt,
+    /// Service job cards.
+    Job,
 }
 
 impl Series {
@@ -59,6 +61,7 @@ impl Series {
             Self::Invoice => "invoice",
             Self::CreditNote => "credit_note",
             Self::SchemeReceipt => "scheme_receipt",
+            Self::Job => "job",
         }
     }
 }
@@ -163,6 +166,32 @@ impl Invoices {
             return Ok(None);
         };
         Ok(with_parts(db, vec![model]).await?.pop())
+    }
+
+    /// The bill that sold `piece` (issued and standing; the newest, if it
+    /// was sold again after a return): its id and number.
+    pub async fn selling(
+        db: &impl ConnectionTrait,
+        piece: uuid::Uuid,
+    ) -> Result<Option<(uuid::Uuid, String)>, RepoError> {
+        let lines = invoice_lines::Entity::find()
+            .filter(invoice_lines::Column::PieceId.eq(piece.to_string()))
+            .order_by_desc(invoice_lines::Column::Id)
+            .all(db)
+            .await?;
+        for line in lines {
+            let Some(bill) = invoices::Entity::find_by_id(line.invoice_id)
+                .one(db)
+                .await?
+            else {
+                continue;
+            };
+            let standing = InvoiceStatus::parse(&bill.status).is_some_and(InvoiceStatus::is_sale);
+            if let (true, Some(number)) = (standing, bill.number) {
+                return Ok(Some((uuid_of(&bill.id)?, number)));
+            }
+        }
+        Ok(None)
     }
 
     /// Newest first: by when they were issued when the filter asks for a

@@ -67,10 +67,14 @@ pub enum ScopeName {
     LoyaltyAdjust,
     #[serde(rename = "reports:read")]
     ReportsRead,
+    #[serde(rename = "jobs:read")]
+    JobsRead,
+    #[serde(rename = "jobs:write")]
+    JobsWrite,
 }
 
 impl ScopeName {
-    pub(crate) const ALL: [Self; 14] = [
+    pub(crate) const ALL: [Self; 16] = [
         Self::BranchesRead,
         Self::BranchesWrite,
         Self::CustomersRead,
@@ -85,6 +89,8 @@ impl ScopeName {
         Self::LoyaltyRead,
         Self::LoyaltyAdjust,
         Self::ReportsRead,
+        Self::JobsRead,
+        Self::JobsWrite,
     ];
 }
 

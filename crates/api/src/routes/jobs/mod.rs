@@ -1,0 +1,12 @@
+//! Service jobs: job cards for repairs, custom and special orders and
+//! appraisals, moved through their status by legal moves, and a
+//! customer's own under `/api/v1/me`.
+
+mod cards;
+mod dto;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.configure(cards::configure);
+}

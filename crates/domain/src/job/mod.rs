@@ -1,0 +1,337 @@
+//! Service jobs: a repair, a custom or special order, or an appraisal,
+//! taken in at a branch for a customer on a job card. What the customer
+//! said is kept in their words, apart from the store's description; the
+//! item is weighed in; the card moves `received -> estimated -> approved
+//! -> at_artisan -> back -> ready -> delivered` by legal moves only, with
+//! `on_hold` (and a reason) and `cancelled` beside them.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::measure::{Money, Weight};
+use crate::metal::Metal;
+use crate::validation::{FieldError, Invalid};
+
+/// What kind of work a job is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobKind {
+    Repair,
+    /// A new piece made to the customer's design.
+    CustomOrder,
+    /// A catalogue piece ordered in another size, weight or purity.
+    SpecialOrder,
+    /// Weighing, testing and valuing an item; nothing is made.
+    Appraisal,
+}
+
+impl JobKind {
+    pub const ALL: [Self; 4] = [
+        Self::Repair,
+        Self::CustomOrder,
+        Self::SpecialOrder,
+        Self::Appraisal,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Repair => "repair",
+            Self::CustomOrder => "custom_order",
+            Self::SpecialOrder => "special_order",
+            Self::Appraisal => "appraisal",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    /// Whether the customer hands an item in: a repair or an appraisal
+    /// works on the customer's own piece.
+    pub fn takes_an_item(self) -> bool {
+        matches!(self, Self::Repair | Self::Appraisal)
+    }
+}
+
+/// How soon the customer wants it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobPriority {
+    Normal,
+    Express,
+}
+
+impl JobPriority {
+    pub const ALL: [Self; 2] = [Self::Normal, Self::Express];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Normal => "normal",
+            Self::Express => "express",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == text)
+    }
+}
+
+/// Where a job stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobStatus {
+    Received,
+    Estimated,
+    Approved,
+    AtArtisan,
+    Back,
+    Ready,
+    Delivered,
+    OnHold,
+    Cancelled,
+}
+
+impl JobStatus {
+    pub const ALL: [Self; 9] = [
+        Self::Received,
+        Self::Estimated,
+        Self::Approved,
+        Self::AtArtisan,
+        Self::Back,
+        Self::Ready,
+        Self::Delivered,
+        Self::OnHold,
+        Self::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Received => "received",
+            Self::Estimated => "estimated",
+            Self::Approved => "approved",
+            Self::AtArtisan => "at_artisan",
+            Self::Back => "back",
+            Self::Ready => "ready",
+            Self::Delivered => "delivered",
+            Self::OnHold => "on_hold",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// Nothing moves a job on from here.
+    pub fn is_final(self) -> bool {
+        matches!(self, Self::Delivered | Self::Cancelled)
+    }
+
+    /// The work moves from here (holding and cancelling aside).
+    fn onward(self) -> &'static [JobStatus] {
+        use JobStatus::*;
+        match self {
+            Received => &[Estimated],
+            Estimated => &[Approved],
+            Approved => &[AtArtisan],
+            // Back from the artisan: ready, or sent again for rework.
+            AtArtisan => &[Back],
+            Back => &[Ready, AtArtisan],
+            Ready => &[Delivered],
+            Delivered | OnHold | Cancelled => &[],
+        }
+    }
+}
+
+/// A job card as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobCard {
+    pub id: uuid::Uuid,
+    /// Without gaps per branch and financial year: `MUM1/JOB/2026-27/000042`.
+    pub number: String,
+    pub financial_year: String,
+    pub branch_id: uuid::Uuid,
+    pub customer_id: uuid::Uuid,
+    pub kind: JobKind,
+    pub priority: JobPriority,
+    pub status: JobStatus,
+    /// What an `on_hold` job goes back to when work resumes.
+    pub held_from: Option<JobStatus>,
+    pub hold_reason: Option<String>,
+    pub intake: Intake,
+    /// Who collected it, when delivered.
+    pub collected_by: Option<String>,
+    pub delivered_at: Option<DateTime<Utc>>,
+    pub created_by: uuid::Uuid,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+/// What is written on the card when the job is taken in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Intake {
+    /// What the customer asked for, in their words.
+    pub customer_words: String,
+    /// The store's own description of the item and the work.
+    pub description: Option<String>,
+    pub condition_notes: Option<String>,
+    pub metal: Option<Metal>,
+    /// As seen or tested, 1 to 999 (an old piece may be of any fineness).
+    pub fineness: Option<u16>,
+    /// The item's gross weight as handed in.
+    pub gross_weight_in: Option<Weight>,
+    /// Stones counted in the item.
+    pub stones_in: u32,
+    /// What the customer says the item is worth.
+    pub declared_value: Option<Money>,
+    /// A piece this store sold, when the job is on one.
+    pub piece_id: Option<uuid::Uuid>,
+    pub promised_on: Option<NaiveDate>,
+    /// The customer wants the estimate only, not yet the work.
+    pub estimate_only: bool,
+}
+
+impl Intake {
+    /// Checks the card for a job of `kind` taken in on `today`, each
+    /// refusal naming its field.
+    pub fn validate(&self, kind: JobKind, today: NaiveDate) -> Result<(), Invalid> {
+        let mut errors = Vec::new();
+        if kind.takes_an_item() && self.gross_weight_in.is_none_or(Weight::is_zero) {
+            errors.push(FieldError::new(
+                "grossWeightIn",
+                "required",
+                "the item handed in is weighed in",
+            ));
+        }
+        if let Some(fineness) = self.fineness {
+            if !(1..=999).contains(&fineness) {
+                errors.push(FieldError::new("fineness", "range", "1 to 999"));
+            }
+            if self.metal.is_none() {
+                errors.push(FieldError::new(
+                    "metal",
+                    "required",
+                    "the metal whose fineness it is",
+                ));
+            }
+        }
+        if self.promised_on.is_some_and(|day| day < today) {
+            errors.push(FieldError::new(
+                "promisedOn",
+                "past",
+                "a promise is for today or later",
+            ));
+        }
+        Invalid::from_errors(errors).map_or(Ok(()), Err)
+    }
+}
+
+/// A move of a job's status as recorded: its history, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusChange {
+    pub id: uuid::Uuid,
+    pub job_id: uuid::Uuid,
+    /// `None` for the job taken in.
+    pub from: Option<JobStatus>,
+    pub to: JobStatus,
+    pub reason: Option<String>,
+    /// `staff`, `client` or `customer`, and who.
+    pub actor_kind: String,
+    pub actor_id: uuid::Uuid,
+    pub at: DateTime<Utc>,
+}
+
+/// A move of a job's status, as asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusMove {
+    pub to: JobStatus,
+    /// Why it is held or cancelled.
+    pub reason: Option<String>,
+    /// Who collected it (a delivery).
+    pub collected_by: Option<String>,
+}
+
+/// Why a move is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MoveRefused {
+    /// Not a legal move from the job's status: 409 naming the status.
+    Illegal { from: JobStatus, to: JobStatus },
+    /// A field the move needs.
+    Invalid(Invalid),
+}
+
+impl JobCard {
+    /// Checks `asked` against where the job stands: the next step of the
+    /// work (an estimate-only job or an appraisal may be made ready from
+    /// its estimate, the item going back unworked), a hold with its reason
+    /// from any step before delivery, a resumption of a held job to where
+    /// it was, a cancel with its reason before the item is with an artisan.
+    pub fn check_move(&self, asked: &StatusMove) -> Result<(), MoveRefused> {
+        use JobStatus::*;
+        let (from, to) = (self.status, asked.to);
+        let illegal = Err(MoveRefused::Illegal { from, to });
+        let needs = |value: &Option<String>, field: &str, message: &str| match value {
+            Some(text) if !text.trim().is_empty() => Ok(()),
+            _ => Err(MoveRefused::Invalid(Invalid::field(
+                field, "required", message,
+            ))),
+        };
+        if from.is_final() || from == to {
+            return illegal;
+        }
+        match to {
+            OnHold => needs(&asked.reason, "reason", "why the job is held"),
+            // The item is with an artisan: it comes back first.
+            Cancelled if from == AtArtisan || self.held_from == Some(AtArtisan) => illegal,
+            Cancelled => needs(&asked.reason, "reason", "why the job is cancelled"),
+            _ if from == OnHold => match self.held_from {
+                Some(resumed) if resumed == to => Ok(()),
+                _ => illegal,
+            },
+            Ready
+                if from == Estimated
+                    && (self.intake.estimate_only || self.kind == JobKind::Appraisal) =>
+            {
+                Ok(())
+            }
+            Delivered => {
+                if from != Ready {
+                    return illegal;
+                }
+                needs(&asked.collected_by, "collectedBy", "who collected the item")
+            }
+            _ if from.onward().contains(&to) => Ok(()),
+            _ => illegal,
+        }
+    }
+
+    /// The card after `asked` (checked) at `at`.
+    pub fn moved(&self, asked: &StatusMove, at: DateTime<Utc>) -> Self {
+        let mut after = self.clone();
+        after.status = asked.to;
+        match asked.to {
+            JobStatus::OnHold => {
+                after.held_from = Some(self.status);
+                after.hold_reason = asked.reason.clone();
+            }
+            _ => {
+                after.held_from = None;
+                after.hold_reason = None;
+            }
+        }
+        if asked.to == JobStatus::Delivered {
+            after.collected_by = asked.collected_by.clone();
+            after.delivered_at = Some(at);
+        }
+        after.updated_at = at;
+        after.version = self.version + 1;
+        after
+    }
+
+    /// Promised before `today` and not ready yet.
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        use JobStatus::*;
+        !matches!(self.status, Ready | Delivered | Cancelled)
+            && self.intake.promised_on.is_some_and(|day| day < today)
+    }
+}
+
+#[cfg(test)]
+mod tests;
