@@ -38,6 +38,8 @@ mod m20261206_000031_savings_schemes;
 mod m20261206_000032_scheme_redemptions;
 mod m20261207_000033_scheme_waivers;
 mod m20261207_000034_job_cards;
+mod m20261207_000035_job_estimates;
+mod m20261207_000036_challans;
 
 pub struct Migrator;
 
@@ -79,6 +81,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000032_scheme_redemptions::Migration),
             Box::new(m20261207_000033_scheme_waivers::Migration),
             Box::new(m20261207_000034_job_cards::Migration),
+            Box::new(m20261207_000035_job_estimates::Migration),
+            Box::new(m20261207_000036_challans::Migration),
         ]
     }
 }

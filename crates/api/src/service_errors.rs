@@ -197,6 +197,26 @@ impl From<JobError> for ApiError {
                     format!("the job is {from}; it cannot become {to}"),
                 )],
             },
+            JobError::Unapproved => ApiError::Conflict {
+                detail,
+                errors: vec![FieldError::new(
+                    "estimate",
+                    "unapproved",
+                    "the customer approves the changed estimate first",
+                )],
+            },
+            JobError::NothingToApprove => ApiError::Conflict {
+                detail,
+                errors: vec![FieldError::new(
+                    "estimate",
+                    "nothing_to_approve",
+                    "no estimate waits for approval",
+                )],
+            },
+            JobError::ChallanClosed => ApiError::Conflict {
+                detail,
+                errors: vec![FieldError::new("status", "closed", "the challan is closed")],
+            },
             JobError::ChangedMeanwhile => ApiError::Conflict {
                 detail,
                 errors: Vec::new(),

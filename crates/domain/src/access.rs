@@ -65,6 +65,7 @@ impl Role {
                 ReportsRead,
                 JobsRead,
                 JobsWrite,
+                JobsSettings,
             ],
             Role::Manager => &[
                 BranchesRead,
@@ -90,6 +91,7 @@ impl Role {
                 ReportsRead,
                 JobsRead,
                 JobsWrite,
+                JobsSettings,
             ],
             Role::Sales => &[
                 BranchesRead,
@@ -216,6 +218,9 @@ pub enum Permission {
     /// Taking jobs in and moving them on.
     #[serde(rename = "jobs:write")]
     JobsWrite,
+    /// The price list of service work.
+    #[serde(rename = "jobs:settings")]
+    JobsSettings,
 }
 
 impl Permission {
@@ -248,6 +253,7 @@ impl Permission {
             Permission::ReportsRead => "reports:read",
             Permission::JobsRead => "jobs:read",
             Permission::JobsWrite => "jobs:write",
+            Permission::JobsSettings => "jobs:settings",
         }
     }
 

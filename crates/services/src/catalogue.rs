@@ -4,7 +4,7 @@
 use crate::events::DomainEvent;
 
 /// Every event type the business records, for the feed's filter.
-pub const EVENT_TYPES: [&str; 20] = [
+pub const EVENT_TYPES: [&str; 21] = [
     crate::billing::events::InvoiceIssued::TYPE,
     crate::billing::events::PaymentReceived::TYPE,
     crate::billing::events::InvoiceCancelled::TYPE,
@@ -25,6 +25,7 @@ pub const EVENT_TYPES: [&str; 20] = [
     crate::schemes::events::SchemeEnrolled::TYPE,
     crate::schemes::events::InstalmentReceived::TYPE,
     crate::jobs::events::JobStatusChanged::TYPE,
+    crate::jobs::events::JobEstimated::TYPE,
 ];
 
 /// The subscribers every server runs.

@@ -259,6 +259,7 @@ pub mod needs {
         ReportsRead,
         JobsRead,
         JobsWrite,
+        JobsSettings,
     );
 }
 

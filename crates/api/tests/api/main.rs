@@ -11,6 +11,7 @@ mod access;
 mod auth;
 mod billing;
 mod catalogue_reads;
+mod challans;
 mod cli;
 mod conformance;
 mod customer_csv;

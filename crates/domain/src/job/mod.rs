@@ -11,6 +11,11 @@ use crate::measure::{Money, Weight};
 use crate::metal::Metal;
 use crate::validation::{FieldError, Invalid};
 
+mod challan;
+mod estimate;
+pub use challan::*;
+pub use estimate::*;
+
 /// What kind of work a job is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JobKind {
@@ -123,16 +128,14 @@ impl JobStatus {
         matches!(self, Self::Delivered | Self::Cancelled)
     }
 
-    /// The work moves from here (holding and cancelling aside).
+    /// The work moves from here by a move of its own (holding and
+    /// cancelling aside; an estimate and its approval move a job to
+    /// `estimated` and `approved`, challans to `at_artisan` and `back`).
     fn onward(self) -> &'static [JobStatus] {
         use JobStatus::*;
         match self {
-            Received => &[Estimated],
-            Estimated => &[Approved],
-            Approved => &[AtArtisan],
-            // Back from the artisan: ready, or sent again for rework.
-            AtArtisan => &[Back],
-            Back => &[Ready, AtArtisan],
+            Received | Estimated | Approved | AtArtisan => &[],
+            Back => &[Ready],
             Ready => &[Delivered],
             Delivered | OnHold | Cancelled => &[],
         }
@@ -155,6 +158,16 @@ pub struct JobCard {
     pub held_from: Option<JobStatus>,
     pub hold_reason: Option<String>,
     pub intake: Intake,
+    /// The estimate's revision: 0 before the first, one more each change.
+    pub estimate_revision: u32,
+    /// The revision approved (0: none yet); a changed estimate needs
+    /// approval again.
+    pub approved_revision: u32,
+    /// `staff` or `customer`, and who approved it.
+    pub approved_by: Option<(String, uuid::Uuid)>,
+    pub approved_at: Option<DateTime<Utc>>,
+    /// A challan's loss went beyond its allowance.
+    pub flagged: bool,
     /// Who collected it, when delivered.
     pub collected_by: Option<String>,
     pub delivered_at: Option<DateTime<Utc>>,
@@ -238,6 +251,29 @@ pub struct StatusChange {
     pub at: DateTime<Utc>,
 }
 
+impl StatusChange {
+    /// `job` moving to `to` at `at`, for `reason`, by `actor` (its kind
+    /// and id).
+    pub fn of(
+        job: &JobCard,
+        to: JobStatus,
+        reason: Option<String>,
+        actor: (&str, uuid::Uuid),
+        at: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            id: uuid::Uuid::now_v7(),
+            job_id: job.id,
+            from: Some(job.status),
+            to,
+            reason,
+            actor_kind: actor.0.to_owned(),
+            actor_id: actor.1,
+            at,
+        }
+    }
+}
+
 /// A move of a job's status, as asked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusMove {
@@ -252,7 +288,14 @@ pub struct StatusMove {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MoveRefused {
     /// Not a legal move from the job's status: 409 naming the status.
-    Illegal { from: JobStatus, to: JobStatus },
+    Illegal {
+        from: JobStatus,
+        to: JobStatus,
+    },
+    /// The work cannot be made ready while its estimate waits for the
+    /// customer's approval; an approval with nothing to approve.
+    Unapproved,
+    NothingToApprove,
     /// A field the move needs.
     Invalid(Invalid),
 }
@@ -291,6 +334,7 @@ impl JobCard {
             {
                 Ok(())
             }
+            Ready if from == Back && !self.estimate_approved() => Err(MoveRefused::Unapproved),
             Delivered => {
                 if from != Ready {
                     return illegal;
@@ -320,6 +364,66 @@ impl JobCard {
             after.collected_by = asked.collected_by.clone();
             after.delivered_at = Some(at);
         }
+        after.updated_at = at;
+        after.version = self.version + 1;
+        after
+    }
+
+    /// Whether the estimate as it stands was approved.
+    pub fn estimate_approved(&self) -> bool {
+        self.estimate_revision > 0 && self.approved_revision == self.estimate_revision
+    }
+
+    /// Where the job stands once its estimate is set or changed: a job not
+    /// yet with an artisan is `estimated` (an approved one waits for the
+    /// approval again); one with an artisan or back stays where it is,
+    /// its estimate unapproved. Refused once ready, delivered, cancelled
+    /// or on hold.
+    pub fn check_estimate(&self) -> Result<JobStatus, MoveRefused> {
+        use JobStatus::*;
+        match self.status {
+            Received | Estimated | Approved => Ok(Estimated),
+            AtArtisan | Back => Ok(self.status),
+            from => Err(MoveRefused::Illegal {
+                from,
+                to: Estimated,
+            }),
+        }
+    }
+
+    /// Where the job stands once the customer approves its estimate:
+    /// `approved` from `estimated`; with an artisan or back, where it is.
+    pub fn check_approval(&self) -> Result<JobStatus, MoveRefused> {
+        use JobStatus::*;
+        if self.estimate_revision == 0 || self.estimate_approved() {
+            return Err(MoveRefused::NothingToApprove);
+        }
+        match self.status {
+            Estimated => Ok(Approved),
+            AtArtisan | Back => Ok(self.status),
+            from => Err(MoveRefused::Illegal { from, to: Approved }),
+        }
+    }
+
+    /// Where the job stands once metal of it goes to an artisan: an
+    /// approved job, or one back for rework, goes `at_artisan`; one there
+    /// already stays (another metal).
+    pub fn check_issue(&self) -> Result<JobStatus, MoveRefused> {
+        use JobStatus::*;
+        match self.status {
+            Approved | Back | AtArtisan => Ok(AtArtisan),
+            from => Err(MoveRefused::Illegal {
+                from,
+                to: AtArtisan,
+            }),
+        }
+    }
+
+    /// The card once its status is `to` at `at` by an estimate, an
+    /// approval or a challan (no hold, no delivery).
+    pub fn moved_to(&self, to: JobStatus, at: DateTime<Utc>) -> Self {
+        let mut after = self.clone();
+        after.status = to;
         after.updated_at = at;
         after.version = self.version + 1;
         after

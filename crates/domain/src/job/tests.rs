@@ -28,6 +28,11 @@ fn card(kind: JobKind, status: JobStatus) -> JobCard {
             promised_on: None,
             estimate_only: false,
         },
+        estimate_revision: 1,
+        approved_revision: 1,
+        approved_by: None,
+        approved_at: None,
+        flagged: false,
         collected_by: None,
         delivered_at: None,
         created_by: uuid::Uuid::now_v7(),
@@ -48,14 +53,20 @@ fn to(status: JobStatus) -> StatusMove {
 #[test]
 fn the_work_moves_one_step_at_a_time() {
     use JobStatus::*;
-    let chain = [
-        Received, Estimated, Approved, AtArtisan, Back, Ready, Delivered,
-    ];
+    let chain = [Back, Ready, Delivered];
     for pair in chain.windows(2) {
         let job = card(JobKind::Repair, pair[0]);
         assert!(job.check_move(&to(pair[1])).is_ok(), "{pair:?}");
     }
-    for (from, skipped) in [(Received, Approved), (Approved, Ready), (Back, Delivered)] {
+    // An estimate and its approval make a job estimated and approved.
+    for (from, skipped) in [
+        (Received, Estimated),
+        (Estimated, Approved),
+        (Approved, AtArtisan),
+        (AtArtisan, Back),
+        (Approved, Ready),
+        (Back, Delivered),
+    ] {
         let job = card(JobKind::Repair, from);
         assert_eq!(
             job.check_move(&to(skipped)),
@@ -64,11 +75,10 @@ fn the_work_moves_one_step_at_a_time() {
     }
     let done = card(JobKind::Repair, Delivered);
     assert!(done.check_move(&to(OnHold)).is_err());
-    assert!(
-        card(JobKind::Repair, Back)
-            .check_move(&to(AtArtisan))
-            .is_ok()
-    );
+    // Challans send it out and bring it back.
+    assert_eq!(card(JobKind::Repair, Back).check_issue(), Ok(AtArtisan));
+    assert_eq!(card(JobKind::Repair, Approved).check_issue(), Ok(AtArtisan));
+    assert!(card(JobKind::Repair, Received).check_issue().is_err());
 }
 
 #[test]
@@ -138,4 +148,32 @@ fn an_item_taken_in_is_weighed_and_a_promise_is_not_in_the_past() {
             .validate(JobKind::CustomOrder, today)
             .is_err_and(|i| i.errors().len() == 1)
     );
+}
+
+#[test]
+fn a_changed_estimate_waits_for_approval_again() {
+    use JobStatus::*;
+    let mut job = card(JobKind::Repair, Received);
+    job.estimate_revision = 0;
+    job.approved_revision = 0;
+    assert_eq!(job.check_approval(), Err(MoveRefused::NothingToApprove));
+    assert_eq!(job.check_estimate(), Ok(Estimated));
+    job.status = Estimated;
+    job.estimate_revision = 1;
+    assert_eq!(job.check_approval(), Ok(Approved));
+    job.status = Back;
+    job.approved_revision = 1;
+    job.estimate_revision = 2;
+    assert_eq!(
+        job.check_estimate(),
+        Ok(Back),
+        "with the work done, where it is"
+    );
+    assert_eq!(job.check_move(&to(Ready)), Err(MoveRefused::Unapproved));
+    assert_eq!(job.check_approval(), Ok(Back));
+    job.approved_revision = 2;
+    assert!(job.check_move(&to(Ready)).is_ok());
+    assert_eq!(job.check_approval(), Err(MoveRefused::NothingToApprove));
+    job.status = Ready;
+    assert!(job.check_estimate().is_err());
 }

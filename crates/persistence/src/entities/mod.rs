@@ -2,9 +2,12 @@
 //! this crate: repositories turn them into domain types.
 
 pub mod api_clients;
+pub mod artisans;
 pub mod audit_event_branches;
 pub mod audit_events;
 pub mod branches;
+pub mod challan_receipts;
+pub mod challans;
 pub mod consent_changes;
 pub mod credit_notes;
 pub mod customer_consents;
@@ -24,6 +27,7 @@ pub mod invoice_payments;
 pub mod invoice_sequences;
 pub mod invoices;
 pub mod job_cards;
+pub mod job_estimate_lines;
 pub mod job_status_changes;
 pub mod lot_movements;
 pub mod lot_stock;
@@ -43,6 +47,7 @@ pub mod scheme_instalments;
 pub mod scheme_plans;
 pub mod scheme_redemptions;
 pub mod scrap_receipts;
+pub mod service_tasks;
 pub mod sessions;
 pub mod signing_keys;
 pub mod staff_branches;

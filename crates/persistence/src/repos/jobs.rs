@@ -3,9 +3,11 @@
 //! its line of history in the same transaction.
 
 use chrono::NaiveDate;
-use jewel_domain::job::{Intake, JobCard, JobKind, JobPriority, JobStatus, StatusChange};
-use jewel_domain::measure::{Money, Weight};
-use jewel_domain::metal::Metal;
+use jewel_domain::job::{
+    EstimateLine, EstimateLineKind, Intake, JobCard, JobKind, JobPriority, JobStatus, StatusChange,
+};
+use jewel_domain::measure::{Money, Percent, Weight};
+use jewel_domain::metal::{Metal, Purity};
 use jewel_domain::{Page, PageRequest};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -13,7 +15,7 @@ use sea_orm::{
     QuerySelect,
 };
 
-use crate::entities::{job_cards, job_status_changes};
+use crate::entities::{job_cards, job_estimate_lines, job_status_changes};
 use crate::error::{RepoError, uuid_of};
 use crate::repos::pieces::Actor;
 
@@ -63,6 +65,12 @@ impl Jobs {
             piece_id: Set(i.piece_id.map(|p| p.to_string())),
             promised_on: Set(i.promised_on),
             estimate_only: Set(i.estimate_only),
+            estimate_revision: Set(whole(job.estimate_revision)),
+            approved_revision: Set(whole(job.approved_revision)),
+            approved_by_kind: Set(job.approved_by.as_ref().map(|a| a.0.clone())),
+            approved_by: Set(job.approved_by.as_ref().map(|a| a.1.to_string())),
+            approved_at: Set(job.approved_at),
+            flagged: Set(job.flagged),
             collected_by: Set(job.collected_by.clone()),
             delivered_at: Set(job.delivered_at),
             created_by_kind: Set(actor.0.to_owned()),
@@ -88,16 +96,35 @@ impl Jobs {
     }
 
     /// Writes `after` over `before` if the card is still at `before`'s
-    /// version, with `change` in its history; `false` when someone changed
-    /// it meanwhile.
+    /// version, with `change` (if its status moved) in its history;
+    /// `false` when someone changed it meanwhile.
     pub async fn moved(
         db: &impl ConnectionTrait,
         before: &JobCard,
         after: &JobCard,
-        change: &StatusChange,
+        change: Option<&StatusChange>,
     ) -> Result<bool, RepoError> {
         use job_cards::Column;
+        let approved_by = after.approved_by.as_ref();
         let updated = job_cards::Entity::update_many()
+            .col_expr(
+                Column::EstimateRevision,
+                Expr::value(whole(after.estimate_revision)),
+            )
+            .col_expr(
+                Column::ApprovedRevision,
+                Expr::value(whole(after.approved_revision)),
+            )
+            .col_expr(
+                Column::ApprovedByKind,
+                Expr::value(approved_by.map(|a| a.0.clone())),
+            )
+            .col_expr(
+                Column::ApprovedBy,
+                Expr::value(approved_by.map(|a| a.1.to_string())),
+            )
+            .col_expr(Column::ApprovedAt, Expr::value(after.approved_at))
+            .col_expr(Column::Flagged, Expr::value(after.flagged))
             .col_expr(Column::Status, Expr::value(after.status.as_str()))
             .col_expr(
                 Column::HeldFrom,
@@ -115,8 +142,63 @@ impl Jobs {
         if updated.rows_affected != 1 {
             return Ok(false);
         }
-        Self::record(db, change).await?;
+        if let Some(change) = change {
+            Self::record(db, change).await?;
+        }
         Ok(true)
+    }
+
+    /// Writes revision `revision` of the job's estimate, line by line.
+    pub async fn add_estimate(
+        db: &impl ConnectionTrait,
+        job: uuid::Uuid,
+        revision: u32,
+        lines: &[EstimateLine],
+    ) -> Result<(), RepoError> {
+        let rows: Vec<job_estimate_lines::ActiveModel> = lines
+            .iter()
+            .enumerate()
+            .map(|(position, line)| job_estimate_lines::ActiveModel {
+                id: Set(uuid::Uuid::now_v7().to_string()),
+                job_id: Set(job.to_string()),
+                revision: Set(whole(revision)),
+                position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
+                kind: Set(line.kind.as_str().to_owned()),
+                description: Set(line.description.clone()),
+                task_id: Set(line.task_id.map(|t| t.to_string())),
+                metal: Set(line.purity.map(|p| p.metal().as_str().to_owned())),
+                fineness: Set(line.purity.map(|p| i32::from(p.fineness()))),
+                milligrams: Set(line.weight.map(Weight::units)),
+                rate: Set(line.rate.map(Money::units)),
+                amount: Set(line.amount.units()),
+                tax_rate: Set(line.tax_rate.units()),
+            })
+            .collect();
+        if rows.is_empty() {
+            return Ok(());
+        }
+        job_estimate_lines::Entity::insert_many(rows)
+            .exec_without_returning(db)
+            .await?;
+        Ok(())
+    }
+
+    /// Revision `revision` of the job's estimate, in order.
+    pub async fn estimate(
+        db: &impl ConnectionTrait,
+        job: uuid::Uuid,
+        revision: u32,
+    ) -> Result<Vec<EstimateLine>, RepoError> {
+        use job_estimate_lines::Column;
+        job_estimate_lines::Entity::find()
+            .filter(Column::JobId.eq(job.to_string()))
+            .filter(Column::Revision.eq(whole(revision)))
+            .order_by_asc(Column::Position)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(into_line)
+            .collect()
     }
 
     async fn record(db: &impl ConnectionTrait, change: &StatusChange) -> Result<(), RepoError> {
@@ -194,6 +276,30 @@ impl Jobs {
     }
 }
 
+fn whole(count: u32) -> i32 {
+    i32::try_from(count).unwrap_or(i32::MAX)
+}
+
+fn into_line(m: job_estimate_lines::Model) -> Result<EstimateLine, RepoError> {
+    let purity = match (m.metal.as_deref().and_then(Metal::parse), m.fineness) {
+        (Some(metal), Some(fineness)) => {
+            let fineness = u16::try_from(fineness).map_err(|_| bad("fineness"))?;
+            Some(Purity::parse("fineness", metal, fineness).map_err(|_| bad("purity"))?)
+        }
+        _ => None,
+    };
+    Ok(EstimateLine {
+        kind: EstimateLineKind::parse(&m.kind).ok_or_else(|| bad("estimate line"))?,
+        description: m.description,
+        task_id: m.task_id.as_deref().map(uuid_of).transpose()?,
+        purity,
+        weight: m.milligrams.map(Weight::from_units),
+        rate: m.rate.map(Money::from_units),
+        amount: Money::from_units(m.amount),
+        tax_rate: Percent::from_units(m.tax_rate),
+    })
+}
+
 fn bad(what: &str) -> RepoError {
     RepoError::Database(sea_orm::DbErr::Custom(format!("stored job {what}")))
 }
@@ -235,6 +341,14 @@ fn into_job(m: job_cards::Model) -> Result<JobCard, RepoError> {
             promised_on: m.promised_on,
             estimate_only: m.estimate_only,
         },
+        estimate_revision: u32::try_from(m.estimate_revision).map_err(|_| bad("revision"))?,
+        approved_revision: u32::try_from(m.approved_revision).map_err(|_| bad("revision"))?,
+        approved_by: match (m.approved_by_kind, m.approved_by.as_deref()) {
+            (Some(kind), Some(id)) => Some((kind, uuid_of(id)?)),
+            _ => None,
+        },
+        approved_at: m.approved_at,
+        flagged: m.flagged,
         collected_by: m.collected_by,
         delivered_at: m.delivered_at,
         created_by: uuid_of(&m.created_by)?,

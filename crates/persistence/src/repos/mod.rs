@@ -4,6 +4,7 @@
 pub mod api_clients;
 pub mod audit;
 pub mod branches;
+pub mod challans;
 pub mod consents;
 pub mod customer_pans;
 pub mod customer_records;
@@ -22,6 +23,7 @@ pub mod outbox;
 pub mod pieces;
 pub mod quotes;
 pub mod schemes;
+pub mod service_tasks;
 pub mod sessions;
 pub mod signing_keys;
 pub mod staff;

@@ -41,6 +41,38 @@ impl JobStatusChanged {
     }
 }
 
+/// `job.estimated`: a job's estimate set or changed; the customer is asked
+/// to approve it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JobEstimated {
+    pub job_id: uuid::Uuid,
+    pub number: String,
+    pub branch_id: uuid::Uuid,
+    pub customer_id: uuid::Uuid,
+    /// 1 for the first estimate, one more each change.
+    pub revision: u32,
+    pub total: String,
+    pub status: String,
+}
+
+impl JobEstimated {
+    pub fn of(job: &JobCard, total: jewel_domain::measure::Money) -> Self {
+        Self {
+            job_id: job.id,
+            number: job.number.clone(),
+            branch_id: job.branch_id,
+            customer_id: job.customer_id,
+            revision: job.estimate_revision,
+            total: total.to_string(),
+            status: job.status.as_str().to_owned(),
+        }
+    }
+}
+
+domain_event!(JobEstimated, "job.estimated", "job", job_id, |e| Some(
+    e.branch_id
+));
 domain_event!(JobStatusChanged, "job.status_changed", "job", job_id, |e| {
     Some(e.branch_id)
 });

@@ -20,6 +20,8 @@ use jewel_persistence::repos::schemes::to_second;
 use crate::Unit;
 use crate::billing::{BillingRules, financial_year};
 
+pub mod challans;
+pub mod estimate;
 pub mod events;
 
 use events::JobStatusChanged;
@@ -35,6 +37,15 @@ pub enum JobError {
         from: &'static str,
         to: &'static str,
     },
+    /// Made ready while the estimate as it stands waits for approval.
+    #[error("the estimate changed and waits for the customer's approval")]
+    Unapproved,
+    /// No estimate, or the one there is was approved already.
+    #[error("there is no estimate waiting for approval")]
+    NothingToApprove,
+    /// The challan was closed by an earlier receipt.
+    #[error("the challan is closed: everything came back already")]
+    ChallanClosed,
     #[error("the job was changed by someone else at the same moment; read it again")]
     ChangedMeanwhile,
     #[error("timezone is not an IANA time zone")]
@@ -104,6 +115,11 @@ pub async fn take_in(
         held_from: None,
         hold_reason: None,
         intake: request.intake,
+        estimate_revision: 0,
+        approved_revision: 0,
+        approved_by: None,
+        approved_at: None,
+        flagged: false,
         collected_by: None,
         delivered_at: None,
         created_by: author.1,
@@ -135,27 +151,17 @@ pub async fn move_status(
     job: &JobCard,
     asked: StatusMove,
 ) -> Result<JobCard, JobError> {
-    job.check_move(&asked).map_err(|refused| match refused {
-        MoveRefused::Illegal { from, to } => JobError::IllegalMove {
-            from: from.as_str(),
-            to: to.as_str(),
-        },
-        MoveRefused::Invalid(invalid) => invalid.into(),
-    })?;
+    job.check_move(&asked).map_err(refused)?;
     let now = to_second(Utc::now());
     let after = job.moved(&asked, now);
-    let (actor_kind, actor_id) = unit.actor().author();
-    let change = StatusChange {
-        id: uuid::Uuid::now_v7(),
-        job_id: job.id,
-        from: Some(job.status),
-        to: asked.to,
-        reason: asked.reason.clone(),
-        actor_kind: actor_kind.to_owned(),
-        actor_id,
-        at: now,
-    };
-    if !Jobs::moved(unit.txn().await?, job, &after, &change).await? {
+    let change = StatusChange::of(
+        job,
+        asked.to,
+        asked.reason.clone(),
+        unit.actor().author(),
+        now,
+    );
+    if !Jobs::moved(unit.txn().await?, job, &after, Some(&change)).await? {
         return Err(JobError::ChangedMeanwhile);
     }
     unit.audit(
@@ -167,6 +173,19 @@ pub async fn move_status(
     )?;
     unit.emit(&JobStatusChanged::of(&after, &change))?;
     Ok(after)
+}
+
+/// A refused move as the job's error.
+fn refused(refused: MoveRefused) -> JobError {
+    match refused {
+        MoveRefused::Illegal { from, to } => JobError::IllegalMove {
+            from: from.as_str(),
+            to: to.as_str(),
+        },
+        MoveRefused::Unapproved => JobError::Unapproved,
+        MoveRefused::NothingToApprove => JobError::NothingToApprove,
+        MoveRefused::Invalid(invalid) => invalid.into(),
+    }
 }
 
 /// What the audit trail keeps of a card.

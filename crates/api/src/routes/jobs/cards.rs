@@ -17,6 +17,7 @@ use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::dto::{JobFields, JobKindName, JobStatusName, JobView, SoldPieceView, StatusFields};
+use super::estimate_dto::EstimateView;
 use crate::auth::Caller;
 use crate::auth::caller::{Authorized, Principal, needs};
 use crate::error::{ApiError, Problem};
@@ -35,7 +36,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 /// The job `id` if the caller acts in its branch; else 404.
-async fn visible(state: &AppState, caller: &Caller, id: uuid::Uuid) -> Result<JobCard, ApiError> {
+pub(super) async fn visible(
+    state: &AppState,
+    caller: &Caller,
+    id: uuid::Uuid,
+) -> Result<JobCard, ApiError> {
     Jobs::get(state.database.connection(), id)
         .await?
         .filter(|j| caller.acts_in(j.branch_id))
@@ -44,7 +49,7 @@ async fn visible(state: &AppState, caller: &Caller, id: uuid::Uuid) -> Result<Jo
 
 /// Today by the clock of each branch asked for, read once a request.
 #[derive(Default)]
-struct Days(HashMap<uuid::Uuid, NaiveDate>);
+pub(super) struct Days(HashMap<uuid::Uuid, NaiveDate>);
 
 impl Days {
     async fn of(&mut self, state: &AppState, branch: uuid::Uuid) -> Result<NaiveDate, ApiError> {
@@ -63,7 +68,11 @@ impl Days {
 
 /// The card as shown: with the piece we sold (its HUID and bill) and its
 /// history.
-async fn view(state: &AppState, job: &JobCard, days: &mut Days) -> Result<JobView, ApiError> {
+pub(super) async fn view(
+    state: &AppState,
+    job: &JobCard,
+    days: &mut Days,
+) -> Result<JobView, ApiError> {
     let db = state.database.connection();
     let piece = match job.intake.piece_id {
         Some(id) => match Pieces::get(db, id).await? {
@@ -81,9 +90,14 @@ async fn view(state: &AppState, job: &JobCard, days: &mut Days) -> Result<JobVie
         },
         None => None,
     };
+    let lines = match job.estimate_revision {
+        0 => Vec::new(),
+        revision => Jobs::estimate(db, job.id, revision).await?,
+    };
+    let estimate = EstimateView::of(job, &lines);
     let history = Jobs::history(db, job.id).await?;
     let today = days.of(state, job.branch_id).await?;
-    Ok(JobView::of(job, piece, &history, today))
+    Ok(JobView::of(job, piece, estimate, &history, today))
 }
 
 /// Take a job in: a repair, custom or special order, or appraisal, at a
@@ -234,9 +248,10 @@ pub async fn get_job(
     Ok(with_etag(job.version, shown))
 }
 
-/// Move a job on: `received -> estimated -> approved -> at_artisan ->
-/// back -> ready -> delivered` one step at a time (`back -> at_artisan`
-/// for rework; an estimate-only job or an appraisal may go from
+/// Move a job on: `back -> ready -> delivered` (a job becomes `estimated`
+/// by its estimate, `approved` by the customer's approval, `at_artisan`
+/// and `back` by its challans; a changed estimate is approved again
+/// before `ready`; an estimate-only job or an appraisal may go from
 /// `estimated` to `ready`, the item going back unworked); `on_hold` with a
 /// `reason` from any step before delivery and back to where it was;
 /// `cancelled` with a `reason`, unless the item is with an artisan. A
@@ -256,7 +271,7 @@ pub async fn get_job(
         (status = 200, description = "Moved: the card.", body = JobView,
          headers(("ETag" = String, description = "The card's version"))),
         (status = 404, description = "No such job at your branches.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not a legal move from its status (`status`), or changed meanwhile.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not a legal move from its status (`status`), made ready with a changed estimate not yet approved (`estimate`), or changed meanwhile.", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "`If-Match` names a version it no longer has.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A hold or cancel without its reason, a delivery without who collected it.", body = Problem, content_type = "application/problem+json"),
     )

@@ -8,6 +8,7 @@ use jewel_domain::{FieldError, Invalid};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::estimate_dto::EstimateView;
 use crate::routes::wire::{MetalName, MoneyText, WeightText, collect, text};
 
 wire_enum! {
@@ -202,8 +203,9 @@ impl From<&StatusChange> for StatusChangeView {
     }
 }
 
-/// A job card: what was taken in, where the job stands, and its history.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+/// A job card: what was taken in, where the job stands, its estimate and
+/// its history.
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[schema(example = json!({
     "id": "01936f0e-0000-7000-8000-0000000000f1", "number": "MUM1/JOB/2026-27/000042",
@@ -214,7 +216,9 @@ impl From<&StatusChange> for StatusChangeView {
     "description": "22K rope chain, box clasp", "conditionNotes": "Scratches on the clasp",
     "metal": "gold", "fineness": 916, "grossWeightIn": "12.480", "stonesIn": 0,
     "declaredValue": "150000.00", "piece": null, "promisedOn": "2026-12-13",
-    "estimateOnly": false, "overdue": false, "collectedBy": null, "deliveredAt": null,
+    "estimateOnly": false, "overdue": false, "flagged": false, "estimate": null,
+    "collectedBy": null,
+    "deliveredAt": null,
     "createdBy": "01936f0e-1111-7000-8000-000000000001",
     "createdAt": "2026-12-06T10:30:00Z", "updatedAt": "2026-12-06T10:30:00Z", "version": 1,
     "history": [{"from": null, "to": "received", "reason": null, "actorKind": "staff",
@@ -256,6 +260,10 @@ pub struct JobView {
     estimate_only: bool,
     /// Promised before today and not ready.
     overdue: bool,
+    /// A challan's loss went beyond its allowance.
+    flagged: bool,
+    /// The estimate as it stands (`null` before the first).
+    estimate: Option<EstimateView>,
     #[schema(max_length = 120)]
     collected_by: Option<String>,
     delivered_at: Option<DateTime<Utc>>,
@@ -273,6 +281,7 @@ impl JobView {
     pub(crate) fn of(
         job: &JobCard,
         piece: Option<SoldPieceView>,
+        estimate: Option<EstimateView>,
         history: &[StatusChange],
         today: NaiveDate,
     ) -> Self {
@@ -300,6 +309,8 @@ impl JobView {
             promised_on: i.promised_on,
             estimate_only: i.estimate_only,
             overdue: job.is_overdue(today),
+            flagged: job.flagged,
+            estimate,
             collected_by: job.collected_by.clone(),
             delivered_at: job.delivered_at,
             created_by: job.created_by,

@@ -3,10 +3,16 @@
 //! customer's own under `/api/v1/me`.
 
 mod cards;
+mod challan_dto;
+mod challans;
 mod dto;
+mod estimate_dto;
+mod estimates;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.configure(cards::configure);
+    cfg.configure(cards::configure)
+        .configure(estimates::configure)
+        .configure(challans::configure);
 }

@@ -53,6 +53,8 @@ pub enum Series {
     SchemeReceipt,
     /// Service job cards.
     Job,
+    /// Challans of metal sent to artisans.
+    Challan,
 }
 
 impl Series {
@@ -62,6 +64,7 @@ impl Series {
             Self::CreditNote => "credit_note",
             Self::SchemeReceipt => "scheme_receipt",
             Self::Job => "job",
+            Self::Challan => "challan",
         }
     }
 }

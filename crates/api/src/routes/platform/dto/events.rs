@@ -32,7 +32,7 @@ pub struct EventView {
     /// `transfer.received`, `rate.changed`, `quote.created`,
     /// `invoice.issued`, `payment.received`, `invoice.cancelled`,
     /// `credit_note.issued`, `gift_voucher.issued`, `scheme.enrolled`,
-    /// `scheme.instalment_received`, `job.status_changed`.
+    /// `scheme.instalment_received`, `job.status_changed`, `job.estimated`.
     #[serde(rename = "type")]
     #[schema(max_length = 64, pattern = r"^[a-z_]+\.[a-z_]+$")]
     pub(crate) kind: String,
@@ -100,7 +100,7 @@ pub struct EventQuery {
     /// Only these types, separated by commas.
     #[param(
         max_length = 500,
-        pattern = r"^(customer\.(created|updated|merged|erased)|staff\.changed|piece\.(received|moved|sold)|transfer\.(dispatched|received)|rate\.changed|quote\.created|invoice\.(issued|cancelled)|payment\.received|credit_note\.issued|gift_voucher\.issued|scheme\.(enrolled|instalment_received)|job\.status_changed)(,(customer\.(created|updated|merged|erased)|staff\.changed|piece\.(received|moved|sold)|transfer\.(dispatched|received)|rate\.changed|quote\.created|invoice\.(issued|cancelled)|payment\.received|credit_note\.issued|gift_voucher\.issued|scheme\.(enrolled|instalment_received)|job\.status_changed))*$",
+        pattern = r"^(customer\.(created|updated|merged|erased)|staff\.changed|piece\.(received|moved|sold)|transfer\.(dispatched|received)|rate\.changed|quote\.created|invoice\.(issued|cancelled)|payment\.received|credit_note\.issued|gift_voucher\.issued|scheme\.(enrolled|instalment_received)|job\.(status_changed|estimated))(,(customer\.(created|updated|merged|erased)|staff\.changed|piece\.(received|moved|sold)|transfer\.(dispatched|received)|rate\.changed|quote\.created|invoice\.(issued|cancelled)|payment\.received|credit_note\.issued|gift_voucher\.issued|scheme\.(enrolled|instalment_received)|job\.(status_changed|estimated)))*$",
         example = "invoice.issued,payment.received"
     )]
     pub(crate) types: Option<String>,
