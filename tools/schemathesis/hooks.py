@@ -139,11 +139,59 @@ STATE_DEPENDENT = {
     ("enrolment", "redeemed"),
     ("enrolment", "closed"),
     ("enrolment", "nothing_paid"),
+    # A plan's bonus is a share of an instalment or a making waiver; a
+    # large plan needs the customer's PAN on file.
+    ("makingWaiver", "range"),
+    ("makingWaiver", "with_bonus"),
+    ("customerId", "pan_required"),
+    ("amount", "pan_required"),
+    # A draft taking a scheme's making waiver: the customer's matured
+    # enrolment in a waiver plan, no other discount, jewellery on the bill;
+    # the bill is then paid from that scheme.
+    ("schemeEnrolmentId", "not_matured"),
+    ("schemeEnrolmentId", "lapsed"),
+    ("schemeEnrolmentId", "no_waiver"),
+    ("schemeEnrolmentId", "no_jewellery"),
+    ("schemeEnrolmentId", "redeemed"),
+    ("schemeEnrolmentId", "closed"),
+    ("discount", "with_waiver"),
+    ("lines[].discount", "with_waiver"),
+    ("payments", "scheme_required"),
+    # A job card: a repair or appraisal weighs its item in; a move needs
+    # its reason (a hold, a cancel) or its collector (a delivery).
+    ("grossWeightIn", "required"),
+    ("reason", "required"),
+    ("collectedBy", "required"),
+    # An estimate line needs what its kind needs, and today's rate for new
+    # metal of a grade of its metal.
+    ("lines[].taskId", "required"),
+    ("lines[].metal", "required"),
+    ("lines[].fineness", "required"),
+    ("lines[].weight", "required"),
+    ("lines[].amount", "required"),
+    ("lines[].description", "required"),
+    ("lines[].fineness", "no_rate"),
+    ("lines[].fineness", "unknown_grade"),
+    # A challan: metal beyond its stones' weight, a wastage in percent;
+    # a receipt: no more back than went out, a large loss says why.
+    ("grossWeight", "too_small"),
+    ("grossWeight", "more_than_issued"),
+    ("stonesCarats", "more_than_issued"),
+    ("lossReason", "required"),
+    ("allowedWastage", "range"),
+    ("defaultWastage", "range"),
     # Text of only spaces is empty once trimmed.
     ("name", "length"),
     ("nomineeName", "length"),
     ("nomineeRelation", "length"),
     ("reference", "length"),
+    ("customerWords", "length"),
+    ("description", "length"),
+    ("conditionNotes", "length"),
+    ("lines[].description", "length"),
+    ("lossReason", "length"),
+    ("collectedBy", "length"),
+    ("reason", "length"),
 }
 
 

@@ -81,12 +81,21 @@ pub struct ProblemField {
     pub message: String,
 }
 
+/// `text` cut to `most` characters (a member named as sent may be of any
+/// length; the document bounds what is told).
+fn at_most(text: String, most: usize) -> String {
+    if text.chars().count() <= most {
+        return text;
+    }
+    text.chars().take(most).collect()
+}
+
 impl From<FieldError> for ProblemField {
     fn from(e: FieldError) -> Self {
         Self {
-            field: e.field,
+            field: at_most(e.field, 200),
             code: e.code,
-            message: e.message,
+            message: at_most(e.message, 500),
         }
     }
 }

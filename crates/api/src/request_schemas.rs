@@ -297,6 +297,15 @@ impl Rule {
             ValidationErrorKind::MinLength { limit } => {
                 ("too_short", format!("at least {limit} characters"))
             }
+            // A long pattern (a list of event types) is the document's to
+            // show; a message stays a sentence.
+            ValidationErrorKind::Pattern { pattern } if pattern.chars().count() > 200 => (
+                "format",
+                format!(
+                    "must match the pattern the document gives for {}",
+                    self.name
+                ),
+            ),
             ValidationErrorKind::Pattern { pattern } => ("format", format!("must match {pattern}")),
             ValidationErrorKind::Enum { options } => {
                 let allowed: Vec<String> = options

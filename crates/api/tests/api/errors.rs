@@ -145,6 +145,24 @@ async fn invalid_field_is_422_naming_it(backend: Backend) {
         json!([{"field": "name", "code": "required", "message": "name must not be blank"}])
     );
 
+    // A member the API does not know is named as sent, cut to the 200
+    // characters the document allows.
+    let long = "\u{1e70}\u{033a}o".repeat(150);
+    let owner = app.owner_token().await;
+    let body = json!({"name": "Lakshmi", "mobile": "9876543210", long.as_str(): 1});
+    let unknown = app
+        .call(
+            reqwest::Method::POST,
+            "/api/v1/customers",
+            Some(&owner),
+            Some(body),
+        )
+        .await;
+    let unknown = problem(unknown, 422).await;
+    let field = unknown["errors"][0]["field"].as_str().expect("field");
+    assert_eq!(field.chars().count(), 200, "{field}");
+    assert!(long.starts_with(field));
+
     let ok = post_echo(
         &app,
         "application/json",

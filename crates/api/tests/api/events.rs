@@ -257,6 +257,12 @@ async fn an_issued_bill_writes_its_event_and_a_refused_one_none(backend: Backend
     assert_eq!(unknown.status(), 400);
     let problem = json_of(unknown, 400).await;
     assert_eq!(problem["errors"][0]["field"], "types");
+    // The pattern of every type is the document's to show, not the message's.
+    let message = problem["errors"][0]["message"].as_str().expect("message");
+    assert!(
+        message.len() <= 500 && message.contains("types"),
+        "{message}"
+    );
 }
 
 async fn the_timeline_shows_what_the_customer_bought_paid_and_returned(backend: Backend) {

@@ -88,12 +88,14 @@ async fn a_making_waiver_plan_waives_making_on_the_bills_it_pays(backend: Backen
         "{refused}"
     );
     assert_eq!(refused["errors"][0]["code"], "not_found", "{refused}");
-    let refused = json_of(
-        post(&app, &sales, "/api/v1/quotes", waived.clone()).await,
-        422,
-    )
-    .await;
-    assert_eq!(refused["errors"][0]["code"], "not_on_quotes", "{refused}");
+    // A quote takes no waiver: it is not a field of a quote.
+    let refused = post(&app, &sales, "/api/v1/quotes", waived.clone()).await;
+    assert!(refused.status().is_client_error(), "{}", refused.status());
+    let refused: serde_json::Value = refused.json().await.expect("problem");
+    assert_eq!(
+        refused["errors"][0]["field"], "schemeEnrolmentId",
+        "{refused}"
+    );
 
     // The worked necklace: making 6,942.72, half of it waived; 3% GST on
     // 46,863.36 is 1,405.90; 48,269.26 rounds to 48,269.00. A sales

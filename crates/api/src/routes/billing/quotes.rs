@@ -11,7 +11,7 @@ use jewel_persistence::repos::quotes::Quotes;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::dto::quotes::{ConvertFields, QuoteView};
-use super::invoices::{InvoiceView, NewInvoice, priced_draft};
+use super::invoices::{InvoiceView, NewQuote, priced_draft};
 use crate::auth::Caller;
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
@@ -33,28 +33,20 @@ pub fn configure(cfg: &mut ServiceConfig) {
     tag = "quotes",
     operation_id = "createQuote",
     security(("bearer" = [])),
-    request_body = NewInvoice,
+    request_body = NewQuote,
     responses(
         (status = 201, description = "The quote.", body = QuoteView),
         (status = 409, description = "A piece is not in stock (`lines[i].pieceId`).", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A line is not valid (unknown piece or lot, no rate, HUID pending, a discount beyond its base); `schemeEnrolmentId` given (a scheme's waiver is for the bill the scheme pays).", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A line is not valid (unknown piece or lot, no rate, HUID pending, a discount beyond its base).", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/quotes")]
 pub async fn create_quote(
     state: web::Data<AppState>,
     caller: Authorized<needs::SalesWrite>,
-    crate::extract::Json(body): crate::extract::Json<NewInvoice>,
+    crate::extract::Json(body): crate::extract::Json<NewQuote>,
 ) -> Result<HttpResponse, ApiError> {
-    if body.scheme_enrolment_id.is_some() {
-        return Err(Invalid::field(
-            "schemeEnrolmentId",
-            "not_on_quotes",
-            "a scheme's making waiver is given on the bill the scheme pays: draft the bill",
-        )
-        .into());
-    }
-    let bill = priced_draft(&state, &caller, body).await?;
+    let bill = priced_draft(&state, &caller, body.into()).await?;
     let quote = Quote {
         valid_until: bill.priced_at
             + Duration::minutes(i64::from(state.billing.price_valid_minutes)),

@@ -8,7 +8,7 @@ use jewel_services::jobs::challans::{Issue, Receipt};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::routes::wire::{MetalName, PercentText, WeightText, collect, text};
+use crate::routes::wire::{MetalName, PercentText, PositiveWeightText, WeightText, collect, text};
 
 wire_enum! {
     /// `open` (nothing back yet), `partly_received` or `closed`
@@ -33,7 +33,8 @@ fn stones(errors: &mut Vec<jewel_domain::FieldError>, carats: Option<&str>) -> O
 pub struct ArtisanFields {
     #[schema(min_length = 1, max_length = 120)]
     pub(crate) name: String,
-    #[schema(max_length = 16, pattern = "^[0-9+ -]{6,16}$")]
+    /// 6 to 16 digits, `+`, spaces or `-`; blank for none.
+    #[schema(max_length = 16, pattern = "^[0-9+ -]{0,16}$")]
     pub(crate) phone: Option<String>,
     /// The wastage allowed on a challan unless it says otherwise (1.00
     /// when not given).
@@ -48,8 +49,19 @@ impl ArtisanFields {
         let phone = self
             .phone
             .as_deref()
-            .filter(|p| !p.trim().is_empty())
-            .and_then(|p| collect(&mut errors, text("phone", p, 16)));
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned);
+        let digits = phone
+            .as_deref()
+            .map_or(0, |p| p.chars().filter(char::is_ascii_digit).count());
+        if phone.is_some() && digits < 6 {
+            errors.push(jewel_domain::FieldError::new(
+                "phone",
+                "format",
+                "6 to 16 digits, `+`, spaces or `-`",
+            ));
+        }
         let wastage = self.default_wastage.as_deref().unwrap_or("1.00");
         let default_wastage = collect(&mut errors, Percent::parse("defaultWastage", wastage));
         if let Some(invalid) = Invalid::from_errors(errors) {
@@ -113,7 +125,7 @@ pub struct ChallanIssueFields {
     /// As tested, 1 to 999.
     #[schema(minimum = 1, maximum = 999)]
     pub(crate) fineness: u16,
-    #[schema(value_type = WeightText)]
+    #[schema(value_type = PositiveWeightText)]
     pub(crate) gross_weight: String,
     /// Stones in it, in carats (none when not given).
     #[schema(value_type = Option<String>, pattern = r"^[0-9]{1,6}(\.[0-9]{1,3})?$", max_length = 10)]

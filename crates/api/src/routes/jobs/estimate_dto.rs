@@ -12,7 +12,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::routes::wire::price::TaxLineView;
-use crate::routes::wire::{MetalName, MoneyText, PercentText, SignedMoneyText, WeightText, text};
+use crate::routes::wire::{
+    MetalName, MoneyText, PercentText, PositiveMoneyText, PositiveWeightText, SignedMoneyText,
+    WeightText, text,
+};
 
 wire_enum! {
     /// `labour` (a task of the price list), `metal` (new metal at the
@@ -29,8 +32,8 @@ wire_enum! {
 pub struct ServiceTaskFields {
     #[schema(min_length = 1, max_length = 120)]
     pub(crate) name: String,
-    /// Before tax.
-    #[schema(value_type = MoneyText)]
+    /// Before tax, more than 0.
+    #[schema(value_type = PositiveMoneyText)]
     pub(crate) price: String,
 }
 
@@ -77,9 +80,9 @@ pub struct EstimateLineFields {
     pub(crate) metal: Option<MetalName>,
     #[schema(minimum = 1, maximum = 999)]
     pub(crate) fineness: Option<u16>,
-    #[schema(value_type = Option<WeightText>)]
+    #[schema(value_type = Option<PositiveWeightText>)]
     pub(crate) weight: Option<String>,
-    #[schema(value_type = Option<MoneyText>)]
+    #[schema(value_type = Option<PositiveMoneyText>)]
     pub(crate) amount: Option<String>,
 }
 

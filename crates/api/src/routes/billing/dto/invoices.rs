@@ -188,6 +188,55 @@ pub struct NewInvoice {
     pub(crate) note: Option<String>,
 }
 
+/// A quote: a bill's lines priced now and kept at those prices while
+/// it is valid (a scheme's making waiver is for the bill the scheme pays,
+/// not for a quote).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({
+    "branchId": "01936f0e-0000-7000-8000-000000000001",
+    "customerId": "01936f0e-0000-7000-8000-0000000000c1",
+    "lines": [{"kind": "piece", "pieceId": "01936f0e-0000-7000-8000-0000000000e1"}],
+    "discount": {"on": "making", "amount": "500.00"},
+    "salesPeople": ["01936f0e-0000-7000-8000-000000000012"],
+    "note": "Wedding order; valid for the week"
+}))]
+pub struct NewQuote {
+    pub(crate) branch_id: uuid::Uuid,
+    /// `null` for a walk-in customer.
+    pub(crate) customer_id: Option<uuid::Uuid>,
+    /// The state code of the place of supply; the branch's state when not
+    /// given. Another state's code makes the tax IGST.
+    #[schema(max_length = 2, pattern = "^(0[1-9]|[12][0-9]|3[0-8]|97|99)$")]
+    pub(crate) place_of_supply: Option<String>,
+    /// 1 to 100 lines.
+    #[schema(min_items = 1, max_items = 100)]
+    pub(crate) lines: Vec<LineFields>,
+    /// A discount on the whole bill, spread over the lines.
+    pub(crate) discount: Option<DiscountFields>,
+    /// Staff credited with the sale.
+    #[schema(max_items = 5)]
+    #[serde(default)]
+    pub(crate) sales_people: Vec<uuid::Uuid>,
+    #[schema(max_length = 500)]
+    pub(crate) note: Option<String>,
+}
+
+impl From<NewQuote> for NewInvoice {
+    fn from(q: NewQuote) -> Self {
+        Self {
+            branch_id: q.branch_id,
+            customer_id: q.customer_id,
+            place_of_supply: q.place_of_supply,
+            lines: q.lines,
+            discount: q.discount,
+            scheme_enrolment_id: None,
+            sales_people: q.sales_people,
+            note: q.note,
+        }
+    }
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase")]
