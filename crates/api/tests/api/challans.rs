@@ -4,7 +4,8 @@
 //! takes no more; more back than out is refused; a loss beyond the
 //! allowance needs its reason and flags the challan and the job; parts
 //! come back with the rest left open; two receipts racing: one wins;
-//! fifty challans issued at once are numbered without gaps; another
+//! fifty challans issued at once are numbered without gaps, and closed at
+//! once bring the job back; another
 //! branch's staff see none of it.
 
 use futures_util::future::join_all;
@@ -253,6 +254,30 @@ async fn challans_are_numbered_without_gaps_and_stay_in_their_branch(backend: Ba
     }
     numbers.sort_unstable();
     assert_eq!(numbers, (2..=51).collect::<Vec<u32>>());
+
+    // All 51 closed at once: whichever closes last sees the others back,
+    // and the job is back.
+    let out = json_of(
+        get(
+            &shop.app,
+            &shop.sales,
+            &format!("/api/v1/challans?jobId={}&limit=200", id_of(&job)),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let challans = out["items"].as_array().expect("items").clone();
+    assert_eq!(challans.len(), 51);
+    let (app, sales) = (&shop.app, &shop.sales);
+    let answers = join_all(challans.iter().map(|c| {
+        let body = json!({"grossWeight": c["grossWeight"], "closes": true});
+        let path = format!("/api/v1/challans/{}/receipts", id_of(c));
+        async move { post(app, sales, &path, body).await.status().as_u16() }
+    }))
+    .await;
+    assert!(answers.iter().all(|s| *s == 201), "{answers:?}");
+    assert_eq!(job_now(&shop, &job).await["status"], "back");
 
     // Another branch's staff see none of it and cannot receive it.
     let other = shop.app.open_branch(&shop.owner, "PUN1").await;

@@ -175,39 +175,25 @@ impl Challan {
         if !closes {
             return Ok(None);
         }
-        let stone_loss = self.stones.value() - stones_back;
-        let metal_loss = self.gross_weight.value() - back - grams(Carats::rounded(stone_loss));
-        if metal_loss < Decimal::ZERO {
+        let reconciled = self.reconcile(back, stones_back);
+        if reconciled.metal_loss.value() < Decimal::ZERO {
             return refuse(
                 "grossWeight",
                 "more_than_issued",
                 "more metal came back than went out".to_owned(),
             );
         }
-        let sent = self.net_weight().value();
-        let loss_percent = if sent.is_zero() {
-            Decimal::ZERO
-        } else {
-            metal_loss * Decimal::ONE_HUNDRED / sent
-        };
-        let loss_percent = Percent::rounded(loss_percent);
-        let beyond_allowance = loss_percent.value() > self.allowed_wastage.value();
-        if beyond_allowance && reason.is_none_or(|r| r.trim().is_empty()) {
+        if reconciled.beyond_allowance && reason.is_none_or(|r| r.trim().is_empty()) {
             return refuse(
                 "lossReason",
                 "required",
                 format!(
-                    "a loss of {loss_percent}% is beyond the {}% allowed: say why",
-                    self.allowed_wastage
+                    "a loss of {}% is beyond the {}% allowed: say why",
+                    reconciled.loss_percent, self.allowed_wastage
                 ),
             );
         }
-        Ok(Some(Reconciliation {
-            metal_loss: Weight::rounded(metal_loss),
-            stone_loss: Carats::rounded(stone_loss),
-            loss_percent,
-            beyond_allowance,
-        }))
+        Ok(Some(reconciled))
     }
 
     /// The reconciliation of a closed challan.
@@ -216,21 +202,27 @@ impl Challan {
             return None;
         }
         let (back, stones_back) = self.received();
-        let stone_loss = self.stones.value() - stones_back.value();
-        let metal_loss =
-            self.gross_weight.value() - back.value() - grams(Carats::rounded(stone_loss));
+        Some(self.reconcile(back.value(), stones_back.value()))
+    }
+
+    /// What the challan comes to with `back` grams and `stones_back`
+    /// carats received in all: the metal loss is the weight gone less the
+    /// stones gone (negative when more metal came back).
+    fn reconcile(&self, back: Decimal, stones_back: Decimal) -> Reconciliation {
+        let stone_loss = self.stones.value() - stones_back;
+        let metal_loss = self.gross_weight.value() - back - grams(Carats::rounded(stone_loss));
         let sent = self.net_weight().value();
         let loss_percent = if sent.is_zero() {
             Percent::ZERO
         } else {
             Percent::rounded(metal_loss * Decimal::ONE_HUNDRED / sent)
         };
-        Some(Reconciliation {
+        Reconciliation {
             metal_loss: Weight::rounded(metal_loss),
             stone_loss: Carats::rounded(stone_loss),
             loss_percent,
             beyond_allowance: loss_percent.value() > self.allowed_wastage.value(),
-        })
+        }
     }
 
     /// Days it has been out at `now` (job-work goods not back within a

@@ -105,17 +105,22 @@ impl Challans {
         Ok(with_receipts(db, vec![model]).await?.pop())
     }
 
-    /// The challans of a job, oldest first.
-    pub async fn of_job(
+    /// Whether a challan of `job` other than `but` is still out, read with
+    /// locking reads (under the job's lock: the latest committed rows).
+    pub async fn others_out(
         db: &impl ConnectionTrait,
         job: uuid::Uuid,
-    ) -> Result<Vec<Challan>, RepoError> {
-        let models = challans::Entity::find()
-            .filter(challans::Column::JobId.eq(job.to_string()))
-            .order_by_asc(challans::Column::Id)
+        but: uuid::Uuid,
+    ) -> Result<bool, RepoError> {
+        use challans::Column;
+        let out = challans::Entity::find()
+            .filter(Column::JobId.eq(job.to_string()))
+            .filter(Column::Id.ne(but.to_string()))
+            .filter(Column::Status.ne(ChallanStatus::Closed.as_str()))
+            .lock_exclusive()
             .all(db)
             .await?;
-        with_receipts(db, models).await
+        Ok(!out.is_empty())
     }
 
     /// Writes `receipt` and the challan `after` it over `before` if the

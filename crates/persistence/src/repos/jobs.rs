@@ -95,6 +95,20 @@ impl Jobs {
             .transpose()
     }
 
+    /// The card with its row lock held to the end of the transaction (a
+    /// locking read: it sees the latest committed card).
+    pub async fn lock(
+        db: &impl ConnectionTrait,
+        id: uuid::Uuid,
+    ) -> Result<Option<JobCard>, RepoError> {
+        job_cards::Entity::find_by_id(id.to_string())
+            .lock_exclusive()
+            .one(db)
+            .await?
+            .map(into_job)
+            .transpose()
+    }
+
     /// Writes `after` over `before` if the card is still at `before`'s
     /// version, with `change` (if its status moved) in its history;
     /// `false` when someone changed it meanwhile.

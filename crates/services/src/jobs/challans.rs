@@ -192,16 +192,15 @@ pub async fn receive(
         after.loss_reason = asked.loss_reason.clone();
     }
     let txn = unit.txn().await?;
+    // The job's lock first: the last two challans of a job closing at once
+    // each see the other's receipt, so one of them moves the job back.
+    let job = Jobs::lock(txn, challan.job_id)
+        .await?
+        .ok_or(JobError::NotFound)?;
     if !Challans::received(txn, challan, &after, &receipt).await? {
         return Err(JobError::ChangedMeanwhile);
     }
-    let job = Jobs::get(txn, challan.job_id)
-        .await?
-        .ok_or(JobError::NotFound)?;
-    let still_out = Challans::of_job(txn, job.id)
-        .await?
-        .iter()
-        .any(|c| c.id != challan.id && c.status != ChallanStatus::Closed);
+    let still_out = Challans::others_out(txn, job.id, challan.id).await?;
     let mut moved = job.clone();
     if after.flagged {
         moved.flagged = true;
