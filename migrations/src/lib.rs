@@ -40,6 +40,8 @@ mod m20261207_000033_scheme_waivers;
 mod m20261207_000034_job_cards;
 mod m20261207_000035_job_estimates;
 mod m20261207_000036_challans;
+mod m20261207_000037_job_deposits;
+mod m20261207_000038_customer_metal;
 
 pub struct Migrator;
 
@@ -83,6 +85,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000034_job_cards::Migration),
             Box::new(m20261207_000035_job_estimates::Migration),
             Box::new(m20261207_000036_challans::Migration),
+            Box::new(m20261207_000037_job_deposits::Migration),
+            Box::new(m20261207_000038_customer_metal::Migration),
         ]
     }
 }

@@ -221,6 +221,42 @@ impl From<JobError> for ApiError {
                 detail,
                 errors: Vec::new(),
             },
+            JobError::Closed { status } => ApiError::Conflict {
+                detail,
+                errors: vec![FieldError::new(
+                    "status",
+                    "closed",
+                    format!("the job is {status}"),
+                )],
+            },
+            JobError::NoEstimate => ApiError::Conflict {
+                detail,
+                errors: vec![FieldError::new("estimate", "none", "set an estimate first")],
+            },
+            JobError::Billed { invoice_id } => ApiError::Conflict {
+                detail,
+                errors: vec![FieldError::new(
+                    "invoiceId",
+                    "billed",
+                    format!("invoice {invoice_id} is the job's bill; cancel it to make another"),
+                )],
+            },
+            JobError::Unpaid { state } => ApiError::Conflict {
+                detail,
+                errors: vec![FieldError::new(
+                    "bill",
+                    state,
+                    if state == "none" {
+                        "the job has no bill"
+                    } else {
+                        "the job's bill is not paid in full"
+                    },
+                )],
+            },
+            JobError::NotManager => ApiError::Forbidden {
+                permission: "sales:approve",
+            },
+            JobError::Billing(error) => error.into(),
             JobError::BranchTimezone => {
                 ApiError::bad_field(detail, "timezone", "invalid", "such as Asia/Kolkata")
             }

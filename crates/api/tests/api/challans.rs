@@ -22,15 +22,15 @@ on_both_backends!(
     challans_are_numbered_without_gaps_and_stay_in_their_branch,
 );
 
-struct Shop {
-    app: TestApp,
-    owner: String,
-    sales: String,
-    branch: Value,
-    artisan: Value,
+pub(crate) struct Shop {
+    pub(crate) app: TestApp,
+    pub(crate) owner: String,
+    pub(crate) sales: String,
+    pub(crate) branch: Value,
+    pub(crate) artisan: Value,
 }
 
-async fn shop(backend: Backend) -> Shop {
+pub(crate) async fn shop(backend: Backend) -> Shop {
     let app = TestApp::spawn(backend).await;
     let owner = app.owner_token().await;
     let branch = app.open_branch(&owner, "MUM1").await;
@@ -78,19 +78,19 @@ async fn approved_job(shop: &Shop, grams: &str) -> Value {
     json_of(post(app, sales, &approval, json!({})).await, 200).await
 }
 
-async fn issue(shop: &Shop, job: &Value, grams: &str, status: u16) -> Value {
+pub(crate) async fn issue(shop: &Shop, job: &Value, grams: &str, status: u16) -> Value {
     let body = json!({"artisanId": shop.artisan["id"], "metal": "gold", "fineness": 916,
                       "grossWeight": grams});
     let path = format!("/api/v1/jobs/{}/challans", id_of(job));
     json_of(post(&shop.app, &shop.sales, &path, body).await, status).await
 }
 
-async fn receive(shop: &Shop, challan: &Value, body: Value, status: u16) -> Value {
+pub(crate) async fn receive(shop: &Shop, challan: &Value, body: Value, status: u16) -> Value {
     let path = format!("/api/v1/challans/{}/receipts", id_of(challan));
     json_of(post(&shop.app, &shop.sales, &path, body).await, status).await
 }
 
-async fn job_now(shop: &Shop, job: &Value) -> Value {
+pub(crate) async fn job_now(shop: &Shop, job: &Value) -> Value {
     let path = format!("/api/v1/jobs/{}", id_of(job));
     json_of(get(&shop.app, &shop.sales, &path).await, 200).await
 }

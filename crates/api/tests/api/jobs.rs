@@ -22,20 +22,20 @@ on_both_backends!(
     an_estimate_names_what_each_line_needs_and_only_its_customer_approves_it,
 );
 
-fn today() -> chrono::NaiveDate {
+pub(crate) fn today() -> chrono::NaiveDate {
     chrono::Utc::now()
         .with_timezone(&chrono_tz::Asia::Kolkata)
         .date_naive()
 }
 
 /// The worked repair: a 22K chain of 12.480 g, promised in a week.
-fn chain(branch: &Value, who: &Value) -> Value {
+pub(crate) fn chain(branch: &Value, who: &Value) -> Value {
     json!({"branchId": branch["id"], "customerId": who["id"], "kind": "repair",
            "customerWords": "The clasp opens by itself", "metal": "gold", "fineness": 916,
            "grossWeightIn": "12.480", "promisedOn": today() + chrono::Days::new(7)})
 }
 
-async fn take_in(app: &TestApp, token: &str, body: Value) -> Value {
+pub(crate) async fn take_in(app: &TestApp, token: &str, body: Value) -> Value {
     json_of(post(app, token, "/api/v1/jobs", body).await, 201).await
 }
 
@@ -44,22 +44,34 @@ fn status_path(job: &Value) -> String {
 }
 
 /// Moves `job` to `status` (with `extra` fields), expecting `code`.
-async fn move_to(app: &TestApp, token: &str, job: &Value, body: Value, code: u16) -> Value {
+pub(crate) async fn move_to(
+    app: &TestApp,
+    token: &str,
+    job: &Value,
+    body: Value,
+    code: u16,
+) -> Value {
     json_of(post(app, token, &status_path(job), body).await, code).await
 }
 
 /// The price list's clasp replacement at 850.00, added by the owner.
-async fn clasp_task(app: &TestApp, owner: &str) -> Value {
+pub(crate) async fn clasp_task(app: &TestApp, owner: &str) -> Value {
     let body = json!({"name": "Clasp replacement", "price": "850.00"});
     json_of(post(app, owner, "/api/v1/service-tasks", body).await, 201).await
 }
 
-fn worked_lines(clasp: &Value) -> Value {
+pub(crate) fn worked_lines(clasp: &Value) -> Value {
     json!([{"kind": "labour", "taskId": clasp["id"]},
            {"kind": "metal", "metal": "gold", "fineness": 916, "weight": "0.150"}])
 }
 
-async fn estimate(app: &TestApp, token: &str, job: &Value, lines: Value, code: u16) -> Value {
+pub(crate) async fn estimate(
+    app: &TestApp,
+    token: &str,
+    job: &Value,
+    lines: Value,
+    code: u16,
+) -> Value {
     let path = format!("/api/v1/jobs/{}/estimate", id_of(job));
     let answer = app
         .client
@@ -234,6 +246,13 @@ async fn a_repair_moves_through_its_status_by_legal_moves_only(backend: Backend)
     move_to(&app, &sales, &job, json!({"status": "ready"}), 200).await;
     let refused = move_to(&app, &sales, &job, json!({"status": "delivered"}), 422).await;
     assert_eq!(refused["errors"][0]["field"], "collectedBy", "{refused}");
+    // Paid first: the bill made from the estimate, paid in full.
+    let bill = format!("/api/v1/jobs/{}/bill", id_of(&job));
+    let bill = json_of(post(&app, &sales, &bill, json!({})).await, 201).await;
+    assert_eq!(bill["total"], "2975.00", "{bill}");
+    let cash = json!({"payments": [{"method": "cash", "amount": "2975.00"}]});
+    let paid = post(&app, &sales, &crate::billing::issue_path(&bill), cash).await;
+    assert_eq!(json_of(paid, 200).await["status"], "paid");
     let body = json!({"status": "delivered", "collectedBy": "Arun Sundaram (son)"});
     let delivered = move_to(&app, &sales, &job, body, 200).await;
     assert_eq!(delivered["collectedBy"], "Arun Sundaram (son)");
@@ -278,8 +297,8 @@ async fn a_repair_moves_through_its_status_by_legal_moves_only(backend: Backend)
         id_of(&job)
     );
     let trail = json_of(get(&app, &owner, &audit).await, 200).await;
-    // Taken in, two estimates, two approvals, six moves.
-    assert_eq!(trail["items"].as_array().map(Vec::len), Some(11), "{trail}");
+    // Taken in, two estimates, two approvals, six moves, its bill.
+    assert_eq!(trail["items"].as_array().map(Vec::len), Some(12), "{trail}");
     let told = crate::events::feed_of_at_least(&app, &owner, "&types=job.status_changed", 9).await;
     assert_eq!(told.len(), 9);
     assert!(told[0]["data"]["from"].is_null());

@@ -18,10 +18,19 @@ pub enum LineKind {
     /// A gift voucher of the line's amount, without GST; issued when the
     /// bill is paid in full.
     GiftVoucher,
+    /// New metal or stones put into a customer's own item (a repair, an
+    /// order on their metal): goods, HSN 7113, at the goods rate.
+    Material,
 }
 
 impl LineKind {
-    pub const ALL: [Self; 4] = [Self::Piece, Self::Lot, Self::Service, Self::GiftVoucher];
+    pub const ALL: [Self; 5] = [
+        Self::Piece,
+        Self::Lot,
+        Self::Service,
+        Self::GiftVoucher,
+        Self::Material,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -29,6 +38,7 @@ impl LineKind {
             Self::Lot => "lot",
             Self::Service => "service",
             Self::GiftVoucher => "gift_voucher",
+            Self::Material => "material",
         }
     }
 

@@ -22,10 +22,13 @@ pub enum PaymentMethod {
     /// A matured savings scheme of the bill's customer, named by its
     /// enrolment's id (the payment's reference); against jewellery only.
     Scheme,
+    /// An advance left on a service job, named by its receipt number (the
+    /// payment's reference); against that job's bill only.
+    Advance,
 }
 
 impl PaymentMethod {
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 11] = [
         Self::Cash,
         Self::Card,
         Self::Upi,
@@ -36,6 +39,7 @@ impl PaymentMethod {
         Self::Points,
         Self::StoreCredit,
         Self::Scheme,
+        Self::Advance,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -50,6 +54,7 @@ impl PaymentMethod {
             Self::Points => "points",
             Self::StoreCredit => "store_credit",
             Self::Scheme => "scheme",
+            Self::Advance => "advance",
         }
     }
 
@@ -62,15 +67,18 @@ impl PaymentMethod {
     pub fn needs_reference(self) -> bool {
         matches!(
             self,
-            Self::Cheque | Self::GiftVoucher | Self::BankTransfer | Self::Scheme
+            Self::Cheque | Self::GiftVoucher | Self::BankTransfer | Self::Scheme | Self::Advance
         )
     }
 
     /// Whether money can be given back this way (a refund): not in points
     /// nor as store credit (a return settles as store credit on its own),
-    /// never into a savings scheme.
+    /// never into a savings scheme or a job's advance.
     pub fn refunds(self) -> bool {
-        !matches!(self, Self::Points | Self::StoreCredit | Self::Scheme)
+        !matches!(
+            self,
+            Self::Points | Self::StoreCredit | Self::Scheme | Self::Advance
+        )
     }
 }
 

@@ -126,8 +126,7 @@ impl Challan {
     /// The fine metal sent: the net weight at its fineness, rounded down
     /// to the milligram.
     pub fn fine_weight(&self) -> Weight {
-        let fine = self.net_weight().value() * Decimal::from(self.fineness) / Decimal::from(1000);
-        Weight::rounded(fine.round_dp_with_strategy(3, rust_decimal::RoundingStrategy::ToZero))
+        super::fine_of(self.net_weight(), self.fineness)
     }
 
     /// What came back so far: gross weight and stones.

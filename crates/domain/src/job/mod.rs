@@ -12,9 +12,13 @@ use crate::metal::Metal;
 use crate::validation::{FieldError, Invalid};
 
 mod challan;
+mod deposit;
 mod estimate;
+mod metal_account;
 pub use challan::*;
+pub use deposit::*;
 pub use estimate::*;
+pub use metal_account::*;
 
 /// What kind of work a job is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,6 +175,10 @@ pub struct JobCard {
     /// Who collected it, when delivered.
     pub collected_by: Option<String>,
     pub delivered_at: Option<DateTime<Utc>>,
+    /// The job's bill (the latest made; a cancelled one may be replaced).
+    pub invoice_id: Option<uuid::Uuid>,
+    /// Why a manager let the item go without its bill paid.
+    pub delivery_override: Option<String>,
     pub created_by: uuid::Uuid,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -282,6 +290,8 @@ pub struct StatusMove {
     pub reason: Option<String>,
     /// Who collected it (a delivery).
     pub collected_by: Option<String>,
+    /// Why a manager lets it go without its bill paid (a delivery).
+    pub override_reason: Option<String>,
 }
 
 /// Why a move is refused.
@@ -363,6 +373,7 @@ impl JobCard {
         if asked.to == JobStatus::Delivered {
             after.collected_by = asked.collected_by.clone();
             after.delivered_at = Some(at);
+            after.delivery_override = asked.override_reason.clone();
         }
         after.updated_at = at;
         after.version = self.version + 1;

@@ -35,6 +35,8 @@ fn card(kind: JobKind, status: JobStatus) -> JobCard {
         flagged: false,
         collected_by: None,
         delivered_at: None,
+        invoice_id: None,
+        delivery_override: None,
         created_by: uuid::Uuid::now_v7(),
         created_at: at,
         updated_at: at,
@@ -47,6 +49,7 @@ fn to(status: JobStatus) -> StatusMove {
         to: status,
         reason: Some("Customer travelling".to_owned()),
         collected_by: Some("Meenakshi".to_owned()),
+        override_reason: None,
     }
 }
 
@@ -89,6 +92,7 @@ fn a_hold_resumes_where_it_was_and_needs_a_reason() {
         to: OnHold,
         reason: Some("  ".to_owned()),
         collected_by: None,
+        override_reason: None,
     };
     assert!(matches!(
         job.check_move(&bare),
@@ -114,6 +118,7 @@ fn an_item_with_an_artisan_is_not_cancelled_and_a_delivery_names_who_collected()
         to: Delivered,
         reason: None,
         collected_by: None,
+        override_reason: None,
     };
     assert!(matches!(
         ready.check_move(&nobody),

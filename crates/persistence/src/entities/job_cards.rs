@@ -33,6 +33,8 @@ pub struct Model {
     pub flagged: bool,
     pub collected_by: Option<String>,
     pub delivered_at: Option<DateTimeUtc>,
+    pub invoice_id: Option<String>,
+    pub delivery_override: Option<String>,
     pub created_by_kind: String,
     pub created_by: String,
     pub created_at: DateTimeUtc,

@@ -73,6 +73,8 @@ impl Jobs {
             flagged: Set(job.flagged),
             collected_by: Set(job.collected_by.clone()),
             delivered_at: Set(job.delivered_at),
+            invoice_id: Set(job.invoice_id.map(|i| i.to_string())),
+            delivery_override: Set(job.delivery_override.clone()),
             created_by_kind: Set(actor.0.to_owned()),
             created_by: Set(job.created_by.to_string()),
             created_at: Set(job.created_at),
@@ -103,6 +105,19 @@ impl Jobs {
     ) -> Result<Option<JobCard>, RepoError> {
         job_cards::Entity::find_by_id(id.to_string())
             .lock_exclusive()
+            .one(db)
+            .await?
+            .map(into_job)
+            .transpose()
+    }
+
+    /// The job whose bill is `invoice`, if any.
+    pub async fn of_invoice(
+        db: &impl ConnectionTrait,
+        invoice: uuid::Uuid,
+    ) -> Result<Option<JobCard>, RepoError> {
+        job_cards::Entity::find()
+            .filter(job_cards::Column::InvoiceId.eq(invoice.to_string()))
             .one(db)
             .await?
             .map(into_job)
@@ -147,6 +162,14 @@ impl Jobs {
             .col_expr(Column::HoldReason, Expr::value(after.hold_reason.clone()))
             .col_expr(Column::CollectedBy, Expr::value(after.collected_by.clone()))
             .col_expr(Column::DeliveredAt, Expr::value(after.delivered_at))
+            .col_expr(
+                Column::InvoiceId,
+                Expr::value(after.invoice_id.map(|i| i.to_string())),
+            )
+            .col_expr(
+                Column::DeliveryOverride,
+                Expr::value(after.delivery_override.clone()),
+            )
             .col_expr(Column::UpdatedAt, Expr::value(after.updated_at))
             .col_expr(Column::Version, Expr::value(after.version))
             .filter(Column::Id.eq(before.id.to_string()))
@@ -365,6 +388,8 @@ fn into_job(m: job_cards::Model) -> Result<JobCard, RepoError> {
         flagged: m.flagged,
         collected_by: m.collected_by,
         delivered_at: m.delivered_at,
+        invoice_id: optional_uuid(&m.invoice_id)?,
+        delivery_override: m.delivery_override,
         created_by: uuid_of(&m.created_by)?,
         created_at: m.created_at,
         updated_at: m.updated_at,

@@ -53,6 +53,7 @@ pub async fn issue(
         has_pan(unit, rules, invoice).await?,
     )?;
     check_received(rules, invoice, payments)?;
+    crate::jobs::deposits::check_cash(unit.db(), rules, invoice, payments).await?;
     crate::schemes::waiver::check_paid(invoice.waiver_enrolment_id, payments)?;
     let caller = super::gift_vouchers::guesser(unit.actor());
     super::gift_vouchers::check_codes(unit.db(), &caller, payments).await?;
@@ -137,6 +138,7 @@ pub(super) async fn spend_held(
     super::store_credit::spend(txn, invoice, payments, author).await?;
     super::gift_vouchers::spend(txn, invoice, payments, author).await?;
     crate::schemes::redemption::redeem(txn, invoice, payments, author).await?;
+    crate::jobs::deposits::spend(txn, invoice, payments).await?;
     let spent: Vec<(usize, &Payment)> = payments
         .iter()
         .enumerate()
@@ -329,7 +331,7 @@ async fn take_stock(
                 }
                 taken.lots.push((lot, change));
             }
-            LineKind::Service | LineKind::GiftVoucher => {}
+            LineKind::Service | LineKind::GiftVoucher | LineKind::Material => {}
         }
     }
     Ok(taken)

@@ -74,6 +74,9 @@ pub enum Item {
     Service { description: String, amount: Money },
     /// A gift voucher of `amount`, without GST or discount.
     GiftVoucher { amount: Money },
+    /// New metal or stones put into the customer's own item, at a price
+    /// before tax, taxed as goods.
+    Material { description: String, amount: Money },
 }
 
 /// What a bill is priced by, besides its request.
@@ -335,6 +338,21 @@ async fn bill_line(
             description,
             hsn: SAC_SERVICES.to_owned(),
             snapshot: LineSnapshot::of_amount("service", amount, terms.service_gst),
+            discount,
+            discount_amount: Money::ZERO,
+            returned_by: None,
+        },
+        Item::Material {
+            description,
+            amount,
+        } => BillLine {
+            kind: LineKind::Material,
+            piece_id: None,
+            lot_id: None,
+            quantity: None,
+            description,
+            hsn: HSN_JEWELLERY.to_owned(),
+            snapshot: LineSnapshot::of_amount("material", amount, terms.gst),
             discount,
             discount_amount: Money::ZERO,
             returned_by: None,

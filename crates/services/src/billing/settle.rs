@@ -47,6 +47,7 @@ pub async fn pay(
         return Err(Invalid::field("payments", "count", "1 to 10 payments").into());
     }
     check_received(rules, invoice, payments)?;
+    crate::jobs::deposits::check_cash(unit.db(), rules, invoice, payments).await?;
     let caller = super::gift_vouchers::guesser(unit.actor());
     super::gift_vouchers::check_codes(unit.db(), &caller, payments).await?;
     let author = unit.actor().author();
@@ -127,6 +128,7 @@ pub async fn cancel(
         super::store_credit::give_back(txn, invoice, author).await?;
         super::gift_vouchers::on_cancel(txn, invoice, author).await?;
         crate::schemes::redemption::give_back(txn, invoice, author).await?;
+        crate::jobs::deposits::give_back(txn, invoice).await?;
         if let Some(customer) = invoice.customer_id {
             Invoices::refresh_purchases(txn, customer).await?;
         }

@@ -8,7 +8,8 @@ use chrono::Utc;
 use jewel_domain::Invalid;
 use jewel_domain::billing::invoice_number;
 use jewel_domain::job::{
-    Intake, JobCard, JobKind, JobPriority, JobStatus, MoveRefused, StatusChange, StatusMove,
+    BillState, DeliveryRefused, Intake, JobCard, JobKind, JobPriority, JobStatus, MoveRefused,
+    StatusChange, StatusMove, check_delivery,
 };
 use jewel_persistence::RepoError;
 use jewel_persistence::repos::branches::Branches;
@@ -20,9 +21,12 @@ use jewel_persistence::repos::schemes::to_second;
 use crate::Unit;
 use crate::billing::{BillingRules, financial_year};
 
+pub mod bill;
 pub mod challans;
+pub mod deposits;
 pub mod estimate;
 pub mod events;
+pub mod metal;
 
 use events::JobStatusChanged;
 
@@ -48,6 +52,23 @@ pub enum JobError {
     ChallanClosed,
     #[error("the job was changed by someone else at the same moment; read it again")]
     ChangedMeanwhile,
+    /// Delivered or cancelled: nothing more is taken on it.
+    #[error("the job is {status}")]
+    Closed { status: &'static str },
+    /// A bill without an estimate to make it from.
+    #[error("the job has no estimate to bill")]
+    NoEstimate,
+    /// The job's bill stands already (cancel it to make another).
+    #[error("the job has its bill already")]
+    Billed { invoice_id: uuid::Uuid },
+    /// Handed back with its bill not paid (`state`: `none` or `unpaid`).
+    #[error("the job's bill is not paid; a manager may let it go with an overrideReason")]
+    Unpaid { state: &'static str },
+    /// An override of the bill by someone who may not give one.
+    #[error("only a manager lets an item go without its bill paid")]
+    NotManager,
+    #[error(transparent)]
+    Billing(#[from] crate::billing::BillingError),
     #[error("timezone is not an IANA time zone")]
     BranchTimezone,
     #[error(transparent)]
@@ -122,6 +143,8 @@ pub async fn take_in(
         flagged: false,
         collected_by: None,
         delivered_at: None,
+        invoice_id: None,
+        delivery_override: None,
         created_by: author.1,
         created_at: now,
         updated_at: now,
@@ -144,14 +167,32 @@ pub async fn take_in(
 }
 
 /// Moves `job` (as read) as `asked`: a legal move, or 409 naming the
-/// status; written over the version read, kept in its history, audited
-/// and told.
+/// status; a delivery with its bill paid or a manager's override
+/// (`may_override`); written over the version read, kept in its history,
+/// audited and told.
 pub async fn move_status(
     unit: &mut Unit,
     job: &JobCard,
     asked: StatusMove,
+    may_override: bool,
 ) -> Result<JobCard, JobError> {
     job.check_move(&asked).map_err(refused)?;
+    if asked.to == JobStatus::Delivered {
+        let state = bill::bill_state(unit.db(), job).await?;
+        check_delivery(state, asked.override_reason.as_deref(), may_override).map_err(
+            |refused| match refused {
+                DeliveryRefused::Unpaid(state) => JobError::Unpaid {
+                    state: if state == BillState::None {
+                        "none"
+                    } else {
+                        "unpaid"
+                    },
+                },
+                DeliveryRefused::NotManager => JobError::NotManager,
+                DeliveryRefused::Invalid(invalid) => invalid.into(),
+            },
+        )?;
+    }
     let now = to_second(Utc::now());
     let after = job.moved(&asked, now);
     let change = StatusChange::of(
@@ -195,6 +236,7 @@ fn record(job: &JobCard) -> serde_json::Value {
         "kind": job.kind.as_str(), "status": job.status.as_str(),
         "holdReason": job.hold_reason, "collectedBy": job.collected_by,
         "grossWeightIn": job.intake.gross_weight_in.map(|w| w.to_string()),
-        "promisedOn": job.intake.promised_on, "version": job.version,
+        "promisedOn": job.intake.promised_on, "invoiceId": job.invoice_id,
+        "deliveryOverride": job.delivery_override, "version": job.version,
     })
 }

@@ -64,7 +64,7 @@ pub(super) async fn bases(
                 Some(lot) => Lots::get(txn, lot).await?.map(|l| l.category),
                 None => None,
             },
-            LineKind::Service => None,
+            LineKind::Service | LineKind::Material => None,
             // Money kept for later, not a sale: it earns when it is spent.
             LineKind::GiftVoucher => {
                 bases.push((Money::ZERO, Money::ZERO));

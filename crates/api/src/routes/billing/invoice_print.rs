@@ -203,6 +203,7 @@ fn page(invoice: &Invoice, branch: &Branch, buyer: Option<&Customer>) -> String 
                 PaymentMethod::OldGold => "Old gold exchange",
                 PaymentMethod::Points => "Loyalty points",
                 PaymentMethod::StoreCredit => "Store credit",
+                PaymentMethod::Advance => "Advance",
             };
             let details = match &p.exchange {
                 Some(e) => format!(

@@ -8,6 +8,7 @@ pub mod invoice_actions;
 pub mod invoice_print;
 pub mod invoice_returns;
 pub mod invoices;
+pub mod job_bill;
 pub mod quotes;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -15,5 +16,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(invoice_actions::configure)
         .configure(invoice_print::configure)
         .configure(invoice_returns::configure)
-        .configure(quotes::configure);
+        .configure(quotes::configure)
+        .configure(job_bill::configure);
 }

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{NaiveDate, Utc};
+use jewel_domain::Permission;
 use jewel_domain::job::{JobCard, StatusMove};
 use jewel_persistence::repos::branches::Branches;
 use jewel_persistence::repos::invoices::Invoices;
@@ -255,7 +256,8 @@ pub async fn get_job(
 /// `estimated` to `ready`, the item going back unworked); `on_hold` with a
 /// `reason` from any step before delivery and back to where it was;
 /// `cancelled` with a `reason`, unless the item is with an artisan. A
-/// delivery names who collected the item (`collectedBy`). Any other move
+/// delivery names who collected the item (`collectedBy`) and needs the
+/// job's bill paid, or a manager's `overrideReason`. Any other move
 /// is 409 naming `status`. Audited and told as `job.status_changed`.
 /// Needs `jobs:write` in its branch.
 #[utoipa::path(
@@ -271,7 +273,8 @@ pub async fn get_job(
         (status = 200, description = "Moved: the card.", body = JobView,
          headers(("ETag" = String, description = "The card's version"))),
         (status = 404, description = "No such job at your branches.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not a legal move from its status (`status`), made ready with a changed estimate not yet approved (`estimate`), or changed meanwhile.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "An `overrideReason` from someone who is not a manager (`sales:approve`).", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not a legal move from its status (`status`), made ready with a changed estimate not yet approved (`estimate`), delivered with its bill not paid and no override (`bill`: `none` or `unpaid`), or changed meanwhile.", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "`If-Match` names a version it no longer has.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A hold or cancel without its reason, a delivery without who collected it.", body = Problem, content_type = "application/problem+json"),
     )
@@ -300,9 +303,11 @@ pub async fn move_status(
         to: body.status.into(),
         reason: optional("reason", &body.reason, 500)?,
         collected_by: optional("collectedBy", &body.collected_by, 120)?,
+        override_reason: optional("overrideReason", &body.override_reason, 500)?,
     };
+    let may_override = caller.require(Permission::SalesApprove).is_ok();
     let mut unit = state.unit(&caller);
-    let after = jobs::move_status(&mut unit, &job, asked).await?;
+    let after = jobs::move_status(&mut unit, &job, asked, may_override).await?;
     unit.commit().await?;
     let shown = view(&state, &after, &mut Days::default()).await?;
     Ok(with_etag(after.version, shown))

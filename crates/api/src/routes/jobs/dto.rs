@@ -149,6 +149,10 @@ pub struct StatusFields {
     /// Who collected the item (needed to deliver it).
     #[schema(max_length = 120)]
     pub(crate) collected_by: Option<String>,
+    /// Why the item goes back without its bill paid: a delivery's
+    /// override, by a manager (`sales:approve`) only.
+    #[schema(max_length = 500)]
+    pub(crate) override_reason: Option<String>,
 }
 
 /// A piece this store sold, as a job on it shows it.
@@ -218,7 +222,7 @@ impl From<&StatusChange> for StatusChangeView {
     "declaredValue": "150000.00", "piece": null, "promisedOn": "2026-12-13",
     "estimateOnly": false, "overdue": false, "flagged": false, "estimate": null,
     "collectedBy": null,
-    "deliveredAt": null,
+    "deliveredAt": null, "invoiceId": null, "deliveryOverride": null,
     "createdBy": "01936f0e-1111-7000-8000-000000000001",
     "createdAt": "2026-12-06T10:30:00Z", "updatedAt": "2026-12-06T10:30:00Z", "version": 1,
     "history": [{"from": null, "to": "received", "reason": null, "actorKind": "staff",
@@ -267,6 +271,12 @@ pub struct JobView {
     #[schema(max_length = 120)]
     collected_by: Option<String>,
     delivered_at: Option<DateTime<Utc>>,
+    /// The job's bill (staff read it at `/invoices/{id}`, its customer at
+    /// `/me/invoices/{id}`); a cancelled one is replaced by the next made.
+    invoice_id: Option<uuid::Uuid>,
+    /// Why a manager let the item go without its bill paid.
+    #[schema(max_length = 500)]
+    delivery_override: Option<String>,
     created_by: uuid::Uuid,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
@@ -313,6 +323,8 @@ impl JobView {
             estimate,
             collected_by: job.collected_by.clone(),
             delivered_at: job.delivered_at,
+            invoice_id: job.invoice_id,
+            delivery_override: job.delivery_override.clone(),
             created_by: job.created_by,
             created_at: job.created_at,
             updated_at: job.updated_at,

@@ -5,14 +5,20 @@
 mod cards;
 mod challan_dto;
 mod challans;
+mod deposit_dto;
+mod deposits;
 mod dto;
 mod estimate_dto;
 mod estimates;
+mod metal;
+mod metal_dto;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(cards::configure)
         .configure(estimates::configure)
-        .configure(challans::configure);
+        .configure(challans::configure)
+        .configure(deposits::configure)
+        .configure(metal::configure);
 }

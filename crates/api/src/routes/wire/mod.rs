@@ -59,6 +59,7 @@ use actix_web::HttpRequest;
 use actix_web::http::header;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jewel_domain::invoice::PaymentMethod;
 use jewel_domain::metal::Metal;
 use jewel_domain::{Page, PageRequest};
 use serde::{Deserialize, Serialize};
@@ -69,6 +70,26 @@ use crate::error::ApiError;
 wire_enum! {
     /// A precious metal.
     MetalName mirrors Metal { Gold = "gold", Silver = "silver", Platinum = "platinum" }
+}
+
+wire_enum! {
+    /// How a payment was made. `points` spends the customer's loyalty
+    /// points: the amount is a whole number of points at the programme's
+    /// point value, within its cap on the bill; `store_credit` spends the
+    /// customer's store credit (from goods returned); neither is ever a
+    /// refund. `gift_voucher` spends a gift voucher named by its code in
+    /// `reference`, in part or whole; wrong codes are counted per caller
+    /// (the sixth within 15 minutes is 429). `scheme` redeems the bill's
+    /// customer's matured savings scheme, its enrolment's id in
+    /// `reference`, against jewellery only (never coins or bullion when the
+    /// plan says so); a bill paid so is returned as store credit.
+    /// `advance` takes an advance left on a service job, its receipt
+    /// number in `reference`, against that job's bill only.
+    PaymentMethodName mirrors PaymentMethod {
+        Cash = "cash", Card = "card", Upi = "upi", BankTransfer = "bank_transfer",
+        Cheque = "cheque", GiftVoucher = "gift_voucher", OldGold = "old_gold", Points = "points",
+        StoreCredit = "store_credit", Scheme = "scheme", Advance = "advance",
+    }
 }
 
 bounded_string!(

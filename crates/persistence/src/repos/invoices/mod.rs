@@ -55,6 +55,8 @@ pub enum Series {
     Job,
     /// Challans of metal sent to artisans.
     Challan,
+    /// Advances left on service jobs.
+    Advance,
 }
 
 impl Series {
@@ -65,6 +67,7 @@ impl Series {
             Self::SchemeReceipt => "scheme_receipt",
             Self::Job => "job",
             Self::Challan => "challan",
+            Self::Advance => "advance",
         }
     }
 }

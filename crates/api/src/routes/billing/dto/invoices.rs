@@ -4,9 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use jewel_domain::Invalid;
-use jewel_domain::invoice::{
-    Discount, DiscountOn, DiscountSize, InvoiceStatus, LineKind, PaymentMethod,
-};
+use jewel_domain::invoice::{Discount, DiscountOn, DiscountSize, InvoiceStatus, LineKind};
 use jewel_domain::measure::{Money, Percent};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -25,31 +23,19 @@ wire_enum! {
 
 wire_enum! {
     /// What a line sells: a tagged `piece`, a quantity of a `lot`, a
-    /// `service`, or a `gift_voucher` of the line's amount (no GST; the
-    /// voucher is issued, its code listed at `/gift-vouchers?invoiceId=`,
-    /// when the bill is paid in full).
+    /// `service` (SAC 9988, at the services rate), a `gift_voucher` of the
+    /// line's amount (no GST; the voucher is issued, its code listed at
+    /// `/gift-vouchers?invoiceId=`, when the bill is paid in full), or
+    /// `material`: new metal or stones put into the customer's own item
+    /// (HSN 7113, at the goods rate), by description and amount as a
+    /// service is.
     LineKindName mirrors LineKind {
         Piece = "piece", Lot = "lot", Service = "service", GiftVoucher = "gift_voucher",
+        Material = "material",
     }
 }
 
-wire_enum! {
-    /// How a payment was made. `points` spends the customer's loyalty
-    /// points: the amount is a whole number of points at the programme's
-    /// point value, within its cap on the bill; `store_credit` spends the
-    /// customer's store credit (from goods returned); neither is ever a
-    /// refund. `gift_voucher` spends a gift voucher named by its code in
-    /// `reference`, in part or whole; wrong codes are counted per caller
-    /// (the sixth within 15 minutes is 429). `scheme` redeems the bill's
-    /// customer's matured savings scheme, its enrolment's id in
-    /// `reference`, against jewellery only (never coins or bullion when the
-    /// plan says so); a bill paid so is returned as store credit.
-    PaymentMethodName mirrors PaymentMethod {
-        Cash = "cash", Card = "card", Upi = "upi", BankTransfer = "bank_transfer",
-        Cheque = "cheque", GiftVoucher = "gift_voucher", OldGold = "old_gold", Points = "points",
-        StoreCredit = "store_credit", Scheme = "scheme",
-    }
-}
+pub use crate::routes::wire::PaymentMethodName;
 
 /// What a discount is taken from: the making charge or the whole value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

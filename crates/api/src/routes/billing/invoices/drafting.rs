@@ -63,19 +63,39 @@ pub(crate) async fn priced_draft(
     body: NewInvoice,
 ) -> Result<Invoice, ApiError> {
     let request = bill_request(body)?;
-    let rates = current_rates(state).await?;
-    let hallmark = state.hallmark_rule();
-    let terms = PricingTerms {
-        rates: &rates,
-        gst: state.pricing.gst_percent,
-        service_gst: state.billing.service_gst_percent,
-        hallmark: &hallmark,
-        currency: &state.pricing.currency,
-        discount_limit: discount_limit(state, caller),
-        branch_scope: caller.branch_scope(),
-        author: caller.id,
-    };
+    let pricing = Pricing::now(state).await?;
+    let terms = pricing.terms(state, caller);
     Ok(pricing::price_bill(state.database.connection(), request, &terms).await?)
+}
+
+/// What bills are priced by now: the rates in force, the hallmarking rule.
+pub(crate) struct Pricing {
+    rates: jewel_domain::metal_rate::CurrentRates,
+    hallmark: jewel_domain::piece::HallmarkRule,
+}
+
+impl Pricing {
+    pub(crate) async fn now(state: &AppState) -> Result<Self, ApiError> {
+        Ok(Self {
+            rates: current_rates(state).await?,
+            hallmark: state.hallmark_rule(),
+        })
+    }
+
+    /// The terms `caller` prices a bill on (their discount limit, their
+    /// branches).
+    pub(crate) fn terms<'a>(&'a self, state: &'a AppState, caller: &'a Caller) -> PricingTerms<'a> {
+        PricingTerms {
+            rates: &self.rates,
+            gst: state.pricing.gst_percent,
+            service_gst: state.billing.service_gst_percent,
+            hallmark: &self.hallmark,
+            currency: &state.pricing.currency,
+            discount_limit: discount_limit(state, caller),
+            branch_scope: caller.branch_scope(),
+            author: caller.id,
+        }
+    }
 }
 
 /// The request's fields as the domain has them, each checked where it
@@ -167,7 +187,7 @@ fn line_request(index: usize, fields: &LineFields) -> Result<LineRequest, Invali
                 .map(|making| making.check(&at("making")))
                 .transpose()?,
         },
-        LineKindName::Service => {
+        LineKindName::Service | LineKindName::Material => {
             let description = fields
                 .description
                 .as_deref()
@@ -181,9 +201,18 @@ fn line_request(index: usize, fields: &LineFields) -> Result<LineRequest, Invali
                 ));
             }
             let amount = fields.amount.as_deref().ok_or_else(|| missing("amount"))?;
-            Item::Service {
-                description: description.to_owned(),
-                amount: Money::parse(&at("amount"), amount)?,
+            let (description, amount) =
+                (description.to_owned(), Money::parse(&at("amount"), amount)?);
+            if fields.kind == LineKindName::Material {
+                Item::Material {
+                    description,
+                    amount,
+                }
+            } else {
+                Item::Service {
+                    description,
+                    amount,
+                }
             }
         }
         LineKindName::GiftVoucher => {

@@ -23,7 +23,7 @@ use crate::routes::{wire::Paged, wire::Pagination, wire::with_etag};
 use crate::state::AppState;
 
 use drafting::create;
-pub(crate) use drafting::priced_draft;
+pub(crate) use drafting::{Pricing, priced_draft};
 pub use views::*;
 
 pub fn configure(cfg: &mut ServiceConfig) {

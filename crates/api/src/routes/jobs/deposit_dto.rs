@@ -1,0 +1,145 @@
+//! The wire types of a job's advances.
+
+use chrono::{DateTime, Utc};
+use jewel_domain::Invalid;
+use jewel_domain::invoice::PaymentMethod;
+use jewel_domain::job::Deposit;
+use jewel_domain::measure::Money;
+use jewel_services::jobs::deposits::DepositAsked;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::routes::wire::{MoneyText, PaymentMethodName, PositiveMoneyText, text};
+
+/// How an advance is paid: money only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DepositMethodName {
+    Cash,
+    Card,
+    Upi,
+    BankTransfer,
+    Cheque,
+}
+
+impl From<DepositMethodName> for PaymentMethod {
+    fn from(value: DepositMethodName) -> Self {
+        match value {
+            DepositMethodName::Cash => Self::Cash,
+            DepositMethodName::Card => Self::Card,
+            DepositMethodName::Upi => Self::Upi,
+            DepositMethodName::BankTransfer => Self::BankTransfer,
+            DepositMethodName::Cheque => Self::Cheque,
+        }
+    }
+}
+
+/// An advance left on a job.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"amount": "500.00", "method": "cash"}))]
+pub struct DepositFields {
+    #[schema(value_type = PositiveMoneyText)]
+    pub(crate) amount: String,
+    pub(crate) method: DepositMethodName,
+    /// The cheque number or bank transaction id (needed for those), a
+    /// card slip or UPI reference.
+    #[schema(max_length = 80)]
+    pub(crate) reference: Option<String>,
+}
+
+impl DepositFields {
+    pub(crate) fn asked(&self) -> Result<DepositAsked, Invalid> {
+        let amount = Money::parse("amount", &self.amount)?;
+        let reference = self
+            .reference
+            .as_deref()
+            .filter(|r| !r.trim().is_empty())
+            .map(|r| text("reference", r, 80))
+            .transpose()?;
+        Ok(DepositAsked {
+            amount,
+            method: self.method.into(),
+            reference,
+        })
+    }
+}
+
+/// An advance with its receipt number, and how much of it the job's bill
+/// took.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "id": "01936f0e-0000-7000-8000-0000000000d1", "number": "MUM1/ADV/2026-27/000001",
+    "jobId": "01936f0e-0000-7000-8000-0000000000f1",
+    "customerId": "01936f0e-0000-7000-8000-0000000000c1",
+    "amount": "500.00", "method": "cash", "reference": null, "applied": "0.00",
+    "left": "500.00", "receivedBy": "01936f0e-1111-7000-8000-000000000001",
+    "receivedAt": "2026-12-07T10:30:00Z"
+}))]
+pub struct DepositView {
+    id: uuid::Uuid,
+    /// Without gaps per branch and financial year; what an `advance`
+    /// payment names as its `reference`.
+    #[schema(max_length = 40)]
+    number: String,
+    job_id: uuid::Uuid,
+    customer_id: uuid::Uuid,
+    #[schema(value_type = MoneyText)]
+    amount: String,
+    method: PaymentMethodName,
+    #[schema(max_length = 80)]
+    reference: Option<String>,
+    /// Taken by the job's bill so far.
+    #[schema(value_type = MoneyText)]
+    applied: String,
+    /// Left for the job's bill.
+    #[schema(value_type = MoneyText)]
+    left: String,
+    received_by: uuid::Uuid,
+    received_at: DateTime<Utc>,
+}
+
+impl From<&Deposit> for DepositView {
+    fn from(d: &Deposit) -> Self {
+        Self {
+            id: d.id,
+            number: d.number.clone(),
+            job_id: d.job_id,
+            customer_id: d.customer_id,
+            amount: d.amount.to_string(),
+            method: d.method.into(),
+            reference: d.reference.clone(),
+            applied: d.applied.to_string(),
+            left: d.unapplied().to_string(),
+            received_by: d.received_by,
+            received_at: d.received_at,
+        }
+    }
+}
+
+/// A job's advances and what is left of them together.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"items": [], "left": "0.00"}))]
+pub struct JobDepositsView {
+    /// Oldest first.
+    #[schema(max_items = 1000)]
+    items: Vec<DepositView>,
+    /// Left for the job's bill, of all its advances.
+    #[schema(value_type = MoneyText)]
+    left: String,
+}
+
+impl JobDepositsView {
+    pub(crate) fn of(deposits: &[Deposit]) -> Self {
+        Self {
+            items: deposits.iter().map(DepositView::from).collect(),
+            left: deposits
+                .iter()
+                .map(Deposit::unapplied)
+                .sum::<Money>()
+                .to_string(),
+        }
+    }
+}

@@ -1,0 +1,26 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "job_deposits")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub number: String,
+    pub financial_year: String,
+    pub branch_id: String,
+    pub job_id: String,
+    pub customer_id: String,
+    /// Paise.
+    pub amount: i64,
+    pub method: String,
+    pub reference: Option<String>,
+    /// Paise the job's bill took.
+    pub applied: i64,
+    pub received_by: String,
+    pub received_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
