@@ -42,6 +42,7 @@ mod m20261207_000035_job_estimates;
 mod m20261207_000036_challans;
 mod m20261207_000037_job_deposits;
 mod m20261207_000038_customer_metal;
+mod m20261207_000039_job_photos;
 
 pub struct Migrator;
 
@@ -87,6 +88,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000036_challans::Migration),
             Box::new(m20261207_000037_job_deposits::Migration),
             Box::new(m20261207_000038_customer_metal::Migration),
+            Box::new(m20261207_000039_job_photos::Migration),
         ]
     }
 }

@@ -17,6 +17,7 @@ pub mod extract;
 pub mod holds;
 pub mod idempotency;
 pub mod openapi;
+pub mod photo_store;
 pub mod price_keys;
 pub mod rate_limit;
 pub mod rates;

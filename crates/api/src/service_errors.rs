@@ -256,6 +256,10 @@ impl From<JobError> for ApiError {
             JobError::NotManager => ApiError::Forbidden {
                 permission: "sales:approve",
             },
+            JobError::TooLarge { limit } => ApiError::PayloadTooLarge {
+                limit: usize::try_from(limit).unwrap_or(usize::MAX),
+            },
+            JobError::Storage(error) => ApiError::Internal(error),
             JobError::Billing(error) => error.into(),
             JobError::BranchTimezone => {
                 ApiError::bad_field(detail, "timezone", "invalid", "such as Asia/Kolkata")

@@ -116,6 +116,10 @@ impl Application {
             relay_wake: relay.wake(),
             price_keys: crate::price_keys::PriceKeys::default(),
             holds: crate::holds::Lapses::default(),
+            photos: crate::photo_store::PhotoKeeping::from_settings(
+                &settings.jobs,
+                &settings.database.data_dir,
+            ),
         };
 
         let listener = TcpListener::bind(settings.server.bind)

@@ -34,6 +34,8 @@ pub struct AppState {
     pub price_keys: crate::price_keys::PriceKeys,
     /// When lists next let lapsed holds go.
     pub holds: crate::holds::Lapses,
+    /// Where photos of jobs' items are kept, and how large one may be.
+    pub photos: crate::photo_store::PhotoKeeping,
 }
 
 impl AppState {

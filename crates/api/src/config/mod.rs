@@ -32,6 +32,7 @@ pub struct Settings {
     pub phones: PhoneSettings,
     pub inventory: InventorySettings,
     pub billing: BillingSettings,
+    pub jobs: JobSettings,
     pub identity: crate::sealing::IdentitySettings,
     pub events: EventSettings,
     pub log: LogSettings,
@@ -112,6 +113,9 @@ impl Settings {
                 "database.min_connections",
                 "must not exceed database.max_connections",
             );
+        }
+        if !(1024..=64 * 1024 * 1024).contains(&self.jobs.photo_max_bytes) {
+            return bad("jobs.photo_max_bytes", "must be 1024 to 67108864");
         }
         if self.server.body_limit_bytes < 1024 {
             return bad("server.body_limit_bytes", "must be at least 1024");

@@ -114,6 +114,27 @@ impl Default for BillingSettings {
     }
 }
 
+/// Service jobs: where photos of the items are kept and how large one
+/// may be.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct JobSettings {
+    /// The largest photo accepted, in bytes (5 MiB).
+    pub photo_max_bytes: u64,
+    /// The folder photos are kept in, each by its SHA-256; unset: `photos`
+    /// under the database's data folder.
+    pub photo_dir: Option<PathBuf>,
+}
+
+impl Default for JobSettings {
+    fn default() -> Self {
+        Self {
+            photo_max_bytes: 5 * 1024 * 1024,
+            photo_dir: None,
+        }
+    }
+}
+
 /// How phone numbers typed without a country code are read.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]

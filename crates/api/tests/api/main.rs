@@ -28,6 +28,7 @@ mod health;
 mod inventory;
 mod issuing;
 mod job_bills;
+mod job_photos;
 mod jobs;
 mod liabilities;
 mod limits;

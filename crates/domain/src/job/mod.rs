@@ -15,10 +15,12 @@ mod challan;
 mod deposit;
 mod estimate;
 mod metal_account;
+mod photo;
 pub use challan::*;
 pub use deposit::*;
 pub use estimate::*;
 pub use metal_account::*;
+pub use photo::*;
 
 /// What kind of work a job is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -31,6 +31,7 @@ pub mod invoices;
 pub mod job_cards;
 pub mod job_deposits;
 pub mod job_estimate_lines;
+pub mod job_photos;
 pub mod job_status_changes;
 pub mod lot_movements;
 pub mod lot_stock;

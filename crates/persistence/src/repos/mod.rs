@@ -22,6 +22,7 @@ pub mod lots;
 pub mod loyalty;
 pub mod metal_rates;
 pub mod outbox;
+pub mod photos;
 pub mod pieces;
 pub mod quotes;
 pub mod schemes;

@@ -8,8 +8,7 @@ use chrono::Utc;
 use jewel_domain::Invalid;
 use jewel_domain::billing::invoice_number;
 use jewel_domain::job::{
-    BillState, DeliveryRefused, Intake, JobCard, JobKind, JobPriority, JobStatus, MoveRefused,
-    StatusChange, StatusMove, check_delivery,
+    Intake, JobCard, JobKind, JobPriority, JobStatus, MoveRefused, StatusChange,
 };
 use jewel_persistence::RepoError;
 use jewel_persistence::repos::branches::Branches;
@@ -27,6 +26,8 @@ pub mod deposits;
 pub mod estimate;
 pub mod events;
 pub mod metal;
+pub mod photos;
+pub mod status;
 
 use events::JobStatusChanged;
 
@@ -67,6 +68,12 @@ pub enum JobError {
     /// An override of the bill by someone who may not give one.
     #[error("only a manager lets an item go without its bill paid")]
     NotManager,
+    /// An upload beyond the limit, in bytes.
+    #[error("the photo is larger than {limit} bytes")]
+    TooLarge { limit: u64 },
+    /// The store of photos' bytes failed.
+    #[error("the photo could not be stored: {0}")]
+    Storage(anyhow::Error),
     #[error(transparent)]
     Billing(#[from] crate::billing::BillingError),
     #[error("timezone is not an IANA time zone")]
@@ -164,56 +171,6 @@ pub async fn take_in(
     unit.audit("create", "job", job.id, None, Some(&record(&job)))?;
     unit.emit(&JobStatusChanged::of(&job, &change))?;
     Ok(job)
-}
-
-/// Moves `job` (as read) as `asked`: a legal move, or 409 naming the
-/// status; a delivery with its bill paid or a manager's override
-/// (`may_override`); written over the version read, kept in its history,
-/// audited and told.
-pub async fn move_status(
-    unit: &mut Unit,
-    job: &JobCard,
-    asked: StatusMove,
-    may_override: bool,
-) -> Result<JobCard, JobError> {
-    job.check_move(&asked).map_err(refused)?;
-    if asked.to == JobStatus::Delivered {
-        let state = bill::bill_state(unit.db(), job).await?;
-        check_delivery(state, asked.override_reason.as_deref(), may_override).map_err(
-            |refused| match refused {
-                DeliveryRefused::Unpaid(state) => JobError::Unpaid {
-                    state: if state == BillState::None {
-                        "none"
-                    } else {
-                        "unpaid"
-                    },
-                },
-                DeliveryRefused::NotManager => JobError::NotManager,
-                DeliveryRefused::Invalid(invalid) => invalid.into(),
-            },
-        )?;
-    }
-    let now = to_second(Utc::now());
-    let after = job.moved(&asked, now);
-    let change = StatusChange::of(
-        job,
-        asked.to,
-        asked.reason.clone(),
-        unit.actor().author(),
-        now,
-    );
-    if !Jobs::moved(unit.txn().await?, job, &after, Some(&change)).await? {
-        return Err(JobError::ChangedMeanwhile);
-    }
-    unit.audit(
-        "status",
-        "job",
-        job.id,
-        Some(&record(job)),
-        Some(&record(&after)),
-    )?;
-    unit.emit(&JobStatusChanged::of(&after, &change))?;
-    Ok(after)
 }
 
 /// A refused move as the job's error.

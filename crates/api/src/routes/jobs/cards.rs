@@ -11,6 +11,7 @@ use jewel_domain::job::{JobCard, StatusMove};
 use jewel_persistence::repos::branches::Branches;
 use jewel_persistence::repos::invoices::Invoices;
 use jewel_persistence::repos::jobs::{JobFilter, Jobs};
+use jewel_persistence::repos::photos::Photos;
 use jewel_persistence::repos::pieces::Pieces;
 use jewel_services::jobs::{self, NewJob};
 use serde::Deserialize;
@@ -97,8 +98,9 @@ pub(super) async fn view(
     };
     let estimate = EstimateView::of(job, &lines);
     let history = Jobs::history(db, job.id).await?;
+    let photos = Photos::of_job(db, job.id).await?;
     let today = days.of(state, job.branch_id).await?;
-    Ok(JobView::of(job, piece, estimate, &history, today))
+    Ok(JobView::of(job, piece, estimate, &history, &photos, today))
 }
 
 /// Take a job in: a repair, custom or special order, or appraisal, at a
@@ -307,7 +309,7 @@ pub async fn move_status(
     };
     let may_override = caller.require(Permission::SalesApprove).is_ok();
     let mut unit = state.unit(&caller);
-    let after = jobs::move_status(&mut unit, &job, asked, may_override).await?;
+    let after = jobs::status::move_status(&mut unit, &job, asked, may_override).await?;
     unit.commit().await?;
     let shown = view(&state, &after, &mut Days::default()).await?;
     Ok(with_etag(after.version, shown))

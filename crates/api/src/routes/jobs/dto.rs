@@ -2,13 +2,14 @@
 //! its history), and a move of its status.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use jewel_domain::job::{Intake, JobCard, JobKind, JobPriority, JobStatus, StatusChange};
+use jewel_domain::job::{Intake, JobCard, JobKind, JobPhoto, JobPriority, JobStatus, StatusChange};
 use jewel_domain::measure::{Money, Weight};
 use jewel_domain::{FieldError, Invalid};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::estimate_dto::EstimateView;
+use super::photo_dto::PhotoView;
 use crate::routes::wire::{MetalName, MoneyText, WeightText, collect, text};
 
 wire_enum! {
@@ -222,7 +223,7 @@ impl From<&StatusChange> for StatusChangeView {
     "declaredValue": "150000.00", "piece": null, "promisedOn": "2026-12-13",
     "estimateOnly": false, "overdue": false, "flagged": false, "estimate": null,
     "collectedBy": null,
-    "deliveredAt": null, "invoiceId": null, "deliveryOverride": null,
+    "deliveredAt": null, "invoiceId": null, "deliveryOverride": null, "photos": [],
     "createdBy": "01936f0e-1111-7000-8000-000000000001",
     "createdAt": "2026-12-06T10:30:00Z", "updatedAt": "2026-12-06T10:30:00Z", "version": 1,
     "history": [{"from": null, "to": "received", "reason": null, "actorKind": "staff",
@@ -282,6 +283,9 @@ pub struct JobView {
     updated_at: DateTime<Utc>,
     #[schema(minimum = 1)]
     version: i32,
+    /// Photos of the item, oldest first.
+    #[schema(max_items = 50)]
+    photos: Vec<PhotoView>,
     /// Every move, oldest first.
     #[schema(max_items = 1000)]
     history: Vec<StatusChangeView>,
@@ -293,6 +297,7 @@ impl JobView {
         piece: Option<SoldPieceView>,
         estimate: Option<EstimateView>,
         history: &[StatusChange],
+        photos: &[JobPhoto],
         today: NaiveDate,
     ) -> Self {
         let i = &job.intake;
@@ -329,6 +334,7 @@ impl JobView {
             created_at: job.created_at,
             updated_at: job.updated_at,
             version: job.version,
+            photos: photos.iter().map(PhotoView::from).collect(),
             history: history.iter().map(StatusChangeView::from).collect(),
         }
     }

@@ -12,6 +12,8 @@ mod estimate_dto;
 mod estimates;
 mod metal;
 mod metal_dto;
+mod photo_dto;
+mod photos;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -20,5 +22,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(estimates::configure)
         .configure(challans::configure)
         .configure(deposits::configure)
-        .configure(metal::configure);
+        .configure(metal::configure)
+        .configure(photos::configure);
 }
