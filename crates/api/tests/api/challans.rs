@@ -56,7 +56,7 @@ pub(crate) async fn shop(backend: Backend) -> Shop {
 }
 
 /// A repair of `grams` taken in, estimated and approved: ready to go out.
-async fn approved_job(shop: &Shop, grams: &str) -> Value {
+pub(crate) async fn approved_job(shop: &Shop, grams: &str) -> Value {
     let Shop { app, sales, .. } = shop;
     let who = customer(app, sales, "9876543210", None).await;
     let body = json!({"branchId": shop.branch["id"], "customerId": who["id"], "kind": "repair",

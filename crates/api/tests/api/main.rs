@@ -8,6 +8,7 @@
 mod helpers;
 
 mod access;
+mod artisan_holdings;
 mod auth;
 mod billing;
 mod catalogue_reads;

@@ -15,11 +15,13 @@ mod challan;
 mod deposit;
 mod estimate;
 mod metal_account;
+mod outstanding;
 mod photo;
 pub use challan::*;
 pub use deposit::*;
 pub use estimate::*;
 pub use metal_account::*;
+pub use outstanding::*;
 pub use photo::*;
 
 /// What kind of work a job is.

@@ -4,7 +4,8 @@
 
 use chrono::NaiveDate;
 use jewel_domain::job::{
-    EstimateLine, EstimateLineKind, Intake, JobCard, JobKind, JobPriority, JobStatus, StatusChange,
+    ChallanStatus, EstimateLine, EstimateLineKind, Intake, JobCard, JobKind, JobPriority,
+    JobStatus, StatusChange,
 };
 use jewel_domain::measure::{Money, Percent, Weight};
 use jewel_domain::metal::{Metal, Purity};
@@ -30,6 +31,8 @@ pub struct JobFilter<'a> {
     pub overdue_on: Option<NaiveDate>,
     /// Promised on or before this day.
     pub promised_by: Option<NaiveDate>,
+    /// With a challan at this artisan not yet back in full.
+    pub artisan: Option<uuid::Uuid>,
 }
 
 pub struct Jobs;
@@ -299,6 +302,16 @@ impl Jobs {
         }
         if let Some(day) = filter.promised_by {
             query = query.filter(Column::PromisedOn.lte(day));
+        }
+        if let Some(artisan) = filter.artisan {
+            use crate::entities::challans;
+            let out = sea_orm::sea_query::Query::select()
+                .column(challans::Column::JobId)
+                .from(challans::Entity)
+                .and_where(challans::Column::ArtisanId.eq(artisan.to_string()))
+                .and_where(challans::Column::Status.ne(ChallanStatus::Closed.as_str()))
+                .to_owned();
+            query = query.filter(Column::Id.in_subquery(out));
         }
         if let Some(after) = page.after {
             query = query.filter(Column::Id.lt(after.to_string()));

@@ -27,6 +27,7 @@ pub mod estimate;
 pub mod events;
 pub mod metal;
 pub mod photos;
+pub mod report;
 pub mod status;
 
 use events::JobStatusChanged;

@@ -158,11 +158,14 @@ pub struct JobQuery {
     overdue: Option<bool>,
     /// Only jobs promised on or before this day.
     promised_by: Option<NaiveDate>,
+    /// Only jobs with a challan at this artisan not yet back in full.
+    artisan_id: Option<uuid::Uuid>,
 }
 
 /// Job cards at your branches, newest first: by branch, customer, status
-/// or kind, the overdue (promised before today and not ready), or those
-/// promised by a day. Needs `jobs:read`.
+/// or kind, the overdue (promised before today and not ready), those
+/// promised by a day, or those at an artisan (a challan not yet back in
+/// full). Needs `jobs:read`.
 #[utoipa::path(
     tag = "jobs",
     operation_id = "listJobs",
@@ -207,6 +210,7 @@ pub async fn list_jobs(
         kind: query.kind.map(Into::into),
         overdue_on,
         promised_by: query.promised_by,
+        artisan: query.artisan_id,
     };
     let page = Jobs::list(db, filter, pagination.page()?).await?;
     paged(&state, page, &mut days).await

@@ -14,6 +14,7 @@ mod metal;
 mod metal_dto;
 mod photo_dto;
 mod photos;
+mod report;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -23,5 +24,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(challans::configure)
         .configure(deposits::configure)
         .configure(metal::configure)
-        .configure(photos::configure);
+        .configure(photos::configure)
+        .configure(report::configure);
 }
