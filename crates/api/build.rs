@@ -6,8 +6,10 @@ fn main() {
     println!("cargo::rerun-if-env-changed=TEST_MYSQL_URL");
     println!("cargo::rerun-if-env-changed=TEST_REDIS_URL");
     println!("cargo::rerun-if-env-changed=TEST_SSO");
+    println!("cargo::rerun-if-env-changed=TEST_S3");
     println!("cargo::rustc-check-cfg=cfg(mariadb_tests)");
     println!("cargo::rustc-check-cfg=cfg(sso_tests)");
+    println!("cargo::rustc-check-cfg=cfg(s3_tests)");
     let set = |name: &str| std::env::var(name).is_ok_and(|v| !v.is_empty());
     if set("TEST_MYSQL_URL") && set("TEST_REDIS_URL") {
         println!("cargo::rustc-cfg=mariadb_tests");
@@ -15,5 +17,9 @@ fn main() {
     // The single sign-on tests drive oauth2-mock-server from tools/ (npm ci --prefix tools).
     if set("TEST_SSO") {
         println!("cargo::rustc-cfg=sso_tests");
+    }
+    // The S3 store's tests drive tools/s3-fake with the Python of tools/.venv.
+    if set("TEST_S3") {
+        println!("cargo::rustc-cfg=s3_tests");
     }
 }

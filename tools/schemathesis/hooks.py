@@ -192,6 +192,31 @@ STATE_DEPENDENT = {
     ("lossReason", "length"),
     ("collectedBy", "length"),
     ("reason", "length"),
+    # A job's money and metal (issue 21): an advance pays only its job's
+    # bill, no more than is left of it; the customer's metal going out is
+    # no more than they hold, received metal is weighed and tested, a use
+    # names its job and a purchase its rate; an override only where the
+    # bill is not paid; a photo is an image.
+    ("payments[].method", "not_a_job_bill"),
+    ("payments[].amount", "more_than_left"),
+    ("overrideReason", "needless"),
+    ("overrideReason", "length"),
+    ("fineWeight", "more_than_held"),
+    ("fineWeight", "required"),
+    ("fineWeight", "unexpected"),
+    ("fineWeight", "too_small"),
+    ("grossWeight", "required"),
+    ("grossWeight", "unexpected"),
+    ("grossWeight", "too_small"),
+    ("fineness", "required"),
+    ("jobId", "required"),
+    ("rate", "required"),
+    ("rate", "unexpected"),
+    ("note", "length"),
+    ("photo", "not_an_image"),
+    ("photo", "required"),
+    ("caption", "length"),
+    ("caption", "format"),
 }
 
 

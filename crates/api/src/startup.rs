@@ -119,7 +119,7 @@ impl Application {
             photos: crate::photo_store::PhotoKeeping::from_settings(
                 &settings.jobs,
                 &settings.database.data_dir,
-            ),
+            )?,
         };
 
         let listener = TcpListener::bind(settings.server.bind)

@@ -117,6 +117,14 @@ impl Settings {
         if !(1024..=64 * 1024 * 1024).contains(&self.jobs.photo_max_bytes) {
             return bad("jobs.photo_max_bytes", "must be 1024 to 67108864");
         }
+        if let Some(s3) = &self.jobs.photo_s3
+            && !(s3.endpoint.starts_with("http://") || s3.endpoint.starts_with("https://"))
+        {
+            return bad(
+                "jobs.photo_s3.endpoint",
+                "must be an http:// or https:// address",
+            );
+        }
         if self.server.body_limit_bytes < 1024 {
             return bad("server.body_limit_bytes", "must be at least 1024");
         }

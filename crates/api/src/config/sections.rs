@@ -124,6 +124,29 @@ pub struct JobSettings {
     /// The folder photos are kept in, each by its SHA-256; unset: `photos`
     /// under the database's data folder.
     pub photo_dir: Option<PathBuf>,
+    /// An S3-compatible store to keep photos in instead of the folder.
+    pub photo_s3: Option<S3Settings>,
+}
+
+/// An S3-compatible bucket (AWS S3, MinIO, Ceph, R2), addressed by path
+/// and signed with AWS Signature Version 4.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct S3Settings {
+    /// `https://s3.ap-south-1.amazonaws.com`, `http://127.0.0.1:9000`.
+    pub endpoint: String,
+    pub bucket: String,
+    #[serde(default = "default_region")]
+    pub region: String,
+    pub access_key_id: String,
+    pub secret_access_key: SecretString,
+    /// Put before each object's SHA-256 (`photos/`).
+    #[serde(default)]
+    pub prefix: String,
+}
+
+fn default_region() -> String {
+    "us-east-1".to_owned()
 }
 
 impl Default for JobSettings {
@@ -131,6 +154,7 @@ impl Default for JobSettings {
         Self {
             photo_max_bytes: 5 * 1024 * 1024,
             photo_dir: None,
+            photo_s3: None,
         }
     }
 }

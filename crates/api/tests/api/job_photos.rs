@@ -16,7 +16,7 @@ use crate::on_both_backends;
 on_both_backends!(a_jobs_photos_are_images_kept_once_and_seen_by_their_own,);
 
 /// The smallest PNG: one transparent pixel.
-const PIXEL: &[u8] = &[
+pub(crate) const PIXEL: &[u8] = &[
     0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
     0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
     0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x00, 0x01, 0x00, 0x00,
@@ -28,7 +28,7 @@ const BOUNDARY: &str = "jewel-crm-test-boundary";
 
 /// A `multipart/form-data` body of `photo` (named as a PNG file whatever
 /// it holds) and, if given, a caption.
-fn form(photo: &[u8], caption: Option<&str>) -> Vec<u8> {
+pub(crate) fn form(photo: &[u8], caption: Option<&str>) -> Vec<u8> {
     let mut body = Vec::new();
     body.extend_from_slice(
         format!(
@@ -50,7 +50,12 @@ fn form(photo: &[u8], caption: Option<&str>) -> Vec<u8> {
     body
 }
 
-async fn upload(app: &TestApp, token: &str, job: &Value, body: Vec<u8>) -> reqwest::Response {
+pub(crate) async fn upload(
+    app: &TestApp,
+    token: &str,
+    job: &Value,
+    body: Vec<u8>,
+) -> reqwest::Response {
     app.client
         .post(app.url(&format!("/api/v1/jobs/{}/photos", id_of(job))))
         .bearer_auth(token)
@@ -65,7 +70,7 @@ async fn upload(app: &TestApp, token: &str, job: &Value, body: Vec<u8>) -> reqwe
 }
 
 /// The files kept under the data folder's photos.
-fn kept(app: &TestApp) -> usize {
+pub(crate) fn kept(app: &TestApp) -> usize {
     let root = app.data_dir().join("photos");
     let Ok(folders) = std::fs::read_dir(root) else {
         return 0;

@@ -30,6 +30,7 @@ mod inventory;
 mod issuing;
 mod job_bills;
 mod job_photos;
+mod job_photos_s3;
 mod jobs;
 mod liabilities;
 mod limits;

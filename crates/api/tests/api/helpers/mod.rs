@@ -68,6 +68,31 @@ macro_rules! on_both_backends_with_sso {
     )+};
 }
 
+/// Like [`on_both_backends`], for tests that also need the S3 fake
+/// (`tools/.venv` with tools/requirements.txt, enabled by `TEST_S3=1` at
+/// build time).
+#[macro_export]
+macro_rules! on_both_backends_with_s3 {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[cfg_attr(not(s3_tests), ignore = "skipped: TEST_S3 was not set when the tests were built")]
+            async fn sqlite() {
+                super::$name($crate::helpers::Backend::Sqlite).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[cfg_attr(
+                not(all(s3_tests, mariadb_tests)),
+                ignore = "skipped: TEST_S3, TEST_MYSQL_URL or TEST_REDIS_URL was not set when the tests were built"
+            )]
+            async fn mariadb() {
+                super::$name($crate::helpers::Backend::Mariadb).await
+            }
+        }
+    )+};
+}
+
 /// The MariaDB + Redis variant of a test: reported as ignored ("skipped")
 /// when the services were not configured at build time.
 #[macro_export]

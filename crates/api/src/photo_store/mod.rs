@@ -1,7 +1,10 @@
 //! Where photos' bytes are kept: in a folder (by default `photos` under the
 //! data folder), each file named by the SHA-256 of its bytes under a
-//! folder of its first two hex digits. A file is written to a temporary
-//! name and renamed into place, so a reader never sees half of one.
+//! folder of its first two hex digits, or in an S3-compatible store
+//! (`jobs.photo_s3`, see [`s3`]). A file is written to a temporary name
+//! and renamed into place, so a reader never sees half of one.
+
+pub mod s3;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -26,16 +29,22 @@ impl std::fmt::Debug for PhotoKeeping {
 }
 
 impl PhotoKeeping {
-    /// The folder of the settings (`photos` under `data_dir` unless set).
-    pub fn from_settings(settings: &JobSettings, data_dir: &Path) -> Self {
-        let root = settings
-            .photo_dir
-            .clone()
-            .unwrap_or_else(|| data_dir.join("photos"));
-        Self {
-            store: Arc::new(FolderStore::new(root)),
+    /// The S3-compatible store of the settings if one is set, else their
+    /// folder (`photos` under `data_dir` unless set).
+    pub fn from_settings(settings: &JobSettings, data_dir: &Path) -> anyhow::Result<Self> {
+        let store: Arc<dyn PhotoStore> = match &settings.photo_s3 {
+            Some(s3) => Arc::new(s3::S3Store::new(s3.clone())?),
+            None => Arc::new(FolderStore::new(
+                settings
+                    .photo_dir
+                    .clone()
+                    .unwrap_or_else(|| data_dir.join("photos")),
+            )),
+        };
+        Ok(Self {
+            store,
             most_bytes: settings.photo_max_bytes,
-        }
+        })
     }
 }
 
