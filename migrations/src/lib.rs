@@ -43,6 +43,7 @@ mod m20261207_000036_challans;
 mod m20261207_000037_job_deposits;
 mod m20261207_000038_customer_metal;
 mod m20261207_000039_job_photos;
+mod m20261207_000040_deposit_refunds;
 
 pub struct Migrator;
 
@@ -89,6 +90,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000037_job_deposits::Migration),
             Box::new(m20261207_000038_customer_metal::Migration),
             Box::new(m20261207_000039_job_photos::Migration),
+            Box::new(m20261207_000040_deposit_refunds::Migration),
         ]
     }
 }

@@ -253,6 +253,18 @@ impl From<JobError> for ApiError {
                     },
                 )],
             },
+            JobError::NotRefundable { why } => ApiError::Conflict {
+                detail,
+                errors: vec![FieldError::new(
+                    "deposit",
+                    why,
+                    match why {
+                        "refunded" => "given back already",
+                        "job_open" => "the job is open: its bill takes the advance",
+                        _ => "the job's bill took all of it",
+                    },
+                )],
+            },
             JobError::NotManager => ApiError::Forbidden {
                 permission: "sales:approve",
             },

@@ -4,7 +4,8 @@
 //! leaving 2,370.00; the advance pays only its own job's bill and no more
 //! than is left; a cancelled bill gives it back; cash for a job stays
 //! below the limit; delivery waits for the bill paid or a manager's
-//! override; advances are numbered without gaps under fifty at once; two
+//! override; once the job is done what is left goes back, once; advances
+//! are numbered without gaps under fifty at once; two
 //! bills made at once: one wins; another branch and customers see none.
 
 use futures_util::future::join_all;
@@ -319,8 +320,33 @@ async fn an_advance_pays_only_its_jobs_bill_and_comes_back_with_a_cancel(backend
     );
     let body = json!({"status": "delivered", "collectedBy": "Meenakshi",
                       "overrideReason": "Warranty repair"});
+    let refund = format!(
+        "{}/{}/refund",
+        deposits_path(&first),
+        advance["id"].as_str().expect("id")
+    );
+    let give_back = json!({"method": "upi", "reference": "UPI-77120", "reason": "Warranty repair"});
+    let open = json_of(
+        post(app, &shop.sales, &refund, give_back.clone()).await,
+        409,
+    )
+    .await;
+    assert_eq!(open["errors"][0]["code"], "job_open", "{open}");
     let delivered = move_to(app, &shop.owner, &first, body, 200).await;
     assert_eq!(delivered["deliveryOverride"], "Warranty repair");
+
+    // Done: what is left of the advance goes back, once.
+    let refunded = json_of(
+        post(app, &shop.sales, &refund, give_back.clone()).await,
+        200,
+    )
+    .await;
+    assert_eq!(refunded["refund"]["amount"], "300.00", "{refunded}");
+    assert_eq!(refunded["refund"]["method"], "upi");
+    assert_eq!(refunded["left"], "0.00");
+    let again = json_of(post(app, &shop.sales, &refund, give_back).await, 409).await;
+    assert_eq!(again["errors"][0]["code"], "refunded", "{again}");
+    assert_eq!(left().await, "0.00");
 }
 
 async fn advances_are_numbered_without_gaps_and_one_bill_wins(backend: Backend) {

@@ -24,15 +24,57 @@ pub struct Deposit {
     pub reference: Option<String>,
     /// How much of it the job's bill took so far.
     pub applied: Money,
+    /// Given back to the customer (a job cancelled, or done for less).
+    pub refund: Option<Refund>,
     pub received_by: uuid::Uuid,
     pub received_at: DateTime<Utc>,
 }
 
+/// What of an advance was given back, how and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refund {
+    pub amount: Money,
+    pub method: PaymentMethod,
+    pub reference: Option<String>,
+    pub reason: String,
+    pub by: uuid::Uuid,
+    pub at: DateTime<Utc>,
+}
+
 impl Deposit {
-    /// What is left of it for the job's bill.
+    /// What is left of it for the job's bill (none once given back).
     pub fn unapplied(&self) -> Money {
-        self.amount - self.applied
+        let refunded = self.refund.as_ref().map_or(Money::ZERO, |r| r.amount);
+        self.amount - self.applied - refunded
     }
+
+    /// Checks giving back what is left of it, for a job `done` (delivered
+    /// or cancelled): its bill takes it while the job is open. Returns the
+    /// amount given back.
+    pub fn check_refund(&self, done: bool) -> Result<Money, RefundRefused> {
+        if self.refund.is_some() {
+            return Err(RefundRefused::Refunded);
+        }
+        if !done {
+            return Err(RefundRefused::JobOpen);
+        }
+        let left = self.unapplied();
+        if left.is_zero() {
+            return Err(RefundRefused::NothingLeft);
+        }
+        Ok(left)
+    }
+}
+
+/// Why an advance is not given back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefundRefused {
+    /// Given back already.
+    Refunded,
+    /// The job is open: its bill takes the advance.
+    JobOpen,
+    /// Its bill took all of it.
+    NothingLeft,
 }
 
 /// Checks how an advance is paid: money only (cash, card, UPI, a bank
@@ -120,6 +162,38 @@ mod tests {
             check_delivery(BillState::Paid, Some("x"), true),
             Err(DeliveryRefused::Invalid(_))
         ));
+    }
+
+    #[test]
+    fn what_is_left_goes_back_once_the_job_is_done() {
+        let at = chrono::Utc::now();
+        let mut advance = Deposit {
+            id: uuid::Uuid::now_v7(),
+            number: "MUM1/ADV/2026-27/000001".to_owned(),
+            financial_year: "2026-27".to_owned(),
+            branch_id: uuid::Uuid::nil(),
+            job_id: uuid::Uuid::nil(),
+            customer_id: uuid::Uuid::nil(),
+            amount: Money::from_units(50_000),
+            method: PaymentMethod::Cash,
+            reference: None,
+            applied: Money::from_units(20_000),
+            refund: None,
+            received_by: uuid::Uuid::nil(),
+            received_at: at,
+        };
+        assert_eq!(advance.check_refund(false), Err(RefundRefused::JobOpen));
+        assert_eq!(advance.check_refund(true), Ok(Money::from_units(30_000)));
+        advance.refund = Some(Refund {
+            amount: Money::from_units(30_000),
+            method: PaymentMethod::Upi,
+            reference: None,
+            reason: "Cancelled".to_owned(),
+            by: uuid::Uuid::nil(),
+            at,
+        });
+        assert_eq!(advance.unapplied(), Money::ZERO);
+        assert_eq!(advance.check_refund(true), Err(RefundRefused::Refunded));
     }
 
     #[test]

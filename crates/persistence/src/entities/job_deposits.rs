@@ -16,6 +16,13 @@ pub struct Model {
     pub reference: Option<String>,
     /// Paise the job's bill took.
     pub applied: i64,
+    /// Paise given back.
+    pub refunded: i64,
+    pub refund_method: Option<String>,
+    pub refund_reference: Option<String>,
+    pub refund_reason: Option<String>,
+    pub refunded_by: Option<String>,
+    pub refunded_at: Option<DateTimeUtc>,
     pub received_by: String,
     pub received_at: DateTimeUtc,
 }

@@ -3,7 +3,7 @@
 //! one winner.
 
 use jewel_domain::invoice::PaymentMethod;
-use jewel_domain::job::Deposit;
+use jewel_domain::job::{Deposit, Refund};
 use jewel_domain::measure::Money;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -29,6 +29,12 @@ impl Deposits {
             method: Set(deposit.method.as_str().to_owned()),
             reference: Set(deposit.reference.clone()),
             applied: Set(deposit.applied.units()),
+            refunded: Set(0),
+            refund_method: Set(None),
+            refund_reference: Set(None),
+            refund_reason: Set(None),
+            refunded_by: Set(None),
+            refunded_at: Set(None),
             received_by: Set(deposit.received_by.to_string()),
             received_at: Set(deposit.received_at),
         })
@@ -80,6 +86,38 @@ impl Deposits {
             .filter(Column::Id.eq(id.to_string()))
             .filter(
                 Expr::col(Column::Applied)
+                    .add(Expr::col(Column::Refunded))
+                    .add(units)
+                    .lte(Expr::col(Column::Amount)),
+            )
+            .exec(db)
+            .await?;
+        Ok(updated.rows_affected == 1)
+    }
+
+    /// Gives `refund` of advance `id` back if it was not given back
+    /// before and no bill took that much of it meanwhile; `false` when not.
+    pub async fn refund(
+        db: &impl ConnectionTrait,
+        id: uuid::Uuid,
+        refund: &Refund,
+    ) -> Result<bool, RepoError> {
+        use job_deposits::Column;
+        let units = refund.amount.units();
+        let updated = job_deposits::Entity::update_many()
+            .col_expr(Column::Refunded, Expr::value(units))
+            .col_expr(Column::RefundMethod, Expr::value(refund.method.as_str()))
+            .col_expr(
+                Column::RefundReference,
+                Expr::value(refund.reference.clone()),
+            )
+            .col_expr(Column::RefundReason, Expr::value(refund.reason.clone()))
+            .col_expr(Column::RefundedBy, Expr::value(refund.by.to_string()))
+            .col_expr(Column::RefundedAt, Expr::value(refund.at))
+            .filter(Column::Id.eq(id.to_string()))
+            .filter(Column::RefundedAt.is_null())
+            .filter(
+                Expr::col(Column::Applied)
                     .add(units)
                     .lte(Expr::col(Column::Amount)),
             )
@@ -109,6 +147,24 @@ impl Deposits {
 }
 
 fn into_deposit(m: job_deposits::Model) -> Result<Deposit, RepoError> {
+    let method = |text: &str| {
+        PaymentMethod::parse(text).ok_or_else(|| {
+            RepoError::Database(sea_orm::DbErr::Custom(format!(
+                "stored advance method {text}"
+            )))
+        })
+    };
+    let refund = match (&m.refunded_at, &m.refund_method, &m.refunded_by) {
+        (Some(at), Some(how), Some(by)) => Some(Refund {
+            amount: Money::from_units(m.refunded),
+            method: method(how)?,
+            reference: m.refund_reference.clone(),
+            reason: m.refund_reason.clone().unwrap_or_default(),
+            by: uuid_of(by)?,
+            at: *at,
+        }),
+        _ => None,
+    };
     Ok(Deposit {
         id: uuid_of(&m.id)?,
         number: m.number,
@@ -117,14 +173,10 @@ fn into_deposit(m: job_deposits::Model) -> Result<Deposit, RepoError> {
         job_id: uuid_of(&m.job_id)?,
         customer_id: uuid_of(&m.customer_id)?,
         amount: Money::from_units(m.amount),
-        method: PaymentMethod::parse(&m.method).ok_or_else(|| {
-            RepoError::Database(sea_orm::DbErr::Custom(format!(
-                "stored advance method {}",
-                m.method
-            )))
-        })?,
+        method: method(&m.method)?,
         reference: m.reference,
         applied: Money::from_units(m.applied),
+        refund,
         received_by: uuid_of(&m.received_by)?,
         received_at: m.received_at,
     })

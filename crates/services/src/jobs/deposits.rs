@@ -9,7 +9,7 @@ use chrono::Utc;
 use jewel_domain::Invalid;
 use jewel_domain::billing::invoice_number;
 use jewel_domain::invoice::{Invoice, Payment, PaymentMethod};
-use jewel_domain::job::{Deposit, JobCard, check_deposit_method};
+use jewel_domain::job::{Deposit, JobCard, Refund, RefundRefused, check_deposit_method};
 use jewel_domain::measure::Money;
 use jewel_persistence::repos::branches::Branches;
 use jewel_persistence::repos::deposits::Deposits;
@@ -88,6 +88,7 @@ pub async fn take(
         method: asked.method,
         reference: asked.reference,
         applied: Money::ZERO,
+        refund: None,
         received_by: by,
         received_at: now,
     };
@@ -98,6 +99,63 @@ pub async fn take(
     });
     unit.audit("create", "job_deposit", deposit.id, None, Some(&record))?;
     Ok(deposit)
+}
+
+/// A refund of an advance as asked for.
+#[derive(Debug, Clone)]
+pub struct RefundAsked {
+    pub method: PaymentMethod,
+    pub reference: Option<String>,
+    pub reason: String,
+}
+
+/// Gives back what is left of advance `deposit_id` of `job`, once the job
+/// is delivered or cancelled (while it is open its bill takes it): money
+/// only; of a refund and a bill racing for it, one wins. Audited.
+pub async fn refund(
+    unit: &mut Unit,
+    job: &JobCard,
+    deposit_id: uuid::Uuid,
+    asked: RefundAsked,
+) -> Result<Deposit, JobError> {
+    check_deposit_method(asked.method, asked.reference.as_deref())?;
+    let by = unit.actor().author().1;
+    let txn = unit.txn().await?;
+    let job = Jobs::lock(txn, job.id).await?.ok_or(JobError::NotFound)?;
+    let deposit = Deposits::of_job(txn, job.id, true)
+        .await?
+        .into_iter()
+        .find(|d| d.id == deposit_id)
+        .ok_or(JobError::NotFound)?;
+    let amount = deposit
+        .check_refund(job.status.is_final())
+        .map_err(|refused| JobError::NotRefundable {
+            why: match refused {
+                RefundRefused::Refunded => "refunded",
+                RefundRefused::JobOpen => "job_open",
+                RefundRefused::NothingLeft => "nothing_left",
+            },
+        })?;
+    let given = Refund {
+        amount,
+        method: asked.method,
+        reference: asked.reference,
+        reason: asked.reason,
+        by,
+        at: to_second(Utc::now()),
+    };
+    if !Deposits::refund(txn, deposit.id, &given).await? {
+        return Err(JobError::ChangedMeanwhile);
+    }
+    let record = serde_json::json!({
+        "number": deposit.number, "jobId": job.id, "refunded": given.amount.to_string(),
+        "method": given.method.as_str(), "reason": given.reason,
+    });
+    unit.audit("refund", "job_deposit", deposit.id, None, Some(&record))?;
+    Ok(Deposit {
+        refund: Some(given),
+        ..deposit
+    })
 }
 
 /// Cash received for `job` so far: its advances and its bill's payments.

@@ -66,6 +66,10 @@ pub enum JobError {
     /// Handed back with its bill not paid (`state`: `none` or `unpaid`).
     #[error("the job's bill is not paid; a manager may let it go with an overrideReason")]
     Unpaid { state: &'static str },
+    /// An advance not given back (`why`: `refunded`, `job_open`,
+    /// `nothing_left`).
+    #[error("the advance cannot be given back: {why}")]
+    NotRefundable { why: &'static str },
     /// An override of the bill by someone who may not give one.
     #[error("only a manager lets an item go without its bill paid")]
     NotManager,

@@ -5,7 +5,7 @@ use jewel_domain::Invalid;
 use jewel_domain::invoice::PaymentMethod;
 use jewel_domain::job::Deposit;
 use jewel_domain::measure::Money;
-use jewel_services::jobs::deposits::DepositAsked;
+use jewel_services::jobs::deposits::{DepositAsked, RefundAsked};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -65,6 +65,53 @@ impl DepositFields {
     }
 }
 
+/// An advance given back: how and why.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"method": "upi", "reference": "UPI-77120", "reason": "Repair cancelled"}))]
+pub struct RefundFields {
+    pub(crate) method: DepositMethodName,
+    /// The cheque number or bank transaction id (needed for those).
+    #[schema(max_length = 80)]
+    pub(crate) reference: Option<String>,
+    #[schema(min_length = 1, max_length = 500)]
+    pub(crate) reason: String,
+}
+
+impl RefundFields {
+    pub(crate) fn asked(&self) -> Result<RefundAsked, Invalid> {
+        let reference = self
+            .reference
+            .as_deref()
+            .filter(|r| !r.trim().is_empty())
+            .map(|r| text("reference", r, 80))
+            .transpose()?;
+        Ok(RefundAsked {
+            method: self.method.into(),
+            reference,
+            reason: text("reason", &self.reason, 500)?,
+        })
+    }
+}
+
+/// What of an advance was given back.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"amount": "500.00", "method": "upi", "reference": "UPI-77120",
+    "reason": "Repair cancelled", "by": "01936f0e-1111-7000-8000-000000000001",
+    "at": "2026-12-08T11:00:00Z"}))]
+pub struct RefundView {
+    #[schema(value_type = MoneyText)]
+    amount: String,
+    method: PaymentMethodName,
+    #[schema(max_length = 80)]
+    reference: Option<String>,
+    #[schema(max_length = 500)]
+    reason: String,
+    by: uuid::Uuid,
+    at: DateTime<Utc>,
+}
+
 /// An advance with its receipt number, and how much of it the job's bill
 /// took.
 #[derive(Debug, Serialize, ToSchema)]
@@ -74,7 +121,7 @@ impl DepositFields {
     "jobId": "01936f0e-0000-7000-8000-0000000000f1",
     "customerId": "01936f0e-0000-7000-8000-0000000000c1",
     "amount": "500.00", "method": "cash", "reference": null, "applied": "0.00",
-    "left": "500.00", "receivedBy": "01936f0e-1111-7000-8000-000000000001",
+    "left": "500.00", "refund": null, "receivedBy": "01936f0e-1111-7000-8000-000000000001",
     "receivedAt": "2026-12-07T10:30:00Z"
 }))]
 pub struct DepositView {
@@ -96,6 +143,8 @@ pub struct DepositView {
     /// Left for the job's bill.
     #[schema(value_type = MoneyText)]
     left: String,
+    /// Given back (`null` while not).
+    refund: Option<RefundView>,
     received_by: uuid::Uuid,
     received_at: DateTime<Utc>,
 }
@@ -112,6 +161,14 @@ impl From<&Deposit> for DepositView {
             reference: d.reference.clone(),
             applied: d.applied.to_string(),
             left: d.unapplied().to_string(),
+            refund: d.refund.as_ref().map(|r| RefundView {
+                amount: r.amount.to_string(),
+                method: r.method.into(),
+                reference: r.reference.clone(),
+                reason: r.reason.clone(),
+                by: r.by,
+                at: r.at,
+            }),
             received_by: d.received_by,
             received_at: d.received_at,
         }
