@@ -48,15 +48,19 @@ pub struct DepositFields {
     pub(crate) reference: Option<String>,
 }
 
+/// A payment's reference as given: blank is none, else at most 80
+/// characters.
+fn reference_of(reference: Option<&str>) -> Result<Option<String>, Invalid> {
+    reference
+        .filter(|r| !r.trim().is_empty())
+        .map(|r| text("reference", r, 80))
+        .transpose()
+}
+
 impl DepositFields {
     pub(crate) fn asked(&self) -> Result<DepositAsked, Invalid> {
         let amount = Money::parse("amount", &self.amount)?;
-        let reference = self
-            .reference
-            .as_deref()
-            .filter(|r| !r.trim().is_empty())
-            .map(|r| text("reference", r, 80))
-            .transpose()?;
+        let reference = reference_of(self.reference.as_deref())?;
         Ok(DepositAsked {
             amount,
             method: self.method.into(),
@@ -80,12 +84,7 @@ pub struct RefundFields {
 
 impl RefundFields {
     pub(crate) fn asked(&self) -> Result<RefundAsked, Invalid> {
-        let reference = self
-            .reference
-            .as_deref()
-            .filter(|r| !r.trim().is_empty())
-            .map(|r| text("reference", r, 80))
-            .transpose()?;
+        let reference = reference_of(self.reference.as_deref())?;
         Ok(RefundAsked {
             method: self.method.into(),
             reference,
