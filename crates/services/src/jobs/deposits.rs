@@ -158,14 +158,18 @@ pub async fn refund(
     })
 }
 
-/// Cash received for `job` so far: its advances and its bill's payments.
-async fn cash_of(db: &impl ConnectionTrait, job: &JobCard) -> Result<Money, JobError> {
-    let advances: Money = Deposits::of_job(db, job.id, true)
-        .await?
+/// What of `deposits` was left in cash.
+fn cash_among(deposits: &[Deposit]) -> Money {
+    deposits
         .iter()
         .filter(|d| d.method == PaymentMethod::Cash)
         .map(|d| d.amount)
-        .sum();
+        .sum()
+}
+
+/// Cash received for `job` so far: its advances and its bill's payments.
+async fn cash_of(db: &impl ConnectionTrait, job: &JobCard) -> Result<Money, JobError> {
+    let advances = cash_among(&Deposits::of_job(db, job.id, true).await?);
     let billed = match job.invoice_id {
         Some(id) => Invoices::get(db, id)
             .await?
@@ -195,12 +199,7 @@ pub async fn check_cash(
     let Some(job) = Jobs::of_invoice(db, invoice.id).await? else {
         return Ok(());
     };
-    let advances: Money = Deposits::of_job(db, job.id, false)
-        .await?
-        .iter()
-        .filter(|d| d.method == PaymentMethod::Cash)
-        .map(|d| d.amount)
-        .sum();
+    let advances = cash_among(&Deposits::of_job(db, job.id, false).await?);
     jewel_domain::billing::check_cash(advances + invoice.cash_received() + cash, rules.cash_limit)?;
     Ok(())
 }

@@ -96,12 +96,21 @@ pub async fn held_by_artisans(
     let mut held: Vec<Outstanding> =
         report::held_by_artisans(db, caller.branch_scope(), Utc::now()).await?;
     held.sort_by_key(|h| std::cmp::Reverse(h.oldest_days_out));
+    // The active artisans in one read; one no longer active, by itself.
+    let mut names: std::collections::HashMap<uuid::Uuid, String> = Artisans::all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.name))
+        .collect();
     let mut items = Vec::with_capacity(held.len());
     for h in held {
-        let name = Artisans::get(db, h.artisan_id)
-            .await?
-            .map(|a| a.name)
-            .unwrap_or_default();
+        let name = match names.remove(&h.artisan_id) {
+            Some(name) => name,
+            None => Artisans::get(db, h.artisan_id)
+                .await?
+                .map(|a| a.name)
+                .unwrap_or_default(),
+        };
         items.push(ArtisanHoldsView {
             artisan_id: h.artisan_id,
             name,
