@@ -149,12 +149,25 @@ pub struct Receipt {
     pub loss_reason: Option<String>,
 }
 
-/// Receives part or all of `challan` (as read) back.
+/// Receives part or all of `challan` back. What came back already is read
+/// again under the job's lock: a receipt racing another is checked against
+/// the challan as the other left it (closed: 409), never against half of it.
 pub async fn receive(
     unit: &mut Unit,
     challan: &Challan,
     asked: Receipt,
 ) -> Result<Challan, JobError> {
+    let now = to_second(Utc::now());
+    let (by_kind, by) = unit.actor().author();
+    let txn = unit.txn().await?;
+    // The job's lock first: the last two challans of a job closing at once
+    // each see the other's receipt, so one of them moves the job back.
+    let job = Jobs::lock(txn, challan.job_id)
+        .await?
+        .ok_or(JobError::NotFound)?;
+    let challan = &Challans::get(txn, challan.id)
+        .await?
+        .ok_or(JobError::NotFound)?;
     let reconciled = challan
         .check_receipt(
             asked.gross_weight,
@@ -166,8 +179,6 @@ pub async fn receive(
             ReceiptRefused::Closed => JobError::ChallanClosed,
             ReceiptRefused::Invalid(invalid) => invalid.into(),
         })?;
-    let now = to_second(Utc::now());
-    let (by_kind, by) = unit.actor().author();
     let receipt = ChallanReceipt {
         id: uuid::Uuid::now_v7(),
         challan_id: challan.id,
@@ -191,12 +202,6 @@ pub async fn receive(
         after.flagged = true;
         after.loss_reason = asked.loss_reason.clone();
     }
-    let txn = unit.txn().await?;
-    // The job's lock first: the last two challans of a job closing at once
-    // each see the other's receipt, so one of them moves the job back.
-    let job = Jobs::lock(txn, challan.job_id)
-        .await?
-        .ok_or(JobError::NotFound)?;
     if !Challans::received(txn, challan, &after, &receipt).await? {
         return Err(JobError::ChangedMeanwhile);
     }
