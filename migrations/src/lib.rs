@@ -44,6 +44,7 @@ mod m20261207_000037_job_deposits;
 mod m20261207_000038_customer_metal;
 mod m20261207_000039_job_photos;
 mod m20261207_000040_deposit_refunds;
+mod m20261207_000041_messages;
 
 pub struct Migrator;
 
@@ -91,6 +92,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000038_customer_metal::Migration),
             Box::new(m20261207_000039_job_photos::Migration),
             Box::new(m20261207_000040_deposit_refunds::Migration),
+            Box::new(m20261207_000041_messages::Migration),
         ]
     }
 }

@@ -4,6 +4,7 @@
 use jewel_domain::FieldError;
 use jewel_services::billing::BillingError;
 use jewel_services::crm::CrmError;
+use jewel_services::engagement::EngagementError;
 use jewel_services::identity::IdentityError;
 use jewel_services::inventory::InventoryError;
 use jewel_services::jobs::JobError;
@@ -352,6 +353,26 @@ impl From<InventoryError> for ApiError {
             InventoryError::Invalid(invalid) => invalid.into(),
             InventoryError::Store(error) => error.into(),
             InventoryError::Record(error) => error.into(),
+        }
+    }
+}
+
+impl From<EngagementError> for ApiError {
+    fn from(error: EngagementError) -> Self {
+        let detail = error.to_string();
+        match error {
+            EngagementError::NotFound => ApiError::NotFound,
+            EngagementError::ChangedMeanwhile => ApiError::Conflict {
+                detail,
+                errors: vec![FieldError::new(
+                    "version",
+                    "changed",
+                    "another version was saved at the same moment",
+                )],
+            },
+            EngagementError::Invalid(invalid) => invalid.into(),
+            EngagementError::Store(error) => error.into(),
+            EngagementError::Record(error) => error.into(),
         }
     }
 }

@@ -48,6 +48,8 @@ pub struct Application {
     state: AppState,
     /// The event relay, unless this server leaves delivery to others.
     relay: Option<Relay>,
+    /// The message worker, unless this server leaves sending to others.
+    courier: Option<crate::workers::Courier>,
 }
 
 impl Application {
@@ -93,14 +95,23 @@ impl Application {
         .await
         .map_err(|error| anyhow::anyhow!("reading token revocations: {error}"))?;
         warn_when_there_is_no_owner(&database).await;
+        let notifiers = crate::notifiers::from_settings(&settings.notify, &database)
+            .context("setting up notify.*")?;
         let relay = Relay::new(
             database.clone(),
             settings.events.relay(),
             jewel_services::subscribers()
                 .into_iter()
+                .chain(std::iter::once(notifications(&settings)))
                 .chain(subscribers)
                 .collect(),
         );
+        let courier = settings.notify.deliver.then(|| crate::workers::Courier {
+            database: database.clone(),
+            notifiers: notifiers.clone(),
+            settings: settings.notify.delivery(),
+            poll: Duration::from_millis(settings.notify.poll_ms),
+        });
         let state = AppState {
             database,
             cache,
@@ -143,6 +154,7 @@ impl Application {
             server,
             state,
             relay: settings.events.deliver.then_some(relay),
+            courier,
         })
     }
 
@@ -168,7 +180,13 @@ impl Application {
             self.state.database.clone(),
         ));
         let relay = self.relay.map(|relay| tokio::spawn(relay.run()));
+        let courier = self
+            .courier
+            .map(|courier| tokio::spawn(crate::workers::deliver_messages(courier)));
         let stopped = self.server.await;
+        if let Some(courier) = courier {
+            courier.abort();
+        }
         worker.abort();
         loyalty.abort();
         revocations.abort();
@@ -177,6 +195,14 @@ impl Application {
         }
         stopped
     }
+}
+
+/// The subscriber that queues messages, speaking the business's language
+/// to customers who have not said theirs.
+fn notifications(settings: &Settings) -> Arc<dyn Subscriber> {
+    let language = jewel_domain::engagement::Language::parse(&settings.notify.default_language)
+        .unwrap_or(jewel_domain::engagement::Language::En);
+    Arc::new(jewel_services::engagement::queue::Notifications { language })
 }
 
 /// The configured secret, or the one made on first start and kept in the

@@ -55,3 +55,34 @@ pub async fn loyalty_daily(state: AppState) {
         }
     }
 }
+
+/// What the message worker needs: the database, the transports and how
+/// it paces itself.
+#[derive(Debug, Clone)]
+pub struct Courier {
+    pub database: jewel_persistence::Database,
+    pub notifiers: jewel_services::engagement::notifier::Notifiers,
+    pub settings: jewel_services::engagement::delivery::DeliverySettings,
+    pub poll: Duration,
+}
+
+/// Sends due messages for as long as the server runs; every replica may
+/// run it (each message is taken by one lease).
+pub async fn deliver_messages(courier: Courier) {
+    loop {
+        let pass = jewel_services::engagement::delivery::pass(
+            &courier.database,
+            &courier.notifiers,
+            &courier.settings,
+        )
+        .await;
+        match pass {
+            Ok(0) => tokio::time::sleep(courier.poll).await,
+            Ok(_) => {}
+            Err(error) => {
+                tracing::warn!(%error, "sending messages failed");
+                tokio::time::sleep(courier.poll).await;
+            }
+        }
+    }
+}

@@ -66,6 +66,8 @@ impl Role {
                 JobsRead,
                 JobsWrite,
                 JobsSettings,
+                MessagesRead,
+                MessagesSettings,
             ],
             Role::Manager => &[
                 BranchesRead,
@@ -92,6 +94,7 @@ impl Role {
                 JobsRead,
                 JobsWrite,
                 JobsSettings,
+                MessagesRead,
             ],
             Role::Sales => &[
                 BranchesRead,
@@ -221,6 +224,12 @@ pub enum Permission {
     /// The price list of service work.
     #[serde(rename = "jobs:settings")]
     JobsSettings,
+    /// Messages to customers (their addresses and words) and templates.
+    #[serde(rename = "messages:read")]
+    MessagesRead,
+    /// Saving message templates (the owner alone).
+    #[serde(rename = "messages:settings")]
+    MessagesSettings,
 }
 
 impl Permission {
@@ -254,6 +263,8 @@ impl Permission {
             Permission::JobsRead => "jobs:read",
             Permission::JobsWrite => "jobs:write",
             Permission::JobsSettings => "jobs:settings",
+            Permission::MessagesRead => "messages:read",
+            Permission::MessagesSettings => "messages:settings",
         }
     }
 

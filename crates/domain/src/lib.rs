@@ -7,6 +7,7 @@ pub mod branch;
 pub mod contact;
 pub mod customer;
 pub mod design;
+pub mod engagement;
 pub mod gift_voucher;
 pub mod invoice;
 pub mod job;

@@ -36,6 +36,7 @@ pub mod audit;
 pub mod billing;
 pub mod catalogue;
 pub mod crm;
+pub mod engagement;
 pub mod events;
 pub mod identity;
 pub mod insight;

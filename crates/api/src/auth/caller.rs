@@ -260,6 +260,8 @@ pub mod needs {
         JobsRead,
         JobsWrite,
         JobsSettings,
+        MessagesRead,
+        MessagesSettings,
     );
 }
 

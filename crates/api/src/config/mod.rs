@@ -5,8 +5,10 @@
 //! `server.bind` is `JEWEL_SERVER__BIND`, `database.max_connections` is
 //! `JEWEL_DATABASE__MAX_CONNECTIONS`.
 
+mod notify;
 mod sections;
 
+pub use notify::*;
 pub use sections::*;
 
 use std::path::{Path, PathBuf};
@@ -33,6 +35,7 @@ pub struct Settings {
     pub inventory: InventorySettings,
     pub billing: BillingSettings,
     pub jobs: JobSettings,
+    pub notify: NotifySettings,
     pub identity: crate::sealing::IdentitySettings,
     pub events: EventSettings,
     pub log: LogSettings,
@@ -124,6 +127,18 @@ impl Settings {
                 "jobs.photo_s3.endpoint",
                 "must be an http:// or https:// address",
             );
+        }
+        if jewel_domain::engagement::Language::parse(&self.notify.default_language).is_none() {
+            return bad("notify.default_language", "must be en, hi or ta");
+        }
+        if self.notify.email == EmailTransport::Smtp && self.notify.smtp.is_none() {
+            return bad(
+                "notify.smtp",
+                "must say where the mail server is when notify.email is smtp",
+            );
+        }
+        if self.notify.poll_ms == 0 {
+            return bad("notify.poll_ms", "must be at least 1");
         }
         if self.server.body_limit_bytes < 1024 {
             return bad("server.body_limit_bytes", "must be at least 1024");

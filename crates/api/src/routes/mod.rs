@@ -12,6 +12,7 @@ pub mod wire;
 
 pub mod billing;
 pub mod crm;
+pub mod engagement;
 pub mod identity;
 pub mod insight;
 pub mod inventory;
@@ -29,5 +30,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(loyalty::configure)
         .configure(schemes::configure)
         .configure(jobs::configure)
+        .configure(engagement::configure)
         .configure(insight::configure);
 }

@@ -5,15 +5,14 @@
 //! wrong secret the store refuses, the upload fails and the job lists no
 //! photo.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 
 use jewel_api::config::S3Settings;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::billing::customer;
-use crate::helpers::{Backend, TestApp, get, json_of};
+use crate::helpers::{Backend, TestApp, get, json_of, python_tool};
 use crate::job_photos::{PIXEL, form, kept, upload};
 use crate::jobs::{chain, take_in};
 use crate::loyalty::id_of;
@@ -32,20 +31,14 @@ struct Fake {
 
 impl Fake {
     fn start() -> Self {
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tools");
-        let mut child = Command::new(format!("{root}/.venv/bin/python"))
-            .arg(format!("{root}/s3-fake/server.py"))
-            .args([ACCESS_KEY, SECRET_KEY, "ap-south-1"])
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect(
-                "tools/.venv's Python runs tools/s3-fake (pip install -r tools/requirements.txt)",
-            );
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("the fake says where it listens");
-        let started: Value = serde_json::from_str(&line).expect("JSON");
+        let (child, started) = python_tool(
+            "s3-fake/server.py",
+            &[
+                ACCESS_KEY.as_ref(),
+                SECRET_KEY.as_ref(),
+                "ap-south-1".as_ref(),
+            ],
+        );
         let endpoint = started["endpoint"].as_str().expect("endpoint").to_owned();
         Self { child, endpoint }
     }

@@ -36,6 +36,8 @@ mod liabilities;
 mod limits;
 mod loyalty;
 mod loyalty_daily;
+mod messages;
+mod messages_smtp;
 mod oauth;
 mod outages;
 mod relay;

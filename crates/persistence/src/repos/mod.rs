@@ -20,6 +20,8 @@ pub mod jobs;
 pub mod liabilities;
 pub mod lots;
 pub mod loyalty;
+pub mod message_templates;
+pub mod messages;
 pub mod metal_rates;
 pub mod outbox;
 pub mod photos;

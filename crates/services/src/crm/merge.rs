@@ -141,6 +141,8 @@ pub async fn erase(
         .into_iter()
         .collect();
     let erased = Customers::erase(txn, customer.id, expected_version).await?;
+    // What was written to them, and where: the person's, gone with them.
+    jewel_persistence::repos::messages::Messages::erase_of(txn, customer.id).await?;
     let redacted = AuditTrail::redact(txn, "customer", &customer.id.to_string()).await?;
     unit.audit(
         "erase",

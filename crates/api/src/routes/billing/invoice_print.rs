@@ -3,22 +3,19 @@
 //! rate, making, stones, the tax lines, round-off, amount in words,
 //! payments), ready for the browser's print dialog.
 
+use actix_web::web::Query;
 use actix_web::{HttpResponse, get, web};
-use jewel_domain::billing::amount_in_words;
-use jewel_domain::branch::Branch;
-use jewel_domain::customer::Customer;
-use jewel_domain::invoice::{Invoice, InvoiceStatus, LineKind, PaymentMethod};
-use jewel_domain::pricing::TaxKind;
-use jewel_persistence::repos::branches::Branches;
-use jewel_persistence::repos::customers::Customers;
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::invoices::visible_invoice;
 
-use super::dto::invoice_print::HtmlPage;
+use super::dto::invoice_print::{HtmlPage, PdfBytes};
 use crate::auth::caller::{Authorized, needs};
+use crate::documents::printed::{COLUMNS, PrintedInvoice};
+use crate::documents::{invoice_pdf, pdf_file_name, printed_invoice};
 use crate::error::ApiError;
-use crate::routes::wire::parse_timezone;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -41,37 +38,13 @@ fn escape(text: &str) -> String {
     safe
 }
 
-/// Karat of a gold fineness as printed (`22K`), or the fineness itself.
-fn purity_text(metal: &str, fineness: u16) -> String {
-    let karat = match (metal, fineness) {
-        ("gold", 999) => Some("24K"),
-        ("gold", 995) => Some("24K"),
-        ("gold", 916) => Some("22K"),
-        ("gold", 750) => Some("18K"),
-        ("gold", 585) => Some("14K"),
-        ("gold", 375) => Some("9K"),
-        _ => None,
-    };
-    match karat {
-        Some(k) => format!("{k} ({fineness})"),
-        None => format!("{metal} {fineness}"),
-    }
-}
-
-fn page(invoice: &Invoice, branch: &Branch, buyer: Option<&Customer>) -> String {
-    let bill = &invoice.bill;
-    let date = invoice
-        .issued_at
-        .unwrap_or(invoice.created_at)
-        .with_timezone(&parse_timezone(&branch.timezone).unwrap_or(chrono_tz::Asia::Kolkata))
-        .format("%d-%m-%Y %H:%M")
-        .to_string();
-    let title = match invoice.status {
-        InvoiceStatus::Draft => "DRAFT: not a tax invoice".to_owned(),
-        InvoiceStatus::Cancelled => "TAX INVOICE (CANCELLED)".to_owned(),
-        _ => "TAX INVOICE".to_owned(),
-    };
+fn page(printed: &PrintedInvoice) -> String {
     let mut html = String::with_capacity(8 * 1024);
+    let number = if printed.number.is_empty() {
+        "Draft invoice"
+    } else {
+        &printed.number
+    };
     html.push_str(&format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <title>{number}</title><style>\
@@ -79,166 +52,113 @@ fn page(invoice: &Invoice, branch: &Branch, buyer: Option<&Customer>) -> String 
          table{{border-collapse:collapse;width:100%}}th,td{{border:1px solid #999;padding:4px;text-align:left}}\
          td.n,th.n{{text-align:right}}h1{{font-size:16px;margin:0}}.muted{{color:#555}}\
          @media print{{body{{margin:0}}}}</style></head><body>\n",
-        number = escape(invoice.number.as_deref().unwrap_or("Draft invoice")),
+        number = escape(number),
     ));
+    let lines = |lines: &[String]| {
+        lines
+            .iter()
+            .map(|l| escape(l))
+            .collect::<Vec<_>>()
+            .join("<br>")
+    };
     html.push_str(&format!(
-        "<h1>{title}</h1>\n<p><strong>{name}</strong><br>{address}<br>GSTIN: {gstin}<br>State code: {state}</p>\n",
-        name = escape(&branch.name),
-        address = escape(&branch.address),
-        gstin = escape(branch.gstin.as_deref().unwrap_or("not registered")),
-        state = escape(&branch.state_code),
+        "<h1>{title}</h1>\n<p><strong>{name}</strong><br>{seller}</p>\n<p>{facts}</p>\n<p>{buyer}</p>\n",
+        title = escape(&printed.title),
+        name = escape(&printed.seller_name),
+        seller = lines(&printed.seller_lines),
+        facts = lines(&printed.facts),
+        buyer = lines(&printed.buyer),
     ));
-    html.push_str(&format!(
-        "<p>Invoice number: <strong>{number}</strong><br>Date: {date}<br>Place of supply: {place}</p>\n",
-        number = escape(invoice.number.as_deref().unwrap_or("(given when issued)")),
-        place = escape(&invoice.place_of_supply),
-    ));
-    match buyer {
-        Some(c) => html.push_str(&format!(
-            "<p>Buyer: <strong>{name}</strong><br>Mobile: {mobile}{pan}</p>\n",
-            name = escape(&c.name),
-            mobile = escape(&c.mobile),
-            pan = c
-                .pan
-                .as_ref()
-                .map(|p| format!("<br>PAN: {}", escape(&p.masked())))
-                .unwrap_or_default(),
-        )),
-        None => html.push_str("<p>Buyer: walk-in customer</p>\n"),
+    html.push_str("<table><thead><tr>");
+    for (name, numeric) in COLUMNS {
+        let class = if numeric { " class=\"n\"" } else { "" };
+        html.push_str(&format!("<th{class}>{}</th>", escape(name)));
     }
-    html.push_str(
-        "<table><thead><tr><th>#</th><th>Item</th><th>HSN/SAC</th><th>HUID</th><th>Purity</th>\
-         <th class=\"n\">Gross wt (g)</th><th class=\"n\">Net wt (g)</th><th class=\"n\">Rate/g</th>\
-         <th class=\"n\">Metal value</th><th class=\"n\">Wastage</th><th class=\"n\">Making</th>\
-         <th class=\"n\">Stones</th><th class=\"n\">Other</th><th class=\"n\">Discount</th>\
-         <th class=\"n\">Taxable value</th></tr></thead><tbody>\n",
-    );
-    for (i, (line, priced)) in invoice.lines.iter().zip(&bill.lines).enumerate() {
-        let s = &line.snapshot;
-        let b = &priced.breakup;
-        let mut item = escape(&line.description);
-        if let Some(tag) = &s.tag_number {
-            item.push_str(&format!(" <span class=\"muted\">({})</span>", escape(tag)));
-        }
-        for (stone, amount) in s.stones.iter().zip(&b.stones) {
-            item.push_str(&format!(
-                "<br><span class=\"muted\">{} x{} {} ct: {amount}</span>",
-                escape(&stone.kind),
-                stone.count,
-                stone.carats
-            ));
-        }
-        let by_weight = line.kind == LineKind::Piece || !s.rate.is_zero();
-        let weight = |w: Option<String>| {
-            if by_weight {
-                w.unwrap_or_default()
-            } else {
-                String::new()
+    html.push_str("</tr></thead><tbody>\n");
+    for row in &printed.rows {
+        html.push_str("<tr>");
+        for (i, (cell, (_, numeric))) in row.cells.iter().zip(COLUMNS).enumerate() {
+            let class = if numeric { " class=\"n\"" } else { "" };
+            let mut text = escape(cell);
+            if i == 1 {
+                if let Some(tag) = &row.tag {
+                    text.push_str(&format!(" <span class=\"muted\">({})</span>", escape(tag)));
+                }
+                for stone in &row.stones {
+                    text.push_str(&format!(
+                        "<br><span class=\"muted\">{}</span>",
+                        escape(stone)
+                    ));
+                }
             }
-        };
-        html.push_str(&format!(
-            "<tr><td>{n}</td><td>{item}</td><td>{hsn}</td><td>{huid}</td><td>{purity}</td>\
-             <td class=\"n\">{gross}</td><td class=\"n\">{net}</td><td class=\"n\">{rate}</td>\
-             <td class=\"n\">{metal}</td><td class=\"n\">{wastage}</td><td class=\"n\">{making}</td>\
-             <td class=\"n\">{stones}</td><td class=\"n\">{other}</td><td class=\"n\">{discount}</td>\
-             <td class=\"n\">{taxable}</td></tr>\n",
-            n = i + 1,
-            hsn = escape(&line.hsn),
-            huid = escape(s.huid.as_deref().unwrap_or("")),
-            purity = s
-                .purity
-                .map(|p| purity_text(p.metal().as_str(), p.fineness()))
-                .unwrap_or_default(),
-            gross = weight(s.gross_weight.map(|w| w.to_string())),
-            net = weight(Some(s.net_weight.to_string())),
-            rate = if by_weight { s.rate.to_string() } else { String::new() },
-            metal = b.metal_value,
-            wastage = b.wastage,
-            making = b.making,
-            stones = b.stones_total,
-            other = b.other_charges,
-            discount = b.discount,
-            taxable = b.taxable_value,
-        ));
+            html.push_str(&format!("<td{class}>{text}</td>"));
+        }
+        html.push_str("</tr>\n");
     }
     html.push_str(
         "</tbody></table>\n<table style=\"width:auto;margin-top:8px;margin-left:auto\"><tbody>\n",
     );
-    let row = |label: &str, amount: String| {
-        format!("<tr><td>{label}</td><td class=\"n\">{amount}</td></tr>\n")
-    };
-    html.push_str(&row("Taxable value", bill.taxable_value.to_string()));
-    for tax in &bill.taxes {
-        let kind = match tax.kind {
-            TaxKind::Cgst => "CGST",
-            TaxKind::Sgst => "SGST",
-            TaxKind::Igst => "IGST",
-        };
-        html.push_str(&row(
-            &format!("{kind} @ {}%", tax.rate.normalize()),
-            tax.amount.to_string(),
+    for (label, amount) in &printed.totals {
+        html.push_str(&format!(
+            "<tr><td>{}</td><td class=\"n\">{}</td></tr>\n",
+            escape(label),
+            escape(amount)
         ));
     }
-    html.push_str(&row("Round-off", bill.round_off.to_string()));
-    html.push_str(&row(
-        &format!("<strong>Total ({})</strong>", escape(&invoice.currency)),
-        format!("<strong>{}</strong>", bill.total),
+    html.push_str(&format!(
+        "<tr><td><strong>{}</strong></td><td class=\"n\"><strong>{}</strong></td></tr>\n</tbody></table>\n",
+        escape(&printed.total.0),
+        escape(&printed.total.1)
     ));
-    html.push_str("</tbody></table>\n");
     html.push_str(&format!(
         "<p>Amount in words: <strong>{}</strong></p>\n",
-        escape(&amount_in_words(bill.total))
+        escape(&printed.in_words)
     ));
-    if !invoice.payments.is_empty() {
+    if !printed.payments.is_empty() {
         html.push_str("<table><thead><tr><th>Payment</th><th>Details</th><th class=\"n\">Amount</th></tr></thead><tbody>\n");
-        for p in &invoice.payments {
-            let method = match p.method {
-                PaymentMethod::Cash => "Cash",
-                PaymentMethod::Card => "Card",
-                PaymentMethod::Upi => "UPI",
-                PaymentMethod::BankTransfer => "Bank transfer",
-                PaymentMethod::Cheque => "Cheque",
-                PaymentMethod::GiftVoucher => "Gift voucher",
-                PaymentMethod::Scheme => "Savings scheme",
-                PaymentMethod::OldGold => "Old gold exchange",
-                PaymentMethod::Points => "Loyalty points",
-                PaymentMethod::StoreCredit => "Store credit",
-                PaymentMethod::Advance => "Advance",
-            };
-            let details = match &p.exchange {
-                Some(e) => format!(
-                    "{} g of {} {} tested at {} x {}/g = {}, less {}% ({})",
-                    e.old_gold.weight,
-                    e.metal.as_str(),
-                    e.old_gold.tested_fineness,
-                    e.old_gold.tested_fineness,
-                    e.old_gold.rate,
-                    e.value.gross,
-                    e.old_gold.deduction,
-                    e.value.deduction
-                ),
-                None => escape(p.reference.as_deref().unwrap_or("")),
-            };
+        for [method, details, amount] in &printed.payments {
             html.push_str(&format!(
-                "<tr><td>{method}</td><td>{details}</td><td class=\"n\">{}</td></tr>\n",
-                p.amount
+                "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td></tr>\n",
+                escape(method),
+                escape(details),
+                escape(amount)
             ));
         }
         html.push_str("</tbody></table>\n");
     }
     html.push_str(&format!(
         "<p>Paid: {} &nbsp; Balance due: {}</p>\n",
-        invoice.paid,
-        invoice.balance()
+        escape(&printed.paid),
+        escape(&printed.balance)
     ));
-    if let Some(reason) = &invoice.cancel_reason {
+    if let Some(reason) = &printed.cancelled {
         html.push_str(&format!("<p>Cancelled: {}</p>\n", escape(reason)));
     }
-    html.push_str("<p class=\"muted\">Tax on jewellery is charged on the full value of the new piece; old gold is a payment, not a discount.</p>\n</body></html>\n");
+    html.push_str(&format!(
+        "<p class=\"muted\">{}</p>\n</body></html>\n",
+        escape(printed.footnote)
+    ));
     html
 }
 
-/// The printable tax invoice as one HTML page (`text/html`): seller and
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PrintQuery {
+    /// `html` (the default: a page for the browser's print dialog) or
+    /// `pdf` (A4 landscape, the same content).
+    #[param(inline)]
+    format: Option<PrintFormat>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PrintFormat {
+    Html,
+    Pdf,
+}
+
+/// The printable tax invoice as one HTML page (`text/html`), or with
+/// `format=pdf` as a PDF (`application/pdf`) of the same content: seller and
 /// GSTIN, buyer (PAN masked), each line with HUID, purity, gross and net
 /// weight, rate, metal value, wastage, making, stones, discount and taxable
 /// value, the tax lines, round-off, total, the amount in words and the
@@ -249,27 +169,33 @@ fn page(invoice: &Invoice, branch: &Branch, buyer: Option<&Customer>) -> String 
     tag = "invoices",
     operation_id = "printInvoice",
     security(("bearer" = [])),
-    params(("id" = uuid::Uuid, Path, description = "The invoice's id")),
-    responses((status = 200, description = "The invoice as a printable HTML page.", content_type = "text/html", body = HtmlPage, example = "<!DOCTYPE html>\n<html lang=\"en\">...<h1>TAX INVOICE</h1>...</html>"))
+    params(("id" = uuid::Uuid, Path, description = "The invoice's id"), PrintQuery),
+    responses((status = 200, description = "The invoice as a printable HTML page, or as a PDF.", content(
+        (HtmlPage = "text/html", example = "<!DOCTYPE html>\n<html lang=\"en\">...<h1>TAX INVOICE</h1>...</html>"),
+        (PdfBytes = "application/pdf"))))
 )]
 #[get("/api/v1/invoices/{id}/print")]
 pub async fn print_invoice(
     state: web::Data<AppState>,
     caller: Authorized<needs::SalesRead>,
     id: web::Path<uuid::Uuid>,
+    Query(query): Query<PrintQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let invoice = visible_invoice(&state, &caller, *id).await?;
-    let db = state.database.connection();
-    let branch = Branches::get(db, invoice.branch_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let buyer = match invoice.customer_id {
-        Some(id) => Customers::get(db, id).await?,
-        None => None,
-    };
+    let printed = printed_invoice(state.database.connection(), &invoice).await?;
+    if query.format == Some(PrintFormat::Pdf) {
+        let pdf = invoice_pdf::render(&printed).map_err(|e| ApiError::Internal(e.into()))?;
+        return Ok(HttpResponse::Ok()
+            .content_type("application/pdf")
+            .insert_header((
+                "Content-Disposition",
+                format!("inline; filename=\"{}\"", pdf_file_name(&invoice)),
+            ))
+            .body(pdf));
+    }
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .body(page(&invoice, &branch, buyer.as_ref())))
+        .body(page(&printed)))
 }
 
 #[cfg(test)]
@@ -282,7 +208,13 @@ mod tests {
             escape("<b>A & R's</b>"),
             "&lt;b&gt;A &amp; R&#39;s&lt;/b&gt;"
         );
-        assert_eq!(purity_text("gold", 916), "22K (916)");
-        assert_eq!(purity_text("silver", 925), "silver 925");
+        assert_eq!(
+            crate::documents::printed::purity_text("gold", 916),
+            "22K (916)"
+        );
+        assert_eq!(
+            crate::documents::printed::purity_text("silver", 925),
+            "silver 925"
+        );
     }
 }

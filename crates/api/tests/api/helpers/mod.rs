@@ -93,6 +93,30 @@ macro_rules! on_both_backends_with_s3 {
     )+};
 }
 
+/// Like [`on_both_backends`], for tests that also need the mail server of
+/// tools/smtp-sink (`tools/.venv`, enabled by `TEST_SMTP=1` at build time).
+#[macro_export]
+macro_rules! on_both_backends_with_smtp {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[cfg_attr(not(smtp_tests), ignore = "skipped: TEST_SMTP was not set when the tests were built")]
+            async fn sqlite() {
+                super::$name($crate::helpers::Backend::Sqlite).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[cfg_attr(
+                not(all(smtp_tests, mariadb_tests)),
+                ignore = "skipped: TEST_SMTP, TEST_MYSQL_URL or TEST_REDIS_URL was not set when the tests were built"
+            )]
+            async fn mariadb() {
+                super::$name($crate::helpers::Backend::Mariadb).await
+            }
+        }
+    )+};
+}
+
 /// The MariaDB + Redis variant of a test: reported as ignored ("skipped")
 /// when the services were not configured at build time.
 #[macro_export]
@@ -705,4 +729,28 @@ pub async fn post(
 pub async fn get(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
     app.call(reqwest::Method::GET, path, Some(token), None)
         .await
+}
+
+/// Starts `tools/{script}` with tools/.venv's Python and `args`; returns
+/// the process and the JSON line it first prints (where it listens).
+pub fn python_tool(
+    script: &str,
+    args: &[&std::ffi::OsStr],
+) -> (std::process::Child, serde_json::Value) {
+    use std::io::{BufRead, BufReader};
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tools");
+    let mut child = std::process::Command::new(format!("{root}/.venv/bin/python"))
+        .arg(format!("{root}/{script}"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!("tools/.venv's Python runs tools/{script} (pip install -r tools/requirements.txt): {e}")
+        });
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("the tool says where it listens");
+    let started = serde_json::from_str(&line).expect("JSON");
+    (child, started)
 }

@@ -1,0 +1,121 @@
+//! Messages to customers: which transport carries each channel, the
+//! provider's credentials (secrets), and how delivery paces, retries and
+//! asks for consent.
+
+use std::time::Duration;
+
+use secrecy::SecretString;
+use serde::Deserialize;
+
+/// `notify.*`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NotifySettings {
+    /// `log` (the default: kept in the database and the log, nothing
+    /// sent) or `smtp` (then `notify.smtp` says where).
+    pub email: EmailTransport,
+    /// `log` only, for now.
+    pub sms: SmsTransport,
+    pub smtp: Option<SmtpSettings>,
+    /// The language of a customer who has not said theirs: `en`, `hi`, `ta`.
+    pub default_language: String,
+    /// The waits before each retry, in seconds (1 min, 5 min, 30 min, 2 h,
+    /// 6 h); after the last the message fails (dead-lettered).
+    pub retry_secs: Vec<u64>,
+    /// How often the delivery worker looks for due messages.
+    pub poll_ms: u64,
+    /// How long a worker holds a message it is sending.
+    pub lease_secs: u64,
+    /// Messages a pass takes.
+    pub batch: u64,
+    /// Whether transactional messages (bills, job ready) need the
+    /// customer's transactional consent for the channel; `false` when the
+    /// business relies on another legal basis.
+    pub transactional_needs_consent: bool,
+    /// Whether this server sends messages (runs the delivery worker).
+    pub deliver: bool,
+}
+
+impl Default for NotifySettings {
+    fn default() -> Self {
+        Self {
+            email: EmailTransport::Log,
+            sms: SmsTransport::Log,
+            smtp: None,
+            default_language: "en".to_owned(),
+            retry_secs: vec![60, 300, 1_800, 7_200, 21_600],
+            poll_ms: 1_000,
+            lease_secs: 120,
+            batch: 50,
+            transactional_needs_consent: true,
+            deliver: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EmailTransport {
+    Log,
+    Smtp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmsTransport {
+    Log,
+}
+
+/// A mail server (any, or SendGrid's relay: `smtp.sendgrid.net`, user
+/// `apikey`, the API key as password).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpSettings {
+    pub host: String,
+    #[serde(default = "default_smtp_port")]
+    pub port: u16,
+    /// `starttls` (the default), `tls` (implicit, port 465) or `none`
+    /// (a relay on the same machine or a test).
+    #[serde(default)]
+    pub security: SmtpSecurity,
+    pub username: Option<String>,
+    pub password: Option<SecretString>,
+    /// `Shop Name <bills@shop.example>`.
+    pub from: String,
+    /// Seconds before a silent server counts as a failure (retried).
+    #[serde(default = "default_smtp_timeout")]
+    pub timeout_secs: u64,
+}
+
+fn default_smtp_port() -> u16 {
+    587
+}
+
+fn default_smtp_timeout() -> u64 {
+    30
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpSecurity {
+    #[default]
+    Starttls,
+    Tls,
+    None,
+}
+
+impl NotifySettings {
+    pub fn delivery(&self) -> jewel_services::engagement::delivery::DeliverySettings {
+        jewel_services::engagement::delivery::DeliverySettings {
+            batch: self.batch.max(1),
+            lease: Duration::from_secs(self.lease_secs.max(1)),
+            schedule: self
+                .retry_secs
+                .iter()
+                .copied()
+                .map(Duration::from_secs)
+                .collect(),
+            transactional_needs_consent: self.transactional_needs_consent,
+        }
+    }
+}

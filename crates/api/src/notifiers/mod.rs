@@ -1,0 +1,38 @@
+//! The transports of each channel, chosen by `notify.*` settings: the log
+//! by default, a mail server over SMTP for e-mail.
+
+mod smtp;
+
+use std::sync::Arc;
+
+use jewel_services::engagement::notifier::{LogNotifier, Notifiers};
+
+use crate::config::{EmailTransport, NotifySettings, SmsTransport};
+
+/// The notifiers `settings` ask for; an invoice's e-mail takes its PDF
+/// from `database`.
+pub fn from_settings(
+    settings: &NotifySettings,
+    database: &jewel_persistence::Database,
+) -> anyhow::Result<Notifiers> {
+    let email: Arc<dyn jewel_services::engagement::notifier::Notifier> = match settings.email {
+        EmailTransport::Log => Arc::new(LogNotifier),
+        EmailTransport::Smtp => {
+            let smtp = settings.smtp.as_ref().ok_or_else(|| {
+                anyhow::anyhow!("notify.smtp is needed when notify.email is smtp")
+            })?;
+            Arc::new(smtp::SmtpNotifier::new(smtp)?)
+        }
+    };
+    let sms: Arc<dyn jewel_services::engagement::notifier::Notifier> = match settings.sms {
+        SmsTransport::Log => Arc::new(LogNotifier),
+    };
+    let enclosures = Arc::new(crate::documents::InvoicePdfs {
+        database: database.clone(),
+    });
+    Ok(Notifiers {
+        email,
+        sms,
+        enclosures,
+    })
+}

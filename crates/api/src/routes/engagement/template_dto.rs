@@ -1,0 +1,253 @@
+//! The wire types of message templates and triggers.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use jewel_domain::engagement::template::{Rendered, Template, TemplateText};
+use jewel_domain::engagement::{Language, MessageChannel, Trigger};
+use jewel_domain::{FieldError, Invalid};
+use jewel_services::engagement::templates::NewTemplate;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::routes::wire::Paged;
+
+wire_enum! {
+    /// What happened that a customer is told of: `invoice_issued` (a tax
+    /// invoice issued to them, by e-mail), `job_ready` (their repair or
+    /// order ready to collect, by SMS).
+    MessageTriggerName mirrors Trigger {
+        InvoiceIssued = "invoice_issued", JobReady = "job_ready",
+    }
+}
+
+wire_enum! {
+    /// `email` or `sms`.
+    MessageChannelName mirrors MessageChannel {
+        Email = "email", Sms = "sms",
+    }
+}
+
+wire_enum! {
+    /// `en` (English), `hi` (Hindi) or `ta` (Tamil).
+    MessageLanguageName mirrors Language {
+        En = "en", Hi = "hi", Ta = "ta",
+    }
+}
+
+bounded_string!(
+    /// A variable's name, as its trigger lists it.
+    VariableNameText, 1, 40, Some("^[a-z_]{1,40}$")
+);
+bounded_string!(
+    /// A variable's value for a preview: at most 500 characters.
+    VariableValueText, 0, 500, None::<String>
+);
+
+/// A template to save as the next version of its trigger, channel and
+/// language. Variables are written `{{ customer_name }}`; conditions and
+/// filters of minijinja (Jinja2) may be used.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"trigger": "job_ready", "channel": "sms", "language": "hi",
+    "body": "प्रिय {{ customer_name }}, आपका काम {{ job_number }} तैयार है।"}))]
+pub struct TemplateFields {
+    pub(crate) trigger: MessageTriggerName,
+    pub(crate) channel: MessageChannelName,
+    pub(crate) language: MessageLanguageName,
+    /// E-mail only (and needed there).
+    #[schema(max_length = 200)]
+    pub(crate) subject: Option<String>,
+    #[schema(min_length = 1, max_length = 20000)]
+    pub(crate) body: String,
+}
+
+impl TemplateFields {
+    pub(crate) fn asked(&self) -> NewTemplate {
+        NewTemplate {
+            trigger: self.trigger.into(),
+            channel: self.channel.into(),
+            language: self.language.into(),
+            text: TemplateText {
+                subject: self.subject.clone(),
+                body: self.body.clone(),
+            },
+        }
+    }
+}
+
+/// A template's words tried out: with the trigger's example values, or
+/// with `values` given.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"trigger": "invoice_issued", "channel": "email",
+    "subject": "Invoice {{ invoice_number }}", "body": "Dear {{ customer_name }}, total {{ total }}.",
+    "values": {"customer_name": "Meena Pillai"}}))]
+pub struct PreviewFields {
+    pub(crate) trigger: MessageTriggerName,
+    pub(crate) channel: MessageChannelName,
+    #[schema(max_length = 200)]
+    pub(crate) subject: Option<String>,
+    #[schema(min_length = 1, max_length = 20000)]
+    pub(crate) body: String,
+    /// Values for some of the trigger's variables (each at most 500
+    /// characters); the others take their examples.
+    #[schema(value_type = Option<BTreeMap<VariableNameText, VariableValueText>>)]
+    pub(crate) values: Option<BTreeMap<String, String>>,
+}
+
+impl PreviewFields {
+    /// The trigger's examples with `values` over them; a value for a
+    /// variable the trigger has not is named.
+    pub(crate) fn values(&self) -> Result<BTreeMap<&'static str, String>, Invalid> {
+        let trigger: Trigger = self.trigger.into();
+        let mut values = trigger.sample();
+        let mut errors = Vec::new();
+        for (name, value) in self.values.iter().flatten() {
+            match trigger.variables().into_iter().find(|known| known == name) {
+                Some(known) if value.chars().count() <= 500 => {
+                    values.insert(known, value.clone());
+                }
+                Some(_) => errors.push(FieldError::new(
+                    format!("values.{name}"),
+                    "too_long",
+                    "At most 500 characters.",
+                )),
+                None => errors.push(FieldError::new(
+                    format!("values.{name}"),
+                    "unknown_variable",
+                    format!("{} has no such variable", trigger.as_str()),
+                )),
+            }
+        }
+        Invalid::from_errors(errors).map_or(Ok(values), Err)
+    }
+
+    pub(crate) fn text(&self) -> TemplateText {
+        TemplateText {
+            subject: self.subject.clone(),
+            body: self.body.clone(),
+        }
+    }
+}
+
+/// A message as it would be sent.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"subject": "Invoice MUM1/INV/2026-27/000042",
+    "body": "Dear Meena Pillai, total 1,16,175.00."}))]
+pub struct PreviewView {
+    #[schema(max_length = 1000)]
+    subject: Option<String>,
+    #[schema(max_length = 200000)]
+    body: String,
+}
+
+impl From<Rendered> for PreviewView {
+    fn from(rendered: Rendered) -> Self {
+        Self {
+            subject: rendered.subject,
+            body: rendered.body,
+        }
+    }
+}
+
+/// One version of a template.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"id": "01930000-0000-7000-8000-000000000004", "trigger": "job_ready",
+    "channel": "sms", "language": "en", "version": 1, "subject": null,
+    "body": "Dear {{ customer_name }}, your job {{ job_number }} is ready to collect at {{ branch_name }}.",
+    "createdBy": "00000000-0000-0000-0000-000000000000", "createdAt": "2026-12-07T00:00:00Z"}))]
+pub struct TemplateView {
+    id: uuid::Uuid,
+    trigger: MessageTriggerName,
+    channel: MessageChannelName,
+    language: MessageLanguageName,
+    /// 1 for the first; each save adds one.
+    version: i32,
+    #[schema(max_length = 200)]
+    subject: Option<String>,
+    #[schema(max_length = 20000)]
+    body: String,
+    /// Who saved it (the nil id for the versions that came with the
+    /// program).
+    created_by: uuid::Uuid,
+    created_at: DateTime<Utc>,
+}
+
+impl From<Template> for TemplateView {
+    fn from(t: Template) -> Self {
+        Self {
+            id: t.id,
+            trigger: t.trigger.into(),
+            channel: t.channel.into(),
+            language: t.language.into(),
+            version: t.version,
+            subject: t.text.subject,
+            body: t.text.body,
+            created_by: t.created_by,
+            created_at: t.created_at,
+        }
+    }
+}
+
+/// One variable a trigger's templates may name.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"name": "customer_name", "example": "Asha Iyer"}))]
+pub struct VariableView {
+    #[schema(max_length = 40)]
+    name: &'static str,
+    #[schema(max_length = 100)]
+    example: &'static str,
+}
+
+/// A trigger: its purpose, channel and variables.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"trigger": "job_ready", "purpose": "transactional", "channel": "sms",
+    "variables": [{"name": "customer_name", "example": "Asha Iyer"}]}))]
+pub struct TriggerView {
+    trigger: MessageTriggerName,
+    /// `transactional` (needs the channel's transactional consent unless
+    /// the business relies on another legal basis) or `marketing`.
+    #[schema(max_length = 16)]
+    purpose: &'static str,
+    channel: MessageChannelName,
+    #[schema(max_items = 50)]
+    variables: Vec<VariableView>,
+}
+
+/// Every trigger.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"items": [{"trigger": "job_ready", "purpose": "transactional",
+    "channel": "sms", "variables": [{"name": "customer_name", "example": "Asha Iyer"}]}]}))]
+pub struct TriggersView {
+    #[schema(max_items = 50)]
+    items: Vec<TriggerView>,
+}
+
+impl TriggersView {
+    pub(crate) fn all() -> Self {
+        Self {
+            items: Trigger::ALL
+                .into_iter()
+                .map(|trigger| TriggerView {
+                    trigger: trigger.into(),
+                    purpose: trigger.purpose().as_str(),
+                    channel: trigger.channel().into(),
+                    variables: trigger
+                        .examples()
+                        .iter()
+                        .map(|(name, example)| VariableView { name, example })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The templates in use (or every version).
+pub type TemplatesView = Paged<TemplateView>;

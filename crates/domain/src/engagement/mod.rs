@@ -1,0 +1,191 @@
+//! Engagement: the messages the business sends its customers, on which
+//! channel, in which language, for what reason, and how their delivery
+//! goes (domain.md "Occasions and clienteling", consent).
+
+pub mod message;
+pub mod template;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::customer::consent::{Channel, Purpose};
+
+/// How a message reaches the customer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageChannel {
+    Email,
+    Sms,
+}
+
+impl MessageChannel {
+    pub const ALL: [Self; 2] = [Self::Email, Self::Sms];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Sms => "sms",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == text)
+    }
+
+    /// The channel the customer's consent is recorded for.
+    pub fn consent(self) -> Channel {
+        match self {
+            Self::Email => Channel::Email,
+            Self::Sms => Channel::Sms,
+        }
+    }
+}
+
+/// The languages templates are written in (ISO 639-1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Language {
+    En,
+    Hi,
+    Ta,
+}
+
+impl Language {
+    pub const ALL: [Self; 3] = [Self::En, Self::Hi, Self::Ta];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::En => "en",
+            Self::Hi => "hi",
+            Self::Ta => "ta",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.as_str() == text)
+    }
+}
+
+/// What happened that a customer is told of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Trigger {
+    /// A tax invoice was issued to them.
+    InvoiceIssued,
+    /// Their repair or order is ready to collect.
+    JobReady,
+}
+
+impl Trigger {
+    pub const ALL: [Self; 2] = [Self::InvoiceIssued, Self::JobReady];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvoiceIssued => "invoice_issued",
+            Self::JobReady => "job_ready",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == text)
+    }
+
+    /// Whether it is a transaction's news or an offer.
+    pub fn purpose(self) -> Purpose {
+        match self {
+            Self::InvoiceIssued | Self::JobReady => Purpose::Transactional,
+        }
+    }
+
+    /// The channel it is sent on.
+    pub fn channel(self) -> MessageChannel {
+        match self {
+            Self::InvoiceIssued => MessageChannel::Email,
+            Self::JobReady => MessageChannel::Sms,
+        }
+    }
+
+    /// The variables its templates may name, each with an example (what
+    /// a preview without values shows).
+    pub fn examples(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Self::InvoiceIssued => &[
+                ("customer_name", "Asha Iyer"),
+                ("invoice_number", "MUM1/INV/2026-27/000042"),
+                ("issued_on", "2026-12-07"),
+                ("total", "1,16,175.00"),
+                ("currency", "INR"),
+                ("branch_name", "Mumbai Zaveri Bazaar"),
+            ],
+            Self::JobReady => &[
+                ("customer_name", "Asha Iyer"),
+                ("job_number", "MUM1/JOB/2026-27/000042"),
+                ("branch_name", "Mumbai Zaveri Bazaar"),
+            ],
+        }
+    }
+
+    /// The names of its variables.
+    pub fn variables(self) -> Vec<&'static str> {
+        self.examples().iter().map(|(name, _)| *name).collect()
+    }
+
+    /// Its example values, ready to render.
+    pub fn sample(self) -> BTreeMap<&'static str, String> {
+        self.examples()
+            .iter()
+            .map(|(name, value)| (*name, (*value).to_owned()))
+            .collect()
+    }
+}
+
+/// `116175.00` as written in India: `1,16,175.00`.
+pub fn indian_grouping(amount: &str) -> String {
+    let (sign, digits) = amount
+        .strip_prefix('-')
+        .map_or(("", amount), |rest| ("-", rest));
+    let (whole, fraction) = digits
+        .split_once('.')
+        .map_or((digits, None), |(w, f)| (w, Some(f)));
+    let mut grouped = String::new();
+    let count = whole.chars().count();
+    for (i, c) in whole.chars().enumerate() {
+        let left = count - i;
+        if i > 0 && (left == 3 || (left > 3 && (left - 3) % 2 == 0)) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    match fraction {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for c in MessageChannel::ALL {
+            assert_eq!(MessageChannel::parse(c.as_str()), Some(c));
+        }
+        for l in Language::ALL {
+            assert_eq!(Language::parse(l.as_str()), Some(l));
+        }
+        for t in Trigger::ALL {
+            assert_eq!(Trigger::parse(t.as_str()), Some(t));
+        }
+    }
+
+    #[test]
+    fn amounts_are_grouped_in_lakhs_and_crores() {
+        assert_eq!(indian_grouping("116175.00"), "1,16,175.00");
+        assert_eq!(indian_grouping("12345678.5"), "1,23,45,678.5");
+        assert_eq!(indian_grouping("999"), "999");
+        assert_eq!(indian_grouping("1000"), "1,000");
+        assert_eq!(indian_grouping("-100000.00"), "-1,00,000.00");
+    }
+}

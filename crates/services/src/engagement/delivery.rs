@@ -1,0 +1,195 @@
+//! The delivery worker's pass: takes due messages by lease (safe on several
+//! replicas), decides at sending time whether each may go (consent,
+//! address), hands it to its channel's notifier with no transaction open,
+//! then writes the attempt and the message's next status together, while
+//! it still holds the lease.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use jewel_domain::customer::consent::Purpose;
+use jewel_domain::engagement::MessageChannel;
+use jewel_domain::engagement::message::{Message, MessageStatus, Outcome, SkipReason, after_try};
+use jewel_persistence::repos::consents::Consents;
+use jewel_persistence::repos::customers::Customers;
+use jewel_persistence::repos::messages::{Attempt, Finished, Messages};
+use jewel_persistence::{Database, RepoError};
+
+use super::notifier::{Answer, Notifiers, Outgoing};
+
+/// How the worker paces itself and when it gives up.
+#[derive(Debug, Clone)]
+pub struct DeliverySettings {
+    /// Messages taken per pass.
+    pub batch: u64,
+    /// How long a worker holds a message it is sending; another takes it
+    /// over after that.
+    pub lease: Duration,
+    /// The waits before each retry; after the last the message fails.
+    pub schedule: Vec<Duration>,
+    /// Whether transactional messages need the customer's consent for the
+    /// channel (`false`: the business relies on another legal basis).
+    pub transactional_needs_consent: bool,
+}
+
+/// One pass: every due message taken and tried. Returns how many.
+pub async fn pass(
+    database: &Database,
+    notifiers: &Notifiers,
+    settings: &DeliverySettings,
+) -> Result<usize, RepoError> {
+    let db = database.connection();
+    let now = Utc::now();
+    let until = now + settings.lease;
+    let mut tried = 0;
+    for id in Messages::due(db, now, settings.batch).await? {
+        let token = uuid::Uuid::now_v7();
+        if !Messages::lease(db, id, token, now, until).await? {
+            continue;
+        }
+        let Some(message) = Messages::get(db, id).await? else {
+            continue;
+        };
+        try_one(database, notifiers, settings, &message, token).await?;
+        tried += 1;
+    }
+    Ok(tried)
+}
+
+/// Where a message goes, or why it does not.
+enum Verdict {
+    Send { to: String, name: String },
+    Skip(SkipReason),
+}
+
+async fn verdict(
+    database: &Database,
+    settings: &DeliverySettings,
+    message: &Message,
+) -> Result<Verdict, RepoError> {
+    let db = database.connection();
+    let Some(customer) = Customers::get(db, message.customer_id).await? else {
+        return Ok(Verdict::Skip(SkipReason::Erased));
+    };
+    if customer.erased_at.is_some() {
+        return Ok(Verdict::Skip(SkipReason::Erased));
+    }
+    let needs_consent =
+        message.purpose == Purpose::Marketing || settings.transactional_needs_consent;
+    if needs_consent {
+        let consents = Consents::current(db, customer.id).await?;
+        let agreed = consents.iter().any(|c| {
+            c.channel == message.channel.consent() && c.purpose == message.purpose && c.granted
+        });
+        if !agreed {
+            return Ok(Verdict::Skip(SkipReason::NoConsent));
+        }
+    }
+    let to = match message.channel {
+        MessageChannel::Email => customer.email.clone().filter(|e| !e.is_empty()),
+        MessageChannel::Sms => Some(customer.mobile.clone()).filter(|m| !m.is_empty()),
+    };
+    Ok(match to {
+        Some(to) => Verdict::Send {
+            to,
+            name: customer.name,
+        },
+        None => Verdict::Skip(SkipReason::NoAddress),
+    })
+}
+
+async fn try_one(
+    database: &Database,
+    notifiers: &Notifiers,
+    settings: &DeliverySettings,
+    message: &Message,
+    token: uuid::Uuid,
+) -> Result<(), RepoError> {
+    let tries = message.attempts;
+    let (to, name) = match verdict(database, settings, message).await? {
+        Verdict::Skip(reason) => {
+            let skipped = Finished {
+                status: MessageStatus::Skipped,
+                reason: Some(reason.as_str()),
+                address: None,
+                transport: None,
+                provider_id: None,
+                attempts: tries,
+                next_attempt_at: message.next_attempt_at,
+                sent_at: None,
+            };
+            Messages::finish(database.connection(), message.id, token, &skipped).await?;
+            return Ok(());
+        }
+        Verdict::Send { to, name } => (to, name),
+    };
+    let notifier = notifiers.of(message.channel);
+    let started = Utc::now();
+    let clock = std::time::Instant::now();
+    let answer = match notifiers.enclosures.for_message(message).await {
+        Ok(attachments) => {
+            notifier
+                .send(&Outgoing {
+                    id: message.id,
+                    channel: message.channel,
+                    to: &to,
+                    to_name: &name,
+                    subject: message.subject.as_deref(),
+                    body: &message.body,
+                    attachments: &attachments,
+                })
+                .await
+        }
+        Err(error) => {
+            let said = format!("what goes with the message could not be made: {error:#}");
+            Answer {
+                outcome: Outcome::Transient(said.clone()),
+                said,
+            }
+        }
+    };
+    let latency_ms = i64::try_from(clock.elapsed().as_millis()).unwrap_or(i64::MAX);
+    let attempt = tries + 1;
+    let next = after_try(
+        &answer.outcome,
+        usize::try_from(attempt).unwrap_or(usize::MAX),
+        &settings.schedule,
+    );
+    let (outcome, provider_id) = match &answer.outcome {
+        Outcome::Sent { provider_id } => ("sent", provider_id.as_deref()),
+        Outcome::Transient(_) => ("transient", None),
+        Outcome::Permanent(_) => ("permanent", None),
+    };
+    let now = Utc::now();
+    let txn = jewel_persistence::begin_writing(database.connection()).await?;
+    let finished = Finished {
+        status: next.status,
+        reason: next.reason.as_deref(),
+        address: Some(&to),
+        transport: Some(notifier.name()),
+        provider_id,
+        attempts: attempt,
+        next_attempt_at: next.retry_after.map_or(now, |wait| now + wait),
+        sent_at: (next.status == MessageStatus::Sent).then_some(now),
+    };
+    if !Messages::finish(&txn, message.id, token, &finished).await? {
+        // Another worker took it over: what it finds stands.
+        txn.rollback().await?;
+        return Ok(());
+    }
+    Messages::record_attempt(
+        &txn,
+        &Attempt {
+            message_id: message.id,
+            attempt,
+            transport: notifier.name().to_owned(),
+            started_at: started,
+            latency_ms,
+            outcome: outcome.to_owned(),
+            answer: answer.said,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,30 @@
+//! Engagement: messages to customers. Templates are saved in versions and
+//! checked; a trigger's event queues a message in the relay's transaction
+//! (so each event queues it once, and a key keeps one message however often
+//! a trigger runs); the delivery worker sends it through the channel's
+//! [`notifier::Notifier`] after checking consent and the address at
+//! sending time, retries on the schedule and gives up after the last.
+
+pub mod delivery;
+pub mod notifier;
+pub mod queue;
+pub mod templates;
+
+use jewel_domain::Invalid;
+use jewel_persistence::RepoError;
+
+/// Why engagement work is refused.
+#[derive(Debug, thiserror::Error)]
+pub enum EngagementError {
+    #[error("no such record")]
+    NotFound,
+    /// Two saves of one template at the same moment: one is kept.
+    #[error("the template was saved by someone else at the same moment; read it again")]
+    ChangedMeanwhile,
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    #[error(transparent)]
+    Store(#[from] RepoError),
+    #[error(transparent)]
+    Record(#[from] crate::unit::RecordError),
+}
