@@ -45,6 +45,7 @@ mod m20261207_000038_customer_metal;
 mod m20261207_000039_job_photos;
 mod m20261207_000040_deposit_refunds;
 mod m20261207_000041_messages;
+mod m20261207_000042_greeting_templates;
 
 pub struct Migrator;
 
@@ -93,6 +94,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000039_job_photos::Migration),
             Box::new(m20261207_000040_deposit_refunds::Migration),
             Box::new(m20261207_000041_messages::Migration),
+            Box::new(m20261207_000042_greeting_templates::Migration),
         ]
     }
 }

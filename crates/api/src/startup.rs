@@ -131,6 +131,7 @@ impl Application {
                 &settings.jobs,
                 &settings.database.data_dir,
             )?,
+            notify: Arc::new(settings.notify.clone()),
         };
 
         let listener = TcpListener::bind(settings.server.bind)
@@ -175,6 +176,7 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let worker = tokio::spawn(crate::workers::release_expired_holds(self.state.clone()));
         let loyalty = tokio::spawn(crate::workers::loyalty_daily(self.state.clone()));
+        let occasions = tokio::spawn(crate::workers::occasions_daily(self.state.clone()));
         let revocations = tokio::spawn(revocations::keep_current(
             self.state.revocations.clone(),
             self.state.database.clone(),
@@ -189,6 +191,7 @@ impl Application {
         }
         worker.abort();
         loyalty.abort();
+        occasions.abort();
         revocations.abort();
         if let Some(relay) = relay {
             relay.abort();
@@ -200,9 +203,9 @@ impl Application {
 /// The subscriber that queues messages, speaking the business's language
 /// to customers who have not said theirs.
 fn notifications(settings: &Settings) -> Arc<dyn Subscriber> {
-    let language = jewel_domain::engagement::Language::parse(&settings.notify.default_language)
-        .unwrap_or(jewel_domain::engagement::Language::En);
-    Arc::new(jewel_services::engagement::queue::Notifications { language })
+    Arc::new(jewel_services::engagement::queue::Notifications {
+        language: settings.notify.language(),
+    })
 }
 
 /// The configured secret, or the one made on first start and kept in the

@@ -36,6 +36,8 @@ pub struct AppState {
     pub holds: crate::holds::Lapses,
     /// Where photos of jobs' items are kept, and how large one may be.
     pub photos: crate::photo_store::PhotoKeeping,
+    /// How messages to customers are made and sent.
+    pub notify: Arc<crate::config::NotifySettings>,
 }
 
 impl AppState {

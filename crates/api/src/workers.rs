@@ -56,6 +56,29 @@ pub async fn loyalty_daily(state: AppState) {
     }
 }
 
+/// Occasion greetings (birthdays, anniversaries `notify.occasion_days_ahead`
+/// away), looked at every hour from ten minutes after start-up; every
+/// replica may run them (one greeting per customer, occasion and year).
+pub async fn occasions_daily(state: AppState) {
+    let first = tokio::time::Instant::now() + LOYALTY_FIRST_AFTER;
+    let mut interval = tokio::time::interval_at(first, LOYALTY_EVERY);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        interval.tick().await;
+        let run = jewel_services::engagement::occasions::run(
+            &state.database,
+            chrono::Utc::now(),
+            state.notify.occasion_days_ahead,
+            state.notify.language(),
+        )
+        .await;
+        match run {
+            Ok(run) => tracing::info!(?run, "occasion greetings queued"),
+            Err(error) => tracing::warn!(%error, "queueing occasion greetings failed"),
+        }
+    }
+}
+
 /// What the message worker needs: the database, the transports and how
 /// it paces itself.
 #[derive(Debug, Clone)]

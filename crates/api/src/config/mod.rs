@@ -137,6 +137,17 @@ impl Settings {
                 "must say where the mail server is when notify.email is smtp",
             );
         }
+        if time_of_day(&self.notify.quiet_hours_from).is_none()
+            || time_of_day(&self.notify.quiet_hours_until).is_none()
+        {
+            return bad(
+                "notify.quiet_hours_from",
+                "and notify.quiet_hours_until must be HH:MM",
+            );
+        }
+        if self.notify.occasion_days_ahead > 60 {
+            return bad("notify.occasion_days_ahead", "must be 0 to 60");
+        }
         if self.notify.poll_ms == 0 {
             return bad("notify.poll_ms", "must be at least 1");
         }

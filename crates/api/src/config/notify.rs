@@ -34,6 +34,13 @@ pub struct NotifySettings {
     pub transactional_needs_consent: bool,
     /// Whether this server sends messages (runs the delivery worker).
     pub deliver: bool,
+    /// Marketing (greetings, offers) due in these hours of the branch's
+    /// local time waits for their end: `HH:MM`, past midnight when `from`
+    /// is later; equal times turn quiet hours off.
+    pub quiet_hours_from: String,
+    pub quiet_hours_until: String,
+    /// How many days before a birthday or anniversary its greeting goes.
+    pub occasion_days_ahead: u32,
 }
 
 impl Default for NotifySettings {
@@ -49,6 +56,9 @@ impl Default for NotifySettings {
             batch: 50,
             transactional_needs_consent: true,
             deliver: true,
+            quiet_hours_from: "21:00".to_owned(),
+            quiet_hours_until: "09:00".to_owned(),
+            occasion_days_ahead: 0,
         }
     }
 }
@@ -104,7 +114,25 @@ pub enum SmtpSecurity {
     None,
 }
 
+/// `HH:MM` as a time of day.
+pub fn time_of_day(text: &str) -> Option<chrono::NaiveTime> {
+    chrono::NaiveTime::parse_from_str(text, "%H:%M").ok()
+}
+
 impl NotifySettings {
+    /// The quiet hours, unless their two ends are the same.
+    pub fn quiet_hours(&self) -> Option<jewel_domain::engagement::quiet::QuietHours> {
+        let from = time_of_day(&self.quiet_hours_from)?;
+        let until = time_of_day(&self.quiet_hours_until)?;
+        (from != until).then_some(jewel_domain::engagement::quiet::QuietHours { from, until })
+    }
+
+    /// The language of customers who have not said theirs.
+    pub fn language(&self) -> jewel_domain::engagement::Language {
+        jewel_domain::engagement::Language::parse(&self.default_language)
+            .unwrap_or(jewel_domain::engagement::Language::En)
+    }
+
     pub fn delivery(&self) -> jewel_services::engagement::delivery::DeliverySettings {
         jewel_services::engagement::delivery::DeliverySettings {
             batch: self.batch.max(1),
@@ -116,6 +144,7 @@ impl NotifySettings {
                 .map(Duration::from_secs)
                 .collect(),
             transactional_needs_consent: self.transactional_needs_consent,
+            quiet_hours: self.quiet_hours(),
         }
     }
 }

@@ -37,6 +37,7 @@ mod limits;
 mod loyalty;
 mod loyalty_daily;
 mod messages;
+mod messages_occasions;
 mod messages_smtp;
 mod oauth;
 mod outages;

@@ -3,6 +3,7 @@
 //! goes (domain.md "Occasions and clienteling", consent).
 
 pub mod message;
+pub mod quiet;
 pub mod template;
 
 use std::collections::BTreeMap;
@@ -75,15 +76,26 @@ pub enum Trigger {
     InvoiceIssued,
     /// Their repair or order is ready to collect.
     JobReady,
+    /// A birthday greeting, `notify.occasion_days_ahead` before it.
+    Birthday,
+    /// A wedding anniversary greeting.
+    Anniversary,
 }
 
 impl Trigger {
-    pub const ALL: [Self; 2] = [Self::InvoiceIssued, Self::JobReady];
+    pub const ALL: [Self; 4] = [
+        Self::InvoiceIssued,
+        Self::JobReady,
+        Self::Birthday,
+        Self::Anniversary,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::InvoiceIssued => "invoice_issued",
             Self::JobReady => "job_ready",
+            Self::Birthday => "birthday",
+            Self::Anniversary => "anniversary",
         }
     }
 
@@ -95,6 +107,7 @@ impl Trigger {
     pub fn purpose(self) -> Purpose {
         match self {
             Self::InvoiceIssued | Self::JobReady => Purpose::Transactional,
+            Self::Birthday | Self::Anniversary => Purpose::Marketing,
         }
     }
 
@@ -102,7 +115,7 @@ impl Trigger {
     pub fn channel(self) -> MessageChannel {
         match self {
             Self::InvoiceIssued => MessageChannel::Email,
-            Self::JobReady => MessageChannel::Sms,
+            Self::JobReady | Self::Birthday | Self::Anniversary => MessageChannel::Sms,
         }
     }
 
@@ -121,6 +134,11 @@ impl Trigger {
             Self::JobReady => &[
                 ("customer_name", "Asha Iyer"),
                 ("job_number", "MUM1/JOB/2026-27/000042"),
+                ("branch_name", "Mumbai Zaveri Bazaar"),
+            ],
+            Self::Birthday | Self::Anniversary => &[
+                ("customer_name", "Asha Iyer"),
+                ("occasion_on", "07 December"),
                 ("branch_name", "Mumbai Zaveri Bazaar"),
             ],
         }

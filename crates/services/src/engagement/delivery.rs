@@ -10,6 +10,8 @@ use chrono::Utc;
 use jewel_domain::customer::consent::Purpose;
 use jewel_domain::engagement::MessageChannel;
 use jewel_domain::engagement::message::{Message, MessageStatus, Outcome, SkipReason, after_try};
+use jewel_domain::engagement::quiet::QuietHours;
+use jewel_persistence::repos::branches::Branches;
 use jewel_persistence::repos::consents::Consents;
 use jewel_persistence::repos::customers::Customers;
 use jewel_persistence::repos::messages::{Attempt, Finished, Messages};
@@ -30,6 +32,8 @@ pub struct DeliverySettings {
     /// Whether transactional messages need the customer's consent for the
     /// channel (`false`: the business relies on another legal basis).
     pub transactional_needs_consent: bool,
+    /// When marketing waits for the morning, in the branch's zone.
+    pub quiet_hours: Option<QuietHours>,
 }
 
 /// One pass: every due message taken and tried. Returns how many.
@@ -98,6 +102,29 @@ async fn verdict(
     })
 }
 
+/// When a marketing message due now may go, if now is in its branch's
+/// quiet hours.
+async fn held_until(
+    database: &Database,
+    settings: &DeliverySettings,
+    message: &Message,
+) -> Result<Option<chrono::DateTime<Utc>>, RepoError> {
+    let Some(quiet) = settings.quiet_hours else {
+        return Ok(None);
+    };
+    if message.purpose != Purpose::Marketing {
+        return Ok(None);
+    }
+    let branch = match message.branch_id {
+        Some(id) => Branches::get(database.connection(), id).await?,
+        None => None,
+    };
+    let zone = branch
+        .and_then(|b| b.timezone.parse().ok())
+        .unwrap_or(chrono_tz::Asia::Kolkata);
+    Ok(quiet.held_until(Utc::now(), zone))
+}
+
 async fn try_one(
     database: &Database,
     notifiers: &Notifiers,
@@ -106,6 +133,20 @@ async fn try_one(
     token: uuid::Uuid,
 ) -> Result<(), RepoError> {
     let tries = message.attempts;
+    if let Some(until) = held_until(database, settings, message).await? {
+        let held = Finished {
+            status: MessageStatus::Queued,
+            reason: Some("quiet_hours"),
+            address: None,
+            transport: None,
+            provider_id: None,
+            attempts: tries,
+            next_attempt_at: until,
+            sent_at: None,
+        };
+        Messages::finish(database.connection(), message.id, token, &held).await?;
+        return Ok(());
+    }
     let (to, name) = match verdict(database, settings, message).await? {
         Verdict::Skip(reason) => {
             let skipped = Finished {

@@ -7,6 +7,7 @@
 
 pub mod delivery;
 pub mod notifier;
+pub mod occasions;
 pub mod queue;
 pub mod templates;
 

@@ -49,7 +49,7 @@ impl Subscriber for Notifications {
                 trigger: Trigger::InvoiceIssued,
                 channel: Trigger::InvoiceIssued.channel(),
                 customer,
-                branch: issued.branch_id,
+                branch: Some(issued.branch_id),
                 key: format!("invoice_issued:email:{}", issued.invoice_id),
                 about: ("invoice", issued.invoice_id),
             };
@@ -80,7 +80,7 @@ impl Subscriber for Notifications {
             trigger: Trigger::JobReady,
             channel: Trigger::JobReady.channel(),
             customer: changed.customer_id,
-            branch: changed.branch_id,
+            branch: Some(changed.branch_id),
             // Ready again after rework is news again: one message per move.
             key: format!("job_ready:sms:{}", event.id),
             about: ("job", changed.job_id),
@@ -97,36 +97,50 @@ impl Subscriber for Notifications {
 }
 
 /// A message a trigger calls for.
-struct Asked {
-    trigger: Trigger,
-    channel: MessageChannel,
-    customer: uuid::Uuid,
-    branch: uuid::Uuid,
-    key: String,
-    about: (&'static str, uuid::Uuid),
+pub(super) struct Asked {
+    pub trigger: Trigger,
+    pub channel: MessageChannel,
+    pub customer: uuid::Uuid,
+    /// The branch it is from (`None`: the whole business's).
+    pub branch: Option<uuid::Uuid>,
+    pub key: String,
+    pub about: (&'static str, uuid::Uuid),
 }
 
 impl Notifications {
-    /// Queues `asked`, its variables given by `values` (the customer's and
-    /// the branch's names, the branch's zone), unless its key is queued.
     async fn queue(
         &self,
         txn: &DatabaseTransaction,
         asked: Asked,
         values: impl FnOnce(&str, &str, chrono_tz::Tz) -> BTreeMap<&'static str, String>,
     ) -> anyhow::Result<()> {
+        queue_message(txn, self.language, asked, values).await?;
+        Ok(())
+    }
+}
+
+/// Queues `asked` in `language`, its variables given by `values` (the
+/// customer's and the branch's names, the branch's zone), unless its key
+/// is queued already; `true` when it was queued now.
+pub(super) async fn queue_message(
+    txn: &DatabaseTransaction,
+    language: Language,
+    asked: Asked,
+    values: impl FnOnce(&str, &str, chrono_tz::Tz) -> BTreeMap<&'static str, String>,
+) -> Result<bool, jewel_persistence::RepoError> {
+    {
         if Messages::exists(txn, &asked.key).await? {
-            return Ok(());
+            return Ok(false);
         }
         let now = to_second(Utc::now());
         let mut message = Message {
             id: uuid::Uuid::now_v7(),
-            branch_id: Some(asked.branch),
+            branch_id: asked.branch,
             customer_id: asked.customer,
             trigger: asked.trigger,
             purpose: asked.trigger.purpose(),
             channel: asked.channel,
-            language: self.language,
+            language,
             dedupe_key: asked.key.clone(),
             template_id: None,
             template_version: None,
@@ -144,17 +158,23 @@ impl Notifications {
             sent_at: None,
         };
         let customer = Customers::get(txn, asked.customer).await?;
-        let branch = Branches::get(txn, asked.branch).await?;
+        let branch = match asked.branch {
+            Some(id) => Branches::get(txn, id).await?,
+            None => None,
+        };
+        let (branch_name, zone) = branch.map_or((String::new(), chrono_tz::Asia::Kolkata), |b| {
+            let zone = b.timezone.parse().unwrap_or(chrono_tz::Asia::Kolkata);
+            (b.name, zone)
+        });
         let template =
-            MessageTemplates::current(txn, asked.trigger, asked.channel, self.language).await?;
-        match (customer.filter(|c| c.erased_at.is_none()), branch, template) {
-            (None, _, _) => skip(&mut message, SkipReason::Erased),
-            (_, None, _) | (_, _, None) => skip(&mut message, SkipReason::NoTemplate),
-            (Some(customer), Some(branch), Some(template)) => {
-                let zone = branch.timezone.parse().unwrap_or(chrono_tz::Asia::Kolkata);
+            MessageTemplates::current(txn, asked.trigger, asked.channel, language).await?;
+        match (customer.filter(|c| c.erased_at.is_none()), template) {
+            (None, _) => skip(&mut message, SkipReason::Erased),
+            (_, None) => skip(&mut message, SkipReason::NoTemplate),
+            (Some(customer), Some(template)) => {
                 message.template_id = Some(template.id);
                 message.template_version = Some(template.version);
-                match render(&template.text, &values(&customer.name, &branch.name, zone)) {
+                match render(&template.text, &values(&customer.name, &branch_name, zone)) {
                     Ok(rendered) => {
                         message.subject = rendered.subject;
                         message.body = rendered.body;
@@ -167,7 +187,7 @@ impl Notifications {
             }
         }
         Messages::insert(txn, &message).await?;
-        Ok(())
+        Ok(true)
     }
 }
 

@@ -15,9 +15,11 @@ use crate::routes::wire::Paged;
 wire_enum! {
     /// What happened that a customer is told of: `invoice_issued` (a tax
     /// invoice issued to them, by e-mail), `job_ready` (their repair or
-    /// order ready to collect, by SMS).
+    /// order ready to collect, by SMS), `birthday` and `anniversary`
+    /// (greetings by SMS, marketing).
     MessageTriggerName mirrors Trigger {
-        InvoiceIssued = "invoice_issued", JobReady = "job_ready",
+        InvoiceIssued = "invoice_issued", JobReady = "job_ready", Birthday = "birthday",
+        Anniversary = "anniversary",
     }
 }
 
@@ -251,3 +253,32 @@ impl TriggersView {
 
 /// The templates in use (or every version).
 pub type TemplatesView = Paged<TemplateView>;
+
+/// A run of the occasion greetings, for a day.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"date": "2026-12-07"}))]
+pub struct OccasionRunFields {
+    /// The day the run is for (greetings for occasions
+    /// `notify.occasion_days_ahead` later); today (UTC) when not given.
+    pub(crate) date: Option<chrono::NaiveDate>,
+}
+
+/// What a run queued: greetings new this time (a second run of a day
+/// queues none).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"birthdays": 12, "anniversaries": 3}))]
+pub struct OccasionRunView {
+    birthdays: u64,
+    anniversaries: u64,
+}
+
+impl From<jewel_services::engagement::occasions::OccasionRun> for OccasionRunView {
+    fn from(run: jewel_services::engagement::occasions::OccasionRun) -> Self {
+        Self {
+            birthdays: run.birthdays,
+            anniversaries: run.anniversaries,
+        }
+    }
+}

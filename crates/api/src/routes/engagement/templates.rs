@@ -13,7 +13,8 @@ use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::template_dto::{
-    PreviewFields, PreviewView, TemplateFields, TemplateView, TemplatesView, TriggersView,
+    OccasionRunFields, OccasionRunView, PreviewFields, PreviewView, TemplateFields, TemplateView,
+    TemplatesView, TriggersView,
 };
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
@@ -25,7 +26,41 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(list_templates)
         .service(save_template)
         .service(get_template)
-        .service(preview_template);
+        .service(preview_template)
+        .service(run_occasions);
+}
+
+/// Queue the occasion greetings of a day now (the server also runs them
+/// every hour): one SMS per customer whose birthday or anniversary falls
+/// `notify.occasion_days_ahead` after `date`, in the business's language;
+/// a greeting goes only with the customer's marketing consent for SMS and
+/// waits out the branch's quiet hours. One greeting per customer, occasion
+/// and year however often it runs. Needs `messages:settings` (the owner).
+#[utoipa::path(
+    tag = "engagement",
+    operation_id = "runOccasionGreetings",
+    security(("bearer" = [])),
+    request_body = OccasionRunFields,
+    responses((status = 200, description = "What the run queued.", body = OccasionRunView))
+)]
+#[post("/api/v1/message-triggers/occasions/run")]
+pub async fn run_occasions(
+    state: web::Data<AppState>,
+    _caller: Authorized<needs::MessagesSettings>,
+    Json(body): Json<OccasionRunFields>,
+) -> Result<web::Json<OccasionRunView>, ApiError> {
+    let as_of = body
+        .date
+        .and_then(|d| d.and_hms_opt(12, 0, 0))
+        .map_or_else(chrono::Utc::now, |d| d.and_utc());
+    let run = jewel_services::engagement::occasions::run(
+        &state.database,
+        as_of,
+        state.notify.occasion_days_ahead,
+        state.notify.language(),
+    )
+    .await?;
+    Ok(web::Json(OccasionRunView::from(run)))
 }
 
 /// What can send a message: each trigger with its purpose, channel and

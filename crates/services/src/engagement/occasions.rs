@@ -1,0 +1,105 @@
+//! Occasion greetings: a run on a day queues a greeting for each customer
+//! whose birthday or wedding anniversary falls `days_ahead` later, one per
+//! customer, occasion and year however often the run is made (its key).
+//! Greetings are marketing: they go only with the channel's marketing
+//! consent, and never in the branch's quiet hours.
+
+use chrono::{DateTime, Datelike, Days, Utc};
+use jewel_domain::engagement::{Language, Trigger};
+use jewel_domain::loyalty::occasion_days;
+use jewel_domain::occasion::OccasionKind;
+use jewel_persistence::repos::customers::Customers;
+use jewel_persistence::{Database, RepoError};
+use serde::Serialize;
+
+use super::queue::{Asked, queue_message};
+
+/// Customers read per batch.
+const BATCH: u64 = 500;
+
+/// What a run queued.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct OccasionRun {
+    pub birthdays: u64,
+    pub anniversaries: u64,
+}
+
+/// Queues the greetings of the occasions `days_ahead` after `as_of`'s day.
+pub async fn run(
+    database: &Database,
+    as_of: DateTime<Utc>,
+    days_ahead: u32,
+    language: Language,
+) -> Result<OccasionRun, RepoError> {
+    let day = as_of
+        .date_naive()
+        .checked_add_days(Days::new(days_ahead.into()))
+        .unwrap_or(as_of.date_naive());
+    let mut run = OccasionRun::default();
+    for (kind, trigger) in [
+        (OccasionKind::Birthday, Trigger::Birthday),
+        (OccasionKind::Anniversary, Trigger::Anniversary),
+    ] {
+        let queued = greet(database, kind, trigger, day, language).await?;
+        match trigger {
+            Trigger::Birthday => run.birthdays = queued,
+            _ => run.anniversaries = queued,
+        }
+    }
+    Ok(run)
+}
+
+/// Queues `trigger`'s greeting for each customer whose `kind` falls on
+/// `day`; returns how many were new.
+async fn greet(
+    database: &Database,
+    kind: OccasionKind,
+    trigger: Trigger,
+    day: chrono::NaiveDate,
+    language: Language,
+) -> Result<u64, RepoError> {
+    let keys: Vec<i32> = occasion_days(day, 1).iter().map(|d| d.0).collect();
+    let mut queued = 0;
+    let mut after = None;
+    loop {
+        let batch =
+            Customers::celebrating(database.connection(), kind, &keys, after, BATCH).await?;
+        after = batch.last().map(|c| c.0);
+        for (customer_id, _) in &batch {
+            let txn = jewel_persistence::begin_writing(database.connection()).await?;
+            let Some(customer) = Customers::get(&txn, *customer_id).await? else {
+                txn.rollback().await?;
+                continue;
+            };
+            let asked = Asked {
+                trigger,
+                channel: trigger.channel(),
+                customer: customer.id,
+                branch: customer.home_branch_id,
+                key: format!(
+                    "{}:{}:{}:{}",
+                    trigger.as_str(),
+                    trigger.channel().as_str(),
+                    customer.id,
+                    day.year()
+                ),
+                about: ("customer", customer.id),
+            };
+            let on = day.format("%d %B").to_string();
+            let values = |name: &str, branch: &str, _: chrono_tz::Tz| {
+                std::collections::BTreeMap::from([
+                    ("customer_name", name.to_owned()),
+                    ("occasion_on", on.clone()),
+                    ("branch_name", branch.to_owned()),
+                ])
+            };
+            if queue_message(&txn, language, asked, values).await? {
+                queued += 1;
+            }
+            txn.commit().await?;
+        }
+        if batch.len() < BATCH as usize {
+            return Ok(queued);
+        }
+    }
+}
