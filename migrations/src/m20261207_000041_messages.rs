@@ -207,6 +207,11 @@ impl MigrationTrait for Migration {
             ),
             ("ix_messages_customer", vec![Messages::CustomerId], false),
             (
+                "ix_messages_provider",
+                vec![Messages::Transport, Messages::ProviderId],
+                false,
+            ),
+            (
                 "ix_messages_branch_created",
                 vec![Messages::BranchId, Messages::CreatedAt],
                 false,

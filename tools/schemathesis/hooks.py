@@ -217,11 +217,29 @@ STATE_DEPENDENT = {
     ("photo", "required"),
     ("caption", "length"),
     ("caption", "format"),
+    # A message template (issue 22) is checked against its trigger's
+    # variables and its channel: a subject on e-mail only, an SMS at most
+    # 670 characters, Jinja that parses and renders; a preview's values
+    # name the trigger's variables (`values.<name>`); staff never record a
+    # customer's own STOP or unsubscribe as the source of consent.
+    ("subject", "not_for_channel"),
+    ("subject", "required"),
+    ("subject", "unknown_variable"),
+    ("subject", "template_syntax"),
+    ("subject", "template_render"),
+    ("body", "required"),
+    ("body", "too_long"),
+    ("body", "unknown_variable"),
+    ("body", "template_syntax"),
+    ("body", "template_render"),
+    ("values.*", "unknown_variable"),
+    ("source", "not_for_staff"),
 }
 
 
 def _allowed(error):
     field = re.sub(r"\[\d+\]", "[]", str(error.get("field")))
+    field = re.sub(r"^values\..*$", "values.*", field)
     code = error.get("code")
     return (field, code) in STATE_DEPENDENT or (None, code) in STATE_DEPENDENT
 

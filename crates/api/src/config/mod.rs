@@ -148,6 +148,18 @@ impl Settings {
         if self.notify.occasion_days_ahead > 60 {
             return bad("notify.occasion_days_ahead", "must be 0 to 60");
         }
+        if self.notify.sms == SmsTransport::Twilio {
+            match &self.notify.twilio {
+                None => return bad("notify.twilio", "must be given when notify.sms is twilio"),
+                Some(t) if t.from.is_none() && t.messaging_service_sid.is_none() => {
+                    return bad(
+                        "notify.twilio.from",
+                        "or notify.twilio.messaging_service_sid must be given",
+                    );
+                }
+                Some(_) => {}
+            }
+        }
         if self.notify.poll_ms == 0 {
             return bad("notify.poll_ms", "must be at least 1");
         }

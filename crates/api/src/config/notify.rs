@@ -14,9 +14,10 @@ pub struct NotifySettings {
     /// `log` (the default: kept in the database and the log, nothing
     /// sent) or `smtp` (then `notify.smtp` says where).
     pub email: EmailTransport,
-    /// `log` only, for now.
+    /// `log` (the default) or `twilio` (then `notify.twilio` says how).
     pub sms: SmsTransport,
     pub smtp: Option<SmtpSettings>,
+    pub twilio: Option<TwilioSettings>,
     /// The language of a customer who has not said theirs: `en`, `hi`, `ta`.
     pub default_language: String,
     /// The waits before each retry, in seconds (1 min, 5 min, 30 min, 2 h,
@@ -49,6 +50,7 @@ impl Default for NotifySettings {
             email: EmailTransport::Log,
             sms: SmsTransport::Log,
             smtp: None,
+            twilio: None,
             default_language: "en".to_owned(),
             retry_secs: vec![60, 300, 1_800, 7_200, 21_600],
             poll_ms: 1_000,
@@ -74,6 +76,35 @@ pub enum EmailTransport {
 #[serde(rename_all = "lowercase")]
 pub enum SmsTransport {
     Log,
+    Twilio,
+}
+
+/// Twilio's Programmable Messaging: the account, who sends, and the public
+/// addresses Twilio calls back (each request signed with the auth token).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TwilioSettings {
+    /// `AC…`.
+    pub account_sid: String,
+    pub auth_token: SecretString,
+    /// The sender: a number in E.164 or an alphanumeric sender id; or
+    /// `messaging_service_sid` (`MG…`) instead.
+    pub from: Option<String>,
+    pub messaging_service_sid: Option<String>,
+    /// `https://api.twilio.com` (a test points it at a fake).
+    #[serde(default = "default_twilio_base")]
+    pub base_url: String,
+    /// This server's public address of `POST /api/v1/webhooks/twilio/status`
+    /// as Twilio calls it (the signature covers it); unset: no delivery
+    /// reports.
+    pub status_callback_url: Option<String>,
+    /// This server's public address of `POST /api/v1/webhooks/twilio/inbound`
+    /// as configured at Twilio for replies (STOP).
+    pub inbound_url: Option<String>,
+}
+
+fn default_twilio_base() -> String {
+    "https://api.twilio.com".to_owned()
 }
 
 /// A mail server (any, or SendGrid's relay: `smtp.sendgrid.net`, user

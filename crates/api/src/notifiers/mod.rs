@@ -2,6 +2,7 @@
 //! by default, a mail server over SMTP for e-mail.
 
 mod smtp;
+pub mod twilio;
 
 use std::sync::Arc;
 
@@ -26,6 +27,12 @@ pub fn from_settings(
     };
     let sms: Arc<dyn jewel_services::engagement::notifier::Notifier> = match settings.sms {
         SmsTransport::Log => Arc::new(LogNotifier),
+        SmsTransport::Twilio => {
+            let twilio = settings.twilio.as_ref().ok_or_else(|| {
+                anyhow::anyhow!("notify.twilio is needed when notify.sms is twilio")
+            })?;
+            Arc::new(twilio::TwilioNotifier::new(twilio)?)
+        }
     };
     let enclosures = Arc::new(crate::documents::InvoicePdfs {
         database: database.clone(),

@@ -39,6 +39,7 @@ mod loyalty_daily;
 mod messages;
 mod messages_occasions;
 mod messages_smtp;
+mod messages_twilio;
 mod oauth;
 mod outages;
 mod relay;

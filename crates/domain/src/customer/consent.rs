@@ -67,16 +67,28 @@ pub enum ConsentSource {
     /// The customer, logged in, on `/api/v1/me`.
     SelfService,
     Import,
+    /// The customer texted STOP (the SMS provider's inbound webhook).
+    SmsStop,
+    /// The customer followed the unsubscribe link of a message.
+    UnsubscribeLink,
 }
 
 impl ConsentSource {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 7] = [
         Self::InStore,
         Self::Phone,
         Self::Website,
         Self::SelfService,
         Self::Import,
+        Self::SmsStop,
+        Self::UnsubscribeLink,
     ];
+
+    /// Whether staff may name it as the source of what they record (the
+    /// customer's own replies and links record themselves).
+    pub fn staff_may_record(self) -> bool {
+        !matches!(self, Self::SmsStop | Self::UnsubscribeLink)
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -85,6 +97,8 @@ impl ConsentSource {
             Self::Website => "website",
             Self::SelfService => "self_service",
             Self::Import => "import",
+            Self::SmsStop => "sms_stop",
+            Self::UnsubscribeLink => "unsubscribe_link",
         }
     }
 

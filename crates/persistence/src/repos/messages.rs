@@ -198,6 +198,29 @@ impl Messages {
         Ok(done.rows_affected == 1)
     }
 
+    /// Sets a message `transport` took as `provider_id` to `status` as the
+    /// provider reports it, if it stands `sent` (a report of a message
+    /// failed or delivered already changes nothing); `false` otherwise.
+    pub async fn reported(
+        db: &impl ConnectionTrait,
+        transport: &str,
+        provider_id: &str,
+        status: MessageStatus,
+        reason: Option<&str>,
+    ) -> Result<bool, RepoError> {
+        use messages::Column;
+        let done = messages::Entity::update_many()
+            .col_expr(Column::Status, Expr::value(status.as_str()))
+            .col_expr(Column::Reason, Expr::value(reason.map(str::to_owned)))
+            .col_expr(Column::UpdatedAt, Expr::value(Utc::now()))
+            .filter(Column::Transport.eq(transport))
+            .filter(Column::ProviderId.eq(provider_id))
+            .filter(Column::Status.eq(MessageStatus::Sent.as_str()))
+            .exec(db)
+            .await?;
+        Ok(done.rows_affected == 1)
+    }
+
     pub async fn record_attempt(
         db: &impl ConnectionTrait,
         attempt: &Attempt,

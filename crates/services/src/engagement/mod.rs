@@ -9,6 +9,7 @@ pub mod delivery;
 pub mod notifier;
 pub mod occasions;
 pub mod queue;
+pub mod reports;
 pub mod templates;
 
 use jewel_domain::Invalid;

@@ -104,6 +104,7 @@ pub async fn get_consents(
         (status = 200, description = "Recorded; the consents as they now stand.", body = ConsentsView),
         (status = 409, description = "The customer's data was erased.", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "Merged into another customer.", body = MergedProblem, content_type = "application/problem+json"),
+        (status = 422, description = "A `source` staff do not record (`sms_stop`, `unsubscribe_link`), or no decisions.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/customers/{id}/consents")]
@@ -113,14 +114,16 @@ pub async fn record_consents(
     id: web::Path<uuid::Uuid>,
     Json(body): Json<ConsentRequest>,
 ) -> Result<web::Json<ConsentsView>, ApiError> {
-    let view = record(
-        &state,
-        &caller,
-        id.into_inner(),
-        &body.changes,
-        body.source.into(),
-    )
-    .await?;
+    let source: jewel_domain::customer::consent::ConsentSource = body.source.into();
+    if !source.staff_may_record() {
+        return Err(jewel_domain::Invalid::field(
+            "source",
+            "not_for_staff",
+            "the customer's own STOP replies and unsubscribe links record themselves",
+        )
+        .into());
+    }
+    let view = record(&state, &caller, id.into_inner(), &body.changes, source).await?;
     Ok(web::Json(view))
 }
 

@@ -731,15 +731,23 @@ pub async fn get(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
         .await
 }
 
-/// Starts `tools/{script}` with tools/.venv's Python and `args`; returns
-/// the process and the JSON line it first prints (where it listens).
+/// Starts `tools/{script}` with tools/.venv's Python (the machine's
+/// `python3` when there is no venv: a fake on the standard library alone)
+/// and `args`; returns the process and the JSON line it first prints
+/// (where it listens).
 pub fn python_tool(
     script: &str,
     args: &[&std::ffi::OsStr],
 ) -> (std::process::Child, serde_json::Value) {
     use std::io::{BufRead, BufReader};
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tools");
-    let mut child = std::process::Command::new(format!("{root}/.venv/bin/python"))
+    let venv = format!("{root}/.venv/bin/python");
+    let python = if std::path::Path::new(&venv).exists() {
+        venv
+    } else {
+        "python3".to_owned()
+    };
+    let mut child = std::process::Command::new(python)
         .arg(format!("{root}/{script}"))
         .args(args)
         .stdout(std::process::Stdio::piped())

@@ -16,10 +16,12 @@ wire_enum! {
 }
 
 wire_enum! {
-    /// How the customer gave or withdrew consent.
+    /// How the customer gave or withdrew consent: `sms_stop` (they texted
+    /// STOP) and `unsubscribe_link` are recorded by those, never by staff.
     ConsentSourceName mirrors ConsentSource {
         InStore = "in_store", Phone = "phone", Website = "website",
-        SelfService = "self_service", Import = "import",
+        SelfService = "self_service", Import = "import", SmsStop = "sms_stop",
+        UnsubscribeLink = "unsubscribe_link",
     }
 }
 
