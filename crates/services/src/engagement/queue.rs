@@ -128,67 +128,64 @@ pub(super) async fn queue_message(
     asked: Asked,
     values: impl FnOnce(&str, &str, chrono_tz::Tz) -> BTreeMap<&'static str, String>,
 ) -> Result<bool, jewel_persistence::RepoError> {
-    {
-        if Messages::exists(txn, &asked.key).await? {
-            return Ok(false);
-        }
-        let now = to_second(Utc::now());
-        let mut message = Message {
-            id: uuid::Uuid::now_v7(),
-            branch_id: asked.branch,
-            customer_id: asked.customer,
-            trigger: asked.trigger,
-            purpose: asked.trigger.purpose(),
-            channel: asked.channel,
-            language,
-            dedupe_key: asked.key.clone(),
-            template_id: None,
-            template_version: None,
-            subject: None,
-            body: String::new(),
-            about: Some((asked.about.0.to_owned(), asked.about.1)),
-            address: None,
-            status: MessageStatus::Queued,
-            reason: None,
-            attempts: 0,
-            next_attempt_at: now,
-            transport: None,
-            provider_id: None,
-            created_at: now,
-            sent_at: None,
-        };
-        let customer = Customers::get(txn, asked.customer).await?;
-        let branch = match asked.branch {
-            Some(id) => Branches::get(txn, id).await?,
-            None => None,
-        };
-        let (branch_name, zone) = branch.map_or((String::new(), chrono_tz::Asia::Kolkata), |b| {
-            let zone = b.timezone.parse().unwrap_or(chrono_tz::Asia::Kolkata);
-            (b.name, zone)
-        });
-        let template =
-            MessageTemplates::current(txn, asked.trigger, asked.channel, language).await?;
-        match (customer.filter(|c| c.erased_at.is_none()), template) {
-            (None, _) => skip(&mut message, SkipReason::Erased),
-            (_, None) => skip(&mut message, SkipReason::NoTemplate),
-            (Some(customer), Some(template)) => {
-                message.template_id = Some(template.id);
-                message.template_version = Some(template.version);
-                match render(&template.text, &values(&customer.name, &branch_name, zone)) {
-                    Ok(rendered) => {
-                        message.subject = rendered.subject;
-                        message.body = rendered.body;
-                    }
-                    Err(refused) => {
-                        message.status = MessageStatus::Failed;
-                        message.reason = Some(refused.to_string());
-                    }
+    if Messages::exists(txn, &asked.key).await? {
+        return Ok(false);
+    }
+    let now = to_second(Utc::now());
+    let mut message = Message {
+        id: uuid::Uuid::now_v7(),
+        branch_id: asked.branch,
+        customer_id: asked.customer,
+        trigger: asked.trigger,
+        purpose: asked.trigger.purpose(),
+        channel: asked.channel,
+        language,
+        dedupe_key: asked.key.clone(),
+        template_id: None,
+        template_version: None,
+        subject: None,
+        body: String::new(),
+        about: Some((asked.about.0.to_owned(), asked.about.1)),
+        address: None,
+        status: MessageStatus::Queued,
+        reason: None,
+        attempts: 0,
+        next_attempt_at: now,
+        transport: None,
+        provider_id: None,
+        created_at: now,
+        sent_at: None,
+    };
+    let customer = Customers::get(txn, asked.customer).await?;
+    let branch = match asked.branch {
+        Some(id) => Branches::get(txn, id).await?,
+        None => None,
+    };
+    let (branch_name, zone) = branch.map_or((String::new(), chrono_tz::Asia::Kolkata), |b| {
+        let zone = b.timezone.parse().unwrap_or(chrono_tz::Asia::Kolkata);
+        (b.name, zone)
+    });
+    let template = MessageTemplates::current(txn, asked.trigger, asked.channel, language).await?;
+    match (customer.filter(|c| c.erased_at.is_none()), template) {
+        (None, _) => skip(&mut message, SkipReason::Erased),
+        (_, None) => skip(&mut message, SkipReason::NoTemplate),
+        (Some(customer), Some(template)) => {
+            message.template_id = Some(template.id);
+            message.template_version = Some(template.version);
+            match render(&template.text, &values(&customer.name, &branch_name, zone)) {
+                Ok(rendered) => {
+                    message.subject = rendered.subject;
+                    message.body = rendered.body;
+                }
+                Err(refused) => {
+                    message.status = MessageStatus::Failed;
+                    message.reason = Some(refused.to_string());
                 }
             }
         }
-        Messages::insert(txn, &message).await?;
-        Ok(true)
     }
+    Messages::insert(txn, &message).await?;
+    Ok(true)
 }
 
 fn skip(message: &mut Message, reason: SkipReason) {

@@ -61,27 +61,31 @@ fn signed_form<T: serde::de::DeserializeOwned>(
     url: Option<&str>,
     body: &Bytes,
 ) -> Result<T, ApiError> {
+    let unsigned = ApiError::Unauthorized {
+        detail: "not signed by Twilio",
+        invalid_token: false,
+    };
+    let Some(signature) = req
+        .headers()
+        .get("X-Twilio-Signature")
+        .and_then(|v| v.to_str().ok())
+        .filter(|s| !s.is_empty())
+    else {
+        return Err(unsigned);
+    };
     let (Some(twilio), Some(url)) = (state.notify.twilio.as_ref(), url) else {
         return Err(ApiError::NotFound);
     };
     let params: Vec<(String, String)> = url::form_urlencoded::parse(body)
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
-    let signature = req
-        .headers()
-        .get("X-Twilio-Signature")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
     let form_type = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
     if !form_type || !signed_by_twilio(&twilio.auth_token, url, &params, signature) {
-        return Err(ApiError::Unauthorized {
-            detail: "not signed by Twilio",
-            invalid_token: false,
-        });
+        return Err(unsigned);
     }
     serde_urlencoded::from_bytes(body).map_err(|error| {
         jewel_domain::Invalid::field(
@@ -106,7 +110,7 @@ fn signed_form<T: serde::de::DeserializeOwned>(
     request_body(content = TwilioStatusForm, content_type = "application/x-www-form-urlencoded"),
     responses(
         (status = 204, description = "Taken."),
-        (status = 401, description = "Not signed by Twilio with the auth token.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No signature, or not Twilio's with the auth token.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Twilio is not configured for delivery reports.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A signed form without `MessageSid` or `MessageStatus`.", body = Problem, content_type = "application/problem+json"),
     )
