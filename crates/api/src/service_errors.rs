@@ -361,7 +361,6 @@ impl From<EngagementError> for ApiError {
     fn from(error: EngagementError) -> Self {
         let detail = error.to_string();
         match error {
-            EngagementError::NotFound => ApiError::NotFound,
             EngagementError::ChangedMeanwhile => ApiError::Conflict {
                 detail,
                 errors: vec![FieldError::new(

@@ -10,7 +10,9 @@ use printpdf::{
 use super::printed::{COLUMNS, PrintedInvoice};
 
 // The layout is in whole points (1/72 inch), A4 landscape; printpdf turns
-// them into millimetres.
+// them into millimetres. Its API takes f32 page coordinates: they are
+// converted only at that boundary, never computed in floats here, and the
+// amounts printed are the bill's decimal text as it stands.
 const PAGE_WIDTH: i32 = 842;
 const PAGE_HEIGHT: i32 = 595;
 const MARGIN: i32 = 34;

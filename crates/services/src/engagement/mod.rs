@@ -18,8 +18,6 @@ use jewel_persistence::RepoError;
 /// Why engagement work is refused.
 #[derive(Debug, thiserror::Error)]
 pub enum EngagementError {
-    #[error("no such record")]
-    NotFound,
     /// Two saves of one template at the same moment: one is kept.
     #[error("the template was saved by someone else at the same moment; read it again")]
     ChangedMeanwhile,

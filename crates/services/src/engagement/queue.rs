@@ -70,7 +70,8 @@ impl Subscriber for Notifications {
                     ("branch_name", branch.to_owned()),
                 ])
             };
-            return self.queue(txn, asked, values).await;
+            queue_message(txn, self.language, asked, values).await?;
+            return Ok(());
         }
         let changed: JobStatusChanged = serde_json::from_value(event.payload.clone())?;
         if changed.to != "ready" {
@@ -92,7 +93,8 @@ impl Subscriber for Notifications {
                 ("branch_name", branch.to_owned()),
             ])
         };
-        self.queue(txn, asked, values).await
+        queue_message(txn, self.language, asked, values).await?;
+        Ok(())
     }
 }
 
@@ -105,18 +107,6 @@ pub(super) struct Asked {
     pub branch: Option<uuid::Uuid>,
     pub key: String,
     pub about: (&'static str, uuid::Uuid),
-}
-
-impl Notifications {
-    async fn queue(
-        &self,
-        txn: &DatabaseTransaction,
-        asked: Asked,
-        values: impl FnOnce(&str, &str, chrono_tz::Tz) -> BTreeMap<&'static str, String>,
-    ) -> anyhow::Result<()> {
-        queue_message(txn, self.language, asked, values).await?;
-        Ok(())
-    }
 }
 
 /// Queues `asked` in `language`, its variables given by `values` (the

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::config::TwilioSettings;
 use crate::error::{ApiError, Problem};
 use crate::notifiers::twilio::signed_by_twilio;
 use crate::state::AppState;
@@ -53,12 +54,13 @@ pub struct TwilioInboundForm {
     body: String,
 }
 
-/// `T` from the form of a Twilio request to `url` signed with the auth
-/// token; 401 when it is not.
+/// `T` from the form of a Twilio request signed with the auth token over
+/// the address `url` picks from the settings; 401 when it is not signed,
+/// 404 when that address is not configured.
 fn signed_form<T: serde::de::DeserializeOwned>(
     state: &AppState,
     req: &HttpRequest,
-    url: Option<&str>,
+    url: fn(&TwilioSettings) -> Option<&str>,
     body: &Bytes,
 ) -> Result<T, ApiError> {
     let unsigned = ApiError::Unauthorized {
@@ -73,7 +75,12 @@ fn signed_form<T: serde::de::DeserializeOwned>(
     else {
         return Err(unsigned);
     };
-    let (Some(twilio), Some(url)) = (state.notify.twilio.as_ref(), url) else {
+    let Some((twilio, url)) = state
+        .notify
+        .twilio
+        .as_ref()
+        .and_then(|t| url(t).map(|u| (t, u)))
+    else {
         return Err(ApiError::NotFound);
     };
     let params: Vec<(String, String)> = url::form_urlencoded::parse(body)
@@ -121,12 +128,8 @@ pub async fn twilio_status(
     req: HttpRequest,
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let url = state
-        .notify
-        .twilio
-        .as_ref()
-        .and_then(|t| t.status_callback_url.clone());
-    let form: TwilioStatusForm = signed_form(&state, &req, url.as_deref(), &body)?;
+    let form: TwilioStatusForm =
+        signed_form(&state, &req, |t| t.status_callback_url.as_deref(), &body)?;
     let report = match form.message_status.as_str() {
         "delivered" => Some(Reported::Delivered),
         "undelivered" | "failed" => Some(Reported::Undelivered(format!(
@@ -155,7 +158,7 @@ pub async fn twilio_status(
     request_body(content = TwilioInboundForm, content_type = "application/x-www-form-urlencoded"),
     responses(
         (status = 204, description = "Taken."),
-        (status = 401, description = "Not signed by Twilio with the auth token.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No signature, or not Twilio's with the auth token.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Twilio is not configured for replies.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A signed form without `From`.", body = Problem, content_type = "application/problem+json"),
     )
@@ -166,12 +169,7 @@ pub async fn twilio_inbound(
     req: HttpRequest,
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let url = state
-        .notify
-        .twilio
-        .as_ref()
-        .and_then(|t| t.inbound_url.clone());
-    let form: TwilioInboundForm = signed_form(&state, &req, url.as_deref(), &body)?;
+    let form: TwilioInboundForm = signed_form(&state, &req, |t| t.inbound_url.as_deref(), &body)?;
     let word = form
         .body
         .split_whitespace()
