@@ -46,6 +46,7 @@ mod m20261207_000039_job_photos;
 mod m20261207_000040_deposit_refunds;
 mod m20261207_000041_messages;
 mod m20261207_000042_greeting_templates;
+mod m20261207_000043_campaigns;
 
 pub struct Migrator;
 
@@ -95,6 +96,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000040_deposit_refunds::Migration),
             Box::new(m20261207_000041_messages::Migration),
             Box::new(m20261207_000042_greeting_templates::Migration),
+            Box::new(m20261207_000043_campaigns::Migration),
         ]
     }
 }

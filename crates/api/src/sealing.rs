@@ -131,6 +131,15 @@ impl Sealer {
         })
     }
 
+    /// A key of its own for `purpose` (signing links, ...), derived from
+    /// the identity key: the same on every replica, changed with the key.
+    pub fn derived_key(&self, purpose: &[u8]) -> [u8; 32] {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.lookup_key.as_slice())
+            .expect("HMAC takes a key of any length");
+        mac.update(purpose);
+        mac.finalize().into_bytes().into()
+    }
+
     /// The keyed hash of a PAN, the same for the same PAN under one key.
     pub fn lookup(&self, pan: &Pan) -> String {
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.lookup_key.as_slice())

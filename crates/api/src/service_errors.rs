@@ -369,6 +369,18 @@ impl From<EngagementError> for ApiError {
                     "another version was saved at the same moment",
                 )],
             },
+            EngagementError::InUse => ApiError::Conflict {
+                detail,
+                errors: vec![FieldError::new(
+                    "id",
+                    "in_use",
+                    "a campaign still to send uses it",
+                )],
+            },
+            EngagementError::Cancelled => ApiError::Conflict {
+                detail,
+                errors: vec![FieldError::new("status", "cancelled", "cancelled already")],
+            },
             EngagementError::Invalid(invalid) => invalid.into(),
             EngagementError::Store(error) => error.into(),
             EngagementError::Record(error) => error.into(),

@@ -106,10 +106,16 @@ impl Application {
                 .chain(subscribers)
                 .collect(),
         );
+        let unsubscribe = jewel_services::engagement::unsubscribe::UnsubscribeLinks::new(
+            &settings.notify.public_url,
+            sealer.derived_key(b"jewel-crm unsubscribe links v1"),
+            settings.notify.unsubscribe_link_days,
+        );
         let courier = settings.notify.deliver.then(|| crate::workers::Courier {
             database: database.clone(),
             notifiers: notifiers.clone(),
-            settings: settings.notify.delivery(),
+            unsubscribe: unsubscribe.clone(),
+            settings: settings.notify.delivery(unsubscribe.clone()),
             poll: Duration::from_millis(settings.notify.poll_ms),
         });
         let state = AppState {
@@ -132,6 +138,8 @@ impl Application {
                 &settings.database.data_dir,
             )?,
             notify: Arc::new(settings.notify.clone()),
+            notifiers,
+            unsubscribe,
         };
 
         let listener = TcpListener::bind(settings.server.bind)

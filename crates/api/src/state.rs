@@ -38,6 +38,10 @@ pub struct AppState {
     pub photos: crate::photo_store::PhotoKeeping,
     /// How messages to customers are made and sent.
     pub notify: Arc<crate::config::NotifySettings>,
+    /// The transports of messages (a campaign's test send goes through them).
+    pub notifiers: jewel_services::engagement::notifier::Notifiers,
+    /// Makes and reads the unsubscribe links of marketing messages.
+    pub unsubscribe: jewel_services::engagement::unsubscribe::UnsubscribeLinks,
 }
 
 impl AppState {

@@ -79,20 +79,32 @@ pub async fn occasions_daily(state: AppState) {
     }
 }
 
-/// What the message worker needs: the database, the transports and how
-/// it paces itself.
+/// What the message worker needs: the database, the transports, the
+/// unsubscribe links campaigns put in their messages and how it paces
+/// itself.
 #[derive(Debug, Clone)]
 pub struct Courier {
     pub database: jewel_persistence::Database,
     pub notifiers: jewel_services::engagement::notifier::Notifiers,
+    pub unsubscribe: jewel_services::engagement::unsubscribe::UnsubscribeLinks,
     pub settings: jewel_services::engagement::delivery::DeliverySettings,
     pub poll: Duration,
 }
 
-/// Sends due messages for as long as the server runs; every replica may
-/// run it (each message is taken by one lease).
+/// Queues the messages of campaigns whose time came, then sends due
+/// messages, for as long as the server runs; every replica may run it
+/// (each campaign and each message is taken by one lease).
 pub async fn deliver_messages(courier: Courier) {
     loop {
+        let campaigns = jewel_services::engagement::campaigns::pass(
+            &courier.database,
+            &courier.unsubscribe,
+            chrono::Utc::now(),
+        )
+        .await;
+        if let Err(error) = campaigns {
+            tracing::warn!(%error, "queueing campaigns failed");
+        }
         let pass = jewel_services::engagement::delivery::pass(
             &courier.database,
             &courier.notifiers,

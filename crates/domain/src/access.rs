@@ -68,6 +68,7 @@ impl Role {
                 JobsSettings,
                 MessagesRead,
                 MessagesSettings,
+                CampaignsWrite,
             ],
             Role::Manager => &[
                 BranchesRead,
@@ -95,6 +96,7 @@ impl Role {
                 JobsWrite,
                 JobsSettings,
                 MessagesRead,
+                CampaignsWrite,
             ],
             Role::Sales => &[
                 BranchesRead,
@@ -230,6 +232,9 @@ pub enum Permission {
     /// Saving message templates (the owner alone).
     #[serde(rename = "messages:settings")]
     MessagesSettings,
+    /// Segments of customers and campaigns to them.
+    #[serde(rename = "campaigns:write")]
+    CampaignsWrite,
 }
 
 impl Permission {
@@ -265,6 +270,7 @@ impl Permission {
             Permission::JobsSettings => "jobs:settings",
             Permission::MessagesRead => "messages:read",
             Permission::MessagesSettings => "messages:settings",
+            Permission::CampaignsWrite => "campaigns:write",
         }
     }
 

@@ -262,6 +262,7 @@ pub mod needs {
         JobsSettings,
         MessagesRead,
         MessagesSettings,
+        CampaignsWrite,
     );
 }
 

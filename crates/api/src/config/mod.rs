@@ -145,6 +145,13 @@ impl Settings {
                 "and notify.quiet_hours_until must be HH:MM",
             );
         }
+        if !(1..=3_650).contains(&self.notify.unsubscribe_link_days) {
+            return bad("notify.unsubscribe_link_days", "must be 1 to 3650");
+        }
+        let public = &self.notify.public_url;
+        if !(public.starts_with("https://") || public.starts_with("http://")) {
+            return bad("notify.public_url", "must be an http(s) address");
+        }
         if self.notify.occasion_days_ahead > 60 {
             return bad("notify.occasion_days_ahead", "must be 0 to 60");
         }

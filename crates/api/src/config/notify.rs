@@ -42,6 +42,11 @@ pub struct NotifySettings {
     pub quiet_hours_until: String,
     /// How many days before a birthday or anniversary its greeting goes.
     pub occasion_days_ahead: u32,
+    /// Where customers reach this server (the unsubscribe links of
+    /// marketing messages point there): `https://shop.example`.
+    pub public_url: String,
+    /// How long an unsubscribe link works, in days.
+    pub unsubscribe_link_days: u32,
 }
 
 impl Default for NotifySettings {
@@ -61,6 +66,8 @@ impl Default for NotifySettings {
             quiet_hours_from: "21:00".to_owned(),
             quiet_hours_until: "09:00".to_owned(),
             occasion_days_ahead: 0,
+            public_url: "http://127.0.0.1:8080".to_owned(),
+            unsubscribe_link_days: 180,
         }
     }
 }
@@ -164,7 +171,12 @@ impl NotifySettings {
             .unwrap_or(jewel_domain::engagement::Language::En)
     }
 
-    pub fn delivery(&self) -> jewel_services::engagement::delivery::DeliverySettings {
+    /// How the delivery worker goes, marketing carrying `unsubscribe`'s
+    /// links.
+    pub fn delivery(
+        &self,
+        unsubscribe: jewel_services::engagement::unsubscribe::UnsubscribeLinks,
+    ) -> jewel_services::engagement::delivery::DeliverySettings {
         jewel_services::engagement::delivery::DeliverySettings {
             batch: self.batch.max(1),
             lease: Duration::from_secs(self.lease_secs.max(1)),
@@ -176,6 +188,7 @@ impl NotifySettings {
                 .collect(),
             transactional_needs_consent: self.transactional_needs_consent,
             quiet_hours: self.quiet_hours(),
+            unsubscribe: Some(unsubscribe),
         }
     }
 }

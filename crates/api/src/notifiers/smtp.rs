@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use jewel_domain::engagement::message::Outcome;
 use jewel_services::engagement::notifier::{Answer, Notifier, Outgoing};
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, Message, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
@@ -60,6 +60,14 @@ impl SmtpNotifier {
             .to(Mailbox::new(Some(message.to_name.to_owned()), address))
             .subject(message.subject.unwrap_or_default())
             .message_id(Some(format!("<{}@jewel-crm>", message.id)));
+        // Marketing can be stopped in one click from the mail client
+        // (RFC 2369, RFC 8058), as large mailbox providers ask of bulk mail.
+        let letter = match message.unsubscribe_url {
+            Some(url) => letter
+                .header(ListUnsubscribe(format!("<{url}>")))
+                .header(ListUnsubscribePost),
+            None => letter,
+        };
         let written = if message.attachments.is_empty() {
             letter
                 .header(ContentType::TEXT_PLAIN)
@@ -78,6 +86,43 @@ impl SmtpNotifier {
             letter.multipart(parts)
         };
         written.map_err(|error| format!("the message could not be written: {error}"))
+    }
+}
+
+/// `List-Unsubscribe: <https://…>` (RFC 2369).
+#[derive(Debug, Clone)]
+struct ListUnsubscribe(String);
+
+impl Header for ListUnsubscribe {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self(s.to_owned()))
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), self.0.clone())
+    }
+}
+
+/// `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058): the
+/// link is confirmed by a `POST`, which the unsubscribe link takes.
+#[derive(Debug, Clone)]
+struct ListUnsubscribePost;
+
+impl Header for ListUnsubscribePost {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".to_owned())
     }
 }
 

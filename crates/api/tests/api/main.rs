@@ -11,6 +11,7 @@ mod access;
 mod artisan_holdings;
 mod auth;
 mod billing;
+mod campaigns;
 mod catalogue_reads;
 mod challans;
 mod cli;

@@ -5,7 +5,10 @@
 //! shows, as does `print?format=pdf`; a mailbox that
 //! answers 451 (try later) is tried on the retry schedule and given up on
 //! after the last try, every attempt listed with the server's answer; a
-//! mailbox that does not exist (550) fails at once, not retried.
+//! mailbox that does not exist (550) fails at once, not retried. A
+//! campaign's e-mail carries a one-click unsubscribe (RFC 8058) that a
+//! bill's does not, and the mail client's POST to it withdraws the
+//! customer's consent to offers by e-mail.
 
 use std::process::{Child, Command, Stdio};
 
@@ -13,12 +16,16 @@ use jewel_api::config::{EmailTransport, SmtpSecurity, SmtpSettings};
 use serde_json::json;
 
 use crate::billing::set_rate;
-use crate::helpers::{Backend, TestApp, json_of, post, python_tool};
+use crate::campaigns::{customer, finished, offer_template};
+use crate::helpers::{Backend, TestApp, get, json_of, post, python_tool};
 use crate::loyalty::{id_of, sell_necklace};
-use crate::messages::{consent_to, settled};
+use crate::messages::{consent_for, consent_to, settled};
 use crate::on_both_backends_with_smtp;
 
-on_both_backends_with_smtp!(bills_are_mailed_and_refusals_retried_or_given_up,);
+on_both_backends_with_smtp!(
+    bills_are_mailed_and_refusals_retried_or_given_up,
+    a_campaign_mail_unsubscribes_in_one_click,
+);
 
 /// tools/smtp-sink, stopped when dropped; what it receives lands in a
 /// folder of its own.
@@ -108,10 +115,15 @@ fn pdf_text(pdf: &[u8]) -> String {
     String::from_utf8(out.stdout).expect("text")
 }
 
-async fn bills_are_mailed_and_refusals_retried_or_given_up(backend: Backend) {
-    let sink = Sink::start();
+/// A server mailing through `sink`, at any hour, set up further by
+/// `configure`.
+async fn mailing(
+    backend: Backend,
+    sink: &Sink,
+    configure: impl FnOnce(&mut jewel_api::config::Settings),
+) -> TestApp {
     let port = sink.port;
-    let app = TestApp::spawn_configured(backend, move |settings| {
+    TestApp::spawn_configured(backend, move |settings| {
         settings.notify.email = EmailTransport::Smtp;
         settings.notify.smtp = Some(SmtpSettings {
             host: "127.0.0.1".to_owned(),
@@ -122,9 +134,70 @@ async fn bills_are_mailed_and_refusals_retried_or_given_up(backend: Backend) {
             from: "Zaveri Jewellers <bills@zaveri.example>".to_owned(),
             timeout_secs: 10,
         });
-        // Two retries at once: three tries in all.
-        settings.notify.retry_secs = vec![0, 0];
+        settings.notify.quiet_hours_from = "00:00".to_owned();
+        settings.notify.quiet_hours_until = "00:00".to_owned();
+        settings.notify.public_url = "https://shop.zaveri.example".to_owned();
         settings.notify.poll_ms = 50;
+        configure(settings);
+    })
+    .await
+}
+
+async fn a_campaign_mail_unsubscribes_in_one_click(backend: Backend) {
+    let sink = Sink::start();
+    let app = mailing(backend, &sink, |_| {}).await;
+    let owner = app.owner_token().await;
+    let branch = app.open_branch(&owner, "MUM1").await;
+    let body = json!({"name": "Asha Iyer", "mobile": "9876500001", "email": "asha@example.com",
+        "homeBranchId": branch["id"]});
+    let asha = customer(&app, &owner, body).await;
+    consent_for(&app, &owner, &asha, "email", "marketing").await;
+    let body = json!({"name": "Everyone", "branchId": branch["id"]});
+    let segment = json_of(post(&app, &owner, "/api/v1/segments", body).await, 201).await;
+    let template = offer_template(&app, &owner).await;
+    let body = json!({"name": "Diwali", "segmentId": segment["id"], "templateId": template["id"]});
+    let campaign = json_of(post(&app, &owner, "/api/v1/campaigns", body).await, 201).await;
+    let done = finished(&app, &owner, &campaign).await;
+    assert_eq!(done["messages"][0]["status"], "sent", "{done}");
+
+    let mail = sink.received();
+    assert_eq!(mail.len(), 1);
+    let header = mail[0]
+        .lines()
+        .find_map(|line| line.strip_prefix("List-Unsubscribe: <"))
+        .and_then(|rest| rest.strip_suffix('>'))
+        .unwrap_or_else(|| panic!("a List-Unsubscribe header in {}", mail[0]));
+    assert!(
+        mail[0].contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"),
+        "{}",
+        mail[0]
+    );
+    let path = header
+        .strip_prefix("https://shop.zaveri.example")
+        .expect("the public address");
+    assert!(path.starts_with("/api/v1/unsubscribe/"), "{path}");
+
+    // The mail client's one-click POST (RFC 8058's body, form-encoded).
+    let clicked = app
+        .client
+        .post(app.url(path))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(clicked.status(), 200);
+    let consents = format!("/api/v1/customers/{}/consents", id_of(&asha));
+    let after = json_of(get(&app, &owner, &consents).await, 200).await;
+    assert_eq!(after["current"][0]["granted"], false, "{after}");
+    assert_eq!(after["current"][0]["source"], "unsubscribe_link");
+}
+
+async fn bills_are_mailed_and_refusals_retried_or_given_up(backend: Backend) {
+    let sink = Sink::start();
+    // Two retries at once: three tries in all.
+    let app = mailing(backend, &sink, |settings| {
+        settings.notify.retry_secs = vec![0, 0]
     })
     .await;
     let owner = app.owner_token().await;
@@ -177,6 +250,8 @@ async fn bills_are_mailed_and_refusals_retried_or_given_up(backend: Backend) {
         mail[0]
     );
     assert!(mail[0].contains("INR 51,845.00"), "{}", mail[0]);
+    // A bill is not marketing: nothing to unsubscribe from.
+    assert!(!mail[0].contains("List-Unsubscribe"), "{}", mail[0]);
     // The tax invoice goes with it as a PDF, the same as the print's.
     let file = format!("filename=\"{}.pdf\"", number.replace('/', "-"));
     assert!(mail[0].contains(&file), "{}", mail[0]);

@@ -64,14 +64,17 @@ pub enum SkipReason {
     NoTemplate,
     /// The customer's data was erased.
     Erased,
+    /// Its campaign was cancelled before it went.
+    Cancelled,
 }
 
 impl SkipReason {
-    pub const ALL: [Self; 4] = [
+    pub const ALL: [Self; 5] = [
         Self::NoConsent,
         Self::NoAddress,
         Self::NoTemplate,
         Self::Erased,
+        Self::Cancelled,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -80,6 +83,7 @@ impl SkipReason {
             Self::NoAddress => "no_address",
             Self::NoTemplate => "no_template",
             Self::Erased => "erased",
+            Self::Cancelled => "cancelled",
         }
     }
 

@@ -2,8 +2,10 @@
 //! channel, in which language, for what reason, and how their delivery
 //! goes (domain.md "Occasions and clienteling", consent).
 
+pub mod campaign;
 pub mod message;
 pub mod quiet;
+pub mod segment;
 pub mod template;
 
 use std::collections::BTreeMap;
@@ -80,14 +82,17 @@ pub enum Trigger {
     Birthday,
     /// A wedding anniversary greeting.
     Anniversary,
+    /// An offer to a segment, on the campaign's channel.
+    Campaign,
 }
 
 impl Trigger {
-    pub const ALL: [Self; 4] = [
+    pub const ALL: [Self; 5] = [
         Self::InvoiceIssued,
         Self::JobReady,
         Self::Birthday,
         Self::Anniversary,
+        Self::Campaign,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -96,6 +101,7 @@ impl Trigger {
             Self::JobReady => "job_ready",
             Self::Birthday => "birthday",
             Self::Anniversary => "anniversary",
+            Self::Campaign => "campaign",
         }
     }
 
@@ -107,14 +113,15 @@ impl Trigger {
     pub fn purpose(self) -> Purpose {
         match self {
             Self::InvoiceIssued | Self::JobReady => Purpose::Transactional,
-            Self::Birthday | Self::Anniversary => Purpose::Marketing,
+            Self::Birthday | Self::Anniversary | Self::Campaign => Purpose::Marketing,
         }
     }
 
-    /// The channel it is sent on.
+    /// The channel it is sent on (a campaign's: the one its template is
+    /// written for; e-mail here).
     pub fn channel(self) -> MessageChannel {
         match self {
-            Self::InvoiceIssued => MessageChannel::Email,
+            Self::InvoiceIssued | Self::Campaign => MessageChannel::Email,
             Self::JobReady | Self::Birthday | Self::Anniversary => MessageChannel::Sms,
         }
     }
@@ -140,6 +147,14 @@ impl Trigger {
                 ("customer_name", "Asha Iyer"),
                 ("occasion_on", "07 December"),
                 ("branch_name", "Mumbai Zaveri Bazaar"),
+            ],
+            Self::Campaign => &[
+                ("customer_name", "Asha Iyer"),
+                ("branch_name", "Mumbai Zaveri Bazaar"),
+                (
+                    "unsubscribe_url",
+                    "https://shop.example/api/v1/unsubscribe/eyJjIjoi...",
+                ),
             ],
         }
     }

@@ -8,7 +8,7 @@ use jewel_domain::customer::consent::Purpose;
 use jewel_domain::engagement::message::{Message, MessageStatus};
 use jewel_domain::engagement::{Language, MessageChannel, Trigger};
 use jewel_domain::{Page, PageRequest};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect,
@@ -290,6 +290,55 @@ impl Messages {
             .exec(db)
             .await?;
         Ok(deleted.rows_affected)
+    }
+
+    /// How many messages about `kind` `id` (a campaign's) stand in each
+    /// status, by reason: `(status, reason, count)`.
+    pub async fn tally(
+        db: &impl ConnectionTrait,
+        kind: &str,
+        id: uuid::Uuid,
+    ) -> Result<Vec<(MessageStatus, Option<String>, i64)>, RepoError> {
+        use messages::Column;
+        let rows: Vec<(String, Option<String>, i64)> = messages::Entity::find()
+            .select_only()
+            .column(Column::Status)
+            .column(Column::Reason)
+            .column_as(Expr::col(Column::Id).count(), "count")
+            .filter(Column::AboutKind.eq(kind))
+            .filter(Column::AboutId.eq(id.to_string()))
+            .group_by(Column::Status)
+            .group_by(Column::Reason)
+            .into_tuple()
+            .all(db)
+            .await?;
+        rows.into_iter()
+            .map(|(status, reason, count)| {
+                let status = MessageStatus::parse(&status).ok_or_else(|| bad("status"))?;
+                Ok((status, reason, count))
+            })
+            .collect()
+    }
+
+    /// Skips, with `reason`, the messages about `kind` `id` still waiting
+    /// to go (queued); how many.
+    pub async fn skip_waiting(
+        db: &impl ConnectionTrait,
+        kind: &str,
+        id: uuid::Uuid,
+        reason: &str,
+    ) -> Result<u64, RepoError> {
+        use messages::Column;
+        let skipped = messages::Entity::update_many()
+            .col_expr(Column::Status, Expr::value(MessageStatus::Skipped.as_str()))
+            .col_expr(Column::Reason, Expr::value(reason))
+            .col_expr(Column::UpdatedAt, Expr::value(Utc::now()))
+            .filter(Column::AboutKind.eq(kind))
+            .filter(Column::AboutId.eq(id.to_string()))
+            .filter(Column::Status.eq(MessageStatus::Queued.as_str()))
+            .exec(db)
+            .await?;
+        Ok(skipped.rows_affected)
     }
 
     /// Messages `filter` reads, newest first.

@@ -4,6 +4,7 @@
 pub mod api_clients;
 pub mod audit;
 pub mod branches;
+pub mod campaigns;
 pub mod challans;
 pub mod consents;
 pub mod customer_metal;
@@ -28,6 +29,7 @@ pub mod photos;
 pub mod pieces;
 pub mod quotes;
 pub mod schemes;
+pub mod segments;
 pub mod service_tasks;
 pub mod sessions;
 pub mod signing_keys;

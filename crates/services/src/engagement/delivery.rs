@@ -18,6 +18,7 @@ use jewel_persistence::repos::messages::{Attempt, Finished, Messages};
 use jewel_persistence::{Database, RepoError};
 
 use super::notifier::{Answer, Notifiers, Outgoing};
+use super::unsubscribe::UnsubscribeLinks;
 
 /// How the worker paces itself and when it gives up.
 #[derive(Debug, Clone)]
@@ -34,6 +35,8 @@ pub struct DeliverySettings {
     pub transactional_needs_consent: bool,
     /// When marketing waits for the morning, in the branch's zone.
     pub quiet_hours: Option<QuietHours>,
+    /// The unsubscribe links marketing carries in its headers.
+    pub unsubscribe: Option<UnsubscribeLinks>,
 }
 
 /// One pass: every due message taken and tried. Returns how many.
@@ -165,6 +168,12 @@ async fn try_one(
         Verdict::Send { to, name } => (to, name),
     };
     let notifier = notifiers.of(message.channel);
+    let unsubscribe = match (&settings.unsubscribe, message.purpose) {
+        (Some(links), Purpose::Marketing) => {
+            Some(links.url(message.customer_id, message.channel, Utc::now()))
+        }
+        _ => None,
+    };
     let started = Utc::now();
     let clock = std::time::Instant::now();
     let answer = match notifiers.enclosures.for_message(message).await {
@@ -178,6 +187,7 @@ async fn try_one(
                     subject: message.subject.as_deref(),
                     body: &message.body,
                     attachments: &attachments,
+                    unsubscribe_url: unsubscribe.as_deref(),
                 })
                 .await
         }

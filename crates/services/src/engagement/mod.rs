@@ -5,12 +5,15 @@
 //! [`notifier::Notifier`] after checking consent and the address at
 //! sending time, retries on the schedule and gives up after the last.
 
+pub mod campaigns;
 pub mod delivery;
 pub mod notifier;
 pub mod occasions;
 pub mod queue;
 pub mod reports;
+pub mod segments;
 pub mod templates;
+pub mod unsubscribe;
 
 use jewel_domain::Invalid;
 use jewel_persistence::RepoError;
@@ -21,6 +24,12 @@ pub enum EngagementError {
     /// Two saves of one template at the same moment: one is kept.
     #[error("the template was saved by someone else at the same moment; read it again")]
     ChangedMeanwhile,
+    /// A campaign still to send uses the segment.
+    #[error("a campaign still to send uses this segment: cancel it first")]
+    InUse,
+    /// The campaign was cancelled already.
+    #[error("the campaign was cancelled already")]
+    Cancelled,
     #[error(transparent)]
     Invalid(#[from] Invalid),
     #[error(transparent)]

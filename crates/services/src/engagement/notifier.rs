@@ -21,6 +21,9 @@ pub struct Outgoing<'a> {
     pub body: &'a str,
     /// Files sent with it (an e-mail's tax invoice as PDF).
     pub attachments: &'a [Attachment],
+    /// Where the customer stops marketing on this channel (an e-mail's
+    /// one-click `List-Unsubscribe`); none for transactional messages.
+    pub unsubscribe_url: Option<&'a str>,
 }
 
 /// A file sent with a message.

@@ -6,9 +6,9 @@
 
 use std::collections::BTreeMap;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use jewel_domain::engagement::message::{Message, MessageStatus, SkipReason};
-use jewel_domain::engagement::template::render;
+use jewel_domain::engagement::template::{Template, render};
 use jewel_domain::engagement::{Language, MessageChannel, Trigger, indian_grouping};
 use jewel_persistence::DatabaseTransaction;
 use jewel_persistence::repos::branches::Branches;
@@ -109,13 +109,29 @@ pub(super) struct Asked {
     pub about: (&'static str, uuid::Uuid),
 }
 
-/// Queues `asked` in `language`, its variables given by `values` (the
+/// Queues `asked` in `language` from the template in use for its
+/// trigger, channel and language, its variables given by `values` (the
 /// customer's and the branch's names, the branch's zone), unless its key
 /// is queued already; `true` when it was queued now.
 pub(super) async fn queue_message(
     txn: &DatabaseTransaction,
     language: Language,
     asked: Asked,
+    values: impl FnOnce(&str, &str, chrono_tz::Tz) -> BTreeMap<&'static str, String>,
+) -> Result<bool, jewel_persistence::RepoError> {
+    let template = MessageTemplates::current(txn, asked.trigger, asked.channel, language).await?;
+    let now = to_second(Utc::now());
+    queue_written(txn, (language, template), asked, now, values).await
+}
+
+/// Queues `asked` in `language` from `template` (none: skipped for want
+/// of one), to go from `at`, unless its key is queued already; `true`
+/// when it was queued now.
+pub(super) async fn queue_written(
+    txn: &DatabaseTransaction,
+    (language, template): (Language, Option<Template>),
+    asked: Asked,
+    at: DateTime<Utc>,
     values: impl FnOnce(&str, &str, chrono_tz::Tz) -> BTreeMap<&'static str, String>,
 ) -> Result<bool, jewel_persistence::RepoError> {
     if Messages::exists(txn, &asked.key).await? {
@@ -140,7 +156,7 @@ pub(super) async fn queue_message(
         status: MessageStatus::Queued,
         reason: None,
         attempts: 0,
-        next_attempt_at: now,
+        next_attempt_at: to_second(at),
         transport: None,
         provider_id: None,
         created_at: now,
@@ -155,7 +171,6 @@ pub(super) async fn queue_message(
         let zone = b.timezone.parse().unwrap_or(chrono_tz::Asia::Kolkata);
         (b.name, zone)
     });
-    let template = MessageTemplates::current(txn, asked.trigger, asked.channel, language).await?;
     match (customer.filter(|c| c.erased_at.is_none()), template) {
         (None, _) => skip(&mut message, SkipReason::Erased),
         (_, None) => skip(&mut message, SkipReason::NoTemplate),

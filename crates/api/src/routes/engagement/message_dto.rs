@@ -12,7 +12,7 @@ wire_enum! {
     /// `queued` (waiting for `nextAttemptAt`), `sending`, `sent` (the
     /// provider took it), `delivered`, `failed` (given up on, `reason`
     /// says why) or `skipped` (never sent: `no_consent`, `no_address`,
-    /// `no_template`, `erased`).
+    /// `no_template`, `erased`, `cancelled` with its campaign).
     MessageStatusName mirrors MessageStatus {
         Queued = "queued", Sending = "sending", Sent = "sent", Delivered = "delivered",
         Failed = "failed", Skipped = "skipped",
@@ -95,7 +95,8 @@ pub struct MessageView {
     subject: Option<String>,
     #[schema(max_length = 200000)]
     body: String,
-    /// What it is about (`invoice`, `job`) and its id.
+    /// What it is about (`invoice`, `job`, `customer`, `campaign`) and
+    /// its id.
     #[schema(max_length = 16)]
     about_kind: Option<String>,
     about_id: Option<uuid::Uuid>,

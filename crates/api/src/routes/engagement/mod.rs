@@ -1,16 +1,24 @@
 //! Engagement: the templates messages are written from, the triggers that
-//! send them, and the messages themselves with every attempt at sending.
+//! send them, the messages themselves with every attempt at sending, and
+//! campaigns to segments of customers with their unsubscribe links.
 
+mod campaign_dto;
+mod campaigns;
 mod message_dto;
 mod messages;
+mod segments;
 mod template_dto;
 mod templates;
 mod twilio_hooks;
+mod unsubscribe;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(templates::configure)
         .configure(messages::configure)
-        .configure(twilio_hooks::configure);
+        .configure(segments::configure)
+        .configure(campaigns::configure)
+        .configure(twilio_hooks::configure)
+        .configure(unsubscribe::configure);
 }

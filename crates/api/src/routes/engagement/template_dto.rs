@@ -16,10 +16,12 @@ wire_enum! {
     /// What happened that a customer is told of: `invoice_issued` (a tax
     /// invoice issued to them, by e-mail), `job_ready` (their repair or
     /// order ready to collect, by SMS), `birthday` and `anniversary`
-    /// (greetings by SMS, marketing).
+    /// (greetings by SMS, marketing), `campaign` (an offer to a segment,
+    /// marketing, on the channel its template is written for: e-mail or
+    /// SMS).
     MessageTriggerName mirrors Trigger {
         InvoiceIssued = "invoice_issued", JobReady = "job_ready", Birthday = "birthday",
-        Anniversary = "anniversary",
+        Anniversary = "anniversary", Campaign = "campaign",
     }
 }
 
