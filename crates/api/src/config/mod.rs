@@ -137,6 +137,12 @@ impl Settings {
                 "must say where the mail server is when notify.email is smtp",
             );
         }
+        if self.notify.email == EmailTransport::Sendgrid && self.notify.sendgrid.is_none() {
+            return bad(
+                "notify.sendgrid",
+                "must give the API key and sender when notify.email is sendgrid",
+            );
+        }
         if time_of_day(&self.notify.quiet_hours_from).is_none()
             || time_of_day(&self.notify.quiet_hours_until).is_none()
         {

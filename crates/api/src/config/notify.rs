@@ -12,11 +12,13 @@ use serde::Deserialize;
 #[serde(default, deny_unknown_fields)]
 pub struct NotifySettings {
     /// `log` (the default: kept in the database and the log, nothing
-    /// sent) or `smtp` (then `notify.smtp` says where).
+    /// sent), `smtp` (then `notify.smtp` says where) or `sendgrid`
+    /// (SendGrid's v3 Mail Send API, `notify.sendgrid`).
     pub email: EmailTransport,
     /// `log` (the default) or `twilio` (then `notify.twilio` says how).
     pub sms: SmsTransport,
     pub smtp: Option<SmtpSettings>,
+    pub sendgrid: Option<SendGridSettings>,
     pub twilio: Option<TwilioSettings>,
     /// The language of a customer who has not said theirs: `en`, `hi`, `ta`.
     pub default_language: String,
@@ -55,6 +57,7 @@ impl Default for NotifySettings {
             email: EmailTransport::Log,
             sms: SmsTransport::Log,
             smtp: None,
+            sendgrid: None,
             twilio: None,
             default_language: "en".to_owned(),
             retry_secs: vec![60, 300, 1_800, 7_200, 21_600],
@@ -77,6 +80,7 @@ impl Default for NotifySettings {
 pub enum EmailTransport {
     Log,
     Smtp,
+    Sendgrid,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -133,6 +137,27 @@ pub struct SmtpSettings {
     /// Seconds before a silent server counts as a failure (retried).
     #[serde(default = "default_smtp_timeout")]
     pub timeout_secs: u64,
+}
+
+/// SendGrid's v3 Mail Send API.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SendGridSettings {
+    /// An API key with the Mail Send permission (a secret).
+    pub api_key: SecretString,
+    /// `Shop Name <bills@shop.example>`: a verified sender or domain.
+    pub from: String,
+    /// `https://api.sendgrid.com` (`https://api.eu.sendgrid.com` for the
+    /// EU region; a test points it at a fake).
+    #[serde(default = "default_sendgrid_base")]
+    pub base_url: String,
+    /// Seconds before a silent API counts as a failure (retried).
+    #[serde(default = "default_smtp_timeout")]
+    pub timeout_secs: u64,
+}
+
+fn default_sendgrid_base() -> String {
+    "https://api.sendgrid.com".to_owned()
 }
 
 fn default_smtp_port() -> u16 {

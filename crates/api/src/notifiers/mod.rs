@@ -1,6 +1,8 @@
 //! The transports of each channel, chosen by `notify.*` settings: the log
-//! by default, a mail server over SMTP for e-mail.
+//! by default; a mail server over SMTP or SendGrid's API for e-mail;
+//! Twilio for SMS.
 
+mod sendgrid;
 mod smtp;
 pub mod twilio;
 
@@ -23,6 +25,12 @@ pub fn from_settings(
                 anyhow::anyhow!("notify.smtp is needed when notify.email is smtp")
             })?;
             Arc::new(smtp::SmtpNotifier::new(smtp)?)
+        }
+        EmailTransport::Sendgrid => {
+            let sendgrid = settings.sendgrid.as_ref().ok_or_else(|| {
+                anyhow::anyhow!("notify.sendgrid is needed when notify.email is sendgrid")
+            })?;
+            Arc::new(sendgrid::SendGridNotifier::new(sendgrid)?)
         }
     };
     let sms: Arc<dyn jewel_services::engagement::notifier::Notifier> = match settings.sms {

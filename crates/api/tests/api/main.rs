@@ -39,6 +39,7 @@ mod loyalty;
 mod loyalty_daily;
 mod messages;
 mod messages_occasions;
+mod messages_sendgrid;
 mod messages_smtp;
 mod messages_twilio;
 mod oauth;
