@@ -8,7 +8,8 @@ pub mod twilio;
 
 use std::sync::Arc;
 
-use jewel_services::engagement::notifier::{LogNotifier, Notifiers};
+use jewel_domain::engagement::message::Outcome;
+use jewel_services::engagement::notifier::{Answer, LogNotifier, Notifiers};
 
 use crate::config::{EmailTransport, NotifySettings, SmsTransport};
 
@@ -50,4 +51,16 @@ pub fn from_settings(
         sms,
         enclosures,
     })
+}
+
+/// A provider's refusal `said`: tried again when `retried`, else final.
+fn refused(said: String, retried: bool) -> Answer {
+    Answer {
+        outcome: if retried {
+            Outcome::Transient(said.clone())
+        } else {
+            Outcome::Permanent(said.clone())
+        },
+        said,
+    }
 }

@@ -13,6 +13,7 @@ use lettre::message::Mailbox;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Value, json};
 
+use super::refused;
 use crate::config::SendGridSettings;
 
 #[derive(Debug, Clone)]
@@ -112,13 +113,7 @@ impl Notifier for SendGridNotifier {
             .await;
         let response = match sent {
             Ok(response) => response,
-            Err(error) => {
-                let said = format!("SendGrid did not answer: {error}");
-                return Answer {
-                    outcome: Outcome::Transient(said.clone()),
-                    said,
-                };
-            }
+            Err(error) => return refused(format!("SendGrid did not answer: {error}"), true),
         };
         let status = response.status();
         let id = response
@@ -135,14 +130,7 @@ impl Notifier for SendGridNotifier {
         }
         let said = format!("{} {}", status.as_u16(), errors_of(&body).unwrap_or(body));
         let retried = matches!(status.as_u16(), 401 | 429) || status.is_server_error();
-        Answer {
-            outcome: if retried {
-                Outcome::Transient(said.clone())
-            } else {
-                Outcome::Permanent(said.clone())
-            },
-            said,
-        }
+        refused(said, retried)
     }
 }
 

@@ -17,6 +17,7 @@ use jewel_services::engagement::notifier::{Answer, Notifier, Outgoing};
 use secrecy::{ExposeSecret, SecretString};
 use sha1::Sha1;
 
+use super::refused;
 use crate::config::TwilioSettings;
 
 #[derive(Debug, Clone)]
@@ -83,13 +84,7 @@ impl Notifier for TwilioNotifier {
             .await;
         let response = match sent {
             Ok(response) => response,
-            Err(error) => {
-                let said = format!("Twilio did not answer: {error}");
-                return Answer {
-                    outcome: Outcome::Transient(said.clone()),
-                    said,
-                };
-            }
+            Err(error) => return refused(format!("Twilio did not answer: {error}"), true),
         };
         let status = response.status();
         let body = response.text().await.unwrap_or_default();
@@ -113,14 +108,7 @@ impl Notifier for TwilioNotifier {
             None => format!("{} {body}", status.as_u16()),
         };
         let retried = status.as_u16() == 429 || status.is_server_error() || status.as_u16() == 401;
-        Answer {
-            outcome: if retried {
-                Outcome::Transient(said.clone())
-            } else {
-                Outcome::Permanent(said.clone())
-            },
-            said,
-        }
+        refused(said, retried)
     }
 }
 
