@@ -1,6 +1,7 @@
 //! Segments (saved filters over customers) and campaigns (a segment, a
-//! template and a time), and an index to count a campaign's messages by
-//! status and reason.
+//! template and a time), an index to count a campaign's messages by
+//! status and reason, and one to count a transport's tries of the last
+//! minute (its pace).
 
 use sea_orm_migration::prelude::*;
 
@@ -103,6 +104,14 @@ impl MigrationTrait for Migration {
                     Messages::Status.into_iden(),
                 ],
             ),
+            (
+                "ix_message_attempts_pace",
+                MessageAttempts::Table.into_iden(),
+                vec![
+                    MessageAttempts::Transport.into_iden(),
+                    MessageAttempts::StartedAt.into_iden(),
+                ],
+            ),
         ] {
             let mut index = Index::create().name(name).table(table).to_owned();
             for column in columns {
@@ -114,6 +123,14 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("ix_message_attempts_pace")
+                    .table(MessageAttempts::Table)
+                    .to_owned(),
+            )
+            .await?;
         manager
             .drop_index(
                 Index::drop()
@@ -174,4 +191,11 @@ enum Messages {
     AboutKind,
     AboutId,
     Status,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+enum MessageAttempts {
+    Table,
+    Transport,
+    StartedAt,
 }

@@ -151,6 +151,14 @@ impl Settings {
                 "and notify.quiet_hours_until must be HH:MM",
             );
         }
+        for (transport, most) in &self.notify.per_minute {
+            if !["log", "smtp", "sendgrid", "twilio"].contains(&transport.as_str()) || *most == 0 {
+                return bad(
+                    "notify.per_minute",
+                    "names log, smtp, sendgrid or twilio, each with at least 1 a minute",
+                );
+            }
+        }
         if !(1..=3_650).contains(&self.notify.unsubscribe_link_days) {
             return bad("notify.unsubscribe_link_days", "must be 1 to 3650");
         }

@@ -49,6 +49,10 @@ pub struct NotifySettings {
     pub public_url: String,
     /// How long an unsubscribe link works, in days.
     pub unsubscribe_link_days: u32,
+    /// The most tries a transport makes a minute, across every replica:
+    /// `{"twilio": 100, "sendgrid": 600}`; a transport not named is not
+    /// held back.
+    pub per_minute: std::collections::BTreeMap<String, u32>,
 }
 
 impl Default for NotifySettings {
@@ -71,6 +75,7 @@ impl Default for NotifySettings {
             occasion_days_ahead: 0,
             public_url: "http://127.0.0.1:8080".to_owned(),
             unsubscribe_link_days: 180,
+            per_minute: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -214,6 +219,7 @@ impl NotifySettings {
             transactional_needs_consent: self.transactional_needs_consent,
             quiet_hours: self.quiet_hours(),
             unsubscribe: Some(unsubscribe),
+            per_minute: self.per_minute.clone(),
         }
     }
 }

@@ -18,6 +18,7 @@ on_both_backends!(
     a_segment_counts_by_occasion_and_ring_size_and_names_bad_filters,
     cancelling_a_campaign_skips_what_still_waits,
     two_replicas_queue_each_customer_once,
+    a_transport_keeps_its_pace,
 );
 
 /// A server that sends marketing at any hour and works campaigns at once.
@@ -556,4 +557,66 @@ async fn two_replicas_queue_each_customer_once(backend: Backend) {
         tally(&done),
         [("skipped".to_owned(), Some("no_consent".to_owned()), 40)]
     );
+}
+
+async fn a_transport_keeps_its_pace(backend: Backend) {
+    let app = TestApp::spawn_configured(backend, |settings| {
+        settings.notify.quiet_hours_from = "00:00".to_owned();
+        settings.notify.quiet_hours_until = "00:00".to_owned();
+        settings.notify.poll_ms = 50;
+        settings.notify.per_minute.insert("log".to_owned(), 2);
+    })
+    .await;
+    let owner = app.owner_token().await;
+    let branch = app.open_branch(&owner, "PUN1").await;
+    for i in 0..5 {
+        let body = json!({"name": format!("Paced Customer{i}"), "mobile": format!("98765000{i}9"),
+            "email": format!("paced{i}@example.com"), "homeBranchId": branch["id"]});
+        let path = "/api/v1/customers?confirmNotDuplicate=true";
+        let found = json_of(post(&app, &owner, path, body).await, 201).await;
+        consent_for(&app, &owner, &found, "email", "marketing").await;
+    }
+    let body = json!({"name": "Everyone", "branchId": branch["id"]});
+    let segment = json_of(post(&app, &owner, "/api/v1/segments", body).await, 201).await;
+    let template = offer_template(&app, &owner).await;
+    let body = json!({"name": "Fast", "segmentId": segment["id"],
+        "templateId": template["id"], "perMinute": 6000});
+    let campaign = json_of(post(&app, &owner, "/api/v1/campaigns", body).await, 201).await;
+    let path = format!("/api/v1/campaigns/{}", id_of(&campaign));
+    let expected = [
+        ("queued".to_owned(), Some("rate_limited".to_owned()), 3),
+        ("sent".to_owned(), None, 2),
+    ];
+    let mut seen = Value::Null;
+    for _ in 0..200 {
+        seen = json_of(get(&app, &owner, &path).await, 200).await;
+        if tally(&seen) == expected {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(tally(&seen), expected, "{seen}");
+    // Held for the minute that began with the first try, no try counted.
+    let held = json_of(
+        get(
+            &app,
+            &owner,
+            "/api/v1/messages?status=queued&trigger=campaign",
+        )
+        .await,
+        200,
+    )
+    .await;
+    for message in held["items"].as_array().expect("items") {
+        assert_eq!(message["attempts"], 0, "{message}");
+        let next: chrono::DateTime<chrono::Utc> = message["nextAttemptAt"]
+            .as_str()
+            .and_then(|t| t.parse().ok())
+            .expect("a time");
+        let wait = next - chrono::Utc::now();
+        assert!(
+            wait > chrono::Duration::seconds(5) && wait <= chrono::Duration::seconds(61),
+            "{message}"
+        );
+    }
 }

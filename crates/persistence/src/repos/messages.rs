@@ -292,6 +292,26 @@ impl Messages {
         Ok(deleted.rows_affected)
     }
 
+    /// How many tries `transport` made since `since`, and when the first
+    /// of them began (a provider's pace over the last minute).
+    pub async fn tries_since(
+        db: &impl ConnectionTrait,
+        transport: &str,
+        since: DateTime<Utc>,
+    ) -> Result<(i64, Option<DateTime<Utc>>), RepoError> {
+        use message_attempts::Column;
+        let row: Option<(i64, Option<DateTime<Utc>>)> = message_attempts::Entity::find()
+            .select_only()
+            .column_as(Expr::col(Column::Id).count(), "count")
+            .column_as(Expr::col(Column::StartedAt).min(), "first")
+            .filter(Column::Transport.eq(transport))
+            .filter(Column::StartedAt.gte(since))
+            .into_tuple()
+            .one(db)
+            .await?;
+        Ok(row.unwrap_or((0, None)))
+    }
+
     /// How many messages about `kind` `id` (a campaign's) stand in each
     /// status, by reason: `(status, reason, count)`.
     pub async fn tally(

@@ -4,6 +4,7 @@
 //! then writes the attempt and the message's next status together, while
 //! it still holds the lease.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use chrono::Utc;
@@ -37,6 +38,10 @@ pub struct DeliverySettings {
     pub quiet_hours: Option<QuietHours>,
     /// The unsubscribe links marketing carries in its headers.
     pub unsubscribe: Option<UnsubscribeLinks>,
+    /// The most tries a transport (`smtp`, `twilio`, ...) makes a minute,
+    /// across every replica; a message over it waits, queued, for the
+    /// minute to make room.
+    pub per_minute: BTreeMap<String, u32>,
 }
 
 /// One pass: every due message taken and tried. Returns how many.
@@ -128,6 +133,23 @@ async fn held_until(
     Ok(quiet.held_until(Utc::now(), zone))
 }
 
+/// When `transport` may try again, if it made its most tries of the
+/// last minute: a minute after the first of them.
+async fn paced_until(
+    database: &Database,
+    settings: &DeliverySettings,
+    transport: &str,
+) -> Result<Option<chrono::DateTime<Utc>>, RepoError> {
+    let Some(&most) = settings.per_minute.get(transport) else {
+        return Ok(None);
+    };
+    let minute = chrono::Duration::minutes(1);
+    let now = Utc::now();
+    let (tries, first) =
+        Messages::tries_since(database.connection(), transport, now - minute).await?;
+    Ok((tries >= i64::from(most)).then(|| first.map_or(now, |f| f + minute).max(now)))
+}
+
 async fn try_one(
     database: &Database,
     notifiers: &Notifiers,
@@ -168,6 +190,20 @@ async fn try_one(
         Verdict::Send { to, name } => (to, name),
     };
     let notifier = notifiers.of(message.channel);
+    if let Some(until) = paced_until(database, settings, notifier.name()).await? {
+        let held = Finished {
+            status: MessageStatus::Queued,
+            reason: Some("rate_limited"),
+            address: None,
+            transport: None,
+            provider_id: None,
+            attempts: tries,
+            next_attempt_at: until,
+            sent_at: None,
+        };
+        Messages::finish(database.connection(), message.id, token, &held).await?;
+        return Ok(());
+    }
     let unsubscribe = match (&settings.unsubscribe, message.purpose) {
         (Some(links), Purpose::Marketing) => {
             Some(links.url(message.customer_id, message.channel, Utc::now()))
