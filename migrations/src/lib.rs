@@ -47,6 +47,7 @@ mod m20261207_000040_deposit_refunds;
 mod m20261207_000041_messages;
 mod m20261207_000042_greeting_templates;
 mod m20261207_000043_campaigns;
+mod m20261207_000044_spouse_birthday_templates;
 
 pub struct Migrator;
 
@@ -97,6 +98,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000041_messages::Migration),
             Box::new(m20261207_000042_greeting_templates::Migration),
             Box::new(m20261207_000043_campaigns::Migration),
+            Box::new(m20261207_000044_spouse_birthday_templates::Migration),
         ]
     }
 }

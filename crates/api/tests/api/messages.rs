@@ -98,10 +98,16 @@ async fn templates_are_checked_versioned_and_previewed(backend: Backend) {
             )
         })
         .collect();
-    let expected: Vec<(&str, &str)> = ["anniversary", "birthday", "invoice_issued", "job_ready"]
-        .into_iter()
-        .flat_map(|t| [(t, "en"), (t, "hi"), (t, "ta")])
-        .collect();
+    let expected: Vec<(&str, &str)> = [
+        "anniversary",
+        "birthday",
+        "invoice_issued",
+        "job_ready",
+        "spouse_birthday",
+    ]
+    .into_iter()
+    .flat_map(|t| [(t, "en"), (t, "hi"), (t, "ta")])
+    .collect();
     assert_eq!(languages, expected);
 
     // A variable the trigger has not, a subject on an SMS: named.
@@ -171,7 +177,7 @@ async fn templates_are_checked_versioned_and_previewed(backend: Backend) {
         200,
     )
     .await;
-    assert_eq!(every["items"].as_array().map(Vec::len), Some(13));
+    assert_eq!(every["items"].as_array().map(Vec::len), Some(16));
     let path = format!("/api/v1/message-templates/{}", id_of(&saved));
     assert_eq!(
         json_of(get(&app, &manager, &path).await, 200).await["version"],

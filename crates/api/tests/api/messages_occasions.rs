@@ -2,7 +2,8 @@
 //! customer whose birthday it is, once however often it runs, and only
 //! those with marketing consent for SMS (the others are skipped with that
 //! reason; transactional consent is not enough); in the branch's quiet
-//! hours a greeting waits, queued, until they end.
+//! hours a greeting waits, queued, until they end. A customer whose
+//! spouse's birthday it is gets a reminder.
 
 use chrono::{Datelike, Utc};
 use serde_json::{Value, json};
@@ -44,12 +45,25 @@ async fn a_birthday_is_greeted_once_and_only_with_marketing_consent(backend: Bac
     consent_for(&app, &owner, &asha, "sms", "marketing").await;
     let ravi = born_today(&app, &owner, &branch, "Ravi Kumar", "9876500002").await;
     consent_for(&app, &owner, &ravi, "sms", "transactional").await;
+    // Kiran's wife Lata was born on this day.
+    let today = Utc::now().date_naive();
+    let lata_born = today.with_year(today.year() - 28).unwrap_or(today);
+    let body = json!({"name": "Kiran Rao", "mobile": "9876500003", "spouseName": "Lata",
+                      "spouseDateOfBirth": lata_born.to_string(), "homeBranchId": branch["id"]});
+    let kiran = json_of(post(&app, &owner, "/api/v1/customers", body).await, 201).await;
+    consent_for(&app, &owner, &kiran, "sms", "marketing").await;
 
     assert_eq!(post(&app, &manager, RUN, json!({})).await.status(), 403);
     let first = json_of(post(&app, &owner, RUN, json!({})).await, 200).await;
-    assert_eq!(first, json!({"birthdays": 2, "anniversaries": 0}));
+    assert_eq!(
+        first,
+        json!({"birthdays": 2, "anniversaries": 0, "spouseBirthdays": 1})
+    );
     let again = json_of(post(&app, &owner, RUN, json!({})).await, 200).await;
-    assert_eq!(again, json!({"birthdays": 0, "anniversaries": 0}));
+    assert_eq!(
+        again,
+        json!({"birthdays": 0, "anniversaries": 0, "spouseBirthdays": 0})
+    );
 
     let greeted = settled(&app, &owner, &asha, "birthday").await;
     let message = &greeted["message"];
@@ -59,6 +73,15 @@ async fn a_birthday_is_greeted_once_and_only_with_marketing_consent(backend: Bac
     assert_eq!(
         message["body"],
         "Happy birthday, Asha Iyer! Warm wishes from all of us at T. Nagar."
+    );
+    let reminded = settled(&app, &owner, &kiran, "spouse_birthday").await;
+    assert_eq!(reminded["message"]["status"], "sent", "{reminded}");
+    let on = today.format("%d %B").to_string();
+    assert_eq!(
+        reminded["message"]["body"],
+        format!(
+            "Dear Kiran Rao, Lata's birthday is on {on}. Find a gift they will treasure at T. Nagar."
+        )
     );
     let skipped = settled(&app, &owner, &ravi, "birthday").await;
     assert_eq!(skipped["message"]["status"], "skipped");

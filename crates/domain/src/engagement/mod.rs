@@ -82,16 +82,19 @@ pub enum Trigger {
     Birthday,
     /// A wedding anniversary greeting.
     Anniversary,
+    /// A reminder of the spouse's birthday, with a gift in mind.
+    SpouseBirthday,
     /// An offer to a segment, on the campaign's channel.
     Campaign,
 }
 
 impl Trigger {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::InvoiceIssued,
         Self::JobReady,
         Self::Birthday,
         Self::Anniversary,
+        Self::SpouseBirthday,
         Self::Campaign,
     ];
 
@@ -101,6 +104,7 @@ impl Trigger {
             Self::JobReady => "job_ready",
             Self::Birthday => "birthday",
             Self::Anniversary => "anniversary",
+            Self::SpouseBirthday => "spouse_birthday",
             Self::Campaign => "campaign",
         }
     }
@@ -113,7 +117,9 @@ impl Trigger {
     pub fn purpose(self) -> Purpose {
         match self {
             Self::InvoiceIssued | Self::JobReady => Purpose::Transactional,
-            Self::Birthday | Self::Anniversary | Self::Campaign => Purpose::Marketing,
+            Self::Birthday | Self::Anniversary | Self::SpouseBirthday | Self::Campaign => {
+                Purpose::Marketing
+            }
         }
     }
 
@@ -122,7 +128,9 @@ impl Trigger {
     pub fn channel(self) -> MessageChannel {
         match self {
             Self::InvoiceIssued | Self::Campaign => MessageChannel::Email,
-            Self::JobReady | Self::Birthday | Self::Anniversary => MessageChannel::Sms,
+            Self::JobReady | Self::Birthday | Self::Anniversary | Self::SpouseBirthday => {
+                MessageChannel::Sms
+            }
         }
     }
 
@@ -145,6 +153,12 @@ impl Trigger {
             ],
             Self::Birthday | Self::Anniversary => &[
                 ("customer_name", "Asha Iyer"),
+                ("occasion_on", "07 December"),
+                ("branch_name", "Mumbai Zaveri Bazaar"),
+            ],
+            Self::SpouseBirthday => &[
+                ("customer_name", "Asha Iyer"),
+                ("spouse_name", "Ravi Iyer"),
                 ("occasion_on", "07 December"),
                 ("branch_name", "Mumbai Zaveri Bazaar"),
             ],

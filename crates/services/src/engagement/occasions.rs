@@ -1,5 +1,6 @@
 //! Occasion greetings: a run on a day queues a greeting for each customer
-//! whose birthday or wedding anniversary falls `days_ahead` later, one per
+//! whose birthday or wedding anniversary falls `days_ahead` later, and a
+//! reminder to each whose spouse's birthday does, one per
 //! customer, occasion and year however often the run is made (its key).
 //! Greetings are marketing: they go only with the channel's marketing
 //! consent, and never in the branch's quiet hours.
@@ -22,6 +23,7 @@ const BATCH: u64 = 500;
 pub struct OccasionRun {
     pub birthdays: u64,
     pub anniversaries: u64,
+    pub spouse_birthdays: u64,
 }
 
 /// Queues the greetings of the occasions `days_ahead` after `as_of`'s day.
@@ -39,11 +41,13 @@ pub async fn run(
     for (kind, trigger) in [
         (OccasionKind::Birthday, Trigger::Birthday),
         (OccasionKind::Anniversary, Trigger::Anniversary),
+        (OccasionKind::SpouseBirthday, Trigger::SpouseBirthday),
     ] {
         let queued = greet(database, kind, trigger, day, language).await?;
         match trigger {
             Trigger::Birthday => run.birthdays = queued,
-            _ => run.anniversaries = queued,
+            Trigger::Anniversary => run.anniversaries = queued,
+            _ => run.spouse_birthdays = queued,
         }
     }
     Ok(run)
@@ -86,11 +90,13 @@ async fn greet(
                 about: ("customer", customer.id),
             };
             let on = day.format("%d %B").to_string();
+            let spouse = customer.occasions.spouse_name.clone().unwrap_or_default();
             let values = |name: &str, branch: &str, _: chrono_tz::Tz| {
                 std::collections::BTreeMap::from([
                     ("customer_name", name.to_owned()),
                     ("occasion_on", on.clone()),
                     ("branch_name", branch.to_owned()),
+                    ("spouse_name", spouse),
                 ])
             };
             if queue_message(&txn, language, asked, values).await? {

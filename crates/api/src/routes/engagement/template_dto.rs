@@ -16,12 +16,13 @@ wire_enum! {
     /// What happened that a customer is told of: `invoice_issued` (a tax
     /// invoice issued to them, by e-mail), `job_ready` (their repair or
     /// order ready to collect, by SMS), `birthday` and `anniversary`
-    /// (greetings by SMS, marketing), `campaign` (an offer to a segment,
+    /// (greetings by SMS, marketing), `spouse_birthday` (a reminder of the
+    /// spouse's birthday, by SMS, marketing), `campaign` (an offer to a segment,
     /// marketing, on the channel its template is written for: e-mail or
     /// SMS).
     MessageTriggerName mirrors Trigger {
         InvoiceIssued = "invoice_issued", JobReady = "job_ready", Birthday = "birthday",
-        Anniversary = "anniversary", Campaign = "campaign",
+        Anniversary = "anniversary", SpouseBirthday = "spouse_birthday", Campaign = "campaign",
     }
 }
 
@@ -270,10 +271,11 @@ pub struct OccasionRunFields {
 /// queues none).
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-#[schema(example = json!({"birthdays": 12, "anniversaries": 3}))]
+#[schema(example = json!({"birthdays": 12, "anniversaries": 3, "spouseBirthdays": 2}))]
 pub struct OccasionRunView {
     birthdays: u64,
     anniversaries: u64,
+    spouse_birthdays: u64,
 }
 
 impl From<jewel_services::engagement::occasions::OccasionRun> for OccasionRunView {
@@ -281,6 +283,7 @@ impl From<jewel_services::engagement::occasions::OccasionRun> for OccasionRunVie
         Self {
             birthdays: run.birthdays,
             anniversaries: run.anniversaries,
+            spouse_birthdays: run.spouse_birthdays,
         }
     }
 }
