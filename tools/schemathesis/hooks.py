@@ -108,6 +108,16 @@ STATE_DEPENDENT = {
     # A bill selling a gift voucher: no value discount, none on its line.
     ("discount", "gift_voucher"),
     ("lines[].discount", "unexpected"),
+    # An unsubscribe link is signed by this server: a made-up token is not.
+    ("link", "invalid"),
+    ("link", "expired"),
+    ("templateId", "not_campaign"),  # a campaign sends a template of trigger campaign
+    ("branchId", "fixed"),  # a segment keeps the branch it was made for
+    ("phone", "missing"),  # an SMS campaign's test send needs the caller's mobile
+    ("caller", "not_staff"),  # a test send goes to a staff member
+    # A segment's filter: one bound against the other.
+    ("filter.maxLifetimeValue", "less_than_min"),
+    ("filter.lastPurchaseBefore", "not_after_from"),
     ("lines[].amount", "too_small"),  # a voucher of 0.00
     ("lineIds[]", "gift_voucher"),  # a voucher sold is not taken back
     # A savings plan's terms depend on its kind, and on each other.

@@ -441,8 +441,8 @@ async fn every_protected_operation_needs_a_token(backend: Backend) {
         "POST /api/v1/webhooks/twilio/inbound",
         // A campaign message's unsubscribe link: its signed token is the
         // credential (campaigns.rs: a changed one is refused).
-        "GET /api/v1/unsubscribe/{token}",
-        "POST /api/v1/unsubscribe/{token}",
+        "GET /api/v1/unsubscribe/{link}",
+        "POST /api/v1/unsubscribe/{link}",
     ];
     let mut checked = 0;
     for (path, item) in document["paths"].as_object().expect("paths") {

@@ -181,7 +181,7 @@ async fn a_campaign_reaches_its_consenting_customers_and_its_link_unsubscribes(b
         422,
     )
     .await;
-    assert_eq!(whole["errors"][0]["code"], "not_yours", "{whole}");
+    assert_eq!(whole["errors"][0]["code"], "out_of_scope", "{whole}");
 
     // Only a template of trigger `campaign` sends a campaign.
     let template = offer_template(&app, &owner).await;
@@ -281,12 +281,12 @@ async fn a_campaign_reaches_its_consenting_customers_and_its_link_unsubscribes(b
         "{after}"
     );
 
-    // A link changed or made up is refused, naming the token.
+    // A link changed or made up is refused, naming it.
     let sms = link.replacen(".email.", ".sms.", 1);
     for bad in [sms.as_str(), "/api/v1/unsubscribe/not-a-token"] {
         let refused = app.call(reqwest::Method::POST, bad, None, None).await;
         let problem = json_of(refused, 422).await;
-        assert_eq!(problem["errors"][0]["field"], "token", "{problem}");
+        assert_eq!(problem["errors"][0]["field"], "link", "{problem}");
     }
 
     // The next campaign skips her.

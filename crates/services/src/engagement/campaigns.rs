@@ -76,7 +76,7 @@ pub async fn create(
     if segment.is_none() {
         errors.push(FieldError::new(
             "segmentId",
-            "unknown",
+            "not_found",
             "No such segment of yours.",
         ));
     }
@@ -84,7 +84,7 @@ pub async fn create(
     match &template {
         None => errors.push(FieldError::new(
             "templateId",
-            "unknown",
+            "not_found",
             "No such template.",
         )),
         Some(t) if t.trigger != Trigger::Campaign => errors.push(FieldError::new(
@@ -100,7 +100,7 @@ pub async fn create(
     let (Ok(name), Ok(per_minute), Some(segment), Some(template)) =
         (name, per_minute, segment, template)
     else {
-        return Err(Invalid::field("templateId", "unknown", "No such template.").into());
+        return Err(Invalid::field("templateId", "not_found", "No such template.").into());
     };
     let (_, by) = unit.actor().author();
     let now = to_second(Utc::now());
@@ -284,7 +284,7 @@ pub async fn test_send(
     let db = database.connection();
     let template = MessageTemplates::get(db, campaign.template_id)
         .await?
-        .ok_or_else(|| Invalid::field("templateId", "unknown", "No such template."))?;
+        .ok_or_else(|| Invalid::field("templateId", "not_found", "No such template."))?;
     let branch = match campaign.branch_id {
         Some(id) => Branches::get(db, id).await?.map(|b| b.name),
         None => None,

@@ -57,14 +57,14 @@ pub async fn create(
     if let Some(id) = branch
         && Branches::get(unit.db(), id).await?.is_none()
     {
-        return Err(Invalid::field("branchId", "unknown", "No such branch.").into());
+        return Err(Invalid::field("branchId", "not_found", "No such branch.").into());
     }
     if !in_scope(scope, branch) {
         let said = match branch {
             Some(_) => "One of the branches you act in.",
             None => "A segment of the whole business is the owner's: name a branch.",
         };
-        return Err(Invalid::field("branchId", "not_yours", said).into());
+        return Err(Invalid::field("branchId", "out_of_scope", said).into());
     }
     let (_, by) = unit.actor().author();
     let now = to_second(Utc::now());

@@ -56,7 +56,7 @@ pub struct SegmentFilterFields {
     #[schema(max_items = 20, value_type = Vec<crate::routes::wire::customer::Label>)]
     tags: Vec<String>,
     /// The loyalty tier's name.
-    #[schema(min_length = 1, max_length = 40)]
+    #[schema(value_type = Option<crate::routes::wire::ShortText>)]
     tier: Option<String>,
     /// Bought at least this much in all.
     #[schema(value_type = Option<crate::routes::wire::MoneyText>)]
@@ -69,7 +69,10 @@ pub struct SegmentFilterFields {
     last_purchase_before: Option<NaiveDate>,
     occasion: Option<OccasionWithinFields>,
     /// As the customer's record writes it (`12`, `7.5`, `M`).
-    #[schema(min_length = 1, max_length = 8)]
+    #[schema(
+        max_length = 8,
+        pattern = r"^[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[A-Za-z0-9.]{1,8}[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
+    )]
     ring_size: Option<String>,
     /// Only customers who agreed to marketing on this channel.
     marketing_consent: Option<MessageChannelName>,
@@ -127,7 +130,7 @@ impl From<SegmentFilter> for SegmentFilterFields {
     "filter": {"tags": ["bridal"], "occasion": {"kind": "anniversary", "withinDays": 30},
     "marketingConsent": "email"}}))]
 pub struct SegmentRequest {
-    #[schema(min_length = 1, max_length = 120)]
+    #[schema(value_type = crate::routes::wire::NameText)]
     name: String,
     pub(crate) branch_id: Option<uuid::Uuid>,
     #[serde(default)]
@@ -227,7 +230,7 @@ pub struct SegmentsView {
     "templateId": "01936f0e-0000-7000-8000-000000000004", "scheduledAt": "2027-04-19T04:30:00Z",
     "perMinute": 120}))]
 pub struct CampaignRequest {
-    #[schema(min_length = 1, max_length = 120)]
+    #[schema(value_type = crate::routes::wire::NameText)]
     name: String,
     segment_id: uuid::Uuid,
     template_id: uuid::Uuid,

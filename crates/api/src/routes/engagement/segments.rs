@@ -86,9 +86,12 @@ pub async fn preview_segment(
     }
     let filter = filter.checked()?;
     if !in_scope(caller.branch_scope(), body.branch_id) {
-        return Err(
-            Invalid::field("branchId", "not_yours", "One of the branches you act in.").into(),
-        );
+        return Err(Invalid::field(
+            "branchId",
+            "out_of_scope",
+            "One of the branches you act in.",
+        )
+        .into());
     }
     let today = today(&state.database, body.branch_id).await?;
     let count =

@@ -24,7 +24,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(unsubscribe_page).service(unsubscribe_confirm);
 }
 
-/// Whom `token` is for; 422 naming `token` when it is not a link of this
+/// Whom `token` is for; 422 naming `link` when it is not a link of this
 /// server or has expired.
 fn read(state: &AppState, token: &str) -> Result<Unsubscriber, ApiError> {
     state
@@ -35,7 +35,7 @@ fn read(state: &AppState, token: &str) -> Result<Unsubscriber, ApiError> {
                 LinkRefused::Forged => "invalid",
                 LinkRefused::Expired => "expired",
             };
-            Invalid::field("token", code, refused.to_string()).into()
+            Invalid::field("link", code, refused.to_string()).into()
         })
 }
 
@@ -63,14 +63,14 @@ fn html(title: &str, body: &str) -> HttpResponse {
     tag = "engagement",
     operation_id = "openUnsubscribeLink",
     security(()),
-    params(("token" = String, Path, max_length = 200, pattern = "^[0-9a-z.-]+$", description = "The token of the link")),
+    params(("link" = String, Path, max_length = 200, pattern = "^[0-9a-z.-]+$", description = "The signed part of the link (whom it is for, the channel, until when, the signature)")),
     responses(
         (status = 200, description = "A page with a button to confirm.", content(
             (UnsubscribePage = "text/html", example = "<!DOCTYPE html>\n<html lang=\"en\">...<button>Unsubscribe</button>...</html>"))),
-        (status = 422, description = "Not a link of this shop (`token`, `invalid`) or expired (`expired`).", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a link of this shop (`link`, `invalid`) or expired (`expired`).", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[get("/api/v1/unsubscribe/{token}")]
+#[get("/api/v1/unsubscribe/{link}")]
 pub async fn unsubscribe_page(
     state: web::Data<AppState>,
     token: web::Path<String>,
@@ -98,14 +98,14 @@ pub async fn unsubscribe_page(
     tag = "engagement",
     operation_id = "confirmUnsubscribeLink",
     security(()),
-    params(("token" = String, Path, max_length = 200, pattern = "^[0-9a-z.-]+$", description = "The token of the link")),
+    params(("link" = String, Path, max_length = 200, pattern = "^[0-9a-z.-]+$", description = "The signed part of the link (whom it is for, the channel, until when, the signature)")),
     responses(
         (status = 200, description = "Unsubscribed: a page saying so.", content(
             (UnsubscribePage = "text/html", example = "<!DOCTYPE html>\n<html lang=\"en\">...<h1>Unsubscribed</h1>...</html>"))),
-        (status = 422, description = "Not a link of this shop (`token`, `invalid`) or expired (`expired`).", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a link of this shop (`link`, `invalid`) or expired (`expired`).", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/api/v1/unsubscribe/{token}")]
+#[post("/api/v1/unsubscribe/{link}")]
 pub async fn unsubscribe_confirm(
     state: web::Data<AppState>,
     token: web::Path<String>,
