@@ -2,14 +2,14 @@
 //! by default; a mail server over SMTP or SendGrid's API for e-mail;
 //! Twilio for SMS.
 
+mod refusals;
 mod sendgrid;
 mod smtp;
 pub mod twilio;
 
 use std::sync::Arc;
 
-use jewel_domain::engagement::message::Outcome;
-use jewel_services::engagement::notifier::{Answer, LogNotifier, Notifiers};
+use jewel_services::engagement::notifier::{LogNotifier, Notifiers};
 
 use crate::config::{EmailTransport, NotifySettings, SmsTransport};
 
@@ -51,16 +51,4 @@ pub fn from_settings(
         sms,
         enclosures,
     })
-}
-
-/// A provider's refusal `said`: tried again when `retried`, else final.
-fn refused(said: String, retried: bool) -> Answer {
-    Answer {
-        outcome: if retried {
-            Outcome::Transient(said.clone())
-        } else {
-            Outcome::Permanent(said.clone())
-        },
-        said,
-    }
 }

@@ -13,7 +13,7 @@ use lettre::message::Mailbox;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Value, json};
 
-use super::refused;
+use super::refusals::refused;
 use crate::config::SendGridSettings;
 
 #[derive(Debug, Clone)]

@@ -17,7 +17,7 @@ use jewel_services::engagement::notifier::{Answer, Notifier, Outgoing};
 use secrecy::{ExposeSecret, SecretString};
 use sha1::Sha1;
 
-use super::refused;
+use super::refusals::refused;
 use crate::config::TwilioSettings;
 
 #[derive(Debug, Clone)]
