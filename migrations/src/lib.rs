@@ -48,6 +48,9 @@ mod m20261207_000041_messages;
 mod m20261207_000042_greeting_templates;
 mod m20261207_000043_campaigns;
 mod m20261207_000044_spouse_birthday_templates;
+mod m20261207_000045_provider_templates;
+mod m20261207_000046_receipt_templates;
+mod sms_templates;
 
 pub struct Migrator;
 
@@ -99,6 +102,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000042_greeting_templates::Migration),
             Box::new(m20261207_000043_campaigns::Migration),
             Box::new(m20261207_000044_spouse_birthday_templates::Migration),
+            Box::new(m20261207_000045_provider_templates::Migration),
+            Box::new(m20261207_000046_receipt_templates::Migration),
         ]
     }
 }

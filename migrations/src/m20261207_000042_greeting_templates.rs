@@ -6,8 +6,7 @@ use sea_orm_migration::prelude::*;
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-/// (id, trigger, language, body).
-const FIRST: [(&str, &str, &str, &str); 6] = [
+const FIRST: [crate::sms_templates::FirstTemplate; 6] = [
     (
         "01930000-0000-7000-8000-000000000007",
         "birthday",
@@ -49,60 +48,10 @@ const FIRST: [(&str, &str, &str, &str); 6] = [
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let mut seed = Query::insert()
-            .into_table(MessageTemplates::Table)
-            .columns([
-                MessageTemplates::Id,
-                MessageTemplates::Trigger,
-                MessageTemplates::Channel,
-                MessageTemplates::Language,
-                MessageTemplates::Version,
-                MessageTemplates::Body,
-                MessageTemplates::CreatedBy,
-                MessageTemplates::CreatedAt,
-            ])
-            .to_owned();
-        let when = sea_orm_migration::sea_orm::prelude::ChronoDateTimeUtc::from_timestamp(
-            1_796_601_600,
-            0,
-        )
-        .ok_or_else(|| DbErr::Migration("the first templates' date".into()))?;
-        for (id, trigger, language, body) in FIRST {
-            seed.values_panic([
-                id.into(),
-                trigger.into(),
-                "sms".into(),
-                language.into(),
-                1.into(),
-                body.into(),
-                "00000000-0000-0000-0000-000000000000".into(),
-                when.into(),
-            ]);
-        }
-        manager.exec_stmt(seed).await
+        crate::sms_templates::seed(manager, &FIRST).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .exec_stmt(
-                Query::delete()
-                    .from_table(MessageTemplates::Table)
-                    .and_where(Expr::col(MessageTemplates::Id).is_in(FIRST.iter().map(|f| f.0)))
-                    .to_owned(),
-            )
-            .await
+        crate::sms_templates::unseed(manager, &FIRST).await
     }
-}
-
-#[derive(DeriveIden, Clone, Copy)]
-enum MessageTemplates {
-    Table,
-    Id,
-    Trigger,
-    Channel,
-    Language,
-    Version,
-    Body,
-    CreatedBy,
-    CreatedAt,
 }

@@ -244,6 +244,13 @@ STATE_DEPENDENT = {
     ("body", "template_render"),
     ("values.*", "unknown_variable"),
     ("source", "not_for_staff"),
+    # A DLT content template id is an SMS template's; a WhatsApp template
+    # names the one Meta approved and fills it with its trigger's variables.
+    ("dltTemplateId", "not_for_channel"),
+    ("whatsappName", "required"),
+    ("whatsappName", "not_for_channel"),
+    ("whatsappParameters[]", "unknown_variable"),
+    ("templateId", "dlt_template_missing"),  # a test send under the shop's DLT registration
 }
 
 

@@ -7,7 +7,9 @@ what Twilio documents (https://www.twilio.com/docs/messaging/api/message-resourc
   `MessagingServiceSid` are required (21604, 21602, 21603); `To` must be
   E.164 (else 21211); a body over 1600 characters is 21617. A number
   listed as invalid answers 21211, one listed as unsubscribed 21610 (the
-  customer texted STOP), one listed as busy 429 with 20429. Each error is
+  customer texted STOP), one listed as busy 429 with 20429. India's DLT
+  parameters, when given, must be digits of a size a DLT platform gives:
+  `DltPEId` (else 21900) and `DltTemplateId` (else 21901). Each error is
   Twilio's JSON: {"code", "message", "more_info", "status"}.
 - A message taken is 201 with its resource (`sid` "SM" + 32 hex, `status`
   "queued"). When it names a `StatusCallback`, the fake then POSTs the
@@ -42,6 +44,7 @@ for arg in sys.argv[3:]:
     LISTS[name] = set(n for n in numbers.split(",") if n)
 TAKEN = []
 E164 = re.compile(r"^\+[1-9][0-9]{7,14}$")
+DLT_ID = re.compile(r"^[0-9]{10,30}$")
 PATH = re.compile(r"^/2010-04-01/Accounts/(?P<sid>[^/]+)/Messages\.json$")
 
 
@@ -108,6 +111,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.error(400, 21617, "The concatenated message body exceeds the 1600 character limit.")
         if not E164.match(to) or to in LISTS["invalid"]:
             return self.error(400, 21211, f"The 'To' number {to} is not a valid phone number.")
+        if "DltPEId" in form and not DLT_ID.match(form["DltPEId"]):
+            return self.error(400, 21900, "DltPEId is invalid")
+        if "DltTemplateId" in form and not DLT_ID.match(form["DltTemplateId"]):
+            return self.error(400, 21901, "DltTemplateId is invalid")
         if to in LISTS["unsubscribed"]:
             return self.error(400, 21610, "Attempt to send to unsubscribed recipient")
         if to in LISTS["busy"]:
@@ -115,7 +122,8 @@ class Handler(BaseHTTPRequestHandler):
         sid = "SM" + secrets.token_hex(16)
         taken = {"sid": sid, "to": to, "from": form.get("From"), "body": body,
                  "messaging_service_sid": form.get("MessagingServiceSid"),
-                 "status_callback": form.get("StatusCallback"), "callback_answer": None}
+                 "status_callback": form.get("StatusCallback"), "callback_answer": None,
+                 "dlt_pe_id": form.get("DltPEId"), "dlt_template_id": form.get("DltTemplateId")}
         TAKEN.append(taken)
         self.answer(201, {"sid": sid, "account_sid": ACCOUNT_SID, "to": to,
                           "from": form.get("From"), "body": body, "status": "queued",

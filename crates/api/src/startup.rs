@@ -211,7 +211,7 @@ impl Application {
 /// The subscriber that queues messages, speaking the business's language
 /// to customers who have not said theirs.
 fn notifications(settings: &Settings) -> Arc<dyn Subscriber> {
-    Arc::new(jewel_services::engagement::queue::Notifications {
+    Arc::new(jewel_services::engagement::notifications::Notifications {
         language: settings.notify.language(),
     })
 }

@@ -181,6 +181,30 @@ impl Settings {
                 Some(_) => {}
             }
         }
+        if self.notify.whatsapp == WhatsappTransport::Cloud {
+            let Some(cloud) = &self.notify.whatsapp_cloud else {
+                return bad(
+                    "notify.whatsapp_cloud",
+                    "must be given when notify.whatsapp is cloud",
+                );
+            };
+            if cloud.phone_number_id.is_empty()
+                || !cloud.phone_number_id.bytes().all(|b| b.is_ascii_digit())
+            {
+                return bad(
+                    "notify.whatsapp_cloud.phone_number_id",
+                    "must be the phone number's id (digits)",
+                );
+            }
+        }
+        if let Some(dlt) = &self.notify.dlt {
+            if !jewel_domain::engagement::dlt::is_ledger_id(&dlt.entity_id) {
+                return bad("notify.dlt.entity_id", "must be 10 to 30 digits");
+            }
+            if !jewel_domain::engagement::dlt::is_sender_header(&dlt.sender_header) {
+                return bad("notify.dlt.sender_header", "must be six letters or digits");
+            }
+        }
         if self.notify.poll_ms == 0 {
             return bad("notify.poll_ms", "must be at least 1");
         }

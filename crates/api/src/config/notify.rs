@@ -17,6 +17,10 @@ pub struct NotifySettings {
     pub email: EmailTransport,
     /// `log` (the default) or `twilio` (then `notify.twilio` says how).
     pub sms: SmsTransport,
+    /// `log` (the default) or `cloud`: Meta's WhatsApp Business Cloud API
+    /// (`notify.whatsapp_cloud`).
+    pub whatsapp: WhatsappTransport,
+    pub whatsapp_cloud: Option<WhatsappCloudSettings>,
     pub smtp: Option<SmtpSettings>,
     pub sendgrid: Option<SendGridSettings>,
     pub twilio: Option<TwilioSettings>,
@@ -53,6 +57,21 @@ pub struct NotifySettings {
     /// `{"twilio": 100, "sendgrid": 600}`; a transport not named is not
     /// held back.
     pub per_minute: std::collections::BTreeMap<String, u32>,
+    /// The shop's DLT registration (India): set, every SMS to an Indian
+    /// number carries the entity id, the header as its sender and its
+    /// template's content template id; one from a template without an id
+    /// is skipped (`dlt_template_missing`).
+    pub dlt: Option<DltSettings>,
+}
+
+/// A registration on a DLT platform (TRAI's rules for commercial SMS).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DltSettings {
+    /// The principal entity id: 10 to 30 digits (19 today).
+    pub entity_id: String,
+    /// The registered header, six letters or digits: `JWLCRM`.
+    pub sender_header: String,
 }
 
 impl Default for NotifySettings {
@@ -60,6 +79,8 @@ impl Default for NotifySettings {
         Self {
             email: EmailTransport::Log,
             sms: SmsTransport::Log,
+            whatsapp: WhatsappTransport::Log,
+            whatsapp_cloud: None,
             smtp: None,
             sendgrid: None,
             twilio: None,
@@ -76,6 +97,7 @@ impl Default for NotifySettings {
             public_url: "http://127.0.0.1:8080".to_owned(),
             unsubscribe_link_days: 180,
             per_minute: std::collections::BTreeMap::new(),
+            dlt: None,
         }
     }
 }
@@ -93,6 +115,49 @@ pub enum EmailTransport {
 pub enum SmsTransport {
     Log,
     Twilio,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WhatsappTransport {
+    Log,
+    Cloud,
+}
+
+/// Meta's WhatsApp Business Cloud API: a business phone number and a
+/// token allowed to send from it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WhatsappCloudSettings {
+    /// A system user's access token with `whatsapp_business_messaging`
+    /// (a secret).
+    pub access_token: SecretString,
+    /// The business phone number's id (digits), not the number.
+    pub phone_number_id: String,
+    /// `https://graph.facebook.com` (a test points it at a fake).
+    #[serde(default = "default_graph_base")]
+    pub base_url: String,
+    /// The Graph API version: `v21.0`.
+    #[serde(default = "default_graph_version")]
+    pub api_version: String,
+    /// The app secret Meta signs its callbacks with
+    /// (`POST /api/v1/webhooks/whatsapp`); unset: no status reports.
+    #[serde(default)]
+    pub app_secret: Option<SecretString>,
+    /// The verify token Meta sends when the callback is subscribed.
+    #[serde(default)]
+    pub verify_token: Option<SecretString>,
+    /// Seconds before a silent API counts as a failure (retried).
+    #[serde(default = "default_smtp_timeout")]
+    pub timeout_secs: u64,
+}
+
+fn default_graph_base() -> String {
+    "https://graph.facebook.com".to_owned()
+}
+
+fn default_graph_version() -> String {
+    "v21.0".to_owned()
 }
 
 /// Twilio's Programmable Messaging: the account, who sends, and the public
@@ -220,6 +285,17 @@ impl NotifySettings {
             quiet_hours: self.quiet_hours(),
             unsubscribe: Some(unsubscribe),
             per_minute: self.per_minute.clone(),
+            dlt: self.dlt_registration(),
         }
+    }
+
+    /// The shop's DLT registration, when set.
+    pub fn dlt_registration(&self) -> Option<jewel_domain::engagement::dlt::DltRegistration> {
+        self.dlt
+            .as_ref()
+            .map(|dlt| jewel_domain::engagement::dlt::DltRegistration {
+                entity_id: dlt.entity_id.clone(),
+                sender_header: dlt.sender_header.clone(),
+            })
     }
 }

@@ -1,17 +1,18 @@
 //! The transports of each channel, chosen by `notify.*` settings: the log
 //! by default; a mail server over SMTP or SendGrid's API for e-mail;
-//! Twilio for SMS.
+//! Twilio for SMS; Meta's Cloud API for WhatsApp.
 
 mod refusals;
 mod sendgrid;
 mod smtp;
 pub mod twilio;
+mod whatsapp;
 
 use std::sync::Arc;
 
 use jewel_services::engagement::notifier::{LogNotifier, Notifiers};
 
-use crate::config::{EmailTransport, NotifySettings, SmsTransport};
+use crate::config::{EmailTransport, NotifySettings, SmsTransport, WhatsappTransport};
 
 /// The notifiers `settings` ask for; an invoice's e-mail takes its PDF
 /// from `database`.
@@ -43,12 +44,23 @@ pub fn from_settings(
             Arc::new(twilio::TwilioNotifier::new(twilio)?)
         }
     };
+    let whatsapp: Arc<dyn jewel_services::engagement::notifier::Notifier> = match settings.whatsapp
+    {
+        WhatsappTransport::Log => Arc::new(LogNotifier),
+        WhatsappTransport::Cloud => {
+            let cloud = settings.whatsapp_cloud.as_ref().ok_or_else(|| {
+                anyhow::anyhow!("notify.whatsapp_cloud is needed when notify.whatsapp is cloud")
+            })?;
+            Arc::new(whatsapp::WhatsappCloudNotifier::new(cloud)?)
+        }
+    };
     let enclosures = Arc::new(crate::documents::InvoicePdfs {
         database: database.clone(),
     });
     Ok(Notifiers {
         email,
         sms,
+        whatsapp,
         enclosures,
     })
 }

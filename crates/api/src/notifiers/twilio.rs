@@ -4,6 +4,10 @@
 //! with the auth token, of the URL followed by each parameter's name and
 //! value in the order of their names).
 //!
+//! Under India's DLT rules an SMS goes from the registered header with
+//! `DltPEId` and `DltTemplateId` (Twilio's errors 21900 and 21901 when
+//! they are malformed, final like any 4xx).
+//!
 //! Twilio's errors 21211 (not a valid number) and 21610 (the customer
 //! texted STOP), and every other 4xx but 429, are final; 429, 5xx and no
 //! answer are tried again.
@@ -67,7 +71,12 @@ impl Notifier for TwilioNotifier {
 
     async fn send(&self, message: &Outgoing<'_>) -> Answer {
         let mut form: Vec<(&str, &str)> = vec![("To", message.to), ("Body", message.body)];
-        if let Some(service) = &self.messaging_service_sid {
+        if let Some(dlt) = message.dlt {
+            // India: the registered header sends, with the ledger's ids.
+            form.push(("From", dlt.sender_header));
+            form.push(("DltPEId", dlt.entity_id));
+            form.push(("DltTemplateId", dlt.template_id));
+        } else if let Some(service) = &self.messaging_service_sid {
             form.push(("MessagingServiceSid", service));
         } else if let Some(from) = &self.from {
             form.push(("From", from));

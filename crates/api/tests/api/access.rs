@@ -439,6 +439,10 @@ async fn every_protected_operation_needs_a_token(backend: Backend) {
         // (messages_twilio.rs: a wrong one is 401).
         "POST /api/v1/webhooks/twilio/status",
         "POST /api/v1/webhooks/twilio/inbound",
+        // Meta's: the subscription check compares the verify token, each
+        // report bears Meta's signature (messages_whatsapp.rs: 401 else).
+        "GET /api/v1/webhooks/whatsapp",
+        "POST /api/v1/webhooks/whatsapp",
         // A campaign message's unsubscribe link: its signed token is the
         // credential (campaigns.rs: a changed one is refused).
         "GET /api/v1/unsubscribe/{link}",

@@ -66,7 +66,7 @@ pub(crate) async fn finished(app: &TestApp, token: &str, campaign: &Value) -> Va
 }
 
 /// `(status, reason) -> count` of a campaign's messages.
-fn tally(campaign: &Value) -> Vec<(String, Option<String>, i64)> {
+pub(crate) fn tally(campaign: &Value) -> Vec<(String, Option<String>, i64)> {
     let mut rows: Vec<_> = campaign["messages"]
         .as_array()
         .expect("messages")
@@ -84,7 +84,7 @@ fn tally(campaign: &Value) -> Vec<(String, Option<String>, i64)> {
 }
 
 /// The campaign message of `customer`.
-async fn message_of(app: &TestApp, token: &str, customer: &Value) -> Value {
+pub(crate) async fn message_of(app: &TestApp, token: &str, customer: &Value) -> Value {
     let path = format!(
         "/api/v1/messages?customerId={}&trigger=campaign",
         id_of(customer)

@@ -61,10 +61,10 @@ fn every_operation_is_documented_with_summary_tag_and_errors() {
                 if status.starts_with('2') && status != "204" {
                     let content = response["content"].as_object().expect("content");
                     let documented = content.get("application/json").map_or_else(
-                        // A CSV or HTML answer carries an example of the file
-                        // instead; an image, its binary schema.
+                        // A CSV, HTML or plain text answer carries an example
+                        // of the file instead; an image, its binary schema.
                         || {
-                            ["text/csv", "text/html"].iter().any(|kind| {
+                            ["text/csv", "text/html", "text/plain"].iter().any(|kind| {
                                 content.get(*kind).is_some_and(|c| c["example"].is_string())
                             }) || ["image/jpeg", "image/png", "image/webp"]
                                 .iter()

@@ -101,8 +101,10 @@ async fn templates_are_checked_versioned_and_previewed(backend: Backend) {
     let expected: Vec<(&str, &str)> = [
         "anniversary",
         "birthday",
+        "instalment_received",
         "invoice_issued",
         "job_ready",
+        "payment_received",
         "spouse_birthday",
     ]
     .into_iter()
@@ -177,7 +179,7 @@ async fn templates_are_checked_versioned_and_previewed(backend: Backend) {
         200,
     )
     .await;
-    assert_eq!(every["items"].as_array().map(Vec::len), Some(16));
+    assert_eq!(every["items"].as_array().map(Vec::len), Some(22));
     let path = format!("/api/v1/message-templates/{}", id_of(&saved));
     assert_eq!(
         json_of(get(&app, &manager, &path).await, 200).await["version"],

@@ -5,14 +5,16 @@
 //! number (21211) and an unsubscribed one (21610) fail at once, not
 //! retried; a report or a reply with a wrong signature is 401 and changes
 //! nothing; a signed STOP withdraws the customer's consent to SMS, as
-//! their own decision, which staff cannot record for them.
+//! their own decision, which staff cannot record for them. Under the
+//! shop's DLT registration an SMS to India goes from the header with the
+//! ledger's ids, and one whose template has none is skipped, saying so.
 
 use std::net::{SocketAddr, TcpListener};
 use std::process::Child;
 
 use base64::Engine;
 use hmac::{Hmac, Mac};
-use jewel_api::config::{SmsTransport, TwilioSettings};
+use jewel_api::config::{DltSettings, SmsTransport, TwilioSettings};
 use serde_json::{Value, json};
 use sha1::Sha1;
 
@@ -21,7 +23,10 @@ use crate::loyalty::id_of;
 use crate::messages::{consent_for, settled};
 use crate::on_both_backends;
 
-on_both_backends!(sms_go_through_twilio_and_its_reports_and_stops_are_signed,);
+on_both_backends!(
+    sms_go_through_twilio_and_its_reports_and_stops_are_signed,
+    sms_to_india_carry_the_dlt_registration_or_are_not_sent,
+);
 
 const SID: &str = "AC0123456789abcdef0123456789abcdef";
 const TOKEN: &str = "twilio-test-auth-token";
@@ -205,4 +210,113 @@ async fn sms_go_through_twilio_and_its_reports_and_stops_are_signed(backend: Bac
         {"channel": "sms", "purpose": "marketing", "granted": false}]});
     let refused = json_of(post(&app, &owner, &consents, body).await, 422).await;
     assert_eq!(refused["errors"][0]["field"], "source");
+}
+
+async fn sms_to_india_carry_the_dlt_registration_or_are_not_sent(backend: Backend) {
+    let (child, started) = python_tool("twilio-fake/server.py", &[SID.as_ref(), TOKEN.as_ref()]);
+    let _fake = Fake(child);
+    let base_url = started["base_url"].as_str().expect("base_url").to_owned();
+    let fake_url = base_url.clone();
+    let app = TestApp::spawn_configured(backend, move |settings| {
+        settings.notify.sms = SmsTransport::Twilio;
+        settings.notify.twilio = Some(TwilioSettings {
+            account_sid: SID.to_owned(),
+            auth_token: TOKEN.to_owned().into(),
+            from: Some("+15005550006".to_owned()),
+            messaging_service_sid: None,
+            base_url,
+            status_callback_url: None,
+            inbound_url: None,
+        });
+        settings.notify.dlt = Some(DltSettings {
+            entity_id: "1101456789012345678".to_owned(),
+            sender_header: "JWLCRM".to_owned(),
+        });
+        settings.notify.quiet_hours_from = "00:00".to_owned();
+        settings.notify.quiet_hours_until = "00:00".to_owned();
+        settings.notify.poll_ms = 50;
+    })
+    .await;
+    let owner = app.owner_token().await;
+    let branch = app.open_branch(&owner, "MDS1").await;
+    let asha = born_today_agreeing(&app, &owner, &branch, "Asha Iyer", "9876500011").await;
+    let abroad = born_today_agreeing(&app, &owner, &branch, "Tom Hart", "+447400123456").await;
+    let run = "/api/v1/message-triggers/occasions/run";
+    assert_eq!(
+        json_of(post(&app, &owner, run, json!({})).await, 200).await["birthdays"],
+        2
+    );
+
+    // The greeting that came with the program was never registered: an
+    // SMS to India is not sent, and says why; one abroad goes as it is.
+    let skipped = settled(&app, &owner, &asha, "birthday").await;
+    assert_eq!(skipped["message"]["status"], "skipped", "{skipped}");
+    assert_eq!(skipped["message"]["reason"], "dlt_template_missing");
+    assert_eq!(skipped["attempts"].as_array().map(Vec::len), Some(0));
+    let sent = settled(&app, &owner, &abroad, "birthday").await;
+    assert_eq!(sent["message"]["status"], "sent", "{sent}");
+
+    // A registration id is digits, and only an SMS template has one.
+    let templates = "/api/v1/message-templates";
+    let body = |id: &str| {
+        json!({"trigger": "birthday", "channel": "sms", "language": "en",
+               "body": "Dear {{ customer_name }}, happy birthday from {{ branch_name }}.",
+               "dltTemplateId": id})
+    };
+    let refused = json_of(post(&app, &owner, templates, body("11071600x")).await, 422).await;
+    assert_eq!(refused["errors"][0]["field"], "dltTemplateId", "{refused}");
+    assert_eq!(refused["errors"][0]["code"], "format");
+    let email = json!({"trigger": "invoice_issued", "channel": "email", "language": "en",
+        "subject": "Invoice {{ invoice_number }}", "body": "Total {{ total }}",
+        "dltTemplateId": "1107160000000012345"});
+    let refused = json_of(post(&app, &owner, templates, email).await, 422).await;
+    assert_eq!(refused["errors"][0]["code"], "not_for_channel", "{refused}");
+    let registered = json_of(
+        post(&app, &owner, templates, body("1107160000000012345")).await,
+        201,
+    )
+    .await;
+    assert_eq!(registered["dltTemplateId"], "1107160000000012345");
+    assert_eq!(registered["version"], 2);
+
+    // From the registered version: the header sends, with both ids.
+    let ravi = born_today_agreeing(&app, &owner, &branch, "Ravi Kumar", "9876500012").await;
+    assert_eq!(
+        json_of(post(&app, &owner, run, json!({})).await, 200).await["birthdays"],
+        1
+    );
+    let sent = settled(&app, &owner, &ravi, "birthday").await;
+    assert_eq!(sent["message"]["status"], "sent", "{sent}");
+    assert_eq!(sent["message"]["templateVersion"], 2);
+    let taken: Value = reqwest::get(format!("{fake_url}/_fake/messages"))
+        .await
+        .expect("the fake answers")
+        .json()
+        .await
+        .expect("json");
+    let to_ravi = taken
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|m| m["to"] == "+919876500012")
+        .expect("Ravi's SMS reached Twilio");
+    assert_eq!(to_ravi["from"], "JWLCRM", "{to_ravi}");
+    assert_eq!(to_ravi["dlt_pe_id"], "1101456789012345678");
+    assert_eq!(to_ravi["dlt_template_id"], "1107160000000012345");
+    let to_tom = taken
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|m| m["to"] == "+447400123456")
+        .expect("Tom's SMS reached Twilio");
+    assert_eq!(to_tom["from"], "+15005550006", "{to_tom}");
+    assert_eq!(to_tom["dlt_pe_id"], Value::Null);
+    assert!(
+        !taken
+            .as_array()
+            .expect("a list")
+            .iter()
+            .any(|m| m["to"] == "+919876500011"),
+        "{taken}"
+    );
 }

@@ -66,15 +66,19 @@ pub enum SkipReason {
     Erased,
     /// Its campaign was cancelled before it went.
     Cancelled,
+    /// An SMS whose template has no DLT content template id while the
+    /// shop's DLT registration is set: operators would drop it.
+    DltTemplateMissing,
 }
 
 impl SkipReason {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::NoConsent,
         Self::NoAddress,
         Self::NoTemplate,
         Self::Erased,
         Self::Cancelled,
+        Self::DltTemplateMissing,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -84,6 +88,7 @@ impl SkipReason {
             Self::NoTemplate => "no_template",
             Self::Erased => "erased",
             Self::Cancelled => "cancelled",
+            Self::DltTemplateMissing => "dlt_template_missing",
         }
     }
 
@@ -110,6 +115,8 @@ pub struct Message {
     pub template_version: Option<i32>,
     pub subject: Option<String>,
     pub body: String,
+    /// A WhatsApp template's parameters, in order, as rendered.
+    pub parameters: Vec<String>,
     /// What it was about (`invoice`, `job`) and its id.
     pub about: Option<(String, uuid::Uuid)>,
     /// Where it went, read at sending time.

@@ -3,6 +3,7 @@
 //! goes (domain.md "Occasions and clienteling", consent).
 
 pub mod campaign;
+pub mod dlt;
 pub mod message;
 pub mod quiet;
 pub mod segment;
@@ -20,15 +21,18 @@ use crate::customer::consent::{Channel, Purpose};
 pub enum MessageChannel {
     Email,
     Sms,
+    /// A WhatsApp template message Meta approved, its parameters filled.
+    Whatsapp,
 }
 
 impl MessageChannel {
-    pub const ALL: [Self; 2] = [Self::Email, Self::Sms];
+    pub const ALL: [Self; 3] = [Self::Email, Self::Sms, Self::Whatsapp];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Email => "email",
             Self::Sms => "sms",
+            Self::Whatsapp => "whatsapp",
         }
     }
 
@@ -41,6 +45,7 @@ impl MessageChannel {
         match self {
             Self::Email => Channel::Email,
             Self::Sms => Channel::Sms,
+            Self::Whatsapp => Channel::WhatsApp,
         }
     }
 }
@@ -86,16 +91,23 @@ pub enum Trigger {
     SpouseBirthday,
     /// An offer to a segment, on the campaign's channel.
     Campaign,
+    /// A receipt of a payment towards a bill issued earlier (what is left
+    /// to pay with it).
+    PaymentReceived,
+    /// A receipt of a savings scheme's instalment.
+    InstalmentReceived,
 }
 
 impl Trigger {
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 8] = [
         Self::InvoiceIssued,
         Self::JobReady,
         Self::Birthday,
         Self::Anniversary,
         Self::SpouseBirthday,
         Self::Campaign,
+        Self::PaymentReceived,
+        Self::InstalmentReceived,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -106,6 +118,8 @@ impl Trigger {
             Self::Anniversary => "anniversary",
             Self::SpouseBirthday => "spouse_birthday",
             Self::Campaign => "campaign",
+            Self::PaymentReceived => "payment_received",
+            Self::InstalmentReceived => "instalment_received",
         }
     }
 
@@ -116,7 +130,10 @@ impl Trigger {
     /// Whether it is a transaction's news or an offer.
     pub fn purpose(self) -> Purpose {
         match self {
-            Self::InvoiceIssued | Self::JobReady => Purpose::Transactional,
+            Self::InvoiceIssued
+            | Self::JobReady
+            | Self::PaymentReceived
+            | Self::InstalmentReceived => Purpose::Transactional,
             Self::Birthday | Self::Anniversary | Self::SpouseBirthday | Self::Campaign => {
                 Purpose::Marketing
             }
@@ -128,9 +145,12 @@ impl Trigger {
     pub fn channel(self) -> MessageChannel {
         match self {
             Self::InvoiceIssued | Self::Campaign => MessageChannel::Email,
-            Self::JobReady | Self::Birthday | Self::Anniversary | Self::SpouseBirthday => {
-                MessageChannel::Sms
-            }
+            Self::JobReady
+            | Self::Birthday
+            | Self::Anniversary
+            | Self::SpouseBirthday
+            | Self::PaymentReceived
+            | Self::InstalmentReceived => MessageChannel::Sms,
         }
     }
 
@@ -169,6 +189,24 @@ impl Trigger {
                     "unsubscribe_url",
                     "https://shop.example/api/v1/unsubscribe/eyJjIjoi...",
                 ),
+            ],
+            Self::PaymentReceived => &[
+                ("customer_name", "Asha Iyer"),
+                ("invoice_number", "MUM1/INV/2026-27/000042"),
+                ("amount", "25,000.00"),
+                ("balance", "91,175.00"),
+                ("currency", "INR"),
+                ("received_on", "2026-12-07"),
+                ("branch_name", "Mumbai Zaveri Bazaar"),
+            ],
+            Self::InstalmentReceived => &[
+                ("customer_name", "Asha Iyer"),
+                ("receipt_number", "MUM1/SCR/2026-27/000007"),
+                ("amount", "5,000.00"),
+                ("period", "3"),
+                ("instalments", "11"),
+                ("received_on", "2026-12-07"),
+                ("branch_name", "Mumbai Zaveri Bazaar"),
             ],
         }
     }

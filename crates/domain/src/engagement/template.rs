@@ -17,6 +17,10 @@ pub const SUBJECT_MAX_CHARS: usize = 200;
 pub const BODY_MAX_CHARS: usize = 20_000;
 /// An SMS body longer than ten segments of Unicode text is refused.
 pub const SMS_MAX_CHARS: usize = 670;
+/// The longest body of a WhatsApp template Meta approves.
+pub const WHATSAPP_MAX_CHARS: usize = 1_024;
+/// The most parameters a WhatsApp template is given here.
+pub const WHATSAPP_MAX_PARAMETERS: usize = 20;
 /// The work one rendering may do: a template looping without end is
 /// stopped, not the server.
 const FUEL: u64 = 50_000;
@@ -27,6 +31,15 @@ pub struct TemplateText {
     /// E-mail only.
     pub subject: Option<String>,
     pub body: String,
+    /// SMS only: the DLT content template id these exact words were
+    /// registered under (India).
+    pub dlt_template_id: Option<String>,
+    /// WhatsApp only (and needed there): the name of the template Meta
+    /// approved with these words, `diwali_offer_2026`.
+    pub whatsapp_name: Option<String>,
+    /// WhatsApp only: the trigger's variables that fill the approved
+    /// template's `{{1}}`, `{{2}}`, ... in that order.
+    pub whatsapp_parameters: Vec<String>,
 }
 
 /// A message as it will be sent.
@@ -34,6 +47,8 @@ pub struct TemplateText {
 pub struct Rendered {
     pub subject: Option<String>,
     pub body: String,
+    /// A WhatsApp template's parameters, in order.
+    pub parameters: Vec<String>,
 }
 
 /// One saved version of a template.
@@ -83,12 +98,89 @@ pub fn check(
         )),
         (_, None) => {}
     }
+    match (channel, &text.dlt_template_id) {
+        (MessageChannel::Sms, Some(id)) if !super::dlt::is_ledger_id(id) => {
+            errors.push(FieldError::new(
+                "dltTemplateId",
+                "format",
+                "A DLT content template id is 10 to 30 digits.",
+            ));
+        }
+        (MessageChannel::Email, Some(_)) => errors.push(FieldError::new(
+            "dltTemplateId",
+            "not_for_channel",
+            "Only an SMS template is registered on DLT.",
+        )),
+        _ => {}
+    }
+    check_whatsapp(&mut errors, trigger, channel, text);
     let max = match channel {
         MessageChannel::Email => BODY_MAX_CHARS,
         MessageChannel::Sms => SMS_MAX_CHARS,
+        MessageChannel::Whatsapp => WHATSAPP_MAX_CHARS,
     };
     check_part(&mut errors, trigger, "body", &text.body, max);
     Invalid::from_errors(errors).map_or(Ok(()), Err)
+}
+
+/// Whether `name` is a WhatsApp template's name as Meta allows them:
+/// lower-case letters, digits and underscores, at most 512.
+pub fn is_whatsapp_name(name: &str) -> bool {
+    (1..=512).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// A WhatsApp template names the one Meta approved and fills it with its
+/// trigger's variables; no other channel's does.
+fn check_whatsapp(
+    errors: &mut Vec<FieldError>,
+    trigger: Trigger,
+    channel: MessageChannel,
+    text: &TemplateText,
+) {
+    if channel != MessageChannel::Whatsapp {
+        if text.whatsapp_name.is_some() || !text.whatsapp_parameters.is_empty() {
+            errors.push(FieldError::new(
+                "whatsappName",
+                "not_for_channel",
+                "Only a WhatsApp template names one Meta approved.",
+            ));
+        }
+        return;
+    }
+    match &text.whatsapp_name {
+        None => errors.push(FieldError::new(
+            "whatsappName",
+            "required",
+            "A WhatsApp message is the template Meta approved: name it.",
+        )),
+        Some(name) if !is_whatsapp_name(name) => errors.push(FieldError::new(
+            "whatsappName",
+            "format",
+            "Lower-case letters, digits and underscores, at most 512.",
+        )),
+        Some(_) => {}
+    }
+    if text.whatsapp_parameters.len() > WHATSAPP_MAX_PARAMETERS {
+        errors.push(FieldError::new(
+            "whatsappParameters",
+            "too_many",
+            format!("At most {WHATSAPP_MAX_PARAMETERS} parameters."),
+        ));
+        return;
+    }
+    let known = trigger.variables();
+    for (i, name) in text.whatsapp_parameters.iter().enumerate() {
+        if !known.contains(&name.as_str()) {
+            errors.push(FieldError::new(
+                format!("whatsappParameters[{i}]"),
+                "unknown_variable",
+                format!("{} knows {}.", trigger.as_str(), known.join(", ")),
+            ));
+        }
+    }
 }
 
 /// One part (`field`) of a template: said, short enough, parsing, naming
@@ -185,6 +277,11 @@ pub fn render(text: &TemplateText, values: &BTreeMap<&str, String>) -> Result<Re
             .map(|s| one("subject", s).map(|s| s.trim().to_owned()))
             .transpose()?,
         body: one("body", &text.body)?,
+        parameters: text
+            .whatsapp_parameters
+            .iter()
+            .map(|name| values.get(name.as_str()).cloned().unwrap_or_default())
+            .collect(),
     })
 }
 
@@ -196,6 +293,9 @@ mod tests {
         TemplateText {
             subject: Some(subject.into()),
             body: body.into(),
+            dlt_template_id: None,
+            whatsapp_name: None,
+            whatsapp_parameters: Vec::new(),
         }
     }
 
@@ -235,6 +335,9 @@ mod tests {
         let text = TemplateText {
             subject: Some("x".into()),
             body: "{{ job_number".into(),
+            dlt_template_id: Some("12".into()),
+            whatsapp_name: None,
+            whatsapp_parameters: Vec::new(),
         };
         let refused = check(Trigger::JobReady, MessageChannel::Sms, &text).expect_err("refused");
         let codes: Vec<_> = refused
@@ -244,8 +347,44 @@ mod tests {
             .collect();
         assert_eq!(
             codes,
-            [("subject", "not_for_channel"), ("body", "template_syntax")]
+            [
+                ("subject", "not_for_channel"),
+                ("dltTemplateId", "format"),
+                ("body", "template_syntax")
+            ]
         );
+    }
+
+    #[test]
+    fn a_whatsapp_template_names_the_approved_one_and_fills_it_in_order() {
+        let mut text = TemplateText {
+            subject: None,
+            body: "Dear {{ customer_name }}, our Diwali collection is at {{ branch_name }}.".into(),
+            dlt_template_id: None,
+            whatsapp_name: None,
+            whatsapp_parameters: vec!["customer_name".into(), "invoice_number".into()],
+        };
+        let refused =
+            check(Trigger::Campaign, MessageChannel::Whatsapp, &text).expect_err("refused");
+        let codes: Vec<_> = refused
+            .errors()
+            .iter()
+            .map(|e| (e.field.as_str(), e.code.as_str()))
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                ("whatsappName", "required"),
+                ("whatsappParameters[1]", "unknown_variable")
+            ]
+        );
+        text.whatsapp_name = Some("diwali_offer_2026".into());
+        text.whatsapp_parameters = vec!["branch_name".into(), "customer_name".into()];
+        check(Trigger::Campaign, MessageChannel::Whatsapp, &text).expect("fine");
+        let out = render(&text, &Trigger::Campaign.sample()).expect("rendered");
+        assert_eq!(out.parameters, ["Mumbai Zaveri Bazaar", "Asha Iyer"]);
+        let refused = check(Trigger::Campaign, MessageChannel::Sms, &text).expect_err("refused");
+        assert_eq!(refused.errors()[0].code, "not_for_channel");
     }
 
     #[test]
@@ -253,6 +392,9 @@ mod tests {
         let text = TemplateText {
             subject: None,
             body: "{{ job_number|shout }}".into(),
+            dlt_template_id: None,
+            whatsapp_name: None,
+            whatsapp_parameters: Vec::new(),
         };
         let refused = check(Trigger::JobReady, MessageChannel::Sms, &text).expect_err("refused");
         assert_eq!(refused.errors()[0].code, "template_render");
@@ -264,6 +406,9 @@ mod tests {
             subject: None,
             body: "{% for a in range(10000) %}{% for b in range(10000) %}.{% endfor %}{% endfor %}"
                 .into(),
+            dlt_template_id: None,
+            whatsapp_name: None,
+            whatsapp_parameters: Vec::new(),
         };
         let refused = render(&text, &Trigger::JobReady.sample()).expect_err("stopped");
         assert_eq!(refused.errors()[0].code, "template_render");

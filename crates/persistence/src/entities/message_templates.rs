@@ -11,6 +11,9 @@ pub struct Model {
     pub version: i32,
     pub subject: Option<String>,
     pub body: String,
+    pub dlt_template_id: Option<String>,
+    pub whatsapp_name: Option<String>,
+    pub whatsapp_parameters: Option<String>,
     pub created_by: String,
     pub created_at: DateTimeUtc,
 }

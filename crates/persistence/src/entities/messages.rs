@@ -16,6 +16,7 @@ pub struct Model {
     pub template_version: Option<i32>,
     pub subject: Option<String>,
     pub body: String,
+    pub parameters: Option<String>,
     pub about_kind: Option<String>,
     pub about_id: Option<String>,
     pub address: Option<String>,

@@ -110,6 +110,11 @@ impl MessageTemplates {
             version: Set(template.version),
             subject: Set(template.text.subject.clone()),
             body: Set(template.text.body.clone()),
+            dlt_template_id: Set(template.text.dlt_template_id.clone()),
+            whatsapp_name: Set(template.text.whatsapp_name.clone()),
+            whatsapp_parameters: Set((!template.text.whatsapp_parameters.is_empty()).then(|| {
+                serde_json::to_string(&template.text.whatsapp_parameters).unwrap_or_default()
+            })),
             created_by: Set(template.created_by.to_string()),
             created_at: Set(template.created_at),
         })
@@ -134,6 +139,12 @@ fn into_template(m: message_templates::Model) -> Result<Template, RepoError> {
         text: TemplateText {
             subject: m.subject,
             body: m.body,
+            dlt_template_id: m.dlt_template_id,
+            whatsapp_name: m.whatsapp_name,
+            whatsapp_parameters: match m.whatsapp_parameters.as_deref() {
+                Some(json) => serde_json::from_str(json).map_err(|_| bad("parameters"))?,
+                None => Vec::new(),
+            },
         },
         created_by: uuid_of(&m.created_by)?,
         created_at: m.created_at,

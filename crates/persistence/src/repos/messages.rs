@@ -86,6 +86,8 @@ impl Messages {
             template_version: Set(message.template_version),
             subject: Set(message.subject.clone()),
             body: Set(message.body.clone()),
+            parameters: Set((!message.parameters.is_empty())
+                .then(|| serde_json::to_string(&message.parameters).unwrap_or_default())),
             about_kind: Set(message.about.as_ref().map(|(kind, _)| kind.clone())),
             about_id: Set(message.about.as_ref().map(|(_, id)| id.to_string())),
             address: Set(message.address.clone()),
@@ -434,6 +436,10 @@ fn into_message(m: messages::Model) -> Result<Message, RepoError> {
         template_version: m.template_version,
         subject: m.subject,
         body: m.body,
+        parameters: match m.parameters.as_deref() {
+            Some(json) => serde_json::from_str(json).map_err(|_| bad("parameters"))?,
+            None => Vec::new(),
+        },
         about,
         address: m.address,
         status: MessageStatus::parse(&m.status).ok_or_else(|| bad("status"))?,

@@ -62,6 +62,10 @@ pub struct PaymentReceived {
     pub amount: String,
     /// What is left to pay on the bill after them.
     pub balance: String,
+    /// Whether they were taken as the bill was issued (the bill tells of
+    /// them) rather than towards a bill issued earlier.
+    #[serde(default)]
+    pub at_issue: bool,
 }
 
 impl PaymentReceived {
@@ -93,6 +97,7 @@ impl PaymentReceived {
                 .collect(),
             amount: amount.to_string(),
             balance: after.balance().to_string(),
+            at_issue: before.status == jewel_domain::invoice::InvoiceStatus::Draft,
         })
     }
 }

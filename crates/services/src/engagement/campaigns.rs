@@ -10,11 +10,12 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use jewel_domain::engagement::Trigger;
 use jewel_domain::engagement::campaign::{Campaign, CampaignStatus, check_per_minute, due_at};
+use jewel_domain::engagement::dlt::DltRegistration;
 use jewel_domain::engagement::message::SkipReason;
 use jewel_domain::engagement::segment::{Segment, check_name};
 use jewel_domain::engagement::template::{Template, render};
+use jewel_domain::engagement::{MessageChannel, Trigger};
 use jewel_domain::{FieldError, Invalid};
 use jewel_persistence::repos::branches::Branches;
 use jewel_persistence::repos::campaigns::Campaigns;
@@ -25,7 +26,7 @@ use jewel_persistence::repos::segments::Segments;
 use jewel_persistence::{ConnectionTrait, Database, RepoError};
 
 use super::EngagementError;
-use super::notifier::{Answer, Notifiers, Outgoing};
+use super::notifier::{Answer, Approved, Notifiers, Outgoing};
 use super::queue::{Asked, queue_written};
 use super::segments::{Scope, in_scope, visible};
 use super::unsubscribe::UnsubscribeLinks;
@@ -273,11 +274,12 @@ async fn queue_one(
 
 /// Sends `campaign`'s message once, now, to a staff member trying it
 /// (`to` on its channel, by `name`): through the channel's transport, with
-/// an unsubscribe link that names no customer. Nothing is kept; the
-/// provider's answer is returned.
+/// an unsubscribe link that names no customer and, for an SMS to India
+/// under the shop's `dlt` registration, its template's DLT ids. Nothing is
+/// kept; the provider's answer is returned.
 pub async fn test_send(
     database: &Database,
-    (notifiers, links): (&Notifiers, &UnsubscribeLinks),
+    (notifiers, links, dlt): (&Notifiers, &UnsubscribeLinks, Option<&DltRegistration>),
     campaign: &Campaign,
     (to, name): (&str, &str),
 ) -> Result<Answer, EngagementError> {
@@ -298,6 +300,21 @@ pub async fn test_send(
         ),
     ]);
     let rendered = render(&template.text, &values)?;
+    let dlt = match dlt {
+        Some(shop) if campaign.channel == MessageChannel::Sms && DltRegistration::applies_to(to) => {
+            Some(
+                shop.ids(template.text.dlt_template_id.as_deref())
+                    .ok_or_else(|| {
+                        Invalid::field(
+                            "templateId",
+                            "dlt_template_missing",
+                            "The template has no DLT content template id; an SMS to India is not sent without one.",
+                        )
+                    })?,
+            )
+        }
+        _ => None,
+    };
     let unsubscribe = values.get("unsubscribe_url").cloned();
     let answer = notifiers
         .of(campaign.channel)
@@ -310,6 +327,12 @@ pub async fn test_send(
             body: &rendered.body,
             attachments: &[],
             unsubscribe_url: unsubscribe.as_deref(),
+            dlt,
+            approved: template.text.whatsapp_name.as_deref().map(|name| Approved {
+                name,
+                language: template.language.as_str(),
+                parameters: &rendered.parameters,
+            }),
         })
         .await;
     Ok(answer)

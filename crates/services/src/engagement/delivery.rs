@@ -10,15 +10,17 @@ use std::time::Duration;
 use chrono::Utc;
 use jewel_domain::customer::consent::Purpose;
 use jewel_domain::engagement::MessageChannel;
+use jewel_domain::engagement::dlt::DltRegistration;
 use jewel_domain::engagement::message::{Message, MessageStatus, Outcome, SkipReason, after_try};
 use jewel_domain::engagement::quiet::QuietHours;
 use jewel_persistence::repos::branches::Branches;
 use jewel_persistence::repos::consents::Consents;
 use jewel_persistence::repos::customers::Customers;
+use jewel_persistence::repos::message_templates::MessageTemplates;
 use jewel_persistence::repos::messages::{Attempt, Finished, Messages};
 use jewel_persistence::{Database, RepoError};
 
-use super::notifier::{Answer, Notifiers, Outgoing};
+use super::notifier::{Answer, Approved, Notifiers, Outgoing};
 use super::unsubscribe::UnsubscribeLinks;
 
 /// How the worker paces itself and when it gives up.
@@ -42,6 +44,9 @@ pub struct DeliverySettings {
     /// across every replica; a message over it waits, queued, for the
     /// minute to make room.
     pub per_minute: BTreeMap<String, u32>,
+    /// The shop's DLT registration (India): set, an SMS to an Indian
+    /// number goes only with its template's content template id.
+    pub dlt: Option<DltRegistration>,
 }
 
 /// One pass: every due message taken and tried. Returns how many.
@@ -70,7 +75,15 @@ pub async fn pass(
 
 /// Where a message goes, or why it does not.
 enum Verdict {
-    Send { to: String, name: String },
+    Send {
+        to: String,
+        name: String,
+        /// The DLT content template id it goes with (an SMS to India
+        /// when the shop is registered).
+        dlt_template: Option<String>,
+        /// The WhatsApp template Meta approved, for a WhatsApp message.
+        whatsapp_name: Option<String>,
+    },
     Skip(SkipReason),
 }
 
@@ -99,14 +112,39 @@ async fn verdict(
     }
     let to = match message.channel {
         MessageChannel::Email => customer.email.clone().filter(|e| !e.is_empty()),
-        MessageChannel::Sms => Some(customer.mobile.clone()).filter(|m| !m.is_empty()),
+        MessageChannel::Sms | MessageChannel::Whatsapp => {
+            Some(customer.mobile.clone()).filter(|m| !m.is_empty())
+        }
     };
-    Ok(match to {
-        Some(to) => Verdict::Send {
-            to,
-            name: customer.name,
-        },
-        None => Verdict::Skip(SkipReason::NoAddress),
+    let Some(to) = to else {
+        return Ok(Verdict::Skip(SkipReason::NoAddress));
+    };
+    let under_dlt = settings.dlt.is_some()
+        && message.channel == MessageChannel::Sms
+        && DltRegistration::applies_to(&to);
+    let registered = if under_dlt || message.channel == MessageChannel::Whatsapp {
+        match message.template_id {
+            Some(id) => MessageTemplates::get(db, id).await?.map(|t| t.text),
+            None => None,
+        }
+    } else {
+        None
+    };
+    let (dlt_template, whatsapp_name) = match registered {
+        Some(text) => (text.dlt_template_id, text.whatsapp_name),
+        None => (None, None),
+    };
+    if under_dlt && dlt_template.is_none() {
+        return Ok(Verdict::Skip(SkipReason::DltTemplateMissing));
+    }
+    if message.channel == MessageChannel::Whatsapp && whatsapp_name.is_none() {
+        return Ok(Verdict::Skip(SkipReason::NoTemplate));
+    }
+    Ok(Verdict::Send {
+        to,
+        name: customer.name,
+        dlt_template,
+        whatsapp_name,
     })
 }
 
@@ -172,7 +210,8 @@ async fn try_one(
         Messages::finish(database.connection(), message.id, token, &held).await?;
         return Ok(());
     }
-    let (to, name) = match verdict(database, settings, message).await? {
+    let (to, name, dlt_template, whatsapp_name) = match verdict(database, settings, message).await?
+    {
         Verdict::Skip(reason) => {
             let skipped = Finished {
                 status: MessageStatus::Skipped,
@@ -187,7 +226,12 @@ async fn try_one(
             Messages::finish(database.connection(), message.id, token, &skipped).await?;
             return Ok(());
         }
-        Verdict::Send { to, name } => (to, name),
+        Verdict::Send {
+            to,
+            name,
+            dlt_template,
+            whatsapp_name,
+        } => (to, name, dlt_template, whatsapp_name),
     };
     let notifier = notifiers.of(message.channel);
     if let Some(until) = paced_until(database, settings, notifier.name()).await? {
@@ -224,6 +268,15 @@ async fn try_one(
                     body: &message.body,
                     attachments: &attachments,
                     unsubscribe_url: unsubscribe.as_deref(),
+                    dlt: settings
+                        .dlt
+                        .as_ref()
+                        .and_then(|shop| shop.ids(dlt_template.as_deref())),
+                    approved: whatsapp_name.as_deref().map(|name| Approved {
+                        name,
+                        language: message.language.as_str(),
+                        parameters: &message.parameters,
+                    }),
                 })
                 .await
         }

@@ -7,6 +7,7 @@
 
 pub mod campaigns;
 pub mod delivery;
+pub mod notifications;
 pub mod notifier;
 pub mod occasions;
 pub mod queue;

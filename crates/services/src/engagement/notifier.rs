@@ -7,6 +7,7 @@ use std::fmt::Debug;
 use std::sync::Arc;
 
 use jewel_domain::engagement::MessageChannel;
+use jewel_domain::engagement::dlt::DltIds;
 use jewel_domain::engagement::message::{Message, Outcome};
 
 /// A message as a transport is handed it.
@@ -24,6 +25,22 @@ pub struct Outgoing<'a> {
     /// Where the customer stops marketing on this channel (an e-mail's
     /// one-click `List-Unsubscribe`); none for transactional messages.
     pub unsubscribe_url: Option<&'a str>,
+    /// What an SMS to an Indian number carries when the shop's DLT
+    /// registration is set: its entity id, header and content template id.
+    pub dlt: Option<DltIds<'a>>,
+    /// A WhatsApp message: the template Meta approved and its parameters.
+    pub approved: Option<Approved<'a>>,
+}
+
+/// A WhatsApp template Meta approved, filled in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Approved<'a> {
+    /// `diwali_offer_2026`.
+    pub name: &'a str,
+    /// `en`, `hi`, `ta`: the language it was approved in.
+    pub language: &'a str,
+    /// Its `{{1}}`, `{{2}}`, ... in order.
+    pub parameters: &'a [String],
 }
 
 /// A file sent with a message.
@@ -80,6 +97,7 @@ pub trait Notifier: Send + Sync + Debug {
 pub struct Notifiers {
     pub email: Arc<dyn Notifier>,
     pub sms: Arc<dyn Notifier>,
+    pub whatsapp: Arc<dyn Notifier>,
     pub enclosures: Arc<dyn Enclosures>,
 }
 
@@ -89,6 +107,7 @@ impl Notifiers {
         Self {
             email: Arc::new(LogNotifier),
             sms: Arc::new(LogNotifier),
+            whatsapp: Arc::new(LogNotifier),
             enclosures: Arc::new(NoEnclosures),
         }
     }
@@ -97,6 +116,7 @@ impl Notifiers {
         match channel {
             MessageChannel::Email => self.email.as_ref(),
             MessageChannel::Sms => self.sms.as_ref(),
+            MessageChannel::Whatsapp => self.whatsapp.as_ref(),
         }
     }
 }
@@ -117,6 +137,8 @@ impl Notifier for LogNotifier {
             channel = message.channel.as_str(),
             subject = message.subject.unwrap_or(""),
             attachments = message.attachments.len(),
+            dlt_template_id = message.dlt.map_or("", |d| d.template_id),
+            whatsapp_template = message.approved.map_or("", |a| a.name),
             "message kept (log transport): {}",
             message.body
         );

@@ -1,102 +1,20 @@
-//! Triggers: the events that tell a customer something queue the message
-//! in the relay's transaction, rendered from the template in use (the
-//! message keeps its version). Each event reaches this subscriber once, and
-//! a key per message keeps one however often a trigger fires; a message
-//! with no template to say it is kept as skipped, with that reason.
+//! Queueing a message a trigger calls for, in the caller's transaction,
+//! rendered from the template in use (the message keeps its version). A
+//! key per message keeps one however often a trigger fires; a message with
+//! no template to say it is kept as skipped, with that reason.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use jewel_domain::engagement::message::{Message, MessageStatus, SkipReason};
 use jewel_domain::engagement::template::{Template, render};
-use jewel_domain::engagement::{Language, MessageChannel, Trigger, indian_grouping};
+use jewel_domain::engagement::{Language, MessageChannel, Trigger};
 use jewel_persistence::DatabaseTransaction;
 use jewel_persistence::repos::branches::Branches;
 use jewel_persistence::repos::customers::Customers;
 use jewel_persistence::repos::message_templates::MessageTemplates;
 use jewel_persistence::repos::messages::Messages;
 use jewel_persistence::repos::schemes::to_second;
-
-use crate::billing::events::InvoiceIssued;
-use crate::events::{DomainEvent, Event};
-use crate::jobs::events::JobStatusChanged;
-use crate::relay::Subscriber;
-
-/// Queues the messages events call for.
-#[derive(Debug, Clone)]
-pub struct Notifications {
-    /// The language of a customer who has not said theirs.
-    pub language: Language,
-}
-
-#[async_trait::async_trait]
-impl Subscriber for Notifications {
-    fn name(&self) -> &'static str {
-        "notifications"
-    }
-
-    fn wants(&self, event_type: &str) -> bool {
-        event_type == InvoiceIssued::TYPE || event_type == JobStatusChanged::TYPE
-    }
-
-    async fn handle(&self, txn: &DatabaseTransaction, event: &Event) -> anyhow::Result<()> {
-        if event.event_type == InvoiceIssued::TYPE {
-            let issued: InvoiceIssued = serde_json::from_value(event.payload.clone())?;
-            let Some(customer) = issued.customer_id else {
-                return Ok(());
-            };
-            let asked = Asked {
-                trigger: Trigger::InvoiceIssued,
-                channel: Trigger::InvoiceIssued.channel(),
-                customer,
-                branch: Some(issued.branch_id),
-                key: format!("invoice_issued:email:{}", issued.invoice_id),
-                about: ("invoice", issued.invoice_id),
-            };
-            let values = |customer: &str, branch: &str, zone: chrono_tz::Tz| {
-                BTreeMap::from([
-                    ("customer_name", customer.to_owned()),
-                    ("invoice_number", issued.number.clone()),
-                    (
-                        "issued_on",
-                        issued
-                            .issued_at
-                            .with_timezone(&zone)
-                            .date_naive()
-                            .to_string(),
-                    ),
-                    ("total", indian_grouping(&issued.total)),
-                    ("currency", issued.currency.clone()),
-                    ("branch_name", branch.to_owned()),
-                ])
-            };
-            queue_message(txn, self.language, asked, values).await?;
-            return Ok(());
-        }
-        let changed: JobStatusChanged = serde_json::from_value(event.payload.clone())?;
-        if changed.to != "ready" {
-            return Ok(());
-        }
-        let asked = Asked {
-            trigger: Trigger::JobReady,
-            channel: Trigger::JobReady.channel(),
-            customer: changed.customer_id,
-            branch: Some(changed.branch_id),
-            // Ready again after rework is news again: one message per move.
-            key: format!("job_ready:sms:{}", event.id),
-            about: ("job", changed.job_id),
-        };
-        let values = |customer: &str, branch: &str, _: chrono_tz::Tz| {
-            BTreeMap::from([
-                ("customer_name", customer.to_owned()),
-                ("job_number", changed.number.clone()),
-                ("branch_name", branch.to_owned()),
-            ])
-        };
-        queue_message(txn, self.language, asked, values).await?;
-        Ok(())
-    }
-}
 
 /// A message a trigger calls for.
 pub(super) struct Asked {
@@ -151,6 +69,7 @@ pub(super) async fn queue_written(
         template_version: None,
         subject: None,
         body: String::new(),
+        parameters: Vec::new(),
         about: Some((asked.about.0.to_owned(), asked.about.1)),
         address: None,
         status: MessageStatus::Queued,
@@ -181,6 +100,7 @@ pub(super) async fn queue_written(
                 Ok(rendered) => {
                     message.subject = rendered.subject;
                     message.body = rendered.body;
+                    message.parameters = rendered.parameters;
                 }
                 Err(refused) => {
                     message.status = MessageStatus::Failed;

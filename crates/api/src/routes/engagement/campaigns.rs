@@ -161,7 +161,7 @@ pub async fn cancel_campaign(
     responses(
         (status = 200, description = "What the transport answered.", body = TestSendView),
         (status = 404, description = "No such campaign of yours.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "You have no mobile on your record for an SMS campaign (`phone`), or you are not a staff member.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "You have no mobile on your record for an SMS or WhatsApp campaign (`phone`), you are not a staff member, or the shop's DLT registration is set and the template has no DLT content template id (`templateId`, `dlt_template_missing`).", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/campaigns/{id}/test-send")]
@@ -181,7 +181,7 @@ pub async fn test_send_campaign(
     .ok_or_else(|| Invalid::field("caller", "not_staff", "A staff member tries a campaign."))?;
     let to = match campaign.channel {
         MessageChannel::Email => staff.email.clone(),
-        MessageChannel::Sms => staff.phone.clone().ok_or_else(|| {
+        MessageChannel::Sms | MessageChannel::Whatsapp => staff.phone.clone().ok_or_else(|| {
             Invalid::field(
                 "phone",
                 "missing",
@@ -191,7 +191,11 @@ pub async fn test_send_campaign(
     };
     let answer = campaigns::test_send(
         &state.database,
-        (&state.notifiers, &state.unsubscribe),
+        (
+            &state.notifiers,
+            &state.unsubscribe,
+            state.notify.dlt_registration().as_ref(),
+        ),
         &campaign,
         (&to, &staff.name),
     )

@@ -6,13 +6,17 @@ use jewel_persistence::repos::messages::Attempt;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::template_dto::{MessageChannelName, MessageLanguageName, MessageTriggerName};
+use super::template_dto::{
+    MessageChannelName, MessageLanguageName, MessageTriggerName, VariableValueText,
+};
 
 wire_enum! {
     /// `queued` (waiting for `nextAttemptAt`), `sending`, `sent` (the
     /// provider took it), `delivered`, `failed` (given up on, `reason`
     /// says why) or `skipped` (never sent: `no_consent`, `no_address`,
-    /// `no_template`, `erased`, `cancelled` with its campaign).
+    /// `no_template`, `erased`, `cancelled` with its campaign,
+    /// `dlt_template_missing` for an SMS to India whose template has no
+    /// DLT id while the shop is registered).
     MessageStatusName mirrors MessageStatus {
         Queued = "queued", Sending = "sending", Sent = "sent", Delivered = "delivered",
         Failed = "failed", Skipped = "skipped",
@@ -72,7 +76,7 @@ impl From<Attempt> for AttemptView {
     "purpose": "transactional", "channel": "email", "language": "en",
     "templateId": "01930000-0000-7000-8000-000000000001", "templateVersion": 1,
     "subject": "Your tax invoice MUM1/INV/2026-27/000042 from Mumbai Zaveri Bazaar",
-    "body": "Dear Asha Iyer, ...", "aboutKind": "invoice", "aboutId": "01936f0e-0000-7000-8000-0000000000a1",
+    "body": "Dear Asha Iyer, ...", "parameters": [], "aboutKind": "invoice", "aboutId": "01936f0e-0000-7000-8000-0000000000a1",
     "address": "asha@example.com", "status": "sent", "reason": null, "attempts": 1,
     "nextAttemptAt": "2026-12-07T10:30:02Z", "transport": "smtp",
     "providerId": "<01936f0e-0000-7000-8000-0000000000e1@jewel-crm>",
@@ -95,8 +99,12 @@ pub struct MessageView {
     subject: Option<String>,
     #[schema(max_length = 200000)]
     body: String,
-    /// What it is about (`invoice`, `job`, `customer`, `campaign`) and
-    /// its id.
+    /// A WhatsApp message's template parameters, in order (empty for
+    /// other channels).
+    #[schema(value_type = Vec<VariableValueText>, max_items = 20)]
+    parameters: Vec<String>,
+    /// What it is about (`invoice`, `job`, `customer`, `campaign`,
+    /// `scheme_enrolment`) and its id.
     #[schema(max_length = 16)]
     about_kind: Option<String>,
     about_id: Option<uuid::Uuid>,
@@ -132,6 +140,7 @@ impl From<Message> for MessageView {
             template_version: m.template_version,
             subject: m.subject,
             body: m.body,
+            parameters: m.parameters,
             about_kind,
             about_id,
             address: m.address,
@@ -156,7 +165,7 @@ impl From<Message> for MessageView {
     "purpose": "transactional", "channel": "sms", "language": "en",
     "templateId": "01930000-0000-7000-8000-000000000004", "templateVersion": 1, "subject": null,
     "body": "Dear Asha Iyer, your job MUM1/JOB/2026-27/000001 is ready to collect at Mumbai.",
-    "aboutKind": "job", "aboutId": "01936f0e-0000-7000-8000-0000000000f1",
+    "parameters": [], "aboutKind": "job", "aboutId": "01936f0e-0000-7000-8000-0000000000f1",
     "address": "+919820012345", "status": "sent", "reason": null, "attempts": 1,
     "nextAttemptAt": "2026-12-07T10:30:02Z", "transport": "log",
     "providerId": "log-01936f0e-0000-7000-8000-0000000000e1",

@@ -11,6 +11,7 @@ mod template_dto;
 mod templates;
 mod twilio_hooks;
 mod unsubscribe;
+mod whatsapp_hooks;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -20,5 +21,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(segments::configure)
         .configure(campaigns::configure)
         .configure(twilio_hooks::configure)
+        .configure(whatsapp_hooks::configure)
         .configure(unsubscribe::configure);
 }

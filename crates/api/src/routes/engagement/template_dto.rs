@@ -18,18 +18,22 @@ wire_enum! {
     /// order ready to collect, by SMS), `birthday` and `anniversary`
     /// (greetings by SMS, marketing), `spouse_birthday` (a reminder of the
     /// spouse's birthday, by SMS, marketing), `campaign` (an offer to a segment,
-    /// marketing, on the channel its template is written for: e-mail or
-    /// SMS).
+    /// marketing, on the channel its template is written for: e-mail, SMS
+    /// or WhatsApp), `payment_received` (a receipt of a payment towards a bill
+    /// issued earlier, by SMS), `instalment_received` (a receipt of a
+    /// savings scheme's instalment, by SMS).
     MessageTriggerName mirrors Trigger {
         InvoiceIssued = "invoice_issued", JobReady = "job_ready", Birthday = "birthday",
         Anniversary = "anniversary", SpouseBirthday = "spouse_birthday", Campaign = "campaign",
+        PaymentReceived = "payment_received", InstalmentReceived = "instalment_received",
     }
 }
 
 wire_enum! {
-    /// `email` or `sms`.
+    /// `email`, `sms` or `whatsapp` (a template Meta approved, its
+    /// parameters filled).
     MessageChannelName mirrors MessageChannel {
-        Email = "email", Sms = "sms",
+        Email = "email", Sms = "sms", Whatsapp = "whatsapp",
     }
 }
 
@@ -65,6 +69,30 @@ pub struct TemplateFields {
     pub(crate) subject: Option<String>,
     #[schema(min_length = 1, max_length = 20000)]
     pub(crate) body: String,
+    /// SMS only: the DLT content template id these exact words are
+    /// registered under (India; 10 to 30 digits). When the shop's DLT
+    /// registration is set (`notify.dlt`), an SMS from a template without
+    /// one is skipped with the reason `dlt_template_missing`.
+    #[schema(
+        max_length = 30,
+        pattern = "^[0-9]{10,30}$",
+        example = "1107160000000012345"
+    )]
+    pub(crate) dlt_template_id: Option<String>,
+    /// WhatsApp only (and needed there): the name of the template Meta
+    /// approved with these words. `body` is kept as the words read, for
+    /// previews and the message record.
+    #[schema(
+        max_length = 512,
+        pattern = "^[a-z0-9_]{1,512}$",
+        example = "diwali_offer_2026"
+    )]
+    pub(crate) whatsapp_name: Option<String>,
+    /// WhatsApp only: the trigger's variables that fill the approved
+    /// template's `{{1}}`, `{{2}}`, ... in that order (at most 20).
+    #[schema(value_type = Option<Vec<VariableNameText>>, max_items = 20,
+        example = json!(["customer_name", "branch_name"]))]
+    pub(crate) whatsapp_parameters: Option<Vec<String>>,
 }
 
 impl TemplateFields {
@@ -76,6 +104,9 @@ impl TemplateFields {
             text: TemplateText {
                 subject: self.subject.clone(),
                 body: self.body.clone(),
+                dlt_template_id: self.dlt_template_id.clone(),
+                whatsapp_name: self.whatsapp_name.clone(),
+                whatsapp_parameters: self.whatsapp_parameters.clone().unwrap_or_default(),
             },
         }
     }
@@ -99,6 +130,12 @@ pub struct PreviewFields {
     /// characters); the others take their examples.
     #[schema(value_type = Option<BTreeMap<VariableNameText, VariableValueText>>)]
     pub(crate) values: Option<BTreeMap<String, String>>,
+    /// WhatsApp only (and needed there): the approved template's name.
+    #[schema(max_length = 512, pattern = "^[a-z0-9_]{1,512}$")]
+    pub(crate) whatsapp_name: Option<String>,
+    /// WhatsApp only: the variables filling `{{1}}`, `{{2}}`, ... in order.
+    #[schema(value_type = Option<Vec<VariableNameText>>, max_items = 20)]
+    pub(crate) whatsapp_parameters: Option<Vec<String>>,
 }
 
 impl PreviewFields {
@@ -132,6 +169,9 @@ impl PreviewFields {
         TemplateText {
             subject: self.subject.clone(),
             body: self.body.clone(),
+            dlt_template_id: None,
+            whatsapp_name: self.whatsapp_name.clone(),
+            whatsapp_parameters: self.whatsapp_parameters.clone().unwrap_or_default(),
         }
     }
 }
@@ -140,12 +180,16 @@ impl PreviewFields {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[schema(example = json!({"subject": "Invoice MUM1/INV/2026-27/000042",
-    "body": "Dear Meena Pillai, total 1,16,175.00."}))]
+    "body": "Dear Meena Pillai, total 1,16,175.00.", "parameters": []}))]
 pub struct PreviewView {
     #[schema(max_length = 1000)]
     subject: Option<String>,
     #[schema(max_length = 200000)]
     body: String,
+    /// A WhatsApp template's parameters as they would fill it, in order
+    /// (empty for other channels).
+    #[schema(value_type = Vec<VariableValueText>, max_items = 20)]
+    parameters: Vec<String>,
 }
 
 impl From<Rendered> for PreviewView {
@@ -153,6 +197,7 @@ impl From<Rendered> for PreviewView {
         Self {
             subject: rendered.subject,
             body: rendered.body,
+            parameters: rendered.parameters,
         }
     }
 }
@@ -163,6 +208,7 @@ impl From<Rendered> for PreviewView {
 #[schema(example = json!({"id": "01930000-0000-7000-8000-000000000004", "trigger": "job_ready",
     "channel": "sms", "language": "en", "version": 1, "subject": null,
     "body": "Dear {{ customer_name }}, your job {{ job_number }} is ready to collect at {{ branch_name }}.",
+    "dltTemplateId": "1107160000000012345", "whatsappName": null, "whatsappParameters": [],
     "createdBy": "00000000-0000-0000-0000-000000000000", "createdAt": "2026-12-07T00:00:00Z"}))]
 pub struct TemplateView {
     id: uuid::Uuid,
@@ -175,6 +221,15 @@ pub struct TemplateView {
     subject: Option<String>,
     #[schema(max_length = 20000)]
     body: String,
+    /// SMS only: the DLT content template id of these words (India).
+    #[schema(max_length = 32)]
+    dlt_template_id: Option<String>,
+    /// WhatsApp only: the template Meta approved.
+    #[schema(max_length = 512)]
+    whatsapp_name: Option<String>,
+    /// WhatsApp only: the variables filling it, in order.
+    #[schema(value_type = Vec<VariableNameText>, max_items = 20)]
+    whatsapp_parameters: Vec<String>,
     /// Who saved it (the nil id for the versions that came with the
     /// program).
     created_by: uuid::Uuid,
@@ -191,6 +246,9 @@ impl From<Template> for TemplateView {
             version: t.version,
             subject: t.text.subject,
             body: t.text.body,
+            dlt_template_id: t.text.dlt_template_id,
+            whatsapp_name: t.text.whatsapp_name,
+            whatsapp_parameters: t.text.whatsapp_parameters,
             created_by: t.created_by,
             created_at: t.created_at,
         }

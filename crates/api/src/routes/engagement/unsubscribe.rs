@@ -43,6 +43,7 @@ fn channel_words(channel: MessageChannel) -> &'static str {
     match channel {
         MessageChannel::Email => "e-mails",
         MessageChannel::Sms => "text messages (SMS)",
+        MessageChannel::Whatsapp => "WhatsApp messages",
     }
 }
 

@@ -1,0 +1,129 @@
+//! Receipts by SMS: a payment towards a bill issued earlier is told with
+//! what is left to pay (a bill issued is told by its e-mail, not by a
+//! receipt of what was paid at the counter), a savings scheme's instalment
+//! with its receipt number; each with the customer's transactional consent
+//! to SMS, and once however often the relay hands the event on.
+
+use serde_json::{Value, json};
+
+use crate::billing::{customer, set_rate};
+use crate::helpers::{Backend, TestApp, get, json_of, post};
+use crate::loyalty::{id_of, sell_necklace};
+use crate::messages::{consent_to, settled};
+use crate::on_both_backends;
+use crate::schemes::{enrol, instalments_path, plan};
+use crate::store_credit::pay;
+
+on_both_backends!(payments_and_instalments_are_receipted_by_sms,);
+
+/// The customer's messages of `trigger`.
+async fn messages_of(app: &TestApp, token: &str, who: &Value, trigger: &str) -> Vec<Value> {
+    let path = format!(
+        "/api/v1/messages?customerId={}&trigger={trigger}",
+        id_of(who)
+    );
+    let page = json_of(get(app, token, &path).await, 200).await;
+    page["items"].as_array().cloned().unwrap_or_default()
+}
+
+async fn payments_and_instalments_are_receipted_by_sms(backend: Backend) {
+    let app = TestApp::spawn_configured(backend, |settings| {
+        settings.notify.poll_ms = 50;
+    })
+    .await;
+    let owner = app.owner_token().await;
+    let branch = app.open_branch(&owner, "MDS1").await;
+    let (_, sales) = app
+        .hire(&owner, "priya@example-jeweller.in", "sales", &[&branch])
+        .await;
+    set_rate(&app, &owner, "gold", 916, "12800.00").await;
+    let asha = customer(&app, &sales, "9876500001", None).await;
+    consent_to(&app, &sales, &asha, "sms").await;
+    let ravi = customer(&app, &sales, "9876500002", None).await;
+
+    // A bill issued unpaid, then paid in part: one receipt, with the rest.
+    let bill = sell_necklace(&app, &owner, &sales, &branch, &asha, "GN-RCPT-1").await;
+    assert_eq!(bill["balance"], "51845.00", "{bill}");
+    let after = pay(
+        &app,
+        &sales,
+        &bill,
+        json!([{"method": "upi", "amount": "20000.00", "reference": "UPI 77"}]),
+    )
+    .await;
+    assert_eq!(after["balance"], "31845.00");
+    let told = settled(&app, &owner, &asha, "payment_received").await;
+    let message = &told["message"];
+    assert_eq!(message["status"], "sent", "{told}");
+    assert_eq!(message["channel"], "sms");
+    assert_eq!(message["address"], "+919876500001");
+    assert_eq!(message["aboutId"], bill["id"]);
+    let body = message["body"].as_str().unwrap_or_default();
+    let number = bill["number"].as_str().expect("a number");
+    assert!(body.contains("INR 20,000.00"), "{body}");
+    assert!(body.contains(&format!("bill {number}")), "{body}");
+    assert!(body.contains("Balance due: INR 31,845.00"), "{body}");
+    assert_eq!(
+        messages_of(&app, &owner, &asha, "payment_received")
+            .await
+            .len(),
+        1
+    );
+
+    // A bill paid as it is issued: its e-mail tells it, no SMS receipt.
+    let paid = crate::billing::draft(
+        &app,
+        &sales,
+        json!({"branchId": branch["id"], "customerId": asha["id"],
+               "lines": [{"kind": "piece", "pieceId":
+                   crate::billing::piece(&app, &owner, &branch, "GN-RCPT-2", "3.390").await["id"]}]}),
+    )
+    .await;
+    let issue = crate::billing::issue_path(&paid);
+    let body = json!({"payments": [{"method": "cash", "amount": "51845.00"}]});
+    json_of(post(&app, &sales, &issue, body).await, 200).await;
+    settled(&app, &owner, &asha, "invoice_issued").await;
+    assert_eq!(
+        messages_of(&app, &owner, &asha, "payment_received")
+            .await
+            .len(),
+        1
+    );
+
+    // A scheme's instalments: each receipted, with its number; the
+    // customer without SMS consent is not texted, and it says so.
+    let swarna = plan(
+        &app,
+        &owner,
+        json!({"name": "Swarna 11", "kind": "amount", "instalments": 11, "amount": "5000.00"}),
+    )
+    .await;
+    for who in [&asha, &ravi] {
+        let passbook = enrol(&app, &sales, &swarna, who, &branch).await;
+        let body = json!({"amount": "5000.00", "method": "cash"});
+        json_of(
+            post(&app, &sales, &instalments_path(&passbook), body).await,
+            201,
+        )
+        .await;
+    }
+    let told = settled(&app, &owner, &asha, "instalment_received").await;
+    let message = &told["message"];
+    assert_eq!(message["status"], "sent", "{told}");
+    assert_eq!(message["aboutKind"], "scheme_enrolment");
+    let body = message["body"].as_str().unwrap_or_default();
+    assert!(body.contains("instalment 1 of 11"), "{body}");
+    assert!(body.contains("5,000.00"), "{body}");
+    let book = format!(
+        "/api/v1/scheme-enrolments/{}",
+        message["aboutId"].as_str().unwrap_or_default()
+    );
+    let book = json_of(get(&app, &owner, &book).await, 200).await;
+    let receipt = book["instalments"][0]["receiptNumber"]
+        .as_str()
+        .expect("a receipt number");
+    assert!(body.contains(&format!("Receipt {receipt}")), "{body}");
+    let skipped = settled(&app, &owner, &ravi, "instalment_received").await;
+    assert_eq!(skipped["message"]["status"], "skipped", "{skipped}");
+    assert_eq!(skipped["message"]["reason"], "no_consent");
+}

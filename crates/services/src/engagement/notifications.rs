@@ -1,0 +1,176 @@
+//! Triggers: the events that tell a customer something queue the message
+//! in the relay's transaction. Each event reaches this subscriber once: a
+//! bill issued (its tax invoice by e-mail), a job ready to collect, a
+//! payment towards a bill issued earlier and a savings scheme's instalment
+//! (their receipts by SMS).
+
+use std::collections::BTreeMap;
+
+use jewel_domain::engagement::{Language, Trigger, indian_grouping};
+use jewel_persistence::DatabaseTransaction;
+
+use super::queue::{Asked, queue_message};
+use crate::billing::events::{InvoiceIssued, PaymentReceived};
+use crate::events::{DomainEvent, Event};
+use crate::jobs::events::JobStatusChanged;
+use crate::relay::Subscriber;
+use crate::schemes::events::InstalmentReceived;
+
+/// Queues the messages events call for.
+#[derive(Debug, Clone)]
+pub struct Notifications {
+    /// The language of a customer who has not said theirs.
+    pub language: Language,
+}
+
+/// The day `at` falls on in `zone`, as templates show it.
+fn day_in(at: chrono::DateTime<chrono::Utc>, zone: chrono_tz::Tz) -> String {
+    at.with_timezone(&zone).date_naive().to_string()
+}
+
+#[async_trait::async_trait]
+impl Subscriber for Notifications {
+    fn name(&self) -> &'static str {
+        "notifications"
+    }
+
+    fn wants(&self, event_type: &str) -> bool {
+        [
+            InvoiceIssued::TYPE,
+            JobStatusChanged::TYPE,
+            PaymentReceived::TYPE,
+            InstalmentReceived::TYPE,
+        ]
+        .contains(&event_type)
+    }
+
+    async fn handle(&self, txn: &DatabaseTransaction, event: &Event) -> anyhow::Result<()> {
+        match event.event_type.as_str() {
+            InvoiceIssued::TYPE => self.invoice_issued(txn, event).await,
+            JobStatusChanged::TYPE => self.job_ready(txn, event).await,
+            PaymentReceived::TYPE => self.payment_received(txn, event).await,
+            InstalmentReceived::TYPE => self.instalment_received(txn, event).await,
+            _ => Ok(()),
+        }
+    }
+}
+
+impl Notifications {
+    async fn invoice_issued(&self, txn: &DatabaseTransaction, event: &Event) -> anyhow::Result<()> {
+        let issued: InvoiceIssued = serde_json::from_value(event.payload.clone())?;
+        let Some(customer) = issued.customer_id else {
+            return Ok(());
+        };
+        let asked = Asked {
+            trigger: Trigger::InvoiceIssued,
+            channel: Trigger::InvoiceIssued.channel(),
+            customer,
+            branch: Some(issued.branch_id),
+            key: format!("invoice_issued:email:{}", issued.invoice_id),
+            about: ("invoice", issued.invoice_id),
+        };
+        let values = |customer: &str, branch: &str, zone: chrono_tz::Tz| {
+            BTreeMap::from([
+                ("customer_name", customer.to_owned()),
+                ("invoice_number", issued.number.clone()),
+                ("issued_on", day_in(issued.issued_at, zone)),
+                ("total", indian_grouping(&issued.total)),
+                ("currency", issued.currency.clone()),
+                ("branch_name", branch.to_owned()),
+            ])
+        };
+        queue_message(txn, self.language, asked, values).await?;
+        Ok(())
+    }
+
+    async fn job_ready(&self, txn: &DatabaseTransaction, event: &Event) -> anyhow::Result<()> {
+        let changed: JobStatusChanged = serde_json::from_value(event.payload.clone())?;
+        if changed.to != "ready" {
+            return Ok(());
+        }
+        let asked = Asked {
+            trigger: Trigger::JobReady,
+            channel: Trigger::JobReady.channel(),
+            customer: changed.customer_id,
+            branch: Some(changed.branch_id),
+            // Ready again after rework is news again: one message per move.
+            key: format!("job_ready:sms:{}", event.id),
+            about: ("job", changed.job_id),
+        };
+        let values = |customer: &str, branch: &str, _: chrono_tz::Tz| {
+            BTreeMap::from([
+                ("customer_name", customer.to_owned()),
+                ("job_number", changed.number.clone()),
+                ("branch_name", branch.to_owned()),
+            ])
+        };
+        queue_message(txn, self.language, asked, values).await?;
+        Ok(())
+    }
+
+    /// A payment towards a bill issued earlier: its receipt, with what is
+    /// left to pay. Payments taken as a bill is issued are on the bill.
+    async fn payment_received(
+        &self,
+        txn: &DatabaseTransaction,
+        event: &Event,
+    ) -> anyhow::Result<()> {
+        let received: PaymentReceived = serde_json::from_value(event.payload.clone())?;
+        let Some(customer) = received.customer_id.filter(|_| !received.at_issue) else {
+            return Ok(());
+        };
+        let trigger = Trigger::PaymentReceived;
+        let asked = Asked {
+            trigger,
+            channel: trigger.channel(),
+            customer,
+            branch: Some(received.branch_id),
+            key: format!("payment_received:sms:{}", event.id),
+            about: ("invoice", received.invoice_id),
+        };
+        let values = |customer: &str, branch: &str, zone: chrono_tz::Tz| {
+            BTreeMap::from([
+                ("customer_name", customer.to_owned()),
+                ("invoice_number", received.number.clone()),
+                ("amount", indian_grouping(&received.amount)),
+                ("balance", indian_grouping(&received.balance)),
+                ("currency", received.currency.clone()),
+                ("received_on", day_in(event.occurred_at, zone)),
+                ("branch_name", branch.to_owned()),
+            ])
+        };
+        queue_message(txn, self.language, asked, values).await?;
+        Ok(())
+    }
+
+    /// A savings scheme's instalment: its receipt.
+    async fn instalment_received(
+        &self,
+        txn: &DatabaseTransaction,
+        event: &Event,
+    ) -> anyhow::Result<()> {
+        let paid: InstalmentReceived = serde_json::from_value(event.payload.clone())?;
+        let trigger = Trigger::InstalmentReceived;
+        let asked = Asked {
+            trigger,
+            channel: trigger.channel(),
+            customer: paid.customer_id,
+            branch: Some(paid.branch_id),
+            key: format!("instalment_received:sms:{}", paid.instalment_id),
+            about: ("scheme_enrolment", paid.enrolment_id),
+        };
+        let values = |customer: &str, branch: &str, zone: chrono_tz::Tz| {
+            BTreeMap::from([
+                ("customer_name", customer.to_owned()),
+                ("receipt_number", paid.receipt_number.clone()),
+                ("amount", indian_grouping(&paid.amount)),
+                ("period", paid.period.to_string()),
+                ("instalments", paid.instalments.to_string()),
+                ("received_on", day_in(paid.accepted_at, zone)),
+                ("branch_name", branch.to_owned()),
+            ])
+        };
+        queue_message(txn, self.language, asked, values).await?;
+        Ok(())
+    }
+}
