@@ -50,6 +50,7 @@ mod m20261207_000043_campaigns;
 mod m20261207_000044_spouse_birthday_templates;
 mod m20261207_000045_provider_templates;
 mod m20261207_000046_receipt_templates;
+mod m20261207_000047_follow_ups;
 mod sms_templates;
 
 pub struct Migrator;
@@ -104,6 +105,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000044_spouse_birthday_templates::Migration),
             Box::new(m20261207_000045_provider_templates::Migration),
             Box::new(m20261207_000046_receipt_templates::Migration),
+            Box::new(m20261207_000047_follow_ups::Migration),
         ]
     }
 }

@@ -57,7 +57,7 @@ pub async fn loyalty_daily(state: AppState) {
 }
 
 /// Occasion greetings (birthdays, anniversaries `notify.occasion_days_ahead`
-/// away), looked at every hour from ten minutes after start-up; every
+/// away) and follow-ups after sales, looked at every hour from ten minutes after start-up; every
 /// replica may run them (one greeting per customer, occasion and year).
 pub async fn occasions_daily(state: AppState) {
     let first = tokio::time::Instant::now() + LOYALTY_FIRST_AFTER;
@@ -75,6 +75,17 @@ pub async fn occasions_daily(state: AppState) {
         match run {
             Ok(run) => tracing::info!(?run, "occasion greetings queued"),
             Err(error) => tracing::warn!(%error, "queueing occasion greetings failed"),
+        }
+        let run = jewel_services::engagement::after_sales::run(
+            &state.database,
+            chrono::Utc::now().date_naive(),
+            state.notify.language(),
+            &state.notify.after_sales(),
+        )
+        .await;
+        match run {
+            Ok(run) => tracing::info!(?run, "follow-ups after sales made"),
+            Err(error) => tracing::warn!(%error, "making follow-ups after sales failed"),
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod engagement;
 pub mod gift_voucher;
 pub mod invoice;
 pub mod job;
+pub mod language;
 pub mod lot;
 pub mod loyalty;
 pub mod measure;

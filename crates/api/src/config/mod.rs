@@ -197,6 +197,28 @@ impl Settings {
                 );
             }
         }
+        match jewel_domain::measure::Money::parse(
+            "notify.follow_up_min_total",
+            &self.notify.follow_up_min_total,
+        ) {
+            Ok(min) if !min.is_negative() => {}
+            _ => {
+                return bad(
+                    "notify.follow_up_min_total",
+                    "must be an amount such as \"50000.00\"",
+                );
+            }
+        }
+        if jewel_domain::engagement::after_sale::FollowUpAction::parse(
+            &self.notify.follow_up_action,
+        )
+        .is_none()
+        {
+            return bad("notify.follow_up_action", "must be message, task or both");
+        }
+        if self.notify.bridal_tag.trim().is_empty() {
+            return bad("notify.bridal_tag", "must name a tag");
+        }
         if let Some(dlt) = &self.notify.dlt {
             if !jewel_domain::engagement::dlt::is_ledger_id(&dlt.entity_id) {
                 return bad("notify.dlt.entity_id", "must be 10 to 30 digits");

@@ -62,6 +62,16 @@ pub struct NotifySettings {
     /// template's content template id; one from a template without an id
     /// is skipped (`dlt_template_missing`).
     pub dlt: Option<DltSettings>,
+    /// The smallest bill followed up 6 and 11 months after it was issued:
+    /// `"50000.00"`.
+    pub follow_up_min_total: String,
+    /// The tag of a bridal customer, whose purchases are followed up 30,
+    /// 60 and 90 days later.
+    pub bridal_tag: String,
+    /// What a follow-up after a sale does: `message` (to the customer, with
+    /// their marketing consent), `task` (for their sales person to call,
+    /// instead) or `both`.
+    pub follow_up_action: String,
 }
 
 /// A registration on a DLT platform (TRAI's rules for commercial SMS).
@@ -98,6 +108,9 @@ impl Default for NotifySettings {
             unsubscribe_link_days: 180,
             per_minute: std::collections::BTreeMap::new(),
             dlt: None,
+            follow_up_min_total: "50000.00".to_owned(),
+            bridal_tag: "bridal".to_owned(),
+            follow_up_action: "message".to_owned(),
         }
     }
 }
@@ -286,6 +299,22 @@ impl NotifySettings {
             unsubscribe: Some(unsubscribe),
             per_minute: self.per_minute.clone(),
             dlt: self.dlt_registration(),
+        }
+    }
+
+    /// What follow-ups after a sale are made of (read once the settings
+    /// are checked).
+    pub fn after_sales(&self) -> jewel_services::engagement::after_sales::AfterSalesSettings {
+        use jewel_domain::engagement::after_sale::FollowUpAction;
+        jewel_services::engagement::after_sales::AfterSalesSettings {
+            min_total: jewel_domain::measure::Money::parse(
+                "notify.follow_up_min_total",
+                &self.follow_up_min_total,
+            )
+            .unwrap_or_else(|_| jewel_domain::measure::Money::from_units(5_000_000)),
+            bridal_tag: self.bridal_tag.trim().to_lowercase(),
+            action: FollowUpAction::parse(&self.follow_up_action)
+                .unwrap_or(FollowUpAction::Message),
         }
     }
 

@@ -38,6 +38,7 @@ mod limits;
 mod loyalty;
 mod loyalty_daily;
 mod messages;
+mod messages_follow_ups;
 mod messages_occasions;
 mod messages_receipts;
 mod messages_sendgrid;

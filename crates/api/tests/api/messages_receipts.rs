@@ -2,7 +2,8 @@
 //! what is left to pay (a bill issued is told by its e-mail, not by a
 //! receipt of what was paid at the counter), a savings scheme's instalment
 //! with its receipt number; each with the customer's transactional consent
-//! to SMS, and once however often the relay hands the event on.
+//! to SMS, in the language the customer prefers, and once however often
+//! the relay hands the event on.
 
 use serde_json::{Value, json};
 
@@ -40,6 +41,11 @@ async fn payments_and_instalments_are_receipted_by_sms(backend: Backend) {
     let asha = customer(&app, &sales, "9876500001", None).await;
     consent_to(&app, &sales, &asha, "sms").await;
     let ravi = customer(&app, &sales, "9876500002", None).await;
+    let tamil = json!({"name": "Meena Pillai", "mobile": "9876500003",
+                       "preferences": {"language": "ta"}});
+    let meena = json_of(post(&app, &sales, "/api/v1/customers", tamil).await, 201).await;
+    assert_eq!(meena["preferences"]["language"], "ta", "{meena}");
+    consent_to(&app, &sales, &meena, "sms").await;
 
     // A bill issued unpaid, then paid in part: one receipt, with the rest.
     let bill = sell_necklace(&app, &owner, &sales, &branch, &asha, "GN-RCPT-1").await;
@@ -98,7 +104,7 @@ async fn payments_and_instalments_are_receipted_by_sms(backend: Backend) {
         json!({"name": "Swarna 11", "kind": "amount", "instalments": 11, "amount": "5000.00"}),
     )
     .await;
-    for who in [&asha, &ravi] {
+    for who in [&asha, &ravi, &meena] {
         let passbook = enrol(&app, &sales, &swarna, who, &branch).await;
         let body = json!({"amount": "5000.00", "method": "cash"});
         json_of(
@@ -123,6 +129,11 @@ async fn payments_and_instalments_are_receipted_by_sms(backend: Backend) {
         .as_str()
         .expect("a receipt number");
     assert!(body.contains(&format!("Receipt {receipt}")), "{body}");
+    assert_eq!(message["language"], "en");
+    let in_tamil = settled(&app, &owner, &meena, "instalment_received").await;
+    assert_eq!(in_tamil["message"]["language"], "ta", "{in_tamil}");
+    let body = in_tamil["message"]["body"].as_str().unwrap_or_default();
+    assert!(body.contains("ரசீது"), "{body}");
     let skipped = settled(&app, &owner, &ravi, "instalment_received").await;
     assert_eq!(skipped["message"]["status"], "skipped", "{skipped}");
     assert_eq!(skipped["message"]["reason"], "no_consent");

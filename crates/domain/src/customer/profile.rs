@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::FieldError;
+use crate::language::Language;
 use crate::metal::{Metal, is_known_fineness};
 
 /// The part of a customer record that is neither identity nor occasions.
@@ -204,6 +205,10 @@ pub struct Preferences {
     /// `temple`, `antique`, `minimal`, ...
     #[serde(default)]
     pub styles: Vec<String>,
+    /// The language messages to them are written in (the business's
+    /// default when not said).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<Language>,
 }
 
 impl Preferences {
@@ -212,6 +217,7 @@ impl Preferences {
             && self.purities.is_empty()
             && self.categories.is_empty()
             && self.styles.is_empty()
+            && self.language.is_none()
     }
 
     /// Removes repeats, lower-cases words and checks purities are real grades.
@@ -357,6 +363,7 @@ mod tests {
             purities: vec![750, 916, 916],
             categories: vec!["Ring".into(), "ring".into(), "Temple Necklace".into()],
             styles: vec![],
+            language: Some(Language::Ta),
         }
         .check("preferences", &mut errors);
         assert!(errors.is_empty());

@@ -2,6 +2,7 @@
 //! channel, in which language, for what reason, and how their delivery
 //! goes (domain.md "Occasions and clienteling", consent).
 
+pub mod after_sale;
 pub mod campaign;
 pub mod dlt;
 pub mod message;
@@ -14,6 +15,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::customer::consent::{Channel, Purpose};
+pub use crate::language::Language;
 
 /// How a message reaches the customer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -50,31 +52,6 @@ impl MessageChannel {
     }
 }
 
-/// The languages templates are written in (ISO 639-1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Language {
-    En,
-    Hi,
-    Ta,
-}
-
-impl Language {
-    pub const ALL: [Self; 3] = [Self::En, Self::Hi, Self::Ta];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::En => "en",
-            Self::Hi => "hi",
-            Self::Ta => "ta",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|l| l.as_str() == text)
-    }
-}
-
 /// What happened that a customer is told of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -96,10 +73,15 @@ pub enum Trigger {
     PaymentReceived,
     /// A receipt of a savings scheme's instalment.
     InstalmentReceived,
+    /// A word 6 and 11 months after a purchase over
+    /// `notify.follow_up_min_total`.
+    PurchaseFollowUp,
+    /// A word 30, 60 and 90 days after a sale to a bridal customer.
+    BridalFollowUp,
 }
 
 impl Trigger {
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 10] = [
         Self::InvoiceIssued,
         Self::JobReady,
         Self::Birthday,
@@ -108,6 +90,8 @@ impl Trigger {
         Self::Campaign,
         Self::PaymentReceived,
         Self::InstalmentReceived,
+        Self::PurchaseFollowUp,
+        Self::BridalFollowUp,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -120,6 +104,8 @@ impl Trigger {
             Self::Campaign => "campaign",
             Self::PaymentReceived => "payment_received",
             Self::InstalmentReceived => "instalment_received",
+            Self::PurchaseFollowUp => "purchase_follow_up",
+            Self::BridalFollowUp => "bridal_follow_up",
         }
     }
 
@@ -134,9 +120,12 @@ impl Trigger {
             | Self::JobReady
             | Self::PaymentReceived
             | Self::InstalmentReceived => Purpose::Transactional,
-            Self::Birthday | Self::Anniversary | Self::SpouseBirthday | Self::Campaign => {
-                Purpose::Marketing
-            }
+            Self::Birthday
+            | Self::Anniversary
+            | Self::SpouseBirthday
+            | Self::Campaign
+            | Self::PurchaseFollowUp
+            | Self::BridalFollowUp => Purpose::Marketing,
         }
     }
 
@@ -150,7 +139,9 @@ impl Trigger {
             | Self::Anniversary
             | Self::SpouseBirthday
             | Self::PaymentReceived
-            | Self::InstalmentReceived => MessageChannel::Sms,
+            | Self::InstalmentReceived
+            | Self::PurchaseFollowUp
+            | Self::BridalFollowUp => MessageChannel::Sms,
         }
     }
 
@@ -206,6 +197,20 @@ impl Trigger {
                 ("period", "3"),
                 ("instalments", "11"),
                 ("received_on", "2026-12-07"),
+                ("branch_name", "Mumbai Zaveri Bazaar"),
+            ],
+            Self::PurchaseFollowUp => &[
+                ("customer_name", "Asha Iyer"),
+                ("invoice_number", "MUM1/INV/2026-27/000042"),
+                ("purchased_on", "2026-06-10"),
+                ("months", "6"),
+                ("branch_name", "Mumbai Zaveri Bazaar"),
+            ],
+            Self::BridalFollowUp => &[
+                ("customer_name", "Asha Iyer"),
+                ("invoice_number", "MUM1/INV/2026-27/000042"),
+                ("purchased_on", "2026-11-07"),
+                ("days", "30"),
                 ("branch_name", "Mumbai Zaveri Bazaar"),
             ],
         }

@@ -9,6 +9,7 @@ pub struct Model {
     pub assignee_id: String,
     pub due_at: DateTimeUtc,
     pub reason: String,
+    pub source_key: Option<String>,
     pub status: String,
     pub version: i32,
     pub created_at: DateTimeUtc,

@@ -13,6 +13,31 @@ use crate::error::{OnConstraint, RepoError, unchanged_because, uuid_of, versione
 
 pub struct Tasks;
 
+/// Adds `new`, open, keyed by `key` if given; its id.
+async fn insert(
+    db: &impl ConnectionTrait,
+    new: &NewFollowUpTask,
+    key: Option<&str>,
+) -> Result<uuid::Uuid, sea_orm::DbErr> {
+    let now = Utc::now();
+    let id = uuid::Uuid::now_v7();
+    Entity::insert(follow_up_tasks::ActiveModel {
+        id: Set(id.to_string()),
+        customer_id: Set(new.customer_id.to_string()),
+        assignee_id: Set(new.assignee_id.to_string()),
+        due_at: Set(new.due_at),
+        reason: Set(new.reason.clone()),
+        source_key: Set(key.map(str::to_owned)),
+        status: Set(TaskStatus::Open.as_str().to_owned()),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(id)
+}
+
 /// Changes to a task; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default)]
 pub struct TaskPatch {
@@ -30,23 +55,29 @@ impl Tasks {
         db: &impl ConnectionTrait,
         new: &NewFollowUpTask,
     ) -> Result<FollowUpTask, RepoError> {
-        let now = Utc::now();
-        let id = uuid::Uuid::now_v7();
-        Entity::insert(follow_up_tasks::ActiveModel {
-            id: Set(id.to_string()),
-            customer_id: Set(new.customer_id.to_string()),
-            assignee_id: Set(new.assignee_id.to_string()),
-            due_at: Set(new.due_at),
-            reason: Set(new.reason.clone()),
-            status: Set(TaskStatus::Open.as_str().to_owned()),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-        })
-        .exec_without_returning(db)
-        .await
-        .on_foreign_key("assigneeId")?;
+        let id = insert(db, new, None).await.on_foreign_key("assigneeId")?;
         Self::get(db, id).await?.ok_or(RepoError::NotFound)
+    }
+
+    /// Creates `new` unless a task of `key` exists (one task per key
+    /// however often its maker runs); `true` when it was created now.
+    pub async fn create_once(
+        db: &impl ConnectionTrait,
+        new: &NewFollowUpTask,
+        key: &str,
+    ) -> Result<bool, RepoError> {
+        let made = Entity::find()
+            .filter(Column::SourceKey.eq(key))
+            .one(db)
+            .await?;
+        if made.is_some() {
+            return Ok(false);
+        }
+        match insert(db, new, Some(key)).await.on_unique("sourceKey") {
+            Ok(_) => Ok(true),
+            Err(RepoError::Taken { .. }) => Ok(false),
+            Err(other) => Err(other),
+        }
     }
 
     pub async fn get(

@@ -5,6 +5,7 @@
 //! [`notifier::Notifier`] after checking consent and the address at
 //! sending time, retries on the schedule and gives up after the last.
 
+pub mod after_sales;
 pub mod campaigns;
 pub mod delivery;
 pub mod notifications;

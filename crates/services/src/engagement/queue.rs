@@ -27,16 +27,21 @@ pub(super) struct Asked {
     pub about: (&'static str, uuid::Uuid),
 }
 
-/// Queues `asked` in `language` from the template in use for its
-/// trigger, channel and language, its variables given by `values` (the
-/// customer's and the branch's names, the branch's zone), unless its key
-/// is queued already; `true` when it was queued now.
+/// Queues `asked` in the customer's language (`language` when they have
+/// not said theirs) from the template in use for its trigger, channel and
+/// that language, its variables given by `values` (the customer's and the
+/// branch's names, the branch's zone), unless its key is queued already;
+/// `true` when it was queued now.
 pub(super) async fn queue_message(
     txn: &DatabaseTransaction,
     language: Language,
     asked: Asked,
     values: impl FnOnce(&str, &str, chrono_tz::Tz) -> BTreeMap<&'static str, String>,
 ) -> Result<bool, jewel_persistence::RepoError> {
+    let preferred = Customers::get(txn, asked.customer)
+        .await?
+        .and_then(|c| c.profile.preferences.language);
+    let language = preferred.unwrap_or(language);
     let template = MessageTemplates::current(txn, asked.trigger, asked.channel, language).await?;
     let now = to_second(Utc::now());
     queue_written(txn, (language, template), asked, now, values).await

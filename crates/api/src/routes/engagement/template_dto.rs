@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::routes::wire::Paged;
+pub use crate::routes::wire::language::MessageLanguageName;
 
 wire_enum! {
     /// What happened that a customer is told of: `invoice_issued` (a tax
@@ -21,11 +22,15 @@ wire_enum! {
     /// marketing, on the channel its template is written for: e-mail, SMS
     /// or WhatsApp), `payment_received` (a receipt of a payment towards a bill
     /// issued earlier, by SMS), `instalment_received` (a receipt of a
-    /// savings scheme's instalment, by SMS).
+    /// savings scheme's instalment, by SMS), `purchase_follow_up` (6 and 11
+    /// months after a big purchase, by SMS, marketing), `bridal_follow_up`
+    /// (30, 60 and 90 days after a sale to a bridal customer, by SMS,
+    /// marketing).
     MessageTriggerName mirrors Trigger {
         InvoiceIssued = "invoice_issued", JobReady = "job_ready", Birthday = "birthday",
         Anniversary = "anniversary", SpouseBirthday = "spouse_birthday", Campaign = "campaign",
         PaymentReceived = "payment_received", InstalmentReceived = "instalment_received",
+        PurchaseFollowUp = "purchase_follow_up", BridalFollowUp = "bridal_follow_up",
     }
 }
 
@@ -34,13 +39,6 @@ wire_enum! {
     /// parameters filled).
     MessageChannelName mirrors MessageChannel {
         Email = "email", Sms = "sms", Whatsapp = "whatsapp",
-    }
-}
-
-wire_enum! {
-    /// `en` (English), `hi` (Hindi) or `ta` (Tamil).
-    MessageLanguageName mirrors Language {
-        En = "en", Hi = "hi", Ta = "ta",
     }
 }
 
@@ -325,23 +323,34 @@ pub struct OccasionRunFields {
     pub(crate) date: Option<chrono::NaiveDate>,
 }
 
-/// What a run queued: greetings new this time (a second run of a day
-/// queues none).
+/// What a run made new this time (a second run of a day makes none):
+/// greetings and follow-up messages queued, follow-up tasks created.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-#[schema(example = json!({"birthdays": 12, "anniversaries": 3, "spouseBirthdays": 2}))]
+#[schema(example = json!({"birthdays": 12, "anniversaries": 3, "spouseBirthdays": 2,
+    "purchaseFollowUps": 4, "bridalFollowUps": 1, "tasks": 5}))]
 pub struct OccasionRunView {
     birthdays: u64,
     anniversaries: u64,
     spouse_birthdays: u64,
+    purchase_follow_ups: u64,
+    bridal_follow_ups: u64,
+    /// Follow-up tasks for sales people to call.
+    tasks: u64,
 }
 
-impl From<jewel_services::engagement::occasions::OccasionRun> for OccasionRunView {
-    fn from(run: jewel_services::engagement::occasions::OccasionRun) -> Self {
+impl OccasionRunView {
+    pub(crate) fn of(
+        run: jewel_services::engagement::occasions::OccasionRun,
+        after: jewel_services::engagement::after_sales::FollowUpRun,
+    ) -> Self {
         Self {
             birthdays: run.birthdays,
             anniversaries: run.anniversaries,
             spouse_birthdays: run.spouse_birthdays,
+            purchase_follow_ups: after.purchase_follow_ups,
+            bridal_follow_ups: after.bridal_follow_ups,
+            tasks: after.tasks,
         }
     }
 }

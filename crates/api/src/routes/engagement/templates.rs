@@ -30,12 +30,17 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(run_occasions);
 }
 
-/// Queue the occasion greetings of a day now (the server also runs them
-/// every hour): one SMS per customer whose birthday or anniversary falls
+/// Run the day's clienteling now (the server also runs it every hour):
+/// one SMS per customer whose birthday or anniversary falls
 /// `notify.occasion_days_ahead` after `date`, in the business's language;
-/// a greeting goes only with the customer's marketing consent for SMS and
-/// waits out the branch's quiet hours. One greeting per customer, occasion
-/// and year however often it runs. Needs `messages:settings` (the owner).
+/// and the follow-ups after a sale due on `date` (a bill over
+/// `notify.follow_up_min_total` 6 and 11 months after it was issued, a
+/// sale to a customer tagged `notify.bridal_tag` 30, 60 and 90 days after),
+/// each a message, a task for the customer's sales person, or both
+/// (`notify.follow_up_action`). A message goes only with the customer's
+/// marketing consent for SMS and waits out the branch's quiet hours. One
+/// of each per customer, occasion and year, or per sale and follow-up,
+/// however often it runs. Needs `messages:settings` (the owner).
 #[utoipa::path(
     tag = "engagement",
     operation_id = "runOccasionGreetings",
@@ -60,7 +65,14 @@ pub async fn run_occasions(
         state.notify.language(),
     )
     .await?;
-    Ok(web::Json(OccasionRunView::from(run)))
+    let after = jewel_services::engagement::after_sales::run(
+        &state.database,
+        as_of.date_naive(),
+        state.notify.language(),
+        &state.notify.after_sales(),
+    )
+    .await?;
+    Ok(web::Json(OccasionRunView::of(run, after)))
 }
 
 /// What can send a message: each trigger with its purpose, channel and

@@ -201,6 +201,18 @@ pub async fn whatsapp_events(
     req: HttpRequest,
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
+    let unsigned = ApiError::Unauthorized {
+        detail: "not signed by Meta",
+        invalid_token: false,
+    };
+    let Some(signature) = req
+        .headers()
+        .get("X-Hub-Signature-256")
+        .and_then(|v| v.to_str().ok())
+        .filter(|s| !s.is_empty())
+    else {
+        return Err(unsigned);
+    };
     let Some(secret) = state
         .notify
         .whatsapp_cloud
@@ -209,16 +221,8 @@ pub async fn whatsapp_events(
     else {
         return Err(ApiError::NotFound);
     };
-    let signature = req
-        .headers()
-        .get("X-Hub-Signature-256")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
     if !signed_by_meta(secret, &body, signature) {
-        return Err(ApiError::Unauthorized {
-            detail: "not signed by Meta",
-            invalid_token: false,
-        });
+        return Err(unsigned);
     }
     let notification: WhatsappNotification = serde_json::from_slice(&body).map_err(|error| {
         jewel_domain::Invalid::field("body", "format", format!("not a notification: {error}"))

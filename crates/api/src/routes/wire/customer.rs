@@ -119,7 +119,7 @@ impl From<Address> for AddressFields {
 /// What the customer likes; each list at most 20 long.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schema(example = json!({"metals": ["gold"], "purities": [916], "categories": ["necklace", "bangle"], "styles": ["temple"]}))]
+#[schema(example = json!({"metals": ["gold"], "purities": [916], "categories": ["necklace", "bangle"], "styles": ["temple"], "language": "ta"}))]
 pub struct PreferencesFields {
     #[serde(default)]
     #[schema(max_items = 3)]
@@ -134,6 +134,10 @@ pub struct PreferencesFields {
     #[serde(default)]
     #[schema(max_items = 20, value_type = Vec<Label>)]
     styles: Vec<String>,
+    /// The language messages to the customer are written in; the
+    /// business's default (`notify.default_language`) when not said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    language: Option<crate::routes::wire::language::MessageLanguageName>,
 }
 
 impl From<Preferences> for PreferencesFields {
@@ -143,6 +147,7 @@ impl From<Preferences> for PreferencesFields {
             purities: p.purities,
             categories: p.categories,
             styles: p.styles,
+            language: p.language.map(Into::into),
         }
     }
 }
@@ -326,6 +331,7 @@ impl CustomerFields {
             purities: body.preferences.purities,
             categories: body.preferences.categories,
             styles: body.preferences.styles,
+            language: body.preferences.language.map(Into::into),
         }
         .check("preferences", &mut errors);
         let profile = Profile {

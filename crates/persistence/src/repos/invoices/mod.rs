@@ -11,6 +11,7 @@ mod issuing;
 mod purchases;
 mod stored;
 
+pub use purchases::SaleMade;
 pub(crate) use stored::*;
 
 use chrono::{DateTime, Utc};

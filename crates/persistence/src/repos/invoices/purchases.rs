@@ -102,3 +102,64 @@ impl Invoices {
         Ok(())
     }
 }
+
+/// A sale as its follow-ups read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SaleMade {
+    pub invoice_id: uuid::Uuid,
+    pub number: String,
+    pub branch_id: uuid::Uuid,
+    pub customer_id: uuid::Uuid,
+    pub total: Money,
+    pub issued_at: DateTime<Utc>,
+    /// Who sold it, the first named first; else who issued it.
+    pub sellers: Vec<uuid::Uuid>,
+}
+
+impl Invoices {
+    /// The sales to a customer issued from `from` until before `until`
+    /// and not cancelled, in the order they were issued.
+    pub async fn sales_between(
+        db: &impl ConnectionTrait,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<SaleMade>, RepoError> {
+        use crate::entities::invoices::{Column, Entity};
+        use sea_orm::QueryOrder;
+        let sales = [
+            InvoiceStatus::Issued,
+            InvoiceStatus::PartiallyPaid,
+            InvoiceStatus::Paid,
+        ]
+        .map(|s| s.as_str());
+        let rows = Entity::find()
+            .filter(Column::Status.is_in(sales))
+            .filter(Column::IssuedAt.gte(from))
+            .filter(Column::IssuedAt.lt(until))
+            .filter(Column::CustomerId.is_not_null())
+            .order_by_asc(Column::IssuedAt)
+            .order_by_asc(Column::Id)
+            .all(db)
+            .await?;
+        let bad =
+            |what: &str| RepoError::Database(sea_orm::DbErr::Custom(format!("stored sale {what}")));
+        rows.into_iter()
+            .map(|m| {
+                let mut sellers: Vec<uuid::Uuid> =
+                    serde_json::from_str(&m.sales_people).map_err(|_| bad("sales people"))?;
+                if let Some(issuer) = m.issued_by.as_deref().and_then(|i| i.parse().ok()) {
+                    sellers.push(issuer);
+                }
+                Ok(SaleMade {
+                    invoice_id: crate::error::uuid_of(&m.id)?,
+                    number: m.number.unwrap_or_default(),
+                    branch_id: crate::error::uuid_of(&m.branch_id)?,
+                    customer_id: crate::error::uuid_of(m.customer_id.as_deref().unwrap_or(""))?,
+                    total: Money::from_units(m.total),
+                    issued_at: m.issued_at.ok_or_else(|| bad("issue time"))?,
+                    sellers,
+                })
+            })
+            .collect()
+    }
+}

@@ -69,6 +69,9 @@ pub struct PreferencesChanges {
     categories: Option<Vec<String>>,
     #[schema(max_items = 20, value_type = Option<Vec<Label>>)]
     styles: Option<Vec<String>>,
+    /// The language messages to the customer are written in (`null`: the
+    /// business's default).
+    language: Option<crate::routes::wire::language::MessageLanguageName>,
 }
 
 /// `current` with `patch` (a JSON merge patch of [`CustomerChanges`])
