@@ -51,6 +51,7 @@ mod m20261207_000044_spouse_birthday_templates;
 mod m20261207_000045_provider_templates;
 mod m20261207_000046_receipt_templates;
 mod m20261207_000047_follow_ups;
+mod m20261207_000048_scheme_reminder_templates;
 mod sms_templates;
 
 pub struct Migrator;
@@ -106,6 +107,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000045_provider_templates::Migration),
             Box::new(m20261207_000046_receipt_templates::Migration),
             Box::new(m20261207_000047_follow_ups::Migration),
+            Box::new(m20261207_000048_scheme_reminder_templates::Migration),
         ]
     }
 }

@@ -57,7 +57,7 @@ pub async fn loyalty_daily(state: AppState) {
 }
 
 /// Occasion greetings (birthdays, anniversaries `notify.occasion_days_ahead`
-/// away) and follow-ups after sales, looked at every hour from ten minutes after start-up; every
+/// away), follow-ups after sales and scheme reminders, looked at every hour from ten minutes after start-up; every
 /// replica may run them (one greeting per customer, occasion and year).
 pub async fn occasions_daily(state: AppState) {
     let first = tokio::time::Instant::now() + LOYALTY_FIRST_AFTER;
@@ -86,6 +86,17 @@ pub async fn occasions_daily(state: AppState) {
         match run {
             Ok(run) => tracing::info!(?run, "follow-ups after sales made"),
             Err(error) => tracing::warn!(%error, "making follow-ups after sales failed"),
+        }
+        let run = jewel_services::engagement::scheme_reminders::run(
+            &state.database,
+            chrono::Utc::now().date_naive(),
+            state.notify.scheme_reminder_days,
+            state.notify.language(),
+        )
+        .await;
+        match run {
+            Ok(run) => tracing::info!(?run, "scheme reminders queued"),
+            Err(error) => tracing::warn!(%error, "queueing scheme reminders failed"),
         }
     }
 }

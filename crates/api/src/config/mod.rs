@@ -216,6 +216,9 @@ impl Settings {
         {
             return bad("notify.follow_up_action", "must be message, task or both");
         }
+        if self.notify.scheme_reminder_days > 30 {
+            return bad("notify.scheme_reminder_days", "must be 0 to 30");
+        }
         if self.notify.bridal_tag.trim().is_empty() {
             return bad("notify.bridal_tag", "must name a tag");
         }

@@ -72,6 +72,9 @@ pub struct NotifySettings {
     /// their marketing consent), `task` (for their sales person to call,
     /// instead) or `both`.
     pub follow_up_action: String,
+    /// How many days before a scheme's instalment is due, or it matures,
+    /// the customer is reminded (0 to 30).
+    pub scheme_reminder_days: u32,
 }
 
 /// A registration on a DLT platform (TRAI's rules for commercial SMS).
@@ -111,6 +114,7 @@ impl Default for NotifySettings {
             follow_up_min_total: "50000.00".to_owned(),
             bridal_tag: "bridal".to_owned(),
             follow_up_action: "message".to_owned(),
+            scheme_reminder_days: 3,
         }
     }
 }

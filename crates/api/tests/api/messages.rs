@@ -102,11 +102,13 @@ async fn templates_are_checked_versioned_and_previewed(backend: Backend) {
         "anniversary",
         "birthday",
         "bridal_follow_up",
+        "instalment_due",
         "instalment_received",
         "invoice_issued",
         "job_ready",
         "payment_received",
         "purchase_follow_up",
+        "scheme_maturity",
         "spouse_birthday",
     ]
     .into_iter()
@@ -181,7 +183,7 @@ async fn templates_are_checked_versioned_and_previewed(backend: Backend) {
         200,
     )
     .await;
-    assert_eq!(every["items"].as_array().map(Vec::len), Some(28));
+    assert_eq!(every["items"].as_array().map(Vec::len), Some(34));
     let path = format!("/api/v1/message-templates/{}", id_of(&saved));
     assert_eq!(
         json_of(get(&app, &manager, &path).await, 200).await["version"],

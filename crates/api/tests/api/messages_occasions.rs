@@ -58,13 +58,15 @@ async fn a_birthday_is_greeted_once_and_only_with_marketing_consent(backend: Bac
     assert_eq!(
         first,
         json!({"birthdays": 2, "anniversaries": 0, "spouseBirthdays": 1,
-               "purchaseFollowUps": 0, "bridalFollowUps": 0, "tasks": 0})
+               "purchaseFollowUps": 0, "bridalFollowUps": 0, "tasks": 0,
+               "instalmentsDue": 0, "maturities": 0})
     );
     let again = json_of(post(&app, &owner, RUN, json!({})).await, 200).await;
     assert_eq!(
         again,
         json!({"birthdays": 0, "anniversaries": 0, "spouseBirthdays": 0,
-               "purchaseFollowUps": 0, "bridalFollowUps": 0, "tasks": 0})
+               "purchaseFollowUps": 0, "bridalFollowUps": 0, "tasks": 0,
+               "instalmentsDue": 0, "maturities": 0})
     );
 
     let greeted = settled(&app, &owner, &asha, "birthday").await;

@@ -15,7 +15,10 @@ use crate::on_both_backends;
 use crate::schemes::{enrol, instalments_path, plan};
 use crate::store_credit::pay;
 
-on_both_backends!(payments_and_instalments_are_receipted_by_sms,);
+on_both_backends!(
+    payments_and_instalments_are_receipted_by_sms,
+    a_schemes_instalments_and_maturity_are_reminded_ahead_once,
+);
 
 /// The customer's messages of `trigger`.
 async fn messages_of(app: &TestApp, token: &str, who: &Value, trigger: &str) -> Vec<Value> {
@@ -137,4 +140,90 @@ async fn payments_and_instalments_are_receipted_by_sms(backend: Backend) {
     let skipped = settled(&app, &owner, &ravi, "instalment_received").await;
     assert_eq!(skipped["message"]["status"], "skipped", "{skipped}");
     assert_eq!(skipped["message"]["reason"], "no_consent");
+}
+
+/// The day `at` (an RFC 3339 moment) falls on in India, the test shop's
+/// zone.
+fn in_india(at: &Value) -> chrono::NaiveDate {
+    let at: chrono::DateTime<chrono::Utc> =
+        at.as_str().and_then(|t| t.parse().ok()).expect("a moment");
+    at.with_timezone(&chrono_tz::Asia::Kolkata).date_naive()
+}
+
+async fn a_schemes_instalments_and_maturity_are_reminded_ahead_once(backend: Backend) {
+    use chrono::{Days, Months};
+    let app = TestApp::spawn_configured(backend, |settings| {
+        settings.notify.poll_ms = 50;
+    })
+    .await;
+    let owner = app.owner_token().await;
+    let branch = app.open_branch(&owner, "MDS1").await;
+    let asha = customer(&app, &owner, "9876500001", None).await;
+    consent_to(&app, &owner, &asha, "sms").await;
+    let swarna = plan(
+        &app,
+        &owner,
+        json!({"name": "Swarna 11", "kind": "amount", "instalments": 11, "amount": "5000.00"}),
+    )
+    .await;
+    let passbook = enrol(&app, &owner, &swarna, &asha, &branch).await;
+    let body = json!({"amount": "5000.00", "method": "cash"});
+    json_of(
+        post(&app, &owner, &instalments_path(&passbook), body).await,
+        201,
+    )
+    .await;
+    let started = in_india(&passbook["startedAt"]);
+    let run = |on: chrono::NaiveDate| {
+        let (app, owner) = (&app, owner.clone());
+        async move {
+            let body = json!({"date": on.to_string()});
+            let path = "/api/v1/message-triggers/occasions/run";
+            json_of(post(app, &owner, path, body).await, 200).await
+        }
+    };
+    let three_before = |months: u32| {
+        started
+            .checked_add_months(Months::new(months))
+            .and_then(|d| d.checked_sub_days(Days::new(3)))
+            .expect("a date")
+    };
+
+    // Three days before the second period begins: reminded once.
+    let made = run(three_before(1)).await;
+    assert_eq!(
+        (&made["instalmentsDue"], &made["maturities"]),
+        (&json!(1), &json!(0)),
+        "{made}"
+    );
+    assert_eq!(run(three_before(1)).await["instalmentsDue"], 0);
+    let told = settled(&app, &owner, &asha, "instalment_due").await;
+    assert_eq!(told["message"]["status"], "sent", "{told}");
+    assert_eq!(told["message"]["purpose"], "transactional");
+    let due_on = started.checked_add_months(Months::new(1)).expect("a date");
+    let body = told["message"]["body"].as_str().unwrap_or_default();
+    assert!(body.contains("instalment 2 of 11"), "{body}");
+    assert!(
+        body.contains(&format!("5,000.00, is due on {due_on}")),
+        "{body}"
+    );
+
+    // The third period, unpaid too, has its own reminder; maturity its own.
+    assert_eq!(run(three_before(2)).await["instalmentsDue"], 1);
+    let made = run(three_before(11)).await;
+    assert_eq!(
+        (&made["instalmentsDue"], &made["maturities"]),
+        (&json!(0), &json!(1)),
+        "{made}"
+    );
+    let matures = settled(&app, &owner, &asha, "scheme_maturity").await;
+    let body = matures["message"]["body"].as_str().unwrap_or_default();
+    let on = in_india(&passbook["maturesAt"]);
+    assert!(body.contains(&format!("matures on {on}")), "{body}");
+    assert_eq!(
+        messages_of(&app, &owner, &asha, "instalment_due")
+            .await
+            .len(),
+        2
+    );
 }

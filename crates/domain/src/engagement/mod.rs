@@ -78,10 +78,14 @@ pub enum Trigger {
     PurchaseFollowUp,
     /// A word 30, 60 and 90 days after a sale to a bridal customer.
     BridalFollowUp,
+    /// A savings scheme's instalment due soon and unpaid.
+    InstalmentDue,
+    /// A savings scheme maturing soon: its value may be redeemed.
+    SchemeMaturity,
 }
 
 impl Trigger {
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 12] = [
         Self::InvoiceIssued,
         Self::JobReady,
         Self::Birthday,
@@ -92,6 +96,8 @@ impl Trigger {
         Self::InstalmentReceived,
         Self::PurchaseFollowUp,
         Self::BridalFollowUp,
+        Self::InstalmentDue,
+        Self::SchemeMaturity,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -106,6 +112,8 @@ impl Trigger {
             Self::InstalmentReceived => "instalment_received",
             Self::PurchaseFollowUp => "purchase_follow_up",
             Self::BridalFollowUp => "bridal_follow_up",
+            Self::InstalmentDue => "instalment_due",
+            Self::SchemeMaturity => "scheme_maturity",
         }
     }
 
@@ -119,7 +127,9 @@ impl Trigger {
             Self::InvoiceIssued
             | Self::JobReady
             | Self::PaymentReceived
-            | Self::InstalmentReceived => Purpose::Transactional,
+            | Self::InstalmentReceived
+            | Self::InstalmentDue
+            | Self::SchemeMaturity => Purpose::Transactional,
             Self::Birthday
             | Self::Anniversary
             | Self::SpouseBirthday
@@ -141,7 +151,9 @@ impl Trigger {
             | Self::PaymentReceived
             | Self::InstalmentReceived
             | Self::PurchaseFollowUp
-            | Self::BridalFollowUp => MessageChannel::Sms,
+            | Self::BridalFollowUp
+            | Self::InstalmentDue
+            | Self::SchemeMaturity => MessageChannel::Sms,
         }
     }
 
@@ -211,6 +223,21 @@ impl Trigger {
                 ("invoice_number", "MUM1/INV/2026-27/000042"),
                 ("purchased_on", "2026-11-07"),
                 ("days", "30"),
+                ("branch_name", "Mumbai Zaveri Bazaar"),
+            ],
+            Self::InstalmentDue => &[
+                ("customer_name", "Asha Iyer"),
+                ("plan_name", "Swarna 11"),
+                ("period", "4"),
+                ("instalments", "11"),
+                ("amount", "5,000.00"),
+                ("due_on", "2026-12-10"),
+                ("branch_name", "Mumbai Zaveri Bazaar"),
+            ],
+            Self::SchemeMaturity => &[
+                ("customer_name", "Asha Iyer"),
+                ("plan_name", "Swarna 11"),
+                ("matures_on", "2026-12-10"),
                 ("branch_name", "Mumbai Zaveri Bazaar"),
             ],
         }

@@ -14,7 +14,9 @@ use crate::metal::Purity;
 use crate::validation::{FieldError, Invalid};
 
 mod enrolment;
+mod reminder;
 pub use enrolment::*;
+pub use reminder::Reminder;
 
 /// The longest an advance may be held, in days.
 pub const MOST_DAYS_HELD: u64 = 365;

@@ -13,6 +13,7 @@ pub mod notifier;
 pub mod occasions;
 pub mod queue;
 pub mod reports;
+pub mod scheme_reminders;
 pub mod segments;
 pub mod templates;
 pub mod unsubscribe;

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use jewel_domain::engagement::template::{Rendered, Template, TemplateText};
-use jewel_domain::engagement::{Language, MessageChannel, Trigger};
+use jewel_domain::engagement::{MessageChannel, Trigger};
 use jewel_domain::{FieldError, Invalid};
 use jewel_services::engagement::templates::NewTemplate;
 use serde::{Deserialize, Serialize};
@@ -25,12 +25,15 @@ wire_enum! {
     /// savings scheme's instalment, by SMS), `purchase_follow_up` (6 and 11
     /// months after a big purchase, by SMS, marketing), `bridal_follow_up`
     /// (30, 60 and 90 days after a sale to a bridal customer, by SMS,
-    /// marketing).
+    /// marketing), `instalment_due` and `scheme_maturity` (a savings
+    /// scheme's instalment due, its maturity, `notify.scheme_reminder_days`
+    /// ahead, by SMS).
     MessageTriggerName mirrors Trigger {
         InvoiceIssued = "invoice_issued", JobReady = "job_ready", Birthday = "birthday",
         Anniversary = "anniversary", SpouseBirthday = "spouse_birthday", Campaign = "campaign",
         PaymentReceived = "payment_received", InstalmentReceived = "instalment_received",
         PurchaseFollowUp = "purchase_follow_up", BridalFollowUp = "bridal_follow_up",
+        InstalmentDue = "instalment_due", SchemeMaturity = "scheme_maturity",
     }
 }
 
@@ -328,7 +331,8 @@ pub struct OccasionRunFields {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[schema(example = json!({"birthdays": 12, "anniversaries": 3, "spouseBirthdays": 2,
-    "purchaseFollowUps": 4, "bridalFollowUps": 1, "tasks": 5}))]
+    "purchaseFollowUps": 4, "bridalFollowUps": 1, "tasks": 5, "instalmentsDue": 9,
+    "maturities": 2}))]
 pub struct OccasionRunView {
     birthdays: u64,
     anniversaries: u64,
@@ -337,12 +341,17 @@ pub struct OccasionRunView {
     bridal_follow_ups: u64,
     /// Follow-up tasks for sales people to call.
     tasks: u64,
+    /// Reminders of schemes' instalments due.
+    instalments_due: u64,
+    /// Reminders of schemes maturing.
+    maturities: u64,
 }
 
 impl OccasionRunView {
     pub(crate) fn of(
         run: jewel_services::engagement::occasions::OccasionRun,
         after: jewel_services::engagement::after_sales::FollowUpRun,
+        schemes: jewel_services::engagement::scheme_reminders::SchemeReminderRun,
     ) -> Self {
         Self {
             birthdays: run.birthdays,
@@ -351,6 +360,8 @@ impl OccasionRunView {
             purchase_follow_ups: after.purchase_follow_ups,
             bridal_follow_ups: after.bridal_follow_ups,
             tasks: after.tasks,
+            instalments_due: schemes.instalments_due,
+            maturities: schemes.maturities,
         }
     }
 }

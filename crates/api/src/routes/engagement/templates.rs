@@ -37,10 +37,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
 /// `notify.follow_up_min_total` 6 and 11 months after it was issued, a
 /// sale to a customer tagged `notify.bridal_tag` 30, 60 and 90 days after),
 /// each a message, a task for the customer's sales person, or both
-/// (`notify.follow_up_action`). A message goes only with the customer's
-/// marketing consent for SMS and waits out the branch's quiet hours. One
-/// of each per customer, occasion and year, or per sale and follow-up,
-/// however often it runs. Needs `messages:settings` (the owner).
+/// (`notify.follow_up_action`); and reminders of savings schemes'
+/// instalments due and maturities `notify.scheme_reminder_days` after
+/// `date` (transactional). A marketing message goes only with the
+/// customer's marketing consent for SMS and waits out the branch's quiet
+/// hours. One of each per customer, occasion and year, per sale and
+/// follow-up, or per enrolment and period, however often it runs. Needs
+/// `messages:settings` (the owner).
 #[utoipa::path(
     tag = "engagement",
     operation_id = "runOccasionGreetings",
@@ -72,7 +75,14 @@ pub async fn run_occasions(
         &state.notify.after_sales(),
     )
     .await?;
-    Ok(web::Json(OccasionRunView::of(run, after)))
+    let schemes = jewel_services::engagement::scheme_reminders::run(
+        &state.database,
+        as_of.date_naive(),
+        state.notify.scheme_reminder_days,
+        state.notify.language(),
+    )
+    .await?;
+    Ok(web::Json(OccasionRunView::of(run, after, schemes)))
 }
 
 /// What can send a message: each trigger with its purpose, channel and

@@ -1,0 +1,149 @@
+//! Reminders of savings schemes, made by the day's clienteling run: an
+//! instalment whose period begins `days_ahead` days later and is unpaid,
+//! and a maturity that far ahead (when the value may be redeemed against
+//! jewellery). Transactional SMS, one per enrolment and period, or per
+//! enrolment's maturity, however often the run is made. Dates are the
+//! enrolment's branch's.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Days, NaiveDate};
+use jewel_domain::engagement::{Language, Trigger, indian_grouping};
+use jewel_domain::page::PageRequest;
+use jewel_domain::scheme::{Enrolment, EnrolmentStatus, Reminder};
+use jewel_persistence::repos::branches::Branches;
+use jewel_persistence::repos::schemes::{EnrolmentFilter, Schemes};
+use jewel_persistence::{Database, RepoError};
+
+use super::queue::{Asked, queue_message};
+
+/// Enrolments read per page.
+const BATCH: u64 = 200;
+
+/// What a run queued, new this time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SchemeReminderRun {
+    pub instalments_due: u64,
+    pub maturities: u64,
+}
+
+/// Queues the reminders of what falls `days_ahead` after `day`.
+pub async fn run(
+    database: &Database,
+    day: NaiveDate,
+    days_ahead: u32,
+    language: Language,
+) -> Result<SchemeReminderRun, RepoError> {
+    let target = day
+        .checked_add_days(Days::new(days_ahead.into()))
+        .unwrap_or(day);
+    let db = database.connection();
+    let mut zones: HashMap<uuid::Uuid, chrono_tz::Tz> = HashMap::new();
+    let mut run = SchemeReminderRun::default();
+    let mut after = None;
+    loop {
+        let filter = EnrolmentFilter {
+            customer: None,
+            branches: None,
+            status: Some(EnrolmentStatus::Active),
+        };
+        let page = Schemes::enrolments(
+            db,
+            filter,
+            PageRequest {
+                after,
+                limit: BATCH,
+            },
+        )
+        .await?;
+        for enrolment in &page.items {
+            let zone = match zones.get(&enrolment.branch_id) {
+                Some(zone) => *zone,
+                None => {
+                    let zone = Branches::get(db, enrolment.branch_id)
+                        .await?
+                        .and_then(|b| b.timezone.parse().ok())
+                        .unwrap_or(chrono_tz::Asia::Kolkata);
+                    zones.insert(enrolment.branch_id, zone);
+                    zone
+                }
+            };
+            let local = |at: chrono::DateTime<chrono::Utc>| at.with_timezone(&zone).date_naive();
+            // Whether anything falls on the day at all, before reading
+            // what was paid.
+            if enrolment.reminder_for(target, &[], local).is_none() {
+                continue;
+            }
+            let paid: Vec<u32> = Schemes::instalments(db, enrolment.id)
+                .await?
+                .iter()
+                .map(|i| i.period)
+                .collect();
+            if let Some(reminder) = enrolment.reminder_for(target, &paid, local) {
+                remind(database, enrolment, reminder, language, &mut run).await?;
+            }
+        }
+        match page.next {
+            Some(next) => after = Some(next),
+            None => return Ok(run),
+        }
+    }
+}
+
+async fn remind(
+    database: &Database,
+    enrolment: &Enrolment,
+    reminder: Reminder,
+    language: Language,
+    run: &mut SchemeReminderRun,
+) -> Result<(), RepoError> {
+    let (trigger, key) = match reminder {
+        Reminder::Due { period, .. } => (
+            Trigger::InstalmentDue,
+            format!("instalment_due:sms:{}:{period}", enrolment.id),
+        ),
+        Reminder::Matures { .. } => (
+            Trigger::SchemeMaturity,
+            format!("scheme_maturity:sms:{}", enrolment.id),
+        ),
+    };
+    let asked = Asked {
+        trigger,
+        channel: trigger.channel(),
+        customer: enrolment.customer_id,
+        branch: Some(enrolment.branch_id),
+        key,
+        about: ("scheme_enrolment", enrolment.id),
+    };
+    let values = |name: &str, branch: &str, _: chrono_tz::Tz| {
+        let mut values = BTreeMap::from([
+            ("customer_name", name.to_owned()),
+            ("plan_name", enrolment.plan_name.clone()),
+            ("branch_name", branch.to_owned()),
+        ]);
+        match reminder {
+            Reminder::Due { period, on } => {
+                values.insert("period", period.to_string());
+                values.insert("instalments", enrolment.terms.instalments.to_string());
+                values.insert(
+                    "amount",
+                    indian_grouping(&enrolment.terms.amount.to_string()),
+                );
+                values.insert("due_on", on.to_string());
+            }
+            Reminder::Matures { on } => {
+                values.insert("matures_on", on.to_string());
+            }
+        }
+        values
+    };
+    let txn = jewel_persistence::begin_writing(database.connection()).await?;
+    if queue_message(&txn, language, asked, values).await? {
+        match reminder {
+            Reminder::Due { .. } => run.instalments_due += 1,
+            Reminder::Matures { .. } => run.maturities += 1,
+        }
+    }
+    txn.commit().await?;
+    Ok(())
+}
