@@ -54,6 +54,7 @@ mod scheme_redemption;
 mod scheme_waiver;
 mod schemes;
 mod search_plans;
+mod segments;
 mod sso;
 mod stock;
 mod store_credit;
