@@ -13,13 +13,13 @@ use jewel_domain::engagement::after_sale::{Due, FollowUpAction, due_on};
 use jewel_domain::engagement::{Language, Trigger, indian_grouping};
 use jewel_domain::measure::Money;
 use jewel_domain::task::NewFollowUpTask;
-use jewel_persistence::repos::branches::Branches;
 use jewel_persistence::repos::customers::Customers;
 use jewel_persistence::repos::invoices::{Invoices, SaleMade};
 use jewel_persistence::repos::tasks::Tasks;
-use jewel_persistence::{Database, DatabaseTransaction, RepoError};
+use jewel_persistence::{Database, RepoError};
 
 use super::queue::{Asked, queue_message};
+use super::zones::Zones;
 
 /// What makes a sale worth following up, and what a follow-up does.
 #[derive(Debug, Clone)]
@@ -47,6 +47,7 @@ pub async fn run(
     settings: &AfterSalesSettings,
 ) -> Result<FollowUpRun, RepoError> {
     let mut run = FollowUpRun::default();
+    let mut zones = Zones::default();
     for due in due_on(day) {
         // A day in any zone lies within 14 hours of the same UTC day.
         let Some(start) = due.sold_on.and_hms_opt(0, 0, 0).map(|t| t.and_utc()) else {
@@ -59,19 +60,13 @@ pub async fn run(
         )
         .await?;
         for sale in sales {
-            follow_up(database, &due, &sale, language, settings, &mut run).await?;
+            let zone = zones.of(database.connection(), sale.branch_id).await?;
+            if sale.issued_at.with_timezone(&zone).date_naive() == due.sold_on {
+                follow_up(database, &due, &sale, language, settings, &mut run).await?;
+            }
         }
     }
     Ok(run)
-}
-
-/// The day `sale` was made on, in its branch's zone.
-async fn sold_on(db: &DatabaseTransaction, sale: &SaleMade) -> Result<NaiveDate, RepoError> {
-    let zone = Branches::get(db, sale.branch_id)
-        .await?
-        .and_then(|b| b.timezone.parse().ok())
-        .unwrap_or(chrono_tz::Asia::Kolkata);
-    Ok(sale.issued_at.with_timezone(&zone).date_naive())
 }
 
 async fn follow_up(
@@ -83,9 +78,6 @@ async fn follow_up(
     run: &mut FollowUpRun,
 ) -> Result<(), RepoError> {
     let txn = jewel_persistence::begin_writing(database.connection()).await?;
-    if sold_on(&txn, sale).await? != due.sold_on {
-        return txn.rollback().await.map_err(Into::into);
-    }
     let customer = Customers::get(&txn, sale.customer_id)
         .await?
         .filter(|c| c.erased_at.is_none());

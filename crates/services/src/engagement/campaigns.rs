@@ -30,6 +30,7 @@ use super::notifier::{Answer, Approved, Notifiers, Outgoing};
 use super::queue::{Asked, queue_written};
 use super::segments::{Scope, in_scope, visible};
 use super::unsubscribe::UnsubscribeLinks;
+use super::zones::zone_of;
 use crate::Unit;
 
 /// Customers queued for per transaction.
@@ -344,13 +345,7 @@ pub async fn today(
     database: &Database,
     branch: Option<uuid::Uuid>,
 ) -> Result<chrono::NaiveDate, RepoError> {
-    let zone = match branch {
-        Some(id) => Branches::get(database.connection(), id)
-            .await?
-            .and_then(|b| b.timezone.parse().ok()),
-        None => None,
-    }
-    .unwrap_or(chrono_tz::Asia::Kolkata);
+    let zone = zone_of(database.connection(), branch).await?;
     Ok(Utc::now().with_timezone(&zone).date_naive())
 }
 

@@ -13,7 +13,6 @@ use jewel_domain::engagement::MessageChannel;
 use jewel_domain::engagement::dlt::DltRegistration;
 use jewel_domain::engagement::message::{Message, MessageStatus, Outcome, SkipReason, after_try};
 use jewel_domain::engagement::quiet::QuietHours;
-use jewel_persistence::repos::branches::Branches;
 use jewel_persistence::repos::consents::Consents;
 use jewel_persistence::repos::customers::Customers;
 use jewel_persistence::repos::message_templates::MessageTemplates;
@@ -22,6 +21,7 @@ use jewel_persistence::{Database, RepoError};
 
 use super::notifier::{Answer, Approved, Notifiers, Outgoing};
 use super::unsubscribe::UnsubscribeLinks;
+use super::zones::zone_of;
 
 /// How the worker paces itself and when it gives up.
 #[derive(Debug, Clone)]
@@ -161,13 +161,7 @@ async fn held_until(
     if message.purpose != Purpose::Marketing {
         return Ok(None);
     }
-    let branch = match message.branch_id {
-        Some(id) => Branches::get(database.connection(), id).await?,
-        None => None,
-    };
-    let zone = branch
-        .and_then(|b| b.timezone.parse().ok())
-        .unwrap_or(chrono_tz::Asia::Kolkata);
+    let zone = zone_of(database.connection(), message.branch_id).await?;
     Ok(quiet.held_until(Utc::now(), zone))
 }
 

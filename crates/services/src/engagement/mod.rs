@@ -17,6 +17,7 @@ pub mod scheme_reminders;
 pub mod segments;
 pub mod templates;
 pub mod unsubscribe;
+pub mod zones;
 
 use jewel_domain::Invalid;
 use jewel_persistence::RepoError;

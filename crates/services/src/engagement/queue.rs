@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use jewel_domain::customer::Customer;
 use jewel_domain::engagement::message::{Message, MessageStatus, SkipReason};
 use jewel_domain::engagement::template::{Template, render};
 use jewel_domain::engagement::{Language, MessageChannel, Trigger};
@@ -38,13 +39,14 @@ pub(super) async fn queue_message(
     asked: Asked,
     values: impl FnOnce(&str, &str, chrono_tz::Tz) -> BTreeMap<&'static str, String>,
 ) -> Result<bool, jewel_persistence::RepoError> {
-    let preferred = Customers::get(txn, asked.customer)
-        .await?
-        .and_then(|c| c.profile.preferences.language);
-    let language = preferred.unwrap_or(language);
+    let customer = Customers::get(txn, asked.customer).await?;
+    let language = customer
+        .as_ref()
+        .and_then(|c| c.profile.preferences.language)
+        .unwrap_or(language);
     let template = MessageTemplates::current(txn, asked.trigger, asked.channel, language).await?;
     let now = to_second(Utc::now());
-    queue_written(txn, (language, template), asked, now, values).await
+    write(txn, customer, (language, template), asked, now, values).await
 }
 
 /// Queues `asked` in `language` from `template` (none: skipped for want
@@ -52,6 +54,20 @@ pub(super) async fn queue_message(
 /// when it was queued now.
 pub(super) async fn queue_written(
     txn: &DatabaseTransaction,
+    (language, template): (Language, Option<Template>),
+    asked: Asked,
+    at: DateTime<Utc>,
+    values: impl FnOnce(&str, &str, chrono_tz::Tz) -> BTreeMap<&'static str, String>,
+) -> Result<bool, jewel_persistence::RepoError> {
+    let customer = Customers::get(txn, asked.customer).await?;
+    write(txn, customer, (language, template), asked, at, values).await
+}
+
+/// [`queue_written`] for `customer` (as read: none when there is no such
+/// customer).
+async fn write(
+    txn: &DatabaseTransaction,
+    customer: Option<Customer>,
     (language, template): (Language, Option<Template>),
     asked: Asked,
     at: DateTime<Utc>,
@@ -86,7 +102,6 @@ pub(super) async fn queue_written(
         created_at: now,
         sent_at: None,
     };
-    let customer = Customers::get(txn, asked.customer).await?;
     let branch = match asked.branch {
         Some(id) => Branches::get(txn, id).await?,
         None => None,

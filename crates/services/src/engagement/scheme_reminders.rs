@@ -5,17 +5,17 @@
 //! enrolment's maturity, however often the run is made. Dates are the
 //! enrolment's branch's.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::{Days, NaiveDate};
 use jewel_domain::engagement::{Language, Trigger, indian_grouping};
 use jewel_domain::page::PageRequest;
 use jewel_domain::scheme::{Enrolment, EnrolmentStatus, Reminder};
-use jewel_persistence::repos::branches::Branches;
 use jewel_persistence::repos::schemes::{EnrolmentFilter, Schemes};
 use jewel_persistence::{Database, RepoError};
 
 use super::queue::{Asked, queue_message};
+use super::zones::Zones;
 
 /// Enrolments read per page.
 const BATCH: u64 = 200;
@@ -38,7 +38,7 @@ pub async fn run(
         .checked_add_days(Days::new(days_ahead.into()))
         .unwrap_or(day);
     let db = database.connection();
-    let mut zones: HashMap<uuid::Uuid, chrono_tz::Tz> = HashMap::new();
+    let mut zones = Zones::default();
     let mut run = SchemeReminderRun::default();
     let mut after = None;
     loop {
@@ -57,17 +57,7 @@ pub async fn run(
         )
         .await?;
         for enrolment in &page.items {
-            let zone = match zones.get(&enrolment.branch_id) {
-                Some(zone) => *zone,
-                None => {
-                    let zone = Branches::get(db, enrolment.branch_id)
-                        .await?
-                        .and_then(|b| b.timezone.parse().ok())
-                        .unwrap_or(chrono_tz::Asia::Kolkata);
-                    zones.insert(enrolment.branch_id, zone);
-                    zone
-                }
-            };
+            let zone = zones.of(db, enrolment.branch_id).await?;
             let local = |at: chrono::DateTime<chrono::Utc>| at.with_timezone(&zone).date_naive();
             // Whether anything falls on the day at all, before reading
             // what was paid.

@@ -12,6 +12,7 @@ use jewel_services::engagement::reports::{self, Reported};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use sha2::Sha256;
+use subtle::ConstantTimeEq;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -156,7 +157,11 @@ pub async fn whatsapp_verify(
     else {
         return Err(ApiError::NotFound);
     };
-    let same: bool = subtle_eq(ours.expose_secret(), &query.verify_token);
+    let same: bool = ours
+        .expose_secret()
+        .as_bytes()
+        .ct_eq(query.verify_token.as_bytes())
+        .into();
     if query.mode != "subscribe" || !same {
         return Err(ApiError::Unauthorized {
             detail: "not the verify token set for WhatsApp",
@@ -166,15 +171,6 @@ pub async fn whatsapp_verify(
     Ok(HttpResponse::Ok()
         .content_type("text/plain; charset=utf-8")
         .body(query.challenge.clone()))
-}
-
-/// Compares two secrets in time that depends on their length only.
-fn subtle_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
 }
 
 /// The status of WhatsApp messages Meta took: `delivered` and `read` mark
