@@ -4,6 +4,7 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod first_templates;
 mod m20261121_000001_create_branches;
 mod m20261121_000002_create_identity;
 mod m20261121_000003_create_api_clients;
@@ -52,7 +53,8 @@ mod m20261207_000045_provider_templates;
 mod m20261207_000046_receipt_templates;
 mod m20261207_000047_follow_ups;
 mod m20261207_000048_scheme_reminder_templates;
-mod sms_templates;
+mod m20261207_000049_devices;
+mod m20261207_000050_quote_expiring_templates;
 
 pub struct Migrator;
 
@@ -108,6 +110,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000046_receipt_templates::Migration),
             Box::new(m20261207_000047_follow_ups::Migration),
             Box::new(m20261207_000048_scheme_reminder_templates::Migration),
+            Box::new(m20261207_000049_devices::Migration),
+            Box::new(m20261207_000050_quote_expiring_templates::Migration),
         ]
     }
 }

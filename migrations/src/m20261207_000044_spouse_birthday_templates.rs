@@ -6,7 +6,7 @@ use sea_orm_migration::prelude::*;
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-const FIRST: [crate::sms_templates::FirstTemplate; 3] = [
+const FIRST: [crate::first_templates::FirstTemplate; 3] = [
     (
         "01930000-0000-7000-8000-00000000000d",
         "spouse_birthday",
@@ -30,10 +30,10 @@ const FIRST: [crate::sms_templates::FirstTemplate; 3] = [
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        crate::sms_templates::seed(manager, &FIRST).await
+        crate::first_templates::seed(manager, &FIRST).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        crate::sms_templates::unseed(manager, &FIRST).await
+        crate::first_templates::unseed(manager, &FIRST).await
     }
 }

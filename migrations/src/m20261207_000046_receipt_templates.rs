@@ -7,7 +7,7 @@ use sea_orm_migration::prelude::*;
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-const FIRST: [crate::sms_templates::FirstTemplate; 6] = [
+const FIRST: [crate::first_templates::FirstTemplate; 6] = [
     (
         "01930000-0000-7000-8000-000000000010",
         "payment_received",
@@ -49,10 +49,10 @@ const FIRST: [crate::sms_templates::FirstTemplate; 6] = [
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        crate::sms_templates::seed(manager, &FIRST).await
+        crate::first_templates::seed(manager, &FIRST).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        crate::sms_templates::unseed(manager, &FIRST).await
+        crate::first_templates::unseed(manager, &FIRST).await
     }
 }

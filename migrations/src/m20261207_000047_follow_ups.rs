@@ -8,7 +8,7 @@ use sea_orm_migration::prelude::*;
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-const FIRST: [crate::sms_templates::FirstTemplate; 6] = [
+const FIRST: [crate::first_templates::FirstTemplate; 6] = [
     (
         "01930000-0000-7000-8000-000000000016",
         "purchase_follow_up",
@@ -74,11 +74,11 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        crate::sms_templates::seed(manager, &FIRST).await
+        crate::first_templates::seed(manager, &FIRST).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        crate::sms_templates::unseed(manager, &FIRST).await?;
+        crate::first_templates::unseed(manager, &FIRST).await?;
         manager
             .drop_index(
                 Index::drop()

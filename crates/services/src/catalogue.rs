@@ -4,12 +4,13 @@
 use crate::events::DomainEvent;
 
 /// Every event type the business records, for the feed's filter.
-pub const EVENT_TYPES: [&str; 21] = [
+pub const EVENT_TYPES: [&str; 22] = [
     crate::billing::events::InvoiceIssued::TYPE,
     crate::billing::events::PaymentReceived::TYPE,
     crate::billing::events::InvoiceCancelled::TYPE,
     crate::billing::events::CreditNoteIssued::TYPE,
     crate::billing::events::QuoteCreated::TYPE,
+    crate::billing::events::QuoteConverted::TYPE,
     crate::billing::events::GiftVoucherIssued::TYPE,
     crate::crm::events::CustomerCreated::TYPE,
     crate::crm::events::CustomerUpdated::TYPE,

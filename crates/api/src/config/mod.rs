@@ -197,6 +197,9 @@ impl Settings {
                 );
             }
         }
+        if self.notify.push == PushTransport::Fcm && self.notify.fcm.is_none() {
+            return bad("notify.fcm", "must be given when notify.push is fcm");
+        }
         match jewel_domain::measure::Money::parse(
             "notify.follow_up_min_total",
             &self.notify.follow_up_min_total,
@@ -215,6 +218,9 @@ impl Settings {
         .is_none()
         {
             return bad("notify.follow_up_action", "must be message, task or both");
+        }
+        if self.notify.quote_expiring_minutes > 1_440 {
+            return bad("notify.quote_expiring_minutes", "must be 0 to 1440");
         }
         if self.notify.scheme_reminder_days > 30 {
             return bad("notify.scheme_reminder_days", "must be 0 to 30");

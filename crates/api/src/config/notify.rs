@@ -21,6 +21,10 @@ pub struct NotifySettings {
     /// (`notify.whatsapp_cloud`).
     pub whatsapp: WhatsappTransport,
     pub whatsapp_cloud: Option<WhatsappCloudSettings>,
+    /// `log` (the default) or `fcm`: app notifications through Firebase
+    /// Cloud Messaging's HTTP v1 API (`notify.fcm`).
+    pub push: PushTransport,
+    pub fcm: Option<FcmSettings>,
     pub smtp: Option<SmtpSettings>,
     pub sendgrid: Option<SendGridSettings>,
     pub twilio: Option<TwilioSettings>,
@@ -75,6 +79,10 @@ pub struct NotifySettings {
     /// How many days before a scheme's instalment is due, or it matures,
     /// the customer is reminded (0 to 30).
     pub scheme_reminder_days: u32,
+    /// How many minutes before a quote's prices end its customer is
+    /// reminded by SMS (0: never; at most a day); a quote that holds no
+    /// longer than that gets none.
+    pub quote_expiring_minutes: u32,
 }
 
 /// A registration on a DLT platform (TRAI's rules for commercial SMS).
@@ -94,6 +102,8 @@ impl Default for NotifySettings {
             sms: SmsTransport::Log,
             whatsapp: WhatsappTransport::Log,
             whatsapp_cloud: None,
+            push: PushTransport::Log,
+            fcm: None,
             smtp: None,
             sendgrid: None,
             twilio: None,
@@ -115,6 +125,7 @@ impl Default for NotifySettings {
             bridal_tag: "bridal".to_owned(),
             follow_up_action: "message".to_owned(),
             scheme_reminder_days: 3,
+            quote_expiring_minutes: 15,
         }
     }
 }
@@ -139,6 +150,34 @@ pub enum SmsTransport {
 pub enum WhatsappTransport {
     Log,
     Cloud,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PushTransport {
+    Log,
+    Fcm,
+}
+
+/// Firebase Cloud Messaging: the Firebase project's service account.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FcmSettings {
+    /// The service account's key file as the Firebase console hands it
+    /// (JSON with `project_id`, `client_email`, `private_key_id`,
+    /// `private_key` and `token_uri`; a secret: keep it readable by this
+    /// server alone). Read at start; a file that is not one stops it.
+    pub credentials_file: String,
+    /// `https://fcm.googleapis.com` (a test points it at a fake).
+    #[serde(default = "default_fcm_base")]
+    pub base_url: String,
+    /// Seconds before a silent API counts as a failure (retried).
+    #[serde(default = "default_smtp_timeout")]
+    pub timeout_secs: u64,
+}
+
+fn default_fcm_base() -> String {
+    "https://fcm.googleapis.com".to_owned()
 }
 
 /// Meta's WhatsApp Business Cloud API: a business phone number and a

@@ -1,7 +1,9 @@
 //! The transports of each channel, chosen by `notify.*` settings: the log
 //! by default; a mail server over SMTP or SendGrid's API for e-mail;
-//! Twilio for SMS; Meta's Cloud API for WhatsApp.
+//! Twilio for SMS; Meta's Cloud API for WhatsApp; Firebase Cloud
+//! Messaging for app notifications.
 
+mod fcm;
 mod refusals;
 mod sendgrid;
 mod smtp;
@@ -12,7 +14,9 @@ use std::sync::Arc;
 
 use jewel_services::engagement::notifier::{LogNotifier, Notifiers};
 
-use crate::config::{EmailTransport, NotifySettings, SmsTransport, WhatsappTransport};
+use crate::config::{
+    EmailTransport, NotifySettings, PushTransport, SmsTransport, WhatsappTransport,
+};
 
 /// The notifiers `settings` ask for; an invoice's e-mail takes its PDF
 /// from `database`.
@@ -54,6 +58,16 @@ pub fn from_settings(
             Arc::new(whatsapp::WhatsappCloudNotifier::new(cloud)?)
         }
     };
+    let push: Arc<dyn jewel_services::engagement::notifier::Notifier> = match settings.push {
+        PushTransport::Log => Arc::new(LogNotifier),
+        PushTransport::Fcm => {
+            let fcm = settings
+                .fcm
+                .as_ref()
+                .ok_or_else(|| anyhow::anyhow!("notify.fcm is needed when notify.push is fcm"))?;
+            Arc::new(fcm::FcmNotifier::new(fcm)?)
+        }
+    };
     let enclosures = Arc::new(crate::documents::InvoicePdfs {
         database: database.clone(),
     });
@@ -61,6 +75,7 @@ pub fn from_settings(
         email,
         sms,
         whatsapp,
+        push,
         enclosures,
     })
 }

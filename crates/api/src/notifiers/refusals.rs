@@ -12,5 +12,6 @@ pub(super) fn refused(said: String, retried: bool) -> Answer {
             Outcome::Permanent(said.clone())
         },
         said,
+        unregistered: Vec::new(),
     }
 }

@@ -126,6 +126,7 @@ impl Notifier for SendGridNotifier {
             return Answer {
                 said: format!("202 accepted as {}", id.as_deref().unwrap_or("?")),
                 outcome: Outcome::Sent { provider_id: id },
+                unregistered: Vec::new(),
             };
         }
         let said = format!("{} {}", status.as_u16(), errors_of(&body).unwrap_or(body));

@@ -139,6 +139,7 @@ impl Notifier for SmtpNotifier {
                 return Answer {
                     outcome: Outcome::Permanent(why.clone()),
                     said: why,
+                    unregistered: Vec::new(),
                 };
             }
         };
@@ -154,6 +155,7 @@ impl Notifier for SmtpNotifier {
                         provider_id: Some(format!("<{}@jewel-crm>", message.id)),
                     },
                     said,
+                    unregistered: Vec::new(),
                 }
             }
             Err(error) => {
@@ -163,7 +165,11 @@ impl Notifier for SmtpNotifier {
                 } else {
                     Outcome::Transient(said.clone())
                 };
-                Answer { outcome, said }
+                Answer {
+                    outcome,
+                    said,
+                    unregistered: Vec::new(),
+                }
             }
         }
     }

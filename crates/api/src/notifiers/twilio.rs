@@ -104,6 +104,7 @@ impl Notifier for TwilioNotifier {
             return Answer {
                 outcome: Outcome::Sent { provider_id: sid },
                 said: format!("{} {body}", status.as_u16()),
+                unregistered: Vec::new(),
             };
         }
         let error: Option<TwilioError> = serde_json::from_str(&body).ok();

@@ -105,6 +105,7 @@ impl Notifier for WhatsappCloudNotifier {
             return Answer {
                 outcome: Outcome::Sent { provider_id: id },
                 said: format!("{} {text}", status.as_u16()),
+                unregistered: Vec::new(),
             };
         }
         let error = &answer["error"];

@@ -92,7 +92,7 @@ async fn data_export_and_erasure_follow_the_law(backend: Backend) {
     .await;
     assert_eq!(
         report["deleted"],
-        json!({"interactions": 1, "tasks": 0, "wishList": 1})
+        json!({"interactions": 1, "tasks": 0, "wishList": 1, "devices": 0})
     );
     let erased = &report["customer"];
     assert_eq!(erased["name"], "Erased customer");

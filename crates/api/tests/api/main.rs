@@ -47,6 +47,7 @@ mod loyalty_returns_redemption;
 mod messages;
 mod messages_follow_ups;
 mod messages_occasions;
+mod messages_push;
 mod messages_receipts;
 mod messages_sendgrid;
 mod messages_smtp;

@@ -44,10 +44,24 @@ pub(crate) async fn consent_for(
 /// The customer's message of `trigger` once its delivery has ended
 /// (neither queued nor sending), waiting up to 20 s.
 pub(crate) async fn settled(app: &TestApp, token: &str, customer: &Value, trigger: &str) -> Value {
-    let path = format!(
+    settled_on(app, token, customer, trigger, None).await
+}
+
+/// [`settled`], of the messages on `channel` when given.
+pub(crate) async fn settled_on(
+    app: &TestApp,
+    token: &str,
+    customer: &Value,
+    trigger: &str,
+    channel: Option<&str>,
+) -> Value {
+    let mut path = format!(
         "/api/v1/messages?customerId={}&trigger={trigger}",
         id_of(customer)
     );
+    if let Some(channel) = channel {
+        path.push_str(&format!("&channel={channel}"));
+    }
     for _ in 0..200 {
         let page = json_of(get(app, token, &path).await, 200).await;
         if let Some(message) = page["items"].as_array().and_then(|items| items.first())
@@ -98,6 +112,8 @@ async fn templates_are_checked_versioned_and_previewed(backend: Backend) {
             )
         })
         .collect();
+    // A bill and a job ready come on the app too (their push templates
+    // follow their e-mail's and SMS's).
     let expected: Vec<(&str, &str)> = [
         "anniversary",
         "birthday",
@@ -105,9 +121,12 @@ async fn templates_are_checked_versioned_and_previewed(backend: Backend) {
         "instalment_due",
         "instalment_received",
         "invoice_issued",
+        "invoice_issued",
+        "job_ready",
         "job_ready",
         "payment_received",
         "purchase_follow_up",
+        "quote_expiring",
         "scheme_maturity",
         "spouse_birthday",
     ]
@@ -175,7 +194,7 @@ async fn templates_are_checked_versioned_and_previewed(backend: Backend) {
         .as_array()
         .expect("items")
         .iter()
-        .find(|t| t["trigger"] == "job_ready" && t["language"] == "hi")
+        .find(|t| t["trigger"] == "job_ready" && t["channel"] == "sms" && t["language"] == "hi")
         .expect("the Hindi SMS");
     assert_eq!(in_use["id"], saved["id"]);
     let every = json_of(
@@ -183,7 +202,7 @@ async fn templates_are_checked_versioned_and_previewed(backend: Backend) {
         200,
     )
     .await;
-    assert_eq!(every["items"].as_array().map(Vec::len), Some(34));
+    assert_eq!(every["items"].as_array().map(Vec::len), Some(43));
     let path = format!("/api/v1/message-templates/{}", id_of(&saved));
     assert_eq!(
         json_of(get(&app, &manager, &path).await, 200).await["version"],

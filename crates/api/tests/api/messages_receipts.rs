@@ -3,7 +3,8 @@
 //! receipt of what was paid at the counter), a savings scheme's instalment
 //! with its receipt number; each with the customer's transactional consent
 //! to SMS, in the language the customer prefers, and once however often
-//! the relay hands the event on.
+//! the relay hands the event on. A quote's customer is reminded before its
+//! prices end, unless it became a bill first.
 
 use serde_json::{Value, json};
 
@@ -18,6 +19,7 @@ use crate::store_credit::pay;
 on_both_backends!(
     payments_and_instalments_are_receipted_by_sms,
     a_schemes_instalments_and_maturity_are_reminded_ahead_once,
+    a_quote_is_recalled_before_its_prices_end_and_not_once_it_is_a_bill,
 );
 
 /// The customer's messages of `trigger`.
@@ -30,9 +32,20 @@ async fn messages_of(app: &TestApp, token: &str, who: &Value, trigger: &str) -> 
     page["items"].as_array().cloned().unwrap_or_default()
 }
 
-async fn payments_and_instalments_are_receipted_by_sms(backend: Backend) {
-    let app = TestApp::spawn_configured(backend, |settings| {
+/// A branch selling at today's rate, its sales person, and Asha, who
+/// agreed to SMS about her purchases.
+struct Counter {
+    app: TestApp,
+    owner: String,
+    branch: Value,
+    sales: String,
+    asha: Value,
+}
+
+async fn counter(backend: Backend, quote_expiring_minutes: u32) -> Counter {
+    let app = TestApp::spawn_configured(backend, move |settings| {
         settings.notify.poll_ms = 50;
+        settings.notify.quote_expiring_minutes = quote_expiring_minutes;
     })
     .await;
     let owner = app.owner_token().await;
@@ -43,6 +56,23 @@ async fn payments_and_instalments_are_receipted_by_sms(backend: Backend) {
     set_rate(&app, &owner, "gold", 916, "12800.00").await;
     let asha = customer(&app, &sales, "9876500001", None).await;
     consent_to(&app, &sales, &asha, "sms").await;
+    Counter {
+        app,
+        owner,
+        branch,
+        sales,
+        asha,
+    }
+}
+
+async fn payments_and_instalments_are_receipted_by_sms(backend: Backend) {
+    let Counter {
+        app,
+        owner,
+        branch,
+        sales,
+        asha,
+    } = counter(backend, 0).await;
     let ravi = customer(&app, &sales, "9876500002", None).await;
     let tamil = json!({"name": "Meena Pillai", "mobile": "9876500003",
                        "preferences": {"language": "ta"}});
@@ -241,4 +271,83 @@ async fn a_schemes_instalments_and_maturity_are_reminded_ahead_once(backend: Bac
             .len(),
         2
     );
+}
+
+/// The `quote_expiring` message of quote `quote` among `messages`.
+fn reminder_of<'a>(messages: &'a [Value], quote: &Value) -> Option<&'a Value> {
+    messages
+        .iter()
+        .find(|m| m["aboutId"] == quote["bill"]["id"])
+}
+
+async fn a_quote_is_recalled_before_its_prices_end_and_not_once_it_is_a_bill(backend: Backend) {
+    let Counter {
+        app,
+        owner,
+        branch,
+        sales,
+        asha,
+    } = counter(backend, 15).await;
+    let mut quotes = Vec::new();
+    for tag in ["GN-QT-1", "GN-QT-2"] {
+        let necklace = crate::billing::piece(&app, &owner, &branch, tag, "3.390").await;
+        let body = json!({"branchId": branch["id"], "customerId": asha["id"],
+                          "lines": [{"kind": "piece", "pieceId": necklace["id"]}]});
+        quotes.push(json_of(post(&app, &sales, "/api/v1/quotes", body).await, 201).await);
+    }
+
+    // Each quote's reminder waits for 15 minutes before its prices end,
+    // saying when they end in the branch's time (India's).
+    let mut reminders = Vec::new();
+    for _ in 0..200 {
+        reminders = messages_of(&app, &owner, &asha, "quote_expiring").await;
+        if reminders.len() == 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(reminders.len(), 2, "{reminders:?}");
+    for quote in &quotes {
+        let reminder = reminder_of(&reminders, quote).expect("a reminder of each quote");
+        let until =
+            chrono::DateTime::parse_from_rfc3339(quote["validUntil"].as_str().expect("time"))
+                .expect("time");
+        let at =
+            chrono::DateTime::parse_from_rfc3339(reminder["nextAttemptAt"].as_str().expect("time"))
+                .expect("time");
+        assert_eq!(reminder["status"], "queued", "{reminder}");
+        assert_eq!(
+            at.timestamp(),
+            (until - chrono::Duration::minutes(15)).timestamp()
+        );
+        let india = chrono::FixedOffset::east_opt(19_800).expect("IST");
+        let local = until.with_timezone(&india).format("%H:%M on %Y-%m-%d");
+        let body = reminder["body"].as_str().unwrap_or_default();
+        assert!(
+            body.contains(&format!("(INR 51,845.00) hold until {local}")),
+            "{body}"
+        );
+    }
+
+    // The first becomes a bill: its reminder is taken back; the other waits.
+    let path = format!("/api/v1/quotes/{}/invoice", id_of(&quotes[0]["bill"]));
+    json_of(post(&app, &sales, &path, json!({})).await, 201).await;
+    let mut taken_back = Value::Null;
+    for _ in 0..200 {
+        reminders = messages_of(&app, &owner, &asha, "quote_expiring").await;
+        taken_back = reminder_of(&reminders, &quotes[0])
+            .cloned()
+            .unwrap_or_default();
+        if taken_back["status"] == "skipped" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        (&taken_back["status"], &taken_back["reason"]),
+        (&json!("skipped"), &json!("no_longer_due")),
+        "{taken_back}"
+    );
+    let waiting = reminder_of(&reminders, &quotes[1]).expect("the other reminder");
+    assert_eq!(waiting["status"], "queued", "{waiting}");
 }

@@ -7,13 +7,17 @@
 //! there with the parameters in order, skips the one who did not, fails at
 //! once a recipient Meta refuses (131030), and retries a throttled one
 //! (130429) before giving up; Meta's signed status report marks the one
-//! reached delivered, and a report not signed with the app secret is 401.
+//! reached delivered, and a report not signed with the app secret is 401;
+//! a customer's STOP withdraws their consent to WhatsApp, "Stop promotions"
+//! their consent to its offers.
 
 use std::net::{SocketAddr, TcpListener};
 use std::process::Child;
 
+use hmac::{Hmac, Mac};
 use jewel_api::config::{WhatsappCloudSettings, WhatsappTransport};
 use serde_json::{Value, json};
+use sha2::Sha256;
 
 use crate::campaigns::{customer, finished, message_of, tally};
 use crate::helpers::{Backend, TestApp, get, json_of, post, python_tool};
@@ -34,6 +38,27 @@ impl Drop for Fake {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// `(purpose, granted, source)` of `who`'s consents to WhatsApp.
+async fn whatsapp_consents(app: &TestApp, owner: &str, who: &Value) -> Vec<(String, bool, String)> {
+    let path = format!("/api/v1/customers/{}/consents", id_of(who));
+    let now = json_of(get(app, owner, &path).await, 200).await;
+    let mut found: Vec<(String, bool, String)> = now["current"]
+        .as_array()
+        .expect("current")
+        .iter()
+        .filter(|c| c["channel"] == "whatsapp")
+        .map(|c| {
+            (
+                c["purpose"].as_str().unwrap_or_default().to_owned(),
+                c["granted"].as_bool().unwrap_or(true),
+                c["source"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    found.sort();
+    found
 }
 
 async fn a_campaign_goes_out_as_the_template_meta_approved(backend: Backend) {
@@ -228,4 +253,48 @@ async fn a_campaign_goes_out_as_the_template_meta_approved(backend: Backend) {
         .call(reqwest::Method::GET, &verify("guess"), None, None)
         .await;
     assert_eq!(answer.status(), 401);
+
+    // Asha writes STOP: no more WhatsApp from us at all; Kiran presses
+    // "Stop promotions": no more offers there; a thank-you changes nothing.
+    let replies = json!({"object": "whatsapp_business_account", "entry": [{"changes": [
+    {"field": "messages", "value": {"messaging_product": "whatsapp", "messages": [
+        {"from": "919876500001", "id": "wamid.in1", "type": "text", "text": {"body": "Stop"}},
+        {"from": "919876500004", "id": "wamid.in2", "type": "button",
+         "button": {"text": "Stop promotions", "payload": "stop"}},
+        {"from": "919876500003", "id": "wamid.in3", "type": "text", "text": {"body": "Thank you!"}}
+    ]}}]}]});
+    let raw = replies.to_string();
+    let mut mac = Hmac::<Sha256>::new_from_slice(APP_SECRET.as_bytes()).expect("a key");
+    mac.update(raw.as_bytes());
+    let signature: String = mac
+        .finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let answer = app
+        .client
+        .post(app.url(hook))
+        .header("X-Hub-Signature-256", format!("sha256={signature}"))
+        .header("Content-Type", "application/json")
+        .body(raw)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(answer.status(), 200);
+    let taken: Value = answer.json().await.expect("json");
+    assert_eq!(taken, json!({"recorded": 0, "stopped": 2}));
+    let stopped = |purpose: &str| (purpose.to_owned(), false, "whatsapp_stop".to_owned());
+    assert_eq!(
+        whatsapp_consents(&app, &owner, &people[0]).await,
+        [stopped("marketing"), stopped("transactional")]
+    );
+    assert_eq!(
+        whatsapp_consents(&app, &owner, &people[3]).await,
+        [stopped("marketing")]
+    );
+    assert_eq!(
+        whatsapp_consents(&app, &owner, &people[2]).await,
+        [("marketing".to_owned(), true, "in_store".to_owned())]
+    );
 }

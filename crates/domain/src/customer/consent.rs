@@ -12,10 +12,18 @@ pub enum Channel {
     #[serde(rename = "whatsapp")]
     WhatsApp,
     Call,
+    /// Notifications on the shop's mobile app.
+    Push,
 }
 
 impl Channel {
-    pub const ALL: [Self; 4] = [Self::Sms, Self::Email, Self::WhatsApp, Self::Call];
+    pub const ALL: [Self; 5] = [
+        Self::Sms,
+        Self::Email,
+        Self::WhatsApp,
+        Self::Call,
+        Self::Push,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -23,6 +31,7 @@ impl Channel {
             Self::Email => "email",
             Self::WhatsApp => "whatsapp",
             Self::Call => "call",
+            Self::Push => "push",
         }
     }
 
@@ -71,10 +80,13 @@ pub enum ConsentSource {
     SmsStop,
     /// The customer followed the unsubscribe link of a message.
     UnsubscribeLink,
+    /// The customer wrote STOP on WhatsApp, or pressed its "Stop
+    /// promotions" button (Meta's webhook).
+    WhatsappStop,
 }
 
 impl ConsentSource {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::InStore,
         Self::Phone,
         Self::Website,
@@ -82,12 +94,16 @@ impl ConsentSource {
         Self::Import,
         Self::SmsStop,
         Self::UnsubscribeLink,
+        Self::WhatsappStop,
     ];
 
     /// Whether staff may name it as the source of what they record (the
     /// customer's own replies and links record themselves).
     pub fn staff_may_record(self) -> bool {
-        !matches!(self, Self::SmsStop | Self::UnsubscribeLink)
+        !matches!(
+            self,
+            Self::SmsStop | Self::UnsubscribeLink | Self::WhatsappStop
+        )
     }
 
     pub fn as_str(self) -> &'static str {
@@ -99,12 +115,25 @@ impl ConsentSource {
             Self::Import => "import",
             Self::SmsStop => "sms_stop",
             Self::UnsubscribeLink => "unsubscribe_link",
+            Self::WhatsappStop => "whatsapp_stop",
         }
     }
 
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|s| s.as_str() == text)
     }
+}
+
+/// Whether a customer's reply asks to hear no more: its first word is
+/// `STOP` (or `STOPALL`, `UNSUBSCRIBE`, `CANCEL`, `END`, `QUIT`, the
+/// opt-out words carriers and Twilio read), in any case.
+pub fn asks_to_stop(reply: &str) -> bool {
+    let word = reply
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_uppercase();
+    ["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"].contains(&word.as_str())
 }
 
 /// Where one (channel, purpose) stands, or one change of it.
@@ -160,6 +189,16 @@ mod tests {
             changed_at: chrono::DateTime::UNIX_EPOCH,
             actor_kind: "staff".into(),
             actor_id: uuid::Uuid::nil(),
+        }
+    }
+
+    #[test]
+    fn stop_words_are_read_in_any_case_as_the_first_word() {
+        for reply in ["STOP", "stop", " Stop please", "unsubscribe", "QUIT"] {
+            assert!(asks_to_stop(reply), "{reply}");
+        }
+        for reply in ["", "Don't stop", "STOPPED", "thanks"] {
+            assert!(!asks_to_stop(reply), "{reply}");
         }
     }
 

@@ -69,16 +69,22 @@ pub enum SkipReason {
     /// An SMS whose template has no DLT content template id while the
     /// shop's DLT registration is set: operators would drop it.
     DltTemplateMissing,
+    /// An app notification to a customer with no device registered.
+    NoDevice,
+    /// What it was about was done before it went (a quote became a bill).
+    NoLongerDue,
 }
 
 impl SkipReason {
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 8] = [
         Self::NoConsent,
         Self::NoAddress,
         Self::NoTemplate,
         Self::Erased,
         Self::Cancelled,
         Self::DltTemplateMissing,
+        Self::NoDevice,
+        Self::NoLongerDue,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -89,6 +95,8 @@ impl SkipReason {
             Self::Erased => "erased",
             Self::Cancelled => "cancelled",
             Self::DltTemplateMissing => "dlt_template_missing",
+            Self::NoDevice => "no_device",
+            Self::NoLongerDue => "no_longer_due",
         }
     }
 

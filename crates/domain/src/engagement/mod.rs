@@ -4,6 +4,7 @@
 
 pub mod after_sale;
 pub mod campaign;
+pub mod device;
 pub mod dlt;
 pub mod message;
 pub mod quiet;
@@ -25,16 +26,20 @@ pub enum MessageChannel {
     Sms,
     /// A WhatsApp template message Meta approved, its parameters filled.
     Whatsapp,
+    /// A notification on the shop's mobile app, to every device the
+    /// customer registered.
+    Push,
 }
 
 impl MessageChannel {
-    pub const ALL: [Self; 3] = [Self::Email, Self::Sms, Self::Whatsapp];
+    pub const ALL: [Self; 4] = [Self::Email, Self::Sms, Self::Whatsapp, Self::Push];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Email => "email",
             Self::Sms => "sms",
             Self::Whatsapp => "whatsapp",
+            Self::Push => "push",
         }
     }
 
@@ -48,6 +53,7 @@ impl MessageChannel {
             Self::Email => Channel::Email,
             Self::Sms => Channel::Sms,
             Self::Whatsapp => Channel::WhatsApp,
+            Self::Push => Channel::Push,
         }
     }
 }
@@ -82,10 +88,13 @@ pub enum Trigger {
     InstalmentDue,
     /// A savings scheme maturing soon: its value may be redeemed.
     SchemeMaturity,
+    /// A quote's prices hold a little longer: `notify.quote_expiring_minutes`
+    /// before they end, unless it became a bill.
+    QuoteExpiring,
 }
 
 impl Trigger {
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 13] = [
         Self::InvoiceIssued,
         Self::JobReady,
         Self::Birthday,
@@ -98,6 +107,7 @@ impl Trigger {
         Self::BridalFollowUp,
         Self::InstalmentDue,
         Self::SchemeMaturity,
+        Self::QuoteExpiring,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -114,6 +124,7 @@ impl Trigger {
             Self::BridalFollowUp => "bridal_follow_up",
             Self::InstalmentDue => "instalment_due",
             Self::SchemeMaturity => "scheme_maturity",
+            Self::QuoteExpiring => "quote_expiring",
         }
     }
 
@@ -129,7 +140,8 @@ impl Trigger {
             | Self::PaymentReceived
             | Self::InstalmentReceived
             | Self::InstalmentDue
-            | Self::SchemeMaturity => Purpose::Transactional,
+            | Self::SchemeMaturity
+            | Self::QuoteExpiring => Purpose::Transactional,
             Self::Birthday
             | Self::Anniversary
             | Self::SpouseBirthday
@@ -153,7 +165,8 @@ impl Trigger {
             | Self::PurchaseFollowUp
             | Self::BridalFollowUp
             | Self::InstalmentDue
-            | Self::SchemeMaturity => MessageChannel::Sms,
+            | Self::SchemeMaturity
+            | Self::QuoteExpiring => MessageChannel::Sms,
         }
     }
 
@@ -240,6 +253,13 @@ impl Trigger {
                 ("matures_on", "2026-12-10"),
                 ("branch_name", "Mumbai Zaveri Bazaar"),
             ],
+            Self::QuoteExpiring => &[
+                ("customer_name", "Asha Iyer"),
+                ("total", "1,16,175.00"),
+                ("currency", "INR"),
+                ("valid_until", "17:30 on 2026-12-07"),
+                ("branch_name", "Mumbai Zaveri Bazaar"),
+            ],
         }
     }
 
@@ -255,6 +275,19 @@ impl Trigger {
             .map(|(name, value)| (*name, (*value).to_owned()))
             .collect()
     }
+}
+
+/// When the reminder of a quote given at `quoted_at` and holding until
+/// `valid_until` goes: `lead_minutes` before it ends. None when reminders
+/// are off (0) or the quote holds no longer than that (a reminder as it
+/// is given says nothing).
+pub fn quote_reminder_at(
+    quoted_at: chrono::DateTime<chrono::Utc>,
+    valid_until: chrono::DateTime<chrono::Utc>,
+    lead_minutes: u32,
+) -> Option<chrono::DateTime<chrono::Utc>> {
+    let at = valid_until - chrono::Duration::minutes(i64::from(lead_minutes));
+    (lead_minutes > 0 && at > quoted_at).then_some(at)
 }
 
 /// `116175.00` as written in India: `1,16,175.00`.
@@ -295,6 +328,19 @@ mod tests {
         for t in Trigger::ALL {
             assert_eq!(Trigger::parse(t.as_str()), Some(t));
         }
+    }
+
+    #[test]
+    fn a_quote_is_recalled_before_its_prices_end_if_it_holds_long_enough() {
+        let quoted = chrono::DateTime::parse_from_rfc3339("2026-12-07T10:00:00Z")
+            .expect("time")
+            .to_utc();
+        let until = quoted + chrono::Duration::minutes(60);
+        let at = quote_reminder_at(quoted, until, 15).expect("a reminder");
+        assert_eq!(at, quoted + chrono::Duration::minutes(45));
+        assert_eq!(quote_reminder_at(quoted, until, 60), None);
+        assert_eq!(quote_reminder_at(quoted, until, 90), None);
+        assert_eq!(quote_reminder_at(quoted, until, 0), None);
     }
 
     #[test]

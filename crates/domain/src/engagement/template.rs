@@ -19,6 +19,10 @@ pub const BODY_MAX_CHARS: usize = 20_000;
 pub const SMS_MAX_CHARS: usize = 670;
 /// The longest body of a WhatsApp template Meta approves.
 pub const WHATSAPP_MAX_CHARS: usize = 1_024;
+/// The longest title of an app notification (what a phone shows whole).
+pub const PUSH_TITLE_MAX_CHARS: usize = 65;
+/// The longest text of an app notification (FCM's whole payload is 4 KiB).
+pub const PUSH_MAX_CHARS: usize = 1_000;
 /// The most parameters a WhatsApp template is given here.
 pub const WHATSAPP_MAX_PARAMETERS: usize = 20;
 /// The work one rendering may do: a template looping without end is
@@ -28,7 +32,8 @@ const FUEL: u64 = 50_000;
 /// A template's words for one trigger, channel and language.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TemplateText {
-    /// E-mail only.
+    /// An e-mail's subject, an app notification's title; the other
+    /// channels have none.
     pub subject: Option<String>,
     pub body: String,
     /// SMS only: the DLT content template id these exact words were
@@ -74,7 +79,8 @@ fn environment() -> Environment<'static> {
 }
 
 /// Checks `text` for `trigger` on `channel`: it parses, names only the
-/// trigger's variables, has a subject exactly when it is an e-mail, and
+/// trigger's variables, has a subject exactly when it is an e-mail (a
+/// title when it is an app notification), and
 /// fits the channel. Says every fault at once.
 pub fn check(
     trigger: Trigger,
@@ -91,10 +97,18 @@ pub fn check(
             "required",
             "An e-mail needs a subject.",
         )),
+        (MessageChannel::Push, Some(title)) => {
+            check_part(&mut errors, trigger, "subject", title, PUSH_TITLE_MAX_CHARS);
+        }
+        (MessageChannel::Push, None) => errors.push(FieldError::new(
+            "subject",
+            "required",
+            "An app notification needs a title (its subject).",
+        )),
         (_, Some(_)) => errors.push(FieldError::new(
             "subject",
             "not_for_channel",
-            "Only an e-mail has a subject.",
+            "Only an e-mail has a subject (and an app notification a title).",
         )),
         (_, None) => {}
     }
@@ -106,18 +120,19 @@ pub fn check(
                 "A DLT content template id is 10 to 30 digits.",
             ));
         }
-        (MessageChannel::Email, Some(_)) => errors.push(FieldError::new(
+        (MessageChannel::Sms, _) | (_, None) => {}
+        (_, Some(_)) => errors.push(FieldError::new(
             "dltTemplateId",
             "not_for_channel",
             "Only an SMS template is registered on DLT.",
         )),
-        _ => {}
     }
     check_whatsapp(&mut errors, trigger, channel, text);
     let max = match channel {
         MessageChannel::Email => BODY_MAX_CHARS,
         MessageChannel::Sms => SMS_MAX_CHARS,
         MessageChannel::Whatsapp => WHATSAPP_MAX_CHARS,
+        MessageChannel::Push => PUSH_MAX_CHARS,
     };
     check_part(&mut errors, trigger, "body", &text.body, max);
     Invalid::from_errors(errors).map_or(Ok(()), Err)

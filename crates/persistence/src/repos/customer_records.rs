@@ -42,6 +42,13 @@ pub const CUSTOMER_RECORDS: &[CustomerRecords] = &[
         erased: true,
     },
     CustomerRecords {
+        kind: "devices",
+        table: "devices",
+        column: "customer_id",
+        // The app's registrations: a merge moves them to the survivor.
+        erased: true,
+    },
+    CustomerRecords {
         kind: "consentChanges",
         table: "consent_changes",
         column: "customer_id",

@@ -40,6 +40,7 @@ pub struct MessageFilter<'a> {
     pub customer: Option<uuid::Uuid>,
     pub status: Option<MessageStatus>,
     pub trigger: Option<Trigger>,
+    pub channel: Option<MessageChannel>,
 }
 
 /// How a leased try ended, to be written.
@@ -384,6 +385,9 @@ impl Messages {
         }
         if let Some(trigger) = filter.trigger {
             query = query.filter(Column::Trigger.eq(trigger.as_str()));
+        }
+        if let Some(channel) = filter.channel {
+            query = query.filter(Column::Channel.eq(channel.as_str()));
         }
         if let Some(after) = page.after {
             query = query.filter(Column::Id.lt(after.to_string()));

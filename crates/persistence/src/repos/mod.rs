@@ -13,6 +13,7 @@ pub mod customer_records;
 pub mod customers;
 pub mod deposits;
 pub mod designs;
+pub mod devices;
 pub mod gift_vouchers;
 pub mod idempotency;
 pub mod interactions;

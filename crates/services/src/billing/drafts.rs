@@ -6,7 +6,7 @@ use jewel_persistence::repos::invoices::Invoices;
 use jewel_persistence::repos::quotes::Quotes;
 
 use super::BillingError;
-use super::events::QuoteCreated;
+use super::events::{QuoteConverted, QuoteCreated};
 use super::record::{InvoiceRecord, QuoteRecord};
 use crate::Unit;
 
@@ -29,8 +29,9 @@ pub async fn quote(unit: &mut Unit, quote: &Quote) -> Result<(), BillingError> {
     Ok(())
 }
 
-/// Stores the draft `invoice` that quote `quote_id` became; a quote
-/// converted before is [`BillingError::QuoteConverted`].
+/// Stores the draft `invoice` that quote `quote_id` became, told as
+/// `quote.converted`; a quote converted before is
+/// [`BillingError::QuoteConverted`].
 pub async fn convert(
     unit: &mut Unit,
     quote_id: uuid::Uuid,
@@ -39,7 +40,14 @@ pub async fn convert(
     if !Quotes::mark_converted(unit.txn().await?, quote_id, invoice.id).await? {
         return Err(BillingError::QuoteConverted);
     }
-    draft(unit, invoice).await
+    draft(unit, invoice).await?;
+    unit.emit(&QuoteConverted {
+        quote_id,
+        branch_id: invoice.branch_id,
+        customer_id: invoice.customer_id,
+        invoice_id: invoice.id,
+    })?;
+    Ok(())
 }
 
 /// Audits a change of a bill from `before` to `after` under `action`.

@@ -268,3 +268,17 @@ domain_event!(
 domain_event!(QuoteCreated, "quote.created", "quote", quote_id, |e| Some(
     e.branch_id
 ));
+
+/// `quote.converted`: a quote became a draft invoice at its prices.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QuoteConverted {
+    pub quote_id: uuid::Uuid,
+    pub branch_id: uuid::Uuid,
+    pub customer_id: Option<uuid::Uuid>,
+    pub invoice_id: uuid::Uuid,
+}
+
+domain_event!(QuoteConverted, "quote.converted", "quote", quote_id, |e| {
+    Some(e.branch_id)
+});

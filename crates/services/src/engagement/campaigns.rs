@@ -19,6 +19,7 @@ use jewel_domain::engagement::{MessageChannel, Trigger};
 use jewel_domain::{FieldError, Invalid};
 use jewel_persistence::repos::branches::Branches;
 use jewel_persistence::repos::campaigns::Campaigns;
+use jewel_persistence::repos::devices::Devices;
 use jewel_persistence::repos::message_templates::MessageTemplates;
 use jewel_persistence::repos::messages::Messages;
 use jewel_persistence::repos::schemes::to_second;
@@ -276,13 +277,16 @@ async fn queue_one(
 /// Sends `campaign`'s message once, now, to a staff member trying it
 /// (`to` on its channel, by `name`): through the channel's transport, with
 /// an unsubscribe link that names no customer and, for an SMS to India
-/// under the shop's `dlt` registration, its template's DLT ids. Nothing is
-/// kept; the provider's answer is returned.
+/// under the shop's `dlt` registration, its template's DLT ids; an app
+/// notification to the staff member's own `devices`. Nothing is kept but
+/// that a device the provider no longer knows is taken away; the
+/// provider's answer is returned.
 pub async fn test_send(
     database: &Database,
     (notifiers, links, dlt): (&Notifiers, &UnsubscribeLinks, Option<&DltRegistration>),
     campaign: &Campaign,
     (to, name): (&str, &str),
+    devices: &[String],
 ) -> Result<Answer, EngagementError> {
     let db = database.connection();
     let template = MessageTemplates::get(db, campaign.template_id)
@@ -334,8 +338,12 @@ pub async fn test_send(
                 language: template.language.as_str(),
                 parameters: &rendered.parameters,
             }),
+            devices,
         })
         .await;
+    Devices::drop_tokens(db, &answer.unregistered)
+        .await
+        .map_err(RepoError::from)?;
     Ok(answer)
 }
 

@@ -9,15 +9,18 @@ use std::time::Duration;
 
 use chrono::Utc;
 use jewel_domain::customer::consent::Purpose;
-use jewel_domain::engagement::MessageChannel;
+use jewel_domain::engagement::device::Holder;
 use jewel_domain::engagement::dlt::DltRegistration;
 use jewel_domain::engagement::message::{Message, MessageStatus, Outcome, SkipReason, after_try};
 use jewel_domain::engagement::quiet::QuietHours;
+use jewel_domain::engagement::{MessageChannel, Trigger};
 use jewel_persistence::repos::consents::Consents;
 use jewel_persistence::repos::customers::Customers;
+use jewel_persistence::repos::devices::Devices;
 use jewel_persistence::repos::message_templates::MessageTemplates;
 use jewel_persistence::repos::messages::{Attempt, Finished, Messages};
-use jewel_persistence::{Database, RepoError};
+use jewel_persistence::repos::quotes::Quotes;
+use jewel_persistence::{ConnectionTrait, Database, RepoError};
 
 use super::notifier::{Answer, Approved, Notifiers, Outgoing};
 use super::unsubscribe::UnsubscribeLinks;
@@ -83,6 +86,8 @@ enum Verdict {
         dlt_template: Option<String>,
         /// The WhatsApp template Meta approved, for a WhatsApp message.
         whatsapp_name: Option<String>,
+        /// An app notification's devices' registration tokens.
+        devices: Vec<String>,
     },
     Skip(SkipReason),
 }
@@ -99,6 +104,9 @@ async fn verdict(
     if customer.erased_at.is_some() {
         return Ok(Verdict::Skip(SkipReason::Erased));
     }
+    if !still_due(db, message).await? {
+        return Ok(Verdict::Skip(SkipReason::NoLongerDue));
+    }
     let needs_consent =
         message.purpose == Purpose::Marketing || settings.transactional_needs_consent;
     if needs_consent {
@@ -110,10 +118,25 @@ async fn verdict(
             return Ok(Verdict::Skip(SkipReason::NoConsent));
         }
     }
+    let mut devices = Vec::new();
     let to = match message.channel {
         MessageChannel::Email => customer.email.clone().filter(|e| !e.is_empty()),
         MessageChannel::Sms | MessageChannel::Whatsapp => {
             Some(customer.mobile.clone()).filter(|m| !m.is_empty())
+        }
+        MessageChannel::Push => {
+            devices = Devices::of(db, Holder::Customer(customer.id))
+                .await?
+                .into_iter()
+                .map(|d| d.token)
+                .collect();
+            if devices.is_empty() {
+                return Ok(Verdict::Skip(SkipReason::NoDevice));
+            }
+            Some(match devices.len() {
+                1 => "1 device".to_owned(),
+                n => format!("{n} devices"),
+            })
         }
     };
     let Some(to) = to else {
@@ -145,7 +168,20 @@ async fn verdict(
         name: customer.name,
         dlt_template,
         whatsapp_name,
+        devices,
     })
+}
+
+/// Whether what `message` is about still calls for it: a quote's reminder
+/// does not once the quote became a bill (its subscriber takes it back
+/// then; this covers a reminder that falls due first).
+async fn still_due(db: &impl ConnectionTrait, message: &Message) -> Result<bool, RepoError> {
+    match (&message.trigger, &message.about) {
+        (Trigger::QuoteExpiring, Some((_, quote))) => Ok(Quotes::get(db, *quote)
+            .await?
+            .is_some_and(|q| q.invoice_id.is_none())),
+        _ => Ok(true),
+    }
 }
 
 /// When a marketing message due now may go, if now is in its branch's
@@ -204,29 +240,30 @@ async fn try_one(
         Messages::finish(database.connection(), message.id, token, &held).await?;
         return Ok(());
     }
-    let (to, name, dlt_template, whatsapp_name) = match verdict(database, settings, message).await?
-    {
-        Verdict::Skip(reason) => {
-            let skipped = Finished {
-                status: MessageStatus::Skipped,
-                reason: Some(reason.as_str()),
-                address: None,
-                transport: None,
-                provider_id: None,
-                attempts: tries,
-                next_attempt_at: message.next_attempt_at,
-                sent_at: None,
-            };
-            Messages::finish(database.connection(), message.id, token, &skipped).await?;
-            return Ok(());
-        }
-        Verdict::Send {
-            to,
-            name,
-            dlt_template,
-            whatsapp_name,
-        } => (to, name, dlt_template, whatsapp_name),
-    };
+    let (to, name, dlt_template, whatsapp_name, devices) =
+        match verdict(database, settings, message).await? {
+            Verdict::Skip(reason) => {
+                let skipped = Finished {
+                    status: MessageStatus::Skipped,
+                    reason: Some(reason.as_str()),
+                    address: None,
+                    transport: None,
+                    provider_id: None,
+                    attempts: tries,
+                    next_attempt_at: message.next_attempt_at,
+                    sent_at: None,
+                };
+                Messages::finish(database.connection(), message.id, token, &skipped).await?;
+                return Ok(());
+            }
+            Verdict::Send {
+                to,
+                name,
+                dlt_template,
+                whatsapp_name,
+                devices,
+            } => (to, name, dlt_template, whatsapp_name, devices),
+        };
     let notifier = notifiers.of(message.channel);
     if let Some(until) = paced_until(database, settings, notifier.name()).await? {
         let held = Finished {
@@ -271,6 +308,7 @@ async fn try_one(
                         language: message.language.as_str(),
                         parameters: &message.parameters,
                     }),
+                    devices: &devices,
                 })
                 .await
         }
@@ -279,6 +317,7 @@ async fn try_one(
             Answer {
                 outcome: Outcome::Transient(said.clone()),
                 said,
+                unregistered: Vec::new(),
             }
         }
     };
@@ -324,6 +363,7 @@ async fn try_one(
         },
     )
     .await?;
+    Devices::drop_tokens(&txn, &answer.unregistered).await?;
     txn.commit().await?;
     Ok(())
 }

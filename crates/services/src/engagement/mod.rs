@@ -8,6 +8,7 @@
 pub mod after_sales;
 pub mod campaigns;
 pub mod delivery;
+pub mod devices;
 pub mod notifications;
 pub mod notifier;
 pub mod occasions;

@@ -2,15 +2,23 @@
 //! in the relay's transaction. Each event reaches this subscriber once: a
 //! bill issued (its tax invoice by e-mail), a job ready to collect, a
 //! payment towards a bill issued earlier and a savings scheme's instalment
-//! (their receipts by SMS).
+//! (their receipts by SMS), a quote given (a reminder before its prices
+//! end, taken back when it becomes a bill). A bill and a job ready also go
+//! to the app of a customer who registered a device.
 
 use std::collections::BTreeMap;
 
-use jewel_domain::engagement::{Language, Trigger, indian_grouping};
+use jewel_domain::engagement::device::Holder;
+use jewel_domain::engagement::message::SkipReason;
+use jewel_domain::engagement::{
+    Language, MessageChannel, Trigger, indian_grouping, quote_reminder_at,
+};
 use jewel_persistence::DatabaseTransaction;
+use jewel_persistence::repos::devices::Devices;
+use jewel_persistence::repos::messages::Messages;
 
-use super::queue::{Asked, queue_message};
-use crate::billing::events::{InvoiceIssued, PaymentReceived};
+use super::queue::{Asked, queue_message, queue_message_at};
+use crate::billing::events::{InvoiceIssued, PaymentReceived, QuoteConverted, QuoteCreated};
 use crate::events::{DomainEvent, Event};
 use crate::jobs::events::JobStatusChanged;
 use crate::relay::Subscriber;
@@ -21,6 +29,9 @@ use crate::schemes::events::InstalmentReceived;
 pub struct Notifications {
     /// The language of a customer who has not said theirs.
     pub language: Language,
+    /// How long before a quote's prices end its customer is reminded (0:
+    /// never).
+    pub quote_expiring_minutes: u32,
 }
 
 /// The day `at` falls on in `zone`, as templates show it.
@@ -40,6 +51,8 @@ impl Subscriber for Notifications {
             JobStatusChanged::TYPE,
             PaymentReceived::TYPE,
             InstalmentReceived::TYPE,
+            QuoteCreated::TYPE,
+            QuoteConverted::TYPE,
         ]
         .contains(&event_type)
     }
@@ -50,6 +63,13 @@ impl Subscriber for Notifications {
             JobStatusChanged::TYPE => self.job_ready(txn, event).await,
             PaymentReceived::TYPE => self.payment_received(txn, event).await,
             InstalmentReceived::TYPE => self.instalment_received(txn, event).await,
+            QuoteCreated::TYPE => self.quote_created(txn, event).await,
+            QuoteConverted::TYPE => {
+                let converted: QuoteConverted = serde_json::from_value(event.payload.clone())?;
+                let reason = SkipReason::NoLongerDue.as_str();
+                Messages::skip_waiting(txn, "quote", converted.quote_id, reason).await?;
+                Ok(())
+            }
             _ => Ok(()),
         }
     }
@@ -79,7 +99,29 @@ impl Notifications {
                 ("branch_name", branch.to_owned()),
             ])
         };
+        let on_app = Asked {
+            channel: MessageChannel::Push,
+            key: format!("invoice_issued:push:{}", issued.invoice_id),
+            ..asked.clone()
+        };
         queue_message(txn, self.language, asked, values).await?;
+        self.on_app_too(txn, on_app, values).await
+    }
+
+    /// Queues `asked` (an app notification) when the customer registered a
+    /// device.
+    async fn on_app_too(
+        &self,
+        txn: &DatabaseTransaction,
+        asked: Asked,
+        values: impl FnOnce(&str, &str, chrono_tz::Tz) -> BTreeMap<&'static str, String>,
+    ) -> anyhow::Result<()> {
+        if !Devices::of(txn, Holder::Customer(asked.customer))
+            .await?
+            .is_empty()
+        {
+            queue_message(txn, self.language, asked, values).await?;
+        }
         Ok(())
     }
 
@@ -104,8 +146,13 @@ impl Notifications {
                 ("branch_name", branch.to_owned()),
             ])
         };
+        let on_app = Asked {
+            channel: MessageChannel::Push,
+            key: format!("job_ready:push:{}", event.id),
+            ..asked.clone()
+        };
         queue_message(txn, self.language, asked, values).await?;
-        Ok(())
+        self.on_app_too(txn, on_app, values).await
     }
 
     /// A payment towards a bill issued earlier: its receipt, with what is
@@ -171,6 +218,43 @@ impl Notifications {
             ])
         };
         queue_message(txn, self.language, asked, values).await?;
+        Ok(())
+    }
+
+    /// A quote given to a customer: a reminder before its prices end, if
+    /// it holds long enough for one.
+    async fn quote_created(&self, txn: &DatabaseTransaction, event: &Event) -> anyhow::Result<()> {
+        let quoted: QuoteCreated = serde_json::from_value(event.payload.clone())?;
+        let Some(customer) = quoted.customer_id else {
+            return Ok(());
+        };
+        let Some(at) = quote_reminder_at(
+            event.occurred_at,
+            quoted.valid_until,
+            self.quote_expiring_minutes,
+        ) else {
+            return Ok(());
+        };
+        let trigger = Trigger::QuoteExpiring;
+        let asked = Asked {
+            trigger,
+            channel: trigger.channel(),
+            customer,
+            branch: Some(quoted.branch_id),
+            key: format!("quote_expiring:sms:{}", quoted.quote_id),
+            about: ("quote", quoted.quote_id),
+        };
+        let values = |customer: &str, branch: &str, zone: chrono_tz::Tz| {
+            let until = quoted.valid_until.with_timezone(&zone);
+            BTreeMap::from([
+                ("customer_name", customer.to_owned()),
+                ("total", indian_grouping(&quoted.total)),
+                ("currency", quoted.currency.clone()),
+                ("valid_until", until.format("%H:%M on %Y-%m-%d").to_string()),
+                ("branch_name", branch.to_owned()),
+            ])
+        };
+        queue_message_at(txn, self.language, asked, at, values).await?;
         Ok(())
     }
 }

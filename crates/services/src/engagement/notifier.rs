@@ -30,6 +30,9 @@ pub struct Outgoing<'a> {
     pub dlt: Option<DltIds<'a>>,
     /// A WhatsApp message: the template Meta approved and its parameters.
     pub approved: Option<Approved<'a>>,
+    /// An app notification: the registration tokens of every device the
+    /// customer registered (`to` then says how many).
+    pub devices: &'a [String],
 }
 
 /// A WhatsApp template Meta approved, filled in.
@@ -79,6 +82,9 @@ pub struct Answer {
     pub outcome: Outcome,
     /// What it said, as kept with the attempt.
     pub said: String,
+    /// The devices the provider says are no longer registered (an app
+    /// uninstalled): their tokens, taken away with the attempt.
+    pub unregistered: Vec<String>,
 }
 
 /// Something that carries messages of a channel to a provider.
@@ -98,6 +104,7 @@ pub struct Notifiers {
     pub email: Arc<dyn Notifier>,
     pub sms: Arc<dyn Notifier>,
     pub whatsapp: Arc<dyn Notifier>,
+    pub push: Arc<dyn Notifier>,
     pub enclosures: Arc<dyn Enclosures>,
 }
 
@@ -108,6 +115,7 @@ impl Notifiers {
             email: Arc::new(LogNotifier),
             sms: Arc::new(LogNotifier),
             whatsapp: Arc::new(LogNotifier),
+            push: Arc::new(LogNotifier),
             enclosures: Arc::new(NoEnclosures),
         }
     }
@@ -117,6 +125,7 @@ impl Notifiers {
             MessageChannel::Email => self.email.as_ref(),
             MessageChannel::Sms => self.sms.as_ref(),
             MessageChannel::Whatsapp => self.whatsapp.as_ref(),
+            MessageChannel::Push => self.push.as_ref(),
         }
     }
 }
@@ -139,6 +148,7 @@ impl Notifier for LogNotifier {
             attachments = message.attachments.len(),
             dlt_template_id = message.dlt.map_or("", |d| d.template_id),
             whatsapp_template = message.approved.map_or("", |a| a.name),
+            devices = message.devices.len(),
             "message kept (log transport): {}",
             message.body
         );
@@ -147,6 +157,7 @@ impl Notifier for LogNotifier {
                 provider_id: Some(format!("log-{}", message.id)),
             },
             said: "kept in the database and the log".to_owned(),
+            unregistered: Vec::new(),
         }
     }
 }

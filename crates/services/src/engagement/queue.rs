@@ -18,6 +18,7 @@ use jewel_persistence::repos::messages::Messages;
 use jewel_persistence::repos::schemes::to_second;
 
 /// A message a trigger calls for.
+#[derive(Debug, Clone)]
 pub(super) struct Asked {
     pub trigger: Trigger,
     pub channel: MessageChannel,
@@ -39,14 +40,32 @@ pub(super) async fn queue_message(
     asked: Asked,
     values: impl FnOnce(&str, &str, chrono_tz::Tz) -> BTreeMap<&'static str, String>,
 ) -> Result<bool, jewel_persistence::RepoError> {
+    queue_message_at(txn, language, asked, Utc::now(), values).await
+}
+
+/// [`queue_message`] to go from `at`.
+pub(super) async fn queue_message_at(
+    txn: &DatabaseTransaction,
+    language: Language,
+    asked: Asked,
+    at: DateTime<Utc>,
+    values: impl FnOnce(&str, &str, chrono_tz::Tz) -> BTreeMap<&'static str, String>,
+) -> Result<bool, jewel_persistence::RepoError> {
     let customer = Customers::get(txn, asked.customer).await?;
     let language = customer
         .as_ref()
         .and_then(|c| c.profile.preferences.language)
         .unwrap_or(language);
     let template = MessageTemplates::current(txn, asked.trigger, asked.channel, language).await?;
-    let now = to_second(Utc::now());
-    write(txn, customer, (language, template), asked, now, values).await
+    write(
+        txn,
+        customer,
+        (language, template),
+        asked,
+        to_second(at),
+        values,
+    )
+    .await
 }
 
 /// Queues `asked` in `language` from `template` (none: skipped for want

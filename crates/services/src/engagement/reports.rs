@@ -1,6 +1,6 @@
 //! What providers tell back: whether a message they took reached the
 //! customer, and a customer's STOP reply, which withdraws their consent to
-//! SMS as the customer's own decision.
+//! that channel (SMS, WhatsApp) as the customer's own decision.
 
 use jewel_domain::customer::consent::{Channel, ConsentChange, ConsentSource, Purpose};
 use jewel_domain::engagement::message::MessageStatus;
@@ -43,19 +43,28 @@ pub async fn reported(
     .await
 }
 
-/// The customer whose mobile is `mobile` texted STOP: their consent to SMS
-/// is withdrawn for every purpose, recorded as theirs (source `sms_stop`).
+/// The customer whose mobile is `mobile` asked to hear no more on
+/// `channel` for `purposes` (texted STOP: every purpose; WhatsApp's "Stop
+/// promotions": marketing): withdrawn, recorded as theirs with `source`.
 /// Returns them, if the number is a customer's.
-pub async fn stopped(unit: &mut Unit, mobile: &str) -> Result<Option<uuid::Uuid>, CrmError> {
+pub async fn stopped(
+    unit: &mut Unit,
+    mobile: &str,
+    (channel, purposes): (Channel, &[Purpose]),
+    source: ConsentSource,
+) -> Result<Option<uuid::Uuid>, CrmError> {
     let Some(customer) = Customers::by_mobile(unit.db(), mobile).await? else {
         return Ok(None);
     };
     unit.act_as(Actor::Customer(customer.id));
-    let withdrawn = [Purpose::Transactional, Purpose::Marketing].map(|purpose| ConsentChange {
-        channel: Channel::Sms,
-        purpose,
-        granted: false,
-    });
-    record_consents(unit, customer.id, &withdrawn, ConsentSource::SmsStop).await?;
+    let withdrawn: Vec<ConsentChange> = purposes
+        .iter()
+        .map(|&purpose| ConsentChange {
+            channel,
+            purpose,
+            granted: false,
+        })
+        .collect();
+    record_consents(unit, customer.id, &withdrawn, source).await?;
     Ok(Some(customer.id))
 }

@@ -104,7 +104,7 @@ pub async fn get_consents(
         (status = 200, description = "Recorded; the consents as they now stand.", body = ConsentsView),
         (status = 409, description = "The customer's data was erased.", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "Merged into another customer.", body = MergedProblem, content_type = "application/problem+json"),
-        (status = 422, description = "A `source` staff do not record (`sms_stop`, `unsubscribe_link`), or no decisions.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A `source` staff do not record (`sms_stop`, `whatsapp_stop`, `unsubscribe_link`), or no decisions.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/customers/{id}/consents")]

@@ -8,8 +8,10 @@ use actix_web::web::Query;
 use actix_web::{HttpResponse, get, post, web};
 use jewel_domain::Invalid;
 use jewel_domain::engagement::MessageChannel;
+use jewel_domain::engagement::device::Holder;
 use jewel_domain::engagement::message::Outcome;
 use jewel_persistence::repos::campaigns::Campaigns;
+use jewel_persistence::repos::devices::Devices;
 use jewel_persistence::repos::messages::Messages;
 use jewel_persistence::repos::staff::Staff;
 use jewel_services::engagement::campaigns::{self, ABOUT, visible_campaign};
@@ -150,7 +152,7 @@ pub async fn cancel_campaign(
 
 /// Try a campaign's message on yourself: it is written for you (your name
 /// as the customer's) and sent once, now, to your own e-mail address or
-/// mobile (as its channel needs) through the channel's transport, whatever
+/// mobile or the devices you registered (as its channel needs) through the channel's transport, whatever
 /// the campaign's status; nothing is kept. Needs `campaigns:write` in its
 /// branch, as a staff member.
 #[utoipa::path(
@@ -161,7 +163,7 @@ pub async fn cancel_campaign(
     responses(
         (status = 200, description = "What the transport answered.", body = TestSendView),
         (status = 404, description = "No such campaign of yours.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "You have no mobile on your record for an SMS or WhatsApp campaign (`phone`), you are not a staff member, or the shop's DLT registration is set and the template has no DLT content template id (`templateId`, `dlt_template_missing`).", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "You have no mobile on your record for an SMS or WhatsApp campaign (`phone`), no device registered for an app notification (`devices`), you are not a staff member, or the shop's DLT registration is set and the template has no DLT content template id (`templateId`, `dlt_template_missing`).", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/campaigns/{id}/test-send")]
@@ -179,6 +181,7 @@ pub async fn test_send_campaign(
         _ => None,
     }
     .ok_or_else(|| Invalid::field("caller", "not_staff", "A staff member tries a campaign."))?;
+    let mut devices = Vec::new();
     let to = match campaign.channel {
         MessageChannel::Email => staff.email.clone(),
         MessageChannel::Sms | MessageChannel::Whatsapp => staff.phone.clone().ok_or_else(|| {
@@ -188,6 +191,22 @@ pub async fn test_send_campaign(
                 "Your staff record has no mobile number.",
             )
         })?,
+        MessageChannel::Push => {
+            devices = Devices::of(db, Holder::Staff(staff.id))
+                .await?
+                .into_iter()
+                .map(|d| d.token)
+                .collect();
+            if devices.is_empty() {
+                return Err(Invalid::field(
+                    "devices",
+                    "missing",
+                    "Register the staff app on your phone first (POST /api/v1/staff/me/devices).",
+                )
+                .into());
+            }
+            format!("{} device(s)", devices.len())
+        }
     };
     let answer = campaigns::test_send(
         &state.database,
@@ -198,6 +217,7 @@ pub async fn test_send_campaign(
         ),
         &campaign,
         (&to, &staff.name),
+        &devices,
     )
     .await?;
     let outcome = match answer.outcome {

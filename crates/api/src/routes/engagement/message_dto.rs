@@ -16,7 +16,10 @@ wire_enum! {
     /// says why) or `skipped` (never sent: `no_consent`, `no_address`,
     /// `no_template`, `erased`, `cancelled` with its campaign,
     /// `dlt_template_missing` for an SMS to India whose template has no
-    /// DLT id while the shop is registered).
+    /// DLT id while the shop is registered, `no_device` for an app
+    /// notification to a customer who registered no device,
+    /// `no_longer_due` when what it was about was done first: a quote
+    /// that became a bill).
     MessageStatusName mirrors MessageStatus {
         Queued = "queued", Sending = "sending", Sent = "sent", Delivered = "delivered",
         Failed = "failed", Skipped = "skipped",
@@ -32,6 +35,8 @@ pub struct MessageQuery {
     pub(crate) status: Option<MessageStatusName>,
     #[param(inline)]
     pub(crate) trigger: Option<MessageTriggerName>,
+    #[param(inline)]
+    pub(crate) channel: Option<MessageChannelName>,
 }
 
 /// One try at sending a message.

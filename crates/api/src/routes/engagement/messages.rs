@@ -18,8 +18,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_messages).service(get_message);
 }
 
-/// Messages of your branches, newest first: by customer, status or
-/// trigger. Needs `messages:read` (owner, manager).
+/// Messages of your branches, newest first: by customer, status, trigger
+/// or channel. Needs `messages:read` (owner, manager).
 #[utoipa::path(
     tag = "engagement",
     operation_id = "listMessages",
@@ -39,6 +39,7 @@ pub async fn list_messages(
         customer: query.customer_id,
         status: query.status.map(Into::into),
         trigger: query.trigger.map(Into::into),
+        channel: query.channel.map(Into::into),
     };
     let page = Messages::list(state.database.connection(), filter, pagination.page()?).await?;
     Ok(web::Json(Paged::from_page(page, MessageView::from)))

@@ -15,25 +15,28 @@ pub use crate::routes::wire::language::MessageLanguageName;
 
 wire_enum! {
     /// What happened that a customer is told of: `invoice_issued` (a tax
-    /// invoice issued to them, by e-mail), `job_ready` (their repair or
-    /// order ready to collect, by SMS), `birthday` and `anniversary`
+    /// invoice issued to them, by e-mail, and on the app), `job_ready`
+    /// (their repair or order ready to collect, by SMS, and on the app), `birthday` and `anniversary`
     /// (greetings by SMS, marketing), `spouse_birthday` (a reminder of the
     /// spouse's birthday, by SMS, marketing), `campaign` (an offer to a segment,
-    /// marketing, on the channel its template is written for: e-mail, SMS
-    /// or WhatsApp), `payment_received` (a receipt of a payment towards a bill
+    /// marketing, on the channel its template is written for: e-mail, SMS,
+    /// WhatsApp or the app), `payment_received` (a receipt of a payment towards a bill
     /// issued earlier, by SMS), `instalment_received` (a receipt of a
     /// savings scheme's instalment, by SMS), `purchase_follow_up` (6 and 11
     /// months after a big purchase, by SMS, marketing), `bridal_follow_up`
     /// (30, 60 and 90 days after a sale to a bridal customer, by SMS,
     /// marketing), `instalment_due` and `scheme_maturity` (a savings
     /// scheme's instalment due, its maturity, `notify.scheme_reminder_days`
-    /// ahead, by SMS).
+    /// ahead, by SMS), `quote_expiring` (a quote's prices about to end,
+    /// `notify.quote_expiring_minutes` before, by SMS; skipped once it
+    /// became a bill).
     MessageTriggerName mirrors Trigger {
         InvoiceIssued = "invoice_issued", JobReady = "job_ready", Birthday = "birthday",
         Anniversary = "anniversary", SpouseBirthday = "spouse_birthday", Campaign = "campaign",
         PaymentReceived = "payment_received", InstalmentReceived = "instalment_received",
         PurchaseFollowUp = "purchase_follow_up", BridalFollowUp = "bridal_follow_up",
         InstalmentDue = "instalment_due", SchemeMaturity = "scheme_maturity",
+        QuoteExpiring = "quote_expiring",
     }
 }
 
@@ -41,7 +44,7 @@ wire_enum! {
     /// `email`, `sms` or `whatsapp` (a template Meta approved, its
     /// parameters filled).
     MessageChannelName mirrors MessageChannel {
-        Email = "email", Sms = "sms", Whatsapp = "whatsapp",
+        Email = "email", Sms = "sms", Whatsapp = "whatsapp", Push = "push",
     }
 }
 

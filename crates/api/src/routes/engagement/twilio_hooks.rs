@@ -7,6 +7,7 @@
 use actix_web::http::header;
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, post, web};
+use jewel_domain::customer::consent::{Channel, ConsentSource, Purpose, asks_to_stop};
 use jewel_services::Actor;
 use jewel_services::engagement::reports::{self, Reported};
 use serde::Deserialize;
@@ -170,15 +171,14 @@ pub async fn twilio_inbound(
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let form: TwilioInboundForm = signed_form(&state, &req, |t| t.inbound_url.as_deref(), &body)?;
-    let word = form
-        .body
-        .split_whitespace()
-        .next()
-        .unwrap_or_default()
-        .to_uppercase();
-    if ["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"].contains(&word.as_str()) {
+    if asks_to_stop(&form.body) {
         let mut unit = state.unit(Actor::System("twilio"));
-        if reports::stopped(&mut unit, &form.from).await?.is_some() {
+        let every = [Purpose::Transactional, Purpose::Marketing];
+        let sms = (Channel::Sms, every.as_slice());
+        if reports::stopped(&mut unit, &form.from, sms, ConsentSource::SmsStop)
+            .await?
+            .is_some()
+        {
             unit.commit().await?;
         }
     }

@@ -44,6 +44,7 @@ fn channel_words(channel: MessageChannel) -> &'static str {
         MessageChannel::Email => "e-mails",
         MessageChannel::Sms => "text messages (SMS)",
         MessageChannel::Whatsapp => "WhatsApp messages",
+        MessageChannel::Push => "notifications on our app",
     }
 }
 

@@ -1,13 +1,16 @@
 //! What Meta calls back about WhatsApp messages: the subscription's
 //! check (`GET`, answering `hub.challenge` when `hub.verify_token` is ours)
-//! and the status of each message taken (`POST`, signed in
-//! `X-Hub-Signature-256`: `sha256=` and the hex HMAC-SHA256 of the raw body
-//! keyed with the app secret); anything unsigned is 401 and changes
-//! nothing.
+//! and the status of each message taken and the customers' replies
+//! (`POST`, signed in `X-Hub-Signature-256`: `sha256=` and the hex
+//! HMAC-SHA256 of the raw body keyed with the app secret): a STOP withdraws
+//! the customer's consent to WhatsApp; anything unsigned is 401 and
+//! changes nothing.
 
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use hmac::{Hmac, Mac};
+use jewel_domain::customer::consent::{Channel, ConsentSource, Purpose, asks_to_stop};
+use jewel_services::Actor;
 use jewel_services::engagement::reports::{self, Reported};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
@@ -78,6 +81,59 @@ pub struct WhatsappValue {
     #[serde(default)]
     #[schema(max_items = 1000)]
     statuses: Vec<WhatsappStatus>,
+    /// What customers wrote to the business number.
+    #[serde(default)]
+    #[schema(max_items = 1000)]
+    messages: Vec<WhatsappInbound>,
+}
+
+/// A customer's message to the business number (what is read of it).
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"from": "919876500001", "id": "wamid.HBgMOTE5ODc2NTAwMDAxFQIAEhgUM0VCMDRBNzYwREQ0RjMwOTQ3MUEA",
+    "timestamp": "1796630400", "type": "text", "text": {"body": "STOP"}}))]
+pub struct WhatsappInbound {
+    /// The customer's WhatsApp id: their number in international form
+    /// without the `+`.
+    #[schema(max_length = 20, pattern = "^[0-9]{6,20}$")]
+    from: String,
+    /// `text`, `button` (a quick reply, such as "Stop promotions"), ...
+    #[serde(rename = "type")]
+    #[schema(max_length = 32)]
+    kind: String,
+    text: Option<WhatsappText>,
+    button: Option<WhatsappButton>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct WhatsappText {
+    #[schema(max_length = 4096)]
+    body: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct WhatsappButton {
+    /// The button's label.
+    #[schema(max_length = 256)]
+    text: String,
+}
+
+impl WhatsappInbound {
+    /// The purposes this message stops, if it asks to: a STOP written
+    /// stops every message on WhatsApp; "Stop promotions" (the button
+    /// Meta adds to marketing templates) stops marketing.
+    fn stops(&self) -> Option<&'static [Purpose]> {
+        const EVERY: &[Purpose] = &[Purpose::Transactional, Purpose::Marketing];
+        const OFFERS: &[Purpose] = &[Purpose::Marketing];
+        match (self.kind.as_str(), &self.text, &self.button) {
+            ("text", Some(text), _) if asks_to_stop(&text.body) => Some(EVERY),
+            ("button", _, Some(button))
+                if button.text.trim().eq_ignore_ascii_case("stop promotions") =>
+            {
+                Some(OFFERS)
+            }
+            _ => None,
+        }
+    }
 }
 
 /// One message's status.
@@ -105,11 +161,13 @@ pub struct WhatsappError {
 /// What a notification changed.
 #[derive(Debug, serde::Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-#[schema(example = json!({"recorded": 1}))]
+#[schema(example = json!({"recorded": 1, "stopped": 0}))]
 pub struct WhatsappTakenView {
     /// Reports that marked a message delivered or failed (a report of a
     /// message that moved on, or of another's, changes nothing).
     recorded: u32,
+    /// Customers whose STOP withdrew their consent to WhatsApp.
+    stopped: u32,
 }
 
 /// Whether `signature` (`sha256=<hex>`) is Meta's over `body` with
@@ -176,7 +234,11 @@ pub async fn whatsapp_verify(
 /// The status of WhatsApp messages Meta took: `delivered` and `read` mark
 /// the message delivered; `failed` marks it failed with Meta's error code
 /// and title; `sent` (and reports of messages that moved on) change
-/// nothing. Subscribe this address to the `messages` field at Meta, with
+/// nothing. A customer's reply `STOP` (`UNSUBSCRIBE`, `QUIT`, ...)
+/// withdraws their consent to WhatsApp for every purpose, the "Stop
+/// promotions" button for marketing, recorded with source
+/// `whatsapp_stop`; other replies are taken and left. Subscribe this
+/// address to the `messages` field at Meta, with
 /// `notify.whatsapp_cloud.app_secret` set.
 #[utoipa::path(
     tag = "engagement",
@@ -246,7 +308,28 @@ pub async fn whatsapp_events(
             recorded += 1;
         }
     }
-    Ok(HttpResponse::Ok().json(WhatsappTakenView { recorded }))
+    let mut stopped = 0;
+    for inbound in notification
+        .entry
+        .iter()
+        .flat_map(|e| &e.changes)
+        .flat_map(|c| &c.value.messages)
+    {
+        let Some(purposes) = inbound.stops() else {
+            continue;
+        };
+        let mobile = format!("+{}", inbound.from);
+        let mut unit = state.unit(Actor::System("whatsapp"));
+        let whatsapp = (Channel::WhatsApp, purposes);
+        if reports::stopped(&mut unit, &mobile, whatsapp, ConsentSource::WhatsappStop)
+            .await?
+            .is_some()
+        {
+            unit.commit().await?;
+            stopped += 1;
+        }
+    }
+    Ok(HttpResponse::Ok().json(WhatsappTakenView { recorded, stopped }))
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 wire_enum! {
     /// A way of reaching the customer.
-    ChannelName mirrors Channel { Sms = "sms", Email = "email", WhatsApp = "whatsapp", Call = "call" }
+    ChannelName mirrors Channel { Sms = "sms", Email = "email", WhatsApp = "whatsapp", Call = "call", Push = "push" }
 }
 
 wire_enum! {
@@ -17,11 +17,13 @@ wire_enum! {
 
 wire_enum! {
     /// How the customer gave or withdrew consent: `sms_stop` (they texted
-    /// STOP) and `unsubscribe_link` are recorded by those, never by staff.
+    /// STOP), `whatsapp_stop` (they wrote STOP on WhatsApp or pressed its
+    /// "Stop promotions") and `unsubscribe_link` are recorded by those,
+    /// never by staff.
     ConsentSourceName mirrors ConsentSource {
         InStore = "in_store", Phone = "phone", Website = "website",
         SelfService = "self_service", Import = "import", SmsStop = "sms_stop",
-        UnsubscribeLink = "unsubscribe_link",
+        UnsubscribeLink = "unsubscribe_link", WhatsappStop = "whatsapp_stop",
     }
 }
 

@@ -68,7 +68,7 @@ impl CustomerDataExport {
         "version": 1,
         "createdAt": "2026-11-21T09:30:00Z", "updatedAt": "2026-11-21T09:30:00Z"
     },
-    "deleted": {"interactions": 4, "tasks": 1, "wishList": 2},
+    "deleted": {"interactions": 4, "tasks": 1, "wishList": 2, "devices": 1},
     "redactedAuditEvents": 7
 }))]
 pub struct ErasureReport {

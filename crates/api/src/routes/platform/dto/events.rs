@@ -29,7 +29,7 @@ pub struct EventView {
     /// What happened: `customer.created`, `customer.updated`,
     /// `customer.merged`, `customer.erased`, `staff.changed`,
     /// `piece.received`, `piece.moved`, `piece.sold`, `transfer.dispatched`,
-    /// `transfer.received`, `rate.changed`, `quote.created`,
+    /// `transfer.received`, `rate.changed`, `quote.created`, `quote.converted`,
     /// `invoice.issued`, `payment.received`, `invoice.cancelled`,
     /// `credit_note.issued`, `gift_voucher.issued`, `scheme.enrolled`,
     /// `scheme.instalment_received`, `job.status_changed`, `job.estimated`.
@@ -100,7 +100,7 @@ pub struct EventQuery {
     /// Only these types, separated by commas.
     #[param(
         max_length = 500,
-        pattern = r"^(customer\.(created|updated|merged|erased)|staff\.changed|piece\.(received|moved|sold)|transfer\.(dispatched|received)|rate\.changed|quote\.created|invoice\.(issued|cancelled)|payment\.received|credit_note\.issued|gift_voucher\.issued|scheme\.(enrolled|instalment_received)|job\.(status_changed|estimated))(,(customer\.(created|updated|merged|erased)|staff\.changed|piece\.(received|moved|sold)|transfer\.(dispatched|received)|rate\.changed|quote\.created|invoice\.(issued|cancelled)|payment\.received|credit_note\.issued|gift_voucher\.issued|scheme\.(enrolled|instalment_received)|job\.(status_changed|estimated)))*$",
+        pattern = r"^(customer\.(created|updated|merged|erased)|staff\.changed|piece\.(received|moved|sold)|transfer\.(dispatched|received)|rate\.changed|quote\.(created|converted)|invoice\.(issued|cancelled)|payment\.received|credit_note\.issued|gift_voucher\.issued|scheme\.(enrolled|instalment_received)|job\.(status_changed|estimated))(,(customer\.(created|updated|merged|erased)|staff\.changed|piece\.(received|moved|sold)|transfer\.(dispatched|received)|rate\.changed|quote\.(created|converted)|invoice\.(issued|cancelled)|payment\.received|credit_note\.issued|gift_voucher\.issued|scheme\.(enrolled|instalment_received)|job\.(status_changed|estimated)))*$",
         example = "invoice.issued,payment.received"
     )]
     pub(crate) types: Option<String>,
