@@ -214,6 +214,7 @@ fn notifications(settings: &Settings) -> Arc<dyn Subscriber> {
     Arc::new(jewel_services::engagement::notifications::Notifications {
         language: settings.notify.language(),
         quote_expiring_minutes: settings.notify.quote_expiring_minutes,
+        actions: settings.notify.actions(),
     })
 }
 

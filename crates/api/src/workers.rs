@@ -70,6 +70,7 @@ pub async fn occasions_daily(state: AppState) {
             chrono::Utc::now(),
             state.notify.occasion_days_ahead,
             state.notify.language(),
+            &state.notify.actions(),
         )
         .await;
         match run {
@@ -92,6 +93,7 @@ pub async fn occasions_daily(state: AppState) {
             chrono::Utc::now().date_naive(),
             state.notify.scheme_reminder_days,
             state.notify.language(),
+            &state.notify.actions(),
         )
         .await;
         match run {

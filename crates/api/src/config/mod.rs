@@ -219,6 +219,19 @@ impl Settings {
         {
             return bad("notify.follow_up_action", "must be message, task or both");
         }
+        for (trigger, action) in &self.notify.actions {
+            let calls = jewel_domain::engagement::Trigger::parse(trigger)
+                .is_some_and(|t| CALLING_TRIGGERS.contains(&t));
+            if !calls {
+                return bad(
+                    "notify.actions",
+                    "names birthday, anniversary, spouse_birthday, job_ready, instalment_due, scheme_maturity or quote_expiring",
+                );
+            }
+            if jewel_domain::engagement::after_sale::FollowUpAction::parse(action).is_none() {
+                return bad("notify.actions", "must say message, task or both");
+            }
+        }
         if self.notify.quote_expiring_minutes > 1_440 {
             return bad("notify.quote_expiring_minutes", "must be 0 to 1440");
         }

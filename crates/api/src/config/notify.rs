@@ -83,7 +83,25 @@ pub struct NotifySettings {
     /// reminded by SMS (0: never; at most a day); a quote that holds no
     /// longer than that gets none.
     pub quote_expiring_minutes: u32,
+    /// What a trigger does besides, or instead of, its message: `{"birthday":
+    /// "both", "quote_expiring": "task"}`; `message` (the default), `task`
+    /// (a call for the customer's sales person instead) or `both`. For
+    /// `birthday`, `anniversary`, `spouse_birthday`, `job_ready`,
+    /// `instalment_due`, `scheme_maturity` and `quote_expiring` (the
+    /// follow-ups after a sale keep `follow_up_action`).
+    pub actions: std::collections::BTreeMap<String, String>,
 }
+
+/// The triggers `notify.actions` may name.
+pub const CALLING_TRIGGERS: [jewel_domain::engagement::Trigger; 7] = [
+    jewel_domain::engagement::Trigger::Birthday,
+    jewel_domain::engagement::Trigger::Anniversary,
+    jewel_domain::engagement::Trigger::SpouseBirthday,
+    jewel_domain::engagement::Trigger::JobReady,
+    jewel_domain::engagement::Trigger::InstalmentDue,
+    jewel_domain::engagement::Trigger::SchemeMaturity,
+    jewel_domain::engagement::Trigger::QuoteExpiring,
+];
 
 /// A registration on a DLT platform (TRAI's rules for commercial SMS).
 #[derive(Debug, Clone, Deserialize)]
@@ -126,6 +144,7 @@ impl Default for NotifySettings {
             follow_up_action: "message".to_owned(),
             scheme_reminder_days: 3,
             quote_expiring_minutes: 15,
+            actions: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -359,6 +378,20 @@ impl NotifySettings {
             action: FollowUpAction::parse(&self.follow_up_action)
                 .unwrap_or(FollowUpAction::Message),
         }
+    }
+
+    /// What each trigger does (read once the settings are checked).
+    pub fn actions(&self) -> jewel_services::engagement::calls::Actions {
+        use jewel_domain::engagement::Trigger;
+        use jewel_domain::engagement::after_sale::FollowUpAction;
+        jewel_services::engagement::calls::Actions(
+            self.actions
+                .iter()
+                .filter_map(|(trigger, action)| {
+                    Some((Trigger::parse(trigger)?, FollowUpAction::parse(action)?))
+                })
+                .collect(),
+        )
     }
 
     /// The shop's DLT registration, when set.

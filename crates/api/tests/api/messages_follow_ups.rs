@@ -28,7 +28,7 @@ fn sold_on(bill: &Value) -> NaiveDate {
 }
 
 /// Every open task of the caller's, its reasons.
-async fn my_task_reasons(app: &TestApp, token: &str) -> Vec<String> {
+pub(crate) async fn my_task_reasons(app: &TestApp, token: &str) -> Vec<String> {
     let mine = json_of(get(app, token, "/api/v1/tasks/mine").await, 200).await;
     ["overdue", "today", "upcoming"]
         .iter()

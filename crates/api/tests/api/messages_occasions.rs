@@ -3,7 +3,9 @@
 //! those with marketing consent for SMS (the others are skipped with that
 //! reason; transactional consent is not enough); in the branch's quiet
 //! hours a greeting waits, queued, until they end. A customer whose
-//! spouse's birthday it is gets a reminder.
+//! spouse's birthday it is gets a reminder. With `notify.actions` an
+//! occasion is a call for the customer's sales person instead of, or
+//! besides, the message.
 
 use chrono::{Datelike, Utc};
 use serde_json::{Value, json};
@@ -11,11 +13,13 @@ use serde_json::{Value, json};
 use crate::helpers::{Backend, TestApp, get, json_of, post};
 use crate::loyalty::id_of;
 use crate::messages::{consent_for, settled};
+use crate::messages_follow_ups::my_task_reasons;
 use crate::on_both_backends;
 
 on_both_backends!(
     a_birthday_is_greeted_once_and_only_with_marketing_consent,
     quiet_hours_hold_a_greeting_until_they_end,
+    an_occasion_can_be_a_call_for_the_sales_person_instead,
 );
 
 const RUN: &str = "/api/v1/message-triggers/occasions/run";
@@ -149,4 +153,70 @@ async fn quiet_hours_hold_a_greeting_until_they_end(backend: Backend) {
         json_of(get(&app, &owner, &detail).await, 200).await["attempts"],
         json!([])
     );
+}
+
+async fn an_occasion_can_be_a_call_for_the_sales_person_instead(backend: Backend) {
+    let app = TestApp::spawn_configured(backend, |settings| {
+        settings.notify.quiet_hours_from = "00:00".to_owned();
+        settings.notify.quiet_hours_until = "00:00".to_owned();
+        settings.notify.actions = [("birthday", "task"), ("spouse_birthday", "both")]
+            .into_iter()
+            .map(|(t, a)| (t.to_owned(), a.to_owned()))
+            .collect();
+    })
+    .await;
+    let owner = app.owner_token().await;
+    let branch = app.open_branch(&owner, "MDS1").await;
+    let (priya, sales) = app
+        .hire(&owner, "priya@example-jeweller.in", "sales", &[&branch])
+        .await;
+    let today = Utc::now().date_naive();
+    let born = today.with_year(today.year() - 30).unwrap_or(today);
+    let body = json!({"name": "Asha Iyer", "mobile": "9876500001", "dateOfBirth": born.to_string(),
+                      "homeBranchId": branch["id"], "assignedStaffId": priya["id"]});
+    let asha = json_of(post(&app, &owner, "/api/v1/customers", body).await, 201).await;
+    consent_for(&app, &owner, &asha, "sms", "marketing").await;
+    let body = json!({"name": "Kiran Rao", "mobile": "9876500003", "spouseName": "Lata",
+                      "spouseDateOfBirth": born.to_string(), "homeBranchId": branch["id"],
+                      "assignedStaffId": priya["id"]});
+    let kiran = json_of(post(&app, &owner, "/api/v1/customers", body).await, 201).await;
+    consent_for(&app, &owner, &kiran, "sms", "marketing").await;
+    // Nobody looks after Ravi: no one to call, and no message either.
+    born_today(&app, &owner, &branch, "Ravi Kumar", "9876500002").await;
+
+    let first = json_of(post(&app, &owner, RUN, json!({})).await, 200).await;
+    assert_eq!(
+        (
+            &first["birthdays"],
+            &first["spouseBirthdays"],
+            &first["tasks"]
+        ),
+        (&json!(0), &json!(1), &json!(2)),
+        "{first}"
+    );
+    let again = json_of(post(&app, &owner, RUN, json!({})).await, 200).await;
+    assert_eq!(
+        (
+            &again["birthdays"],
+            &again["spouseBirthdays"],
+            &again["tasks"]
+        ),
+        (&json!(0), &json!(0), &json!(0)),
+        "{again}"
+    );
+    let on = today.format("%d %B");
+    let mut reasons = my_task_reasons(&app, &sales).await;
+    reasons.sort();
+    assert_eq!(
+        reasons,
+        [
+            format!("Call Asha Iyer: birthday on {on}."),
+            format!("Call Kiran Rao: Lata's birthday on {on}, time for a gift."),
+        ]
+    );
+    let path = format!("/api/v1/messages?customerId={}", id_of(&asha));
+    let none = json_of(get(&app, &owner, &path).await, 200).await;
+    assert_eq!(none["items"], json!([]), "a call instead of the greeting");
+    let reminded = settled(&app, &owner, &kiran, "spouse_birthday").await;
+    assert_eq!(reminded["message"]["status"], "sent", "{reminded}");
 }

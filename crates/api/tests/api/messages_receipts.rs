@@ -4,7 +4,8 @@
 //! with its receipt number; each with the customer's transactional consent
 //! to SMS, in the language the customer prefers, and once however often
 //! the relay hands the event on. A quote's customer is reminded before its
-//! prices end, unless it became a bill first.
+//! prices end, unless it became a bill first, and whoever quoted is given
+//! a call to make as well when `notify.actions` says so.
 
 use serde_json::{Value, json};
 
@@ -12,6 +13,7 @@ use crate::billing::{customer, set_rate};
 use crate::helpers::{Backend, TestApp, get, json_of, post};
 use crate::loyalty::{id_of, sell_necklace};
 use crate::messages::{consent_to, settled};
+use crate::messages_follow_ups::my_task_reasons;
 use crate::on_both_backends;
 use crate::schemes::{enrol, instalments_path, plan};
 use crate::store_credit::pay;
@@ -42,10 +44,12 @@ struct Counter {
     asha: Value,
 }
 
-async fn counter(backend: Backend, quote_expiring_minutes: u32) -> Counter {
+async fn counter(backend: Backend, quote_expiring_minutes: u32, action: &str) -> Counter {
+    let action = action.to_owned();
     let app = TestApp::spawn_configured(backend, move |settings| {
         settings.notify.poll_ms = 50;
         settings.notify.quote_expiring_minutes = quote_expiring_minutes;
+        settings.notify.actions = [("quote_expiring".to_owned(), action)].into();
     })
     .await;
     let owner = app.owner_token().await;
@@ -72,7 +76,7 @@ async fn payments_and_instalments_are_receipted_by_sms(backend: Backend) {
         branch,
         sales,
         asha,
-    } = counter(backend, 0).await;
+    } = counter(backend, 0, "message").await;
     let ravi = customer(&app, &sales, "9876500002", None).await;
     let tamil = json!({"name": "Meena Pillai", "mobile": "9876500003",
                        "preferences": {"language": "ta"}});
@@ -287,7 +291,7 @@ async fn a_quote_is_recalled_before_its_prices_end_and_not_once_it_is_a_bill(bac
         branch,
         sales,
         asha,
-    } = counter(backend, 15).await;
+    } = counter(backend, 15, "both").await;
     let mut quotes = Vec::new();
     for tag in ["GN-QT-1", "GN-QT-2"] {
         let necklace = crate::billing::piece(&app, &owner, &branch, tag, "3.390").await;
@@ -350,4 +354,18 @@ async fn a_quote_is_recalled_before_its_prices_end_and_not_once_it_is_a_bill(bac
     );
     let waiting = reminder_of(&reminders, &quotes[1]).expect("the other reminder");
     assert_eq!(waiting["status"], "queued", "{waiting}");
+    // Asha has no sales person of her own: whoever quoted calls her too,
+    // about the quote still open (the other's call was taken back).
+    let until =
+        chrono::DateTime::parse_from_rfc3339(quotes[1]["validUntil"].as_str().expect("time"))
+            .expect("time")
+            .with_timezone(&chrono::FixedOffset::east_opt(19_800).expect("IST"))
+            .format("%H:%M on %Y-%m-%d");
+    let name = asha["name"].as_str().unwrap_or_default();
+    assert_eq!(
+        my_task_reasons(&app, &sales).await,
+        [format!(
+            "Call {name}: the quote of INR 51,845.00 holds until {until}."
+        )]
+    );
 }

@@ -120,6 +120,17 @@ impl Tasks {
         Self::get(db, id).await?.ok_or(RepoError::NotFound)
     }
 
+    /// Cancels the open task made once under `key` (what called for it was
+    /// done first); how many.
+    pub async fn cancel_keyed(db: &impl ConnectionTrait, key: &str) -> Result<u64, RepoError> {
+        let update = Entity::update_many()
+            .col_expr(Column::Status, Expr::value(TaskStatus::Cancelled.as_str()))
+            .filter(Column::SourceKey.eq(key))
+            .filter(Column::Status.eq(TaskStatus::Open.as_str()));
+        let update = versioned(update, Column::Version, Column::UpdatedAt, None);
+        Ok(update.exec(db).await?.rows_affected)
+    }
+
     /// A person's open tasks, soonest due first.
     #[tracing::instrument(name = "tasks.open_for", skip(db))]
     pub async fn open_for(

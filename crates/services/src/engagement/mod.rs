@@ -6,6 +6,7 @@
 //! sending time, retries on the schedule and gives up after the last.
 
 pub mod after_sales;
+pub mod calls;
 pub mod campaigns;
 pub mod delivery;
 pub mod devices;

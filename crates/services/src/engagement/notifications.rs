@@ -17,7 +17,9 @@ use jewel_persistence::DatabaseTransaction;
 use jewel_persistence::repos::devices::Devices;
 use jewel_persistence::repos::messages::Messages;
 
+use super::calls::{Actions, Call, make_call, withdraw_call};
 use super::queue::{Asked, queue_message, queue_message_at};
+use super::zones::zone_of;
 use crate::billing::events::{InvoiceIssued, PaymentReceived, QuoteConverted, QuoteCreated};
 use crate::events::{DomainEvent, Event};
 use crate::jobs::events::JobStatusChanged;
@@ -32,6 +34,21 @@ pub struct Notifications {
     /// How long before a quote's prices end its customer is reminded (0:
     /// never).
     pub quote_expiring_minutes: u32,
+    /// Whether a job ready and a quote's reminder also, or instead, make
+    /// a call for the sales person.
+    pub actions: Actions,
+}
+
+/// The key of quote `id`'s reminder (and of its call).
+fn quote_key(id: uuid::Uuid) -> String {
+    format!("quote_expiring:sms:{id}")
+}
+
+/// The staff member who did what `event` tells, if a staff member did.
+fn staff_actor(event: &Event) -> Option<uuid::Uuid> {
+    (event.actor_kind == "staff")
+        .then(|| uuid::Uuid::parse_str(&event.actor_id).ok())
+        .flatten()
 }
 
 /// The day `at` falls on in `zone`, as templates show it.
@@ -68,6 +85,7 @@ impl Subscriber for Notifications {
                 let converted: QuoteConverted = serde_json::from_value(event.payload.clone())?;
                 let reason = SkipReason::NoLongerDue.as_str();
                 Messages::skip_waiting(txn, "quote", converted.quote_id, reason).await?;
+                withdraw_call(txn, &quote_key(converted.quote_id)).await?;
                 Ok(())
             }
             _ => Ok(()),
@@ -151,6 +169,23 @@ impl Notifications {
             key: format!("job_ready:push:{}", event.id),
             ..asked.clone()
         };
+        let action = self.actions.of(Trigger::JobReady);
+        if action.tasks() {
+            let call = Call {
+                customer: changed.customer_id,
+                fallback: staff_actor(event),
+                key: &asked.key,
+                due_at: event.occurred_at,
+            };
+            let number = &changed.number;
+            make_call(txn, call, |name| {
+                format!("Call {name}: job {number} is ready to collect.")
+            })
+            .await?;
+        }
+        if !action.messages() {
+            return Ok(());
+        }
         queue_message(txn, self.language, asked, values).await?;
         self.on_app_too(txn, on_app, values).await
     }
@@ -241,7 +276,7 @@ impl Notifications {
             channel: trigger.channel(),
             customer,
             branch: Some(quoted.branch_id),
-            key: format!("quote_expiring:sms:{}", quoted.quote_id),
+            key: quote_key(quoted.quote_id),
             about: ("quote", quoted.quote_id),
         };
         let values = |customer: &str, branch: &str, zone: chrono_tz::Tz| {
@@ -254,7 +289,28 @@ impl Notifications {
                 ("branch_name", branch.to_owned()),
             ])
         };
-        queue_message_at(txn, self.language, asked, at, values).await?;
+        let action = self.actions.of(trigger);
+        if action.tasks() {
+            let call = Call {
+                customer,
+                fallback: staff_actor(event),
+                key: &asked.key,
+                due_at: at,
+            };
+            let total = format!("{} {}", quoted.currency, indian_grouping(&quoted.total));
+            let zone = zone_of(txn, Some(quoted.branch_id)).await?;
+            let until = quoted
+                .valid_until
+                .with_timezone(&zone)
+                .format("%H:%M on %Y-%m-%d");
+            make_call(txn, call, |name| {
+                format!("Call {name}: the quote of {total} holds until {until}.")
+            })
+            .await?;
+        }
+        if action.messages() {
+            queue_message_at(txn, self.language, asked, at, values).await?;
+        }
         Ok(())
     }
 }

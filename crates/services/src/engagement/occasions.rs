@@ -3,9 +3,12 @@
 //! reminder to each whose spouse's birthday does, one per
 //! customer, occasion and year however often the run is made (its key).
 //! Greetings are marketing: they go only with the channel's marketing
-//! consent, and never in the branch's quiet hours.
+//! consent, and never in the branch's quiet hours. Each occasion may also,
+//! or instead, make a task for the customer's sales person to call
+//! (`notify.actions`).
 
 use chrono::{DateTime, Datelike, Days, Utc};
+use jewel_domain::engagement::after_sale::FollowUpAction;
 use jewel_domain::engagement::{Language, Trigger};
 use jewel_domain::loyalty::occasion_days;
 use jewel_domain::occasion::OccasionKind;
@@ -13,6 +16,7 @@ use jewel_persistence::repos::customers::Customers;
 use jewel_persistence::{Database, RepoError};
 use serde::Serialize;
 
+use super::calls::{Actions, Call, make_call};
 use super::queue::{Asked, queue_message};
 
 /// Customers read per batch.
@@ -24,6 +28,8 @@ pub struct OccasionRun {
     pub birthdays: u64,
     pub anniversaries: u64,
     pub spouse_birthdays: u64,
+    /// Calls made for staff to wish the customers instead, or as well.
+    pub tasks: u64,
 }
 
 /// Queues the greetings of the occasions `days_ahead` after `as_of`'s day.
@@ -32,6 +38,7 @@ pub async fn run(
     as_of: DateTime<Utc>,
     days_ahead: u32,
     language: Language,
+    actions: &Actions,
 ) -> Result<OccasionRun, RepoError> {
     let day = as_of
         .date_naive()
@@ -43,7 +50,15 @@ pub async fn run(
         (OccasionKind::Anniversary, Trigger::Anniversary),
         (OccasionKind::SpouseBirthday, Trigger::SpouseBirthday),
     ] {
-        let queued = greet(database, kind, trigger, day, language).await?;
+        let (queued, tasks) = greet(
+            database,
+            (kind, trigger),
+            day,
+            language,
+            actions.of(trigger),
+        )
+        .await?;
+        run.tasks += tasks;
         match trigger {
             Trigger::Birthday => run.birthdays = queued,
             Trigger::Anniversary => run.anniversaries = queued,
@@ -54,16 +69,17 @@ pub async fn run(
 }
 
 /// Queues `trigger`'s greeting for each customer whose `kind` falls on
-/// `day`; returns how many were new.
+/// `day`, or makes their call, as `action` says; returns how many of each
+/// were new.
 async fn greet(
     database: &Database,
-    kind: OccasionKind,
-    trigger: Trigger,
+    (kind, trigger): (OccasionKind, Trigger),
     day: chrono::NaiveDate,
     language: Language,
-) -> Result<u64, RepoError> {
+    action: FollowUpAction,
+) -> Result<(u64, u64), RepoError> {
     let keys: Vec<i32> = occasion_days(day, 1).iter().map(|d| d.0).collect();
-    let mut queued = 0;
+    let (mut queued, mut tasks) = (0, 0);
     let mut after = None;
     loop {
         let batch =
@@ -91,6 +107,18 @@ async fn greet(
             };
             let on = day.format("%d %B").to_string();
             let spouse = customer.occasions.spouse_name.clone().unwrap_or_default();
+            let key = asked.key.clone();
+            let call = Call {
+                customer: customer.id,
+                fallback: None,
+                key: &key,
+                due_at: Utc::now(),
+            };
+            let why = match trigger {
+                Trigger::Anniversary => format!("wedding anniversary on {on}"),
+                Trigger::SpouseBirthday => format!("{spouse}'s birthday on {on}, time for a gift"),
+                _ => format!("birthday on {on}"),
+            };
             let values = |name: &str, branch: &str, _: chrono_tz::Tz| {
                 std::collections::BTreeMap::from([
                     ("customer_name", name.to_owned()),
@@ -99,13 +127,18 @@ async fn greet(
                     ("spouse_name", spouse),
                 ])
             };
-            if queue_message(&txn, language, asked, values).await? {
+            if action.messages() && queue_message(&txn, language, asked, values).await? {
                 queued += 1;
+            }
+            if action.tasks()
+                && make_call(&txn, call, |name| format!("Call {name}: {why}.")).await?
+            {
+                tasks += 1;
             }
             txn.commit().await?;
         }
         if batch.len() < BATCH as usize {
-            return Ok(queued);
+            return Ok((queued, tasks));
         }
     }
 }

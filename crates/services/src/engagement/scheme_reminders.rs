@@ -2,8 +2,9 @@
 //! instalment whose period begins `days_ahead` days later and is unpaid,
 //! and a maturity that far ahead (when the value may be redeemed against
 //! jewellery). Transactional SMS, one per enrolment and period, or per
-//! enrolment's maturity, however often the run is made. Dates are the
-//! enrolment's branch's.
+//! enrolment's maturity, however often the run is made, and, or instead,
+//! a call for the customer's sales person (`notify.actions`). Dates are
+//! the enrolment's branch's.
 
 use std::collections::BTreeMap;
 
@@ -14,6 +15,7 @@ use jewel_domain::scheme::{Enrolment, EnrolmentStatus, Reminder};
 use jewel_persistence::repos::schemes::{EnrolmentFilter, Schemes};
 use jewel_persistence::{Database, RepoError};
 
+use super::calls::{Actions, Call, make_call};
 use super::queue::{Asked, queue_message};
 use super::zones::Zones;
 
@@ -25,6 +27,8 @@ const BATCH: u64 = 200;
 pub struct SchemeReminderRun {
     pub instalments_due: u64,
     pub maturities: u64,
+    /// Calls made for staff to remind the customers instead, or as well.
+    pub tasks: u64,
 }
 
 /// Queues the reminders of what falls `days_ahead` after `day`.
@@ -33,6 +37,7 @@ pub async fn run(
     day: NaiveDate,
     days_ahead: u32,
     language: Language,
+    actions: &Actions,
 ) -> Result<SchemeReminderRun, RepoError> {
     let target = day
         .checked_add_days(Days::new(days_ahead.into()))
@@ -70,7 +75,7 @@ pub async fn run(
                 .map(|i| i.period)
                 .collect();
             if let Some(reminder) = enrolment.reminder_for(target, &paid, local) {
-                remind(database, enrolment, reminder, language, &mut run).await?;
+                remind(database, enrolment, reminder, (language, actions), &mut run).await?;
             }
         }
         match page.next {
@@ -84,7 +89,7 @@ async fn remind(
     database: &Database,
     enrolment: &Enrolment,
     reminder: Reminder,
-    language: Language,
+    (language, actions): (Language, &Actions),
     run: &mut SchemeReminderRun,
 ) -> Result<(), RepoError> {
     let (trigger, key) = match reminder {
@@ -127,12 +132,32 @@ async fn remind(
         }
         values
     };
+    let action = actions.of(trigger);
+    let key = asked.key.clone();
+    let call = Call {
+        customer: enrolment.customer_id,
+        fallback: None,
+        key: &key,
+        due_at: chrono::Utc::now(),
+    };
+    let plan = &enrolment.plan_name;
+    let why = match reminder {
+        Reminder::Due { period, on } => format!(
+            "instalment {period} of {} of {plan} ({}) is due on {on}",
+            enrolment.terms.instalments,
+            indian_grouping(&enrolment.terms.amount.to_string())
+        ),
+        Reminder::Matures { on } => format!("{plan} matures on {on}; its value may be redeemed"),
+    };
     let txn = jewel_persistence::begin_writing(database.connection()).await?;
-    if queue_message(&txn, language, asked, values).await? {
+    if action.messages() && queue_message(&txn, language, asked, values).await? {
         match reminder {
             Reminder::Due { .. } => run.instalments_due += 1,
             Reminder::Matures { .. } => run.maturities += 1,
         }
+    }
+    if action.tasks() && make_call(&txn, call, |name| format!("Call {name}: {why}.")).await? {
+        run.tasks += 1;
     }
     txn.commit().await?;
     Ok(())

@@ -44,8 +44,13 @@ pub struct DeviceRequest {
     /// As the FCM SDK gave it (`getToken()`): visible ASCII, at most 512.
     #[schema(min_length = 1, max_length = 512, pattern = r"^[!-~]{1,512}$")]
     pub token: String,
-    /// What the person calls the device, to tell theirs apart.
-    #[schema(min_length = 1, max_length = 120)]
+    /// What the person calls the device, to tell theirs apart (no control
+    /// characters).
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]{1,120}$"
+    )]
     pub name: Option<String>,
 }
 

@@ -362,7 +362,7 @@ impl OccasionRunView {
             spouse_birthdays: run.spouse_birthdays,
             purchase_follow_ups: after.purchase_follow_ups,
             bridal_follow_ups: after.bridal_follow_ups,
-            tasks: after.tasks,
+            tasks: after.tasks + run.tasks + schemes.tasks,
             instalments_due: schemes.instalments_due,
             maturities: schemes.maturities,
         }

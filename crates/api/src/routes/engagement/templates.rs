@@ -39,9 +39,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
 /// each a message, a task for the customer's sales person, or both
 /// (`notify.follow_up_action`); and reminders of savings schemes'
 /// instalments due and maturities `notify.scheme_reminder_days` after
-/// `date` (transactional). A marketing message goes only with the
-/// customer's marketing consent for SMS and waits out the branch's quiet
-/// hours. One of each per customer, occasion and year, per sale and
+/// `date` (transactional). An occasion or a scheme reminder is, instead
+/// or as well, a task for the customer's assigned staff member to call as
+/// `notify.actions` says (`tasks` counts every task made). A marketing
+/// message goes only with the customer's marketing consent for SMS and
+/// waits out the branch's quiet hours. One of each per customer, occasion and year, per sale and
 /// follow-up, or per enrolment and period, however often it runs. Needs
 /// `messages:settings` (the owner).
 #[utoipa::path(
@@ -66,6 +68,7 @@ pub async fn run_occasions(
         as_of,
         state.notify.occasion_days_ahead,
         state.notify.language(),
+        &state.notify.actions(),
     )
     .await?;
     let after = jewel_services::engagement::after_sales::run(
@@ -80,6 +83,7 @@ pub async fn run_occasions(
         as_of.date_naive(),
         state.notify.scheme_reminder_days,
         state.notify.language(),
+        &state.notify.actions(),
     )
     .await?;
     Ok(web::Json(OccasionRunView::of(run, after, schemes)))
