@@ -55,6 +55,7 @@ mod m20261207_000047_follow_ups;
 mod m20261207_000048_scheme_reminder_templates;
 mod m20261207_000049_devices;
 mod m20261207_000050_quote_expiring_templates;
+mod m20261207_000051_task_alert_templates;
 
 pub struct Migrator;
 
@@ -112,6 +113,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000048_scheme_reminder_templates::Migration),
             Box::new(m20261207_000049_devices::Migration),
             Box::new(m20261207_000050_quote_expiring_templates::Migration),
+            Box::new(m20261207_000051_task_alert_templates::Migration),
         ]
     }
 }

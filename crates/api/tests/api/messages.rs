@@ -129,6 +129,7 @@ async fn templates_are_checked_versioned_and_previewed(backend: Backend) {
         "quote_expiring",
         "scheme_maturity",
         "spouse_birthday",
+        "task_assigned",
     ]
     .into_iter()
     .flat_map(|t| [(t, "en"), (t, "hi"), (t, "ta")])
@@ -202,7 +203,7 @@ async fn templates_are_checked_versioned_and_previewed(backend: Backend) {
         200,
     )
     .await;
-    assert_eq!(every["items"].as_array().map(Vec::len), Some(43));
+    assert_eq!(every["items"].as_array().map(Vec::len), Some(46));
     let path = format!("/api/v1/message-templates/{}", id_of(&saved));
     assert_eq!(
         json_of(get(&app, &manager, &path).await, 200).await["version"],

@@ -4,7 +4,8 @@
 //! an access token; the bearer token, the project and the message's shape
 //! at `messages:send`; and answers `UNREGISTERED` for an uninstalled app):
 //! a bill reaches every device the customer registered, as their consent
-//! allows; a device FCM no longer knows is taken away. Devices are each
+//! allows; a device FCM no longer knows is taken away; a call a trigger
+//! gives a staff member reaches the staff app. Devices are each
 //! person's own: a customer's at `/me/devices`, a staff member's at
 //! `/staff/me/devices`, where a campaign's app notification is tried.
 
@@ -69,6 +70,16 @@ fn fake_fcm(unregistered: &str) -> (Fake, String, PathBuf) {
     (Fake(child, path.clone()), base, path)
 }
 
+/// What the fake took (`messages`) or issued (`tokens`).
+async fn fake_says(fake_url: &str, what: &str) -> Value {
+    reqwest::get(format!("{fake_url}/_fake/{what}"))
+        .await
+        .expect("the fake answers")
+        .json()
+        .await
+        .expect("json")
+}
+
 async fn a_bill_reaches_the_customers_app_and_a_dead_token_is_dropped(backend: Backend) {
     let (_fake, fake_url, key_file) = fake_fcm("fcm-token-uninstalled");
     let base_url = fake_url.clone();
@@ -80,6 +91,7 @@ async fn a_bill_reaches_the_customers_app_and_a_dead_token_is_dropped(backend: B
             timeout_secs: 10,
         });
         settings.notify.poll_ms = 50;
+        settings.notify.actions = [("quote_expiring".to_owned(), "task".to_owned())].into();
     })
     .await;
     let owner = app.owner_token().await;
@@ -152,12 +164,7 @@ async fn a_bill_reaches_the_customers_app_and_a_dead_token_is_dropped(backend: B
 
     // What FCM took: one message, to the phone, titled and worded in
     // Asha's language, naming our message; one access token for it all.
-    let taken: Value = reqwest::get(format!("{fake_url}/_fake/messages"))
-        .await
-        .expect("the fake answers")
-        .json()
-        .await
-        .expect("json");
+    let taken = fake_says(&fake_url, "messages").await;
     let body = format!(
         "Thank you, Asha Iyer. Bill {number} for INR 51,845.00 from {} is in the app.",
         branch["name"].as_str().unwrap_or_default()
@@ -170,13 +177,36 @@ async fn a_bill_reaches_the_customers_app_and_a_dead_token_is_dropped(backend: B
             "data": {"messageId": message["id"]},
         }}])
     );
-    let issued: Value = reqwest::get(format!("{fake_url}/_fake/tokens"))
-        .await
-        .expect("the fake answers")
-        .json()
-        .await
-        .expect("json");
+    let issued = fake_says(&fake_url, "tokens").await;
     assert_eq!(issued["issued"], 1);
+
+    // A quote gives Priya a call to make: the staff app on her phone is
+    // told (the same access token still serves).
+    let phone = json!({"platform": "android", "token": "fcm-priya-phone", "name": "Priya's phone"});
+    json_of(
+        post(&app, &sales, "/api/v1/staff/me/devices", phone).await,
+        201,
+    )
+    .await;
+    let necklace = crate::billing::piece(&app, &owner, &branch, "GN-PUSH-3", "3.390").await;
+    let body = json!({"branchId": branch["id"], "customerId": asha["id"],
+                      "lines": [{"kind": "piece", "pieceId": necklace["id"]}]});
+    json_of(post(&app, &sales, "/api/v1/quotes", body).await, 201).await;
+    let told = settled_on(&app, &owner, asha, "task_assigned", Some("push")).await;
+    let message = &told["message"];
+    assert_eq!(message["status"], "sent", "{told}");
+    assert_eq!(message["address"], "1 device");
+    assert_eq!(message["subject"], "A call to make: Asha Iyer");
+    let said = message["body"].as_str().unwrap_or_default();
+    assert!(
+        said.starts_with("Call Asha Iyer: the quote of INR 51,845.00 holds until "),
+        "{said}"
+    );
+    let taken = fake_says(&fake_url, "messages").await;
+    let last = &taken[1]["message"];
+    assert_eq!(last["token"], "fcm-priya-phone", "{taken}");
+    assert_eq!(last["notification"]["title"], "A call to make: Asha Iyer");
+    assert_eq!(last["data"]["messageId"], message["id"]);
 }
 
 async fn devices_are_each_persons_own_and_a_campaign_is_tried_on_the_staff_app(backend: Backend) {

@@ -91,10 +91,13 @@ pub enum Trigger {
     /// A quote's prices hold a little longer: `notify.quote_expiring_minutes`
     /// before they end, unless it became a bill.
     QuoteExpiring,
+    /// A follow-up task given to a staff member: told on the staff app,
+    /// on the devices of whoever holds the task when it goes.
+    TaskAssigned,
 }
 
 impl Trigger {
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 14] = [
         Self::InvoiceIssued,
         Self::JobReady,
         Self::Birthday,
@@ -108,6 +111,7 @@ impl Trigger {
         Self::InstalmentDue,
         Self::SchemeMaturity,
         Self::QuoteExpiring,
+        Self::TaskAssigned,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -125,6 +129,7 @@ impl Trigger {
             Self::InstalmentDue => "instalment_due",
             Self::SchemeMaturity => "scheme_maturity",
             Self::QuoteExpiring => "quote_expiring",
+            Self::TaskAssigned => "task_assigned",
         }
     }
 
@@ -141,7 +146,8 @@ impl Trigger {
             | Self::InstalmentReceived
             | Self::InstalmentDue
             | Self::SchemeMaturity
-            | Self::QuoteExpiring => Purpose::Transactional,
+            | Self::QuoteExpiring
+            | Self::TaskAssigned => Purpose::Transactional,
             Self::Birthday
             | Self::Anniversary
             | Self::SpouseBirthday
@@ -167,6 +173,7 @@ impl Trigger {
             | Self::InstalmentDue
             | Self::SchemeMaturity
             | Self::QuoteExpiring => MessageChannel::Sms,
+            Self::TaskAssigned => MessageChannel::Push,
         }
     }
 
@@ -258,6 +265,12 @@ impl Trigger {
                 ("total", "1,16,175.00"),
                 ("currency", "INR"),
                 ("valid_until", "17:30 on 2026-12-07"),
+                ("branch_name", "Mumbai Zaveri Bazaar"),
+            ],
+            Self::TaskAssigned => &[
+                ("customer_name", "Asha Iyer"),
+                ("reason", "Call Asha Iyer: birthday on 07 December."),
+                ("due_at", "10:00 on 2026-12-07"),
                 ("branch_name", "Mumbai Zaveri Bazaar"),
             ],
         }

@@ -60,22 +60,22 @@ impl Tasks {
     }
 
     /// Creates `new` unless a task of `key` exists (one task per key
-    /// however often its maker runs); `true` when it was created now.
+    /// however often its maker runs); its id when it was created now.
     pub async fn create_once(
         db: &impl ConnectionTrait,
         new: &NewFollowUpTask,
         key: &str,
-    ) -> Result<bool, RepoError> {
+    ) -> Result<Option<uuid::Uuid>, RepoError> {
         let made = Entity::find()
             .filter(Column::SourceKey.eq(key))
             .one(db)
             .await?;
         if made.is_some() {
-            return Ok(false);
+            return Ok(None);
         }
         match insert(db, new, Some(key)).await.on_unique("sourceKey") {
-            Ok(_) => Ok(true),
-            Err(RepoError::Taken { .. }) => Ok(false),
+            Ok(id) => Ok(Some(id)),
+            Err(RepoError::Taken { .. }) => Ok(None),
             Err(other) => Err(other),
         }
     }

@@ -18,6 +18,7 @@ use jewel_persistence::repos::invoices::{Invoices, SaleMade};
 use jewel_persistence::repos::tasks::Tasks;
 use jewel_persistence::{Database, RepoError};
 
+use super::calls::alert;
 use super::queue::{Asked, queue_message};
 use super::zones::Zones;
 
@@ -155,7 +156,8 @@ async fn follow_up(
             .take(500)
             .collect(),
         };
-        if Tasks::create_once(&txn, &task, &key).await? {
+        if let Some(id) = Tasks::create_once(&txn, &task, &key).await? {
+            alert(&txn, (id, &task), Some(sale.branch_id), language).await?;
             run.tasks += 1;
         }
     }

@@ -14,12 +14,14 @@ use jewel_domain::engagement::dlt::DltRegistration;
 use jewel_domain::engagement::message::{Message, MessageStatus, Outcome, SkipReason, after_try};
 use jewel_domain::engagement::quiet::QuietHours;
 use jewel_domain::engagement::{MessageChannel, Trigger};
+use jewel_domain::task::TaskStatus;
 use jewel_persistence::repos::consents::Consents;
 use jewel_persistence::repos::customers::Customers;
 use jewel_persistence::repos::devices::Devices;
 use jewel_persistence::repos::message_templates::MessageTemplates;
 use jewel_persistence::repos::messages::{Attempt, Finished, Messages};
 use jewel_persistence::repos::quotes::Quotes;
+use jewel_persistence::repos::tasks::Tasks;
 use jewel_persistence::{ConnectionTrait, Database, RepoError};
 
 use super::notifier::{Answer, Approved, Notifiers, Outgoing};
@@ -104,6 +106,9 @@ async fn verdict(
     if customer.erased_at.is_some() {
         return Ok(Verdict::Skip(SkipReason::Erased));
     }
+    if message.trigger == Trigger::TaskAssigned {
+        return to_staff(db, message).await;
+    }
     if !still_due(db, message).await? {
         return Ok(Verdict::Skip(SkipReason::NoLongerDue));
     }
@@ -133,10 +138,7 @@ async fn verdict(
             if devices.is_empty() {
                 return Ok(Verdict::Skip(SkipReason::NoDevice));
             }
-            Some(match devices.len() {
-                1 => "1 device".to_owned(),
-                n => format!("{n} devices"),
-            })
+            Some(devices_word(devices.len()))
         }
     };
     let Some(to) = to else {
@@ -170,6 +172,41 @@ async fn verdict(
         whatsapp_name,
         devices,
     })
+}
+
+/// Where a task's message to the staff app goes: the devices of whoever
+/// holds the task now, while it is open (no consent asked: it is work).
+async fn to_staff(db: &impl ConnectionTrait, message: &Message) -> Result<Verdict, RepoError> {
+    let task = match &message.about {
+        Some((_, id)) => Tasks::get(db, *id).await?,
+        None => None,
+    };
+    let Some(task) = task.filter(|t| t.status == TaskStatus::Open) else {
+        return Ok(Verdict::Skip(SkipReason::NoLongerDue));
+    };
+    let devices: Vec<String> = Devices::of(db, Holder::Staff(task.assignee_id))
+        .await?
+        .into_iter()
+        .map(|d| d.token)
+        .collect();
+    if devices.is_empty() {
+        return Ok(Verdict::Skip(SkipReason::NoDevice));
+    }
+    Ok(Verdict::Send {
+        to: devices_word(devices.len()),
+        name: String::new(),
+        dlt_template: None,
+        whatsapp_name: None,
+        devices,
+    })
+}
+
+/// `1 device`, `2 devices`: where an app notification went.
+fn devices_word(count: usize) -> String {
+    match count {
+        1 => "1 device".to_owned(),
+        n => format!("{n} devices"),
+    }
 }
 
 /// Whether what `message` is about still calls for it: a quote's reminder

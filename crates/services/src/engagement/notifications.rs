@@ -176,6 +176,8 @@ impl Notifications {
                 fallback: staff_actor(event),
                 key: &asked.key,
                 due_at: event.occurred_at,
+                branch: Some(changed.branch_id),
+                language: self.language,
             };
             let number = &changed.number;
             make_call(txn, call, |name| {
@@ -296,6 +298,8 @@ impl Notifications {
                 fallback: staff_actor(event),
                 key: &asked.key,
                 due_at: at,
+                branch: Some(quoted.branch_id),
+                language: self.language,
             };
             let total = format!("{} {}", quoted.currency, indian_grouping(&quoted.total));
             let zone = zone_of(txn, Some(quoted.branch_id)).await?;

@@ -113,6 +113,8 @@ async fn greet(
                 fallback: None,
                 key: &key,
                 due_at: Utc::now(),
+                branch: customer.home_branch_id,
+                language,
             };
             let why = match trigger {
                 Trigger::Anniversary => format!("wedding anniversary on {on}"),

@@ -139,6 +139,8 @@ async fn remind(
         fallback: None,
         key: &key,
         due_at: chrono::Utc::now(),
+        branch: Some(enrolment.branch_id),
+        language,
     };
     let plan = &enrolment.plan_name;
     let why = match reminder {

@@ -29,14 +29,15 @@ wire_enum! {
     /// scheme's instalment due, its maturity, `notify.scheme_reminder_days`
     /// ahead, by SMS), `quote_expiring` (a quote's prices about to end,
     /// `notify.quote_expiring_minutes` before, by SMS; skipped once it
-    /// became a bill).
+    /// became a bill), `task_assigned` (a follow-up task a trigger gave a
+    /// staff member, on the staff app's devices).
     MessageTriggerName mirrors Trigger {
         InvoiceIssued = "invoice_issued", JobReady = "job_ready", Birthday = "birthday",
         Anniversary = "anniversary", SpouseBirthday = "spouse_birthday", Campaign = "campaign",
         PaymentReceived = "payment_received", InstalmentReceived = "instalment_received",
         PurchaseFollowUp = "purchase_follow_up", BridalFollowUp = "bridal_follow_up",
         InstalmentDue = "instalment_due", SchemeMaturity = "scheme_maturity",
-        QuoteExpiring = "quote_expiring",
+        QuoteExpiring = "quote_expiring", TaskAssigned = "task_assigned",
     }
 }
 
