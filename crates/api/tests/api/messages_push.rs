@@ -298,7 +298,7 @@ async fn devices_are_each_persons_own_and_a_campaign_is_tried_on_the_staff_app(b
     let tried = json_of(post(&app, &manager_app, &try_it, json!({})).await, 200).await;
     assert_eq!(
         (&tried["to"], &tried["transport"], &tried["outcome"]),
-        (&json!("1 device(s)"), &json!("log"), &json!("sent")),
+        (&json!("1 device"), &json!("log"), &json!("sent")),
         "{tried}"
     );
     let listed = json_of(get(&app, &manager_app, staff_path).await, 200).await;

@@ -24,6 +24,7 @@ use jewel_persistence::repos::quotes::Quotes;
 use jewel_persistence::repos::tasks::Tasks;
 use jewel_persistence::{ConnectionTrait, Database, RepoError};
 
+use super::devices::{devices_word, tokens_of};
 use super::notifier::{Answer, Approved, Notifiers, Outgoing};
 use super::unsubscribe::UnsubscribeLinks;
 use super::zones::zone_of;
@@ -130,11 +131,7 @@ async fn verdict(
             Some(customer.mobile.clone()).filter(|m| !m.is_empty())
         }
         MessageChannel::Push => {
-            devices = Devices::of(db, Holder::Customer(customer.id))
-                .await?
-                .into_iter()
-                .map(|d| d.token)
-                .collect();
+            devices = tokens_of(db, Holder::Customer(customer.id)).await?;
             if devices.is_empty() {
                 return Ok(Verdict::Skip(SkipReason::NoDevice));
             }
@@ -184,11 +181,7 @@ async fn to_staff(db: &impl ConnectionTrait, message: &Message) -> Result<Verdic
     let Some(task) = task.filter(|t| t.status == TaskStatus::Open) else {
         return Ok(Verdict::Skip(SkipReason::NoLongerDue));
     };
-    let devices: Vec<String> = Devices::of(db, Holder::Staff(task.assignee_id))
-        .await?
-        .into_iter()
-        .map(|d| d.token)
-        .collect();
+    let devices = tokens_of(db, Holder::Staff(task.assignee_id)).await?;
     if devices.is_empty() {
         return Ok(Verdict::Skip(SkipReason::NoDevice));
     }
@@ -199,14 +192,6 @@ async fn to_staff(db: &impl ConnectionTrait, message: &Message) -> Result<Verdic
         whatsapp_name: None,
         devices,
     })
-}
-
-/// `1 device`, `2 devices`: where an app notification went.
-fn devices_word(count: usize) -> String {
-    match count {
-        1 => "1 device".to_owned(),
-        n => format!("{n} devices"),
-    }
 }
 
 /// Whether what `message` is about still calls for it: a quote's reminder

@@ -8,6 +8,7 @@ use chrono::Utc;
 use jewel_domain::engagement::device::{Device, Holder, NewDevice, check};
 use jewel_persistence::repos::devices::Devices;
 use jewel_persistence::repos::schemes::to_second;
+use jewel_persistence::{ConnectionTrait, RepoError};
 
 use super::EngagementError;
 use crate::Unit;
@@ -28,6 +29,26 @@ pub async fn register(
         Devices::remove(txn, holder, stale.id).await?;
     }
     Ok((device, created))
+}
+
+/// The registration tokens of `holder`'s devices, the one seen last first.
+pub async fn tokens_of(
+    db: &impl ConnectionTrait,
+    holder: Holder,
+) -> Result<Vec<String>, RepoError> {
+    Ok(Devices::of(db, holder)
+        .await?
+        .into_iter()
+        .map(|d| d.token)
+        .collect())
+}
+
+/// `1 device`, `2 devices`: where an app notification went.
+pub fn devices_word(count: usize) -> String {
+    match count {
+        1 => "1 device".to_owned(),
+        n => format!("{n} devices"),
+    }
 }
 
 /// Takes `holder`'s device `id` away; `false` when they have none such.

@@ -11,10 +11,10 @@ use jewel_domain::engagement::MessageChannel;
 use jewel_domain::engagement::device::Holder;
 use jewel_domain::engagement::message::Outcome;
 use jewel_persistence::repos::campaigns::Campaigns;
-use jewel_persistence::repos::devices::Devices;
 use jewel_persistence::repos::messages::Messages;
 use jewel_persistence::repos::staff::Staff;
 use jewel_services::engagement::campaigns::{self, ABOUT, visible_campaign};
+use jewel_services::engagement::devices::{devices_word, tokens_of};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::campaign_dto::{
@@ -192,11 +192,7 @@ pub async fn test_send_campaign(
             )
         })?,
         MessageChannel::Push => {
-            devices = Devices::of(db, Holder::Staff(staff.id))
-                .await?
-                .into_iter()
-                .map(|d| d.token)
-                .collect();
+            devices = tokens_of(db, Holder::Staff(staff.id)).await?;
             if devices.is_empty() {
                 return Err(Invalid::field(
                     "devices",
@@ -205,7 +201,7 @@ pub async fn test_send_campaign(
                 )
                 .into());
             }
-            format!("{} device(s)", devices.len())
+            devices_word(devices.len())
         }
     };
     let answer = campaigns::test_send(
