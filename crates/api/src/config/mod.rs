@@ -225,7 +225,7 @@ impl Settings {
             if !calls {
                 return bad(
                     "notify.actions",
-                    "names birthday, anniversary, spouse_birthday, job_ready, instalment_due, scheme_maturity or quote_expiring",
+                    "names invoice_issued, payment_received, instalment_received, job_ready, instalment_due, scheme_maturity, quote_expiring, birthday, anniversary or spouse_birthday",
                 );
             }
             if jewel_domain::engagement::after_sale::FollowUpAction::parse(action).is_none() {

@@ -86,14 +86,19 @@ pub struct NotifySettings {
     /// What a trigger does besides, or instead of, its message: `{"birthday":
     /// "both", "quote_expiring": "task"}`; `message` (the default), `task`
     /// (a call for the customer's sales person instead) or `both`. For
-    /// `birthday`, `anniversary`, `spouse_birthday`, `job_ready`,
-    /// `instalment_due`, `scheme_maturity` and `quote_expiring` (the
-    /// follow-ups after a sale keep `follow_up_action`).
+    /// every trigger of one customer's news: `invoice_issued`,
+    /// `payment_received`, `instalment_received`, `job_ready`,
+    /// `instalment_due`, `scheme_maturity`, `quote_expiring`, `birthday`,
+    /// `anniversary`, `spouse_birthday` (the follow-ups after a sale keep
+    /// `follow_up_action`; a campaign is a message to many).
     pub actions: std::collections::BTreeMap<String, String>,
 }
 
 /// The triggers `notify.actions` may name.
-pub const CALLING_TRIGGERS: [jewel_domain::engagement::Trigger; 7] = [
+pub const CALLING_TRIGGERS: [jewel_domain::engagement::Trigger; 10] = [
+    jewel_domain::engagement::Trigger::InvoiceIssued,
+    jewel_domain::engagement::Trigger::PaymentReceived,
+    jewel_domain::engagement::Trigger::InstalmentReceived,
     jewel_domain::engagement::Trigger::Birthday,
     jewel_domain::engagement::Trigger::Anniversary,
     jewel_domain::engagement::Trigger::SpouseBirthday,

@@ -44,12 +44,19 @@ struct Counter {
     asha: Value,
 }
 
-async fn counter(backend: Backend, quote_expiring_minutes: u32, action: &str) -> Counter {
-    let action = action.to_owned();
+async fn counter(
+    backend: Backend,
+    quote_expiring_minutes: u32,
+    actions: &[(&str, &str)],
+) -> Counter {
+    let actions: std::collections::BTreeMap<String, String> = actions
+        .iter()
+        .map(|(t, a)| ((*t).to_owned(), (*a).to_owned()))
+        .collect();
     let app = TestApp::spawn_configured(backend, move |settings| {
         settings.notify.poll_ms = 50;
         settings.notify.quote_expiring_minutes = quote_expiring_minutes;
-        settings.notify.actions = [("quote_expiring".to_owned(), action)].into();
+        settings.notify.actions = actions;
     })
     .await;
     let owner = app.owner_token().await;
@@ -76,7 +83,7 @@ async fn payments_and_instalments_are_receipted_by_sms(backend: Backend) {
         branch,
         sales,
         asha,
-    } = counter(backend, 0, "message").await;
+    } = counter(backend, 0, &[("payment_received", "both")]).await;
     let ravi = customer(&app, &sales, "9876500002", None).await;
     let tamil = json!({"name": "Meena Pillai", "mobile": "9876500003",
                        "preferences": {"language": "ta"}});
@@ -111,6 +118,14 @@ async fn payments_and_instalments_are_receipted_by_sms(backend: Backend) {
             .await
             .len(),
         1
+    );
+    // The receipt is a call for whoever took the payment as well.
+    let name = asha["name"].as_str().unwrap_or_default();
+    assert_eq!(
+        my_task_reasons(&app, &sales).await,
+        [format!(
+            "Call {name}: INR 20,000.00 received towards bill {number}, INR 31,845.00 left to pay."
+        )]
     );
 
     // A bill paid as it is issued: its e-mail tells it, no SMS receipt.
@@ -291,7 +306,7 @@ async fn a_quote_is_recalled_before_its_prices_end_and_not_once_it_is_a_bill(bac
         branch,
         sales,
         asha,
-    } = counter(backend, 15, "both").await;
+    } = counter(backend, 15, &[("quote_expiring", "both")]).await;
     let mut quotes = Vec::new();
     for tag in ["GN-QT-1", "GN-QT-2"] {
         let necklace = crate::billing::piece(&app, &owner, &branch, tag, "3.390").await;

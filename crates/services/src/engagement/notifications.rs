@@ -94,6 +94,32 @@ impl Subscriber for Notifications {
 }
 
 impl Notifications {
+    /// Makes the call `asked`'s trigger asks for besides, or instead of,
+    /// its message (`notify.actions`), due at `due_at`, for the customer's
+    /// sales person or else whoever did what `event` tells; whether the
+    /// message goes too.
+    async fn call_if_asked(
+        &self,
+        txn: &DatabaseTransaction,
+        (event, asked): (&Event, &Asked),
+        due_at: chrono::DateTime<chrono::Utc>,
+        why: impl FnOnce(&str) -> String,
+    ) -> anyhow::Result<bool> {
+        let action = self.actions.of(asked.trigger);
+        if action.tasks() {
+            let call = Call {
+                customer: asked.customer,
+                fallback: staff_actor(event),
+                key: &asked.key,
+                due_at,
+                branch: asked.branch,
+                language: self.language,
+            };
+            make_call(txn, call, |name| format!("Call {name}: {}.", why(name))).await?;
+        }
+        Ok(action.messages())
+    }
+
     async fn invoice_issued(&self, txn: &DatabaseTransaction, event: &Event) -> anyhow::Result<()> {
         let issued: InvoiceIssued = serde_json::from_value(event.payload.clone())?;
         let Some(customer) = issued.customer_id else {
@@ -122,6 +148,14 @@ impl Notifications {
             key: format!("invoice_issued:push:{}", issued.invoice_id),
             ..asked.clone()
         };
+        let total = format!("{} {}", issued.currency, indian_grouping(&issued.total));
+        let why = |_: &str| format!("thank them for bill {} ({total})", issued.number);
+        if !self
+            .call_if_asked(txn, (event, &asked), event.occurred_at, why)
+            .await?
+        {
+            return Ok(());
+        }
         queue_message(txn, self.language, asked, values).await?;
         self.on_app_too(txn, on_app, values).await
     }
@@ -169,23 +203,12 @@ impl Notifications {
             key: format!("job_ready:push:{}", event.id),
             ..asked.clone()
         };
-        let action = self.actions.of(Trigger::JobReady);
-        if action.tasks() {
-            let call = Call {
-                customer: changed.customer_id,
-                fallback: staff_actor(event),
-                key: &asked.key,
-                due_at: event.occurred_at,
-                branch: Some(changed.branch_id),
-                language: self.language,
-            };
-            let number = &changed.number;
-            make_call(txn, call, |name| {
-                format!("Call {name}: job {number} is ready to collect.")
-            })
-            .await?;
-        }
-        if !action.messages() {
+        let number = &changed.number;
+        let why = |_: &str| format!("job {number} is ready to collect");
+        if !self
+            .call_if_asked(txn, (event, &asked), event.occurred_at, why)
+            .await?
+        {
             return Ok(());
         }
         queue_message(txn, self.language, asked, values).await?;
@@ -223,7 +246,21 @@ impl Notifications {
                 ("branch_name", branch.to_owned()),
             ])
         };
-        queue_message(txn, self.language, asked, values).await?;
+        let why = |_: &str| {
+            let currency = &received.currency;
+            format!(
+                "{currency} {} received towards bill {}, {currency} {} left to pay",
+                indian_grouping(&received.amount),
+                received.number,
+                indian_grouping(&received.balance)
+            )
+        };
+        if self
+            .call_if_asked(txn, (event, &asked), event.occurred_at, why)
+            .await?
+        {
+            queue_message(txn, self.language, asked, values).await?;
+        }
         Ok(())
     }
 
@@ -254,7 +291,21 @@ impl Notifications {
                 ("branch_name", branch.to_owned()),
             ])
         };
-        queue_message(txn, self.language, asked, values).await?;
+        let why = |_: &str| {
+            format!(
+                "instalment {} of {} ({}) received, receipt {}",
+                paid.period,
+                paid.instalments,
+                indian_grouping(&paid.amount),
+                paid.receipt_number
+            )
+        };
+        if self
+            .call_if_asked(txn, (event, &asked), event.occurred_at, why)
+            .await?
+        {
+            queue_message(txn, self.language, asked, values).await?;
+        }
         Ok(())
     }
 
@@ -291,28 +342,14 @@ impl Notifications {
                 ("branch_name", branch.to_owned()),
             ])
         };
-        let action = self.actions.of(trigger);
-        if action.tasks() {
-            let call = Call {
-                customer,
-                fallback: staff_actor(event),
-                key: &asked.key,
-                due_at: at,
-                branch: Some(quoted.branch_id),
-                language: self.language,
-            };
-            let total = format!("{} {}", quoted.currency, indian_grouping(&quoted.total));
-            let zone = zone_of(txn, Some(quoted.branch_id)).await?;
-            let until = quoted
-                .valid_until
-                .with_timezone(&zone)
-                .format("%H:%M on %Y-%m-%d");
-            make_call(txn, call, |name| {
-                format!("Call {name}: the quote of {total} holds until {until}.")
-            })
-            .await?;
-        }
-        if action.messages() {
+        let total = format!("{} {}", quoted.currency, indian_grouping(&quoted.total));
+        let zone = zone_of(txn, Some(quoted.branch_id)).await?;
+        let until = quoted
+            .valid_until
+            .with_timezone(&zone)
+            .format("%H:%M on %Y-%m-%d");
+        let why = |_: &str| format!("the quote of {total} holds until {until}");
+        if self.call_if_asked(txn, (event, &asked), at, why).await? {
             queue_message_at(txn, self.language, asked, at, values).await?;
         }
         Ok(())
