@@ -4,7 +4,9 @@
 
 use chrono::{DateTime, Utc};
 use jewel_domain::Invalid;
-use jewel_domain::customer::consent::{ConsentChange, ConsentSource, effective_changes};
+use jewel_domain::customer::consent::{
+    Channel, ConsentChange, ConsentSource, Purpose, effective_changes,
+};
 use jewel_domain::customer::{Interaction, NewInteraction, NewWish, Wish};
 use jewel_domain::task::{FollowUpTask, NewFollowUpTask};
 use jewel_persistence::repos::consents::{Consents, RecordedBy};
@@ -212,8 +214,11 @@ pub async fn record_consents(
     asked: &[ConsentChange],
     source: ConsentSource,
 ) -> Result<Vec<ConsentChange>, CrmError> {
-    if asked.is_empty() || asked.len() > 8 {
-        return Err(Invalid::field("changes", "count", "1 to 8 decisions").into());
+    // One decision per channel and purpose at most.
+    let most = Channel::ALL.len() * Purpose::ALL.len();
+    if asked.is_empty() || asked.len() > most {
+        let said = format!("1 to {most} decisions");
+        return Err(Invalid::field("changes", "count", said).into());
     }
     let standing = changeable_customer(unit.db(), customer).await?;
     let (kind, id) = unit.actor().author();

@@ -114,7 +114,7 @@ pub struct LineFields {
     /// For `lot`.
     pub(crate) lot_id: Option<uuid::Uuid>,
     /// For `lot`: a whole count, or grams with 3 places for a lot sold by weight.
-    #[schema(max_length = 16, pattern = r"^[0-9]{1,12}(\.[0-9]{1,3})?$")]
+    #[schema(max_length = 16, pattern = r"^[0-9]{1,9}(\.[0-9]{1,3})?$")]
     pub(crate) quantity: Option<String>,
     /// For `lot`: the price per piece, or per gram of a lot by weight
     /// without a metal rate.

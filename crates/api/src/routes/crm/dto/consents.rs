@@ -74,7 +74,7 @@ impl From<Consent> for ConsentView {
                  "changedByKind": "staff", "changedById": "01936f0e-2222-7000-8000-000000000002"}]
 }))]
 pub struct ConsentsView {
-    #[schema(max_items = 8)]
+    #[schema(max_items = 10)]
     pub(crate) current: Vec<ConsentView>,
     #[schema(max_items = 10000)]
     pub(crate) history: Vec<ConsentView>,
@@ -98,7 +98,7 @@ pub struct ConsentChangeRequest {
 ]}))]
 pub struct ConsentRequest {
     pub(crate) source: ConsentSourceName,
-    #[schema(min_items = 1, max_items = 8)]
+    #[schema(min_items = 1, max_items = 10)]
     pub(crate) changes: Vec<ConsentChangeRequest>,
 }
 
@@ -107,6 +107,6 @@ pub struct ConsentRequest {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(example = json!({"changes": [{"channel": "email", "purpose": "marketing", "granted": false}]}))]
 pub struct MyConsentRequest {
-    #[schema(min_items = 1, max_items = 8)]
+    #[schema(min_items = 1, max_items = 10)]
     pub(crate) changes: Vec<ConsentChangeRequest>,
 }

@@ -33,7 +33,7 @@ pub struct CustomerDataExport {
     pub(crate) exported_at: DateTime<Utc>,
     /// The profile, PAN whole.
     pub(crate) customer: CustomerView,
-    #[schema(max_items = 8)]
+    #[schema(max_items = 10)]
     pub(crate) consents: Vec<ConsentView>,
     #[schema(max_items = 100000)]
     pub(crate) consent_history: Vec<ConsentView>,

@@ -172,10 +172,10 @@ pub struct LotMovementFields {
     /// returns come from bills.
     #[schema(pattern = "^(receipt|adjustment)$", max_length = 10)]
     pub(crate) kind: String,
-    /// Pieces, or grams with up to 3 places; more than 0.
+    /// Pieces, or grams with up to 3 places; more than 0, under a billion.
     #[schema(
         max_length = 20,
-        pattern = r"^(?!0*(\.0*)?$)[0-9]{1,12}(\.[0-9]{1,3})?$"
+        pattern = r"^(?!0*(\.0*)?$)[0-9]{1,9}(\.[0-9]{1,3})?$"
     )]
     pub(crate) quantity: String,
     /// For an adjustment: which way. Receipts are always in.
@@ -194,10 +194,10 @@ pub struct LotMovementFields {
 pub struct LotTransferFields {
     pub(crate) from_branch_id: uuid::Uuid,
     pub(crate) to_branch_id: uuid::Uuid,
-    /// Pieces, or grams with up to 3 places; more than 0.
+    /// Pieces, or grams with up to 3 places; more than 0, under a billion.
     #[schema(
         max_length = 20,
-        pattern = r"^(?!0*(\.0*)?$)[0-9]{1,12}(\.[0-9]{1,3})?$"
+        pattern = r"^(?!0*(\.0*)?$)[0-9]{1,9}(\.[0-9]{1,3})?$"
     )]
     pub(crate) quantity: String,
 }
