@@ -56,6 +56,7 @@ mod m20261207_000048_scheme_reminder_templates;
 mod m20261207_000049_devices;
 mod m20261207_000050_quote_expiring_templates;
 mod m20261207_000051_task_alert_templates;
+mod m20261208_000052_webhooks;
 
 pub struct Migrator;
 
@@ -114,6 +115,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000049_devices::Migration),
             Box::new(m20261207_000050_quote_expiring_templates::Migration),
             Box::new(m20261207_000051_task_alert_templates::Migration),
+            Box::new(m20261208_000052_webhooks::Migration),
         ]
     }
 }

@@ -251,6 +251,18 @@ STATE_DEPENDENT = {
     ("whatsappName", "not_for_channel"),
     ("whatsappParameters[]", "unknown_variable"),
     ("templateId", "dlt_template_missing"),  # a test send under the shop's DLT registration
+    # A webhook endpoint's URL: https and a public address unless settings
+    # allow otherwise; no credentials; at most 50 endpoints. An API
+    # client names only event types its scopes let it read.
+    ("url", "scheme"),
+    ("url", "private_address"),
+    ("url", "credentials"),
+    ("url", "format"),
+    ("url", "too_many"),
+    ("eventTypes[]", "not_readable"),
+    ("messageId", "not_sent"),  # a replay names a message the endpoint was sent
+    ("messageId", "one_way"),  # a replay names a message, or a time range
+    ("until", "before_since"),
 }
 
 

@@ -30,6 +30,7 @@ pub const SWAGGER_UI_PATH: &str = "/docs";
     ),
     tags(
         (name = "health", description = "Liveness and readiness, for load balancers and orchestrators."),
+        (name = "webhooks", description = "Webhook endpoints, and (under `webhooks`) every message they are posted."),
     ),
     components(schemas(Problem, ProblemField)),
 )]
@@ -57,6 +58,7 @@ pub fn document() -> serde_json::Value {
     add_security_scheme(&mut doc);
     add_error_responses(&mut doc);
     let mut value = serde_json::to_value(&doc).unwrap_or_default();
+    crate::openapi_webhooks::add_webhooks(&mut value);
     bound_formats(&mut value);
     headers_are_never_null(&mut value);
     add_rate_limit_headers(&mut value);

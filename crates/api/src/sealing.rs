@@ -24,6 +24,7 @@ use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use hmac::{Hmac, Mac};
 use jewel_domain::customer::{Pan, SealedPan};
+use jewel_domain::webhook::Secret;
 use jewel_persistence::Database;
 use jewel_persistence::repos::customer_pans::{CustomerPans, Unsealed};
 use secrecy::{ExposeSecret, SecretString};
@@ -150,55 +151,59 @@ impl Sealer {
 
     /// `pan` sealed with the current key.
     pub fn seal(&self, pan: &Pan) -> SealedPan {
-        let mut nonce = [0u8; 24];
-        nonce[..16].copy_from_slice(&self.nonce_prefix);
-        let count = self.sealed.fetch_add(1, Ordering::Relaxed);
-        nonce[16..].copy_from_slice(&count.to_be_bytes());
-        let payload = Payload {
-            msg: pan.as_str().as_bytes(),
-            aad: PURPOSE,
-        };
-        let sealed = self.ciphers[&*self.current]
-            .encrypt(&XNonce::from(nonce), payload)
-            .expect("ten bytes are far below what the cipher takes");
-        let mut bytes = nonce.to_vec();
-        bytes.extend(sealed);
         let text = pan.as_str();
         SealedPan {
-            sealed: format!("{}:{}", self.current, URL_SAFE_NO_PAD.encode(bytes)),
+            sealed: self.seal_bytes(text.as_bytes(), PURPOSE),
             lookup: self.lookup(pan),
             last_four: text[text.len().saturating_sub(4)..].to_owned(),
         }
     }
 
+    /// `bytes` sealed with the current key, bound to `purpose`: `k1:…`.
+    fn seal_bytes(&self, bytes: &[u8], purpose: &[u8]) -> String {
+        let mut nonce = [0u8; 24];
+        nonce[..16].copy_from_slice(&self.nonce_prefix);
+        let count = self.sealed.fetch_add(1, Ordering::Relaxed);
+        nonce[16..].copy_from_slice(&count.to_be_bytes());
+        let payload = Payload {
+            msg: bytes,
+            aad: purpose,
+        };
+        let sealed = self.ciphers[&*self.current]
+            .encrypt(&XNonce::from(nonce), payload)
+            .expect("short texts are far below what the cipher takes");
+        let mut out = nonce.to_vec();
+        out.extend(sealed);
+        format!("{}:{}", self.current, URL_SAFE_NO_PAD.encode(out))
+    }
+
     /// The PAN a sealed text holds (any key this server has).
     pub fn open(&self, pan: &SealedPan) -> Result<String, ApiError> {
-        let corrupt =
-            |why: &str| ApiError::Internal(anyhow::anyhow!("a sealed PAN cannot be opened: {why}"));
-        let (id, text) = pan
-            .sealed
-            .split_once(':')
-            .ok_or_else(|| corrupt("no key id"))?;
-        let cipher = self
-            .ciphers
-            .get(id)
-            .ok_or_else(|| corrupt("its key is not configured"))?;
-        let bytes = URL_SAFE_NO_PAD
-            .decode(text)
-            .map_err(|_| corrupt("not base64"))?;
+        let opened = self.open_bytes(&pan.sealed, PURPOSE).map_err(|why| {
+            ApiError::Internal(anyhow::anyhow!("a sealed PAN cannot be opened: {why}"))
+        })?;
+        String::from_utf8(opened)
+            .map_err(|_| ApiError::Internal(anyhow::anyhow!("a sealed PAN is not text")))
+    }
+
+    /// The bytes `sealed` holds, sealed for `purpose` by any key this
+    /// server has; why not when it cannot be opened.
+    fn open_bytes(&self, sealed: &str, purpose: &[u8]) -> Result<Vec<u8>, &'static str> {
+        let (id, text) = sealed.split_once(':').ok_or("no key id")?;
+        let cipher = self.ciphers.get(id).ok_or("its key is not configured")?;
+        let bytes = URL_SAFE_NO_PAD.decode(text).map_err(|_| "not base64")?;
         if bytes.len() < 24 {
-            return Err(corrupt("too short"));
+            return Err("too short");
         }
         let (nonce, sealed) = bytes.split_at(24);
-        let nonce: [u8; 24] = nonce.try_into().map_err(|_| corrupt("too short"))?;
+        let nonce: [u8; 24] = nonce.try_into().map_err(|_| "too short")?;
         let payload = Payload {
             msg: sealed,
-            aad: PURPOSE,
+            aad: purpose,
         };
-        let opened = cipher
+        cipher
             .decrypt(&XNonce::from(nonce), payload)
-            .map_err(|_| corrupt("it does not verify"))?;
-        String::from_utf8(opened).map_err(|_| corrupt("not text"))
+            .map_err(|_| "it does not verify")
     }
 
     /// What every text sealed by the current key begins with.
@@ -233,6 +238,27 @@ impl Sealer {
             }
             transaction.commit().await?;
         }
+    }
+}
+
+/// What is bound to every sealed webhook secret besides its key.
+const WEBHOOK_SECRET: &[u8] = b"jewel-crm webhook secret v1";
+
+/// Webhook endpoints' secrets are sealed like PANs (their own purpose):
+/// a dump or a backup alone cannot forge a message to an integrator.
+impl jewel_services::integrations::Secrets for Sealer {
+    fn seal(&self, secret: &Secret) -> String {
+        self.seal_bytes(secret.text().as_bytes(), WEBHOOK_SECRET)
+    }
+
+    fn open(&self, sealed: &str) -> anyhow::Result<Secret> {
+        let bytes = self
+            .open_bytes(sealed, WEBHOOK_SECRET)
+            .map_err(|why| anyhow::anyhow!("a sealed webhook secret cannot be opened: {why}"))?;
+        std::str::from_utf8(&bytes)
+            .ok()
+            .and_then(Secret::parse)
+            .ok_or_else(|| anyhow::anyhow!("a sealed webhook secret is not one"))
     }
 }
 

@@ -6,6 +6,7 @@ use jewel_services::billing::BillingError;
 use jewel_services::crm::CrmError;
 use jewel_services::engagement::EngagementError;
 use jewel_services::identity::IdentityError;
+use jewel_services::integrations::IntegrationError;
 use jewel_services::inventory::InventoryError;
 use jewel_services::jobs::JobError;
 use jewel_services::loyalty::LoyaltyError;
@@ -384,6 +385,25 @@ impl From<EngagementError> for ApiError {
             EngagementError::Invalid(invalid) => invalid.into(),
             EngagementError::Store(error) => error.into(),
             EngagementError::Record(error) => error.into(),
+        }
+    }
+}
+
+impl From<IntegrationError> for ApiError {
+    fn from(error: IntegrationError) -> Self {
+        let detail = error.to_string();
+        match error {
+            IntegrationError::Disabled => ApiError::Conflict {
+                detail,
+                errors: vec![FieldError::new(
+                    "status",
+                    "disabled",
+                    "the endpoint is disabled: enable it first",
+                )],
+            },
+            IntegrationError::Invalid(invalid) => invalid.into(),
+            IntegrationError::Store(error) => error.into(),
+            IntegrationError::Record(error) => error.into(),
         }
     }
 }

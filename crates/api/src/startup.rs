@@ -50,6 +50,8 @@ pub struct Application {
     relay: Option<Relay>,
     /// The message worker, unless this server leaves sending to others.
     courier: Option<crate::workers::Courier>,
+    /// The webhook worker, unless this server leaves sending to others.
+    webhooks: Option<crate::workers::WebhookCourier>,
 }
 
 impl Application {
@@ -118,6 +120,17 @@ impl Application {
             settings: settings.notify.delivery(unsubscribe.clone()),
             poll: Duration::from_millis(settings.notify.poll_ms),
         });
+        let webhooks = match settings.webhooks.deliver {
+            true => Some(crate::workers::WebhookCourier {
+                database: database.clone(),
+                poster: crate::webhook_poster::HttpPoster::new(&settings.webhooks)
+                    .context("setting up webhooks.*")?,
+                sealer: sealer.clone(),
+                settings: settings.webhooks.sending(),
+                poll: Duration::from_millis(settings.webhooks.poll_ms),
+            }),
+            false => None,
+        };
         let state = AppState {
             database,
             cache,
@@ -140,6 +153,7 @@ impl Application {
             notify: Arc::new(settings.notify.clone()),
             notifiers,
             unsubscribe,
+            webhooks: Arc::new(settings.webhooks.clone()),
         };
 
         let listener = TcpListener::bind(settings.server.bind)
@@ -164,6 +178,7 @@ impl Application {
             state,
             relay: settings.events.deliver.then_some(relay),
             courier,
+            webhooks,
         })
     }
 
@@ -193,9 +208,12 @@ impl Application {
         let courier = self
             .courier
             .map(|courier| tokio::spawn(crate::workers::deliver_messages(courier)));
+        let webhooks = self
+            .webhooks
+            .map(|courier| tokio::spawn(crate::workers::deliver_webhooks(courier)));
         let stopped = self.server.await;
-        if let Some(courier) = courier {
-            courier.abort();
+        for worker in [courier, webhooks].into_iter().flatten() {
+            worker.abort();
         }
         worker.abort();
         loyalty.abort();

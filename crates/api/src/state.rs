@@ -42,6 +42,8 @@ pub struct AppState {
     pub notifiers: jewel_services::engagement::notifier::Notifiers,
     /// Makes and reads the unsubscribe links of marketing messages.
     pub unsubscribe: jewel_services::engagement::unsubscribe::UnsubscribeLinks,
+    /// Which URLs webhook endpoints may have.
+    pub webhooks: Arc<crate::config::WebhookSettings>,
 }
 
 impl AppState {

@@ -135,13 +135,49 @@ pub async fn deliver_messages(courier: Courier) {
             &courier.settings,
         )
         .await;
-        match pass {
-            Ok(0) => tokio::time::sleep(courier.poll).await,
-            Ok(_) => {}
-            Err(error) => {
-                tracing::warn!(%error, "sending messages failed");
-                tokio::time::sleep(courier.poll).await;
-            }
+        rest_after(pass, courier.poll, "sending messages failed").await;
+    }
+}
+
+/// Waits `poll` after a pass that found nothing to do or failed (said in
+/// the log as `failed`); goes on at once after one that did work.
+async fn rest_after(
+    pass: Result<usize, jewel_persistence::RepoError>,
+    poll: Duration,
+    failed: &str,
+) {
+    match pass {
+        Ok(0) => tokio::time::sleep(poll).await,
+        Ok(_) => {}
+        Err(error) => {
+            tracing::warn!(%error, "{failed}");
+            tokio::time::sleep(poll).await;
         }
+    }
+}
+
+/// What the webhook worker needs: the database, the HTTP poster, the
+/// sealer that opens endpoints' secrets and how it paces itself.
+#[derive(Debug, Clone)]
+pub struct WebhookCourier {
+    pub database: jewel_persistence::Database,
+    pub poster: crate::webhook_poster::HttpPoster,
+    pub sealer: crate::sealing::Sealer,
+    pub settings: jewel_services::integrations::sending::SendingSettings,
+    pub poll: Duration,
+}
+
+/// Sends due webhooks for as long as the server runs; every replica may
+/// run it (each delivery is taken by one lease).
+pub async fn deliver_webhooks(courier: WebhookCourier) {
+    loop {
+        let pass = jewel_services::integrations::sending::pass(
+            &courier.database,
+            &courier.poster,
+            &courier.sealer,
+            &courier.settings,
+        )
+        .await;
+        rest_after(pass, courier.poll, "sending webhooks failed").await;
     }
 }

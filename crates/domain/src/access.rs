@@ -69,6 +69,7 @@ impl Role {
                 MessagesRead,
                 MessagesSettings,
                 CampaignsWrite,
+                WebhooksWrite,
             ],
             Role::Manager => &[
                 BranchesRead,
@@ -235,6 +236,10 @@ pub enum Permission {
     /// Segments of customers and campaigns to them.
     #[serde(rename = "campaigns:write")]
     CampaignsWrite,
+    /// Webhook endpoints: the business's (the owner), or an API client's
+    /// own.
+    #[serde(rename = "webhooks:write")]
+    WebhooksWrite,
 }
 
 impl Permission {
@@ -271,12 +276,13 @@ impl Permission {
             Permission::MessagesRead => "messages:read",
             Permission::MessagesSettings => "messages:settings",
             Permission::CampaignsWrite => "campaigns:write",
+            Permission::WebhooksWrite => "webhooks:write",
         }
     }
 
     /// The permissions an integrator's API client may be granted as scopes:
     /// reading and writing business records, never managing people or keys.
-    pub const CLIENT_SCOPES: [Permission; 16] = [
+    pub const CLIENT_SCOPES: [Permission; 17] = [
         Permission::BranchesRead,
         Permission::BranchesWrite,
         Permission::CustomersRead,
@@ -293,6 +299,7 @@ impl Permission {
         Permission::ReportsRead,
         Permission::JobsRead,
         Permission::JobsWrite,
+        Permission::WebhooksWrite,
     ];
 
     /// The scope named `text`, if an API client may hold it.

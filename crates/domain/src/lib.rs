@@ -28,6 +28,7 @@ pub mod store_credit;
 pub mod task;
 pub mod transfer;
 pub mod validation;
+pub mod webhook;
 
 pub use access::{Permission, Role};
 pub use page::{Page, PageRequest};

@@ -40,6 +40,7 @@ pub mod engagement;
 pub mod events;
 pub mod identity;
 pub mod insight;
+pub mod integrations;
 pub mod inventory;
 pub mod jobs;
 pub mod loyalty;

@@ -263,6 +263,7 @@ pub mod needs {
         MessagesRead,
         MessagesSettings,
         CampaignsWrite,
+        WebhooksWrite,
     );
 }
 

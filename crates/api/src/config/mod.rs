@@ -7,9 +7,11 @@
 
 mod notify;
 mod sections;
+mod webhooks;
 
 pub use notify::*;
 pub use sections::*;
+pub use webhooks::*;
 
 use std::path::{Path, PathBuf};
 
@@ -36,6 +38,7 @@ pub struct Settings {
     pub billing: BillingSettings,
     pub jobs: JobSettings,
     pub notify: NotifySettings,
+    pub webhooks: WebhookSettings,
     pub identity: crate::sealing::IdentitySettings,
     pub events: EventSettings,
     pub log: LogSettings,
@@ -104,6 +107,19 @@ impl Settings {
         }
         if self.events.poll_ms == 0 || self.events.max_attempts == 0 {
             return bad("events", "poll_ms and max_attempts must be at least 1");
+        }
+        let hooks = &self.webhooks;
+        if hooks.timeout_secs == 0 || hooks.poll_ms == 0 || hooks.batch == 0 {
+            return bad(
+                "webhooks",
+                "timeout_secs, poll_ms and batch must be at least 1",
+            );
+        }
+        if hooks.retry_secs.len() > 20 || hooks.disable_after_secs == 0 {
+            return bad(
+                "webhooks",
+                "at most 20 retry_secs, and disable_after_secs at least 1",
+            );
         }
         if self.billing.price_valid_minutes == 0 {
             return bad("billing.price_valid_minutes", "must be at least 1");

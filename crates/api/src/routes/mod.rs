@@ -15,6 +15,7 @@ pub mod crm;
 pub mod engagement;
 pub mod identity;
 pub mod insight;
+pub mod integrations;
 pub mod inventory;
 pub mod jobs;
 pub mod loyalty;
@@ -31,5 +32,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(schemes::configure)
         .configure(jobs::configure)
         .configure(engagement::configure)
-        .configure(insight::configure);
+        .configure(insight::configure)
+        .configure(integrations::configure);
 }

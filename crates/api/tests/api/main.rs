@@ -67,3 +67,5 @@ mod sso;
 mod stock;
 mod stock_moves_lots;
 mod store_credit;
+mod webhooks;
+mod webhooks_scope;

@@ -70,4 +70,8 @@ pub mod token_revocations;
 pub mod transfer_pieces;
 pub mod transfers;
 pub mod voucher_guesses;
+pub mod webhook_attempts;
+pub mod webhook_deliveries;
+pub mod webhook_endpoints;
+pub mod webhook_messages;
 pub mod wish_list_items;

@@ -41,6 +41,8 @@ pub mod store_credit;
 pub mod tasks;
 pub mod token_revocations;
 pub mod transfers;
+pub mod webhook_deliveries;
+pub mod webhook_endpoints;
 pub mod wish_list;
 
 /// The rows after `(at, id)` in newest-first order by `time`, then `id`:

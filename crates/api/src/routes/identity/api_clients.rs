@@ -46,6 +46,7 @@ impl From<ScopeName> for Permission {
             ScopeName::ReportsRead => Permission::ReportsRead,
             ScopeName::JobsRead => Permission::JobsRead,
             ScopeName::JobsWrite => Permission::JobsWrite,
+            ScopeName::WebhooksWrite => Permission::WebhooksWrite,
         }
     }
 }

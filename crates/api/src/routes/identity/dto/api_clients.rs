@@ -71,10 +71,12 @@ pub enum ScopeName {
     JobsRead,
     #[serde(rename = "jobs:write")]
     JobsWrite,
+    #[serde(rename = "webhooks:write")]
+    WebhooksWrite,
 }
 
 impl ScopeName {
-    pub(crate) const ALL: [Self; 16] = [
+    pub(crate) const ALL: [Self; 17] = [
         Self::BranchesRead,
         Self::BranchesWrite,
         Self::CustomersRead,
@@ -91,6 +93,7 @@ impl ScopeName {
         Self::ReportsRead,
         Self::JobsRead,
         Self::JobsWrite,
+        Self::WebhooksWrite,
     ];
 }
 
