@@ -1,7 +1,8 @@
 //! The document's `webhooks` (OpenAPI 3.1): one entry per event type, the
 //! message an endpoint is posted (`{type, timestamp, data}`), its `data`
-//! the payload's schema as the services derive it from the very type they
-//! record, with its example; and the test ping's.
+//! the payload's schema (`routes::integrations::event_payloads`, held to
+//! the services' own types by a test), with its example; and the test
+//! ping's.
 
 use serde_json::{Value, json};
 
@@ -9,7 +10,7 @@ use serde_json::{Value, json};
 pub fn add_webhooks(doc: &mut Value) {
     let mut webhooks = serde_json::Map::new();
     let mut events: Vec<(&str, Value)> = Vec::new();
-    for event in jewel_services::catalogue::event_schemas() {
+    for event in crate::routes::integrations::event_payloads::payload_schemas() {
         for (name, schema) in event.schemas {
             let mut schema = serde_json::to_value(schema).unwrap_or_default();
             bounded(&mut schema);

@@ -6,8 +6,7 @@ use jewel_domain::invoice::{CreditNote, Invoice, Payment};
 use serde::{Deserialize, Serialize};
 
 /// `invoice.issued`: a bill took its number; its stock is sold.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[schema(example = json!({"invoiceId": "01936f0e-7777-7000-8000-000000000007", "number": "MDS1/2026-27/000042", "branchId": "01936f0e-0000-7000-8000-000000000001", "customerId": "01936f0e-5555-7000-8000-000000000005", "currency": "INR", "taxableValue": "50335.92", "taxTotal": "1510.08", "total": "51846.00", "lines": 1, "issuedAt": "2026-11-21T09:31:00Z"}))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InvoiceIssued {
     pub invoice_id: uuid::Uuid,
@@ -40,8 +39,7 @@ impl InvoiceIssued {
 }
 
 /// One payment of [`PaymentReceived`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[schema(example = json!({"paymentId": "01936f0e-8888-7000-8000-000000000008", "method": "upi", "amount": "51846.00"}))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentLine {
     pub payment_id: uuid::Uuid,
@@ -51,8 +49,7 @@ pub struct PaymentLine {
 }
 
 /// `payment.received`: money (or old gold) taken on an issued bill.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[schema(example = json!({"invoiceId": "01936f0e-7777-7000-8000-000000000007", "number": "MDS1/2026-27/000042", "branchId": "01936f0e-0000-7000-8000-000000000001", "customerId": "01936f0e-5555-7000-8000-000000000005", "currency": "INR", "payments": [{"paymentId": "01936f0e-8888-7000-8000-000000000008", "method": "upi", "amount": "51846.00"}], "amount": "51846.00", "balance": "0.00", "atIssue": true}))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentReceived {
     pub invoice_id: uuid::Uuid,
@@ -107,8 +104,7 @@ impl PaymentReceived {
 
 /// `invoice.cancelled`: a bill (or a draft) cancelled; an issued bill's
 /// stock is back and its number stays used.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[schema(example = json!({"invoiceId": "01936f0e-7777-7000-8000-000000000007", "number": "MDS1/2026-27/000042", "branchId": "01936f0e-0000-7000-8000-000000000001", "customerId": "01936f0e-5555-7000-8000-000000000005", "currency": "INR", "total": "51846.00", "wasIssued": true, "reason": "Entered for the wrong customer"}))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InvoiceCancelled {
     pub invoice_id: uuid::Uuid,
@@ -139,8 +135,7 @@ impl InvoiceCancelled {
 }
 
 /// `credit_note.issued`: goods taken back against a bill.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[schema(example = json!({"creditNoteId": "01936f0e-9999-7000-8000-000000000009", "number": "MDS1/CN/2026-27/000003", "invoiceId": "01936f0e-7777-7000-8000-000000000007", "invoiceNumber": "MDS1/2026-27/000042", "branchId": "01936f0e-0000-7000-8000-000000000001", "customerId": "01936f0e-5555-7000-8000-000000000005", "currency": "INR", "lines": 1, "total": "51846.00"}))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreditNoteIssued {
     pub credit_note_id: uuid::Uuid,
@@ -177,8 +172,7 @@ impl CreditNoteIssued {
 }
 
 /// `quote.created`: prices given to a customer, held until `validUntil`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[schema(example = json!({"quoteId": "01936f0e-6666-7000-8000-000000000006", "branchId": "01936f0e-0000-7000-8000-000000000001", "customerId": "01936f0e-5555-7000-8000-000000000005", "currency": "INR", "total": "51846.00", "lines": 1, "validUntil": "2026-11-21T18:00:00Z"}))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct QuoteCreated {
     pub quote_id: uuid::Uuid,
@@ -234,8 +228,7 @@ domain_event!(
 );
 /// `gift_voucher.issued`: a gift voucher sold on a bill paid in full. The
 /// code is not told: it reaches its holder printed with the bill.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[schema(example = json!({"voucherId": "01936f0e-4444-7000-8000-000000000004", "branchId": "01936f0e-0000-7000-8000-000000000001", "customerId": "01936f0e-5555-7000-8000-000000000005", "invoiceId": "01936f0e-7777-7000-8000-000000000007", "codeEnding": "7Q2K", "value": "5000.00", "expiresAt": "2027-11-21T00:00:00Z"}))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GiftVoucherIssued {
     pub voucher_id: uuid::Uuid,
@@ -277,8 +270,7 @@ domain_event!(QuoteCreated, "quote.created", "quote", quote_id, |e| Some(
 ));
 
 /// `quote.converted`: a quote became a draft invoice at its prices.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[schema(example = json!({"quoteId": "01936f0e-6666-7000-8000-000000000006", "branchId": "01936f0e-0000-7000-8000-000000000001", "customerId": "01936f0e-5555-7000-8000-000000000005", "invoiceId": "01936f0e-7777-7000-8000-000000000007"}))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct QuoteConverted {
     pub quote_id: uuid::Uuid,

@@ -6,8 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// `customer.created`: a customer added by staff, a client, an import or
 /// the customer themselves.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[schema(example = json!({"customerId": "01936f0e-5555-7000-8000-000000000005", "source": "api"}))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerCreated {
     pub customer_id: uuid::Uuid,
@@ -17,8 +16,7 @@ pub struct CustomerCreated {
 
 /// `customer.updated`: a customer's profile changed, or the customer was
 /// archived or brought back.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[schema(example = json!({"customerId": "01936f0e-5555-7000-8000-000000000005", "change": "profile", "version": 3}))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerUpdated {
     pub customer_id: uuid::Uuid,
@@ -29,8 +27,7 @@ pub struct CustomerUpdated {
 
 /// `customer.merged`: a duplicate folded into the survivor, which now
 /// holds its history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[schema(example = json!({"customerId": "01936f0e-5555-7000-8000-0000000000aa", "survivorId": "01936f0e-5555-7000-8000-000000000005"}))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerMerged {
     pub customer_id: uuid::Uuid,
@@ -38,8 +35,7 @@ pub struct CustomerMerged {
 }
 
 /// `customer.erased`: a customer's personal data erased at their request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[schema(example = json!({"customerId": "01936f0e-5555-7000-8000-000000000005"}))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerErased {
     pub customer_id: uuid::Uuid,

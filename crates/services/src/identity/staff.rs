@@ -48,8 +48,7 @@ impl From<&StaffUser> for StaffRecord {
 
 /// `staff.changed`: a staff member joined, or their role, branches or
 /// standing changed. No personal details: readers fetch the record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[schema(example = json!({"staffId": "01936f0e-8f4a-7cc2-9a4e-1b2f3c4d5e6f", "change": "updated", "role": "sales", "branchIds": ["01936f0e-0000-7000-8000-000000000001"], "active": true, "version": 2}))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StaffChanged {
     pub staff_id: uuid::Uuid,

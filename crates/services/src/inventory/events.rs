@@ -7,8 +7,7 @@ use jewel_domain::piece::Piece;
 use serde::{Deserialize, Serialize};
 
 /// `piece.received`: a piece entered stock at a branch.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[schema(example = json!({"pieceId": "01936f0e-3333-7000-8000-000000000003", "tagNumber": "MDS1-000731", "branchId": "01936f0e-0000-7000-8000-000000000001", "category": "necklace", "metal": "gold", "fineness": 916, "grossWeight": "24.350"}))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PieceReceived {
     pub piece_id: uuid::Uuid,
@@ -37,8 +36,7 @@ impl PieceReceived {
 
 /// `piece.moved`: a piece changed status or branch by hand (a hold, an
 /// approval, a repair, melting, an adjustment).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[schema(example = json!({"pieceId": "01936f0e-3333-7000-8000-000000000003", "tagNumber": "MDS1-000731", "branchId": "01936f0e-0000-7000-8000-000000000001", "fromStatus": "in_stock", "toStatus": "reserved"}))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PieceMoved {
     pub piece_id: uuid::Uuid,
@@ -61,8 +59,7 @@ impl PieceMoved {
 }
 
 /// `piece.sold`: a piece left stock on an issued bill.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[schema(example = json!({"pieceId": "01936f0e-3333-7000-8000-000000000003", "tagNumber": "MDS1-000731", "branchId": "01936f0e-0000-7000-8000-000000000001", "invoiceId": "01936f0e-7777-7000-8000-000000000007", "invoiceNumber": "MDS1/2026-27/000042"}))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PieceSold {
     pub piece_id: uuid::Uuid,
@@ -74,8 +71,7 @@ pub struct PieceSold {
 
 /// `transfer.dispatched` and `transfer.received`: pieces sent from one
 /// branch to another, and their arrival.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[schema(example = json!({"transferId": "01936f0e-2222-7000-8000-000000000002", "fromBranchId": "01936f0e-0000-7000-8000-000000000001", "toBranchId": "01936f0e-0000-7000-8000-000000000011", "pieceIds": ["01936f0e-3333-7000-8000-000000000003"]}))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TransferMoved {
     pub transfer_id: uuid::Uuid,
@@ -106,12 +102,12 @@ impl TransferMoved {
 
 /// `transfer.dispatched` (told to the sending branch; the receiving one
 /// reads the transfer).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct TransferDispatched(pub TransferMoved);
 
 /// `transfer.received`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct TransferReceived(pub TransferMoved);
 
@@ -132,8 +128,7 @@ impl std::ops::Deref for TransferReceived {
 }
 
 /// `rate.changed`: a metal rate set, in force from `effectiveAt`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[schema(example = json!({"rateId": "01936f0e-1111-7000-8000-000000000001", "metal": "gold", "fineness": 916, "perGram": "7150.00", "effectiveAt": "2026-11-21T04:30:00Z"}))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RateChanged {
     pub rate_id: uuid::Uuid,

@@ -7,8 +7,7 @@ use jewel_domain::job::{JobCard, StatusChange};
 use serde::{Deserialize, Serialize};
 
 /// `job.status_changed`: a job was taken in (`from` null) or moved.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[schema(example = json!({"jobId": "01936f0e-bbbb-7000-8000-00000000000b", "number": "MDS1/JOB/2026-27/000017", "branchId": "01936f0e-0000-7000-8000-000000000001", "customerId": "01936f0e-5555-7000-8000-000000000005", "kind": "repair", "from": "in_progress", "to": "ready", "promisedOn": "2026-11-25", "at": "2026-11-24T12:00:00Z"}))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct JobStatusChanged {
     pub job_id: uuid::Uuid,
@@ -44,8 +43,7 @@ impl JobStatusChanged {
 
 /// `job.estimated`: a job's estimate set or changed; the customer is asked
 /// to approve it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[schema(example = json!({"jobId": "01936f0e-bbbb-7000-8000-00000000000b", "number": "MDS1/JOB/2026-27/000017", "branchId": "01936f0e-0000-7000-8000-000000000001", "customerId": "01936f0e-5555-7000-8000-000000000005", "revision": 1, "total": "1180.00", "status": "estimated"}))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct JobEstimated {
     pub job_id: uuid::Uuid,

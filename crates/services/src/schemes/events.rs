@@ -8,8 +8,7 @@ use jewel_domain::scheme::{Enrolment, Instalment};
 use serde::{Deserialize, Serialize};
 
 /// `scheme.enrolled`: a customer joined a plan at a branch.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[schema(example = json!({"enrolmentId": "01936f0e-cccc-7000-8000-00000000000c", "planId": "01936f0e-dddd-7000-8000-00000000000d", "planName": "Swarna 11", "customerId": "01936f0e-5555-7000-8000-000000000005", "branchId": "01936f0e-0000-7000-8000-000000000001", "kind": "amount", "instalments": 11, "instalment": "5000.00", "startedAt": "2026-11-21T09:00:00Z", "maturesAt": "2027-10-21T09:00:00Z"}))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SchemeEnrolled {
     pub enrolment_id: uuid::Uuid,
@@ -43,8 +42,7 @@ impl SchemeEnrolled {
 }
 
 /// `scheme.instalment_received`: an instalment paid, with its receipt.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[schema(example = json!({"enrolmentId": "01936f0e-cccc-7000-8000-00000000000c", "instalmentId": "01936f0e-eeee-7000-8000-00000000000e", "customerId": "01936f0e-5555-7000-8000-000000000005", "branchId": "01936f0e-0000-7000-8000-000000000001", "period": 3, "instalments": 11, "amount": "5000.00", "method": "upi", "receiptNumber": "MDS1/SR/2026-27/000120", "acceptedAt": "2027-01-21T10:00:00Z"}))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InstalmentReceived {
     pub enrolment_id: uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Outbound webhooks (Standard Webhooks v1): endpoints, their secrets,
 //! test pings, replays and every attempt.
 
+pub mod event_payloads;
 mod webhook_dto;
 mod webhook_endpoints;
 
