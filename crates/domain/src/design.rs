@@ -37,3 +37,18 @@ pub struct Design {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
+
+impl Design {
+    /// Whether the design already holds every field of `new`: writing it
+    /// would change nothing.
+    pub fn holds(&self, new: &NewDesign) -> bool {
+        self.code == new.code
+            && self.name == new.name
+            && self.category == new.category
+            && self.collection == new.collection
+            && self.description == new.description
+            && self.images == new.images
+            && self.making == new.making
+            && self.wastage == new.wastage
+    }
+}

@@ -8,6 +8,7 @@ pub mod contact;
 pub mod customer;
 pub mod design;
 pub mod engagement;
+pub mod external_ref;
 pub mod gift_voucher;
 pub mod invoice;
 pub mod job;

@@ -300,7 +300,7 @@ async fn merge_moves_everything_and_the_dry_run_changes_nothing(backend: Backend
     .await;
     assert_eq!(
         dry["moved"],
-        json!({"interactions": 1, "tasks": 1, "wishList": 1, "devices": 0, "consentChanges": 0,
+        json!({"interactions": 1, "tasks": 1, "wishList": 1, "devices": 0, "externalIds": 0, "consentChanges": 0,
                "invoices": 1, "quotes": 0})
     );
     assert_eq!(dry["survivor"]["otherPhones"], json!(["+919000012345"]));

@@ -29,6 +29,7 @@ mod docs;
 mod errors;
 mod events;
 mod events_trail;
+mod external_ids;
 mod gift_vouchers;
 mod hardening;
 mod health;

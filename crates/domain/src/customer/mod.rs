@@ -44,6 +44,25 @@ pub struct Customer {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
+impl Customer {
+    /// Whether the customer already holds every field of `new` (a sealed
+    /// PAN compared by its keyed hash): writing `new` would change nothing.
+    pub fn holds(&self, new: &NewCustomer) -> bool {
+        let same_pan = match (&self.pan, &new.pan) {
+            (None, None) => true,
+            (Some(kept), Some(given)) => kept.lookup == given.lookup,
+            _ => false,
+        };
+        self.name == new.name.as_str()
+            && self.mobile == new.mobile.as_str()
+            && self.email.as_deref() == new.email.as_ref().map(crate::contact::Email::as_str)
+            && self.home_branch_id == new.home_branch_id
+            && self.occasions == new.occasions
+            && self.profile == new.profile
+            && same_pan
+    }
+}
+
 /// A PAN (permanent account number): five letters, four digits, a letter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pan(String);

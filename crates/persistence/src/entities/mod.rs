@@ -21,6 +21,7 @@ pub mod customer_tags;
 pub mod customers;
 pub mod designs;
 pub mod devices;
+pub mod external_refs;
 pub mod follow_up_tasks;
 pub mod gift_voucher_entries;
 pub mod gift_vouchers;

@@ -49,6 +49,14 @@ pub const CUSTOMER_RECORDS: &[CustomerRecords] = &[
         erased: true,
     },
     CustomerRecords {
+        kind: "externalIds",
+        table: "external_refs",
+        column: "entity_id",
+        // Other systems' ids of the customer: a merge moves them, so an
+        // ERP's next upsert changes the survivor; they name no one.
+        erased: false,
+    },
+    CustomerRecords {
         kind: "consentChanges",
         table: "consent_changes",
         column: "customer_id",

@@ -14,6 +14,7 @@ pub mod customers;
 pub mod deposits;
 pub mod designs;
 pub mod devices;
+pub mod external_refs;
 pub mod gift_vouchers;
 pub mod idempotency;
 pub mod interactions;

@@ -5,6 +5,7 @@
 pub mod customers;
 mod error;
 pub mod events;
+pub mod external;
 pub mod follow_ups;
 pub mod import;
 pub mod merge;

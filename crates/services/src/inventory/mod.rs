@@ -5,6 +5,7 @@
 pub mod designs;
 mod error;
 pub mod events;
+pub mod external;
 pub mod lots;
 pub mod pieces;
 pub mod rates;

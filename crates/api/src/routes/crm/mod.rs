@@ -8,6 +8,7 @@ pub mod consents;
 pub mod customer_csv;
 pub mod customer_data;
 pub mod customer_merge;
+pub mod customer_sync;
 pub mod customers;
 pub mod dto;
 pub mod interactions;
@@ -22,6 +23,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(customer_csv::configure)
         .configure(customers::configure)
         .configure(customer_merge::configure)
+        .configure(customer_sync::configure)
         .configure(customer_data::configure)
         .configure(consents::configure)
         .configure(wish_list::configure)

@@ -4,7 +4,8 @@
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub mod catalogue;
-pub mod designs;
+pub mod design_sync;
+mod designs;
 pub mod dto;
 pub mod lots;
 pub mod metal_rates;
@@ -20,6 +21,7 @@ pub mod transfers;
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(metal_rates::configure)
         .configure(designs::configure)
+        .configure(design_sync::configure)
         // Before `pieces`: `/pieces/import` would be taken for `/pieces/{id}`.
         .configure(piece_import::configure)
         .configure(piece_receipts::configure)

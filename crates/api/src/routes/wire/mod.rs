@@ -400,6 +400,7 @@ pub mod csv;
 pub mod customer;
 pub mod language;
 pub mod price;
+pub mod upsert;
 
 #[cfg(test)]
 mod merge_patch_tests {

@@ -23,7 +23,7 @@ pub struct MergeRequest {
 #[schema(example = json!({
     "dryRun": false, "survivorId": "01936f0e-5555-7000-8000-000000000005",
     "duplicateId": "01936f0e-5555-7000-8000-000000000006",
-    "moved": {"interactions": 3, "tasks": 1, "wishList": 2, "devices": 1, "consentChanges": 0,
+    "moved": {"interactions": 3, "tasks": 1, "wishList": 2, "devices": 1, "externalIds": 1, "consentChanges": 0,
               "invoices": 1, "quotes": 0},
     "survivor": {"id": "01936f0e-5555-7000-8000-000000000005", "name": "Lakshmi Narayanan",
         "mobile": "+919876543210", "otherPhones": ["+919000012345"], "email": null,
