@@ -2,6 +2,7 @@
 //! records in step): a PUT adds the record the first time and changes it
 //! after, sending it twice changes nothing, requests racing with one new
 //! id add one record, and the id reads it back; a sales person cannot.
+//! Pieces keep a receipt's and a correction's rules.
 
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -15,6 +16,8 @@ on_both_backends!(
     a_design_is_kept_in_step_by_its_id,
     racing_puts_with_one_new_id_add_one_design,
     a_merge_takes_the_duplicates_ids_to_the_survivor,
+    a_piece_is_received_then_corrected_by_its_id,
+    racing_puts_with_one_new_id_receive_one_piece,
 );
 
 async fn put(app: &TestApp, token: &str, path: &str, body: Value) -> reqwest::Response {
@@ -84,8 +87,19 @@ async fn a_put_adds_then_changes_and_twice_changes_nothing(backend: Backend) {
         json!({"name": "X Y", "mobile": "9876501043"}),
     )
     .await;
-    let bad = json_of(bad, 422).await;
+    let bad = json_of(bad, 400).await;
     assert_eq!(bad["errors"][0]["field"], "system");
+    let bad = json_of(
+        get(
+            &app,
+            &owner,
+            "/api/v1/customers/by-external-id/odoo/null%2Cnull",
+        )
+        .await,
+        400,
+    )
+    .await;
+    assert_eq!(bad["errors"][0]["field"], "externalId");
 }
 
 async fn racing_puts_with_one_new_id_add_one_customer(backend: Backend) {
@@ -240,4 +254,126 @@ async fn a_merge_takes_the_duplicates_ids_to_the_survivor(backend: Backend) {
     let changed = json_of(put(&app, &owner, path, body).await, 200).await;
     assert_eq!(changed["id"], survivor["id"]);
     assert_eq!(changed["tags"], json!(["web"]));
+}
+
+fn piece_body(branch: &Value, grams: &str) -> Value {
+    json!({"tagNumber": "ERP-000123", "category": "necklace", "metal": "gold", "fineness": 916,
+        "grossWeight": grams, "making": {"mode": "percent", "value": "16"},
+        "huid": "ERP123", "branchId": branch["id"]})
+}
+
+async fn a_piece_is_received_then_corrected_by_its_id(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.owner_token().await;
+    let branch = app.open_branch(&owner, "CBE1").await;
+    let other = app.open_branch(&owner, "CBE2").await;
+    let path = "/api/v1/pieces/by-external-id/odoo/stock.lot:123";
+    let received = json_of(
+        put(&app, &owner, path, piece_body(&branch, "24.350")).await,
+        201,
+    )
+    .await;
+    assert_eq!(received["status"], "in_stock");
+    let movements = json_of(
+        get(
+            &app,
+            &owner,
+            &format!(
+                "/api/v1/pieces/{}/movements",
+                received["id"].as_str().expect("id")
+            ),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        movements["movements"].as_array().map(Vec::len),
+        Some(1),
+        "one receipt: {movements}"
+    );
+
+    let again = json_of(
+        put(&app, &owner, path, piece_body(&branch, "24.350")).await,
+        200,
+    )
+    .await;
+    assert_eq!(again["id"], received["id"]);
+    assert_eq!(
+        again["version"], received["version"],
+        "the same body changes nothing"
+    );
+    let corrected = json_of(
+        put(&app, &owner, path, piece_body(&branch, "24.400")).await,
+        200,
+    )
+    .await;
+    assert_eq!(corrected["grossWeight"], "24.400");
+    assert_ne!(corrected["version"], received["version"]);
+    let read = json_of(get(&app, &owner, path).await, 200).await;
+    assert_eq!(read["version"], corrected["version"]);
+
+    // Its branch changes only by a transfer; another id with its tag is 409.
+    let moved = json_of(
+        put(&app, &owner, path, piece_body(&other, "24.400")).await,
+        422,
+    )
+    .await;
+    assert_eq!(moved["errors"][0]["field"], "branchId", "{moved}");
+    let clash = put(
+        &app,
+        &owner,
+        "/api/v1/pieces/by-external-id/odoo/stock.lot:124",
+        piece_body(&branch, "5.000"),
+    )
+    .await;
+    assert_eq!(clash.status(), 409);
+    // A manager of the other branch neither sees nor changes it.
+    let (_, manager) = app
+        .hire(&owner, "ravi@example.com", "manager", &[&other])
+        .await;
+    assert_eq!(get(&app, &manager, path).await.status(), 404);
+    assert_eq!(
+        put(&app, &manager, path, piece_body(&branch, "1.000"))
+            .await
+            .status(),
+        404
+    );
+}
+
+async fn racing_puts_with_one_new_id_receive_one_piece(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.owner_token().await;
+    let branch = app.open_branch(&owner, "TRY1").await;
+    let path = "/api/v1/pieces/by-external-id/odoo/stock.lot:9";
+    let puts = (0..6).map(|_| {
+        let body = piece_body(&branch, "10.000");
+        let app = &app;
+        let owner = &owner;
+        async move { put(app, owner, path, body).await.status().as_u16() }
+    });
+    let statuses = futures_util::future::join_all(puts).await;
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 201 || *s == 200),
+        "{statuses:?}"
+    );
+    let found = json_of(
+        get(
+            &app,
+            &owner,
+            &format!(
+                "/api/v1/pieces?branchId={}",
+                branch["id"].as_str().expect("id")
+            ),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(found["items"].as_array().map(Vec::len), Some(1), "{found}");
 }

@@ -4,7 +4,6 @@
 //! already), so sending it twice is safe; `GET` reads them by that id.
 
 use actix_web::{HttpResponse, get, put, web};
-use jewel_domain::external_ref::ExternalRef;
 use jewel_services::crm::external;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -12,17 +11,13 @@ use super::customers::{CustomerFields, CustomerView, give_up};
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
 use crate::extract::Json;
-use crate::routes::wire::upsert::{Upserted, once_more_if_raced};
+use crate::routes::wire::upsert::{Upserted, external_ref, once_more_if_raced};
 use crate::routes::wire::{created, with_etag};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(upsert_customer_by_external_id)
         .service(get_customer_by_external_id);
-}
-
-fn external_ref(path: &(String, String)) -> Result<ExternalRef, ApiError> {
-    Ok(ExternalRef::parse(&path.0, &path.1)?)
 }
 
 /// Make or change the customer another system knows by `externalId`.
@@ -45,6 +40,7 @@ fn external_ref(path: &(String, String)) -> Result<ExternalRef, ApiError> {
     request_body = CustomerFields,
     responses(
         (status = 200, description = "Changed (or held it already); `ETag` carries the version.", body = CustomerView),
+        (status = 400, description = "A malformed `system` or `externalId`, named.", body = Problem, content_type = "application/problem+json"),
         (status = 201, description = "Added.", body = CustomerView),
         (status = 409, description = "Another customer holds the mobile number, or this customer's data was erased.", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "The customer was merged into another.", body = Problem, content_type = "application/problem+json"),
@@ -57,7 +53,7 @@ pub async fn upsert_customer_by_external_id(
     path: web::Path<(String, String)>,
     Json(body): Json<CustomerFields>,
 ) -> Result<HttpResponse, ApiError> {
-    let found = external_ref(&path)?;
+    let found = external_ref(&path.0, &path.1)?;
     let new = body.check(state.home_country, &state.sealer)?;
     let upserted = once_more_if_raced(&state, &caller, external::may_have_raced, |unit| {
         let (found, new) = (found.clone(), new.clone());
@@ -91,6 +87,7 @@ pub async fn upsert_customer_by_external_id(
     responses(
         (status = 200, description = "The customer; `ETag` carries the version.", body = CustomerView),
         (status = 404, description = "That system named no customer with this id.", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A malformed `system` or `externalId`, named.", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "The customer was merged into another.", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -100,7 +97,7 @@ pub async fn get_customer_by_external_id(
     caller: Authorized<needs::CustomersRead>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let found = external_ref(&path)?;
+    let found = external_ref(&path.0, &path.1)?;
     let customer = external::customer_of(state.database.connection(), &found).await?;
     let view = CustomerView::for_caller(&caller, customer, &state.sealer)?;
     Ok(with_etag(view.version, view))
@@ -116,6 +113,7 @@ mod tests {
         for path in [
             "/api/v1/customers/by-external-id/{system}/{externalId}",
             "/api/v1/designs/by-external-id/{system}/{externalId}",
+            "/api/v1/pieces/by-external-id/{system}/{externalId}",
         ] {
             let parameters = document["paths"][path]["put"]["parameters"]
                 .as_array()

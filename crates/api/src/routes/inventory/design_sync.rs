@@ -3,7 +3,6 @@
 //! after (200; nothing changes when it does already); `GET` reads it.
 
 use actix_web::{HttpResponse, get, put, web};
-use jewel_domain::external_ref::ExternalRef;
 use jewel_services::inventory::external;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -11,7 +10,7 @@ use super::dto::designs::{DesignFields, DesignView};
 use crate::auth::caller::{Authorized, needs};
 use crate::error::{ApiError, Problem};
 use crate::extract::Json;
-use crate::routes::wire::upsert::{Upserted, once_more_if_raced};
+use crate::routes::wire::upsert::{Upserted, external_ref, once_more_if_raced};
 use crate::routes::wire::{created, with_etag};
 use crate::state::AppState;
 
@@ -39,6 +38,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     request_body = DesignFields,
     responses(
         (status = 200, description = "Changed (or held it already); `ETag` carries the version.", body = DesignView),
+        (status = 400, description = "A malformed `system` or `externalId`, named.", body = Problem, content_type = "application/problem+json"),
         (status = 201, description = "Added.", body = DesignView),
         (status = 409, description = "Another design has the code.", body = Problem, content_type = "application/problem+json"),
     )
@@ -50,7 +50,7 @@ pub async fn upsert_design_by_external_id(
     path: web::Path<(String, String)>,
     Json(body): Json<DesignFields>,
 ) -> Result<HttpResponse, ApiError> {
-    let found = ExternalRef::parse(&path.0, &path.1)?;
+    let found = external_ref(&path.0, &path.1)?;
     let new = body.check()?;
     let upserted = once_more_if_raced(&state, &caller, external::may_have_raced, |unit| {
         let (found, new) = (found.clone(), new.clone());
@@ -86,6 +86,7 @@ pub async fn upsert_design_by_external_id(
     responses(
         (status = 200, description = "The design; `ETag` carries the version.", body = DesignView),
         (status = 404, description = "That system named no design with this id.", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A malformed `system` or `externalId`, named.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/designs/by-external-id/{system}/{externalId}")]
@@ -94,7 +95,7 @@ pub async fn get_design_by_external_id(
     _caller: Authorized<needs::InventoryRead>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let found = ExternalRef::parse(&path.0, &path.1)?;
+    let found = external_ref(&path.0, &path.1)?;
     let design = external::design_of(state.database.connection(), &found)
         .await?
         .ok_or(ApiError::NotFound)?;

@@ -13,6 +13,7 @@ pub mod piece_changes;
 pub mod piece_import;
 pub mod piece_price;
 pub mod piece_receipts;
+pub mod piece_sync;
 pub mod pieces;
 pub mod stock;
 pub mod stock_moves;
@@ -28,6 +29,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(catalogue::configure)
         .configure(pieces::configure)
         .configure(piece_changes::configure)
+        .configure(piece_sync::configure)
         .configure(piece_price::configure)
         .configure(stock_moves::configure)
         .configure(transfers::configure)

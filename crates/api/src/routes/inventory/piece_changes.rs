@@ -3,6 +3,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, patch, web};
 use jewel_domain::Invalid;
+use jewel_domain::piece::{NewPiece, Piece};
 use jewel_persistence::repos::designs::Designs;
 use jewel_services::inventory::pieces;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -58,6 +59,20 @@ pub async fn update_piece(
     merge_patch(&mut merged, &patch);
     let fields: PieceFields =
         parse_json(&serde_json::to_vec(&merged).map_err(anyhow::Error::from)?)?;
+    let new = checked_change(&state, &piece, &fields).await?;
+    let mut unit = state.unit(&caller);
+    let after = pieces::correct(&mut unit, &piece, &new, cost_for(&caller)).await?;
+    unit.commit().await?;
+    Ok(answer(&caller, after))
+}
+
+/// `fields` checked whole as what `piece` is to become: its branch kept (a
+/// transfer moves it), its design one that exists.
+pub(crate) async fn checked_change(
+    state: &AppState,
+    piece: &Piece,
+    fields: &PieceFields,
+) -> Result<NewPiece, ApiError> {
     if fields.branch_id() != piece.branch_id {
         return Err(Invalid::field(
             "branchId",
@@ -66,18 +81,13 @@ pub async fn update_piece(
         )
         .into());
     }
-    let db = state.database.connection();
     let design = match fields.design_id() {
         Some(design) => Some(
-            Designs::get(db, design)
+            Designs::get(state.database.connection(), design)
                 .await?
                 .ok_or_else(|| Invalid::field("designId", "not_found", "no such design"))?,
         ),
         None => None,
     };
-    let new = fields.check(design.as_ref(), &state.hallmark_rule())?;
-    let mut unit = state.unit(&caller);
-    let after = pieces::correct(&mut unit, &piece, &new, cost_for(&caller)).await?;
-    unit.commit().await?;
-    Ok(answer(&caller, after))
+    Ok(fields.check(design.as_ref(), &state.hallmark_rule())?)
 }

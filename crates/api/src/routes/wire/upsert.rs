@@ -4,11 +4,26 @@
 //! try finds and changes it).
 
 use futures_util::future::BoxFuture;
+use jewel_domain::external_ref::ExternalRef;
 use jewel_services::Unit;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
+
+/// The system and id of a path: 400 naming the one that is malformed (as
+/// any malformed path or query parameter is).
+pub fn external_ref(system: &str, id: &str) -> Result<ExternalRef, ApiError> {
+    ExternalRef::parse(system, id).map_err(|invalid| {
+        let error = invalid.into_errors().remove(0);
+        ApiError::bad_field(
+            format!("{} is malformed", error.field),
+            error.field,
+            error.code,
+            error.message,
+        )
+    })
+}
 
 /// What an upsert came to: done and committed, or refused (the unit, not
 /// yet rolled back, and why, for the caller to tell).
