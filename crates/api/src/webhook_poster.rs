@@ -124,3 +124,22 @@ impl Poster for HttpPoster {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use reqwest::dns::{Name, Resolve};
+
+    /// A name that points into the server's own network is not looked up
+    /// to an address to post to (unless `webhooks.allow_private`).
+    #[tokio::test]
+    async fn loopback_names_are_not_resolved() {
+        let name = Name::from_str("localhost").expect("a name");
+        let refused = match super::PublicOnly.resolve(name).await {
+            Ok(addresses) => panic!("resolved to {:?}", addresses.collect::<Vec<_>>()),
+            Err(error) => error.to_string(),
+        };
+        assert!(refused.contains("no public address"), "{refused}");
+    }
+}
