@@ -24,6 +24,24 @@ async fn put(app: &TestApp, token: &str, path: &str, body: Value) -> reqwest::Re
     app.call(Method::PUT, path, Some(token), Some(body)).await
 }
 
+/// PUTs `bodies` to `path` at once: exactly one makes the record (201),
+/// every other changes it (200).
+async fn exactly_one_made(app: &TestApp, token: &str, path: &str, bodies: Vec<Value>) {
+    let puts = bodies
+        .into_iter()
+        .map(|body| async move { put(app, token, path, body).await.status().as_u16() });
+    let statuses = futures_util::future::join_all(puts).await;
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 201 || *s == 200),
+        "{statuses:?}"
+    );
+}
+
 async fn a_put_adds_then_changes_and_twice_changes_nothing(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let owner = app.owner_token().await;
@@ -106,24 +124,8 @@ async fn racing_puts_with_one_new_id_add_one_customer(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let owner = app.owner_token().await;
     let path = "/api/v1/customers/by-external-id/odoo/res.partner:77";
-    let puts = (0..8).map(|i| {
-        let body =
-            json!({"name": "Racing Customer", "mobile": "9876500077", "notes": format!("try {i}")});
-        let app = &app;
-        let owner = &owner;
-        async move { put(app, owner, path, body).await.status().as_u16() }
-    });
-    let mut statuses = futures_util::future::join_all(puts).await;
-    statuses.sort_unstable();
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 201).count(),
-        1,
-        "{statuses:?}"
-    );
-    assert!(
-        statuses.iter().all(|s| *s == 201 || *s == 200),
-        "{statuses:?}"
-    );
+    let bodies = (0..8).map(|i| json!({"name": "Racing Customer", "mobile": "9876500077", "notes": format!("try {i}")})).collect();
+    exactly_one_made(&app, &owner, path, bodies).await;
     let found = json_of(
         get(&app, &owner, "/api/v1/customers?mobile=9876500077").await,
         200,
@@ -190,23 +192,13 @@ async fn racing_puts_with_one_new_id_add_one_design(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let owner = app.owner_token().await;
     let path = "/api/v1/designs/by-external-id/odoo/product.template:7";
-    let puts = (0..8).map(|i| {
-        let body = json!({"code": "BG-KADA-7", "name": "Kada bangle", "category": "bangle",
-            "description": format!("try {i}")});
-        let app = &app;
-        let owner = &owner;
-        async move { put(app, owner, path, body).await.status().as_u16() }
-    });
-    let statuses = futures_util::future::join_all(puts).await;
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 201).count(),
-        1,
-        "{statuses:?}"
-    );
-    assert!(
-        statuses.iter().all(|s| *s == 201 || *s == 200),
-        "{statuses:?}"
-    );
+    let bodies = (0..8)
+        .map(|i| {
+            json!({"code": "BG-KADA-7", "name": "Kada bangle", "category": "bangle",
+            "description": format!("try {i}")})
+        })
+        .collect();
+    exactly_one_made(&app, &owner, path, bodies).await;
     let found = json_of(
         get(&app, &owner, "/api/v1/designs?category=bangle").await,
         200,
@@ -346,22 +338,8 @@ async fn racing_puts_with_one_new_id_receive_one_piece(backend: Backend) {
     let owner = app.owner_token().await;
     let branch = app.open_branch(&owner, "TRY1").await;
     let path = "/api/v1/pieces/by-external-id/odoo/stock.lot:9";
-    let puts = (0..6).map(|_| {
-        let body = piece_body(&branch, "10.000");
-        let app = &app;
-        let owner = &owner;
-        async move { put(app, owner, path, body).await.status().as_u16() }
-    });
-    let statuses = futures_util::future::join_all(puts).await;
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 201).count(),
-        1,
-        "{statuses:?}"
-    );
-    assert!(
-        statuses.iter().all(|s| *s == 201 || *s == 200),
-        "{statuses:?}"
-    );
+    let bodies = (0..6).map(|_| piece_body(&branch, "10.000")).collect();
+    exactly_one_made(&app, &owner, path, bodies).await;
     let found = json_of(
         get(
             &app,
