@@ -58,6 +58,7 @@ mod m20261207_000050_quote_expiring_templates;
 mod m20261207_000051_task_alert_templates;
 mod m20261208_000052_webhooks;
 mod m20261208_000053_external_refs;
+mod m20261208_000054_import_jobs;
 
 pub struct Migrator;
 
@@ -118,6 +119,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000051_task_alert_templates::Migration),
             Box::new(m20261208_000052_webhooks::Migration),
             Box::new(m20261208_000053_external_refs::Migration),
+            Box::new(m20261208_000054_import_jobs::Migration),
         ]
     }
 }

@@ -17,6 +17,7 @@ pub mod error;
 pub mod extract;
 pub mod holds;
 pub mod idempotency;
+pub mod import_worker;
 pub mod notifiers;
 pub mod openapi;
 pub mod openapi_webhooks;

@@ -1,7 +1,7 @@
 //! How each capability's refusals read as problem+json: one `From` per
 //! capability's error type, the only place its variants meet HTTP.
 
-use jewel_domain::FieldError;
+use jewel_domain::{FieldError, Invalid};
 use jewel_services::billing::BillingError;
 use jewel_services::crm::CrmError;
 use jewel_services::engagement::EngagementError;
@@ -401,6 +401,28 @@ impl From<IntegrationError> for ApiError {
                     "the endpoint is disabled: enable it first",
                 )],
             },
+            IntegrationError::ImportState { state } => ApiError::Conflict {
+                detail,
+                errors: vec![FieldError::new(
+                    "state",
+                    "wrong_state",
+                    format!("the job is {}", state.as_str()),
+                )],
+            },
+            IntegrationError::TooManyRows { most, had } => Invalid::field(
+                "rows",
+                "too_many",
+                format!("at most {most} rows in a job; it holds {had}"),
+            )
+            .into(),
+            IntegrationError::NothingUploaded => {
+                Invalid::field("rows", "empty", "upload a part first").into()
+            }
+            IntegrationError::LeaseLost | IntegrationError::Outrun => ApiError::Conflict {
+                detail,
+                errors: vec![FieldError::new("state", "changed", "try again")],
+            },
+            IntegrationError::Crm(error) => (*error).into(),
             IntegrationError::Invalid(invalid) => invalid.into(),
             IntegrationError::Store(error) => error.into(),
             IntegrationError::Record(error) => error.into(),

@@ -52,6 +52,8 @@ pub struct Application {
     courier: Option<crate::workers::Courier>,
     /// The webhook worker, unless this server leaves sending to others.
     webhooks: Option<crate::workers::WebhookCourier>,
+    /// How often the import worker looks for a job, when this server runs it.
+    imports: Option<Duration>,
 }
 
 impl Application {
@@ -179,6 +181,10 @@ impl Application {
             relay: settings.events.deliver.then_some(relay),
             courier,
             webhooks,
+            imports: settings
+                .imports
+                .work
+                .then(|| Duration::from_millis(settings.imports.poll_ms)),
         })
     }
 
@@ -211,8 +217,11 @@ impl Application {
         let webhooks = self
             .webhooks
             .map(|courier| tokio::spawn(crate::workers::deliver_webhooks(courier)));
+        let imports = self
+            .imports
+            .map(|poll| tokio::spawn(crate::import_worker::run_imports(self.state.clone(), poll)));
         let stopped = self.server.await;
-        for worker in [courier, webhooks].into_iter().flatten() {
+        for worker in [courier, webhooks, imports].into_iter().flatten() {
             worker.abort();
         }
         worker.abort();

@@ -282,11 +282,12 @@ impl Permission {
 
     /// The permissions an integrator's API client may be granted as scopes:
     /// reading and writing business records, never managing people or keys.
-    pub const CLIENT_SCOPES: [Permission; 17] = [
+    pub const CLIENT_SCOPES: [Permission; 18] = [
         Permission::BranchesRead,
         Permission::BranchesWrite,
         Permission::CustomersRead,
         Permission::CustomersWrite,
+        Permission::CustomersBulk,
         Permission::InventoryRead,
         Permission::InventoryWrite,
         Permission::InventoryCost,

@@ -4,12 +4,14 @@
 pub mod access;
 pub mod billing;
 pub mod branch;
+pub mod change_feed;
 pub mod contact;
 pub mod customer;
 pub mod design;
 pub mod engagement;
 pub mod external_ref;
 pub mod gift_voucher;
+pub mod import_job;
 pub mod invoice;
 pub mod job;
 pub mod language;

@@ -39,6 +39,7 @@ pub struct Settings {
     pub jobs: JobSettings,
     pub notify: NotifySettings,
     pub webhooks: WebhookSettings,
+    pub imports: ImportSettings,
     pub identity: crate::sealing::IdentitySettings,
     pub events: EventSettings,
     pub log: LogSettings,

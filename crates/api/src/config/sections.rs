@@ -8,6 +8,26 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// `imports.*`: the worker that goes through import jobs.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ImportSettings {
+    /// Whether this server works on import jobs (runs the worker); every
+    /// replica may, each job being taken by one.
+    pub work: bool,
+    /// How often the worker looks for a job to take.
+    pub poll_ms: u64,
+}
+
+impl Default for ImportSettings {
+    fn default() -> Self {
+        Self {
+            work: true,
+            poll_ms: 1000,
+        }
+    }
+}
+
 /// How the outbox's relay hands events to subscribers.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]

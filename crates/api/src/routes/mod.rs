@@ -23,7 +23,8 @@ pub mod platform;
 pub mod schemes;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.configure(platform::configure)
+    cfg.app_data(actix_web::web::Data::new(change_readers()))
+        .configure(platform::configure)
         .configure(identity::configure)
         .configure(crm::configure)
         .configure(inventory::configure)
@@ -34,4 +35,34 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(engagement::configure)
         .configure(insight::configure)
         .configure(integrations::configure);
+}
+
+/// How each capability shows its changed records, for the changes feed.
+pub fn change_readers() -> wire::changes::ChangeReaders {
+    wire::changes::ChangeReaders::new(
+        [
+            crm::change_readers(),
+            inventory::change_readers(),
+            billing::change_readers(),
+            loyalty::change_readers(),
+            schemes::change_readers(),
+            jobs::change_readers(),
+        ]
+        .into_iter()
+        .flatten(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use jewel_domain::change_feed::ChangeKind;
+
+    /// Every kind of record that changes has a reader of its state now.
+    #[test]
+    fn every_changing_kind_has_a_reader() {
+        let readers = super::change_readers();
+        for kind in ChangeKind::ALL {
+            assert_eq!(readers.get(kind).is_some(), !kind.unchanging(), "{kind:?}");
+        }
+    }
 }

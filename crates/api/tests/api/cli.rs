@@ -119,7 +119,7 @@ async fn migrate_applies_lists_and_rolls_back(backend: Backend) {
         "{stdout}"
     );
     assert!(
-        stdout.contains(&format!("0 applied, 53 pending ({})", backend.storage())),
+        stdout.contains(&format!("0 applied, 54 pending ({})", backend.storage())),
         "{stdout}"
     );
 
@@ -131,20 +131,20 @@ async fn migrate_applies_lists_and_rolls_back(backend: Backend) {
         stdout.contains("applied  m20261208_000053_external_refs"),
         "{stdout}"
     );
-    assert!(stdout.contains("53 applied, 0 pending"), "{stdout}");
+    assert!(stdout.contains("54 applied, 0 pending"), "{stdout}");
 
     let mut down = jewel_crm();
     with_database(down.args(["migrate", "down", "--steps", "5"]));
     let (ok, stdout, stderr) = run(&mut down);
     assert!(ok, "{stderr}");
-    assert!(stdout.contains("48 applied, 5 pending"), "{stdout}");
+    assert!(stdout.contains("49 applied, 5 pending"), "{stdout}");
 
     // Up again: the steps rolled back apply once more.
     let mut up = jewel_crm();
     with_database(up.args(["migrate", "up"]));
     let (ok, stdout, stderr) = run(&mut up);
     assert!(ok, "{stderr}");
-    assert!(stdout.contains("53 applied, 0 pending"), "{stdout}");
+    assert!(stdout.contains("54 applied, 0 pending"), "{stdout}");
 }
 
 /// The real binary: JSON logs carry the request id on every line about a

@@ -21,8 +21,13 @@ on_both_backends!(
     endpoints_are_public_https_unless_allowed,
 );
 
-async fn client_token(app: &TestApp, owner: &str, scopes: Value) -> (String, String) {
-    let body = json!({"name": "Shop site", "scopes": scopes});
+pub(crate) async fn client_token(app: &TestApp, owner: &str, scopes: Value) -> (String, String) {
+    client_of(app, owner, json!({"name": "Shop site", "scopes": scopes})).await
+}
+
+/// An API client registered with `body`, and a token of its own: its id
+/// and the token.
+pub(crate) async fn client_of(app: &TestApp, owner: &str, body: Value) -> (String, String) {
     let registered = json_of(post(app, owner, "/api/v1/api-clients", body).await, 201).await;
     let token: Value = app
         .client

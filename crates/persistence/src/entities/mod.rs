@@ -26,6 +26,8 @@ pub mod follow_up_tasks;
 pub mod gift_voucher_entries;
 pub mod gift_vouchers;
 pub mod idempotency_keys;
+pub mod import_job_rows;
+pub mod import_jobs;
 pub mod interactions;
 pub mod invoice_lines;
 pub mod invoice_payments;

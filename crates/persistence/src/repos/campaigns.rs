@@ -15,6 +15,7 @@ use sea_orm::{
 
 use crate::entities::campaigns;
 use crate::error::{RepoError, uuid_of};
+use crate::repos::leases;
 
 pub struct Campaigns;
 
@@ -114,18 +115,13 @@ impl Campaigns {
         limit: u64,
     ) -> Result<Vec<uuid::Uuid>, RepoError> {
         use campaigns::Column;
-        campaigns::Entity::find()
-            .select_only()
-            .column(Column::Id)
-            .filter(due_now(now))
-            .order_by_asc(Column::ScheduledAt)
-            .limit(limit)
-            .into_tuple::<String>()
-            .all(db)
-            .await?
-            .iter()
-            .map(|id| uuid_of(id))
-            .collect()
+        leases::due_ids::<campaigns::Entity>(
+            db,
+            (Column::Id, Column::ScheduledAt),
+            due_now(now),
+            limit,
+        )
+        .await
     }
 
     /// Takes campaign `id` under `token` until `until` if it is still due,
@@ -139,19 +135,15 @@ impl Campaigns {
         until: DateTime<Utc>,
     ) -> Result<bool, RepoError> {
         use campaigns::Column;
-        let taken = campaigns::Entity::update_many()
+        let update = campaigns::Entity::update_many()
             .col_expr(
                 Column::Status,
                 Expr::value(CampaignStatus::Queueing.as_str()),
             )
             .col_expr(Column::LeaseToken, Expr::value(token.to_string()))
             .col_expr(Column::LeaseUntil, Expr::value(until))
-            .col_expr(Column::StartedAt, Expr::col(Column::StartedAt).if_null(now))
-            .filter(Column::Id.eq(id.to_string()))
-            .filter(due_now(now))
-            .exec(db)
-            .await?;
-        Ok(taken.rows_affected == 1)
+            .col_expr(Column::StartedAt, Expr::col(Column::StartedAt).if_null(now));
+        leases::take(db, update, (Column::Id, id), due_now(now)).await
     }
 
     /// Records a batch queued under `token`: the cursor moved to `cursor`,

@@ -16,6 +16,7 @@ use sea_orm::{
 
 use crate::entities::{message_attempts, messages};
 use crate::error::{RepoError, uuid_of};
+use crate::repos::leases;
 
 pub struct Messages;
 
@@ -128,18 +129,13 @@ impl Messages {
         limit: u64,
     ) -> Result<Vec<uuid::Uuid>, RepoError> {
         use messages::Column;
-        messages::Entity::find()
-            .select_only()
-            .column(Column::Id)
-            .filter(due_now(now))
-            .order_by_asc(Column::NextAttemptAt)
-            .limit(limit)
-            .into_tuple::<String>()
-            .all(db)
-            .await?
-            .iter()
-            .map(|id| uuid_of(id))
-            .collect()
+        leases::due_ids::<messages::Entity>(
+            db,
+            (Column::Id, Column::NextAttemptAt),
+            due_now(now),
+            limit,
+        )
+        .await
     }
 
     /// Takes message `id` for a try under `token` until `until`, if it is
@@ -152,16 +148,12 @@ impl Messages {
         until: DateTime<Utc>,
     ) -> Result<bool, RepoError> {
         use messages::Column;
-        let taken = messages::Entity::update_many()
+        let update = messages::Entity::update_many()
             .col_expr(Column::Status, Expr::value(MessageStatus::Sending.as_str()))
             .col_expr(Column::LeaseToken, Expr::value(token.to_string()))
             .col_expr(Column::LeaseUntil, Expr::value(until))
-            .col_expr(Column::UpdatedAt, Expr::value(now))
-            .filter(Column::Id.eq(id.to_string()))
-            .filter(due_now(now))
-            .exec(db)
-            .await?;
-        Ok(taken.rows_affected == 1)
+            .col_expr(Column::UpdatedAt, Expr::value(now));
+        leases::take(db, update, (Column::Id, id), due_now(now)).await
     }
 
     /// Writes how the try under `token` ended; `false` when the lease was

@@ -106,6 +106,8 @@ pub struct EventFilter {
     pub after: Option<i64>,
     /// Only events of these types; every type when empty.
     pub types: Vec<String>,
+    /// Only events about records of these kinds; every kind when empty.
+    pub entity_types: Vec<String>,
     /// Only events of these branches or of the whole business; `None` for all.
     pub branches: Option<Vec<uuid::Uuid>>,
 }
@@ -403,6 +405,10 @@ impl Outbox {
         }
         if !filter.types.is_empty() {
             query = query.filter(outbox_events::Column::EventType.is_in(filter.types.clone()));
+        }
+        if !filter.entity_types.is_empty() {
+            query =
+                query.filter(outbox_events::Column::EntityType.is_in(filter.entity_types.clone()));
         }
         if let Some(branches) = &filter.branches {
             query = query.filter(

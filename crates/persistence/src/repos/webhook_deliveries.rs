@@ -13,6 +13,7 @@ use sea_orm::{
 
 use crate::entities::{webhook_attempts, webhook_deliveries, webhook_messages};
 use crate::error::{RepoError, uuid_of};
+use crate::repos::leases;
 
 pub struct WebhookDeliveries;
 
@@ -120,18 +121,13 @@ impl WebhookDeliveries {
         limit: u64,
     ) -> Result<Vec<uuid::Uuid>, RepoError> {
         use webhook_deliveries::Column;
-        webhook_deliveries::Entity::find()
-            .select_only()
-            .column(Column::Id)
-            .filter(due_now(now))
-            .order_by_asc(Column::NextAttemptAt)
-            .limit(limit)
-            .into_tuple::<String>()
-            .all(db)
-            .await?
-            .iter()
-            .map(|id| uuid_of(id))
-            .collect()
+        leases::due_ids::<webhook_deliveries::Entity>(
+            db,
+            (Column::Id, Column::NextAttemptAt),
+            due_now(now),
+            limit,
+        )
+        .await
     }
 
     /// Takes delivery `id` for a try under `token` until `until`, if it is
@@ -144,18 +140,14 @@ impl WebhookDeliveries {
         until: DateTime<Utc>,
     ) -> Result<bool, RepoError> {
         use webhook_deliveries::Column;
-        let taken = webhook_deliveries::Entity::update_many()
+        let update = webhook_deliveries::Entity::update_many()
             .col_expr(
                 Column::Status,
                 Expr::value(DeliveryStatus::Sending.as_str()),
             )
             .col_expr(Column::LeaseToken, Expr::value(token.to_string()))
-            .col_expr(Column::LeaseUntil, Expr::value(until))
-            .filter(Column::Id.eq(id.to_string()))
-            .filter(due_now(now))
-            .exec(db)
-            .await?;
-        Ok(taken.rows_affected == 1)
+            .col_expr(Column::LeaseUntil, Expr::value(until));
+        leases::take(db, update, (Column::Id, id), due_now(now)).await
     }
 
     pub async fn get(

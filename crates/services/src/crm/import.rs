@@ -43,6 +43,20 @@ pub async fn apply_import(
     changes: &[ImportChange],
     rejected: u64,
 ) -> Result<(), CrmError> {
+    let created = apply_rows(unit, changes).await?;
+    let record = ImportRecord {
+        created,
+        updated: changes.len() as u64 - created,
+        rejected,
+    };
+    unit.audit("import", "customer", uuid::Uuid::nil(), None, Some(&record))?;
+    Ok(())
+}
+
+/// Adds and changes the customers of `changes` and tells each change, in
+/// the unit's transaction; how many were added. A customer added or changed
+/// since the rows were checked is [`CrmError::ImportOutrun`].
+pub async fn apply_rows(unit: &mut Unit, changes: &[ImportChange]) -> Result<u64, CrmError> {
     let outrun = |error: RepoError| match error {
         RepoError::Taken { .. } | RepoError::StaleVersion => CrmError::ImportOutrun,
         other => other.into(),
@@ -66,12 +80,6 @@ pub async fn apply_import(
         }
     }
     let created = creates.len() as u64;
-    let record = ImportRecord {
-        created,
-        updated: changes.len() as u64 - created,
-        rejected,
-    };
-    unit.audit("import", "customer", uuid::Uuid::nil(), None, Some(&record))?;
     for change in changes {
         match change {
             ImportChange::Create(id, _) => unit.emit(&CustomerCreated {
@@ -85,5 +93,5 @@ pub async fn apply_import(
             })?,
         }
     }
-    Ok(())
+    Ok(created)
 }

@@ -3,10 +3,12 @@
 //! by an API client for its own use ([`endpoints`]); a relay subscriber
 //! that makes a message of every event an endpoint wants ([`fanout`]); a
 //! worker that signs and sends each, retrying on the schedule
-//! ([`sending`]).
+//! ([`sending`]). Bulk import jobs worked through by a leased worker
+//! ([`imports`]).
 
 pub mod endpoints;
 pub mod fanout;
+pub mod imports;
 pub mod sending;
 
 use jewel_domain::Invalid;
@@ -26,6 +28,26 @@ pub enum IntegrationError {
     /// Replaying to an endpoint that is disabled.
     #[error("the endpoint is disabled: enable it first")]
     Disabled,
+    /// An import job that is not where the move asked for starts.
+    #[error("the import job is {}", state.as_str())]
+    ImportState {
+        state: jewel_domain::import_job::ImportState,
+    },
+    /// A part that would take a job past its most rows.
+    #[error("an import job takes at most {most} rows; it holds {had}")]
+    TooManyRows { most: i64, had: i64 },
+    /// Closing the upload of a job with no rows.
+    #[error("the import job has no rows: upload a part first")]
+    NothingUploaded,
+    /// A worker's lease on a job ran out, or the job was aborted, while it
+    /// worked: what it did rolls back.
+    #[error("the import job is no longer this worker's")]
+    LeaseLost,
+    /// A record a chunk changes was changed since the chunk was checked.
+    #[error("a record changed while the chunk was checked")]
+    Outrun,
+    #[error(transparent)]
+    Crm(Box<crate::crm::CrmError>),
     #[error(transparent)]
     Invalid(#[from] Invalid),
     #[error(transparent)]

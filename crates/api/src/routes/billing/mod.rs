@@ -1,8 +1,10 @@
 //! Sales and billing: quotes, invoices, payments, cancellation, returns with credit notes
 //! and the printable bill.
 
+pub use current::change_readers;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+mod current;
 pub mod dto;
 pub mod invoice_actions;
 pub mod invoice_print;

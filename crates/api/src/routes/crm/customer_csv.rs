@@ -2,50 +2,27 @@
 //! row, applied in one transaction, and an export of any filtered list in
 //! the same columns, so an export can be edited and imported back.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use jewel_domain::contact::{HomeCountry, Phone};
-use jewel_domain::customer::Customer;
-use jewel_domain::{FieldError, PageRequest};
-use jewel_persistence::repos::branches::Branches;
+use jewel_domain::PageRequest;
+use jewel_domain::customer::NewCustomer;
 use jewel_persistence::repos::customers::Customers;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::customers::{CustomerFields, CustomerListQuery, CustomerView, patched};
+use super::customer_rows::{COLUMNS, check_rows, repeated};
+use super::customers::{CustomerListQuery, CustomerView};
 use super::dto::customer_csv::{ImportReport, ImportRow};
 use crate::auth::caller::{Authorized, needs};
 use crate::error::ApiError;
-use crate::extract::{Query, parse_json};
-use crate::routes::wire::csv::{
-    Cell, CsvDocument, ImportParams, RowOutcome, read_csv_body, read_rows, reasons,
-};
+use crate::extract::Query;
+use crate::routes::wire::csv::{CsvDocument, ImportParams, RowOutcome, read_csv_body, read_rows};
 use crate::state::AppState;
 use jewel_services::crm::import::{self, ImportChange as Change};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(import_customers).service(export_customers);
 }
-
-/// The columns of an import and an export, named as the JSON fields.
-const COLUMNS: [(&str, Cell); 16] = [
-    ("name", Cell::Text),
-    ("mobile", Cell::Text),
-    ("otherPhones", Cell::List),
-    ("email", Cell::Text),
-    ("homeBranchId", Cell::Text),
-    ("dateOfBirth", Cell::Text),
-    ("anniversary", Cell::Text),
-    ("spouseName", Cell::Text),
-    ("spouseDateOfBirth", Cell::Text),
-    ("ringSize", Cell::Text),
-    ("tags", Cell::List),
-    ("notes", Cell::Text),
-    ("source", Cell::Text),
-    ("budgetBand", Cell::Text),
-    ("externalId", Cell::Text),
-    ("pan", Cell::Text),
-];
 
 /// Import customers from CSV. Needs `customers:bulk`.
 ///
@@ -84,74 +61,24 @@ pub async fn import_customers(
     let body = read_csv_body(&req, &mut payload).await?;
     let dry_run = params.dry_run.unwrap_or(true);
     let rows = read_rows(&body, &COLUMNS, &["name", "mobile"])?;
-    let db = state.database.connection();
-
-    // What the file's rows refer to, read in a few queries.
-    let mobiles: Vec<String> = rows
-        .iter()
-        .filter_map(|(_, cells)| cells.get("mobile")?.as_str())
-        .filter_map(|m| Phone::parse("mobile", m, state.home_country).ok())
-        .map(|p| p.as_str().to_owned())
-        .collect();
-    let external_ids: Vec<String> = rows
-        .iter()
-        .filter_map(|(_, cells)| Some(cells.get("externalId")?.as_str()?.trim().to_owned()))
-        .collect();
-    let existing = Customers::matching(db, &mobiles, &external_ids).await?;
-    let by_mobile: HashMap<&str, &Customer> =
-        existing.iter().map(|c| (c.mobile.as_str(), c)).collect();
-    let by_external: HashMap<&str, &Customer> = existing
-        .iter()
-        .filter_map(|c| Some((c.profile.external_id.as_deref()?, c)))
-        .collect();
-    let mut branch_ids: Vec<uuid::Uuid> = rows
-        .iter()
-        .filter_map(|(_, cells)| cells.get("homeBranchId")?.as_str()?.parse().ok())
-        .collect();
-    branch_ids.sort();
-    branch_ids.dedup();
-    let branches: HashSet<uuid::Uuid> = Branches::existing(db, &branch_ids)
-        .await?
-        .into_iter()
-        .collect();
-
-    let mut results = Vec::with_capacity(rows.len());
-    let mut changes = Vec::new();
     let mut seen_mobiles: HashMap<String, u64> = HashMap::new();
     let mut seen_external: HashMap<String, u64> = HashMap::new();
-    for (line, cells) in rows {
-        let outcome = check_row(
-            &cells,
-            &by_mobile,
-            &by_external,
-            &branches,
-            state.home_country,
-            &state.sealer,
-        )
-        .and_then(|change| {
-            let new = change.new_customer();
-            let mut errors = Vec::new();
-            if let Some(first) = seen_mobiles.insert(new.mobile.as_str().to_owned(), line) {
-                errors.push(FieldError::new(
-                    "mobile",
-                    "repeated",
-                    format!("repeats line {first}"),
-                ));
-            }
-            if let Some(external) = &new.profile.external_id
-                && let Some(first) = seen_external.insert(external.clone(), line)
-            {
-                errors.push(FieldError::new(
-                    "externalId",
-                    "repeated",
-                    format!("repeats line {first}"),
-                ));
-            }
-            match errors.is_empty() {
-                true => Ok(change),
-                false => Err(errors),
-            }
-        });
+    let repeats = |line: u64, new: &NewCustomer| {
+        let mut errors = Vec::new();
+        if let Some(first) = seen_mobiles.insert(new.mobile.as_str().to_owned(), line) {
+            errors.push(repeated("mobile", first));
+        }
+        if let Some(external) = &new.profile.external_id
+            && let Some(first) = seen_external.insert(external.clone(), line)
+        {
+            errors.push(repeated("externalId", first));
+        }
+        errors
+    };
+    let checked = check_rows(&state, rows, repeats).await?;
+    let mut results = Vec::with_capacity(checked.len());
+    let mut changes = Vec::new();
+    for (line, outcome) in checked {
         results.push(match outcome {
             Ok(change) => {
                 let (outcome, customer_id) = match &change {
@@ -190,94 +117,6 @@ pub async fn import_customers(
     import::apply_import(&mut unit, &changes, report.rejected).await?;
     unit.commit().await?;
     Ok(web::Json(report))
-}
-
-/// What one row asks for, checked as the JSON API checks it.
-fn check_row(
-    cells: &serde_json::Map<String, serde_json::Value>,
-    by_mobile: &HashMap<&str, &Customer>,
-    by_external: &HashMap<&str, &Customer>,
-    branches: &HashSet<uuid::Uuid>,
-    home: HomeCountry,
-    sealer: &crate::sealing::Sealer,
-) -> Result<Change, Vec<FieldError>> {
-    let external = cells
-        .get("externalId")
-        .and_then(|v| v.as_str())
-        .map(str::trim);
-    let mobile = cells
-        .get("mobile")
-        .and_then(|v| v.as_str())
-        .and_then(|m| Phone::parse("mobile", m, home).ok());
-    let target = external
-        .and_then(|e| by_external.get(e))
-        .or_else(|| mobile.as_ref().and_then(|m| by_mobile.get(m.as_str())))
-        .copied();
-    let change = match target {
-        Some(customer) if customer.merged_into.is_some() || customer.erased_at.is_some() => {
-            return Err(vec![FieldError::new(
-                "mobile",
-                "not_live",
-                "belongs to a customer who was merged into another or erased",
-            )]);
-        }
-        Some(customer) => {
-            let new = patched(
-                customer,
-                &serde_json::Value::Object(cells.clone()),
-                home,
-                sealer,
-            )
-            .map_err(reasons)?;
-            let mut errors = Vec::new();
-            if let Some(other) = by_mobile.get(new.mobile.as_str())
-                && other.id != customer.id
-            {
-                errors.push(FieldError::new(
-                    "mobile",
-                    "taken",
-                    format!("belongs to customer {}", other.id),
-                ));
-            }
-            if let Some(other) = new
-                .profile
-                .external_id
-                .as_deref()
-                .and_then(|e| by_external.get(e))
-                && other.id != customer.id
-            {
-                errors.push(FieldError::new(
-                    "externalId",
-                    "taken",
-                    format!("belongs to customer {}", other.id),
-                ));
-            }
-            if !errors.is_empty() {
-                return Err(errors);
-            }
-            Change::Update(Box::new(customer.clone()), new)
-        }
-        None => {
-            let mut cells = cells.clone();
-            cells.entry("source").or_insert_with(|| "import".into());
-            let bytes = serde_json::to_vec(&cells)
-                .map_err(|e| vec![FieldError::new("row", "invalid", e.to_string())])?;
-            let fields: CustomerFields = parse_json(&bytes).map_err(reasons)?;
-            let new = fields.check(home, sealer).map_err(|i| i.into_errors())?;
-            Change::Create(uuid::Uuid::now_v7(), new)
-        }
-    };
-    let new = change.new_customer();
-    if let Some(branch) = new.home_branch_id
-        && !branches.contains(&branch)
-    {
-        return Err(vec![FieldError::new(
-            "homeBranchId",
-            "not_found",
-            "no branch has this id",
-        )]);
-    }
-    Ok(change)
 }
 
 /// Export customers as CSV. Needs `customers:bulk`.

@@ -2,12 +2,15 @@
 //! wish lists, the interactions timeline, follow-up tasks, occasions and the customer's own
 //! `/me` pages.
 
+pub use current::change_readers;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub mod consents;
+mod current;
 pub mod customer_csv;
 pub mod customer_data;
 pub mod customer_merge;
+pub mod customer_rows;
 pub mod customer_sync;
 pub mod customers;
 pub mod dto;

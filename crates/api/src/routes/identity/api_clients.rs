@@ -34,6 +34,7 @@ impl From<ScopeName> for Permission {
             ScopeName::BranchesWrite => Permission::BranchesWrite,
             ScopeName::CustomersRead => Permission::CustomersRead,
             ScopeName::CustomersWrite => Permission::CustomersWrite,
+            ScopeName::CustomersBulk => Permission::CustomersBulk,
             ScopeName::InventoryRead => Permission::InventoryRead,
             ScopeName::InventoryWrite => Permission::InventoryWrite,
             ScopeName::InventoryCost => Permission::InventoryCost,

@@ -1,9 +1,11 @@
 //! Inventory and metal rates: the day's rates, designs, pieces and their live price, the
 //! catalogue, receipts and imports, stock moves, transfers, stock counts and lots.
 
+pub use current::change_readers;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub mod catalogue;
+mod current;
 pub mod design_sync;
 mod designs;
 pub mod dto;

@@ -5,6 +5,7 @@
 mod cards;
 mod challan_dto;
 mod challans;
+mod current;
 mod deposit_dto;
 mod deposits;
 mod dto;
@@ -16,6 +17,7 @@ mod photo_dto;
 mod photos;
 mod report;
 
+pub use current::change_readers;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {

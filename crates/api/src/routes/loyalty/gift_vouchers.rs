@@ -107,7 +107,7 @@ pub struct GiftVoucherView {
 }
 
 impl GiftVoucherView {
-    fn of(v: GiftVoucher, now: DateTime<Utc>, shown: bool) -> Self {
+    pub(super) fn of(v: GiftVoucher, now: DateTime<Utc>, shown: bool) -> Self {
         let code = v.code.as_str();
         Self {
             id: v.id,

@@ -10,6 +10,7 @@ use super::dto::events::{EventPage, EventQuery, EventView};
 use crate::auth::caller::{Authorized, needs};
 use crate::error::ApiError;
 use crate::extract::Query;
+use crate::routes::wire::changes::{cursor, next_cursor};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -40,17 +41,7 @@ pub async fn list_events(
     caller: Authorized<needs::AuditRead>,
     Query(query): Query<EventQuery>,
 ) -> Result<web::Json<EventPage>, ApiError> {
-    let after = match &query.after {
-        Some(text) => Some(text.parse::<i64>().map_err(|_| {
-            ApiError::bad_field(
-                "after is not a cursor of this feed",
-                "after",
-                "format",
-                "the nextCursor of a page",
-            )
-        })?),
-        None => None,
-    };
+    let after = cursor(query.after.as_deref())?;
     let types: Vec<String> = query
         .types
         .as_deref()
@@ -74,15 +65,11 @@ pub async fn list_events(
     let filter = EventFilter {
         after,
         types,
+        entity_types: Vec::new(),
         branches: caller.branch_scope().map(<[uuid::Uuid]>::to_vec),
     };
     let events = Outbox::page(state.database.connection(), &filter, limit).await?;
-    let next_cursor = events
-        .last()
-        .map(|e| e.position)
-        .or(after)
-        .unwrap_or(0)
-        .to_string();
+    let next_cursor = next_cursor(events.last().map(|e| e.position), after);
     Ok(web::Json(EventPage {
         items: events.into_iter().map(EventView::from).collect(),
         next_cursor,

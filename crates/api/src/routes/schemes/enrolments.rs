@@ -37,7 +37,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 /// The passbook of `enrolment`, read now.
-async fn passbook(state: &AppState, enrolment: &Enrolment) -> Result<EnrolmentView, ApiError> {
+pub(super) async fn passbook(
+    state: &AppState,
+    enrolment: &Enrolment,
+) -> Result<EnrolmentView, ApiError> {
     let rates = current_rates(state).await?;
     let ledger = ledger_of(state, &rates, enrolment).await?;
     Ok(EnrolmentView::of(enrolment, &ledger, Utc::now()))

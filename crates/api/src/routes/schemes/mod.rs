@@ -2,10 +2,12 @@
 //! instalments paid into them (each with its receipt), the passbook, and a
 //! customer's own under `/api/v1/me`.
 
+mod current;
 mod dto;
 mod enrolments;
 mod plans;
 
+pub use current::change_readers;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {

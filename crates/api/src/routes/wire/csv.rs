@@ -71,17 +71,54 @@ pub async fn read_csv_body(
     req: &HttpRequest,
     payload: &mut web::Payload,
 ) -> Result<web::BytesMut, ApiError> {
-    let is_csv = req
-        .headers()
-        .get(actix_web::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<mime::Mime>().ok())
-        .is_some_and(|m| m.type_() == mime::TEXT && m.subtype() == mime::CSV);
-    if !is_csv {
-        return Err(ApiError::UnsupportedMediaType {
+    match media_type(req)
+        .as_ref()
+        .map(|(t, s)| (t.as_str(), s.as_str()))
+    {
+        Some(("text", "csv")) => read_limited(payload).await,
+        _ => Err(ApiError::UnsupportedMediaType {
             expected: "text/csv",
-        });
+        }),
     }
+}
+
+/// An import's body of at most [`IMPORT_LIMIT_BYTES`], `text/csv` or
+/// `application/x-ndjson`: its format (`csv` or `ndjson`) and its bytes.
+pub async fn read_import_body(
+    req: &HttpRequest,
+    payload: &mut web::Payload,
+) -> Result<(&'static str, web::BytesMut), ApiError> {
+    let format = match media_type(req)
+        .as_ref()
+        .map(|(t, s)| (t.as_str(), s.as_str()))
+    {
+        Some(("text", "csv")) => "csv",
+        Some(("application", "x-ndjson")) => "ndjson",
+        _ => {
+            return Err(ApiError::UnsupportedMediaType {
+                expected: "text/csv or application/x-ndjson",
+            });
+        }
+    };
+    Ok((format, read_limited(payload).await?))
+}
+
+/// The request's media type and subtype, in lower case.
+fn media_type(req: &HttpRequest) -> Option<(String, String)> {
+    let m = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)?
+        .to_str()
+        .ok()?
+        .parse::<mime::Mime>()
+        .ok()?;
+    Some((
+        m.type_().as_str().to_ascii_lowercase(),
+        m.subtype().as_str().to_ascii_lowercase(),
+    ))
+}
+
+async fn read_limited(payload: &mut web::Payload) -> Result<web::BytesMut, ApiError> {
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk =

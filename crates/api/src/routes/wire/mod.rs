@@ -396,6 +396,7 @@ pub fn merge_patch(target: &mut serde_json::Value, patch: &serde_json::Value) {
 }
 
 pub mod audit;
+pub mod changes;
 pub mod csv;
 pub mod customer;
 pub mod language;

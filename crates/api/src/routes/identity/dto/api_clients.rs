@@ -47,6 +47,8 @@ pub enum ScopeName {
     CustomersRead,
     #[serde(rename = "customers:write")]
     CustomersWrite,
+    #[serde(rename = "customers:bulk")]
+    CustomersBulk,
     #[serde(rename = "inventory:read")]
     InventoryRead,
     #[serde(rename = "inventory:write")]
@@ -76,11 +78,12 @@ pub enum ScopeName {
 }
 
 impl ScopeName {
-    pub(crate) const ALL: [Self; 17] = [
+    pub(crate) const ALL: [Self; 18] = [
         Self::BranchesRead,
         Self::BranchesWrite,
         Self::CustomersRead,
         Self::CustomersWrite,
+        Self::CustomersBulk,
         Self::InventoryRead,
         Self::InventoryWrite,
         Self::InventoryCost,
