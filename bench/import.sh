@@ -22,6 +22,7 @@ export RUST_LOG=warn JEWEL_OWNER_PASSWORD="bench passphrase 2026"
 export JEWEL_RATE_LIMIT__ANONYMOUS=1000000000 JEWEL_RATE_LIMIT__STAFF=1000000000
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
+runs=$(mktemp -d)
 results=()
 for engine in sqlite mariadb; do
   data=$(mktemp -d)
@@ -41,9 +42,9 @@ for engine in sqlite mariadb; do
     sleep 0.2
   done
   taskset -c 1 python3 bench/import.py --url "http://127.0.0.1:$port" --rows "$rows" \
-    --engine "$engine" --out "bench/results/import-$engine.json"
+    --engine "$engine" --out "$runs/import-$engine.json"
   kill "$server"; wait "$server" 2>/dev/null || true
   rm -rf "$data"
-  results+=("bench/results/import-$engine.json")
+  results+=("$runs/import-$engine.json")
 done
 python3 bench/import.py --report "${results[@]}" --out bench/results/import
