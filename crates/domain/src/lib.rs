@@ -23,6 +23,7 @@ pub mod metal_rate;
 pub mod movement;
 pub mod occasion;
 pub mod page;
+pub mod payment;
 pub mod piece;
 pub mod pricing;
 pub mod scheme;
