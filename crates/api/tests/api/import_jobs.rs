@@ -18,6 +18,7 @@ on_both_backends!(
     a_job_gives_every_row_an_outcome,
     a_dry_run_changes_nothing,
     a_job_goes_on_where_its_worker_stopped,
+    two_workers_racing_for_a_job_do_each_row_once,
     a_job_is_seen_only_by_whoever_made_it,
 );
 
@@ -226,13 +227,7 @@ async fn a_dry_run_changes_nothing(backend: Backend) {
 async fn a_job_goes_on_where_its_worker_stopped(backend: Backend) {
     let app = TestApp::spawn_configured(backend, |s| s.imports.work = false).await;
     let owner = app.owner_token().await;
-    let job = open(&app, &owner, false).await;
-    let mut csv = String::from("name,mobile\n");
-    for i in 1..=1_200u32 {
-        csv.push_str(&format!("Customer {i},9{:09}\n", 100_000_000 + i));
-    }
-    json_of(upload(&app, &owner, &job, "text/csv", csv).await, 200).await;
-    json_of(move_to(&app, &owner, &job, "upload_complete").await, 200).await;
+    let job = closed_job(&app, &owner, 1_200).await;
 
     // A worker takes the job, commits one chunk and stops.
     let id: uuid::Uuid = job["id"].as_str().expect("id").parse().expect("a uuid");
@@ -272,6 +267,56 @@ async fn a_job_goes_on_where_its_worker_stopped(backend: Backend) {
         assert_eq!(row[1], "created");
     }
     for i in [1u32, 500, 501, 1_200] {
+        let mobile = format!("9{:09}", 100_000_000 + i);
+        assert_eq!(
+            customers_with(&app, &owner, &mobile).await.len(),
+            1,
+            "{mobile}"
+        );
+    }
+}
+
+/// A job of `rows` generated customers, closed for a worker.
+async fn closed_job(app: &TestApp, owner: &str, rows: u32) -> Value {
+    let job = open(app, owner, false).await;
+    let mut csv = String::from("name,mobile\n");
+    for i in 1..=rows {
+        csv.push_str(&format!("Customer {i},9{:09}\n", 100_000_000 + i));
+    }
+    json_of(upload(app, owner, &job, "text/csv", csv).await, 200).await;
+    json_of(move_to(app, owner, &job, "upload_complete").await, 200).await;
+    job
+}
+
+async fn two_workers_racing_for_a_job_do_each_row_once(backend: Backend) {
+    let app = TestApp::spawn_configured(backend, |s| s.imports.work = false).await;
+    let owner = app.owner_token().await;
+    let job = closed_job(&app, &owner, 1_500).await;
+    let replica = app.replica(Vec::new()).await;
+    // Two servers' workers, each going until it finds nothing to take.
+    let work = |state: jewel_api::state::AppState| async move {
+        let mut took = 0;
+        loop {
+            match jewel_api::import_worker::pass(&state)
+                .await
+                .expect("a pass")
+            {
+                0 => return took,
+                n => took += n,
+            }
+        }
+    };
+    let (one, two) = tokio::join!(work(app.state.clone()), work(replica.state.clone()));
+    assert!(one + two >= 1, "someone took the job");
+    let done = ended(&app, &owner, &job).await;
+    assert_eq!(done["state"], "job_complete", "{done}");
+    assert_eq!(
+        (done["rowsDone"].as_i64(), done["rowsCreated"].as_i64()),
+        (Some(1_500), Some(1_500))
+    );
+    let rows = results(&app, &owner, &job).await;
+    assert_eq!(rows.len(), 1_500);
+    for i in [1u32, 750, 1_500] {
         let mobile = format!("9{:09}", 100_000_000 + i);
         assert_eq!(
             customers_with(&app, &owner, &mobile).await.len(),
