@@ -258,7 +258,9 @@ async fn check_chunk(
         .collect();
     let repeats = |line: u64, _: &jewel_domain::customer::NewCustomer| {
         let mut errors: Vec<FieldError> = Vec::new();
-        let [mobile, external] = &line_keys[&line];
+        let Some([mobile, external]) = line_keys.get(&line) else {
+            return errors;
+        };
         let earlier = |first: Option<&i64>| {
             first
                 .and_then(|f| u64::try_from(*f).ok())

@@ -418,6 +418,14 @@ impl From<IntegrationError> for ApiError {
             IntegrationError::NothingUploaded => {
                 Invalid::field("rows", "empty", "upload a part first").into()
             }
+            IntegrationError::PartRaced => ApiError::Conflict {
+                detail,
+                errors: vec![FieldError::new(
+                    "rows",
+                    "part_raced",
+                    "upload parts one after another",
+                )],
+            },
             IntegrationError::LeaseLost | IntegrationError::Outrun => ApiError::Conflict {
                 detail,
                 errors: vec![FieldError::new("state", "changed", "try again")],

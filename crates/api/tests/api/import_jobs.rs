@@ -19,6 +19,7 @@ on_both_backends!(
     a_dry_run_changes_nothing,
     a_job_goes_on_where_its_worker_stopped,
     two_workers_racing_for_a_job_do_each_row_once,
+    parts_racing_for_a_job_lose_no_row,
     a_job_is_seen_only_by_whoever_made_it,
 );
 
@@ -324,6 +325,40 @@ async fn two_workers_racing_for_a_job_do_each_row_once(backend: Backend) {
             "{mobile}"
         );
     }
+}
+
+async fn parts_racing_for_a_job_lose_no_row(backend: Backend) {
+    let app = TestApp::spawn_configured(backend, |s| s.imports.work = false).await;
+    let owner = app.owner_token().await;
+    let job = open(&app, &owner, false).await;
+    let parts = (0..4u32).map(|p| {
+        let rows: String = (1..=3u32)
+            .map(|i| format!("Customer {p}-{i},9{:09}\n", 200_000_000 + p * 10 + i))
+            .collect();
+        upload(
+            &app,
+            &owner,
+            &job,
+            "text/csv",
+            format!("name,mobile\n{rows}"),
+        )
+    });
+    let answers = futures_util::future::join_all(parts).await;
+    let taken = answers.iter().filter(|a| a.status() == 200).count();
+    assert!(
+        answers
+            .iter()
+            .all(|a| [200, 409].contains(&a.status().as_u16())),
+        "{:?}",
+        answers
+            .iter()
+            .map(reqwest::Response::status)
+            .collect::<Vec<_>>()
+    );
+    assert!(taken >= 1);
+    let path = format!("/api/v1/import-jobs/{}", job["id"].as_str().expect("id"));
+    let now = json_of(get(&app, &owner, &path).await, 200).await;
+    assert_eq!(now["rowsTotal"].as_u64(), Some(3 * taken as u64), "{now}");
 }
 
 async fn a_job_is_seen_only_by_whoever_made_it(backend: Backend) {

@@ -143,10 +143,12 @@ impl ImportJobs {
         query.all(db).await?.into_iter().map(job_of).collect()
     }
 
-    /// Adds `rows` to job `id` if it is still open; `false` when it is not.
+    /// Adds `rows` to job `id` if it is still open and holds `before` rows
+    /// (as read when they were numbered); `false` when it is not (closed,
+    /// or another part came first).
     pub async fn append(
         db: &impl ConnectionTrait,
-        id: uuid::Uuid,
+        (id, before): (uuid::Uuid, i64),
         rows: &[UploadedRow],
     ) -> Result<bool, RepoError> {
         use import_jobs::Column;
@@ -156,6 +158,7 @@ impl ImportJobs {
             .col_expr(Column::Version, Expr::col(Column::Version).add(1))
             .filter(Column::Id.eq(id.to_string()))
             .filter(Column::State.eq(ImportState::Open.as_str()))
+            .filter(Column::RowsTotal.eq(before))
             .exec(db)
             .await?;
         if grown.rows_affected != 1 {

@@ -79,8 +79,9 @@ pub async fn open(
     Ok(job)
 }
 
-/// Adds a part's rows to an open job (409 `state` otherwise); a job holds
-/// at most [`MOST_ROWS`] (422 `rows`).
+/// Adds a part's rows to an open job (409 `state` otherwise, and when
+/// another part of it came in meanwhile); a job holds at most
+/// [`MOST_ROWS`] (422 `rows`).
 pub async fn add_part(
     unit: &mut Unit,
     job: &ImportJob,
@@ -96,9 +97,14 @@ pub async fn add_part(
             had: job.rows_total,
         });
     }
-    if !ImportJobs::append(unit.txn().await?, job.id, rows).await? {
-        return Err(IntegrationError::ImportState {
-            state: ImportState::UploadComplete,
+    let txn = unit.txn().await?;
+    if !ImportJobs::append(txn, (job.id, job.rows_total), rows).await? {
+        // Closed meanwhile, or another part came first (its rows took these
+        // numbers).
+        return Err(match ImportJobs::get(txn, job.id).await? {
+            Some(now) if now.state == ImportState::Open => IntegrationError::PartRaced,
+            Some(now) => IntegrationError::ImportState { state: now.state },
+            None => IntegrationError::ImportState { state: job.state },
         });
     }
     Ok(())

@@ -36,6 +36,9 @@ pub enum IntegrationError {
     /// A part that would take a job past its most rows.
     #[error("an import job takes at most {most} rows; it holds {had}")]
     TooManyRows { most: i64, had: i64 },
+    /// A part of a job uploaded while another part of it was.
+    #[error("another part of the import job came in meanwhile: upload parts one after another")]
+    PartRaced,
     /// Closing the upload of a job with no rows.
     #[error("the import job has no rows: upload a part first")]
     NothingUploaded,

@@ -179,7 +179,7 @@ pub async fn get_import_job(
 /// line as the JSON API takes a record. Up to 16 MiB a part and 100,000
 /// rows a job; row numbers go on across parts in the order uploaded (the
 /// first data row of the first part is row 1). Upload parts one after
-/// another; a part racing another is 409.
+/// another; a part racing another is 409 `rows`.
 #[utoipa::path(
     tag = "imports",
     operation_id = "uploadImportPart",
@@ -188,7 +188,7 @@ pub async fn get_import_job(
     request_body(content = CsvDocument, content_type = "text/csv", description = "A header row, then one record per row; or NDJSON.", example = "name,mobile,email,tags\nLakshmi Narayanan,98765 43210,lakshmi@example.com,bridal;vip\n"),
     responses(
         (status = 200, description = "Taken: the job with its rows counted.", body = ImportJobView),
-        (status = 409, description = "The job is no longer open.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The job is no longer open (`state`), or another part of it came in meanwhile (`rows`: upload parts one after another).", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "A part over 16 MiB.", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Neither `text/csv` nor `application/x-ndjson`.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "More than 100,000 rows in the job (`rows`), or an unknown or missing column (`header`).", body = Problem, content_type = "application/problem+json"),
