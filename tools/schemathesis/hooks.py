@@ -36,6 +36,9 @@ STATE_DEPENDENT = {
     ("timezone", "format"),
     ("q", "too_short"),  # the quick search needs 2 letters or 4 digits of a word
     ("header", "missing_column"),  # a CSV body's header row (text/csv has no schema)
+    # An import job's rows are what its parts uploaded.
+    ("rows", "empty"),
+    ("rows", "too_many"),
     # A phone number is checked against its country's numbering plan.
     ("mobile", "format"),
     ("login", "format"),

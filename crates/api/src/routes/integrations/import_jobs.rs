@@ -126,7 +126,10 @@ pub async fn open_import_job(
     operation_id = "listImportJobs",
     security(("bearer" = [])),
     params(ImportJobQuery),
-    responses((status = 200, description = "A page of jobs.", body = ImportJobList))
+    responses(
+        (status = 200, description = "A page of jobs.", body = ImportJobList),
+        (status = 400, description = "`before` names no job of yours.", body = Problem, content_type = "application/problem+json"),
+    )
 )]
 #[get("/api/v1/import-jobs")]
 pub async fn list_import_jobs(
@@ -138,7 +141,18 @@ pub async fn list_import_jobs(
     let mine = caller.id.to_string();
     let actor = (caller.role() != Some(Role::Owner)).then_some(mine.as_str());
     let before = match query.before {
-        Some(id) => Some(visible_job(&state, &caller, id).await?.created_at),
+        Some(id) => match visible_job(&state, &caller, id).await {
+            Ok(job) => Some(job.created_at),
+            Err(ApiError::NotFound) => {
+                return Err(ApiError::bad_field(
+                    "before names no job of yours",
+                    "before",
+                    "unknown",
+                    "the nextBefore of a page",
+                ));
+            }
+            Err(error) => return Err(error),
+        },
         None => None,
     };
     let limit = query.limit.unwrap_or(20).clamp(1, 100);

@@ -24,8 +24,10 @@ pub struct AuditEventView {
     actor_kind: String,
     #[schema(max_length = 64)]
     actor_id: String,
-    /// `create`, `update`, `delete`, `change_password`, ...
-    #[schema(max_length = 32, pattern = "^[a-z_]+$")]
+    /// `create`, `update`, `delete`, `change_password`, ...; what a
+    /// record of integrations went through, with its kind:
+    /// `webhook_endpoint.disabled`, `import_job.opened`.
+    #[schema(max_length = 32, pattern = r"^[a-z_]+(\.[a-z_]+)?$")]
     action: String,
     #[schema(max_length = 32, pattern = "^[a-z_]+$")]
     entity_type: String,
