@@ -104,7 +104,7 @@ impl MigrationTrait for Migration {
                 .name("ix_import_jobs_actor")
                 .table(ImportJobs::Table)
                 .col(ImportJobs::ActorId)
-                .col(ImportJobs::CreatedAt)
+                .col(ImportJobs::Id)
                 .to_owned(),
             Index::create()
                 .name("ix_import_job_rows_key_a")

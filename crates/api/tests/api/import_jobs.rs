@@ -396,6 +396,29 @@ async fn a_job_is_seen_only_by_whoever_made_it(backend: Backend) {
     assert_eq!(problem["errors"][0]["field"], "before");
     let listed = json_of(get(&app, &owner, "/api/v1/import-jobs").await, 200).await;
     assert_eq!(listed["items"][0]["id"], job["id"]);
+    // Jobs made within one second page one by one, none lost.
+    let mut made = vec![job["id"].clone()];
+    for _ in 0..3 {
+        made.push(open(&app, &shop_site, false).await["id"].clone());
+    }
+    let mut paged = Vec::new();
+    let mut path = String::from("/api/v1/import-jobs?limit=1");
+    loop {
+        let page = json_of(get(&app, &shop_site, &path).await, 200).await;
+        paged.extend(
+            page["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .map(|j| j["id"].clone()),
+        );
+        match page["nextBefore"].as_str() {
+            Some(before) => path = format!("/api/v1/import-jobs?limit=1&before={before}"),
+            None => break,
+        }
+    }
+    made.reverse();
+    assert_eq!(paged, made, "newest first, each once");
     let refused = json_of(
         post(
             &app,

@@ -121,24 +121,23 @@ impl ImportJobs {
             .transpose()
     }
 
-    /// Jobs newest first, made by `actor` (every job when `None`), made
-    /// before `before` when given.
+    /// Jobs newest first (their ids are UUIDv7: in the order made), made by
+    /// `actor` (every job when `None`), made before job `before` when given.
     pub async fn list(
         db: &impl ConnectionTrait,
         actor: Option<&str>,
-        before: Option<DateTime<Utc>>,
+        before: Option<uuid::Uuid>,
         limit: u64,
     ) -> Result<Vec<ImportJob>, RepoError> {
         use import_jobs::Column;
         let mut query = import_jobs::Entity::find()
-            .order_by_desc(Column::CreatedAt)
             .order_by_desc(Column::Id)
             .limit(limit);
         if let Some(actor) = actor {
             query = query.filter(Column::ActorId.eq(actor));
         }
         if let Some(before) = before {
-            query = query.filter(Column::CreatedAt.lt(before));
+            query = query.filter(Column::Id.lt(before.to_string()));
         }
         query.all(db).await?.into_iter().map(job_of).collect()
     }

@@ -142,7 +142,7 @@ pub async fn list_import_jobs(
     let actor = (caller.role() != Some(Role::Owner)).then_some(mine.as_str());
     let before = match query.before {
         Some(id) => match visible_job(&state, &caller, id).await {
-            Ok(job) => Some(job.created_at),
+            Ok(job) => Some(job.id),
             Err(ApiError::NotFound) => {
                 return Err(ApiError::bad_field(
                     "before names no job of yours",
