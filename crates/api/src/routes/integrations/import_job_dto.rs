@@ -133,7 +133,8 @@ pub struct ImportJobList {
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query, rename_all = "camelCase")]
 pub struct ImportJobQuery {
-    /// Only jobs made before this one (`nextBefore` of the previous page).
+    /// Only jobs made before the job of this id (`nextBefore` of the
+    /// previous page).
     pub(crate) before: Option<uuid::Uuid>,
     /// Jobs per page: 1 to 100, 20 when not given.
     #[param(minimum = 1, maximum = 100, example = 20)]
