@@ -135,6 +135,7 @@ async fn a_job_gives_every_row_an_outcome(backend: Backend) {
         json!({"name": "Bhavna Shah", "mobile": "9000000002", "tags": ["gold"]}),
         json!({"name": "Old Friend", "mobile": "9000000005", "notes": "Moved to Adyar"}),
         json!({"name": "Odd Row", "mobile": "9000000003", "favouriteColour": "red"}),
+        json!({"name": "Formula", "mobile": "9000000004", "=HYPERLINK(\"x\")": "y"}),
     ]
     .iter()
     .map(Value::to_string)
@@ -145,22 +146,22 @@ async fn a_job_gives_every_row_an_outcome(backend: Backend) {
         200,
     )
     .await;
-    assert_eq!(part["rowsTotal"], 6);
+    assert_eq!(part["rowsTotal"], 7);
     json_of(move_to(&app, &owner, &job, "upload_complete").await, 200).await;
 
     let done = ended(&app, &owner, &job).await;
     assert_eq!(done["state"], "job_complete", "{done}");
     for (field, count) in [
-        ("rowsDone", 6),
+        ("rowsDone", 7),
         ("rowsCreated", 2),
         ("rowsUpdated", 1),
-        ("rowsRejected", 3),
+        ("rowsRejected", 4),
     ] {
         assert_eq!(done[field], count, "{field} in {done}");
     }
     let rows = results(&app, &owner, &job).await;
     let outcome = |row: usize| (rows[row - 1][1].as_str(), rows[row - 1][3].as_str());
-    assert_eq!(rows.len(), 6);
+    assert_eq!(rows.len(), 7);
     assert_eq!(outcome(1), ("created", ""));
     assert_eq!(outcome(2), ("rejected", "mobile"));
     assert_eq!(outcome(3), ("rejected", "mobile"));
@@ -170,6 +171,9 @@ async fn a_job_gives_every_row_an_outcome(backend: Backend) {
     assert_eq!(rows[4][2], known["id"].as_str().expect("id"));
     assert_eq!(outcome(6).0, "rejected");
     assert!(rows[5][3].contains("favouriteColour"), "{:?}", rows[5]);
+    // A field named like a formula is not one in a spreadsheet.
+    assert_eq!(outcome(7).0, "rejected");
+    assert!(rows[6][3].starts_with("'="), "{:?}", rows[6]);
 
     // What the rows made is there, once.
     let asha = customers_with(&app, &owner, "9000000001").await;

@@ -19,7 +19,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json, Query};
 use crate::import_worker::{Format, rows_of};
-use crate::routes::wire::csv::{CsvDocument, read_import_body};
+use crate::routes::wire::csv::{CsvDocument, inert, read_import_body};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -255,8 +255,8 @@ fn result_line(outcome: &RowOutcome) -> Result<Vec<u8>, ApiError> {
             outcome.line.to_string(),
             outcome.result.as_str().to_owned(),
             outcome.record_id.map(|r| r.to_string()).unwrap_or_default(),
-            fields.join(";"),
-            errors.join("; "),
+            inert(&fields.join(";")).into_owned(),
+            inert(&errors.join("; ")).into_owned(),
         ])
         .map_err(|e| ApiError::Internal(e.into()))?;
     writer
@@ -268,7 +268,8 @@ fn result_line(outcome: &RowOutcome) -> Result<Vec<u8>, ApiError> {
 /// (`created`, `updated` or `rejected`; in a dry run what would be),
 /// `recordId` (a created record's only after a real run), `errorFields`
 /// (the bad fields, `;`-separated) and `errors` (each field, its code and
-/// why).
+/// why); a cell that a spreadsheet would take for a formula (it begins
+/// with `=`, `+`, `-` or `@`) begins with `'`.
 #[utoipa::path(
     tag = "imports",
     operation_id = "getImportJobResults",

@@ -213,3 +213,34 @@ pub fn read_rows(
     }
     Ok(rows)
 }
+
+/// A cell as a spreadsheet will not run it: text that begins with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return gets a `'` in front (OWASP's advice
+/// against CSV formula injection).
+pub fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inert;
+
+    #[test]
+    fn formulas_are_made_text() {
+        for (cell, shown) in [
+            ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"),
+            ("+91 98765", "'+91 98765"),
+            ("-2", "'-2"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("mobile (format): 12345", "mobile (format): 12345"),
+            ("", ""),
+        ] {
+            assert_eq!(inert(cell), shown);
+        }
+    }
+}
