@@ -92,17 +92,26 @@ fn ndjson_rows(body: &[u8]) -> Result<Vec<serde_json::Map<String, serde_json::Va
     Ok(rows)
 }
 
-/// Works on import jobs for as long as the server runs.
+/// Works on import jobs for as long as the server runs: at once when a
+/// job's upload is closed on this server, else every `poll` (a job closed
+/// on another replica, or left by a stopped worker).
 pub async fn run_imports(state: AppState, poll: Duration) {
     loop {
         match pass(&state).await {
-            Ok(0) => tokio::time::sleep(poll).await,
+            Ok(0) => rest(&state, poll).await,
             Ok(_) => {}
             Err(error) => {
                 tracing::warn!(%error, "working on import jobs failed");
-                tokio::time::sleep(poll).await;
+                rest(&state, poll).await;
             }
         }
+    }
+}
+
+async fn rest(state: &AppState, poll: Duration) {
+    tokio::select! {
+        () = tokio::time::sleep(poll) => {}
+        () = state.imports_wake.notified() => {}
     }
 }
 

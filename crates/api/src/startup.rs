@@ -146,6 +146,7 @@ impl Application {
             billing: Arc::new(settings.billing.clone()),
             sealer,
             relay_wake: relay.wake(),
+            imports_wake: jewel_services::unit::Wake::default(),
             price_keys: crate::price_keys::PriceKeys::default(),
             holds: crate::holds::Lapses::default(),
             photos: crate::photo_store::PhotoKeeping::from_settings(

@@ -30,6 +30,8 @@ pub struct AppState {
     pub sealer: crate::sealing::Sealer,
     /// Wakes this server's event relay when a unit commits events.
     pub relay_wake: jewel_services::unit::Wake,
+    /// Wakes this server's import worker when a job's upload is closed.
+    pub imports_wake: jewel_services::unit::Wake,
     /// The rates this server last brought the catalogue's price keys to.
     pub price_keys: crate::price_keys::PriceKeys,
     /// When lists next let lapsed holds go.

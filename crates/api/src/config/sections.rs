@@ -15,7 +15,8 @@ pub struct ImportSettings {
     /// Whether this server works on import jobs (runs the worker); every
     /// replica may, each job being taken by one.
     pub work: bool,
-    /// How often the worker looks for a job to take.
+    /// How often the worker looks for a job to take (closing a job's upload
+    /// wakes this server's worker at once).
     pub poll_ms: u64,
 }
 
@@ -23,7 +24,7 @@ impl Default for ImportSettings {
     fn default() -> Self {
         Self {
             work: true,
-            poll_ms: 1000,
+            poll_ms: 10_000,
         }
     }
 }

@@ -236,8 +236,12 @@ pub async fn move_import_job(
 ) -> Result<web::Json<ImportJobView>, ApiError> {
     let job = visible_job(&state, &caller, *id).await?;
     let mut unit = state.unit(&caller);
-    imports::move_to(&mut unit, &job, body.state.into()).await?;
+    let to = body.state.into();
+    imports::move_to(&mut unit, &job, to).await?;
     unit.commit().await?;
+    if to == jewel_domain::import_job::ImportState::UploadComplete {
+        state.imports_wake.notify();
+    }
     Ok(web::Json(view_of(&state, job.id).await?))
 }
 
